@@ -1,0 +1,36 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { CapiVersion } from '../core/api-versions';
+import { buildCluster, ClusterProps, ClusterRef } from '../core/cluster';
+import { Warning } from '../core/errors';
+import { ResolvedNodeFailureDetection } from '../core/node-failure-detection';
+import { emit } from './emit';
+
+/**
+ * A Cluster API Cluster. Node groups and add-ons take it as their `cluster` prop.
+ * Throws ValidationError (statusCode 400, every problem listed) on invalid props, before anything
+ * is added to the construct tree.
+ */
+export class Cluster extends Construct implements ClusterRef {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly kubernetesVersion: string;
+  public readonly apiVersion: CapiVersion;
+  public readonly nodeFailureDetection?: ResolvedNodeFailureDetection;
+  /** Legal but risky settings found in the props. */
+  public readonly warnings: readonly Warning[];
+  /** The emitted objects: the infrastructure cluster (if any) and the Cluster. */
+  public readonly apiObjects: readonly ApiObject[];
+
+  constructor(scope: Construct, id: string, props: ClusterProps) {
+    const model = buildCluster(props);
+    super(scope, id);
+    this.name = model.ref.name;
+    this.namespace = model.ref.namespace;
+    this.kubernetesVersion = model.ref.kubernetesVersion;
+    this.apiVersion = model.ref.apiVersion;
+    this.nodeFailureDetection = model.ref.nodeFailureDetection;
+    this.warnings = model.warnings;
+    this.apiObjects = emit(this, `Cluster "${this.name}"`, model);
+  }
+}

@@ -1,0 +1,25 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Warning } from '../core/errors';
+import { ControlPlaneGroupProps, renderControlPlane } from '../core/control-plane';
+import { controlPlaneName } from '../core/naming';
+import { emit } from './emit';
+
+/**
+ * The control-plane node group: KubeadmControlPlane `<cluster>-control-plane`, its machine template
+ * and an optional MachineHealthCheck.
+ */
+export class ControlPlaneGroup extends Construct {
+  /** The KubeadmControlPlane name. */
+  public readonly name: string;
+  public readonly warnings: readonly Warning[];
+  public readonly apiObjects: readonly ApiObject[];
+
+  constructor(scope: Construct, id: string, props: ControlPlaneGroupProps) {
+    const rendered = renderControlPlane(props);
+    super(scope, id);
+    this.name = controlPlaneName(props.cluster.name);
+    this.warnings = rendered.warnings;
+    this.apiObjects = emit(this, `ControlPlaneGroup "${this.name}"`, rendered);
+  }
+}

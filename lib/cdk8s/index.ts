@@ -1,0 +1,3 @@
+export * from './cluster';
+export * from './control-plane-group';
+export * from './worker-group';

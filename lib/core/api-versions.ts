@@ -1,0 +1,46 @@
+/**
+ * API groups and versions the library emits.
+ *
+ * Cluster API 1.11+ stores v1beta2 and still serves v1beta1 (deprecated, on track to be unserved
+ * in CAPI 1.16). v1beta2 is the default; choose v1beta1 only for management clusters running
+ * Cluster API 1.10 or older.
+ */
+export type CapiVersion = 'v1beta2' | 'v1beta1';
+
+export const CAPI_VERSIONS: readonly CapiVersion[] = ['v1beta2', 'v1beta1'];
+
+export const CLUSTER_GROUP = 'cluster.x-k8s.io';
+export const CONTROL_PLANE_GROUP = 'controlplane.cluster.x-k8s.io';
+export const BOOTSTRAP_GROUP = 'bootstrap.cluster.x-k8s.io';
+export const INFRASTRUCTURE_GROUP = 'infrastructure.cluster.x-k8s.io';
+
+/** Standard Cluster API labels. */
+export const LABEL_CLUSTER_NAME = 'cluster.x-k8s.io/cluster-name';
+export const LABEL_CONTROL_PLANE = 'cluster.x-k8s.io/control-plane';
+export const LABEL_DEPLOYMENT_NAME = 'cluster.x-k8s.io/deployment-name';
+
+/** Cluster-autoscaler (clusterapi provider) node-group size annotations. */
+export const ANNOTATION_AUTOSCALER_MIN = 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size';
+export const ANNOTATION_AUTOSCALER_MAX = 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size';
+
+/** Label prefix that Cluster API syncs from Machines to Nodes (since CAPI 1.4). */
+export const NODE_ROLE_PREFIX = 'node-role.kubernetes.io/';
+
+/** A reference to another object, independent of how a given apiVersion spells it. */
+export interface ObjectRef {
+  readonly apiGroup: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly name: string;
+}
+
+/**
+ * Renders a reference the way the referencing object's apiVersion expects it:
+ * v1beta2 `ContractVersionedObjectReference` `{apiGroup, kind, name}` (no apiVersion, no namespace);
+ * v1beta1 `ObjectReference` `{apiVersion, kind, name, namespace}`.
+ */
+export function renderRef(ref: ObjectRef, capi: CapiVersion, namespace: string): Record<string, string> {
+  return capi === 'v1beta2'
+    ? { apiGroup: ref.apiGroup, kind: ref.kind, name: ref.name }
+    : { apiVersion: `${ref.apiGroup}/${ref.version}`, kind: ref.kind, name: ref.name, namespace };
+}

@@ -1,0 +1,210 @@
+/**
+ * The Cluster object. It owns the names of everything else: the KubeadmControlPlane it references is
+ * always `<cluster>-control-plane`, so the reference is emitted even before a ControlPlaneGroup exists.
+ */
+import * as semver from 'semver';
+import {
+  CAPI_VERSIONS, CapiVersion, CLUSTER_GROUP, CONTROL_PLANE_GROUP, LABEL_CLUSTER_NAME, ObjectRef, renderRef,
+} from './api-versions';
+import { Problems, show, Warning } from './errors';
+import { compact, Manifest, Rendered } from './manifest';
+import { controlPlaneName } from './naming';
+import { NodeFailureDetection, ResolvedNodeFailureDetection, resolveNodeFailureDetection } from './node-failure-detection';
+import {
+  checkDns1123Label, checkEnum, checkGeneratedName, checkInt, checkLabels, checkObject, checkRequired, checkString,
+} from './validation';
+
+/**
+ * The provider's cluster object (VSphereCluster, OpenStackCluster, ...). With a `spec` the Cluster
+ * construct emits it; without one it only references an object the user manages elsewhere.
+ */
+export interface InfrastructureCluster {
+  readonly apiGroup: string;
+  readonly version: string;
+  readonly kind: string;
+  /**
+   * Name of the infrastructure cluster object.
+   * @default the Cluster's name
+   */
+  readonly name?: string;
+  /**
+   * Spec to emit. Omit to reference an existing object.
+   * @default none (reference only)
+   */
+  readonly spec?: Readonly<Record<string, unknown>>;
+  /** Warnings found when the value was built. */
+  readonly warnings?: readonly Warning[];
+}
+
+export interface ClusterNetwork {
+  /** Pod CIDR blocks. @default Cluster API / provider default */
+  readonly pods?: string[];
+  /** Service CIDR blocks. @default Cluster API / provider default */
+  readonly services?: string[];
+  /** @default 'cluster.local' */
+  readonly serviceDomain?: string;
+  /** @default 6443 */
+  readonly apiServerPort?: number;
+}
+
+export interface ClusterProps {
+  /** Cluster name: a DNS-1123 label; also a label value, so at most 63 characters (49 with "-control-plane"). */
+  readonly name: string;
+  /**
+   * Namespace on the management cluster for this cluster's objects.
+   * @default 'default'
+   */
+  readonly namespace?: string;
+  /** Kubernetes version of the workload cluster, e.g. `v1.31.4` (a leading `v` is added if missing). */
+  readonly kubernetesVersion: string;
+  /**
+   * Cluster API version to emit. v1beta2 is stored by Cluster API 1.11+; v1beta1 is for 1.10 and older.
+   * @default 'v1beta2'
+   */
+  readonly apiVersion?: CapiVersion;
+  /** @default none (provider defaults) */
+  readonly clusterNetwork?: ClusterNetwork;
+  /** @default none (set by the infrastructure provider) */
+  readonly controlPlaneEndpoint?: { readonly host: string; readonly port?: number };
+  /**
+   * The provider's cluster object to emit or reference.
+   * @default none: no infrastructureRef is emitted (bring your own, or set it later)
+   */
+  readonly infrastructure?: InfrastructureCluster;
+  /**
+   * Faster or slower node failure detection, applied to every node group of this cluster.
+   * @default none: Kubernetes defaults (10s / 5s / 40-50s)
+   */
+  readonly nodeFailureDetection?: NodeFailureDetection;
+  /** Labels on the Cluster object. @default none */
+  readonly labels?: Record<string, string>;
+  /** @default false */
+  readonly paused?: boolean;
+}
+
+/** What node groups and add-ons read from a cluster. Implemented by the cdk8s and Pulumi Cluster. */
+export interface ClusterRef {
+  readonly name: string;
+  readonly namespace: string;
+  /** Normalized, with a leading `v`. */
+  readonly kubernetesVersion: string;
+  readonly apiVersion: CapiVersion;
+  readonly nodeFailureDetection?: ResolvedNodeFailureDetection;
+}
+
+/** A validated cluster: its reference data, its objects and its warnings. */
+export interface ClusterModel extends Rendered {
+  readonly ref: ClusterRef;
+}
+
+const CIDR = /^(([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])|[0-9a-fA-F:]+:[0-9a-fA-F:]*\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$/;
+
+/** Normalizes and checks a Kubernetes version the way the KubeadmControlPlane webhook does. */
+export function checkKubernetesVersion(p: Problems, path: string, value: unknown): string | undefined {
+  if (!checkRequired(p, path, value) || !checkString(p, path, value)) return undefined;
+  const v = value.startsWith('v') ? value : `v${value}`;
+  if (semver.valid(v.slice(1)) === null || !/^v\d+\.\d+\.\d+/.test(v)) {
+    p.error(path, `${show(value)} is not a full semantic version such as "v1.31.4": Cluster API rejects "v1.31" and other partial versions`);
+    return undefined;
+  }
+  return v;
+}
+
+/** Checks that a group's `cluster` prop is a cluster (catches a missing or wrong object without a TypeError). */
+export function checkClusterRef(p: Problems, path: string, value: unknown): ClusterRef | undefined {
+  const c = value as ClusterRef | undefined;
+  if (!c || typeof c !== 'object' || typeof c.name !== 'string' || typeof c.namespace !== 'string'
+    || typeof c.kubernetesVersion !== 'string' || !CAPI_VERSIONS.includes(c.apiVersion)) {
+    p.error(path, `must be a Cluster construct, got ${show(value)}`);
+    return undefined;
+  }
+  return c;
+}
+
+function checkInfrastructure(p: Problems, path: string, value: unknown): InfrastructureCluster | undefined {
+  if (value === undefined) return undefined;
+  const v = value as InfrastructureCluster;
+  if (!checkObject(p, path, value)) return undefined;
+  let ok = true;
+  for (const f of ['apiGroup', 'version', 'kind'] as const) {
+    if (typeof v[f] !== 'string' || v[f] === '') {
+      p.error(`${path}.${f}`, `is required, got ${show(v[f])}`);
+      ok = false;
+    }
+  }
+  return ok ? v : undefined;
+}
+
+/** Validates cluster props and renders the Cluster (and infrastructure cluster) objects. */
+export function buildCluster(props: ClusterProps): ClusterModel {
+  const p = new Problems(`Cluster ${show(props?.name)}`);
+  if (!checkObject(p, 'props', props)) p.throwIfErrors();
+  const name = checkDns1123Label(p, 'name', props.name);
+  if (name !== undefined) checkGeneratedName(p, 'name', 'KubeadmControlPlane', controlPlaneName(name), 'the cluster name');
+  const namespace = props.namespace === undefined ? 'default' : checkDns1123Label(p, 'namespace', props.namespace);
+  const version = checkKubernetesVersion(p, 'kubernetesVersion', props.kubernetesVersion);
+  const capi = props.apiVersion === undefined ? 'v1beta2' : checkEnum(p, 'apiVersion', props.apiVersion, CAPI_VERSIONS);
+  const nfd = resolveNodeFailureDetection(p, 'nodeFailureDetection', props.nodeFailureDetection);
+  const labels = checkLabels(p, 'labels', props.labels, 'labels');
+  const infra = checkInfrastructure(p, 'infrastructure', props.infrastructure);
+  if (infra?.name !== undefined) checkDns1123Label(p, 'infrastructure.name', infra.name);
+  const net = props.clusterNetwork;
+  if (net !== undefined && checkObject(p, 'clusterNetwork', net)) {
+    for (const key of ['pods', 'services'] as const) {
+      const blocks = net[key];
+      if (blocks === undefined) continue;
+      if (!Array.isArray(blocks) || blocks.length === 0) {
+        p.error(`clusterNetwork.${key}`, `must be a non-empty list of CIDR blocks, got ${show(blocks)}`);
+        continue;
+      }
+      blocks.forEach((b, i) => {
+        if (typeof b !== 'string' || !CIDR.test(b)) p.error(`clusterNetwork.${key}[${i}]`, `${show(b)} is not a CIDR block such as "192.168.0.0/16"`);
+      });
+    }
+    if (net.apiServerPort !== undefined) checkInt(p, 'clusterNetwork.apiServerPort', net.apiServerPort, 1, 65535);
+    if (net.serviceDomain !== undefined && (typeof net.serviceDomain !== 'string' || net.serviceDomain === '')) {
+      p.error('clusterNetwork.serviceDomain', `must be a non-empty string, got ${show(net.serviceDomain)}`);
+    }
+  }
+  const ep = props.controlPlaneEndpoint;
+  if (ep !== undefined && checkObject(p, 'controlPlaneEndpoint', ep)) {
+    if (typeof ep.host !== 'string' || ep.host === '') p.error('controlPlaneEndpoint.host', `is required, got ${show(ep.host)}`);
+    if (ep.port !== undefined) checkInt(p, 'controlPlaneEndpoint.port', ep.port, 1, 65535);
+  }
+  if (props.paused !== undefined && typeof props.paused !== 'boolean') p.error('paused', `must be a boolean, got ${show(props.paused)}`);
+  p.throwIfErrors();
+
+  const ref: ClusterRef = { name: name!, namespace: namespace!, kubernetesVersion: version!, apiVersion: capi!, nodeFailureDetection: nfd };
+  const manifests: Manifest[] = [];
+  let infraRef: ObjectRef | undefined;
+  if (infra) {
+    infraRef = { apiGroup: infra.apiGroup, version: infra.version, kind: infra.kind, name: infra.name ?? ref.name };
+    if (infra.spec) {
+      manifests.push({
+        apiVersion: `${infra.apiGroup}/${infra.version}`,
+        kind: infra.kind,
+        metadata: { name: infraRef.name, namespace: ref.namespace, labels: { [LABEL_CLUSTER_NAME]: ref.name } },
+        spec: compact(infra.spec as Record<string, unknown>),
+      });
+    }
+  }
+  const cpRef: ObjectRef = { apiGroup: CONTROL_PLANE_GROUP, version: ref.apiVersion, kind: 'KubeadmControlPlane', name: controlPlaneName(ref.name) };
+  manifests.push(compact({
+    apiVersion: `${CLUSTER_GROUP}/${ref.apiVersion}`,
+    kind: 'Cluster',
+    metadata: { name: ref.name, namespace: ref.namespace, labels },
+    spec: {
+      paused: props.paused || undefined,
+      clusterNetwork: net && {
+        apiServerPort: net.apiServerPort,
+        pods: net.pods && { cidrBlocks: net.pods },
+        services: net.services && { cidrBlocks: net.services },
+        serviceDomain: net.serviceDomain,
+      },
+      controlPlaneEndpoint: ep && { host: ep.host, port: ep.port ?? 6443 },
+      controlPlaneRef: renderRef(cpRef, ref.apiVersion, ref.namespace),
+      infrastructureRef: infraRef && renderRef(infraRef, ref.apiVersion, ref.namespace),
+    },
+  }));
+  return { ref, manifests, warnings: [...p.warnings, ...(infra?.warnings ?? [])] };
+}

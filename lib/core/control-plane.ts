@@ -1,0 +1,189 @@
+/**
+ * The control-plane group: one KubeadmControlPlane `<cluster>-control-plane`, its infrastructure
+ * machine template and, optionally, a MachineHealthCheck (seed: "Конфигурация Control Plane").
+ *
+ * Rules:
+ * - replicas must be odd (etcd runs stacked on the control-plane nodes and needs a quorum); 1 is
+ *   allowed with a warning (no high availability, and KCP cannot remediate a single machine).
+ * - rollout.maxSurge may be written as an integer or a percentage, as in the platform docs, but the
+ *   KubeadmControlPlane webhook accepts only the integers 0 and 1 (it reads a percent string as 0).
+ *   A percentage is resolved against replicas and rounded up, like a Deployment's maxSurge; a result
+ *   other than 0 or 1 is an error. 0 (scale in before scaling out) needs at least 3 replicas.
+ * - remediation: maxRetry (unset = retry forever), retryPeriod (unset = retry at once),
+ *   minHealthyPeriod (unset = 1h).
+ */
+import { CapiVersion, CONTROL_PLANE_GROUP, LABEL_CLUSTER_NAME, LABEL_CONTROL_PLANE, renderRef } from './api-versions';
+import { checkClusterRef, ClusterRef } from './cluster';
+import { Problems, show, Warning } from './errors';
+import { HealthCheck, renderHealthCheck } from './health-check';
+import { MachineDeletionProps, renderDeletion, resolveDeletion } from './machine-deletion';
+import { isMachineTemplate, MachineTemplate, renderMachineTemplate } from './machine-template';
+import { compact, Manifest, Rendered } from './manifest';
+import { controlPlaneHealthCheckName, controlPlaneName } from './naming';
+import { controllerManagerArgs, kubeletArgs, renderExtraArgs } from './node-failure-detection';
+import { checkDuration, checkInt, checkIntOrPercent, checkLabels, checkObject, Duration, goDuration, IntOrPercent } from './validation';
+
+export interface ControlPlaneRemediation {
+  /** Retries when a replacement machine fails too. @default unlimited */
+  readonly maxRetry?: number;
+  /** Wait between retries. @default none: retry immediately */
+  readonly retryPeriod?: Duration;
+  /** After this long healthy, a machine's failure no longer counts as a retry. @default '1h' */
+  readonly minHealthyPeriod?: Duration;
+}
+
+export interface ControlPlaneGroupProps extends MachineDeletionProps {
+  /** The cluster this control plane belongs to. */
+  readonly cluster: ClusterRef;
+  /** Infrastructure machine template (any provider). */
+  readonly machineTemplate: MachineTemplate;
+  /**
+   * Number of control-plane machines: odd (etcd quorum). 3 or 5 recommended.
+   * @default 3
+   */
+  readonly replicas?: number;
+  /**
+   * RollingUpdate settings. maxSurge: 1 (add a new machine first) or 0 (remove one first; needs 3+
+   * replicas); a percentage is resolved against replicas.
+   * @default { maxSurge: 1 }
+   */
+  readonly rollout?: { readonly maxSurge?: IntOrPercent };
+  /** @default Cluster API defaults (see ControlPlaneRemediation) */
+  readonly remediation?: ControlPlaneRemediation;
+  /** MachineHealthCheck preset, usually `HealthCheck.controlPlane()`. @default none */
+  readonly healthCheck?: HealthCheck;
+  /** Labels on every control-plane Machine (`spec.machineTemplate.metadata.labels`). @default none */
+  readonly machineLabels?: Record<string, string>;
+}
+
+/** Resolves maxSurge to the 0 or 1 the webhook accepts. */
+function resolveMaxSurge(p: Problems, value: unknown, replicas: number | undefined): number | undefined {
+  const parsed = checkIntOrPercent(p, 'rollout.maxSurge', value);
+  if (!parsed) return undefined;
+  let surge = parsed.value;
+  if (parsed.kind === 'percent') {
+    if (replicas === undefined) return undefined;
+    surge = Math.ceil((replicas * parsed.value) / 100);
+  }
+  const origin = parsed.kind === 'percent' ? `${show(value)} of ${replicas} replicas resolves to ${surge}, but ` : `${show(value)}: `;
+  if (surge !== 0 && surge !== 1) {
+    p.error('rollout.maxSurge', `${origin}KubeadmControlPlane accepts only 0 or 1 (one machine at a time)`);
+    return undefined;
+  }
+  if (surge === 0 && replicas !== undefined && replicas < 3) {
+    p.error('rollout.maxSurge', `${origin}0 (scale in before scaling out) needs at least 3 replicas, got ${replicas}`);
+    return undefined;
+  }
+  return surge;
+}
+
+export function renderControlPlane(props: ControlPlaneGroupProps): Rendered {
+  const p = new Problems('ControlPlaneGroup');
+  if (!checkObject(p, 'props', props)) p.throwIfErrors();
+  const cluster = checkClusterRef(p, 'cluster', props.cluster);
+  const name = cluster ? controlPlaneName(cluster.name) : 'control-plane';
+  p.subject = `ControlPlaneGroup "${name}"`;
+
+  let replicas: number | undefined = 3;
+  if (props.replicas !== undefined) {
+    replicas = checkInt(p, 'replicas', props.replicas, 1);
+    if (replicas !== undefined && replicas % 2 === 0) {
+      p.error('replicas', `${replicas} is even: etcd runs on the control-plane nodes and needs an odd number for quorum (use 1, 3 or 5)`);
+      replicas = undefined;
+    } else if (replicas === 1) {
+      p.warn('replicas', '1 control-plane node has no high availability: losing it stops the API server, and KubeadmControlPlane cannot remediate a single machine; use 3 or 5');
+    }
+  }
+  let maxSurge = 1;
+  if (props.rollout !== undefined && checkObject(p, 'rollout', props.rollout) && props.rollout.maxSurge !== undefined) {
+    maxSurge = resolveMaxSurge(p, props.rollout.maxSurge, replicas) ?? 1;
+  }
+  let remediation: { maxRetry?: number; retry?: number; minHealthy?: number } | undefined;
+  const r = props.remediation;
+  if (r !== undefined && checkObject(p, 'remediation', r)) {
+    remediation = {
+      maxRetry: r.maxRetry === undefined ? undefined : checkInt(p, 'remediation.maxRetry', r.maxRetry, 0),
+      retry: r.retryPeriod === undefined ? undefined : checkDuration(p, 'remediation.retryPeriod', r.retryPeriod),
+      minHealthy: r.minHealthyPeriod === undefined ? undefined : checkDuration(p, 'remediation.minHealthyPeriod', r.minHealthyPeriod),
+    };
+  }
+  const deletion = resolveDeletion(p, props);
+  const machineLabels = checkLabels(p, 'machineLabels', props.machineLabels, 'labels');
+  const template = props.machineTemplate;
+  if (!isMachineTemplate(template)) {
+    p.error('machineTemplate', `must be a machine template (VSphereMachineTemplate, OpenStackMachineTemplate, ...), got ${show(template)}`);
+  } else {
+    template.validateFor?.('control-plane', p, 'machineTemplate');
+  }
+
+  let healthCheck: Manifest | undefined;
+  if (props.healthCheck !== undefined && cluster && replicas !== undefined) {
+    healthCheck = renderHealthCheck(p, 'healthCheck', props.healthCheck, {
+      capi: cluster.apiVersion,
+      clusterName: cluster.name,
+      namespace: cluster.namespace,
+      name: controlPlaneHealthCheckName(cluster.name),
+      selector: { [LABEL_CONTROL_PLANE]: '' },
+      role: 'control-plane',
+      minSize: replicas,
+    });
+    if (replicas === 1) p.warn('healthCheck', 'a MachineHealthCheck on a single control-plane machine cannot act: KubeadmControlPlane remediates only when at least 2 machines exist');
+  }
+  p.throwIfErrors();
+  const c = cluster!;
+  const t = template as MachineTemplate;
+  const labels = { [LABEL_CLUSTER_NAME]: c.name };
+  const infra = renderMachineTemplate(t, name, c.namespace, labels);
+  const kcp = renderKcp(c, name, replicas!, maxSurge, remediation, renderDeletion(deletion, c.apiVersion), renderRef(infra.ref, c.apiVersion, c.namespace), machineLabels);
+  const manifests = [infra.manifest, kcp, ...(healthCheck ? [healthCheck] : [])];
+  const warnings: Warning[] = [...t.warnings.map((w) => ({ path: `machineTemplate.${w.path}`, message: w.message })), ...p.warnings];
+  return { manifests, warnings };
+}
+
+function renderKcp(
+  c: ClusterRef, name: string, replicas: number, maxSurge: number,
+  remediation: { maxRetry?: number; retry?: number; minHealthy?: number } | undefined,
+  deletion: Record<string, unknown>, infraRef: Record<string, string>, machineLabels: Record<string, string> | undefined,
+): Manifest {
+  const capi: CapiVersion = c.apiVersion;
+  const v2 = capi === 'v1beta2';
+  const nfd = c.nodeFailureDetection;
+  const kubelet = nfd && { nodeRegistration: { kubeletExtraArgs: renderExtraArgs(kubeletArgs(nfd), capi) } };
+  const kubeadmConfigSpec = {
+    format: 'cloud-config',
+    clusterConfiguration: nfd && { controllerManager: { extraArgs: renderExtraArgs(controllerManagerArgs(nfd), capi) } },
+    initConfiguration: kubelet,
+    joinConfiguration: kubelet,
+  };
+  const machineMetadata = machineLabels && { labels: machineLabels };
+  const strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge } };
+  const spec = v2
+    ? {
+      replicas,
+      version: c.kubernetesVersion,
+      machineTemplate: { metadata: machineMetadata, spec: { infrastructureRef: infraRef, ...deletion } },
+      rollout: { strategy },
+      remediation: remediation && {
+        maxRetry: remediation.maxRetry, retryPeriodSeconds: remediation.retry, minHealthyPeriodSeconds: remediation.minHealthy,
+      },
+      kubeadmConfigSpec,
+    }
+    : {
+      replicas,
+      version: c.kubernetesVersion,
+      machineTemplate: { metadata: machineMetadata, infrastructureRef: infraRef, ...deletion },
+      rolloutStrategy: strategy,
+      remediationStrategy: remediation && {
+        maxRetry: remediation.maxRetry,
+        retryPeriod: remediation.retry === undefined ? undefined : goDuration(remediation.retry),
+        minHealthyPeriod: remediation.minHealthy === undefined ? undefined : goDuration(remediation.minHealthy),
+      },
+      kubeadmConfigSpec,
+    };
+  return compact({
+    apiVersion: `${CONTROL_PLANE_GROUP}/${capi}`,
+    kind: 'KubeadmControlPlane',
+    metadata: { name, namespace: c.namespace, labels: { [LABEL_CLUSTER_NAME]: c.name } },
+    spec,
+  }) as Manifest;
+}

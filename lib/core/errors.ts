@@ -1,0 +1,89 @@
+/**
+ * Validation errors and warnings.
+ *
+ * Every construct collects all problems of its input before it emits anything, then throws them
+ * together as one {@link ValidationError}. Warnings (legal but risky settings) are returned next to
+ * the manifests and reported by the adapters; they are never dropped.
+ */
+
+/** One problem with one field. */
+export interface Issue {
+  /** Dotted path of the offending field in the construct's props, e.g. `rollout.maxSurge`. */
+  readonly path: string;
+  /** What is wrong: names the field, the bad value and the rule. */
+  readonly message: string;
+}
+
+/** A legal but risky setting. Same shape as an {@link Issue}. */
+export type Warning = Issue;
+
+/**
+ * Thrown at construction when the props of a construct are invalid.
+ * Carries every problem found (not just the first) and an HTTP-style status code of 400,
+ * matching the "400 Bad Request" the platform API returns for the same input.
+ */
+export class ValidationError extends Error {
+  /** Always 400: the input is invalid; retrying it unchanged cannot succeed. */
+  public readonly statusCode = 400;
+  /** Every problem found in the input. */
+  public readonly issues: readonly Issue[];
+  /** What was being validated, e.g. `WorkerGroup "prod-workers"`. */
+  public readonly subject: string;
+
+  constructor(subject: string, issues: readonly Issue[]) {
+    super(`${subject}: ${issues.length} invalid field${issues.length === 1 ? '' : 's'}:\n`
+      + issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n'));
+    this.name = 'ValidationError';
+    this.subject = subject;
+    this.issues = issues;
+    Object.setPrototypeOf(this, ValidationError.prototype);
+  }
+}
+
+/**
+ * Collects errors and warnings while one object is validated.
+ * Call {@link Problems.throwIfErrors} once, after every field has been checked.
+ */
+export class Problems {
+  public readonly errors: Issue[] = [];
+  public readonly warnings: Warning[] = [];
+
+  constructor(public subject: string) {}
+
+  error(path: string, message: string): void {
+    this.errors.push({ path, message });
+  }
+
+  warn(path: string, message: string): void {
+    this.warnings.push({ path, message });
+  }
+
+  /** Adds the issues of a nested ValidationError under a path prefix. */
+  absorb(prefix: string, err: unknown): void {
+    if (err instanceof ValidationError) {
+      for (const i of err.issues) this.error(prefix ? `${prefix}.${i.path}` : i.path, i.message);
+    } else {
+      throw err;
+    }
+  }
+
+  get hasErrors(): boolean {
+    return this.errors.length > 0;
+  }
+
+  throwIfErrors(): void {
+    if (this.errors.length > 0) throw new ValidationError(this.subject, this.errors);
+  }
+}
+
+/** Formats a user-supplied value for an error message. */
+export function show(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return JSON.stringify(value);
+  try {
+    const s = JSON.stringify(value);
+    return s === undefined ? String(value) : s;
+  } catch {
+    return String(value);
+  }
+}

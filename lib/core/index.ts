@@ -1,0 +1,14 @@
+/** capi-constructs core: framework-free specs, validation, naming and spec -> manifest functions. */
+export * from './api-versions';
+export * from './errors';
+export * from './manifest';
+export * from './validation';
+export * from './naming';
+export * from './warnings';
+export * from './machine-template';
+export * from './machine-deletion';
+export * from './node-failure-detection';
+export * from './cluster';
+export * from './health-check';
+export * from './control-plane';
+export * from './worker-group';

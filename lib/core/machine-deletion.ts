@@ -1,0 +1,51 @@
+/**
+ * Machine deletion timeouts, shared by the control plane and worker groups (seed: nodeDrainTimeout,
+ * nodeVolumeDetachTimeout, nodeDeletionTimeout).
+ *
+ * - nodeDrainTimeout: total time to drain a node; unset or 0 = wait forever (differs from
+ *   `kubectl drain --timeout`).
+ * - nodeVolumeDetachTimeout: total time to wait for volumes to detach; unset or 0 = wait forever.
+ * - nodeDeletionTimeout: how long to retry deleting the Node after its Machine is marked for deletion;
+ *   0 = retry forever; unset = Cluster API's Machine default of 10s.
+ *
+ * v1beta2: `...spec.deletion.{nodeDrainTimeoutSeconds, nodeVolumeDetachTimeoutSeconds, nodeDeletionTimeoutSeconds}`;
+ * v1beta1: `...{nodeDrainTimeout, nodeVolumeDetachTimeout, nodeDeletionTimeout}` as Go duration strings.
+ */
+import { CapiVersion } from './api-versions';
+import { Problems } from './errors';
+import { checkDuration, Duration, goDuration } from './validation';
+
+export interface MachineDeletionProps {
+  /** @default unlimited (0) */
+  readonly nodeDrainTimeout?: Duration;
+  /** @default unlimited (0) */
+  readonly nodeVolumeDetachTimeout?: Duration;
+  /** @default 10s (Cluster API's Machine default; not emitted) */
+  readonly nodeDeletionTimeout?: Duration;
+}
+
+export interface ResolvedDeletion {
+  readonly drain?: number;
+  readonly detach?: number;
+  readonly deletion?: number;
+}
+
+export function resolveDeletion(p: Problems, props: MachineDeletionProps): ResolvedDeletion {
+  const opt = (key: keyof MachineDeletionProps) => (props[key] === undefined ? undefined : checkDuration(p, key, props[key]));
+  return { drain: opt('nodeDrainTimeout'), detach: opt('nodeVolumeDetachTimeout'), deletion: opt('nodeDeletionTimeout') };
+}
+
+/** v1beta2: the `deletion` object to place in a machine template spec. */
+export function deletionV1beta2(d: ResolvedDeletion): Record<string, number | undefined> {
+  return { nodeDrainTimeoutSeconds: d.drain, nodeVolumeDetachTimeoutSeconds: d.detach, nodeDeletionTimeoutSeconds: d.deletion };
+}
+
+/** v1beta1: the three duration-string fields to spread into a machine template. */
+export function deletionV1beta1(d: ResolvedDeletion): Record<string, string | undefined> {
+  const s = (v?: number) => (v === undefined ? undefined : goDuration(v));
+  return { nodeDrainTimeout: s(d.drain), nodeVolumeDetachTimeout: s(d.detach), nodeDeletionTimeout: s(d.deletion) };
+}
+
+export function renderDeletion(d: ResolvedDeletion, capi: CapiVersion): Record<string, unknown> {
+  return capi === 'v1beta2' ? { deletion: deletionV1beta2(d) } : deletionV1beta1(d);
+}

@@ -1,0 +1,114 @@
+/**
+ * The contract between node groups and infrastructure providers.
+ *
+ * A machine template is a value: it holds one provider's machine spec, validated when it is built.
+ * The group that uses it (ControlPlaneGroup or WorkerGroup) emits the template object, because the
+ * object's name belongs to the group: `<cluster>-<group>-<hash of the spec>`. One template value may
+ * serve several groups; each gets its own object.
+ */
+import { INFRASTRUCTURE_GROUP, ObjectRef } from './api-versions';
+import { Problems, Warning } from './errors';
+import { compact, Manifest } from './manifest';
+import { templateName } from './naming';
+
+/** Which kind of group uses a template. */
+export type MachineRole = 'control-plane' | 'worker';
+
+export interface MachineTemplateMetadata {
+  readonly labels?: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+}
+
+/** Implemented by every provider template (VSphereMachineTemplate, OpenStackMachineTemplate, ...). */
+export interface MachineTemplate {
+  /** API group of the template kind. */
+  readonly apiGroup: string;
+  /** API version emitted, e.g. `v1beta2`. */
+  readonly version: string;
+  /** Kind, e.g. `VSphereMachineTemplate`. */
+  readonly kind: string;
+  /** Provider fields, emitted at `spec.template.spec` (already in the shape of `version`). */
+  readonly spec: Readonly<Record<string, unknown>>;
+  /** Emitted at `spec.template.metadata` where the provider's schema has it. */
+  readonly templateMetadata?: MachineTemplateMetadata;
+  /** Legal but risky settings found when the template was built. */
+  readonly warnings: readonly Warning[];
+  /** Optional checks that depend on the role of the group using the template. */
+  validateFor?(role: MachineRole, problems: Problems, path: string): void;
+}
+
+/** True for any object that implements {@link MachineTemplate}. */
+export function isMachineTemplate(value: unknown): value is MachineTemplate {
+  const v = value as MachineTemplate | undefined;
+  return !!v && typeof v === 'object' && typeof v.apiGroup === 'string' && typeof v.version === 'string'
+    && typeof v.kind === 'string' && !!v.spec && typeof v.spec === 'object' && Array.isArray(v.warnings);
+}
+
+/** The `spec.template` content of a template object; its hash names the object. */
+function templateContent(t: MachineTemplate): Record<string, unknown> {
+  return compact({
+    metadata: t.templateMetadata ? { labels: t.templateMetadata.labels, annotations: t.templateMetadata.annotations } : undefined,
+    spec: t.spec,
+  }) ?? {};
+}
+
+/** Name of the template object a group emits: `<base>-<hash>`, the hash covering apiVersion, kind and spec. */
+export function machineTemplateObjectName(t: MachineTemplate, base: string): string {
+  return templateName(base, { apiVersion: `${t.apiGroup}/${t.version}`, kind: t.kind, template: templateContent(t) });
+}
+
+/** The template object for one group, and the reference the group puts in its spec. */
+export function renderMachineTemplate(t: MachineTemplate, base: string, namespace: string, labels: Record<string, string>): { manifest: Manifest; ref: ObjectRef } {
+  const name = machineTemplateObjectName(t, base);
+  const manifest: Manifest = {
+    apiVersion: `${t.apiGroup}/${t.version}`,
+    kind: t.kind,
+    metadata: { name, namespace, labels },
+    spec: { template: templateContent(t) },
+  };
+  return { manifest, ref: { apiGroup: t.apiGroup, version: t.version, kind: t.kind, name } };
+}
+
+/** Props of {@link CustomMachineTemplate}. */
+export interface CustomMachineTemplateProps {
+  /** @default 'infrastructure.cluster.x-k8s.io' */
+  readonly apiGroup?: string;
+  /** API version of the kind, e.g. `v1beta1`. */
+  readonly version: string;
+  /** Kind, e.g. `DockerMachineTemplate`. */
+  readonly kind: string;
+  /** Emitted verbatim at `spec.template.spec`. */
+  readonly spec: Record<string, unknown>;
+  /** @default none */
+  readonly templateMetadata?: MachineTemplateMetadata;
+}
+
+/**
+ * Any infrastructure provider's template, given as raw fields: the escape hatch for providers the
+ * library has no typed class for. No provider-specific validation is done.
+ */
+export class CustomMachineTemplate implements MachineTemplate {
+  public readonly apiGroup: string;
+  public readonly version: string;
+  public readonly kind: string;
+  public readonly spec: Readonly<Record<string, unknown>>;
+  public readonly templateMetadata?: MachineTemplateMetadata;
+  public readonly warnings: readonly Warning[] = [];
+
+  constructor(props: CustomMachineTemplateProps) {
+    const p = new Problems(`CustomMachineTemplate ${props?.kind ?? ''}`.trim());
+    if (!props || typeof props !== 'object') {
+      p.error('props', 'must be an object');
+      p.throwIfErrors();
+    }
+    if (!props.kind || typeof props.kind !== 'string') p.error('kind', `is required, got ${JSON.stringify(props.kind)}`);
+    if (!props.version || typeof props.version !== 'string') p.error('version', `is required, got ${JSON.stringify(props.version)}`);
+    if (!props.spec || typeof props.spec !== 'object' || Array.isArray(props.spec)) p.error('spec', 'must be an object');
+    p.throwIfErrors();
+    this.apiGroup = props.apiGroup ?? INFRASTRUCTURE_GROUP;
+    this.version = props.version;
+    this.kind = props.kind;
+    this.spec = props.spec;
+    this.templateMetadata = props.templateMetadata;
+  }
+}

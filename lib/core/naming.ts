@@ -1,0 +1,48 @@
+/**
+ * Every name the library generates, in one place. The CLI (`addon-cleanup`), the cdk8s and Pulumi
+ * adapters and the tests all call these functions; nothing else builds a name.
+ */
+import { createHash } from 'crypto';
+import { stableStringify } from './manifest';
+
+/** KubeadmControlPlane: `<cluster>-control-plane` (seed: cluster name plus "-control-plane"). */
+export function controlPlaneName(cluster: string): string {
+  return `${cluster}-control-plane`;
+}
+
+/** MachineDeployment of a worker group: `<cluster>-<group>`. */
+export function workerGroupName(cluster: string, group: string): string {
+  return `${cluster}-${group}`;
+}
+
+/** Control-plane MachineHealthCheck: `<cluster>-controlplane-healthcheck` (seed spelling, no dash in "controlplane"). */
+export function controlPlaneHealthCheckName(cluster: string): string {
+  return `${cluster}-controlplane-healthcheck`;
+}
+
+/** Worker MachineHealthCheck: `<cluster>-<group>-healthcheck`. */
+export function workerHealthCheckName(cluster: string, group: string): string {
+  return `${cluster}-${group}-healthcheck`;
+}
+
+/** Secret written by Cluster API with the admin kubeconfig of a workload cluster. */
+export function kubeconfigSecretName(cluster: string): string {
+  return `${cluster}-kubeconfig`;
+}
+
+/** Length of the content hash appended to immutable template names. */
+export const TEMPLATE_HASH_LENGTH = 8;
+
+/** A short, stable hash of any JSON value (sha256 over a key-sorted serialization). */
+export function contentHash(value: unknown, length = TEMPLATE_HASH_LENGTH): string {
+  return createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, length);
+}
+
+/**
+ * Name of an immutable template (InfraMachineTemplate, KubeadmConfigTemplate): `<base>-<hash>`.
+ * Providers reject updates to a template's spec, so a changed spec must get a new name; the
+ * referencing KubeadmControlPlane or MachineDeployment then rolls its machines to the new template.
+ */
+export function templateName(base: string, content: unknown): string {
+  return `${base}-${contentHash(content)}`;
+}

@@ -1,0 +1,224 @@
+/**
+ * Field rules shared by every construct. Each `check*` function records a problem in a
+ * {@link Problems} collector (never throws) and returns the normalized value, or `undefined`
+ * when the input was invalid or absent.
+ */
+import { Problems, show } from './errors';
+
+/** A duration: a Go duration string (`"90s"`, `"5m"`, `"1h30m"`) or a number of seconds. */
+export type Duration = string | number;
+
+/** An integer count, or a percentage as a string such as `"25%"`. */
+export type IntOrPercent = number | string;
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/** Maximum length of a label value, and of names Cluster API uses as label values. */
+export const MAX_LABEL_VALUE_LENGTH = 63;
+
+export function isDns1123Label(v: string): boolean {
+  return v.length <= 63 && DNS1123_LABEL.test(v);
+}
+
+export function isDns1123Subdomain(v: string): boolean {
+  return v.length <= 253 && DNS1123_SUBDOMAIN.test(v);
+}
+
+export function isLabelValue(v: string): boolean {
+  return v.length <= MAX_LABEL_VALUE_LENGTH && LABEL_VALUE.test(v);
+}
+
+/** A qualified label key: optional DNS-subdomain prefix and `/`, then a name of at most 63 characters. */
+export function isLabelKey(v: string): boolean {
+  const slash = v.lastIndexOf('/');
+  const prefix = slash >= 0 ? v.slice(0, slash) : undefined;
+  const name = slash >= 0 ? v.slice(slash + 1) : v;
+  if (prefix !== undefined && !isDns1123Subdomain(prefix)) return false;
+  return name.length <= 63 && LABEL_NAME.test(name);
+}
+
+export function checkRequired(p: Problems, path: string, value: unknown): boolean {
+  if (value === undefined || value === null || value === '') {
+    p.error(path, 'is required');
+    return false;
+  }
+  return true;
+}
+
+export function checkString(p: Problems, path: string, value: unknown): value is string {
+  if (typeof value !== 'string') {
+    p.error(path, `must be a string, got ${show(value)}`);
+    return false;
+  }
+  return true;
+}
+
+/** A DNS-1123 label: lower-case alphanumerics and '-', starting and ending alphanumeric, at most 63 characters. */
+export function checkDns1123Label(p: Problems, path: string, value: unknown): string | undefined {
+  if (!checkRequired(p, path, value) || !checkString(p, path, value)) return undefined;
+  if (!isDns1123Label(value)) {
+    p.error(path, `${show(value)} is not a valid DNS-1123 label: use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit`);
+    return undefined;
+  }
+  return value;
+}
+
+/**
+ * Checks that a generated object name can be used as a label value (at most 63 characters).
+ * Cluster API requires this of Cluster and MachineDeployment names, and copies KubeadmControlPlane
+ * and MachineDeployment names into machine labels.
+ */
+export function checkGeneratedName(p: Problems, path: string, kind: string, name: string, from: string): void {
+  if (name.length > MAX_LABEL_VALUE_LENGTH) {
+    p.error(path, `the generated ${kind} name ${show(name)} is ${name.length} characters; Cluster API uses it as a label value, which allows at most ${MAX_LABEL_VALUE_LENGTH}: shorten ${from} by ${name.length - MAX_LABEL_VALUE_LENGTH}`);
+  }
+}
+
+/** An integer in [min, max]. */
+export function checkInt(p: Problems, path: string, value: unknown, min: number, max = 2147483647): number | undefined {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    p.error(path, `must be an integer, got ${show(value)}`);
+    return undefined;
+  }
+  if (value < min || value > max) {
+    p.error(path, max === 2147483647 ? `must be at least ${min}, got ${value}` : `must be between ${min} and ${max}, got ${value}`);
+    return undefined;
+  }
+  return value;
+}
+
+const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
+const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+
+/**
+ * Parses a duration to whole seconds. Accepts Go duration strings (`"10m"`, `"1h30m"`, `"90s"`) and
+ * non-negative numbers of seconds. Cluster API v1beta2 stores durations as whole seconds, so a
+ * fractional result is an error rather than a silent truncation.
+ */
+export function checkDuration(p: Problems, path: string, value: unknown): number | undefined {
+  let seconds: number;
+  if (typeof value === 'number') {
+    seconds = value;
+  } else if (typeof value === 'string' && GO_DURATION.test(value)) {
+    seconds = 0;
+    for (const m of value.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g)) {
+      seconds += parseFloat(m[1]) * UNIT_SECONDS[m[2]];
+    }
+    seconds = Math.round(seconds * 1e6) / 1e6;
+  } else {
+    p.error(path, `${show(value)} is not a duration: use a Go duration such as "30s", "5m" or "1h30m", or a number of seconds`);
+    return undefined;
+  }
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    p.error(path, `must not be negative, got ${show(value)}`);
+    return undefined;
+  }
+  if (!Number.isInteger(seconds)) {
+    p.error(path, `${show(value)} is not a whole number of seconds; Cluster API v1beta2 stores durations in seconds and would truncate it`);
+    return undefined;
+  }
+  if (seconds > 2147483647) {
+    p.error(path, `${show(value)} is longer than the int32 seconds Cluster API can store`);
+    return undefined;
+  }
+  return seconds;
+}
+
+/** Formats whole seconds as Go's `time.Duration.String()` does: `0s`, `10s`, `5m0s`, `1h0m0s`. */
+export function goDuration(seconds: number): string {
+  if (seconds === 0) return '0s';
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h}h${m}m${s}s`;
+  if (m > 0) return `${m}m${s}s`;
+  return `${s}s`;
+}
+
+/** Formats whole seconds as the shortest flag-style duration: `10s`, `5m`, `1h30m`. */
+export function shortDuration(seconds: number): string {
+  if (seconds === 0) return '0s';
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+}
+
+export type ParsedIntOrPercent = { readonly kind: 'int'; readonly value: number } | { readonly kind: 'percent'; readonly value: number };
+
+/**
+ * An int-or-string value as Cluster API reads it: a non-negative integer, or a string `"N%"`.
+ * A string holding a bare number (`"2"`) is rejected: the controllers would read it differently from
+ * what it looks like.
+ */
+export function checkIntOrPercent(p: Problems, path: string, value: unknown, maxPercent = 100): ParsedIntOrPercent | undefined {
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || value < 0) {
+      p.error(path, `must be a non-negative integer or a percentage such as "25%", got ${show(value)}`);
+      return undefined;
+    }
+    return { kind: 'int', value };
+  }
+  if (typeof value === 'string') {
+    const m = /^([0-9]+)%$/.exec(value);
+    if (!m) {
+      p.error(path, `must be a non-negative integer or a percentage such as "25%", got ${show(value)}`);
+      return undefined;
+    }
+    const pct = parseInt(m[1], 10);
+    if (pct > maxPercent) {
+      p.error(path, `must not exceed ${maxPercent}%, got ${show(value)}`);
+      return undefined;
+    }
+    return { kind: 'percent', value: pct };
+  }
+  p.error(path, `must be a non-negative integer or a percentage such as "25%", got ${show(value)}`);
+  return undefined;
+}
+
+/** The emitted form of an int-or-percent: a number, or `"N%"`. */
+export function intOrPercentValue(v: ParsedIntOrPercent): number | string {
+  return v.kind === 'int' ? v.value : `${v.value}%`;
+}
+
+/** Checks that `value` is one of `allowed`. */
+export function checkEnum<T extends string>(p: Problems, path: string, value: unknown, allowed: readonly T[]): T | undefined {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    p.error(path, `must be one of ${allowed.map((a) => show(a)).join(', ')}, got ${show(value)}`);
+    return undefined;
+  }
+  return value as T;
+}
+
+/** Checks that a props value is a plain object (not null, not an array). */
+export function checkObject(p: Problems, path: string, value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    p.error(path, `must be an object, got ${show(value)}`);
+    return false;
+  }
+  return true;
+}
+
+/** Checks a map of labels or annotations: valid keys and, for labels, valid values. */
+export function checkLabels(p: Problems, path: string, value: unknown, kind: 'labels' | 'annotations'): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (!checkObject(p, path, value)) return undefined;
+  let ok = true;
+  for (const [k, v] of Object.entries(value)) {
+    if (!isLabelKey(k)) {
+      p.error(`${path}.${k}`, `${show(k)} is not a valid ${kind === 'labels' ? 'label' : 'annotation'} key: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.'`);
+      ok = false;
+    }
+    if (typeof v !== 'string') {
+      p.error(`${path}.${k}`, `value must be a string, got ${show(v)}`);
+      ok = false;
+    } else if (kind === 'labels' && !isLabelValue(v)) {
+      p.error(`${path}.${k}`, `${show(v)} is not a valid label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`);
+      ok = false;
+    }
+  }
+  return ok ? (value as Record<string, string>) : undefined;
+}

@@ -1,0 +1,27 @@
+/**
+ * Where warnings go. Adapters call {@link reportWarnings} for every construct; by default each
+ * warning is printed to stderr (so `cdk8s synth` and `pulumi up` show it) and kept on the construct's
+ * `warnings` list. Set `CAPI_CONSTRUCTS_WARNINGS=silent` or install your own handler, e.g. to fail a
+ * pipeline on any warning.
+ */
+import { Warning } from './errors';
+
+export type WarningHandler = (subject: string, warning: Warning) => void;
+
+const stderrHandler: WarningHandler = (subject, w) => {
+  if (process.env.CAPI_CONSTRUCTS_WARNINGS === 'silent') return;
+  process.stderr.write(`[capi-constructs] warning: ${subject}: ${w.path}: ${w.message}\n`);
+};
+
+let handler: WarningHandler = stderrHandler;
+
+/** Replaces the warning handler; returns the previous one. */
+export function setWarningHandler(h: WarningHandler): WarningHandler {
+  const prev = handler;
+  handler = h;
+  return prev;
+}
+
+export function reportWarnings(subject: string, warnings: readonly Warning[]): void {
+  for (const w of warnings) handler(subject, w);
+}
