@@ -1,0 +1,28 @@
+import { Chart, Testing } from 'cdk8s';
+import { CustomMachineTemplate } from '../../lib';
+
+/** A minimal provider template for node-group tests (the typed providers have their own tests). */
+export function dockerTemplate(image = 'kindest/node:v1.31.4'): CustomMachineTemplate {
+  return new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: image } });
+}
+
+export function newChart(): Chart {
+  return new Chart(Testing.app(), 'test');
+}
+
+/** Synthesized objects of a chart, by kind. */
+export function objectsOf(chart: Chart, kind?: string): any[] {
+  const all = Testing.synth(chart);
+  return kind ? all.filter((o) => o.kind === kind) : all;
+}
+
+/** Runs `fn` and returns the ValidationError it throws (fails the test if it throws anything else or nothing). */
+export function validationError(fn: () => unknown): { statusCode: number; issues: { path: string; message: string }[]; message: string } {
+  try {
+    fn();
+  } catch (e: any) {
+    if (e?.name !== 'ValidationError') throw new Error(`expected ValidationError, got ${e?.name}: ${e?.message}`);
+    return e;
+  }
+  throw new Error('expected a ValidationError, but nothing was thrown');
+}
