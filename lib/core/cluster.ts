@@ -118,7 +118,14 @@ export function checkClusterRef(p: Problems, path: string, value: unknown): Clus
     p.error(path, `must be a Cluster construct, got ${show(value)}`);
     return undefined;
   }
-  return c;
+  // A plain ClusterRef object (a cluster defined elsewhere) gets the same name and version rules.
+  const before = p.errors.length;
+  checkDns1123Label(p, `${path}.name`, c.name);
+  checkDns1123Label(p, `${path}.namespace`, c.namespace);
+  if (checkKubernetesVersion(p, `${path}.kubernetesVersion`, c.kubernetesVersion) !== c.kubernetesVersion && p.errors.length === before) {
+    p.error(`${path}.kubernetesVersion`, `${show(c.kubernetesVersion)} must carry its leading "v"`);
+  }
+  return p.errors.length === before ? c : undefined;
 }
 
 function checkInfrastructure(p: Problems, path: string, value: unknown): InfrastructureCluster | undefined {
