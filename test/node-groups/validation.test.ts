@@ -173,6 +173,15 @@ describe('ControlPlaneGroup', () => {
     expect(paths(e).sort()).toEqual(['nodeDeletionTimeout', 'nodeDrainTimeout', 'remediation.maxRetry', 'remediation.minHealthyPeriod', 'remediation.retryPeriod']);
   });
 
+  test('a plain ClusterRef object works and gets the same name and version checks', () => {
+    const chart = newChart();
+    const ref = { name: 'ext', namespace: 'tenants', kubernetesVersion: 'v1.30.1', apiVersion: 'v1beta2' as const };
+    new ControlPlaneGroup(chart, 'cp', { cluster: ref, machineTemplate: dockerTemplate() });
+    expect(objectsOf(chart, 'KubeadmControlPlane')[0].metadata.name).toBe('ext-control-plane');
+    const e = validationError(() => new ControlPlaneGroup(newChart(), 'cp', { cluster: { ...ref, name: 'Ext', kubernetesVersion: '1.30' }, machineTemplate: dockerTemplate() }));
+    expect(paths(e).sort()).toEqual(['cluster.kubernetesVersion', 'cluster.name']);
+  });
+
   test('missing cluster or template is a ValidationError, not a TypeError', () => {
     const e = validationError(() => new ControlPlaneGroup(newChart(), 'cp', {} as any));
     expect(paths(e).sort()).toEqual(['cluster', 'machineTemplate']);
