@@ -1,0 +1,50 @@
+import * as pulumi from '@pulumi/pulumi';
+import { CapiVersion } from '../core/api-versions';
+import { buildCluster, ClusterProps, ClusterRef } from '../core/cluster';
+import { show, Warning } from '../core/errors';
+import { Manifest } from '../core/manifest';
+import { ResolvedNodeFailureDetection } from '../core/node-failure-detection';
+import { reportWarnings } from '../core/warnings';
+import { ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX } from './emit';
+
+/**
+ * A Cluster API Cluster as a Pulumi component (`capi-constructs:index:Cluster`): the Cluster object
+ * and, if its spec is given, the infrastructure cluster object, as children. Node groups and add-ons
+ * take it as their `cluster` prop. Same props and validation as the cdk8s Cluster; throws
+ * ValidationError (statusCode 400, every problem listed) before anything is registered.
+ */
+export class Cluster extends pulumi.ComponentResource implements ClusterRef {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly kubernetesVersion: string;
+  public readonly apiVersion: CapiVersion;
+  public readonly nodeFailureDetection?: ResolvedNodeFailureDetection;
+  /** Legal but risky settings found in the props. */
+  public readonly warnings: readonly Warning[];
+  /** The objects sent to Kubernetes, in emit order (the same objects cdk8s synthesizes). */
+  public readonly manifests: readonly Manifest[];
+  /** One child resource per object, in the same order. */
+  public readonly resources: readonly pulumi.CustomResource[];
+
+  constructor(name: string, props: ClusterProps, opts?: ComponentOptions) {
+    const { result: model, provider } = prepare(`Cluster ${show(props?.name)}`, opts, () => buildCluster(props));
+    super(`${TYPE_PREFIX}Cluster`, name, {}, opts);
+    this.name = model.ref.name;
+    this.namespace = model.ref.namespace;
+    this.kubernetesVersion = model.ref.kubernetesVersion;
+    this.apiVersion = model.ref.apiVersion;
+    this.nodeFailureDetection = model.ref.nodeFailureDetection;
+    this.warnings = model.warnings;
+    this.manifests = model.manifests;
+    this.resources = registerManifests(this, model.manifests, provider);
+    reportWarnings(`Cluster "${this.name}"`, model.warnings);
+    this.registerOutputs({
+      name: this.name,
+      namespace: this.namespace,
+      kubernetesVersion: this.kubernetesVersion,
+      apiVersion: this.apiVersion,
+      objects: objectIds(model.manifests),
+      warnings: model.warnings.map((w) => `${w.path}: ${w.message}`),
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import * as pulumi from '@pulumi/pulumi';
+import { ControlPlaneGroupProps, renderControlPlane } from '../core/control-plane';
+import { Warning } from '../core/errors';
+import { Manifest } from '../core/manifest';
+import { controlPlaneName } from '../core/naming';
+import { reportWarnings } from '../core/warnings';
+import { ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX } from './emit';
+
+/**
+ * The control-plane node group as a Pulumi component (`capi-constructs:index:ControlPlaneGroup`):
+ * KubeadmControlPlane `<cluster>-control-plane`, its machine template and an optional
+ * MachineHealthCheck. Same props and validation as the cdk8s ControlPlaneGroup; `cluster` takes the
+ * Pulumi (or any) Cluster.
+ */
+export class ControlPlaneGroup extends pulumi.ComponentResource {
+  /** The KubeadmControlPlane name. */
+  public readonly name: string;
+  public readonly warnings: readonly Warning[];
+  /** The objects sent to Kubernetes, in emit order (the same objects cdk8s synthesizes). */
+  public readonly manifests: readonly Manifest[];
+  /** One child resource per object, in the same order. */
+  public readonly resources: readonly pulumi.CustomResource[];
+
+  constructor(name: string, props: ControlPlaneGroupProps, opts?: ComponentOptions) {
+    const { result: rendered, provider } = prepare('ControlPlaneGroup', opts, () => renderControlPlane(props));
+    super(`${TYPE_PREFIX}ControlPlaneGroup`, name, {}, opts);
+    this.name = controlPlaneName(props.cluster.name);
+    this.warnings = rendered.warnings;
+    this.manifests = rendered.manifests;
+    this.resources = registerManifests(this, rendered.manifests, provider);
+    reportWarnings(`ControlPlaneGroup "${this.name}"`, rendered.warnings);
+    this.registerOutputs({
+      name: this.name,
+      objects: objectIds(rendered.manifests),
+      warnings: rendered.warnings.map((w) => `${w.path}: ${w.message}`),
+    });
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The Pulumi side of emitting core manifests: one Kubernetes resource per object, as a child of the
+ * component, plus the component options every capi-constructs component accepts.
+ *
+ * Resource class: objects of a named API group (everything Cluster API, the providers and Flux emit,
+ * but also e.g. `networking.k8s.io/v1` NetworkPolicy) become `kubernetes.apiextensions.CustomResource`.
+ * It takes any apiVersion/kind and passes the object through unchanged, and its type token
+ * `kubernetes:<group>/<version>:<Kind>` is the same token the typed class of a built-in kind uses, so
+ * the provider treats both the same (await logic included). Objects of the core group (`apiVersion: v1`:
+ * Namespace, ConfigMap, Secret, ...) use the typed `kubernetes.core.v1.<Kind>` class instead: a
+ * CustomResource for them would get the token `kubernetes:v1:<Kind>`, which the provider cannot parse
+ * (it needs `core/v1`).
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { Problems, show, ValidationError } from '../core/errors';
+import { Manifest } from '../core/manifest';
+
+/** Options of every capi-constructs component. */
+export type ComponentOptions = pulumi.ComponentResourceOptions & {
+  /**
+   * Kubernetes provider for the management cluster; every object of the component is created with it.
+   * @default the default provider (ambient kubeconfig, or `kubernetes:kubeconfig` / `kubernetes:context` config)
+   */
+  provider?: k8s.Provider;
+};
+
+/** Prefix of the components' type tokens: `capi-constructs:index:<Component>`. */
+export const TYPE_PREFIX = 'capi-constructs:index:';
+
+/**
+ * Logical (Pulumi) name of an object's resource: `<Kind>/<namespace>/<name>` (`<Kind>/<name>` for
+ * cluster-scoped objects). Deterministic, and unique as long as the objects are: Kubernetes itself
+ * identifies an object by kind, namespace and name.
+ */
+export function resourceName(m: Manifest): string {
+  return m.metadata.namespace ? `${m.kind}/${m.metadata.namespace}/${m.metadata.name}` : `${m.kind}/${m.metadata.name}`;
+}
+
+/**
+ * Checks the component options before anything is registered (an invalid provider would otherwise
+ * fail inside Pulumi with a TypeError). Returns the provider, if any.
+ */
+export function checkOptions(p: Problems, opts: unknown): k8s.Provider | undefined {
+  if (opts === undefined) return undefined;
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
+    p.error('opts', `must be an object of Pulumi resource options, got ${show(opts)}`);
+    return undefined;
+  }
+  const provider = (opts as ComponentOptions).provider as unknown;
+  if (provider === undefined) return undefined;
+  // getPackage() is public at runtime but not in the SDK's declarations.
+  const getPackage = (provider as { getPackage?: () => string } | null)?.getPackage;
+  const pkg = pulumi.CustomResource.isInstance(provider) && typeof getPackage === 'function' ? getPackage.call(provider) : undefined;
+  if (pkg !== 'kubernetes') {
+    p.error('opts.provider', `must be a Kubernetes provider (new kubernetes.Provider(...)) for the management cluster, got ${pkg ? `a "${pkg}" provider` : show(provider)}`);
+    return undefined;
+  }
+  return provider as k8s.Provider;
+}
+
+type CoreV1Constructor = new (name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+
+/** One resource for one object (see the file comment for the class chosen). */
+export function newResource(m: Manifest, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+  const name = resourceName(m);
+  if (m.apiVersion.includes('/')) {
+    return new k8s.apiextensions.CustomResource(name, m as unknown as k8s.apiextensions.CustomResourceArgs, opts);
+  }
+  const ctor = (k8s.core.v1 as unknown as Record<string, CoreV1Constructor | undefined>)[m.kind];
+  if (m.apiVersion !== 'v1' || typeof ctor !== 'function') {
+    throw new Error(`capi-constructs/pulumi: no Pulumi resource class for ${m.apiVersion} ${m.kind}`);
+  }
+  const { apiVersion: _apiVersion, kind: _kind, ...args } = m;
+  return new ctor(name, args, opts);
+}
+
+/** Registers every manifest as a child of `parent`, in emit order. */
+export function registerManifests(parent: pulumi.ComponentResource, manifests: readonly Manifest[], provider: k8s.Provider | undefined): pulumi.CustomResource[] {
+  return manifests.map((m) => newResource(m, { parent, provider }));
+}
+
+/** `<apiVersion>/<Kind>/<namespace>/<name>` of each object, for the components' registered outputs. */
+export function objectIds(manifests: readonly Manifest[]): string[] {
+  return manifests.map((m) => `${m.apiVersion}/${resourceName(m)}`);
+}
+
+/**
+ * Validates the component options and runs the core render function, before the component registers
+ * anything. A core ValidationError is rethrown as is (the same error cdk8s throws), with any option
+ * problems added to it.
+ */
+export function prepare<T>(subject: string, opts: unknown, render: () => T): { result: T; provider?: k8s.Provider } {
+  const p = new Problems(subject);
+  const provider = checkOptions(p, opts);
+  let result: T;
+  try {
+    result = render();
+  } catch (e) {
+    if (e instanceof ValidationError && p.hasErrors) throw new ValidationError(e.subject, [...e.issues, ...p.errors]);
+    throw e;
+  }
+  p.throwIfErrors();
+  return { result, provider };
+}

@@ -1,0 +1,13 @@
+/**
+ * capi-constructs/pulumi: the constructs as Pulumi ComponentResources, over the same core as the
+ * cdk8s constructs (same props, same validation, same objects).
+ *
+ * Machine templates (CustomMachineTemplate and the provider classes) and HealthCheck presets are plain
+ * values shared by both frameworks; they are re-exported here from the core, with every other core
+ * export (props types, errors, naming, warning handler).
+ */
+export * from '../core';
+export * from './emit';
+export * from './cluster';
+export * from './control-plane-group';
+export * from './worker-group';

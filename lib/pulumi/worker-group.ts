@@ -1,0 +1,42 @@
+import * as pulumi from '@pulumi/pulumi';
+import { Warning } from '../core/errors';
+import { Manifest } from '../core/manifest';
+import { workerGroupName } from '../core/naming';
+import { reportWarnings } from '../core/warnings';
+import { IngressWorkerGroupProps, ingressWorkerGroupProps, renderWorkerGroup, WorkerGroupProps } from '../core/worker-group';
+import { ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX } from './emit';
+
+/**
+ * A worker node group as a Pulumi component (`capi-constructs:index:WorkerGroup`): MachineDeployment
+ * `<cluster>-<name>`, KubeadmConfigTemplate, machine template and an optional MachineHealthCheck.
+ * Same props and validation as the cdk8s WorkerGroup.
+ */
+export class WorkerGroup extends pulumi.ComponentResource {
+  /** Dedicated ingress nodes: group `ingress`, role `ingress`, 2 nodes (overridable via `scaling`). */
+  static ingress(name: string, props: IngressWorkerGroupProps, opts?: ComponentOptions): WorkerGroup {
+    return new WorkerGroup(name, ingressWorkerGroupProps(props), opts);
+  }
+
+  /** The MachineDeployment name. */
+  public readonly name: string;
+  public readonly warnings: readonly Warning[];
+  /** The objects sent to Kubernetes, in emit order (the same objects cdk8s synthesizes). */
+  public readonly manifests: readonly Manifest[];
+  /** One child resource per object, in the same order. */
+  public readonly resources: readonly pulumi.CustomResource[];
+
+  constructor(name: string, props: WorkerGroupProps, opts?: ComponentOptions) {
+    const { result: rendered, provider } = prepare('WorkerGroup', opts, () => renderWorkerGroup(props));
+    super(`${TYPE_PREFIX}WorkerGroup`, name, {}, opts);
+    this.name = workerGroupName(props.cluster.name, props.name);
+    this.warnings = rendered.warnings;
+    this.manifests = rendered.manifests;
+    this.resources = registerManifests(this, rendered.manifests, provider);
+    reportWarnings(`WorkerGroup "${this.name}"`, rendered.warnings);
+    this.registerOutputs({
+      name: this.name,
+      objects: objectIds(rendered.manifests),
+      warnings: rendered.warnings.map((w) => `${w.path}: ${w.message}`),
+    });
+  }
+}

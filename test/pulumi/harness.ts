@@ -1,0 +1,93 @@
+/**
+ * Runs Pulumi programs under pulumi.runtime.setMocks (no CLI, no engine, no provider plugin) and
+ * records what each resource registration sends, and runs cdk8s examples into a Testing app.
+ *
+ * @swc/jest hoists imports above any top-level setMocks call (toolchain.md P9), so callers invoke
+ * {@link runPulumi} inside a test and `require()` the program there.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { App, Testing } from 'cdk8s';
+
+export interface Registration {
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  /** Reference of the resource's provider: `<provider urn>::<provider id>`. */
+  readonly provider?: string;
+  readonly inputs: Record<string, any>;
+}
+
+export interface PulumiRun {
+  /** Every registration, in order (components, providers and Kubernetes resources). */
+  readonly registrations: Registration[];
+  /** State of every registered resource by URN after the run: a component's state is what it passed to registerOutputs. */
+  readonly state: Map<string, { urn: string; state: Record<string, unknown> }>;
+  /** The inputs of the `kubernetes:*` resources: the objects Kubernetes would receive. */
+  readonly objects: Record<string, any>[];
+}
+
+/** Waits until every outstanding resource registration (and registerOutputs) has reached the mock monitor. */
+async function settle(): Promise<void> {
+  // `waitForRPCs` is exported at runtime (used by pulumi.runtime.disconnect) but marked internal.
+  const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+  if (typeof waitForRPCs !== 'function') throw new Error('pulumi.runtime.waitForRPCs is missing: the harness needs updating for this @pulumi/pulumi version');
+  await waitForRPCs();
+}
+
+/** Runs `program` under fresh mocks (preview=false, so outputs are known) and returns what was registered. */
+export async function runPulumi(program: () => unknown): Promise<PulumiRun> {
+  const registrations: Registration[] = [];
+  await pulumi.runtime.setMocks({
+    newResource: (args) => {
+      registrations.push({ type: args.type, name: args.name, custom: args.custom ?? false, provider: args.provider || undefined, inputs: args.inputs });
+      return { id: `${args.name}-id`, state: args.inputs };
+    },
+    call: (args) => args.inputs,
+  }, 'project', 'stack', false);
+  program();
+  await settle();
+  const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, { urn: string; state: Record<string, unknown> }> };
+  const state = new Map<string, { urn: string; state: Record<string, unknown> }>();
+  for (const [urn, r] of monitor.getRegisteredResources()) {
+    state.set(urn, { urn, state: deserialize(r.state) });
+  }
+  const objects = registrations.filter((r) => r.type.startsWith('kubernetes:')).map((r) => r.inputs);
+  return { registrations, state, objects };
+}
+
+/** The mock monitor keeps registered outputs as a protobuf Struct; turn it back into plain JSON. */
+function deserialize(state: unknown): Record<string, unknown> {
+  const s = state as { toJavaScript?: () => Record<string, unknown> } | Record<string, unknown> | undefined;
+  if (s && typeof (s as { toJavaScript?: unknown }).toJavaScript === 'function') return (s as { toJavaScript: () => Record<string, unknown> }).toJavaScript();
+  return (s ?? {}) as Record<string, unknown>;
+}
+
+/** Every object a cdk8s example synthesizes, over all its charts. */
+export function synthCdk8s(build: (app: App) => void): Record<string, any>[] {
+  const app = Testing.app();
+  build(app);
+  return app.charts.flatMap((c) => c.toJson());
+}
+
+/** JSON with object keys sorted, recursively: two objects are equal iff their canonical forms are. */
+export function canonical(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value as object).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+  }
+  return value;
+}
+
+/** `<apiVersion> <Kind> <namespace>/<name>` of an object. */
+export function identity(o: Record<string, any>): string {
+  return `${o.apiVersion} ${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+}
+
+/** Objects sorted by identity, each in canonical key order. */
+export function normalize(objects: Record<string, any>[]): Record<string, any>[] {
+  return [...objects].sort((a, b) => identity(a).localeCompare(identity(b))).map((o) => JSON.parse(canonical(o)));
+}
