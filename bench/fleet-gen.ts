@@ -1,0 +1,188 @@
+/**
+ * The generated fleet of the benchmark: N clusters, each with a 3-node control plane, 4 worker
+ * groups on mixed infrastructure providers, MachineHealthChecks on every group and 2 add-ons.
+ *
+ * Providers and add-ons plug in through {@link PROVIDERS} and {@link ADDONS}: each entry builds the
+ * library's typed class when it exists (lib/core/providers/*, lib/core/addons/*) and falls back to a
+ * stand-in of the same shape otherwise, so the benchmark runs at every stage of the project.
+ * `describeFleet()` says which ones are real.
+ */
+import { ClusterComponent, ClusterSpec } from '../lib/core/render';
+import { HealthCheck } from '../lib/core/health-check';
+import { CustomMachineTemplate, MachineTemplate } from '../lib/core/machine-template';
+import { ClusterRef } from '../lib/core/cluster';
+import { Rendered } from '../lib/core/manifest';
+
+interface Plugin<T> {
+  readonly name: string;
+  /** Builds the typed library value, or throws if the library does not have it (yet). */
+  readonly real: (i: number) => T;
+  /** Same shape, from generic parts. */
+  readonly standIn: (i: number) => T;
+}
+
+function tryRequire(path: string): any {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(path);
+  } catch {
+    return undefined;
+  }
+}
+
+const PROVIDERS: Plugin<MachineTemplate>[] = [
+  {
+    name: 'vsphere',
+    real: (i) => new (tryRequire('../lib/core/providers/vsphere').VSphereMachineTemplate)({
+      template: 'ubuntu-2204-kube-v1.31.4', server: 'vcenter.example.com', datacenter: 'dc1', datastore: `ds-${i % 4}`,
+      folder: '/dc1/vm/k8s', resourcePool: '/dc1/host/cl1/Resources', numCPUs: 4, memoryMiB: 8192, diskGiB: 60, networkName: 'k8s-net', cloneMode: 'fullClone',
+    }),
+    standIn: (i) => new CustomMachineTemplate({
+      kind: 'VSphereMachineTemplate', version: 'v1beta1',
+      spec: { template: 'ubuntu-2204-kube-v1.31.4', server: 'vcenter.example.com', datacenter: 'dc1', datastore: `ds-${i % 4}`, numCPUs: 4, memoryMiB: 8192, diskGiB: 60, network: { devices: [{ networkName: 'k8s-net', dhcp4: true }] } },
+    }),
+  },
+  {
+    name: 'openstack',
+    real: (i) => new (tryRequire('../lib/core/providers/openstack').OpenStackMachineTemplate)({
+      flavor: i % 2 ? 'm1.large' : 'm1.xlarge', image: 'ubuntu-2204-kube-v1.31.4', sshKeyName: 'ops', securityGroups: ['k8s-nodes'], tags: ['fleet'],
+    }),
+    standIn: (i) => new CustomMachineTemplate({
+      kind: 'OpenStackMachineTemplate', version: 'v1beta1',
+      spec: { flavor: i % 2 ? 'm1.large' : 'm1.xlarge', image: { filter: { name: 'ubuntu-2204-kube-v1.31.4' } }, sshKeyName: 'ops', securityGroups: [{ filter: { name: 'k8s-nodes' } }], tags: ['fleet'] },
+    }),
+  },
+  {
+    name: 'ovirt',
+    real: (i) => new (tryRequire('../lib/core/providers/ovirt').OVirtMachineTemplate)({
+      template: 'ubuntu-2204-kube-v1.31.4', cpu: { cores: 4, sockets: 1 }, sizemb: 8192 + 1024 * (i % 2), osdisksizegb: 60, nics: [{ vnicprofile: 'k8s' }],
+    }),
+    standIn: (i) => new CustomMachineTemplate({
+      kind: 'OVirtMachineTemplate', version: 'v1beta1',
+      spec: { template: 'ubuntu-2204-kube-v1.31.4', cpu: { cores: 4, sockets: 1 }, sizemb: 8192 + 1024 * (i % 2), osdisksizegb: 60, nics: [{ vnicprofile: 'k8s' }] },
+    }),
+  },
+  {
+    name: 'basis',
+    real: (i) => new (tryRequire('../lib/core/providers/basis').BasisMachineTemplate)({
+      image: 'ubuntu-2204-kube-v1.31.4', cpu: 4, memoryMiB: 8192, bootDiskGiB: 50 + (i % 2) * 10, network: 'k8s-net',
+    }),
+    standIn: (i) => new CustomMachineTemplate({
+      kind: 'BasisMachineTemplate', version: 'v1alpha1',
+      spec: { image: 'ubuntu-2204-kube-v1.31.4', cpu: 4, memory: 8192, bootDiskSize: 50 + (i % 2) * 10, network: 'k8s-net' },
+    }),
+  },
+  {
+    name: 'shturval',
+    real: (i) => new (tryRequire('../lib/core/providers/shturval').ShturvalMachineTemplate)({
+      flavor: i % 2 ? 'standard-4' : 'standard-8', image: 'ubuntu-2204-kube-v1.31.4', diskGiB: 60,
+    }),
+    standIn: (i) => new CustomMachineTemplate({
+      kind: 'ShturvalMachineTemplate', version: 'v1beta1',
+      spec: { flavor: i % 2 ? 'standard-4' : 'standard-8', image: 'ubuntu-2204-kube-v1.31.4', diskSize: 60 },
+    }),
+  },
+];
+
+/** A stand-in add-on (Flux HelmRepository + HelmRelease) used until the library's add-ons exist. */
+class StandInAddon implements ClusterComponent {
+  public readonly subject: string;
+  constructor(public readonly id: string, private readonly chart: string, private readonly version: string) {
+    this.subject = `ClusterAddon "${id}"`;
+  }
+
+  render(c: ClusterRef): Rendered {
+    const name = `${c.name}-${this.id}`;
+    const labels = { 'cluster.x-k8s.io/cluster-name': c.name };
+    return {
+      manifests: [
+        { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: { name, namespace: c.namespace, labels }, spec: { interval: '1h', url: `https://charts.example.com/${this.chart}` } },
+        {
+          apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name, namespace: c.namespace, labels },
+          spec: {
+            interval: '10m', releaseName: this.id, targetNamespace: this.id, install: { createNamespace: true }, kubeConfig: { secretRef: { name: `${c.name}-kubeconfig` } },
+            chart: { spec: { chart: this.chart, version: this.version, sourceRef: { kind: 'HelmRepository', name } } },
+          },
+        },
+      ],
+      warnings: [],
+    };
+  }
+}
+
+const ADDONS: Plugin<ClusterComponent>[] = [
+  {
+    name: 'ingress-nginx',
+    real: () => { throw new Error('no typed add-on component yet'); },
+    standIn: () => new StandInAddon('ingress-nginx', 'ingress-nginx', '4.11.3'),
+  },
+  {
+    name: 'cert-manager',
+    real: () => { throw new Error('no typed add-on component yet'); },
+    standIn: () => new StandInAddon('cert-manager', 'cert-manager', '1.16.2'),
+  },
+];
+
+interface Resolved<T> { name: string; real: boolean; make: (i: number) => T }
+
+function resolve<T>(plugins: Plugin<T>[]): Resolved<T>[] {
+  return plugins.map((pl) => {
+    try {
+      pl.real(0);
+      return { name: pl.name, real: true, make: pl.real };
+    } catch {
+      return { name: pl.name, real: false, make: pl.standIn };
+    }
+  });
+}
+
+let cache: { providers: Resolved<MachineTemplate>[]; addons: Resolved<ClusterComponent>[] } | undefined;
+function plugins(): { providers: Resolved<MachineTemplate>[]; addons: Resolved<ClusterComponent>[] } {
+  cache ??= { providers: resolve(PROVIDERS), addons: resolve(ADDONS) };
+  return cache;
+}
+
+/** Which providers and add-ons are the library's own and which are stand-ins. */
+export function describeFleet(): string {
+  const { providers, addons } = plugins();
+  const fmt = (xs: { name: string; real: boolean }[]) => xs.map((x) => `${x.name}${x.real ? '' : ' (stand-in)'}`).join(', ');
+  return `providers: ${fmt(providers)}; add-ons: ${fmt(addons)}`;
+}
+
+/** Cluster i of the fleet. Each group uses a different provider; the mix rotates with i. */
+export function clusterSpec(i: number): ClusterSpec {
+  const { providers, addons } = plugins();
+  const P = providers.length;
+  const tpl = (k: number) => providers[(i + k) % P].make(i);
+  const name = `fleet-${String(i).padStart(4, '0')}`;
+  const autoscaled = i % 3 === 0;
+  return {
+    cluster: {
+      name,
+      namespace: `tenant-${i % 20}`,
+      kubernetesVersion: 'v1.31.4',
+      clusterNetwork: { pods: ['10.244.0.0/16'], services: ['10.96.0.0/12'] },
+      labels: { 'fleet.example.com/region': ['eu', 'us', 'ap'][i % 3], 'fleet.example.com/tier': i % 10 === 0 ? 'gold' : 'standard' },
+      nodeFailureDetection: i % 2 ? { nodeStatusUpdateFrequency: '10s', nodeMonitorPeriod: '5s', nodeMonitorGracePeriod: '40s' } : undefined,
+    },
+    controlPlane: {
+      machineTemplate: tpl(0),
+      replicas: 3,
+      remediation: { maxRetry: 5, retryPeriod: '2m' },
+      nodeDrainTimeout: '5m',
+      healthCheck: HealthCheck.controlPlane(),
+    },
+    workers: [
+      { name: 'general', machineTemplate: tpl(1), scaling: autoscaled ? { min: 3, max: 12 } : { replicas: 3 }, roles: ['worker'], healthCheck: HealthCheck.workers() },
+      { name: 'memory', machineTemplate: tpl(2), scaling: { min: 3, max: 6 }, roles: ['worker', 'memory'], strategy: { type: 'RollingUpdate', maxSurge: '25%', maxUnavailable: 0 }, healthCheck: HealthCheck.workers() },
+      { name: 'batch', machineTemplate: tpl(3), scaling: { replicas: 3 + (i % 4) }, deletionOrder: 'Oldest', machineLabels: { 'node.cluster.x-k8s.io/pool': 'batch' }, healthCheck: HealthCheck.workers({ nodeStartupTimeout: '15m' }) },
+      { name: 'ingress', machineTemplate: tpl(4), scaling: { replicas: 2 }, roles: ['ingress'], minReadySeconds: 30, healthCheck: HealthCheck.workers({ maxUnhealthy: 1 }) },
+    ],
+    components: addons.map((a) => a.make(i)),
+  };
+}
+
+/** The first n clusters of the fleet. */
+export function fleetSpecs(n: number): ClusterSpec[] {
+  return Array.from({ length: n }, (_, i) => clusterSpec(i));
+}

@@ -1,0 +1,111 @@
+/**
+ * Many clusters in one cdk8s app, with synthesis time linear in the number of clusters.
+ *
+ * Why: `App.synth()` calls `chart.toJson()` for every chart, and cdk8s's `Chart.toJson()`
+ * (`App._synthChart`) first re-walks the WHOLE app (`resolveDependencies` and `validate` over
+ * `node.findAll()` of the root) before rendering the one chart. With one Chart per cluster that is
+ * N walks over N charts: time grows with N². `FleetChart` renders a chart from its own subtree only,
+ * so each chart costs what it contains; `App.synth()` (and so `cdk8s synth`) stays the command and
+ * still writes one `<chart>.k8s.yaml` per chart.
+ */
+import { ApiObject, App, Chart, ChartProps, DependencyGraph } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { ClusterRef } from '../core/cluster';
+import { ClusterSpec, RenderedCluster, renderClusterSpec, renderClusters } from '../core/render';
+import { emit } from './emit';
+
+/**
+ * A drop-in replacement for `Chart` in apps with many charts (e.g. one per cluster). Its output is
+ * identical to `Chart`'s; only `toJson()` differs in cost: it validates and orders the chart's own
+ * subtree instead of re-walking the whole app, so `App.synth()` of N charts is O(N) instead of O(N²).
+ *
+ * Applies cdk8s's rules within the chart: `node.validate()` of every construct in the chart,
+ * nested charts as dependencies of their parent chart, construct dependencies turned into
+ * ApiObject dependencies, then the ApiObjects in dependency order. Dependencies that point at other
+ * charts are still honoured by `App.synth()`, which resolves them for the whole app once.
+ */
+export class FleetChart extends Chart {
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+  }
+
+  /** Renders this chart to Kubernetes JSON objects, like `Chart.toJson()`, in time proportional to the chart. */
+  public toJson(): any[] {
+    const all = this.node.findAll();
+    validateSubtree(all);
+    resolveSubtreeDependencies(all);
+    return new DependencyGraph(this.node).topology()
+      .filter((x): x is ApiObject => ApiObject.isApiObject(x) && Chart.of(x) === this)
+      .map((x) => x.toJson());
+  }
+}
+
+function validateSubtree(all: IConstruct[]): void {
+  const errors: string[] = [];
+  for (const c of all) for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+  if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+}
+
+/** cdk8s's `resolveDependencies`, restricted to dependencies whose source lies in `all`. */
+function resolveSubtreeDependencies(all: IConstruct[]): void {
+  for (const parent of all) {
+    if (!Chart.isChart(parent)) continue;
+    for (const child of parent.node.children) if (Chart.isChart(child)) parent.node.addDependency(child);
+  }
+  for (const source of all) {
+    for (const target of source.node.dependencies) {
+      const sourceChart = Chart.of(source);
+      const targetChart = Chart.of(target);
+      if (sourceChart !== targetChart) sourceChart.node.addDependency(targetChart);
+      const targets = target.node.findAll().filter((x) => ApiObject.isApiObject(x) && Chart.of(x) === targetChart);
+      const sources = source.node.findAll().filter((x) => ApiObject.isApiObject(x) && Chart.of(x) === sourceChart);
+      for (const t of targets) for (const s of sources) if (t !== s) s.node.addDependency(t);
+    }
+  }
+}
+
+/** Props of {@link ClusterChart}. */
+export interface ClusterChartProps {
+  /** The cluster, its node groups and components, as the direct render (`writeFleet`) takes them. */
+  readonly spec: ClusterSpec;
+}
+
+/**
+ * One cluster as one chart: the Cluster, its control plane, worker groups and components from a
+ * {@link ClusterSpec}. The chart id is the cluster name, so `cdk8s synth` writes
+ * `<cluster>.k8s.yaml`, byte-identical to `writeFleet()` for the same spec. Validates the whole spec
+ * (every part, all problems in one ValidationError) before anything is added to the tree.
+ *
+ * ```ts
+ * const app = new App();
+ * for (const spec of fleet) new ClusterChart(app, { spec });
+ * app.synth();
+ * ```
+ */
+export class ClusterChart extends FleetChart {
+  /** The cluster, for constructs added to this chart later (add-ons take it as `cluster`). */
+  public readonly cluster: ClusterRef;
+  /** All objects of this chart, by part id (`cluster`, `control-plane`, `workers-<name>`, component ids). */
+  public readonly parts: ReadonlyMap<string, readonly ApiObject[]>;
+
+  constructor(scope: Construct, props: ClusterChartProps) {
+    const rendered = (props as Prerendered | undefined)?.[PRERENDERED] ?? renderClusterSpec(props?.spec);
+    super(scope, rendered.ref.name);
+    this.cluster = rendered.ref;
+    const parts = new Map<string, readonly ApiObject[]>();
+    for (const part of rendered.parts) parts.set(part.id, emit(new Construct(this, part.id), part.subject, part));
+    this.parts = parts;
+  }
+}
+
+const PRERENDERED = Symbol('capi-constructs.prerendered');
+type Prerendered = ClusterChartProps & { [PRERENDERED]?: RenderedCluster };
+
+/**
+ * Adds one {@link ClusterChart} per spec to the app and returns them. Every spec is validated first
+ * (all problems of all clusters in one ValidationError, duplicate cluster names included), so
+ * invalid input adds nothing to the app.
+ */
+export function addFleet(app: App, specs: readonly ClusterSpec[]): ClusterChart[] {
+  return renderClusters(specs).map((rc, i) => new ClusterChart(app, { spec: specs[i], [PRERENDERED]: rc } as Prerendered));
+}

@@ -1,0 +1,305 @@
+/**
+ * Direct render: a fleet description (one {@link ClusterSpec} per cluster) straight to YAML files,
+ * with no construct tree. For pipelines that only need the manifests.
+ *
+ * The output is byte-identical to what `cdk8s synth` writes for the same clusters in a
+ * `FleetChart`/`ClusterChart` per cluster (file `<cluster>.k8s.yaml`): every object goes through the
+ * same core render functions as the constructs, then through {@link toCdk8sJson} (cdk8s's
+ * `ApiObject.toJson` normalization) and {@link stringifyManifests} (cdk8s's `Yaml.stringify`).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { buildCluster, ClusterProps, ClusterRef } from './cluster';
+import { ControlPlaneGroupProps, renderControlPlane } from './control-plane';
+import { Problems, show, ValidationError, Warning } from './errors';
+import { Manifest, Rendered } from './manifest';
+import { controlPlaneName, workerGroupName } from './naming';
+import { reportWarnings } from './warnings';
+import { renderWorkerGroup, WorkerGroupProps } from './worker-group';
+
+/**
+ * Something rendered for a cluster after its node groups, e.g. an add-on. Implemented by the
+ * add-on specs; any object with a `render` function that returns core manifests works.
+ */
+export interface ClusterComponent {
+  /** Unique within the cluster; also the construct id in the cdk8s adapter. */
+  readonly id: string;
+  /** What warnings are reported under, e.g. `ClusterAddon "ingress-nginx"`. @default the id */
+  readonly subject?: string;
+  /** Validates (throwing a ValidationError) and renders the objects for one cluster. */
+  render(cluster: ClusterRef): Rendered;
+}
+
+/** One cluster of a fleet: the same props the Cluster, ControlPlaneGroup and WorkerGroup constructs take. */
+export interface ClusterSpec {
+  /** The Cluster (and infrastructure cluster). Its name names the output file. */
+  readonly cluster: ClusterProps;
+  /** The control-plane group; `cluster` is filled in. */
+  readonly controlPlane: Omit<ControlPlaneGroupProps, 'cluster'>;
+  /** Worker groups, in emit order; `cluster` is filled in. @default none */
+  readonly workers?: readonly Omit<WorkerGroupProps, 'cluster'>[];
+  /** Add-ons and other per-cluster components, emitted after the node groups. @default none */
+  readonly components?: readonly ClusterComponent[];
+}
+
+/** One rendered part of a cluster: what one construct emits. */
+export interface RenderedPart extends Rendered {
+  /** Construct id in the cdk8s adapter: `cluster`, `control-plane`, `workers-<name>` or the component id. */
+  readonly id: string;
+  /** Subject for warnings, e.g. `WorkerGroup "prod-md"`. */
+  readonly subject: string;
+}
+
+/** A validated, rendered cluster. */
+export interface RenderedCluster {
+  readonly ref: ClusterRef;
+  /** In emit order: Cluster, control plane, worker groups, components. */
+  readonly parts: readonly RenderedPart[];
+}
+
+/**
+ * Validates one cluster spec and renders every object with the core render functions (the ones the
+ * constructs use). Collects the problems of all parts and throws one ValidationError, with paths
+ * such as `workers[1].scaling.max`.
+ */
+export function renderClusterSpec(spec: ClusterSpec): RenderedCluster {
+  const p = new Problems(`ClusterSpec ${show((spec as ClusterSpec | undefined)?.cluster?.name)}`);
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+    p.error('spec', `must be an object with cluster, controlPlane and workers, got ${show(spec)}`);
+    p.throwIfErrors();
+  }
+  const parts: RenderedPart[] = [];
+  let ref: ClusterRef | undefined;
+  try {
+    const model = buildCluster(spec.cluster);
+    ref = model.ref;
+    p.subject = `ClusterSpec "${ref.name}"`;
+    parts.push({ id: 'cluster', subject: `Cluster "${ref.name}"`, manifests: model.manifests, warnings: model.warnings });
+  } catch (e) {
+    p.absorb('cluster', e);
+  }
+  const cp = spec.controlPlane as unknown;
+  if (cp === null || typeof cp !== 'object' || Array.isArray(cp)) {
+    p.error('controlPlane', `must be the control-plane group props, got ${show(cp)}`);
+  } else if (ref) {
+    try {
+      const r = renderControlPlane({ ...(cp as Omit<ControlPlaneGroupProps, 'cluster'>), cluster: ref });
+      parts.push({ id: 'control-plane', subject: `ControlPlaneGroup "${controlPlaneName(ref.name)}"`, ...r });
+    } catch (e) {
+      p.absorb('controlPlane', e);
+    }
+  }
+  const workers = spec.workers ?? [];
+  if (!Array.isArray(workers)) {
+    p.error('workers', `must be a list of worker group props, got ${show(workers)}`);
+  } else {
+    const seen = new Map<string, number>();
+    workers.forEach((w: unknown, i) => {
+      const path = `workers[${i}]`;
+      if (w === null || typeof w !== 'object' || Array.isArray(w)) {
+        p.error(path, `must be worker group props, got ${show(w)}`);
+        return;
+      }
+      const name = (w as { name?: unknown }).name;
+      if (typeof name === 'string') {
+        if (seen.has(name)) p.error(`${path}.name`, `${show(name)} is already used by workers[${seen.get(name)}]: group names must be unique within a cluster`);
+        else seen.set(name, i);
+      }
+      if (!ref) return;
+      try {
+        const r = renderWorkerGroup({ ...(w as Omit<WorkerGroupProps, 'cluster'>), cluster: ref });
+        parts.push({ id: `workers-${name}`, subject: `WorkerGroup "${workerGroupName(ref.name, name as string)}"`, ...r });
+      } catch (e) {
+        p.absorb(path, e);
+      }
+    });
+  }
+  const components = spec.components ?? [];
+  if (!Array.isArray(components)) {
+    p.error('components', `must be a list of cluster components, got ${show(components)}`);
+  } else {
+    const ids = new Set<string>(parts.map((x) => x.id));
+    components.forEach((c: unknown, i) => {
+      const path = `components[${i}]`;
+      const comp = c as ClusterComponent;
+      if (comp === null || typeof comp !== 'object' || typeof comp.render !== 'function' || typeof comp.id !== 'string' || comp.id === '') {
+        p.error(path, `must be a cluster component (an add-on spec with an id and a render function), got ${show(c)}`);
+        return;
+      }
+      if (ids.has(comp.id)) {
+        p.error(`${path}.id`, `${show(comp.id)} is already used in this cluster: component ids must be unique`);
+        return;
+      }
+      ids.add(comp.id);
+      if (!ref) return;
+      try {
+        const r = comp.render(ref);
+        parts.push({ id: comp.id, subject: comp.subject ?? comp.id, manifests: r.manifests, warnings: r.warnings });
+      } catch (e) {
+        p.absorb(path, e);
+      }
+    });
+  }
+  p.throwIfErrors();
+  return { ref: ref!, parts };
+}
+
+/** The file a cluster is written to, by the direct render and by `ClusterChart`/`FleetChart` under `cdk8s synth`. */
+export function clusterFileName(cluster: string, extension = '.k8s.yaml'): string {
+  return `${cluster}${extension}`;
+}
+
+/**
+ * Normalizes one manifest the way cdk8s's `ApiObject.toJson` does, so YAML written from it is
+ * byte-identical to `cdk8s synth`:
+ * - metadata: keys sorted recursively; null/undefined values, empty objects and empty lists dropped;
+ * - body: keys sorted recursively (unless `CDK8S_DISABLE_SORT` is set, as in cdk8s); null and
+ *   undefined object values dropped;
+ * - top level: apiVersion, kind, metadata first, then the other keys.
+ * Only plain JSON values are accepted (cdk8s throws on class instances too).
+ */
+export function toCdk8sJson(m: Manifest): Record<string, unknown> {
+  const sortKeys = !process.env.CDK8S_DISABLE_SORT;
+  const metadata = sanitize(m.metadata, { filterEmpty: true, sortKeys: true }, 'metadata');
+  const body = sanitize({ ...m, metadata }, { filterEmpty: false, sortKeys }, '') as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(body)]) {
+    if (k in body && !(k in out)) out[k] = body[k];
+  }
+  return out;
+}
+
+function sanitize(value: unknown, o: { filterEmpty: boolean; sortKeys: boolean }, at: string): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    if (o.filterEmpty && value.length === 0) return undefined;
+    return value.map((x, i) => sanitize(x, o, `${at}[${i}]`));
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new Error(`can't render non-simple object of type '${(value as object).constructor?.name}' at ${at || '(root)'}`);
+  }
+  const keys = o.sortKeys ? Object.keys(value).sort() : Object.keys(value);
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = sanitize((value as Record<string, unknown>)[k], o, at ? `${at}.${k}` : k);
+    if (v !== null && v !== undefined) out[k] = v;
+  }
+  if (o.filterEmpty && Object.keys(out).length === 0) return undefined;
+  return out;
+}
+
+/** cdk8s's `Yaml.stringify` options (cdk8s 2.70: YAML 1.1 schema, no line folding). */
+const YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as const;
+
+/** Multi-document YAML exactly as cdk8s writes a chart file: each object normalized, joined with `---\n`. */
+export function stringifyManifests(manifests: readonly Manifest[]): string {
+  return manifests.map((m) => YAML.stringify(toCdk8sJson(m), YAML_OPTIONS)).join('---\n');
+}
+
+/** Result of {@link renderFleet}. */
+export interface RenderedFleet {
+  /** File name (relative to the output directory) -> content, in fleet order. */
+  readonly files: ReadonlyMap<string, string>;
+  /** Every warning, per cluster part, with the subject it is reported under. */
+  readonly warnings: readonly { readonly subject: string; readonly warning: Warning }[];
+  /** Number of objects rendered. */
+  readonly objectCount: number;
+}
+
+export interface RenderFleetOptions {
+  /** @default '.k8s.yaml' (as cdk8s) */
+  readonly outputFileExtension?: string;
+}
+
+/**
+ * Validates and renders every cluster of a fleet (the objects, not yet YAML). Collects the problems
+ * of all clusters (paths `clusters[3].workers[1].scaling.max`) and throws one ValidationError;
+ * cluster names must be unique (they name the files).
+ */
+export function renderClusters(specs: readonly ClusterSpec[], ext = '.k8s.yaml'): RenderedCluster[] {
+  const p = new Problems('Fleet');
+  if (!Array.isArray(specs)) {
+    p.error('clusters', `must be a list of cluster specs, got ${show(specs)}`);
+    p.throwIfErrors();
+  }
+  const out: RenderedCluster[] = [];
+  const owner = new Map<string, number>();
+  specs.forEach((spec, i) => {
+    let rc: RenderedCluster;
+    try {
+      rc = renderClusterSpec(spec);
+    } catch (e) {
+      p.absorb(`clusters[${i}]`, e);
+      return;
+    }
+    const name = rc.ref.name;
+    if (owner.has(name)) {
+      p.error(`clusters[${i}].cluster.name`, `${show(name)} is already used by clusters[${owner.get(name)}]: cluster names must be unique in a fleet (each names its file ${show(clusterFileName(name, ext))})`);
+      return;
+    }
+    owner.set(name, i);
+    out.push(rc);
+  });
+  p.throwIfErrors();
+  return out;
+}
+
+/** Validates every cluster of the fleet and renders one YAML file per cluster, in memory. */
+export function renderFleet(specs: readonly ClusterSpec[], options: RenderFleetOptions = {}): RenderedFleet {
+  const ext = options.outputFileExtension ?? '.k8s.yaml';
+  const files = new Map<string, string>();
+  const warnings: { subject: string; warning: Warning }[] = [];
+  let objectCount = 0;
+  for (const rc of renderClusters(specs, ext)) {
+    const manifests = rc.parts.flatMap((part) => part.manifests);
+    objectCount += manifests.length;
+    for (const part of rc.parts) for (const w of part.warnings) warnings.push({ subject: part.subject, warning: w });
+    files.set(clusterFileName(rc.ref.name, ext), stringifyManifests(manifests));
+  }
+  return { files, warnings, objectCount };
+}
+
+/** Files that a previous render (or `cdk8s synth`) may have left in the output directory. */
+function isReplaceable(dir: string, ext: string): boolean {
+  if (!fs.existsSync(dir)) return true;
+  if (!fs.statSync(dir).isDirectory()) return false;
+  return fs.readdirSync(dir, { withFileTypes: true }).every((e) => e.isFile() && e.name.endsWith(ext));
+}
+
+/**
+ * Renders the fleet and writes one `<cluster>.k8s.yaml` per cluster to `outdir`, atomically:
+ * everything is rendered in memory first (invalid input throws before the disk is touched), written
+ * to a temporary sibling directory, then swapped into place. `outdir` must be missing, empty or
+ * hold only `*.k8s.yaml` files (it is replaced as a whole, like `cdk8s synth` does); anything else
+ * is refused. Warnings go to the warning handler (stderr by default) and are returned.
+ */
+export function writeFleet(outdir: string, specs: readonly ClusterSpec[], options: RenderFleetOptions = {}): RenderedFleet {
+  const ext = options.outputFileExtension ?? '.k8s.yaml';
+  const target = path.resolve(outdir);
+  if (!isReplaceable(target, ext)) {
+    throw new ValidationError('Fleet', [{ path: 'outdir', message: `${show(outdir)} holds files other than *${ext}: refusing to replace it (choose an empty or new directory)` }]);
+  }
+  const rendered = renderFleet(specs, options);
+  const parent = path.dirname(target);
+  fs.mkdirSync(parent, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.tmp-`));
+  let old: string | undefined;
+  try {
+    for (const [file, content] of rendered.files) fs.writeFileSync(path.join(tmp, file), content, { encoding: 'utf8' });
+    if (fs.existsSync(target)) {
+      old = `${tmp}.old`;
+      fs.renameSync(target, old);
+    }
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    if (old && !fs.existsSync(target)) fs.renameSync(old, target);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  if (old) fs.rmSync(old, { recursive: true, force: true });
+  for (const { subject, warning } of rendered.warnings) reportWarnings(subject, [warning]);
+  return rendered;
+}
