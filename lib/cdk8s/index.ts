@@ -1,3 +1,4 @@
 export * from './cluster';
 export * from './control-plane-group';
 export * from './worker-group';
+export * from './fleet';

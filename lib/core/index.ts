@@ -12,3 +12,4 @@ export * from './cluster';
 export * from './health-check';
 export * from './control-plane';
 export * from './worker-group';
+export * from './render';
