@@ -13,3 +13,6 @@ export * from './health-check';
 export * from './control-plane';
 export * from './worker-group';
 export * from './render';
+export * from './providers';
+// The value MachineTemplate (MachineTemplate.from) and the interface of the same name: resolves the two star exports.
+export { MachineTemplate } from './providers';

@@ -1,0 +1,261 @@
+/**
+ * Field rules shared by the provider templates (VSphere, OpenStack, OVirt, Basis, Shturval).
+ * Like lib/core/validation.ts, every `check*` records problems and never throws.
+ */
+import { INFRASTRUCTURE_GROUP } from '../api-versions';
+import { Problems, show } from '../errors';
+import { MachineRole, MachineTemplateMetadata } from '../machine-template';
+import { checkInt, checkLabels, checkObject, isDns1123Subdomain } from '../validation';
+
+/**
+ * A machine template object as read from a management cluster (`kubectl get ... -o yaml`, parsed):
+ * the input of `XMachineTemplate.from(existing)` when `existing` is not a template value.
+ */
+export interface MachineTemplateObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata?: { readonly name?: string; readonly [key: string]: unknown };
+  readonly spec: {
+    readonly template: {
+      readonly metadata?: MachineTemplateMetadata;
+      readonly spec?: Readonly<Record<string, unknown>>;
+    };
+  };
+}
+
+/** Prop names that would carry credentials: always rejected, whatever the provider. */
+const CREDENTIAL_KEYS = /^(clouds?(yaml)?|password|passwd|token|secret|credentials?|auth|applicationcredential.*|username|user|cacert|privatekey|key)$/i;
+
+/** Rejects props the class does not know (typos, and credentials that must stay in a Secret). */
+export function checkKnownKeys(p: Problems, props: Record<string, unknown>, known: readonly string[], credentialHint: string): void {
+  for (const k of Object.keys(props)) {
+    if (known.includes(k) || props[k] === undefined) continue;
+    if (CREDENTIAL_KEYS.test(k.replace(/[-_.]/g, ''))) {
+      p.error(k, `${show(k)} looks like a credential: never inline credentials in a template; ${credentialHint}`);
+    } else {
+      p.error(k, `${show(k)} is not a known field; known fields are ${known.join(', ')} (use additionalFields for other provider fields)`);
+    }
+  }
+}
+
+/** An optional non-empty string of at most `max` characters (the CRDs' minLength 1 / maxLength). */
+export function optString(p: Problems, path: string, value: unknown, max?: number): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') {
+    p.error(path, `must be a non-empty string, got ${show(value)}`);
+    return undefined;
+  }
+  if (max !== undefined && value.length > max) {
+    p.error(path, `must be at most ${max} characters, got ${value.length}`);
+    return undefined;
+  }
+  return value;
+}
+
+/** A required non-empty string. */
+export function reqString(p: Problems, path: string, value: unknown, max?: number): string | undefined {
+  if (value === undefined || value === null) {
+    p.error(path, 'is required');
+    return undefined;
+  }
+  return optString(p, path, value, max);
+}
+
+/** An optional integer in [min, max]. */
+export function optInt(p: Problems, path: string, value: unknown, min: number, max?: number): number | undefined {
+  return value === undefined ? undefined : checkInt(p, path, value, min, max);
+}
+
+/** An optional boolean. */
+export function optBool(p: Problems, path: string, value: unknown): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') {
+    p.error(path, `must be a boolean, got ${show(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
+/** An optional list of non-empty strings (no duplicates). */
+export function optStringList(p: Problems, path: string, value: unknown, opts: { maxItems?: number; maxLength?: number } = {}): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) {
+    p.error(path, `must be a list of strings, got ${show(value)}`);
+    return undefined;
+  }
+  if (opts.maxItems !== undefined && value.length > opts.maxItems) {
+    p.error(path, `must have at most ${opts.maxItems} items, got ${value.length}`);
+    return undefined;
+  }
+  let ok = true;
+  value.forEach((v, i) => {
+    if (optString(p, `${path}[${i}]`, v, opts.maxLength) === undefined) ok = false;
+    else if (value.indexOf(v) !== i) {
+      p.error(`${path}[${i}]`, `${show(v)} is listed twice`);
+      ok = false;
+    }
+  });
+  return ok && value.length > 0 ? [...value] : undefined;
+}
+
+/** `templateMetadata`: labels and annotations for `spec.template.metadata`. */
+export function checkTemplateMetadata(p: Problems, path: string, value: unknown): MachineTemplateMetadata | undefined {
+  if (value === undefined) return undefined;
+  if (!checkObject(p, path, value)) return undefined;
+  for (const k of Object.keys(value)) {
+    if (k !== 'labels' && k !== 'annotations' && value[k] !== undefined) p.error(`${path}.${k}`, `is not a known field; templateMetadata has labels and annotations`);
+  }
+  const labels = checkLabels(p, `${path}.labels`, value.labels, 'labels');
+  const annotations = checkLabels(p, `${path}.annotations`, value.annotations, 'annotations');
+  const hasLabels = labels && Object.keys(labels).length > 0;
+  const hasAnnotations = annotations && Object.keys(annotations).length > 0;
+  if (!hasLabels && !hasAnnotations) return undefined;
+  return { labels: hasLabels ? { ...labels } : undefined, annotations: hasAnnotations ? { ...annotations } : undefined };
+}
+
+/**
+ * `additionalFields`: provider fields the typed props do not cover, merged verbatim into
+ * `spec.template.spec`. They may not repeat a typed field (set that one instead) nor set a field the
+ * provider forbids in templates.
+ */
+export function checkAdditionalFields(
+  p: Problems, path: string, value: unknown, typed: readonly string[], forbidden: Readonly<Record<string, string>> = {},
+): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  if (!checkObject(p, path, value)) return undefined;
+  let ok = true;
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    if (forbidden[k] !== undefined) {
+      p.error(`${path}.${k}`, forbidden[k]);
+      ok = false;
+    } else if (typed.includes(k)) {
+      p.error(`${path}.${k}`, `${show(k)} is a typed field of this template: set it directly instead of through additionalFields`);
+      ok = false;
+    } else if (CREDENTIAL_KEYS.test(k.replace(/[-_.]/g, ''))) {
+      p.error(`${path}.${k}`, `${show(k)} looks like a credential: never inline credentials in a template`);
+      ok = false;
+    }
+  }
+  return ok ? { ...value } : undefined;
+}
+
+/** One of the supported API versions, or the default. */
+export function checkVersion<T extends string>(p: Problems, path: string, value: unknown, allowed: readonly T[], def: T): T | undefined {
+  if (value === undefined) return def;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    p.error(path, `must be one of ${allowed.map((a) => show(a)).join(', ')}, got ${show(value)}`);
+    return undefined;
+  }
+  return value as T;
+}
+
+const KIND = /^[A-Z][A-Za-z0-9]*$/;
+const VERSION = /^v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$/;
+
+/** apiGroup / version / kind for the providers without a public CRD: overridable, checked for shape. */
+export function checkGvk(
+  p: Problems, props: { apiGroup?: unknown; version?: unknown; kind?: unknown }, defaults: { version: string; kind: string },
+): { apiGroup?: string; version?: string; kind?: string } {
+  let apiGroup: string | undefined = INFRASTRUCTURE_GROUP;
+  if (props.apiGroup !== undefined) {
+    apiGroup = typeof props.apiGroup === 'string' && isDns1123Subdomain(props.apiGroup) && props.apiGroup.includes('.') ? props.apiGroup : undefined;
+    if (!apiGroup) p.error('apiGroup', `${show(props.apiGroup)} is not an API group: use a DNS subdomain such as "infrastructure.cluster.x-k8s.io"`);
+  }
+  let version: string | undefined = defaults.version;
+  if (props.version !== undefined) {
+    version = typeof props.version === 'string' && VERSION.test(props.version) ? props.version : undefined;
+    if (!version) p.error('version', `${show(props.version)} is not a Kubernetes API version such as "v1beta1", "v1alpha3" or "v1"`);
+  }
+  let kind: string | undefined = defaults.kind;
+  if (props.kind !== undefined) {
+    kind = typeof props.kind === 'string' && KIND.test(props.kind) ? props.kind : undefined;
+    if (!kind) p.error('kind', `${show(props.kind)} is not a kind: use an UpperCamelCase name such as "OVirtMachineTemplate"`);
+  }
+  return { apiGroup, version, kind };
+}
+
+/** kubeadm's preflight minimums for a control-plane node ([ERROR NumCPU], [ERROR Mem]). */
+export const KUBEADM_CONTROL_PLANE_MIN_CPUS = 2;
+export const KUBEADM_CONTROL_PLANE_MIN_MEMORY_MIB = 1700;
+
+/**
+ * kubeadm init/join refuses a control-plane node with fewer than 2 CPUs or less than 1700 MB of RAM
+ * (preflight errors NumCPU and Mem). Checked only where the template sets those values.
+ */
+export function checkControlPlaneCapacity(
+  role: MachineRole, p: Problems, path: string,
+  cpus: { field: string; value?: number }, memory: { field: string; valueMiB?: number },
+): void {
+  if (role !== 'control-plane') return;
+  if (cpus.value !== undefined && cpus.value < KUBEADM_CONTROL_PLANE_MIN_CPUS) {
+    p.error(`${path}.${cpus.field}`, `${cpus.value} CPU${cpus.value === 1 ? '' : 's'} is too few for a control-plane node: kubeadm's preflight check requires at least ${KUBEADM_CONTROL_PLANE_MIN_CPUS}`);
+  }
+  if (memory.valueMiB !== undefined && memory.valueMiB < KUBEADM_CONTROL_PLANE_MIN_MEMORY_MIB) {
+    p.error(`${path}.${memory.field}`, `${memory.valueMiB} MiB of RAM is too little for a control-plane node: kubeadm's preflight check requires at least ${KUBEADM_CONTROL_PLANE_MIN_MEMORY_MIB} MB`);
+  }
+}
+
+/**
+ * Reads a template object from a cluster (see {@link MachineTemplateObject}). Checks its kind (any
+ * kind when `kinds` is not given: the no-CRD providers' kinds are overridable) and
+ * returns its group, version, `spec.template.spec` and `spec.template.metadata`.
+ */
+export function readTemplateObject(
+  subject: string, value: unknown, kinds?: readonly string[],
+): { apiGroup: string; version: string; kind: string; spec: Record<string, unknown>; metadata?: MachineTemplateMetadata } {
+  const p = new Problems(subject);
+  const v = value as MachineTemplateObject;
+  if (!checkObject(p, 'existing', value)) p.throwIfErrors();
+  if (typeof v.apiVersion !== 'string' || !/^[^/]+\/[^/]+$/.test(v.apiVersion)) p.error('existing.apiVersion', `must be "<group>/<version>", got ${show(v.apiVersion)}`);
+  if (kinds && (typeof v.kind !== 'string' || !kinds.includes(v.kind))) p.error('existing.kind', `must be ${kinds.map((k) => show(k)).join(' or ')}, got ${show(v.kind)}`);
+  if (!kinds && (typeof v.kind !== 'string' || v.kind === '')) p.error('existing.kind', `is required, got ${show(v.kind)}`);
+  const tmpl = (v.spec as { template?: unknown } | undefined)?.template as { spec?: unknown; metadata?: unknown } | undefined;
+  if (!tmpl || typeof tmpl !== 'object') p.error('existing.spec.template', `is required, got ${show(tmpl)}`);
+  else if (tmpl.spec !== undefined && !checkObject(p, 'existing.spec.template.spec', tmpl.spec)) { /* recorded */ }
+  p.throwIfErrors();
+  const [apiGroup, version] = v.apiVersion.split('/');
+  return {
+    apiGroup,
+    version,
+    kind: v.kind,
+    spec: { ...((tmpl!.spec as Record<string, unknown> | undefined) ?? {}) },
+    metadata: tmpl!.metadata as MachineTemplateMetadata | undefined,
+  };
+}
+
+/** Removes the keys of `obj` listed in `keys` and returns them as a separate object (undefined if none). */
+export function takeRest(obj: Record<string, unknown>, known: readonly string[]): Record<string, unknown> | undefined {
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) if (!known.includes(k)) rest[k] = v;
+  return Object.keys(rest).length > 0 ? rest : undefined;
+}
+
+/**
+ * The props of a copy: `base` with `overrides` on top. Overriding one field of a group of mutually
+ * exclusive fields (e.g. vSphere `networkName` / `networks`) drops the others from `base`, so a copy
+ * can switch between them. An override of `undefined` removes the field.
+ */
+export function mergeOverrides<T extends object>(subject: string, base: T, overrides: unknown, exclusive: readonly (readonly string[])[] = []): T {
+  if (overrides === undefined) return { ...base };
+  const p = new Problems(subject);
+  if (!checkObject(p, 'overrides', overrides)) p.throwIfErrors();
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const group of exclusive) {
+    if (group.some((k) => k in (overrides as object))) for (const k of group) delete out[k];
+  }
+  return { ...out, ...(overrides as object) } as T;
+}
+
+/** RFC 4122 textual UUID (the CRDs' `format: uuid`). */
+export const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** A Kubernetes object name: DNS-1123 subdomain (Secrets, identities, ...). */
+export function checkObjectName(p: Problems, path: string, value: unknown, required: boolean): string | undefined {
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== 'string' || !isDns1123Subdomain(value)) {
+    p.error(path, value === undefined ? 'is required' : `${show(value)} is not a valid object name: use lower-case letters, digits, '-' and '.', at most 253 characters`);
+    return undefined;
+  }
+  return value;
+}

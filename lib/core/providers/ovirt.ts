@@ -1,0 +1,155 @@
+/**
+ * oVirt: OVirtMachineTemplate.
+ *
+ * NO PUBLIC CLUSTER API CRD EXISTS for this kind (the public `cluster-api-provider-ovirt` repositories
+ * are OpenShift Machine API actuators). The emitted layout follows the platform's node-management
+ * documentation, which names these fields, rather than a public schema:
+ *
+ * ```yaml
+ * apiVersion: infrastructure.cluster.x-k8s.io/v1beta1   # apiGroup / version overridable
+ * kind: OVirtMachineTemplate                             # overridable
+ * spec:
+ *   template:
+ *     metadata: {labels, annotations}                    # templateMetadata, optional
+ *     spec:
+ *       template: <VM template name>                     # required
+ *       cpu: {cores, sockets, threads}                   # each >= 1; missing ones default to 1
+ *       sizemb: <RAM in MB>                              # >= 1
+ *       osdisksizegb: <OS disk in GB>                    # >= 1
+ *       nics: [{vnicprofile: <vNIC profile>}]            # one entry per NIC
+ * ```
+ * The same layout is described in docs/providers.md. Fields the platform has beyond these go in
+ * `additionalFields`; a different group/version/kind in `apiGroup` / `version` / `kind`.
+ */
+import { Problems, show, Warning } from '../errors';
+import { MachineRole, MachineTemplate, MachineTemplateMetadata } from '../machine-template';
+import { compact } from '../manifest';
+import { checkObject } from '../validation';
+import {
+  checkAdditionalFields, checkControlPlaneCapacity, checkGvk, checkKnownKeys, checkTemplateMetadata, MachineTemplateObject, mergeOverrides,
+  optInt, readTemplateObject, reqString, takeRest,
+} from './common';
+
+/** Default API version of the no-CRD providers' kinds (overridable with `version`). */
+export const OVIRT_DEFAULT_VERSION = 'v1beta1';
+export const OVIRT_KIND = 'OVirtMachineTemplate';
+
+export interface OVirtCpu {
+  /** Cores per socket. @default 1 */
+  readonly cores?: number;
+  /** @default 1 */
+  readonly sockets?: number;
+  /** Threads per core. @default 1 */
+  readonly threads?: number;
+}
+
+export interface OVirtNic {
+  /** vNIC profile of the NIC (seed: nics.vnicprofile). */
+  readonly vnicprofile: string;
+}
+
+export interface OVirtMachineTemplateProps {
+  /** @default 'infrastructure.cluster.x-k8s.io' */
+  readonly apiGroup?: string;
+  /** @default 'v1beta1' */
+  readonly version?: string;
+  /** @default 'OVirtMachineTemplate' */
+  readonly kind?: string;
+  /** VM template to clone (seed: "Шаблон ВМ"). Required. */
+  readonly template: string;
+  /** CPU topology. @default the VM template's */
+  readonly cpu?: OVirtCpu;
+  /** RAM in MB (seed: sizemb). @default the VM template's */
+  readonly sizemb?: number;
+  /** OS disk size in GB (seed: osdisksizegb). @default the VM template's */
+  readonly osdisksizegb?: number;
+  /** Network interfaces, one per vNIC profile. @default the VM template's */
+  readonly nics?: readonly OVirtNic[];
+  /** Labels/annotations at `spec.template.metadata`. @default none */
+  readonly templateMetadata?: MachineTemplateMetadata;
+  /** Other `spec.template.spec` fields, emitted verbatim. @default none */
+  readonly additionalFields?: Record<string, unknown>;
+}
+
+export type OVirtMachineTemplateOverrides = Partial<OVirtMachineTemplateProps>;
+
+const KNOWN: readonly (keyof OVirtMachineTemplateProps)[] = [
+  'apiGroup', 'version', 'kind', 'template', 'cpu', 'sizemb', 'osdisksizegb', 'nics', 'templateMetadata', 'additionalFields',
+];
+const TYPED_FIELDS = ['template', 'cpu', 'sizemb', 'osdisksizegb', 'nics'];
+const CPU_KEYS = ['cores', 'sockets', 'threads'] as const;
+
+/**
+ * An oVirt machine template, usable as the `machineTemplate` of a ControlPlaneGroup or WorkerGroup.
+ * The field layout follows the platform documentation (see the file header), not a public CRD.
+ */
+export class OVirtMachineTemplate implements MachineTemplate {
+  /** A copy of `existing` (a value or an object read from a cluster) with `overrides` applied. */
+  static from(existing: OVirtMachineTemplate | MachineTemplateObject, overrides?: OVirtMachineTemplateOverrides): OVirtMachineTemplate {
+    const base = existing instanceof OVirtMachineTemplate ? existing.props : propsFromObject(existing);
+    return new OVirtMachineTemplate(mergeOverrides('OVirtMachineTemplate', base, overrides));
+  }
+
+  public readonly apiGroup: string;
+  public readonly version: string;
+  public readonly kind: string;
+  public readonly spec: Readonly<Record<string, unknown>>;
+  public readonly templateMetadata?: MachineTemplateMetadata;
+  public readonly warnings: readonly Warning[];
+  public readonly props: Readonly<OVirtMachineTemplateProps>;
+  /** Total vCPUs (cores x sockets x threads), when `cpu` is set. */
+  public readonly vcpus?: number;
+
+  constructor(props: OVirtMachineTemplateProps) {
+    const p = new Problems('OVirtMachineTemplate');
+    if (!checkObject(p, 'props', props)) p.throwIfErrors();
+    checkKnownKeys(p, props as unknown as Record<string, unknown>, KNOWN, 'the oVirt engine credentials belong to the provider, not to a template');
+    const gvk = checkGvk(p, props, { version: OVIRT_DEFAULT_VERSION, kind: OVIRT_KIND });
+    const template = reqString(p, 'template', props.template);
+    let cpu: Record<string, number | undefined> | undefined;
+    if (props.cpu !== undefined && checkObject(p, 'cpu', props.cpu)) {
+      const c = props.cpu;
+      for (const k of Object.keys(c)) if (!(CPU_KEYS as readonly string[]).includes(k) && c[k] !== undefined) p.error(`cpu.${k}`, 'is not a known field; cpu has cores, sockets and threads');
+      cpu = Object.fromEntries(CPU_KEYS.map((k) => [k, c[k] === undefined ? 1 : optInt(p, `cpu.${k}`, c[k], 1)]));
+    }
+    const sizemb = optInt(p, 'sizemb', props.sizemb, 1);
+    const osdisksizegb = optInt(p, 'osdisksizegb', props.osdisksizegb, 1);
+    let nics: Record<string, string | undefined>[] | undefined;
+    if (props.nics !== undefined) {
+      if (!Array.isArray(props.nics) || props.nics.length === 0) p.error('nics', `must be a non-empty list of { vnicprofile }, got ${show(props.nics)}`);
+      else {
+        nics = props.nics.map((n, i) => {
+          if (!checkObject(p, `nics[${i}]`, n)) return {};
+          for (const k of Object.keys(n)) if (k !== 'vnicprofile' && n[k] !== undefined) p.error(`nics[${i}].${k}`, 'is not a known field; a NIC has vnicprofile');
+          return { vnicprofile: reqString(p, `nics[${i}].vnicprofile`, n.vnicprofile) };
+        });
+      }
+    }
+    const templateMetadata = checkTemplateMetadata(p, 'templateMetadata', props.templateMetadata);
+    const extra = checkAdditionalFields(p, 'additionalFields', props.additionalFields, TYPED_FIELDS);
+    p.throwIfErrors();
+    this.apiGroup = gvk.apiGroup!;
+    this.version = gvk.version!;
+    this.kind = gvk.kind!;
+    this.spec = compact({ ...extra, template, cpu, sizemb, osdisksizegb, nics });
+    this.templateMetadata = templateMetadata;
+    this.vcpus = cpu ? cpu.cores! * cpu.sockets! * cpu.threads! : undefined;
+    this.warnings = p.warnings;
+    this.props = Object.freeze({ ...props });
+  }
+
+  /** kubeadm's control-plane minimums (2 vCPUs, 1700 MB), where the template sets them. */
+  validateFor(role: MachineRole, problems: Problems, path: string): void {
+    checkControlPlaneCapacity(role, problems, path, { field: 'cpu', value: this.vcpus }, { field: 'sizemb', valueMiB: this.props.sizemb });
+  }
+}
+
+function propsFromObject(existing: unknown): OVirtMachineTemplateProps {
+  const o = readTemplateObject('OVirtMachineTemplate', existing);
+  const props: Record<string, unknown> = { apiGroup: o.apiGroup, version: o.version, kind: o.kind };
+  for (const k of TYPED_FIELDS) if (o.spec[k] !== undefined) props[k] = o.spec[k];
+  const rest = takeRest(o.spec, TYPED_FIELDS);
+  if (rest) props.additionalFields = rest;
+  if (o.metadata) props.templateMetadata = o.metadata;
+  return props as unknown as OVirtMachineTemplateProps;
+}

@@ -1,0 +1,404 @@
+/**
+ * vSphere (Cluster API Provider vSphere, CAPV, "govmomi" mode): VSphereMachineTemplate and
+ * VSphereCluster, group `infrastructure.cluster.x-k8s.io`.
+ *
+ * Versions: v1beta2 (CAPV 1.16+, storage) by default; v1beta1 for CAPV 1.15 and older (still served,
+ * deprecated, in 1.16). Limits follow the CRDs of CAPV v1.16.1 and its template webhook:
+ * - `template` and at least one network device (`network.devices[].networkName`) are required;
+ * - v1beta2: numCPUs >= 2, memoryMiB >= 1, diskGiB >= 1, string fields 1..2048 (1..1024) characters;
+ * - `providerID` and `network.devices[].ipAddrs` are forbidden in templates (use DHCP or IPAM pools);
+ * - `hardwareVersion` matches `vmx-N`; a soft power-off timeout needs `powerOffMode: trySoft`.
+ * The template spec is immutable in CAPV; the group names the object after a hash of it.
+ */
+import { INFRASTRUCTURE_GROUP } from '../api-versions';
+import { InfrastructureCluster } from '../cluster';
+import { Problems, show, ValidationError, Warning } from '../errors';
+import { MachineRole, MachineTemplate, MachineTemplateMetadata } from '../machine-template';
+import { compact } from '../manifest';
+import { checkDuration, checkEnum, checkObject, Duration } from '../validation';
+import {
+  checkAdditionalFields, checkControlPlaneCapacity, checkKnownKeys, checkObjectName, checkTemplateMetadata, checkVersion,
+  MachineTemplateObject, mergeOverrides, optBool, optInt, optString, optStringList, readTemplateObject, reqString, takeRest,
+} from './common';
+
+export type VSphereVersion = 'v1beta2' | 'v1beta1';
+export const VSPHERE_VERSIONS: readonly VSphereVersion[] = ['v1beta2', 'v1beta1'];
+
+/** An IPAM pool a network device takes its address from (`addressesFromPools[]`). */
+export interface VSphereIpPoolRef {
+  /** @default 'ipam.cluster.x-k8s.io' */
+  readonly apiGroup?: string;
+  /** e.g. `InClusterIPPool`, `GlobalInClusterIPPool`. */
+  readonly kind: string;
+  readonly name: string;
+}
+
+/** One network device of the VM (`network.devices[]`). */
+export interface VSphereNetworkDevice {
+  /** Name, inventory path, MoRef or MoID of the vSphere network (port group). */
+  readonly networkName: string;
+  /** @default true when neither dhcp6 nor addressesFromPools is set, else unset */
+  readonly dhcp4?: boolean;
+  /** @default unset (false) */
+  readonly dhcp6?: boolean;
+  /** Static addresses from Cluster API IPAM pools (templates may not list fixed `ipAddrs`). @default none */
+  readonly addressesFromPools?: readonly VSphereIpPoolRef[];
+  /** @default none */
+  readonly gateway4?: string;
+  /** @default none */
+  readonly gateway6?: string;
+  /** @default none */
+  readonly nameservers?: readonly string[];
+  /** @default none */
+  readonly searchDomains?: readonly string[];
+  /** @default the network's MTU */
+  readonly mtu?: number;
+  /** Guest device name, e.g. `eth0`. @default assigned by the guest */
+  readonly deviceName?: string;
+}
+
+export interface VSphereMachineTemplateProps {
+  /**
+   * CAPV API version to emit: v1beta2 for CAPV 1.16+, v1beta1 for CAPV 1.15 and older.
+   * @default 'v1beta2'
+   */
+  readonly version?: VSphereVersion;
+  /** VM template to clone (seed: "Шаблон ВМ"): name, inventory path, MoRef or MoID. Required. */
+  readonly template: string;
+  /** vCenter address. @default the VSphereCluster's `server` */
+  readonly server?: string;
+  /** SHA-1 thumbprint of the vCenter certificate. @default none (the system's CA bundle is used) */
+  readonly thumbprint?: string;
+  /** @default '*' (the default datacenter) */
+  readonly datacenter?: string;
+  /** @default the template's datastore */
+  readonly datastore?: string;
+  /** VM folder (seed: "путь до места создания ВМ"). @default the datacenter's VM folder */
+  readonly folder?: string;
+  /** @default the cluster's default resource pool */
+  readonly resourcePool?: string;
+  /** @default none */
+  readonly storagePolicyName?: string;
+  /** Number of vCPUs; at least 2 in v1beta2. @default the template's */
+  readonly numCPUs?: number;
+  /** @default the template's */
+  readonly numCoresPerSocket?: number;
+  /** RAM in MiB (vSphere needs a multiple of 4). @default the template's */
+  readonly memoryMiB?: number;
+  /** Size of the OS disk in GiB; ignored by a linked clone. @default the template's */
+  readonly diskGiB?: number;
+  /** @default none */
+  readonly additionalDisksGiB?: readonly number[];
+  /** @default linkedClone if the template has a snapshot, else fullClone */
+  readonly cloneMode?: 'fullClone' | 'linkedClone';
+  /** Snapshot a linked clone starts from. @default the template's current snapshot */
+  readonly snapshot?: string;
+  /** One network device on this network, with DHCPv4 (seed: "Имя сети"). Use `networks` for more. */
+  readonly networkName?: string;
+  /** One or more network devices. Exactly one of `networkName` and `networks` is required. */
+  readonly networks?: readonly VSphereNetworkDevice[];
+  /** VM hardware version, e.g. `vmx-19`. @default the template's */
+  readonly hardwareVersion?: string;
+  /** @default 'hard' */
+  readonly powerOffMode?: 'hard' | 'soft' | 'trySoft';
+  /** How long a `trySoft` power-off waits for the guest. @default CAPV default (5m) */
+  readonly guestSoftPowerOffTimeout?: Duration;
+  /** vSphere tag URNs attached to the VM. @default none */
+  readonly tagIDs?: readonly string[];
+  /** Labels/annotations on the VSphereMachines (`spec.template.metadata`). @default none */
+  readonly templateMetadata?: MachineTemplateMetadata;
+  /**
+   * Other `spec.template.spec` fields of the chosen version (e.g. `dataDisks`, `pciDevices`),
+   * emitted verbatim and not validated. @default none
+   */
+  readonly additionalFields?: Record<string, unknown>;
+}
+
+/** Props of {@link VSphereMachineTemplate.from}: any subset of the props. */
+export type VSphereMachineTemplateOverrides = Partial<VSphereMachineTemplateProps>;
+
+const KNOWN: readonly (keyof VSphereMachineTemplateProps)[] = [
+  'version', 'template', 'server', 'thumbprint', 'datacenter', 'datastore', 'folder', 'resourcePool', 'storagePolicyName',
+  'numCPUs', 'numCoresPerSocket', 'memoryMiB', 'diskGiB', 'additionalDisksGiB', 'cloneMode', 'snapshot', 'networkName', 'networks',
+  'hardwareVersion', 'powerOffMode', 'guestSoftPowerOffTimeout', 'tagIDs', 'templateMetadata', 'additionalFields',
+];
+
+/** `spec.template.spec` fields the typed props emit (in either version). */
+const TYPED_FIELDS = [
+  'template', 'server', 'thumbprint', 'datacenter', 'datastore', 'folder', 'resourcePool', 'storagePolicyName', 'numCPUs',
+  'numCoresPerSocket', 'memoryMiB', 'diskGiB', 'additionalDisksGiB', 'cloneMode', 'snapshot', 'network', 'hardwareVersion',
+  'powerOffMode', 'guestSoftPowerOffTimeout', 'guestSoftPowerOffTimeoutSeconds', 'tagIDs',
+];
+
+const FORBIDDEN = {
+  providerID: 'providerID cannot be set in templates: CAPV rejects it (each machine gets its own)',
+};
+
+const DEVICE_KEYS = ['networkName', 'dhcp4', 'dhcp6', 'addressesFromPools', 'gateway4', 'gateway6', 'nameservers', 'searchDomains', 'mtu', 'deviceName'];
+
+/** vSphere accepts only memory sizes that are multiples of 4 MB. */
+const MEMORY_MULTIPLE = 4;
+
+function checkDevice(p: Problems, path: string, d: unknown, v2: boolean): Record<string, unknown> | undefined {
+  if (!checkObject(p, path, d)) return undefined;
+  if ((d as { ipAddrs?: unknown }).ipAddrs !== undefined) {
+    p.error(`${path}.ipAddrs`, `${show(d.ipAddrs)}: fixed IP addresses cannot be set in templates (CAPV rejects them; every machine would get the same address): use DHCP or addressesFromPools`);
+  }
+  for (const k of Object.keys(d)) {
+    if (k !== 'ipAddrs' && !DEVICE_KEYS.includes(k) && d[k] !== undefined) p.error(`${path}.${k}`, `is not a known network device field; known fields are ${DEVICE_KEYS.join(', ')}`);
+  }
+  const max = v2 ? 2048 : undefined;
+  const networkName = reqString(p, `${path}.networkName`, d.networkName, max);
+  const dhcp4 = optBool(p, `${path}.dhcp4`, d.dhcp4);
+  const dhcp6 = optBool(p, `${path}.dhcp6`, d.dhcp6);
+  let pools: Record<string, string>[] | undefined;
+  if (d.addressesFromPools !== undefined) {
+    if (!Array.isArray(d.addressesFromPools)) p.error(`${path}.addressesFromPools`, `must be a list of IP pool references, got ${show(d.addressesFromPools)}`);
+    else {
+      pools = [];
+      d.addressesFromPools.forEach((r: unknown, i: number) => {
+        const rp = `${path}.addressesFromPools[${i}]`;
+        if (!checkObject(p, rp, r)) return;
+        const apiGroup = r.apiGroup === undefined ? 'ipam.cluster.x-k8s.io' : optString(p, `${rp}.apiGroup`, r.apiGroup, 253);
+        const kind = reqString(p, `${rp}.kind`, r.kind, 63);
+        const name = checkObjectName(p, `${rp}.name`, r.name, true);
+        if (apiGroup && kind && name) pools!.push({ apiGroup, kind, name });
+      });
+    }
+  }
+  const out = {
+    networkName,
+    dhcp4: dhcp4 ?? (dhcp6 === undefined && !pools?.length ? true : undefined),
+    dhcp6,
+    addressesFromPools: pools,
+    gateway4: optString(p, `${path}.gateway4`, d.gateway4, 64),
+    gateway6: optString(p, `${path}.gateway6`, d.gateway6, 64),
+    nameservers: optStringList(p, `${path}.nameservers`, d.nameservers, { maxItems: 128 }),
+    searchDomains: optStringList(p, `${path}.searchDomains`, d.searchDomains, { maxItems: 128 }),
+    mtu: optInt(p, `${path}.mtu`, d.mtu, 68, 65535),
+    deviceName: optString(p, `${path}.deviceName`, d.deviceName, max && 1024),
+  };
+  if (dhcp4 === false && dhcp6 !== true && !pools?.length) {
+    p.warn(path, 'has neither DHCP nor addressesFromPools: the machine gets no IP address on this network from Cluster API');
+  }
+  return out;
+}
+
+/**
+ * A vSphere machine template (CAPV `VSphereMachineTemplate`), usable as the `machineTemplate` of a
+ * ControlPlaneGroup or WorkerGroup. Validated when built; throws ValidationError with every problem.
+ */
+export class VSphereMachineTemplate implements MachineTemplate {
+  /**
+   * A copy of `existing` with `overrides` applied (seed: "copy from an existing template").
+   * `existing` is a VSphereMachineTemplate value or a VSphereMachineTemplate object read from a
+   * cluster; the copy keeps its API version unless `overrides.version` says otherwise.
+   */
+  static from(existing: VSphereMachineTemplate | MachineTemplateObject, overrides?: VSphereMachineTemplateOverrides): VSphereMachineTemplate {
+    const base = existing instanceof VSphereMachineTemplate ? existing.props : propsFromObject(existing);
+    return new VSphereMachineTemplate(mergeOverrides('VSphereMachineTemplate', base, overrides, [['networkName', 'networks']]));
+  }
+
+  public readonly apiGroup = INFRASTRUCTURE_GROUP;
+  public readonly version: VSphereVersion;
+  public readonly kind = 'VSphereMachineTemplate';
+  public readonly spec: Readonly<Record<string, unknown>>;
+  public readonly templateMetadata?: MachineTemplateMetadata;
+  public readonly warnings: readonly Warning[];
+  /** The props this template was built from (what `from` copies). */
+  public readonly props: Readonly<VSphereMachineTemplateProps>;
+
+  constructor(props: VSphereMachineTemplateProps) {
+    const p = new Problems('VSphereMachineTemplate');
+    if (!checkObject(p, 'props', props)) p.throwIfErrors();
+    checkKnownKeys(p, props as unknown as Record<string, unknown>, KNOWN, 'reference a VSphereClusterIdentity or Secret from VSphereCluster.identityRef instead');
+    const version = checkVersion(p, 'version', props.version, VSPHERE_VERSIONS, 'v1beta2');
+    const v2 = version !== 'v1beta1';
+    const long = v2 ? 2048 : undefined;
+    const short = v2 ? 1024 : undefined;
+    const template = reqString(p, 'template', props.template, long);
+    const numCPUs = optInt(p, 'numCPUs', props.numCPUs, v2 ? 2 : 1);
+    if (!v2 && numCPUs === 1) p.warn('numCPUs', '1: CAPV v1beta2 requires at least 2 vCPUs; this template cannot be converted to v1beta2 unchanged');
+    const memoryMiB = optInt(p, 'memoryMiB', props.memoryMiB, 1, Number.MAX_SAFE_INTEGER);
+    if (memoryMiB !== undefined && memoryMiB % MEMORY_MULTIPLE !== 0) {
+      p.warn('memoryMiB', `${memoryMiB} is not a multiple of ${MEMORY_MULTIPLE}: vSphere rejects such a memory size when it reconfigures the VM`);
+    }
+    const diskGiB = optInt(p, 'diskGiB', props.diskGiB, 1);
+    const cloneMode = props.cloneMode === undefined ? undefined : checkEnum(p, 'cloneMode', props.cloneMode, ['fullClone', 'linkedClone'] as const);
+    if (cloneMode === 'linkedClone' && diskGiB !== undefined) {
+      p.warn('diskGiB', `${diskGiB} is ignored with cloneMode linkedClone: a linked clone keeps the template's disk size; use fullClone to resize`);
+    }
+    const snapshot = optString(p, 'snapshot', props.snapshot, short);
+    if (snapshot !== undefined && cloneMode === 'fullClone') p.warn('snapshot', `${show(snapshot)} is used only by linked clones and is ignored with cloneMode fullClone`);
+
+    let devices: Record<string, unknown>[] | undefined;
+    if (props.networkName !== undefined && props.networks !== undefined) {
+      p.error('networks', 'set either networkName (one device) or networks (one or more devices), not both');
+    } else if (props.networkName !== undefined) {
+      const networkName = optString(p, 'networkName', props.networkName, long);
+      if (networkName !== undefined) devices = [{ networkName, dhcp4: true }];
+    } else if (props.networks !== undefined) {
+      if (!Array.isArray(props.networks) || props.networks.length === 0) {
+        p.error('networks', `must be a non-empty list of network devices, got ${show(props.networks)}`);
+      } else if (props.networks.length > 128) {
+        p.error('networks', `CAPV allows at most 128 network devices, got ${props.networks.length}`);
+      } else {
+        devices = props.networks.map((d, i) => checkDevice(p, `networks[${i}]`, d, v2)).filter((d): d is Record<string, unknown> => !!d);
+      }
+    } else {
+      p.error('networkName', 'is required: CAPV needs at least one network device (set networkName, or networks for several)');
+    }
+
+    const hardwareVersion = optString(p, 'hardwareVersion', props.hardwareVersion, v2 ? 128 : undefined);
+    if (hardwareVersion !== undefined && !/^vmx-[1-9][0-9]?$/.test(hardwareVersion)) {
+      p.error('hardwareVersion', `${show(hardwareVersion)} is not a VM hardware version: CAPV expects "vmx-N" such as "vmx-19"`);
+    }
+    const powerOffMode = props.powerOffMode === undefined ? undefined : checkEnum(p, 'powerOffMode', props.powerOffMode, ['hard', 'soft', 'trySoft'] as const);
+    let softTimeout: number | undefined;
+    if (props.guestSoftPowerOffTimeout !== undefined) {
+      softTimeout = checkDuration(p, 'guestSoftPowerOffTimeout', props.guestSoftPowerOffTimeout);
+      if (softTimeout === 0) {
+        p.error('guestSoftPowerOffTimeout', 'must be positive, got 0');
+        softTimeout = undefined;
+      }
+      if (powerOffMode !== undefined && powerOffMode !== 'trySoft') {
+        p.error('guestSoftPowerOffTimeout', `applies only with powerOffMode "trySoft", got powerOffMode ${show(powerOffMode)}`);
+      } else if (powerOffMode === undefined) {
+        p.error('guestSoftPowerOffTimeout', 'applies only with powerOffMode "trySoft"; powerOffMode is unset (hard)');
+      }
+    }
+    const additionalDisks = props.additionalDisksGiB === undefined ? undefined : Array.isArray(props.additionalDisksGiB)
+      ? props.additionalDisksGiB.map((s, i) => optInt(p, `additionalDisksGiB[${i}]`, s, 1))
+      : (p.error('additionalDisksGiB', `must be a list of sizes in GiB, got ${show(props.additionalDisksGiB)}`), undefined);
+    const templateMetadata = checkTemplateMetadata(p, 'templateMetadata', props.templateMetadata);
+    const extra = checkAdditionalFields(p, 'additionalFields', props.additionalFields, TYPED_FIELDS, FORBIDDEN);
+    const fields = {
+      template,
+      server: optString(p, 'server', props.server, short),
+      thumbprint: optString(p, 'thumbprint', props.thumbprint, short),
+      datacenter: optString(p, 'datacenter', props.datacenter, long),
+      datastore: optString(p, 'datastore', props.datastore, long),
+      folder: optString(p, 'folder', props.folder, long),
+      resourcePool: optString(p, 'resourcePool', props.resourcePool, long),
+      storagePolicyName: optString(p, 'storagePolicyName', props.storagePolicyName, short),
+      numCPUs,
+      numCoresPerSocket: optInt(p, 'numCoresPerSocket', props.numCoresPerSocket, 0),
+      memoryMiB,
+      diskGiB,
+      additionalDisksGiB: additionalDisks,
+      cloneMode,
+      snapshot,
+      network: devices && { devices },
+      hardwareVersion,
+      powerOffMode,
+      tagIDs: optStringList(p, 'tagIDs', props.tagIDs, { maxItems: 128 }),
+    };
+    if (numCPUs !== undefined && fields.numCoresPerSocket && numCPUs % fields.numCoresPerSocket !== 0) {
+      p.error('numCoresPerSocket', `${fields.numCoresPerSocket} does not divide numCPUs (${numCPUs}): vSphere needs a whole number of sockets`);
+    }
+    p.throwIfErrors();
+
+    this.version = version!;
+    this.spec = compact({
+      ...extra,
+      ...fields,
+      ...(v2 ? { guestSoftPowerOffTimeoutSeconds: softTimeout } : { guestSoftPowerOffTimeout: softTimeout === undefined ? undefined : `${softTimeout}s` }),
+    });
+    this.templateMetadata = templateMetadata;
+    this.warnings = p.warnings;
+    this.props = Object.freeze({ ...props });
+  }
+
+  /** kubeadm's control-plane minimums (2 CPUs, 1700 MB), where the template sets them. */
+  validateFor(role: MachineRole, problems: Problems, path: string): void {
+    checkControlPlaneCapacity(role, problems, path, { field: 'numCPUs', value: this.props.numCPUs }, { field: 'memoryMiB', valueMiB: this.props.memoryMiB });
+  }
+}
+
+/** Maps a VSphereMachineTemplate object's `spec.template.spec` back to props. */
+function propsFromObject(existing: unknown): VSphereMachineTemplateProps {
+  const o = readTemplateObject('VSphereMachineTemplate', existing, ['VSphereMachineTemplate']);
+  const s = o.spec;
+  const typed = ['template', 'server', 'thumbprint', 'datacenter', 'datastore', 'folder', 'resourcePool', 'storagePolicyName', 'numCPUs',
+    'numCoresPerSocket', 'memoryMiB', 'diskGiB', 'additionalDisksGiB', 'cloneMode', 'snapshot', 'hardwareVersion', 'powerOffMode', 'tagIDs'];
+  const props: Record<string, unknown> = { version: o.version };
+  for (const k of typed) if (s[k] !== undefined) props[k] = s[k];
+  const net = s.network as { devices?: unknown[] } | undefined;
+  const rest = takeRest(s, [...typed, 'network', 'guestSoftPowerOffTimeoutSeconds', 'guestSoftPowerOffTimeout']) ?? {};
+  if (net && typeof net === 'object' && Array.isArray(net.devices)) {
+    props.networks = net.devices;
+    const netRest = takeRest(net as Record<string, unknown>, ['devices']);
+    if (netRest) {
+      throw new ValidationError('VSphereMachineTemplate', [{
+        path: 'existing.spec.template.spec.network',
+        message: `${Object.keys(netRest).map((k) => show(k)).join(', ')}: network-level fields have no prop in VSphereMachineTemplate; copy this object with CustomMachineTemplate instead`,
+      }]);
+    }
+  }
+  const timeout = s.guestSoftPowerOffTimeoutSeconds ?? s.guestSoftPowerOffTimeout;
+  if (timeout !== undefined) props.guestSoftPowerOffTimeout = timeout;
+  delete rest.providerID;
+  if (Object.keys(rest).length > 0) props.additionalFields = rest;
+  if (o.metadata) props.templateMetadata = o.metadata;
+  return props as unknown as VSphereMachineTemplateProps;
+}
+
+export interface VSphereClusterProps {
+  /** @default 'v1beta2' */
+  readonly version?: VSphereVersion;
+  /** Name of the VSphereCluster object. @default the Cluster's name */
+  readonly name?: string;
+  /** vCenter address (IP or FQDN). Required. */
+  readonly server: string;
+  /** SHA-1 thumbprint of the vCenter certificate. @default none (the system's CA bundle is used) */
+  readonly thumbprint?: string;
+  /**
+   * Where CAPV reads the vCenter credentials: a VSphereClusterIdentity or a Secret (with `username`
+   * and `password`) in the cluster's namespace. Never the credentials themselves.
+   * @default none: the credentials CAPV was started with
+   */
+  readonly identityRef?: { readonly kind: 'VSphereClusterIdentity' | 'Secret'; readonly name: string };
+  /** The API server endpoint (e.g. a kube-vip address). @default none (set on the Cluster or by a load balancer) */
+  readonly controlPlaneEndpoint?: { readonly host: string; readonly port?: number };
+  /** Turn off vSphere cluster modules (anti-affinity). @default false */
+  readonly disableClusterModule?: boolean;
+}
+
+/** The VSphereCluster object, passed as `infrastructure` of a Cluster, which emits it. */
+export class VSphereCluster implements InfrastructureCluster {
+  public readonly apiGroup = INFRASTRUCTURE_GROUP;
+  public readonly version: VSphereVersion;
+  public readonly kind = 'VSphereCluster';
+  public readonly name?: string;
+  public readonly spec: Readonly<Record<string, unknown>>;
+  public readonly warnings: readonly Warning[];
+
+  constructor(props: VSphereClusterProps) {
+    const p = new Problems('VSphereCluster');
+    if (!checkObject(p, 'props', props)) p.throwIfErrors();
+    checkKnownKeys(p, props as unknown as Record<string, unknown>,
+      ['version', 'name', 'server', 'thumbprint', 'identityRef', 'controlPlaneEndpoint', 'disableClusterModule'],
+      'reference a VSphereClusterIdentity or Secret with identityRef');
+    const version = checkVersion(p, 'version', props.version, VSPHERE_VERSIONS, 'v1beta2');
+    const server = reqString(p, 'server', props.server, 1024);
+    const thumbprint = optString(p, 'thumbprint', props.thumbprint, 1024);
+    let identityRef: Record<string, string> | undefined;
+    if (props.identityRef !== undefined && checkObject(p, 'identityRef', props.identityRef)) {
+      const kind = checkEnum(p, 'identityRef.kind', props.identityRef.kind, ['VSphereClusterIdentity', 'Secret'] as const);
+      const name = checkObjectName(p, 'identityRef.name', props.identityRef.name, true);
+      if (kind && name) identityRef = { kind, name };
+    }
+    let endpoint: Record<string, unknown> | undefined;
+    const ep = props.controlPlaneEndpoint;
+    if (ep !== undefined && checkObject(p, 'controlPlaneEndpoint', ep)) {
+      endpoint = { host: reqString(p, 'controlPlaneEndpoint.host', ep.host, 512), port: ep.port === undefined ? 6443 : optInt(p, 'controlPlaneEndpoint.port', ep.port, 1, 65535) };
+    }
+    const name = props.name === undefined ? undefined : checkObjectName(p, 'name', props.name, true);
+    const disableClusterModule = optBool(p, 'disableClusterModule', props.disableClusterModule);
+    p.throwIfErrors();
+    this.version = version!;
+    this.name = name;
+    this.spec = compact({ server, thumbprint, identityRef, controlPlaneEndpoint: endpoint, disableClusterModule: disableClusterModule || undefined });
+    this.warnings = p.warnings;
+  }
+}
