@@ -1,0 +1,219 @@
+/**
+ * A catalog add-on on a workload cluster, as Flux objects: HelmRepository + HelmRelease(s), the
+ * add-on namespace's NetworkPolicy (delivered to the workload cluster), and a PrometheusRule.
+ */
+import * as semver from 'semver';
+import { stringify } from 'yaml';
+import { checkClusterRef, ClusterRef } from '../cluster';
+import { Problems, show } from '../errors';
+import { compact, Manifest, Rendered } from '../manifest';
+import { checkEnum } from '../validation';
+import { ADDON_CATALOG_VERSION, ADDON_NAMES, AddonName, catalogEntry, isAddonName } from './catalog';
+import { addonCleanupCommandLine } from './cleanup';
+import { AddonMonitoringOptions, checkAddonMonitoring, renderAddonPrometheusRule } from './monitoring';
+import { ADDON_MODES, AddonMode, AddonNames, addonNames } from './naming';
+import { addonSecurityGroupPorts, renderAddonNetworkPolicy, SecurityGroupPort } from './network';
+import { AddonParameters, addonChartValues } from './parameters';
+
+export const HELM_RELEASE_API_VERSION = 'helm.toolkit.fluxcd.io/v2';
+export const HELM_REPOSITORY_API_VERSION = 'source.toolkit.fluxcd.io/v1';
+export const ADDONS_GROUP = 'addons.cluster.x-k8s.io';
+
+/**
+ * Label the ClusterResourceSet of a management-mode add-on selects its Cluster by. The Cluster object
+ * must carry it with its own name as the value (the cdk8s/Pulumi Cluster constructs set it).
+ */
+export const ADDON_CLUSTER_SELECTOR_LABEL = 'cluster.x-k8s.io/cluster-name';
+/** Labels and annotation on every add-on object. */
+export const LABEL_ADDON = 'addons.capi-constructs.io/addon';
+export const LABEL_ADDON_CLUSTER = 'addons.capi-constructs.io/cluster';
+export const ANNOTATION_CATALOG_VERSION = 'addons.capi-constructs.io/catalog-version';
+
+/** Retries of a failed install or upgrade before Flux gives up (remediation between attempts). */
+export const ADDON_REMEDIATION_RETRIES = 3;
+
+const FLUX_DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
+
+export interface ClusterAddonProps<A extends AddonName = AddonName> {
+  /** The workload cluster (a `Cluster` construct). Its Kubernetes version must satisfy the add-on's constraint. */
+  readonly cluster: ClusterRef;
+  /** Add-on from the catalog: `'jupyterhub'` or `'kuberay'`. */
+  readonly addon: A;
+  /**
+   * Add-on parameters; unknown keys are errors.
+   * @default the catalog defaults (see docs/addons.md)
+   */
+  readonly parameters?: AddonParameters[A];
+  /**
+   * Where Flux runs: `'management'` (HelmReleases on the management cluster, targeting the workload
+   * cluster through `<cluster>-kubeconfig`) or `'tenant'` (Flux on the workload cluster).
+   * @default 'management'
+   */
+  readonly mode?: AddonMode;
+  /**
+   * Flux reconcile interval of the HelmReleases (Flux duration such as `10m`).
+   * @default '10m'
+   */
+  readonly interval?: string;
+  /**
+   * PrometheusRule options; `false` emits no PrometheusRule (e.g. no prometheus-operator CRDs where Flux runs).
+   * @default alerts after 15m not Ready and on mean reconciles over 5m
+   */
+  readonly monitoring?: AddonMonitoringOptions | false;
+}
+
+/** A rendered add-on. */
+export interface AddonModel extends Rendered {
+  readonly addon: AddonName;
+  readonly mode: AddonMode;
+  readonly names: AddonNames;
+  /** Where the HelmReleases live (`cluster.namespace` in management mode, the add-on namespace in tenant mode). */
+  readonly releaseNamespace: string;
+  /** Ports to open in the cluster's security groups. */
+  readonly securityGroupPorts: readonly SecurityGroupPort[];
+  /** The add-on namespace's NetworkPolicy (in `manifests` in tenant mode; inside the ClusterResourceSet ConfigMap in management mode). */
+  readonly networkPolicy: Manifest;
+  /** The objects for the workload cluster (Namespace, NetworkPolicy). */
+  readonly workloadClusterManifests: readonly Manifest[];
+}
+
+/** Checks the cluster's Kubernetes version against the add-on's constraint. */
+function checkKubernetesConstraint(p: Problems, cluster: ClusterRef, addon: AddonName): void {
+  const entry = catalogEntry(addon);
+  const version = cluster.kubernetesVersion.replace(/^v/, '');
+  const charts = entry.charts.map((c) => `${c.chart} ${c.version}`).join(', ');
+  if (semver.valid(version) === null) {
+    p.error('cluster.kubernetesVersion', `${show(cluster.kubernetesVersion)} of cluster "${cluster.name}" is not a semantic version, so add-on "${addon}" cannot check its constraint ${entry.kubernetesVersion}`);
+  } else if (!semver.satisfies(version, entry.kubernetesVersion, { includePrerelease: true })) {
+    p.error('cluster.kubernetesVersion', `add-on "${addon}" requires Kubernetes ${entry.kubernetesVersion} (${charts}, catalog ${ADDON_CATALOG_VERSION}), but cluster "${cluster.name}" runs ${cluster.kubernetesVersion}`);
+  }
+}
+
+/**
+ * Validates the props (every problem at once; throws ValidationError with statusCode 400) and renders
+ * the add-on's objects.
+ */
+export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
+  const p = new Problems(`ClusterAddon ${show(props?.addon)}`);
+  if (props === null || typeof props !== 'object') {
+    p.error('props', `must be an object, got ${show(props)}`);
+    p.throwIfErrors();
+  }
+  const cluster = checkClusterRef(p, 'cluster', props.cluster);
+  const addon = isAddonName(props.addon) ? props.addon : undefined;
+  if (addon === undefined) {
+    p.error('addon', `${show(props.addon)} is not an add-on in the catalog (version ${ADDON_CATALOG_VERSION}): use one of ${ADDON_NAMES.map((a) => show(a)).join(', ')}`);
+  }
+  if (cluster) p.subject = `ClusterAddon ${show(props.addon)} on cluster "${cluster.name}"`;
+  const mode = props.mode === undefined ? 'management' : checkEnum(p, 'mode', props.mode, ADDON_MODES);
+  const interval = props.interval ?? '10m';
+  if (typeof interval !== 'string' || !FLUX_DURATION.test(interval)) {
+    p.error('interval', `${show(props.interval)} is not a Flux duration such as "10m" or "1h" (units ms, s, m, h)`);
+  }
+  const monitoring = checkAddonMonitoring(p, 'monitoring', props.monitoring);
+  if (cluster && addon) checkKubernetesConstraint(p, cluster, addon);
+  const values = addon ? addonChartValues(p, addon, props.parameters) : {};
+  p.throwIfErrors();
+
+  const entry = catalogEntry(addon!);
+  const names = addonNames(cluster!, addon!);
+  const releaseNamespace = mode === 'tenant' ? names.namespace : cluster!.namespace;
+  const labels = { 'app.kubernetes.io/managed-by': 'capi-constructs', [LABEL_ADDON]: addon!, [LABEL_ADDON_CLUSTER]: cluster!.name };
+  const annotations = { [ANNOTATION_CATALOG_VERSION]: ADDON_CATALOG_VERSION };
+  const meta = (name: string, namespace?: string) => ({ name, namespace, labels: { ...labels }, annotations: { ...annotations } });
+
+  const namespace: Manifest = compact({ apiVersion: 'v1', kind: 'Namespace', metadata: meta(names.namespace) });
+  const networkPolicy = renderAddonNetworkPolicy(addon!, names.networkPolicy, names.namespace, { ...labels });
+  const workloadClusterManifests = [namespace, networkPolicy];
+
+  const repository: Manifest = compact({
+    apiVersion: HELM_REPOSITORY_API_VERSION,
+    kind: 'HelmRepository',
+    metadata: meta(names.helmRepository, releaseNamespace),
+    spec: { url: entry.repository.url, interval: '1h' },
+  });
+  const releaseName = (component: string) => names.releases.find((r) => r.component === component)!.name;
+  const releases: Manifest[] = entry.charts.map((chart) => compact({
+    apiVersion: HELM_RELEASE_API_VERSION,
+    kind: 'HelmRelease',
+    metadata: meta(releaseName(chart.component), releaseNamespace),
+    spec: {
+      interval,
+      releaseName: releaseName(chart.component),
+      targetNamespace: names.namespace,
+      storageNamespace: names.namespace,
+      kubeConfig: mode === 'management' ? { secretRef: { name: names.kubeconfigSecret, key: 'value' } } : undefined,
+      dependsOn: chart.dependsOn.map((c) => ({ name: releaseName(c) })),
+      chart: {
+        spec: {
+          chart: chart.chart,
+          version: chart.version,
+          sourceRef: { kind: 'HelmRepository', name: names.helmRepository },
+        },
+      },
+      timeout: chart.timeout,
+      install: {
+        // Tenant mode applies the Namespace itself (the HelmRelease lives in it).
+        createNamespace: mode === 'management' || undefined,
+        crds: 'CreateReplace',
+        remediation: { retries: ADDON_REMEDIATION_RETRIES },
+      },
+      upgrade: {
+        crds: 'CreateReplace',
+        cleanupOnFail: true,
+        remediation: { retries: ADDON_REMEDIATION_RETRIES, strategy: 'rollback' },
+      },
+      values: values[chart.component],
+    },
+  }));
+
+  const manifests: Manifest[] = [];
+  if (mode === 'tenant') {
+    manifests.push(namespace, networkPolicy, repository, ...releases);
+  } else {
+    manifests.push(repository, ...releases);
+    // Objects applied here would land on the management cluster; the workload cluster gets them from
+    // Cluster API's ClusterResourceSet controller through the cluster's kubeconfig.
+    manifests.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: compact(meta(names.tenantResources, cluster!.namespace)),
+      data: { 'resources.yaml': workloadClusterManifests.map((m) => stringify(m)).join('---\n') },
+    });
+    manifests.push(compact({
+      apiVersion: `${ADDONS_GROUP}/${cluster!.apiVersion}`,
+      kind: 'ClusterResourceSet',
+      metadata: meta(names.clusterResourceSet, cluster!.namespace),
+      spec: {
+        strategy: 'Reconcile',
+        clusterSelector: { matchLabels: { [ADDON_CLUSTER_SELECTOR_LABEL]: cluster!.name } },
+        resources: [{ name: names.tenantResources, kind: 'ConfigMap' }],
+      },
+    }));
+  }
+  if (monitoring) {
+    manifests.push(renderAddonPrometheusRule({
+      addon: addon!,
+      cluster: cluster!.name,
+      name: names.prometheusRule,
+      namespace: releaseNamespace,
+      labels: { ...labels },
+      annotations,
+      releaseNamespace,
+      releases: names.releases.map((r) => r.name),
+      cleanupCommand: addonCleanupCommandLine(cluster!, addon!, mode!),
+      options: monitoring,
+    }));
+  }
+  return {
+    addon: addon!,
+    mode: mode!,
+    names,
+    releaseNamespace,
+    securityGroupPorts: addonSecurityGroupPorts(addon!),
+    networkPolicy,
+    workloadClusterManifests,
+    manifests,
+    warnings: p.warnings,
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Manual cleanup of a stuck add-on release: the exact kubectl commands, from the same naming code the
+ * construct uses. Behind `npx capi-constructs addon-cleanup`.
+ */
+import { Problems, show } from '../errors';
+import { checkDns1123Label, checkEnum } from '../validation';
+import { ADDON_NAMES, AddonName, isAddonName } from './catalog';
+import { ADDON_MODES, AddonMode, addonNames } from './naming';
+
+export interface AddonCleanupInput {
+  /** Workload cluster name. */
+  readonly cluster: string;
+  /**
+   * Namespace of the Cluster object on the management cluster.
+   * @default 'default'
+   */
+  readonly namespace?: string;
+  /** Add-on name from the catalog. */
+  readonly addon: string;
+  /**
+   * Where Flux runs (must match the ClusterAddon's `mode`).
+   * @default 'management'
+   */
+  readonly mode?: AddonMode;
+}
+
+/** The CLI invocation that prints the cleanup commands (used in alert runbooks). */
+export function addonCleanupCommandLine(cluster: { readonly name: string; readonly namespace: string }, addon: AddonName, mode: AddonMode): string {
+  return `npx capi-constructs addon-cleanup --cluster ${cluster.name} --namespace ${cluster.namespace} --addon ${addon}${mode === 'management' ? '' : ` --mode ${mode}`}`;
+}
+
+/**
+ * The kubectl commands that remove one add-on release, in order: delete its HelmRelease(s)
+ * (dependents first, so the KubeRay operator can still clean up the RayCluster), then delete the
+ * add-on namespace on the workload cluster. In `management` mode the HelmReleases are deleted on the
+ * management cluster and the namespace through the workload cluster's CAPI kubeconfig.
+ * Throws ValidationError (statusCode 400) for an unknown add-on or invalid names.
+ */
+export function addonCleanupCommands(input: AddonCleanupInput): string[] {
+  const p = new Problems(`addon-cleanup`);
+  if (input === null || typeof input !== 'object') {
+    p.error('input', `must be an object, got ${show(input)}`);
+    p.throwIfErrors();
+  }
+  const cluster = checkDns1123Label(p, 'cluster', input.cluster);
+  const namespace = input.namespace === undefined ? 'default' : checkDns1123Label(p, 'namespace', input.namespace);
+  const mode = input.mode === undefined ? 'management' : checkEnum(p, 'mode', input.mode, ADDON_MODES);
+  if (!isAddonName(input.addon)) {
+    p.error('addon', `${show(input.addon)} is not an add-on in the catalog: use one of ${ADDON_NAMES.map((a) => show(a)).join(', ')}`);
+  }
+  p.throwIfErrors();
+  const names = addonNames({ name: cluster!, namespace: namespace! }, input.addon as AddonName);
+  const releases = [...names.releases].reverse().map((r) => r.name);
+  if (mode === 'tenant') {
+    return [
+      ...releases.map((r) => `kubectl delete helmrelease -n ${names.namespace} ${r}`),
+      `kubectl delete namespace ${names.namespace}`,
+    ];
+  }
+  const kubeconfig = `${cluster}.kubeconfig`;
+  return [
+    ...releases.map((r) => `kubectl delete helmrelease -n ${namespace} ${r}`),
+    `kubectl get secret -n ${namespace} ${names.kubeconfigSecret} -o jsonpath='{.data.value}' | base64 -d > ${kubeconfig}`,
+    `kubectl --kubeconfig ${kubeconfig} delete namespace ${names.namespace}`,
+  ];
+}

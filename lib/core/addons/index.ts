@@ -1,0 +1,9 @@
+/** Cluster add-ons: the frozen catalog, parameters, naming, Flux rendering, network, monitoring, cleanup. */
+export * from './catalog';
+export * from './quantity';
+export * from './naming';
+export * from './parameters';
+export * from './network';
+export * from './monitoring';
+export * from './cleanup';
+export * from './addon';

@@ -1,0 +1,238 @@
+/**
+ * Add-on parameters: the typed props per add-on, their validation against the catalog, and the
+ * mapping to each chart's real values keys.
+ */
+import { Problems, show } from '../errors';
+import { checkEnum, checkInt, checkObject, isDns1123Subdomain } from '../validation';
+import { AddonName, CatalogParameter, catalogEntry } from './catalog';
+import { checkBytes, checkCpu, compareQuantities, cpuCores, jupyterHubBytes, memoryBytes, ParsedQuantity, Quantity } from './quantity';
+
+export type ServiceType = 'LoadBalancer' | 'NodePort' | 'ClusterIP';
+
+/** JupyterHub (z2jh 4.4.0) parameters. Every field is optional. */
+export interface JupyterHubParameters {
+  /**
+   * CPU limit of each user server (Kubernetes quantity). Sent to the chart as a number of cores.
+   * @default '1'
+   */
+  readonly cpu?: Quantity;
+  /**
+   * CPU request of each user server; at most `cpu`.
+   * @default the value of `cpu`
+   */
+  readonly cpuGuarantee?: Quantity;
+  /**
+   * Memory limit of each user server (Kubernetes quantity, e.g. `4Gi`).
+   * @default '1Gi'
+   */
+  readonly memory?: Quantity;
+  /**
+   * Memory request of each user server; at most `memory`.
+   * @default the value of `memory`
+   */
+  readonly memoryGuarantee?: Quantity;
+  /**
+   * Size of each user's home volume.
+   * @default '10Gi'
+   */
+  readonly storage?: Quantity;
+  /**
+   * StorageClass of the user home volumes.
+   * @default the cluster's default StorageClass
+   */
+  readonly storageClass?: string;
+  /**
+   * Type of the `proxy-public` Service.
+   * @default 'LoadBalancer'
+   */
+  readonly serviceType?: ServiceType;
+}
+
+/** Resources of a Ray pod. */
+export interface RayPodResources {
+  /** CPU request and limit. @default '1' */
+  readonly cpu?: Quantity;
+  /** Memory request and limit. @default head '5Gi', worker '1Gi' */
+  readonly memory?: Quantity;
+}
+
+/** The Ray worker group. */
+export interface RayWorkerParameters extends RayPodResources {
+  /** Initial worker pods. @default 1 */
+  readonly replicas?: number;
+  /** @default 1 */
+  readonly minReplicas?: number;
+  /** @default 5 */
+  readonly maxReplicas?: number;
+}
+
+/** KubeRay (kuberay-operator + ray-cluster 1.7.0) parameters. Every field is optional. */
+export interface KubeRayParameters {
+  /** Head pod resources. @default { cpu: '1', memory: '5Gi' } */
+  readonly head?: RayPodResources;
+  /** Worker group. @default { cpu: '1', memory: '1Gi', replicas: 1, minReplicas: 1, maxReplicas: 5 } */
+  readonly worker?: RayWorkerParameters;
+  /**
+   * Run the Ray autoscaler to scale workers between `minReplicas` and `maxReplicas`.
+   * @default false
+   */
+  readonly autoscaling?: boolean;
+  /**
+   * Type of the head Service (dashboard 8265, client 10001, serve 8000).
+   * @default 'ClusterIP'
+   */
+  readonly serviceType?: ServiceType;
+}
+
+/** Parameters by add-on. */
+export interface AddonParameters {
+  readonly jupyterhub: JupyterHubParameters;
+  readonly kuberay: KubeRayParameters;
+}
+
+/** A validated parameter value: quantities parsed, defaults applied. */
+type Resolved = Map<string, ParsedQuantity | number | boolean | string | undefined>;
+
+function get(obj: unknown, path: string): unknown {
+  let cur = obj;
+  for (const part of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+function checkParameter(p: Problems, path: string, spec: CatalogParameter, value: unknown): ParsedQuantity | number | boolean | string | undefined {
+  switch (spec.kind) {
+    case 'cpu': return checkCpu(p, path, value);
+    case 'memory': return checkBytes(p, path, value, 'memory');
+    case 'storage': return checkBytes(p, path, value, 'storage');
+    case 'integer': return checkInt(p, path, value, spec.min ?? 0);
+    case 'enum': return checkEnum(p, path, value, spec.allowed ?? []);
+    case 'boolean':
+      if (typeof value !== 'boolean') {
+        p.error(path, `must be a boolean, got ${show(value)}`);
+        return undefined;
+      }
+      return value;
+    case 'storageClass':
+      if (typeof value !== 'string' || !isDns1123Subdomain(value)) {
+        p.error(path, `${show(value)} is not a StorageClass name: a DNS subdomain of lower-case letters, digits, '-' and '.'`);
+        return undefined;
+      }
+      return value;
+  }
+}
+
+/** Reports keys that the catalog does not know, recursing into parameter groups. */
+function checkUnknown(p: Problems, addon: AddonName, prefix: string, value: Record<string, unknown>, names: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    const full = prefix ? `${prefix}.${key}` : key;
+    const isLeaf = names.includes(full);
+    const isGroup = names.some((n) => n.startsWith(`${full}.`));
+    if (isLeaf) continue;
+    if (!isGroup) {
+      const known = names.filter((n) => (prefix ? n.startsWith(`${prefix}.`) : true)).map((n) => (prefix ? n.slice(prefix.length + 1) : n).split('.')[0]);
+      p.error(`parameters.${full}`, `${show(key)} is not a parameter of add-on "${addon}": known parameters are ${[...new Set(known)].map((k) => show(k)).join(', ')}`);
+    } else if (checkObject(p, `parameters.${full}`, value[key])) {
+      checkUnknown(p, addon, full, value[key] as Record<string, unknown>, names);
+    }
+  }
+}
+
+/** Validates parameters against the catalog; returns every parameter, defaults applied. */
+function resolveParameters(p: Problems, addon: AddonName, parameters: unknown): Resolved {
+  const specs = catalogEntry(addon).parameters;
+  const out: Resolved = new Map();
+  if (parameters === undefined) parameters = {};
+  if (!checkObject(p, 'parameters', parameters)) return out;
+  checkUnknown(p, addon, '', parameters, specs.map((s) => s.name));
+  for (const spec of specs) {
+    const given = get(parameters, spec.name);
+    const value = given === undefined ? spec.default : given;
+    out.set(spec.name, value === undefined ? undefined : checkParameter(p, `parameters.${spec.name}`, spec, value));
+  }
+  return out;
+}
+
+function q(r: Resolved, name: string): ParsedQuantity | undefined {
+  return r.get(name) as ParsedQuantity | undefined;
+}
+
+/** Chart values per component (catalog `charts[].component`). */
+export type ComponentValues = Readonly<Record<string, Record<string, unknown>>>;
+
+function jupyterHubValues(p: Problems, r: Resolved): ComponentValues {
+  const cpu = q(r, 'cpu');
+  const cpuGuarantee = q(r, 'cpuGuarantee') ?? cpu;
+  const memory = q(r, 'memory');
+  const memoryGuarantee = q(r, 'memoryGuarantee') ?? memory;
+  if (cpu && cpuGuarantee && compareQuantities(cpuGuarantee, cpu) > 0) {
+    p.error('parameters.cpuGuarantee', `${show(cpuGuarantee.text)} exceeds the limit cpu ${show(cpu.text)}: a request may not be larger than its limit`);
+  }
+  if (memory && memoryGuarantee && compareQuantities(memoryGuarantee, memory) > 0) {
+    p.error('parameters.memoryGuarantee', `${show(memoryGuarantee.text)} exceeds the limit memory ${show(memory.text)}: a request may not be larger than its limit`);
+  }
+  if (p.hasErrors) return {};
+  const storage = q(r, 'storage')!;
+  return {
+    jupyterhub: {
+      singleuser: {
+        // z2jh's schema types singleuser.cpu.* as number: "500m" would fail the chart's values schema.
+        cpu: { limit: cpuCores(cpu!), guarantee: cpuCores(cpuGuarantee!) },
+        // KubeSpawner ByteSpecification: K/M/G/T are powers of 1024.
+        memory: { limit: jupyterHubBytes(memoryBytes(memory!)), guarantee: jupyterHubBytes(memoryBytes(memoryGuarantee!)) },
+        storage: { capacity: storage.text, dynamic: { storageClass: r.get('storageClass') } },
+      },
+      proxy: { service: { type: r.get('serviceType') } },
+    },
+  };
+}
+
+function resources(r: Resolved, prefix: string): Record<string, unknown> {
+  const cpu = q(r, `${prefix}.cpu`)!.text;
+  const memory = q(r, `${prefix}.memory`)!.text;
+  // Ray recommends requests == limits for head and workers.
+  return { requests: { cpu, memory }, limits: { cpu, memory } };
+}
+
+function kubeRayValues(p: Problems, r: Resolved): ComponentValues {
+  const replicas = r.get('worker.replicas') as number | undefined;
+  const min = r.get('worker.minReplicas') as number | undefined;
+  const max = r.get('worker.maxReplicas') as number | undefined;
+  if (min !== undefined && max !== undefined && min > max) {
+    p.error('parameters.worker.minReplicas', `${min} exceeds worker.maxReplicas ${max}: the minimum must not be larger than the maximum`);
+  } else if (replicas !== undefined && min !== undefined && max !== undefined && (replicas < min || replicas > max)) {
+    p.error('parameters.worker.replicas', `${replicas} is outside worker.minReplicas..worker.maxReplicas (${min}..${max})`);
+  }
+  if (r.get('serviceType') !== undefined && r.get('serviceType') !== 'ClusterIP') {
+    p.warn('parameters.serviceType', `${show(r.get('serviceType'))} exposes the Ray head outside the cluster: the dashboard (8265) accepts job submissions and the client port (10001) runs code, both without authentication; restrict the security group to trusted source ranges`);
+  }
+  if (p.hasErrors) return {};
+  return {
+    operator: {},
+    'ray-cluster': {
+      head: { resources: resources(r, 'head'), enableInTreeAutoscaling: r.get('autoscaling') || undefined },
+      worker: { resources: resources(r, 'worker'), replicas, minReplicas: min, maxReplicas: max },
+      service: { type: r.get('serviceType') },
+    },
+  };
+}
+
+const VALUES: Record<AddonName, (p: Problems, r: Resolved) => ComponentValues> = {
+  jupyterhub: jupyterHubValues,
+  kuberay: kubeRayValues,
+};
+
+/**
+ * Validates an add-on's parameters (unknown keys, quantities, ranges, limits vs requests) into `p`
+ * and returns the chart values per component. Returns `{}` when there were errors.
+ */
+export function addonChartValues(p: Problems, addon: AddonName, parameters: unknown): ComponentValues {
+  const local = new Problems(p.subject);
+  const resolved = resolveParameters(local, addon, parameters);
+  const values = local.hasErrors ? {} : VALUES[addon](local, resolved);
+  p.errors.push(...local.errors);
+  p.warnings.push(...local.warnings);
+  return local.hasErrors ? {} : values;
+}
