@@ -219,7 +219,7 @@ export class VSphereMachineTemplate implements MachineTemplate {
     const template = reqString(p, 'template', props.template, long);
     const numCPUs = optInt(p, 'numCPUs', props.numCPUs, v2 ? 2 : 1);
     if (!v2 && numCPUs === 1) p.warn('numCPUs', '1: CAPV v1beta2 requires at least 2 vCPUs; this template cannot be converted to v1beta2 unchanged');
-    const memoryMiB = optInt(p, 'memoryMiB', props.memoryMiB, 1, Number.MAX_SAFE_INTEGER);
+    const memoryMiB = optInt(p, 'memoryMiB', props.memoryMiB, 1);
     if (memoryMiB !== undefined && memoryMiB % MEMORY_MULTIPLE !== 0) {
       p.warn('memoryMiB', `${memoryMiB} is not a multiple of ${MEMORY_MULTIPLE}: vSphere rejects such a memory size when it reconfigures the VM`);
     }
