@@ -2,3 +2,4 @@ export * from './cluster';
 export * from './control-plane-group';
 export * from './worker-group';
 export * from './fleet';
+export * from './cluster-addon';
