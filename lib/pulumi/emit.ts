@@ -75,9 +75,19 @@ export function newResource(m: Manifest, opts: pulumi.CustomResourceOptions): pu
   return new ctor(name, args, opts);
 }
 
-/** Registers every manifest as a child of `parent`, in emit order. */
+/**
+ * Registers every manifest as a child of `parent`, in emit order. An object in a namespace that the
+ * same component creates depends on that Namespace: Pulumi creates resources in parallel, and the API
+ * server rejects an object whose namespace does not exist yet.
+ */
 export function registerManifests(parent: pulumi.ComponentResource, manifests: readonly Manifest[], provider: k8s.Provider | undefined): pulumi.CustomResource[] {
-  return manifests.map((m) => newResource(m, { parent, provider }));
+  const namespaces = new Map<string, pulumi.CustomResource>();
+  return manifests.map((m) => {
+    const ns = m.metadata.namespace === undefined ? undefined : namespaces.get(m.metadata.namespace);
+    const resource = newResource(m, { parent, provider, dependsOn: ns && [ns] });
+    if (m.apiVersion === 'v1' && m.kind === 'Namespace') namespaces.set(m.metadata.name, resource);
+    return resource;
+  });
 }
 
 /** `<apiVersion>/<Kind>/<namespace>/<name>` of each object, for the components' registered outputs. */

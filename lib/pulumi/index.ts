@@ -11,3 +11,4 @@ export * from './emit';
 export * from './cluster';
 export * from './control-plane-group';
 export * from './worker-group';
+export * from './cluster-addon';

@@ -15,6 +15,8 @@ export interface Registration {
   /** Reference of the resource's provider: `<provider urn>::<provider id>`. */
   readonly provider?: string;
   readonly inputs: Record<string, any>;
+  /** URNs of the resources this one depends on (`dependsOn`, resolved by Pulumi). */
+  dependencies: string[];
 }
 
 export interface PulumiRun {
@@ -39,11 +41,19 @@ export async function runPulumi(program: () => unknown): Promise<PulumiRun> {
   const registrations: Registration[] = [];
   await pulumi.runtime.setMocks({
     newResource: (args) => {
-      registrations.push({ type: args.type, name: args.name, custom: args.custom ?? false, provider: args.provider || undefined, inputs: args.inputs });
+      registrations.push({ type: args.type, name: args.name, custom: args.custom ?? false, provider: args.provider || undefined, inputs: args.inputs, dependencies: [] });
       return { id: `${args.name}-id`, state: args.inputs };
     },
     call: (args) => args.inputs,
   }, 'project', 'stack', false);
+  // The mock monitor does not pass dependencies on to newResource: read them off the request.
+  const dependencies = new Map<string, string[]>();
+  const monitor0 = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: unknown): unknown };
+  const registerResource = monitor0.registerResource.bind(monitor0);
+  monitor0.registerResource = (req: any, cb: unknown) => {
+    dependencies.set(`${req.getType()}::${req.getName()}`, req.getDependenciesList());
+    return registerResource(req, cb);
+  };
   program();
   await settle();
   const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, { urn: string; state: Record<string, unknown> }> };
@@ -51,6 +61,7 @@ export async function runPulumi(program: () => unknown): Promise<PulumiRun> {
   for (const [urn, r] of monitor.getRegisteredResources()) {
     state.set(urn, { urn, state: deserialize(r.state) });
   }
+  for (const r of registrations) r.dependencies = dependencies.get(`${r.type}::${r.name}`) ?? [];
   const objects = registrations.filter((r) => r.type.startsWith('kubernetes:')).map((r) => r.inputs);
   return { registrations, state, objects };
 }

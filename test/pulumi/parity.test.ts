@@ -20,18 +20,22 @@ test('there are examples to compare', () => {
 });
 
 describe.each(examples.map((e) => [e.file, e] as const))('examples/%s', (file, example) => {
-  test('has a Pulumi twin in examples/pulumi/', () => {
+  const requireTwin = () => {
     if (!existsSync(join(TWINS, file))) {
       throw new Error(`examples/pulumi/${file} is missing: every cdk8s example needs a Pulumi twin exporting default function program(): void`);
     }
-    const twin = require(join(TWINS, file));
+    return require(join(TWINS, file));
+  };
+
+  test('has a Pulumi twin in examples/pulumi/', () => {
+    const twin = requireTwin();
     expect(typeof twin.default).toBe('function');
   });
 
   test('Pulumi registers exactly the objects cdk8s synthesizes', async () => {
     const expected = synthCdk8s(example.build);
     expect(expected.length).toBeGreaterThan(0);
-    const run = await runPulumi(() => require(join(TWINS, file)).default());
+    const run = await runPulumi(() => requireTwin().default());
     const actual = run.objects;
 
     // Same set of objects first (a readable diff if one is missing or extra) ...
