@@ -55,8 +55,9 @@ export class ClusterAddon<A extends AddonName = AddonName> extends Construct {
   /** Legal but risky settings found in the props. */
   public readonly warnings: readonly Warning[];
   public readonly apiObjects: readonly ApiObject[];
-  private readonly clusterName: string;
-  private readonly clusterNamespace: string;
+  /** The workload cluster's name and the namespace of its Cluster object. */
+  public readonly clusterName: string;
+  public readonly clusterNamespace: string;
 
   constructor(scope: Construct, id: string, props: ClusterAddonProps<A>) {
     const model = renderClusterAddon(props);
