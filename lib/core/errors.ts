@@ -81,9 +81,14 @@ export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'string') return JSON.stringify(value);
   try {
-    const s = JSON.stringify(value);
+    const s = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
     return s === undefined ? String(value) : s;
   } catch {
-    return String(value);
+    // Circular values; String() itself throws for objects without a prototype.
+    try {
+      return String(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
   }
 }
