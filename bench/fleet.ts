@@ -1,0 +1,134 @@
+/**
+ * `npm run bench`: synthesis speed and memory of a generated fleet (bench/fleet-gen.ts) for
+ * N = 100, 500, 1000 clusters, each configuration in a fresh child process (bench/worker.ts), then
+ * a real `cdk8s synth` of a 1000-cluster app (bench/fleet-app.ts).
+ *
+ * Options (environment): BENCH_N="100,500,1000", BENCH_PULUMI_N="10,50", BENCH_NAIVE_MAX=1000
+ * (largest N for the O(N²) one-Chart-per-cluster runs), BENCH_SKIP_CLI=1.
+ *
+ * Wall time is what a user waits; CPU time (user + system of the timed part) is reported too because
+ * it is far less disturbed by other load on the machine. Ratios and ms/cluster use wall time.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { WorkerResult } from './worker';
+
+const ROOT = path.resolve(__dirname, '..');
+const list = (v: string | undefined, d: number[]) => (v ? v.split(',').map(Number) : d);
+const SIZES = list(process.env.BENCH_N, [100, 500, 1000]);
+const PULUMI_SIZES = list(process.env.BENCH_PULUMI_N, [10, 50]);
+const NAIVE_MAX = Number(process.env.BENCH_NAIVE_MAX ?? 1000);
+
+interface Row { label: string; mode: string; raw?: string }
+
+/** What is compared: each library configuration against the same objects built raw in the same layout. */
+const ROWS: Row[] = [
+  { label: '(a) naive: one Chart per cluster', mode: 'naive', raw: 'naive-raw' },
+  { label: '(b) ClusterChart per cluster (addFleet)', mode: 'fleet', raw: 'fleet-raw' },
+  { label: '(b) FleetChart per cluster + constructs', mode: 'fleet-natural', raw: 'fleet-raw' },
+  { label: '(c) core render (writeFleet)', mode: 'core', raw: 'fleet-raw' },
+  { label: 'raw ApiObjects, all in ONE Chart (reference)', mode: 'one-raw' },
+];
+
+function runWorker(mode: string, n: number): WorkerResult {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'worker.ts'), mode, String(n)], {
+    cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`worker ${mode} ${n} failed (exit ${r.status}):\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+const pad = (s: string | number, w: number) => String(s).padStart(w);
+const fmtRatio = (a: number, b?: number) => (b ? `${(a / b).toFixed(2)}x` : '-');
+
+function table(title: string, rows: { label: string; r: WorkerResult; raw?: WorkerResult }[]): void {
+  console.log(`\n${title}`);
+  console.log(`${'configuration'.padEnd(46)} ${pad('objects', 7)} ${pad('wall ms', 8)} ${pad('cpu ms', 7)} ${pad('objects/s', 9)} ${pad('ms/cluster', 10)} ${pad('peak RSS', 9)} ${pad('vs raw', 7)}`);
+  for (const { label, r, raw } of rows) {
+    const ops = Math.round(r.objects / (r.totalMs / 1000));
+    console.log(`${label.padEnd(46)} ${pad(r.objects, 7)} ${pad(r.totalMs, 8)} ${pad(r.cpuMs, 7)} ${pad(ops, 9)} ${pad((r.totalMs / r.clusters).toFixed(2), 10)} ${pad(`${r.maxRssMiB} MiB`, 9)} ${pad(fmtRatio(r.totalMs, raw?.totalMs), 7)}`);
+  }
+}
+
+function cliSynth(n: number): { wallMs: number; maxRssMiB?: number; files: number } {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'capi-bench-cli-'));
+  const out = path.join(tmp, 'dist');
+  const cdk8s = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
+  const args = ['synth', '--no-check-upgrade', '--app', `${process.execPath} --import tsx bench/fleet-app.ts`, '--output', out];
+  const useTime = fs.existsSync('/usr/bin/time');
+  const t0 = performance.now();
+  const r = useTime
+    ? spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', cdk8s, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FLEET_N: String(n), CAPI_CONSTRUCTS_WARNINGS: 'silent' } })
+    : spawnSync(cdk8s, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FLEET_N: String(n), CAPI_CONSTRUCTS_WARNINGS: 'silent' } });
+  const wallMs = Math.round(performance.now() - t0);
+  try {
+    if (r.status !== 0) throw new Error(`cdk8s synth failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+    const kb = /MAXRSS_KB=(\d+)/.exec(r.stderr ?? '')?.[1];
+    return { wallMs, maxRssMiB: kb ? Math.round(Number(kb) / 1024) : undefined, files: fs.readdirSync(out).length };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function main(): void {
+  const started = performance.now();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { describeFleet } = require('./fleet-gen') as typeof import('./fleet-gen');
+  console.log(`capi-constructs fleet benchmark: node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`fleet: per cluster 1 Cluster, control plane (template + KubeadmControlPlane + MachineHealthCheck), 4 worker groups (template + KubeadmConfigTemplate + MachineDeployment + MachineHealthCheck), 2 add-ons`);
+  console.log(describeFleet());
+
+  const perCluster = new Map<string, number[]>();
+  for (const n of SIZES) {
+    const results = new Map<string, WorkerResult>();
+    const get = (mode: string): WorkerResult | undefined => {
+      if (mode.startsWith('naive') && n > NAIVE_MAX) return undefined;
+      if (!results.has(mode)) results.set(mode, runWorker(mode, n));
+      return results.get(mode);
+    };
+    const rows = ROWS.flatMap((row) => {
+      const r = get(row.mode);
+      if (!r) return [];
+      const raw = row.raw ? get(row.raw) : undefined;
+      perCluster.set(row.mode, [...(perCluster.get(row.mode) ?? []), r.totalMs / n]);
+      return [{ label: row.label, r, raw }];
+    });
+    for (const raw of ['naive-raw', 'fleet-raw']) {
+      const r = results.get(raw);
+      if (r) rows.push({ label: `raw ApiObjects, ${raw === 'naive-raw' ? 'one Chart' : 'one FleetChart'} per cluster`, r, raw: undefined });
+    }
+    table(`N = ${n} clusters`, rows);
+    const hashes = new Set(['naive', 'naive-raw', 'fleet', 'fleet-natural', 'fleet-raw', 'core'].map((m) => results.get(m)?.outputHash).filter(Boolean));
+    console.log(`output of (a), (b), (c) and the raw per-cluster layouts byte-identical: ${hashes.size === 1 ? 'yes' : `NO (${[...hashes].join(', ')})`}`);
+  }
+
+  if (SIZES.length > 1) {
+    const first = SIZES[0];
+    const last = SIZES[SIZES.length - 1];
+    console.log(`\nlinearity: ms/cluster at N=${last} divided by ms/cluster at N=${first} (1.0 = linear)`);
+    for (const row of ROWS) {
+      const v = perCluster.get(row.mode);
+      if (v && v.length === SIZES.length) console.log(`  ${row.label.padEnd(46)} ${(v[v.length - 1] / v[0]).toFixed(2)}`);
+    }
+  }
+
+  if (PULUMI_SIZES.length > 0) {
+    const rows = PULUMI_SIZES.flatMap((n) => {
+      const r = runWorker('pulumi', n);
+      const raw = runWorker('pulumi-raw', n);
+      return [{ label: `(d) Pulumi components, N=${n}`, r, raw }, { label: `    raw CustomResources, N=${n}`, r: raw }];
+    });
+    table('Pulumi under runtime mocks (register + wait for all RPCs; smaller N: the mock engine is slow)', rows);
+  }
+
+  if (!process.env.BENCH_SKIP_CLI) {
+    const n = SIZES[SIZES.length - 1];
+    const r = cliSynth(n);
+    console.log(`\n\`cdk8s synth --no-check-upgrade\` of bench/fleet-app.ts (${n} clusters, addFleet): ${r.wallMs} ms wall, ${r.files} files, peak RSS ${r.maxRssMiB ?? '?'} MiB (largest process), including CLI and tsx start-up`);
+  }
+  console.log(`\nload average at end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; bench took ${Math.round((performance.now() - started) / 1000)} s`);
+}
+
+main();

@@ -1,0 +1,181 @@
+/**
+ * One benchmark configuration, run in its own process by bench/fleet.ts so that peak RSS belongs to
+ * that configuration alone. Usage: `node --import tsx bench/worker.ts <mode> <clusters>`.
+ * Prints one JSON line: objects, build/synth/total milliseconds, peak RSS, and a hash of the output.
+ *
+ * Modes (lib = this library, raw = the same objects as plain cdk8s ApiObjects or Pulumi resources,
+ * rendered up front and not timed):
+ * - naive, naive-raw: one `Chart` per cluster (cdk8s's O(N²) path), App.synth();
+ * - fleet: `addFleet` (one ClusterChart per cluster); fleet-natural: one `FleetChart` per cluster
+ *   with the Cluster/ControlPlaneGroup/WorkerGroup constructs; fleet-raw: ApiObjects in one FleetChart per cluster;
+ * - one-raw: every ApiObject in a single Chart (one file), the layout the issue compares against;
+ * - core: `writeFleet` (no construct tree);
+ * - pulumi, pulumi-raw: Pulumi components / bare CustomResources under runtime mocks.
+ */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Cluster, ControlPlaneGroup, WorkerGroup } from '../lib/cdk8s';
+import { emit } from '../lib/cdk8s/emit';
+import { addFleet, FleetChart } from '../lib/cdk8s/fleet';
+import { ClusterSpec, renderClusters, writeFleet } from '../lib/core/render';
+import { Manifest } from '../lib/core/manifest';
+import { clusterSpec, fleetSpecs } from './fleet-gen';
+
+process.env.CAPI_CONSTRUCTS_WARNINGS = 'silent';
+
+export interface WorkerResult {
+  mode: string;
+  clusters: number;
+  objects: number;
+  buildMs: number;
+  synthMs: number;
+  totalMs: number;
+  /** User + system CPU time of the timed part (less sensitive than wall time to other load on the machine). */
+  cpuMs: number;
+  maxRssMiB: number;
+  outputHash?: string;
+}
+
+/** The natural code: the constructs, one after the other, in a chart. */
+function buildNatural(chart: Construct, spec: ClusterSpec): number {
+  const cluster = new Cluster(chart, 'cluster', spec.cluster);
+  let n = cluster.apiObjects.length;
+  n += new ControlPlaneGroup(chart, 'control-plane', { ...spec.controlPlane, cluster }).apiObjects.length;
+  for (const w of spec.workers ?? []) n += new WorkerGroup(chart, `workers-${w.name}`, { ...w, cluster }).apiObjects.length;
+  for (const c of spec.components ?? []) n += emit(new Construct(chart, c.id), c.subject ?? c.id, c.render(cluster)).length;
+  return n;
+}
+
+/** The same objects as plain data, rendered before the clock starts (for the raw baselines). */
+function rawManifests(n: number): { name: string; manifests: Manifest[] }[] {
+  return renderClusters(fleetSpecs(n)).map((rc) => ({ name: rc.ref.name, manifests: structuredClone(rc.parts.flatMap((p) => p.manifests)) }));
+}
+
+function hashDir(dir: string): string {
+  const h = createHash('sha256');
+  for (const f of fs.readdirSync(dir).sort()) {
+    h.update(f);
+    h.update(fs.readFileSync(path.join(dir, f)));
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+async function pulumiRun(n: number, raw: boolean): Promise<{ objects: number; buildMs: number; synthMs: number; cpuMs: number }> {
+  const pulumi = await import('@pulumi/pulumi');
+  let registered = 0;
+  await pulumi.runtime.setMocks({
+    newResource: (args) => {
+      if (args.type.startsWith('kubernetes:')) registered++;
+      return { id: `${args.name}-id`, state: args.inputs };
+    },
+    call: (args) => args.inputs,
+  }, 'bench', 'bench', false);
+  const k8s = await import('@pulumi/kubernetes');
+  const pl = await import('../lib/pulumi');
+  const pre = raw ? rawManifests(n) : undefined;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  if (pre) {
+    for (const c of pre) for (const m of c.manifests) pl.newResource(m, {});
+  } else {
+    for (let i = 0; i < n; i++) {
+      const spec = clusterSpec(i);
+      const cluster = new pl.Cluster(`${spec.cluster.name}`, spec.cluster);
+      new pl.ControlPlaneGroup(`${spec.cluster.name}-control-plane`, { ...spec.controlPlane, cluster }, { parent: cluster });
+      for (const w of spec.workers ?? []) new pl.WorkerGroup(`${spec.cluster.name}-${w.name}`, { ...w, cluster }, { parent: cluster });
+      for (const c of spec.components ?? []) {
+        const comp = new pulumi.ComponentResource('bench:index:Addon', `${spec.cluster.name}-${c.id}`, {}, { parent: cluster });
+        pl.registerManifests(comp, c.render(cluster).manifests, undefined);
+      }
+    }
+  }
+  void k8s;
+  const t1 = performance.now();
+  const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs;
+  await waitForRPCs();
+  const t2 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
+  return { objects: registered, buildMs: t1 - t0, synthMs: t2 - t1, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+async function main(): Promise<void> {
+  const [mode, nArg] = process.argv.slice(2);
+  const n = Number(nArg);
+  if (!mode || !Number.isInteger(n) || n < 1) throw new Error('usage: worker.ts <mode> <clusters>');
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `capi-bench-${mode}-`));
+  const out = path.join(outdir, 'dist');
+  let objects = 0;
+  let buildMs = 0;
+  let synthMs = 0;
+  let hash: string | undefined;
+  let cpu0: NodeJS.CpuUsage | undefined;
+  let cpuMs = 0;
+  const startCpu = () => { cpu0 = process.cpuUsage(); };
+  const stopCpu = () => { const d = process.cpuUsage(cpu0); cpuMs = (d.user + d.system) / 1000; };
+  try {
+    if (mode === 'pulumi' || mode === 'pulumi-raw') {
+      ({ objects, buildMs, synthMs, cpuMs } = await pulumiRun(n, mode === 'pulumi-raw'));
+    } else if (mode === 'core') {
+      startCpu();
+      const t0 = performance.now();
+      const specs = fleetSpecs(n);
+      const t1 = performance.now();
+      objects = writeFleet(out, specs).objectCount;
+      const t2 = performance.now();
+      stopCpu();
+      buildMs = t1 - t0;
+      synthMs = t2 - t1;
+    } else {
+      const pre = mode.endsWith('-raw') ? rawManifests(n) : undefined;
+      const app = new App({ outdir: out });
+      startCpu();
+      const t0 = performance.now();
+      if (mode === 'naive') {
+        for (let i = 0; i < n; i++) {
+          const spec = clusterSpec(i);
+          objects += buildNatural(new Chart(app, spec.cluster.name), spec);
+        }
+      } else if (mode === 'fleet-natural') {
+        for (let i = 0; i < n; i++) {
+          const spec = clusterSpec(i);
+          objects += buildNatural(new FleetChart(app, spec.cluster.name), spec);
+        }
+      } else if (mode === 'fleet') {
+        for (const c of addFleet(app, fleetSpecs(n))) for (const objs of c.parts.values()) objects += objs.length;
+      } else if (pre) {
+        const layout = mode.slice(0, -'-raw'.length);
+        const one = layout === 'one' ? new Chart(app, 'fleet') : undefined;
+        for (const c of pre) {
+          const chart = one ?? (layout === 'naive' ? new Chart(app, c.name) : new FleetChart(app, c.name));
+          for (const m of c.manifests) new ApiObject(chart, `${c.name}-${m.kind}-${m.metadata.name}`, m);
+          objects += c.manifests.length;
+        }
+      } else {
+        throw new Error(`unknown mode ${mode}`);
+      }
+      const t1 = performance.now();
+      app.synth();
+      const t2 = performance.now();
+      stopCpu();
+      buildMs = t1 - t0;
+      synthMs = t2 - t1;
+    }
+    if (fs.existsSync(out)) hash = hashDir(out);
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+  const result: WorkerResult = {
+    mode, clusters: n, objects, buildMs: Math.round(buildMs), synthMs: Math.round(synthMs), totalMs: Math.round(buildMs + synthMs), cpuMs: Math.round(cpuMs),
+    maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), outputHash: hash,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e?.stack ?? e}\n`);
+  process.exit(1);
+});
