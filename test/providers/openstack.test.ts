@@ -9,7 +9,7 @@ describe('OpenStackMachineTemplate', () => {
     const t = new OpenStackMachineTemplate(base);
     expect(t.version).toBe('v1beta1');
     expect(t.spec).toEqual({ flavor: 'm1.large', image: { filter: { name: 'ubuntu-2404' } } });
-    expect(t.templateMetadata).toBeUndefined();
+    expect((t as { templateMetadata?: unknown }).templateMetadata).toBeUndefined();
   });
 
   test.each<[string, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>]>([
