@@ -233,9 +233,9 @@ const wgV1beta1Corruptions: fc.Arbitrary<Corruption> = fc.oneof(
 );
 
 function corrupt<T extends object>(props: T, [key, value]: Corruption): T {
-  const out: Record<string, unknown> = { ...props };
+  const out = { ...props } as Record<string, unknown>;
   if (value === undefined) delete out[key]; else out[key] = value;
-  return out as T;
+  return out as unknown as T;
 }
 
 /** Runs `fn`, which must throw a ValidationError with well-formed issues; returns the error. */
@@ -329,7 +329,7 @@ describe('arbitrary values as props', () => {
     const props = field(['name', 'machineTemplate', 'scaling', 'strategy', 'deletionOrder', 'minReadySeconds', 'progressDeadlineSeconds', 'revisionHistoryLimit', 'roles', 'machineLabels', 'healthCheck', 'nodeDrainTimeout']);
     fc.assert(fc.property(props, capiVersion, (p, v) => neverCrashes((chart) => {
       const cluster = new Cluster(new Chart(Testing.app(), 'ok'), 'c', { name: 'c', kubernetesVersion: 'v1.31.4', apiVersion: v });
-      new WorkerGroup(chart, 'w', { cluster, ...(p as object) } as WorkerGroupProps);
+      new WorkerGroup(chart, 'w', { cluster, ...(p as object) } as unknown as WorkerGroupProps);
     })), { numRuns: 200 });
   });
 
