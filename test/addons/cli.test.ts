@@ -1,0 +1,61 @@
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { addonCleanupCommands, addonNames, ValidationError } from '../../lib/core';
+import { synthAddon } from './fixtures';
+
+const BIN = path.resolve(__dirname, '../../bin/capi-constructs.js');
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('addon-cleanup CLI', () => {
+  test('prints the seed\'s two commands in tenant mode, for the names the construct emits', () => {
+    const { addon, objects } = synthAddon({ addon: 'jupyterhub', mode: 'tenant' }, { name: 'prod', namespace: 'tenants' });
+    const r = run('addon-cleanup', '--cluster', 'prod', '--addon', 'jupyterhub', '--namespace', 'tenants', '--mode', 'tenant');
+    expect(r.code).toBe(0);
+    const hr = objects.find((o) => o.kind === 'HelmRelease');
+    expect(r.stdout).toBe(`kubectl delete helmrelease -n ${addon.namespace} ${hr.metadata.name}\nkubectl delete namespace ${addon.namespace}\n`);
+    expect(addon.cleanupCommands()).toEqual(r.stdout.trim().split('\n'));
+  });
+
+  test('management mode (default): HelmReleases on the management cluster, dependents first, then the namespace via the CAPI kubeconfig', () => {
+    const r = run('addon-cleanup', '--cluster', 'prod', '--addon', 'kuberay');
+    expect(r.code).toBe(0);
+    const n = addonNames({ name: 'prod', namespace: 'default' }, 'kuberay');
+    expect(r.stdout.trim().split('\n')).toEqual([
+      `kubectl delete helmrelease -n default ${n.release}`,
+      `kubectl delete helmrelease -n default ${n.release}-operator`,
+      `kubectl get secret -n default prod-kubeconfig -o jsonpath='{.data.value}' | base64 -d > prod.kubeconfig`,
+      `kubectl --kubeconfig prod.kubeconfig delete namespace ${n.namespace}`,
+    ]);
+  });
+
+  test.each([
+    [['addon-cleanup', '--cluster', 'prod', '--addon', 'grafana'], /"grafana" is not an add-on/],
+    [['addon-cleanup', '--addon', 'jupyterhub'], /missing --cluster/],
+    [['addon-cleanup', '--cluster', 'prod'], /missing --addon/],
+    [['addon-cleanup', '--cluster', 'Prod;rm', '--addon', 'jupyterhub'], /not a valid DNS-1123 label/],
+    [['addon-cleanup', '--cluster', 'prod', '--addon', 'jupyterhub', '--mode', 'x'], /--mode/],
+    [['addon-cleanup', '--cluster'], /--cluster needs a value/],
+    [['nuke'], /unknown command "nuke"/],
+    [[], /no command given/],
+  ])('%j exits 2 with a clear message', (args, message) => {
+    const r = run(...args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+  });
+
+  test('addon-ports prints the security-group ports', () => {
+    const r = run('addon-ports');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('jupyterhub: 80/TCP');
+    expect(r.stdout).toContain('kuberay: 8265/TCP');
+  });
+
+  test('the function throws ValidationError (400) for an unknown add-on', () => {
+    expect(() => addonCleanupCommands({ cluster: 'prod', addon: 'nope' })).toThrow(ValidationError);
+  });
+});
