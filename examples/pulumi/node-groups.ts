@@ -3,9 +3,9 @@
  * nodes, with the same props, for Cluster API v1beta2 and for a v1beta1 management cluster.
  * test/pulumi/parity.test.ts checks that it sends Kubernetes exactly the objects cdk8s synthesizes.
  */
-import { Cluster, ComponentOptions, ControlPlaneGroup, CustomMachineTemplate, HealthCheck, WorkerGroup } from '../../lib/pulumi';
+import { Cluster, ControlPlaneGroup, CustomMachineTemplate, HealthCheck, WorkerGroup } from '../../lib/pulumi';
 
-function nodeGroups(prefix: string, apiVersion: 'v1beta2' | 'v1beta1', opts?: ComponentOptions): void {
+function nodeGroups(prefix: string, apiVersion: 'v1beta2' | 'v1beta1'): void {
   const cluster = new Cluster(`${prefix}-cluster`, {
     name: `prod-${apiVersion}`,
     namespace: 'tenants',
@@ -13,7 +13,7 @@ function nodeGroups(prefix: string, apiVersion: 'v1beta2' | 'v1beta1', opts?: Co
     apiVersion,
     clusterNetwork: { pods: ['10.244.0.0/16'], services: ['10.96.0.0/12'] },
     nodeFailureDetection: { nodeStatusUpdateFrequency: '10s', nodeMonitorPeriod: '5s', nodeMonitorGracePeriod: '40s' },
-  }, opts);
+  });
   const machineTemplate = new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4' } });
   new ControlPlaneGroup(`${prefix}-control-plane`, {
     cluster,
@@ -25,7 +25,7 @@ function nodeGroups(prefix: string, apiVersion: 'v1beta2' | 'v1beta1', opts?: Co
     nodeVolumeDetachTimeout: '5m',
     nodeDeletionTimeout: '10s',
     healthCheck: HealthCheck.controlPlane(),
-  }, opts);
+  });
   new WorkerGroup(`${prefix}-workers`, {
     cluster,
     name: 'workers',
@@ -35,11 +35,11 @@ function nodeGroups(prefix: string, apiVersion: 'v1beta2' | 'v1beta1', opts?: Co
     roles: ['worker'],
     machineTemplate,
     healthCheck: HealthCheck.workers(),
-  }, opts);
-  WorkerGroup.ingress(`${prefix}-ingress`, { cluster, machineTemplate, healthCheck: HealthCheck.workers({ maxUnhealthy: 1 }) }, opts);
+  });
+  WorkerGroup.ingress(`${prefix}-ingress`, { cluster, machineTemplate, healthCheck: HealthCheck.workers({ maxUnhealthy: 1 }) });
 }
 
-export default function program(opts?: ComponentOptions): void {
-  nodeGroups('node-groups', 'v1beta2', opts);
-  nodeGroups('node-groups-v1beta1', 'v1beta1', opts);
+export default function program(): void {
+  nodeGroups('node-groups', 'v1beta2');
+  nodeGroups('node-groups-v1beta1', 'v1beta1');
 }

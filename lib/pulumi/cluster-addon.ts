@@ -4,10 +4,10 @@
  * Pulumi-only prop, `waitForReady`.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { AddonModel, ClusterAddonProps, HELM_RELEASE_API_VERSION, renderClusterAddon } from '../core/addons/addon';
-import { AddonName } from '../core/addons/catalog';
-import { AddonMode, AddonNames } from '../core/addons/naming';
-import { SecurityGroupPort } from '../core/addons/network';
+import {
+  addonCleanupCommands, AddonMode, AddonModel, AddonName, AddonNames, ClusterAddonProps, FluxResourceMetricsProps, HELM_RELEASE_API_VERSION,
+  renderClusterAddon, renderFluxResourceMetrics, SecurityGroupPort,
+} from '../core/addons';
 import { Problems, show, ValidationError, Warning } from '../core/errors';
 import { Manifest } from '../core/manifest';
 import { reportWarnings } from '../core/warnings';
@@ -40,7 +40,7 @@ export function withWaitForReady(manifests: readonly Manifest[]): Manifest[] {
 }
 
 /** Renders with the core, adding the problems of the Pulumi-only prop to the core's. */
-function render(props: PulumiClusterAddonProps): { model: AddonModel; waitForReady: boolean } {
+function render<A extends AddonName>(props: PulumiClusterAddonProps<A>): { model: AddonModel; waitForReady: boolean } {
   const isObject = props !== null && typeof props === 'object';
   const waitForReady = isObject ? props.waitForReady : undefined;
   const p = new Problems(`ClusterAddon ${show(isObject ? props.addon : undefined)}`);
@@ -63,11 +63,18 @@ function render(props: PulumiClusterAddonProps): { model: AddonModel; waitForRea
  * namespace's NetworkPolicy, a PrometheusRule; see docs/addons.md), as a Pulumi component.
  * Throws ValidationError (statusCode 400) before anything is registered.
  */
-export class ClusterAddon extends pulumi.ComponentResource {
+export class ClusterAddon<A extends AddonName = AddonName> extends pulumi.ComponentResource {
   public readonly addon: AddonName;
   public readonly mode: AddonMode;
-  /** Every name the add-on uses (namespace, releases, ...). */
+  /** Every generated name (namespace, releases, ...). */
   public readonly names: AddonNames;
+  /** The add-on namespace on the workload cluster: `iaas-addon-<addon>-<suffix>`. */
+  public readonly namespace: string;
+  /** The primary Helm release / HelmRelease name: `<addon>-<suffix>`. */
+  public readonly releaseName: string;
+  /** The workload cluster's name and the namespace of its Cluster object. */
+  public readonly clusterName: string;
+  public readonly clusterNamespace: string;
   /** Namespace of the HelmReleases. */
   public readonly releaseNamespace: string;
   /** Ports to open in the cluster's security groups. */
@@ -78,18 +85,22 @@ export class ClusterAddon extends pulumi.ComponentResource {
   /** One child resource per object, in the same order. */
   public readonly resources: readonly pulumi.CustomResource[];
 
-  constructor(name: string, props: PulumiClusterAddonProps, opts?: ComponentOptions) {
+  constructor(name: string, props: PulumiClusterAddonProps<A>, opts?: ComponentOptions) {
     const { result: { model, waitForReady }, provider } = prepare(`ClusterAddon ${show(props?.addon)}`, opts, () => render(props));
     super(`${TYPE_PREFIX}ClusterAddon`, name, {}, opts);
     this.addon = model.addon;
     this.mode = model.mode;
     this.names = model.names;
+    this.namespace = model.names.namespace;
+    this.releaseName = model.names.release;
+    this.clusterName = props.cluster.name;
+    this.clusterNamespace = props.cluster.namespace;
     this.releaseNamespace = model.releaseNamespace;
     this.securityGroupPorts = model.securityGroupPorts;
     this.warnings = model.warnings;
     this.manifests = waitForReady ? withWaitForReady(model.manifests) : model.manifests;
     this.resources = registerManifests(this, this.manifests, provider);
-    const subject = `ClusterAddon "${model.addon}" on cluster "${props.cluster.name}"`;
+    const subject = `ClusterAddon "${model.addon}" on cluster "${this.clusterName}"`;
     reportWarnings(subject, model.warnings);
     this.registerOutputs({
       addon: this.addon,
@@ -100,5 +111,31 @@ export class ClusterAddon extends pulumi.ComponentResource {
       objects: objectIds(this.manifests),
       warnings: model.warnings.map((w) => `${w.path}: ${w.message}`),
     });
+  }
+
+  /** The kubectl commands that remove this add-on's release and namespace (same as `npx capi-constructs addon-cleanup`). */
+  cleanupCommands(): string[] {
+    return addonCleanupCommands({ cluster: this.clusterName, namespace: this.clusterNamespace, addon: this.addon, mode: this.mode });
+  }
+}
+
+/**
+ * The kube-state-metrics config that defines `gotk_resource_info` for Flux HelmReleases and
+ * HelmRepositories (which the ClusterAddon alerts read), and a ClusterRole to read them, as a Pulumi
+ * component (`capi-constructs:index:FluxResourceMetrics`). Add it once per cluster where Flux runs.
+ */
+export class FluxResourceMetrics extends pulumi.ComponentResource {
+  public readonly warnings: readonly Warning[];
+  public readonly manifests: readonly Manifest[];
+  public readonly resources: readonly pulumi.CustomResource[];
+
+  constructor(name: string, props: FluxResourceMetricsProps, opts?: ComponentOptions) {
+    const { result: rendered, provider } = prepare('FluxResourceMetrics', opts, () => renderFluxResourceMetrics(props));
+    super(`${TYPE_PREFIX}FluxResourceMetrics`, name, {}, opts);
+    this.warnings = rendered.warnings;
+    this.manifests = rendered.manifests;
+    this.resources = registerManifests(this, rendered.manifests, provider);
+    reportWarnings('FluxResourceMetrics', rendered.warnings);
+    this.registerOutputs({ objects: objectIds(rendered.manifests), warnings: rendered.warnings.map((w) => `${w.path}: ${w.message}`) });
   }
 }

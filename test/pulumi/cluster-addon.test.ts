@@ -87,3 +87,25 @@ test('missing props throw a ValidationError, not a TypeError', async () => {
   });
   expect(error?.name).toBe('ValidationError');
 });
+
+test('exposes the same names as the cdk8s ClusterAddon, and the same cleanup commands', async () => {
+  const { component } = await addon({});
+  const { ClusterAddon: Cdk8sAddon, Cluster: Cdk8sCluster } = require('../../lib');
+  const { Chart, Testing } = require('cdk8s');
+  const chart = new Chart(Testing.app(), 'c');
+  const cdk = new Cdk8sAddon(chart, 'a', { cluster: new Cdk8sCluster(chart, 'cluster', cluster), addon: 'kuberay' });
+  for (const field of ['addon', 'mode', 'namespace', 'releaseName', 'clusterName', 'clusterNamespace', 'names', 'securityGroupPorts'] as const) {
+    expect((component as any)[field]).toEqual(cdk[field]);
+  }
+  expect(component!.cleanupCommands()).toEqual(cdk.cleanupCommands());
+  expect(component!.cleanupCommands().length).toBeGreaterThan(0);
+});
+
+test('FluxResourceMetrics registers the core objects; cluster-scoped ones get <Kind>/<name> logical names', async () => {
+  const props = { namespace: 'monitoring', serviceAccount: { name: 'kube-state-metrics', namespace: 'monitoring' } };
+  const run = await runPulumi(() => new (lib().FluxResourceMetrics)('frm', props));
+  const expected = lib().renderFluxResourceMetrics(props).manifests;
+  expect(normalize(run.objects)).toEqual(normalize(expected as any[]));
+  const names = run.registrations.filter((r) => r.type.startsWith('kubernetes:')).map((r) => r.name).sort();
+  expect(names).toEqual(expect.arrayContaining(['ClusterRole/flux-resource-metrics', 'ConfigMap/monitoring/flux-resource-metrics']));
+});
