@@ -1,0 +1,202 @@
+/**
+ * The direct core render (renderFleet/writeFleet) against real cdk8s synthesis: the same files, byte
+ * for byte, as `App.synth()` writes for the natural constructs in one Chart per cluster, in a
+ * FleetChart per cluster, and for ClusterChart/addFleet.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import fc from 'fast-check';
+import { ApiObject, App, Chart, Testing, Yaml } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  addFleet, Cluster, ClusterSpec, ControlPlaneGroup, FleetChart, renderFleet, setWarningHandler, stringifyManifests,
+  toCdk8sJson, WorkerGroup, writeFleet,
+} from '../../lib';
+import { emit } from '../../lib/cdk8s/emit';
+import { cleanTmp, featureFleet, readDir, synthApp, tmpDir } from './fixtures';
+
+afterEach(cleanTmp);
+
+/** The code a user writes by hand: the constructs one after the other in a chart. */
+function natural(chart: Construct, spec: ClusterSpec): void {
+  const cluster = new Cluster(chart, 'cluster', spec.cluster);
+  new ControlPlaneGroup(chart, 'control-plane', { ...spec.controlPlane, cluster });
+  for (const w of spec.workers ?? []) new WorkerGroup(chart, `workers-${w.name}`, { ...w, cluster });
+  for (const c of spec.components ?? []) emit(new Construct(chart, c.id), c.id, c.render(cluster));
+}
+
+describe('direct render is byte-identical to cdk8s synth', () => {
+  const specs = featureFleet();
+
+  test('against the natural constructs in one plain Chart per cluster', () => {
+    const cdk8s = synthApp((app) => { for (const s of specs) natural(new Chart(app, s.cluster.name), s); });
+    const out = path.join(tmpDir(), 'out');
+    writeFleet(out, specs);
+    const core = readDir(out);
+    expect(Object.keys(core)).toEqual(['alpha.k8s.yaml', 'beta.k8s.yaml']);
+    expect(core).toEqual(cdk8s);
+    // the fixture really covers the features: both API versions, OnDelete, autoscaling, quoting of YAML 1.1 booleans
+    expect(core['alpha.k8s.yaml']).toContain('apiVersion: cluster.x-k8s.io/v1beta2');
+    expect(core['beta.k8s.yaml']).toContain('apiVersion: cluster.x-k8s.io/v1beta1');
+    expect(core['beta.k8s.yaml']).toContain('revisionHistoryLimit: 3');
+    expect(core['alpha.k8s.yaml']).toContain('type: OnDelete');
+    expect(core['alpha.k8s.yaml']).toContain('cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size: "10"');
+    expect(core['alpha.k8s.yaml']).toContain('"yes": "no"');
+  });
+
+  test('against FleetChart + constructs and against addFleet (ClusterChart)', () => {
+    const viaFleetChart = synthApp((app) => { for (const s of specs) natural(new FleetChart(app, s.cluster.name), s); });
+    const viaAddFleet = synthApp((app) => { addFleet(app, specs); });
+    const files = renderFleet(specs).files;
+    expect(Object.fromEntries(files)).toEqual(viaFleetChart);
+    expect(Object.fromEntries(files)).toEqual(viaAddFleet);
+  });
+
+  test('renderFleet counts the objects and writes them in construct order', () => {
+    const r = renderFleet(specs);
+    const kinds = r.files.get('alpha.k8s.yaml')!.split('---\n').map((d) => /^kind: (\S+)$/m.exec(d)![1]);
+    expect(kinds).toEqual([
+      'DockerCluster', 'Cluster',
+      'DockerMachineTemplate', 'KubeadmControlPlane', 'MachineHealthCheck',
+      ...['general', 'batch', 'ingress'].flatMap(() => ['DockerMachineTemplate', 'KubeadmConfigTemplate', 'MachineDeployment', 'MachineHealthCheck']),
+      'HelmRelease',
+    ]);
+    const total = [...r.files.values()].reduce((n, f) => n + f.split('---\n').length, 0);
+    expect(r.objectCount).toBe(total);
+  });
+});
+
+describe('toCdk8sJson + stringifyManifests reproduce ApiObject.toJson + Yaml.stringify', () => {
+  const key = fc.oneof(fc.constantFrom('apiVersion', 'kind', 'metadata', 'spec', 'a', 'B', '0', 'yes', 'null', '<<', 'x y', 'k: v', '-'), fc.string({ maxLength: 6 }));
+  const scalar = fc.oneof(
+    fc.string({ maxLength: 12 }),
+    fc.constantFrom('', 'yes', 'No', 'on', 'OFF', 'y', 'null', '~', '1e3', '0x1F', '012', '1:20', '2001-12-14', '.inf', '- a', '# x', 'a: b', 'a\nb', ' lead', 'trail ', '"q"', "'s'", '@x', '*a', '&a', '!t', '%p', '|', '>'),
+    fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null),
+  );
+  const value = fc.letrec((tie) => ({
+    v: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(key, tie('v'), { maxKeys: 4 })),
+  })).v;
+  const labels = fc.dictionary(fc.constantFrom('a', 'b.example.com/c', 'z'), fc.constantFrom('', 'x', 'true', '1'), { maxKeys: 3 });
+
+  test('for arbitrary JSON bodies and metadata', () => {
+    fc.assert(fc.property(fc.dictionary(key, value, { maxKeys: 5 }), labels, fc.option(labels, { nil: undefined }), (body, l, annotations) => {
+      const manifest = { ...body, apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 'n', namespace: 'ns', labels: l, annotations } } as any;
+      const chart = new Chart(Testing.app(), 'c');
+      const expected = Yaml.stringify(new ApiObject(chart, 'o', structuredClone(manifest)).toJson());
+      expect(stringifyManifests([manifest])).toBe(expected);
+      expect(toCdk8sJson(manifest)).toEqual(new ApiObject(chart, 'o2', structuredClone(manifest)).toJson());
+    }), { numRuns: 300, seed: 7 });
+  });
+
+  test('several documents are joined like Yaml.stringify', () => {
+    const ms = [1, 2, 3].map((i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${i}` }, data: { i: String(i) } }));
+    expect(stringifyManifests(ms)).toBe(Yaml.stringify(...ms.map((m) => new ApiObject(new Chart(Testing.app(), 'c'), 'o', m).toJson())));
+  });
+});
+
+describe('renderFleet / writeFleet validation', () => {
+  test('collects the problems of every cluster into one ValidationError with paths', () => {
+    const [a, b] = featureFleet();
+    const bad: ClusterSpec[] = [
+      { ...a, workers: [...a.workers!, { ...a.workers![0], scaling: { min: 5, max: 2 } }] },
+      { ...b, cluster: { ...b.cluster, kubernetesVersion: 'v1.30' } },
+      { ...b },
+    ];
+    let err: any;
+    try { renderFleet(bad); } catch (e) { err = e; }
+    expect(err?.name).toBe('ValidationError');
+    expect(err.statusCode).toBe(400);
+    const paths = err.issues.map((i: { path: string }) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['clusters[0].workers[3].name', 'clusters[0].workers[3].scaling.max', 'clusters[1].cluster.kubernetesVersion']));
+    // cluster 2 repeats cluster "beta" only once cluster 1 is fixed; here cluster 1 failed, so no duplicate is reported
+    expect(paths).not.toContain('clusters[2].cluster.name');
+    expect(err.issues.find((i: any) => i.path === 'clusters[0].workers[3].name').message).toMatch(/"general" is already used by workers\[0\]/);
+  });
+
+  test('duplicate cluster names are an error (they name the files)', () => {
+    const [a] = featureFleet();
+    expect(() => renderFleet([a, a])).toThrow(/clusters\[1\]\.cluster\.name: "alpha" is already used by clusters\[0\]/);
+  });
+
+  test.each([
+    ['null fleet', null],
+    ['a string', 'fleet'],
+    ['a null spec', [null]],
+    ['spec without parts', [{}]],
+    ['workers not a list', [{ ...featureFleet()[0], workers: 'w' }]],
+    ['worker null', [{ ...featureFleet()[0], workers: [null] }]],
+    ['control plane null', [{ ...featureFleet()[0], controlPlane: null }]],
+    ['component without render', [{ ...featureFleet()[0], components: [{ id: 'x' }] }]],
+  ])('%s: ValidationError, not a TypeError', (_label, input) => {
+    let err: any;
+    try { renderFleet(input as any); } catch (e) { err = e; }
+    expect(err?.name).toBe('ValidationError');
+    expect(err.issues.length).toBeGreaterThan(0);
+  });
+
+  test('bad input leaves an existing output directory untouched', () => {
+    const out = path.join(tmpDir(), 'out');
+    writeFleet(out, featureFleet());
+    const before = readDir(out);
+    const [a] = featureFleet();
+    expect(() => writeFleet(out, [{ ...a, controlPlane: { ...a.controlPlane, replicas: 2 } }])).toThrow(/replicas/);
+    expect(readDir(out)).toEqual(before);
+    expect(fs.readdirSync(path.dirname(out))).toEqual(['out']); // no temp dir left behind
+  });
+
+  test('a re-render replaces the previous files; foreign content is refused', () => {
+    const out = path.join(tmpDir(), 'out');
+    writeFleet(out, featureFleet());
+    writeFleet(out, [featureFleet()[1]]);
+    expect(Object.keys(readDir(out))).toEqual(['beta.k8s.yaml']);
+    fs.writeFileSync(path.join(out, 'notes.txt'), 'mine');
+    expect(() => writeFleet(out, featureFleet())).toThrow(/holds files other than \*\.k8s\.yaml/);
+    expect(fs.readFileSync(path.join(out, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
+  test('warnings are returned and reported, not swallowed', () => {
+    const [a] = featureFleet();
+    const spec: ClusterSpec = { ...a, controlPlane: { ...a.controlPlane, replicas: 1, rollout: undefined } };
+    const seen: string[] = [];
+    const prev = setWarningHandler((subject, w) => seen.push(`${subject}: ${w.path}`));
+    try {
+      const r = writeFleet(path.join(tmpDir(), 'out'), [spec]);
+      expect(r.warnings.map((w) => `${w.subject}: ${w.warning.path}`)).toEqual(seen);
+      expect(seen).toContain('ControlPlaneGroup "alpha-control-plane": replicas');
+    } finally {
+      setWarningHandler(prev);
+    }
+  });
+});
+
+describe('App with many charts', () => {
+  test('App.synth output of FleetCharts equals plain Charts, also with dependencies and nested charts', () => {
+    const build = (Ctor: typeof Chart) => (app: App) => {
+      for (const id of ['one', 'two']) {
+        const chart = new Ctor(app, id);
+        const a = new ApiObject(chart, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${id}-a` } });
+        const b = new ApiObject(chart, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${id}-b` } });
+        const group = new Construct(chart, 'group');
+        new ApiObject(group, 'c', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${id}-c` } });
+        a.addDependency(b); // b must come first
+        b.node.addDependency(group); // and c before b
+        const nested = new Ctor(chart, 'nested');
+        a.addDependency(new ApiObject(nested, 'd', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${id}-d` } })); // cross-chart
+      }
+    };
+    const plain = synthApp(build(Chart));
+    expect(Object.keys(plain).filter((f) => f.includes('nested'))).toHaveLength(2);
+    expect(synthApp(build(FleetChart as typeof Chart))).toEqual(plain);
+    // chart.toJson() on its own (no App.synth to resolve the dependencies first)
+    const charts = (Ctor: typeof Chart) => { const app = Testing.app(); build(Ctor)(app); return app.node.children as Chart[]; };
+    expect(charts(FleetChart as typeof Chart).map((c) => c.toJson())).toEqual(charts(Chart).map((c) => c.toJson()));
+    const one = Object.entries(plain).find(([f]) => f.endsWith('-one.k8s.yaml'))![1];
+    expect(one.split('---\n').map((d) => /name: (\S+)/.exec(d)![1])).toEqual(['one-c', 'one-b', 'one-a']);
+  });
+
+  test('FleetChart.toJson validates its constructs like Chart.toJson', () => {
+    const chart = new FleetChart(Testing.app(), 'c');
+    new Construct(chart, 'x').node.addValidation({ validate: () => ['broken'] });
+    expect(() => chart.toJson()).toThrow(/\[c\/x\] broken/);
+  });
+});
