@@ -1,5 +1,7 @@
 /** Typed infrastructure providers: machine templates and infrastructure clusters. */
-export * from './common';
+// Only the public part of the shared helpers.
+export type { MachineTemplateObject } from './common';
+export { KUBEADM_CONTROL_PLANE_MIN_CPUS, KUBEADM_CONTROL_PLANE_MIN_MEMORY_MIB } from './common';
 export * from './vsphere';
 export * from './openstack';
 export * from './ovirt';
