@@ -11,6 +11,7 @@ import { Chart, Testing } from 'cdk8s';
 import {
   Cluster, ClusterProps, ControlPlaneGroup, ControlPlaneGroupProps, CustomMachineTemplate, HealthCheck, WorkerGroup, WorkerGroupProps,
 } from '../../lib';
+import { OpenStackMachineTemplate, OpenStackMachineTemplateProps, VSphereMachineTemplate, VSphereMachineTemplateProps } from '../../lib';
 import { conformanceFailures } from './check';
 
 const template = () => new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4' } });
@@ -51,7 +52,7 @@ interface Row {
   /** An input that breaks the rule; absent when no input can (the library satisfies the rule by construction). */
   readonly reject?: unknown;
   /** Issue path of the ValidationError for `reject`. */
-  readonly path?: string;
+  readonly path?: string | RegExp;
   readonly accept: unknown;
   /** What the webhook would check on the accepted objects. */
   readonly check: (objs: Objects) => void;
@@ -296,7 +297,9 @@ function runRows(rows: Row[]): void {
       }
       expect(err?.name).toBe('ValidationError');
       expect(err.statusCode).toBe(400);
-      expect(err.issues.map((i: any) => i.path)).toContain(row.path);
+      const paths: string[] = err.issues.map((i: any) => i.path);
+      if (typeof row.path === 'string') expect(paths).toContain(row.path);
+      else expect(paths.some((p) => (row.path as RegExp).test(p))).toBe(true);
       // Objects of constructs built before the failing one (e.g. the Cluster) may exist; the failing construct added none.
       const kinds = chart.toJson().map((o: any) => o.kind);
       expect(kinds.filter((k: string) => k !== 'Cluster')).toEqual([]);
@@ -315,3 +318,94 @@ function runRows(rows: Row[]): void {
 describe('Cluster webhook rules', () => runRows(clusterRows));
 describe.each(['v1beta2', 'v1beta1'] as const)('KubeadmControlPlane webhook rules, %s', (capi) => runRows(kcpRows(capi)));
 describe.each(['v1beta2', 'v1beta1'] as const)('MachineDeployment and MachineHealthCheck webhook rules, %s', (capi) => runRows(mdRows(capi)));
+
+// ------------------------------------------------------------------------------------------------
+// Provider template rules (shared/facts/providers.md §1.2-1.4 vSphere, §2.2-2.4 OpenStack). The
+// template is used by a worker group, so the accepted objects include the template object itself,
+// validated against the provider's CRD.
+
+const UUID = '0b0e2c5a-7d2f-4a57-9d55-3f0f6f5b9a11';
+
+const buildWithTemplate = (make: (input: any) => any): Build => (chart, input) => {
+  const machineTemplate = make(input);
+  const cluster = new Cluster(chart, 'c', CLUSTER);
+  new WorkerGroup(chart, 'md', { cluster, name: 'md', machineTemplate });
+};
+
+const VSPHERE: VSphereMachineTemplateProps = { template: 'ubuntu-2404-kube-v1.31.4', networkName: 'VM Network', numCPUs: 4, memoryMiB: 8192 };
+const bv = buildWithTemplate((o: Partial<VSphereMachineTemplateProps>) => new VSphereMachineTemplate({ ...VSPHERE, ...o } as VSphereMachineTemplateProps));
+const vspec = (o: Objects) => one(o, 'VSphereMachineTemplate').spec.template.spec;
+
+const vsphereRows: Row[] = [
+  {
+    rule: 'vSphere v1beta2: numCPUs >= 2', source: 'providers.md §1.2 (CRD minimum 2)', build: bv,
+    reject: { numCPUs: 1 }, path: 'numCPUs', accept: { numCPUs: 2 },
+    check: (o) => expect(vspec(o).numCPUs).toBe(2),
+  },
+  {
+    rule: 'vSphere: providerID cannot be set in templates', source: 'providers.md §1.4 ValidateCreate', build: bv,
+    reject: { additionalFields: { providerID: 'vsphere://42' } }, path: /providerID/, accept: { additionalFields: { os: 'Linux' } },
+    check: (o) => expect([vspec(o).providerID, vspec(o).os]).toEqual([undefined, 'Linux']),
+  },
+  {
+    rule: 'vSphere: network.devices[].ipAddrs cannot be set in templates (use DHCP or IPAM pools)', source: 'providers.md §1.4 ValidateCreate', build: bv,
+    reject: { networkName: undefined, networks: [{ networkName: 'VM Network', ipAddrs: ['10.0.0.5/24'] }] }, path: 'networks[0].ipAddrs',
+    accept: { networkName: undefined, networks: [{ networkName: 'VM Network', addressesFromPools: [{ kind: 'InClusterIPPool', name: 'nodes' }] }] },
+    check: (o) => {
+      const d = vspec(o).network.devices[0];
+      expect(d.ipAddrs).toBeUndefined();
+      expect(d.addressesFromPools).toEqual([{ apiGroup: 'ipam.cluster.x-k8s.io', kind: 'InClusterIPPool', name: 'nodes' }]);
+    },
+  },
+  {
+    rule: 'vSphere: hardwareVersion matches ^vmx-[1-9][0-9]?$', source: 'providers.md §1.4', build: bv,
+    reject: { hardwareVersion: 'vmx19' }, path: 'hardwareVersion', accept: { hardwareVersion: 'vmx-19' },
+    check: (o) => expect(vspec(o).hardwareVersion).toBe('vmx-19'),
+  },
+  {
+    rule: 'vSphere: guestSoftPowerOffTimeout only with powerOffMode trySoft', source: 'providers.md §1.4', build: bv,
+    reject: { powerOffMode: 'hard', guestSoftPowerOffTimeout: '5m' }, path: 'guestSoftPowerOffTimeout',
+    accept: { powerOffMode: 'trySoft', guestSoftPowerOffTimeout: '5m' },
+    check: (o) => expect([vspec(o).powerOffMode, vspec(o).guestSoftPowerOffTimeoutSeconds]).toEqual(['trySoft', 300]),
+  },
+  {
+    rule: 'vSphere: template and at least one network device are required', source: 'providers.md §1.2', build: bv,
+    reject: { networkName: undefined }, path: 'networkName', accept: {},
+    check: (o) => expect(vspec(o).network.devices).toEqual([{ networkName: 'VM Network', dhcp4: true }]),
+  },
+];
+
+const OPENSTACK: OpenStackMachineTemplateProps = { flavor: 'm1.large', image: 'ubuntu-2404-kube-v1.31.4' };
+const bo = buildWithTemplate((o: Partial<OpenStackMachineTemplateProps>) => new OpenStackMachineTemplate({ ...OPENSTACK, ...o } as OpenStackMachineTemplateProps));
+const ospec = (o: Objects) => one(o, 'OpenStackMachineTemplate').spec.template.spec;
+
+const openstackRows: Row[] = [
+  {
+    rule: 'OpenStack: a flavor is required (flavor or flavorID; CEL "at least one of flavor or flavorID must be set")', source: 'providers.md §2.2', build: bo,
+    reject: { flavor: undefined }, path: /^flavor/, accept: { flavor: undefined, flavorId: UUID },
+    check: (o) => expect(ospec(o).flavorID).toBe(UUID),
+  },
+  {
+    rule: 'OpenStack: image is exactly one of filter, id or imageRef', source: 'providers.md §2.2 (minProperties/maxProperties 1)', build: bo,
+    reject: { image: { name: 'ubuntu', id: UUID } }, path: 'image', accept: { image: { id: UUID } },
+    check: (o) => expect(ospec(o).image).toEqual({ id: UUID }),
+  },
+  {
+    rule: 'OpenStack: providerID cannot be set in templates', source: 'providers.md §2.4', build: bo,
+    reject: { additionalFields: { providerID: 'openstack:///x' } }, path: /providerID/, accept: {},
+    check: (o) => expect(ospec(o).providerID).toBeUndefined(),
+  },
+  {
+    rule: 'OpenStack: rootVolume.sizeGiB >= 1', source: 'providers.md §2.2', build: bo,
+    reject: { rootVolume: { sizeGiB: 0 } }, path: 'rootVolume.sizeGiB', accept: { rootVolume: { sizeGiB: 50, volumeType: 'ceph-ssd' } },
+    check: (o) => expect(ospec(o).rootVolume).toEqual({ sizeGiB: 50, type: 'ceph-ssd' }),
+  },
+  {
+    rule: 'OpenStack v1beta2: flavor is an object (filter.name or id)', source: 'providers.md §2.3', build: bo,
+    reject: { version: 'v1beta3' }, path: 'version', accept: { version: 'v1beta2' },
+    check: (o) => expect(ospec(o).flavor).toEqual({ filter: { name: 'm1.large' } }),
+  },
+];
+
+describe('vSphere template rules', () => runRows(vsphereRows));
+describe('OpenStack template rules', () => runRows(openstackRows));
