@@ -7,7 +7,7 @@
  * - ClusterAddon `waitForReady` adds the annotation `pulumi.com/waitFor: condition=Ready` to
  *   HelmReleases. The twins do not set it; test/pulumi/cluster-addon.test.ts covers it.
  */
-import { existsSync } from 'fs';
+import { existsSync, readdirSync } from 'fs';
 import { join } from 'path';
 import { loadExamples } from '../../examples/load';
 import { identity, normalize, runPulumi, synthCdk8s } from './harness';
@@ -17,6 +17,11 @@ const examples = loadExamples();
 
 test('there are examples to compare', () => {
   expect(examples.map((e) => e.file)).toContain('node-groups.ts');
+});
+
+test('every twin belongs to a cdk8s example (index.ts is the Pulumi.yaml entry point)', () => {
+  const twins = readdirSync(TWINS).filter((f) => f.endsWith('.ts') && f !== 'index.ts').sort();
+  expect(twins).toEqual(examples.map((e) => e.file).sort());
 });
 
 describe.each(examples.map((e) => [e.file, e] as const))('examples/%s', (file, example) => {
