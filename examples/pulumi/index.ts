@@ -12,8 +12,8 @@
 import { readdirSync } from 'fs';
 import * as pulumi from '@pulumi/pulumi';
 
-/** The twins this directory holds (every `.ts` file but this one). */
-export function twinNames(): string[] {
+/** The twins this directory holds (every `.ts` file but this one). Not exported: Pulumi would publish exports as stack outputs. */
+function twinNames(): string[] {
   return readdirSync(__dirname)
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && f !== 'index.ts')
     .map((f) => f.slice(0, -'.ts'.length))

@@ -7,7 +7,7 @@
  * export (props types, errors, naming, warning handler).
  */
 export * from '../core';
-export * from './emit';
+export { ComponentOptions, newResource, registerManifests, resourceName, TYPE_PREFIX } from './emit';
 export * from './cluster';
 export * from './control-plane-group';
 export * from './worker-group';

@@ -22,6 +22,17 @@ test('Pulumi.yaml is a nodejs project whose main program exists', () => {
   expect(project.runtime.name).toBe('nodejs');
   expect(existsSync(main)).toBe(true);
   expect(project.config.example.default).toBe('node-groups');
+  // The program runs with tsx (nodeargs), which must be installed.
+  expect(project.runtime.options.nodeargs).toBe('--import tsx');
+  expect(() => require.resolve('tsx')).not.toThrow();
+});
+
+test('the main program exports nothing (Pulumi would publish exports as stack outputs)', async () => {
+  let exported: unknown;
+  await runPulumi(() => {
+    exported = freshRequire(main);
+  });
+  expect(Object.keys(exported as object)).toEqual([]);
 });
 
 test('the main program runs under mocks and registers the node-groups example', async () => {
