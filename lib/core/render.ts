@@ -194,9 +194,112 @@ function sanitize(value: unknown, o: { filterEmpty: boolean; sortKeys: boolean }
 /** cdk8s's `Yaml.stringify` options (cdk8s 2.70: YAML 1.1 schema, no line folding). */
 const YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as const;
 
-/** Multi-document YAML exactly as cdk8s writes a chart file: each object normalized, joined with `---\n`. */
+/**
+ * Multi-document YAML exactly as cdk8s writes a chart file: each object normalized, serialized as
+ * `Yaml.stringify` does (the `yaml` package with cdk8s's options), joined with `---\n`.
+ */
 export function stringifyManifests(manifests: readonly Manifest[]): string {
-  return manifests.map((m) => YAML.stringify(toCdk8sJson(m), YAML_OPTIONS)).join('---\n');
+  return manifests.map((m) => stringifyDocument(toCdk8sJson(m))).join('---\n');
+}
+
+/**
+ * One normalized document as `YAML.stringify(doc, YAML_OPTIONS)` writes it. The `yaml` package
+ * costs about 0.1 ms per object, most of the time of a large render, so documents made of plain
+ * maps, non-empty lists, strings, safe integers and booleans are written directly: block maps, lists
+ * indented under their key, and each scalar exactly as `yaml` writes it in that position (plain
+ * when it is an unambiguous plain scalar, otherwise the representation `yaml` itself produced for
+ * the same value, cached). Anything else (null, nested lists, multi-line or marker-like strings,
+ * empty collections inside lists) falls back to the `yaml` package for the whole document. The
+ * property tests in test/fleet compare both on random documents.
+ */
+export function stringifyDocument(doc: Record<string, unknown>): string {
+  if (Object.keys(doc).length > 0) {
+    const out: string[] = [];
+    if (writeMap(doc, '', out)) return out.join('');
+  }
+  return YAML.stringify(doc, YAML_OPTIONS);
+}
+
+/** Starts with a letter, then letters, digits, `.`, `_`, `/`, `-`: plain in every position unless {@link YAML11_WORDS} matches. */
+const PLAIN = /^[A-Za-z][A-Za-z0-9._/-]*$/;
+/** Letter-initial strings that the YAML 1.1 schema resolves to a bool, null or float (`e5` matches the 1.1 float pattern, whose digits before the exponent are optional). */
+const YAML11_WORDS = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|[eE][0-9]+)$/;
+const reprCache = new Map<string, string | null>();
+
+/** How `yaml` writes a scalar as a map value (`v`), list item (`s`) or map key (`k`) at depth 2; null if not on one line. */
+function slowRepr(value: string | number, where: 'v' | 's' | 'k'): string | null {
+  const key = `${where}${typeof value === 'number' ? 'n' : 's'}${value}`;
+  let r = reprCache.get(key);
+  if (r !== undefined) return r;
+  const probe = where === 'k' ? { a: { [value]: 0 } } : where === 's' ? { a: [value] } : { a: { b: value } };
+  const text = YAML.stringify(probe, YAML_OPTIONS);
+  const prefix = where === 'k' ? 'a:\n  ' : where === 's' ? 'a:\n  - ' : 'a:\n  b: ';
+  const suffix = where === 'k' ? ': 0\n' : '\n';
+  r = null;
+  if (text.startsWith(prefix) && text.endsWith(suffix)) {
+    const inner = text.slice(prefix.length, text.length - suffix.length);
+    if (!inner.includes('\n') && !/^[|>]/.test(inner) && (typeof value === 'number' || !/^(?:---|\.\.\.)|^%/m.test(String(value)))) r = inner;
+  }
+  if (reprCache.size > 100_000) reprCache.clear();
+  reprCache.set(key, r);
+  return r;
+}
+
+function scalar(v: unknown, where: 'v' | 's' | 'k'): string | null {
+  if (typeof v === 'string') return PLAIN.test(v) && !YAML11_WORDS.test(v) ? v : slowRepr(v, where);
+  if (typeof v === 'number') return Number.isSafeInteger(v) && !Object.is(v, -0) ? String(v) : slowRepr(v, where);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return null;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Writes the pairs of a non-empty map at `indent`; the first line's indent is the caller's. False: not in the fast subset. */
+function writeMap(map: Record<string, unknown>, indent: string, out: string[], firstInline = false): boolean {
+  let first = true;
+  for (const k of Object.keys(map)) {
+    const v = map[k];
+    const key = scalar(k, 'k');
+    if (key === null) return false;
+    if (!(first && firstInline)) out.push(indent);
+    first = false;
+    if (Array.isArray(v)) {
+      if (v.length === 0) {
+        out.push(key, ': []\n');
+      } else {
+        out.push(key, ':\n');
+        if (!writeSeq(v, `${indent}  `, out)) return false;
+      }
+    } else if (isPlainObject(v)) {
+      if (Object.keys(v).length === 0) {
+        out.push(key, ': {}\n');
+      } else {
+        out.push(key, ':\n');
+        if (!writeMap(v, `${indent}  `, out)) return false;
+      }
+    } else {
+      const r = scalar(v, 'v');
+      if (r === null) return false;
+      out.push(key, ': ', r, '\n');
+    }
+  }
+  return true;
+}
+
+function writeSeq(seq: unknown[], indent: string, out: string[]): boolean {
+  for (const item of seq) {
+    out.push(indent, '- ');
+    if (isPlainObject(item)) {
+      if (Object.keys(item).length === 0 || !writeMap(item, `${indent}  `, out, true)) return false;
+    } else {
+      const r = Array.isArray(item) ? null : scalar(item, 's');
+      if (r === null) return false;
+      out.push(r, '\n');
+    }
+  }
+  return true;
 }
 
 /** Result of {@link renderFleet}. */
