@@ -14,7 +14,7 @@ import { reportWarnings } from '../core/warnings';
 import { ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX } from './emit';
 
 /**
- * Annotation of the Pulumi Kubernetes provider (v4.18+): `pulumi up` waits until the object meets the
+ * Annotation of the Pulumi Kubernetes provider (4.18.4+, experimental upstream): `pulumi up` waits until the object meets the
  * condition (here its `Ready` condition is True) before it counts the resource as created or updated.
  */
 export const PULUMI_WAIT_FOR_ANNOTATION = 'pulumi.com/waitFor';
