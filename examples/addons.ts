@@ -10,7 +10,7 @@ import { addonPortSummary, Cluster, ClusterAddon } from '../lib';
 
 export default function (app: App): void {
   const chart = new Chart(app, 'addons');
-  const cluster = new Cluster(chart, 'cluster', { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', labels: { 'cluster.x-k8s.io/cluster-name': 'prod' } });
+  const cluster = new Cluster(chart, 'cluster', { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4' });
   const jhub = new ClusterAddon(chart, 'jhub', { cluster, addon: 'jupyterhub', parameters: { cpu: '2', memory: '4Gi' } });
   const ray = new ClusterAddon(chart, 'ray', { cluster, addon: 'kuberay', parameters: { head: { cpu: '1', memory: '4Gi' } } });
 

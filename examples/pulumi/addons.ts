@@ -12,7 +12,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { addonPortSummary, Cluster, ClusterAddon } from '../../lib/pulumi';
 
 export default function program(): void {
-  const cluster = new Cluster('addons-cluster', { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', labels: { 'cluster.x-k8s.io/cluster-name': 'prod' } });
+  const cluster = new Cluster('addons-cluster', { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4' });
   const jhub = new ClusterAddon('addons-jhub', { cluster, addon: 'jupyterhub', parameters: { cpu: '2', memory: '4Gi' } });
   const ray = new ClusterAddon('addons-ray', { cluster, addon: 'kuberay', parameters: { head: { cpu: '1', memory: '4Gi' } } });
 

@@ -76,7 +76,11 @@ export interface ClusterProps {
    * @default none: Kubernetes defaults (10s / 5s / 40-50s)
    */
   readonly nodeFailureDetection?: NodeFailureDetection;
-  /** Labels on the Cluster object. @default none */
+  /**
+   * Extra labels on the Cluster object. `cluster.x-k8s.io/cluster-name: <name>` is always set (add-ons
+   * deliver tenant-side objects through a ClusterResourceSet that selects the Cluster by it).
+   * @default none
+   */
   readonly labels?: Record<string, string>;
   /** @default false */
   readonly paused?: boolean;
@@ -153,6 +157,9 @@ export function buildCluster(props: ClusterProps): ClusterModel {
   const capi = props.apiVersion === undefined ? 'v1beta2' : checkEnum(p, 'apiVersion', props.apiVersion, CAPI_VERSIONS);
   const nfd = resolveNodeFailureDetection(p, 'nodeFailureDetection', props.nodeFailureDetection);
   const labels = checkLabels(p, 'labels', props.labels, 'labels');
+  if (labels && name !== undefined && labels[LABEL_CLUSTER_NAME] !== undefined && labels[LABEL_CLUSTER_NAME] !== name) {
+    p.error(`labels.${LABEL_CLUSTER_NAME}`, `${show(labels[LABEL_CLUSTER_NAME])} must equal the cluster name ${show(name)}: add-on ClusterResourceSets select the Cluster by this label`);
+  }
   const infra = checkInfrastructure(p, 'infrastructure', props.infrastructure);
   if (infra?.name !== undefined) checkDns1123Label(p, 'infrastructure.name', infra.name);
   const net = props.clusterNetwork;
@@ -199,7 +206,8 @@ export function buildCluster(props: ClusterProps): ClusterModel {
   manifests.push(compact({
     apiVersion: `${CLUSTER_GROUP}/${ref.apiVersion}`,
     kind: 'Cluster',
-    metadata: { name: ref.name, namespace: ref.namespace, labels },
+    // The cluster-name label lets ClusterResourceSets (add-on namespaces and NetworkPolicies) select this Cluster.
+    metadata: { name: ref.name, namespace: ref.namespace, labels: { ...labels, [LABEL_CLUSTER_NAME]: ref.name } },
     spec: {
       paused: props.paused || undefined,
       clusterNetwork: net && {

@@ -24,6 +24,14 @@ describe('Cluster', () => {
     expect(c.spec.controlPlaneRef).toEqual({ apiVersion: 'controlplane.cluster.x-k8s.io/v1beta1', kind: 'KubeadmControlPlane', name: 'prod-control-plane', namespace: 'tenants' });
   });
 
+  test('the Cluster carries cluster.x-k8s.io/cluster-name (add-on ClusterResourceSets select it); a conflicting value is rejected', () => {
+    const chart = newChart();
+    new Cluster(chart, 'c', { name: 'a', kubernetesVersion: 'v1.31.4', labels: { team: 'x' } });
+    expect(objectsOf(chart, 'Cluster')[0].metadata.labels).toEqual({ team: 'x', 'cluster.x-k8s.io/cluster-name': 'a' });
+    const e = validationError(() => new Cluster(newChart(), 'c', { name: 'a', kubernetesVersion: 'v1.31.4', labels: { 'cluster.x-k8s.io/cluster-name': 'b' } }));
+    expect(paths(e)).toEqual(['labels.cluster.x-k8s.io/cluster-name']);
+  });
+
   test('a missing leading v is added, as the webhook does', () => {
     const chart = newChart();
     expect(new Cluster(chart, 'c', { name: 'a', kubernetesVersion: '1.30.2' }).kubernetesVersion).toBe('v1.30.2');
