@@ -195,29 +195,35 @@ function sanitize(value: unknown, o: { filterEmpty: boolean; sortKeys: boolean }
 const YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as const;
 
 /**
- * Multi-document YAML exactly as cdk8s writes a chart file: each object normalized, serialized as
- * `Yaml.stringify` does (the `yaml` package with cdk8s's options), joined with `---\n`.
+ * Multi-document YAML exactly as cdk8s writes a chart file: each object normalized like
+ * {@link toCdk8sJson}, serialized as `Yaml.stringify` does (the `yaml` package with cdk8s's
+ * options), joined with `---\n`.
+ *
+ * The `yaml` package costs about 0.1 ms per object, most of the time of a large render, so objects
+ * made of maps, non-empty lists, strings, safe integers and booleans are written directly, in one
+ * pass that also sorts the keys and drops null values: block maps, lists indented under their key,
+ * and each scalar exactly as `yaml` writes it in that position (plain when it is an unambiguous
+ * plain scalar, otherwise the text `yaml` itself produced for that value, cached). Anything else
+ * (null list items, nested lists, multi-line or marker-like strings, empty maps in lists) goes
+ * through the `yaml` package for the whole object. test/fleet compares both on random documents.
  */
 export function stringifyManifests(manifests: readonly Manifest[]): string {
-  return manifests.map((m) => stringifyDocument(toCdk8sJson(m))).join('---\n');
+  const sortKeys = !process.env.CDK8S_DISABLE_SORT;
+  return manifests.map((m) => writeManifest(m, sortKeys) ?? YAML.stringify(toCdk8sJson(m), YAML_OPTIONS)).join('---\n');
 }
 
-/**
- * One normalized document as `YAML.stringify(doc, YAML_OPTIONS)` writes it. The `yaml` package
- * costs about 0.1 ms per object, most of the time of a large render, so documents made of plain
- * maps, non-empty lists, strings, safe integers and booleans are written directly: block maps, lists
- * indented under their key, and each scalar exactly as `yaml` writes it in that position (plain
- * when it is an unambiguous plain scalar, otherwise the representation `yaml` itself produced for
- * the same value, cached). Anything else (null, nested lists, multi-line or marker-like strings,
- * empty collections inside lists) falls back to the `yaml` package for the whole document. The
- * property tests in test/fleet compare both on random documents.
- */
-export function stringifyDocument(doc: Record<string, unknown>): string {
-  if (Object.keys(doc).length > 0) {
-    const out: string[] = [];
-    if (writeMap(doc, '', out)) return out.join('');
+function writeManifest(m: Manifest, sortKeys: boolean): string | undefined {
+  if (!isPlainObject(m)) return undefined;
+  const metadata = sanitize(m.metadata, { filterEmpty: true, sortKeys: true }, 'metadata');
+  const rest = Object.keys(m).filter((k) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata');
+  if (sortKeys) rest.sort();
+  const out: string[] = [];
+  for (const k of jsKeyOrder(['apiVersion', 'kind', 'metadata', ...rest])) {
+    const v = k === 'metadata' ? metadata : (m as Record<string, unknown>)[k];
+    if (v === null || v === undefined) continue;
+    if (!writePair(k, v, '', out, sortKeys, false)) return undefined;
   }
-  return YAML.stringify(doc, YAML_OPTIONS);
+  return out.length === 0 ? undefined : out.join('');
 }
 
 /** Starts with a letter, then letters, digits, `.`, `_`, `/`, `-`: plain in every position unless {@link YAML11_WORDS} matches. */
@@ -253,46 +259,69 @@ function scalar(v: unknown, where: 'v' | 's' | 'k'): string | null {
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
-/** Writes the pairs of a non-empty map at `indent`; the first line's indent is the caller's. False: not in the fast subset. */
-function writeMap(map: Record<string, unknown>, indent: string, out: string[], firstInline = false): boolean {
-  let first = true;
-  for (const k of Object.keys(map)) {
-    const v = map[k];
-    const key = scalar(k, 'k');
-    if (key === null) return false;
-    if (!(first && firstInline)) out.push(indent);
-    first = false;
-    if (Array.isArray(v)) {
-      if (v.length === 0) {
-        out.push(key, ': []\n');
-      } else {
-        out.push(key, ':\n');
-        if (!writeSeq(v, `${indent}  `, out)) return false;
-      }
-    } else if (isPlainObject(v)) {
-      if (Object.keys(v).length === 0) {
-        out.push(key, ': {}\n');
-      } else {
-        out.push(key, ':\n');
-        if (!writeMap(v, `${indent}  `, out)) return false;
-      }
-    } else {
-      const r = scalar(v, 'v');
-      if (r === null) return false;
-      out.push(key, ': ', r, '\n');
+/** The keys of a map that are written: null/undefined values dropped (as cdk8s's sanitize does), sorted if asked. */
+function liveKeys(map: Record<string, unknown>, sortKeys: boolean): string[] {
+  const keys = Object.keys(map).filter((k) => map[k] !== null && map[k] !== undefined);
+  return sortKeys ? jsKeyOrder(keys.sort()) : keys;
+}
+
+/**
+ * The order in which a JS object built by inserting `keys` enumerates them: integer-like keys first,
+ * ascending, then the others in insertion order. cdk8s builds its sorted objects that way, so a key
+ * "10" comes before "9" and before "apiVersion".
+ */
+function jsKeyOrder(keys: string[]): string[] {
+  if (!keys.some((k) => k.charCodeAt(0) >= 48 && k.charCodeAt(0) <= 57)) return keys;
+  const o: Record<string, true> = {};
+  for (const k of keys) o[k] = true;
+  return Object.keys(o);
+}
+
+/** Writes `key: value` at `indent` (or right after `- ` when `inline`). False: not in the fast subset. */
+function writePair(k: string, v: unknown, indent: string, out: string[], sortKeys: boolean, inline: boolean): boolean {
+  const key = scalar(k, 'k');
+  if (key === null) return false;
+  if (!inline) out.push(indent);
+  if (Array.isArray(v)) {
+    if (v.length === 0) {
+      out.push(key, ': []\n');
+      return true;
     }
+    out.push(key, ':\n');
+    return writeSeq(v, `${indent}  `, out, sortKeys);
   }
+  if (typeof v === 'object') {
+    if (!isPlainObject(v)) return false;
+    const keys = liveKeys(v, sortKeys);
+    if (keys.length === 0) {
+      out.push(key, ': {}\n');
+      return true;
+    }
+    out.push(key, ':\n');
+    const inner = `${indent}  `;
+    for (const kk of keys) if (!writePair(kk, v[kk], inner, out, sortKeys, false)) return false;
+    return true;
+  }
+  const r = scalar(v, 'v');
+  if (r === null) return false;
+  out.push(key, ': ', r, '\n');
   return true;
 }
 
-function writeSeq(seq: unknown[], indent: string, out: string[]): boolean {
+function writeSeq(seq: unknown[], indent: string, out: string[], sortKeys: boolean): boolean {
   for (const item of seq) {
     out.push(indent, '- ');
-    if (isPlainObject(item)) {
-      if (Object.keys(item).length === 0 || !writeMap(item, `${indent}  `, out, true)) return false;
+    if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+      if (!isPlainObject(item)) return false;
+      const keys = liveKeys(item, sortKeys);
+      if (keys.length === 0) return false;
+      const inner = `${indent}  `;
+      for (let i = 0; i < keys.length; i++) if (!writePair(keys[i], item[keys[i]], inner, out, sortKeys, i === 0)) return false;
     } else {
       const r = Array.isArray(item) ? null : scalar(item, 's');
       if (r === null) return false;

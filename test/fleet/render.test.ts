@@ -102,6 +102,13 @@ describe('toCdk8sJson + stringifyManifests reproduce ApiObject.toJson + Yaml.str
     }
   });
 
+  test('integer-like keys come first, as in the JS objects cdk8s builds', () => {
+    const manifest: any = { 0: 'top', apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'n', labels: { 2: 'x', a: 'y' } }, data: { 10: 'a', 9: 'b', x: { 1: [] }, '01': 'c' } };
+    const expected = Yaml.stringify(new ApiObject(new Chart(Testing.app(), 'c'), 'o', structuredClone(manifest)).toJson());
+    expect(expected.startsWith('"0": top\n')).toBe(true);
+    expect(stringifyManifests([manifest])).toBe(expected);
+  });
+
   test('several documents are joined like Yaml.stringify', () => {
     const ms = [1, 2, 3].map((i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${i}` }, data: { i: String(i) } }));
     expect(stringifyManifests(ms)).toBe(Yaml.stringify(...ms.map((m) => new ApiObject(new Chart(Testing.app(), 'c'), 'o', m).toJson())));
