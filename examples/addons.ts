@@ -6,7 +6,7 @@
  * Synth prints the ports to open in security groups (stderr, so `--stdout` output stays clean YAML).
  */
 import { App, Chart } from 'cdk8s';
-import { addonPortSummary, Cluster, ClusterAddon } from '../lib';
+import { addonPortSummary, Cluster, ClusterAddon, FluxResourceMetrics } from '../lib';
 
 export default function (app: App): void {
   const chart = new Chart(app, 'addons');
@@ -23,6 +23,8 @@ export default function (app: App): void {
     parameters: { cpu: '500m', cpuGuarantee: '250m', memory: '2Gi', memoryGuarantee: '1Gi', storage: '20Gi', serviceType: 'NodePort' },
     monitoring: { ruleLabels: { release: 'kube-prometheus-stack' } },
   });
+  // The kube-state-metrics config that defines gotk_resource_info, which the add-on alerts query.
+  new FluxResourceMetrics(tenant, 'flux-metrics', { namespace: 'monitoring', serviceAccount: { name: 'kube-state-metrics', namespace: 'monitoring' } });
 
   process.stderr.write(`${addonPortSummary([jhub, ray, edgeHub].map((a) => ({ addon: a.addon, cluster: a.clusterName, namespace: a.namespace })))}\n`);
 }

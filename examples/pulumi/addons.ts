@@ -9,7 +9,7 @@
  * set here, so the objects equal cdk8s's; see docs/pulumi.md.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { addonPortSummary, Cluster, ClusterAddon } from '../../lib/pulumi';
+import { addonPortSummary, Cluster, ClusterAddon, FluxResourceMetrics } from '../../lib/pulumi';
 
 export default function program(): void {
   const cluster = new Cluster('addons-cluster', { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4' });
@@ -24,6 +24,7 @@ export default function program(): void {
     parameters: { cpu: '500m', cpuGuarantee: '250m', memory: '2Gi', memoryGuarantee: '1Gi', storage: '20Gi', serviceType: 'NodePort' },
     monitoring: { ruleLabels: { release: 'kube-prometheus-stack' } },
   });
+  new FluxResourceMetrics('addons-tenant-flux-metrics', { namespace: 'monitoring', serviceAccount: { name: 'kube-state-metrics', namespace: 'monitoring' } });
 
   pulumi.log.info(addonPortSummary([jhub, ray, edgeHub].map((a) => ({ addon: a.addon, cluster: a.clusterName, namespace: a.namespace }))));
 }

@@ -18,6 +18,8 @@ export const NO_SCHEMA_KINDS: Readonly<Record<string, string>> = {
   Secret: 'core Kubernetes kind (v1), no CRD',
   ServiceAccount: 'core Kubernetes kind (v1), no CRD',
   NetworkPolicy: 'core Kubernetes kind (networking.k8s.io/v1), no CRD',
+  ClusterRole: 'core Kubernetes kind (rbac.authorization.k8s.io/v1), no CRD',
+  ClusterRoleBinding: 'core Kubernetes kind (rbac.authorization.k8s.io/v1), no CRD',
   // CRDs that exist upstream but were not copied into shared/crds.
   ClusterResourceSet: 'Cluster API addons.cluster.x-k8s.io CRD is not in shared/crds',
   PrometheusRule: 'prometheus-operator monitoring.coreos.com CRD is not in shared/crds',
