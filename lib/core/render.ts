@@ -209,19 +209,46 @@ const YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as co
  */
 export function stringifyManifests(manifests: readonly Manifest[]): string {
   const sortKeys = !process.env.CDK8S_DISABLE_SORT;
-  return manifests.map((m) => writeManifest(m, sortKeys) ?? YAML.stringify(toCdk8sJson(m), YAML_OPTIONS)).join('---\n');
+  const o: WriteOptions = { sortKeys, strict: false };
+  return manifests.map((m) => writeManifest(m, o) ?? YAML.stringify(toCdk8sJson(m), YAML_OPTIONS)).join('---\n');
 }
 
-function writeManifest(m: Manifest, sortKeys: boolean): string | undefined {
+/**
+ * YAML of objects cdk8s already normalized (`ApiObject.toJson()` / `Chart.toJson()` output), exactly
+ * as cdk8s's `Yaml.stringify(...docs)` writes them (keys in the objects' own order).
+ */
+export function stringifyCdk8sJson(docs: readonly unknown[]): string {
+  const o: WriteOptions = { sortKeys: false, strict: true };
+  return docs.map((d) => (d === undefined ? '\n' : writeDoc(d, o) ?? YAML.stringify(d, YAML_OPTIONS))).join('---\n');
+}
+
+interface WriteOptions {
+  /** Sort map keys (cdk8s's sanitize). */
+  readonly sortKeys: boolean;
+  /** Input is already normalized: a null or undefined map value is not dropped but sends the document to the `yaml` package. */
+  readonly strict: boolean;
+}
+
+function writeDoc(d: unknown, o: WriteOptions): string | undefined {
+  if (!isPlainObject(d)) return undefined;
+  const out: string[] = [];
+  for (const k of Object.keys(d)) {
+    const v = d[k];
+    if (v === null || v === undefined || !writePair(k, v, '', out, o, false)) return undefined;
+  }
+  return out.length === 0 ? undefined : out.join('');
+}
+
+function writeManifest(m: Manifest, o: WriteOptions): string | undefined {
   if (!isPlainObject(m)) return undefined;
   const metadata = sanitize(m.metadata, { filterEmpty: true, sortKeys: true }, 'metadata');
   const rest = Object.keys(m).filter((k) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata');
-  if (sortKeys) rest.sort();
+  if (o.sortKeys) rest.sort();
   const out: string[] = [];
   for (const k of jsKeyOrder(['apiVersion', 'kind', 'metadata', ...rest])) {
     const v = k === 'metadata' ? metadata : (m as Record<string, unknown>)[k];
     if (v === null || v === undefined) continue;
-    if (!writePair(k, v, '', out, sortKeys, false)) return undefined;
+    if (!writePair(k, v, '', out, o, false)) return undefined;
   }
   return out.length === 0 ? undefined : out.join('');
 }
@@ -264,10 +291,15 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** The keys of a map that are written: null/undefined values dropped (as cdk8s's sanitize does), sorted if asked. */
-function liveKeys(map: Record<string, unknown>, sortKeys: boolean): string[] {
-  const keys = Object.keys(map).filter((k) => map[k] !== null && map[k] !== undefined);
-  return sortKeys ? jsKeyOrder(keys.sort()) : keys;
+/**
+ * The keys of a map that are written: null/undefined values dropped (as cdk8s's sanitize does), sorted
+ * if asked. Undefined in strict mode when a value is null or undefined.
+ */
+function liveKeys(map: Record<string, unknown>, o: WriteOptions): string[] | undefined {
+  const all = Object.keys(map);
+  const keys = all.filter((k) => map[k] !== null && map[k] !== undefined);
+  if (o.strict && keys.length !== all.length) return undefined;
+  return o.sortKeys ? jsKeyOrder(keys.sort()) : keys;
 }
 
 /**
@@ -283,7 +315,7 @@ function jsKeyOrder(keys: string[]): string[] {
 }
 
 /** Writes `key: value` at `indent` (or right after `- ` when `inline`). False: not in the fast subset. */
-function writePair(k: string, v: unknown, indent: string, out: string[], sortKeys: boolean, inline: boolean): boolean {
+function writePair(k: string, v: unknown, indent: string, out: string[], o: WriteOptions, inline: boolean): boolean {
   const key = scalar(k, 'k');
   if (key === null) return false;
   if (!inline) out.push(indent);
@@ -293,18 +325,19 @@ function writePair(k: string, v: unknown, indent: string, out: string[], sortKey
       return true;
     }
     out.push(key, ':\n');
-    return writeSeq(v, `${indent}  `, out, sortKeys);
+    return writeSeq(v, `${indent}  `, out, o);
   }
   if (typeof v === 'object') {
     if (!isPlainObject(v)) return false;
-    const keys = liveKeys(v, sortKeys);
+    const keys = liveKeys(v, o);
+    if (keys === undefined) return false;
     if (keys.length === 0) {
       out.push(key, ': {}\n');
       return true;
     }
     out.push(key, ':\n');
     const inner = `${indent}  `;
-    for (const kk of keys) if (!writePair(kk, v[kk], inner, out, sortKeys, false)) return false;
+    for (const kk of keys) if (!writePair(kk, v[kk], inner, out, o, false)) return false;
     return true;
   }
   const r = scalar(v, 'v');
@@ -313,15 +346,15 @@ function writePair(k: string, v: unknown, indent: string, out: string[], sortKey
   return true;
 }
 
-function writeSeq(seq: unknown[], indent: string, out: string[], sortKeys: boolean): boolean {
+function writeSeq(seq: unknown[], indent: string, out: string[], o: WriteOptions): boolean {
   for (const item of seq) {
     out.push(indent, '- ');
     if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
       if (!isPlainObject(item)) return false;
-      const keys = liveKeys(item, sortKeys);
-      if (keys.length === 0) return false;
+      const keys = liveKeys(item, o);
+      if (keys === undefined || keys.length === 0) return false;
       const inner = `${indent}  `;
-      for (let i = 0; i < keys.length; i++) if (!writePair(keys[i], item[keys[i]], inner, out, sortKeys, i === 0)) return false;
+      for (let i = 0; i < keys.length; i++) if (!writePair(keys[i], item[keys[i]], inner, out, o, i === 0)) return false;
     } else {
       const r = Array.isArray(item) ? null : scalar(item, 's');
       if (r === null) return false;

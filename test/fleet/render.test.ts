@@ -6,10 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
-import { ApiObject, App, Chart, Testing, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, Testing, Yaml, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  addFleet, Cluster, ClusterSpec, ControlPlaneGroup, FleetChart, renderFleet, setWarningHandler, stringifyManifests,
+  addFleet, Cluster, ClusterSpec, ControlPlaneGroup, FleetApp, FleetChart, renderFleet, setWarningHandler, stringifyManifests,
   toCdk8sJson, WorkerGroup, writeFleet,
 } from '../../lib';
 import { emit } from '../../lib/cdk8s/emit';
@@ -50,6 +50,20 @@ describe('direct render is byte-identical to cdk8s synth', () => {
     const files = renderFleet(specs).files;
     expect(Object.fromEntries(files)).toEqual(viaFleetChart);
     expect(Object.fromEntries(files)).toEqual(viaAddFleet);
+  });
+
+  test('against FleetApp with plain Charts and with ClusterCharts', () => {
+    const files = Object.fromEntries(renderFleet(specs).files);
+    const outdir = path.join(tmpDir(), 'dist');
+    const app = new FleetApp({ outdir });
+    for (const s of specs) natural(new Chart(app, s.cluster.name), s);
+    app.synth();
+    expect(readDir(outdir)).toEqual(files);
+    const outdir2 = path.join(tmpDir(), 'dist');
+    const app2 = new FleetApp({ outdir: outdir2 });
+    addFleet(app2, specs);
+    app2.synth();
+    expect(readDir(outdir2)).toEqual(files);
   });
 
   test('renderFleet counts the objects and writes them in construct order', () => {
@@ -213,6 +227,44 @@ describe('App with many charts', () => {
     expect(charts(FleetChart as typeof Chart).map((c) => c.toJson())).toEqual(charts(Chart).map((c) => c.toJson()));
     const one = Object.entries(plain).find(([f]) => f.endsWith('-one.k8s.yaml'))![1];
     expect(one.split('---\n').map((d) => /name: (\S+)/.exec(d)![1])).toEqual(['one-c', 'one-b', 'one-a']);
+  });
+
+  test('FleetApp writes what App writes: dependencies, nested charts, toJson overrides, other output types', () => {
+    class Patched extends Chart {
+      public toJson(): any[] { return super.toJson().map((o) => ({ ...o, extra: { added: [1, 'yes', null] } })); }
+    }
+    const build = (app: App) => {
+      for (const id of ['one', 'two']) {
+        const chart = new Chart(app, id);
+        const a = new ApiObject(chart, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${id}-a` }, data: { k: 'v' } });
+        const b = new ApiObject(chart, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${id}-b` } });
+        a.addDependency(b);
+        const nested = new Chart(chart, 'nested');
+        a.addDependency(new ApiObject(nested, 'd', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${id}-d` } }));
+      }
+      new ApiObject(new Patched(app, 'patched'), 'p', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'p' } });
+    };
+    const synth = (Ctor: typeof App, props: Record<string, unknown> = {}) => {
+      const outdir = path.join(tmpDir(), 'dist');
+      const app = new Ctor({ outdir, ...props });
+      build(app);
+      app.synth();
+      return readDir(outdir);
+    };
+    const plain = synth(App);
+    expect(Object.keys(plain).some((f) => /^\d{4}-/.test(f))).toBe(true); // indexed names (chart dependencies)
+    expect(plain[Object.keys(plain).find((f) => f.includes('patched'))!]).toContain('- null');
+    expect(synth(FleetApp)).toEqual(plain);
+    expect(synth(FleetApp, { yamlOutputType: YamlOutputType.FILE_PER_RESOURCE })).toEqual(synth(App, { yamlOutputType: YamlOutputType.FILE_PER_RESOURCE }));
+  });
+
+  test('FleetApp validates the app before writing anything', () => {
+    const outdir = path.join(tmpDir(), 'dist');
+    const app = new FleetApp({ outdir });
+    new ApiObject(new Chart(app, 'ok'), 'o', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'o' } });
+    new Construct(new Chart(app, 'bad'), 'x').node.addValidation({ validate: () => ['broken'] });
+    expect(() => app.synth()).toThrow(/\[bad\/x\] broken/);
+    expect(fs.readdirSync(outdir)).toEqual([]);
   });
 
   test('FleetChart.toJson validates its constructs like Chart.toJson', () => {
