@@ -8,6 +8,8 @@
  * - naive, naive-raw: one `Chart` per cluster (cdk8s's O(N²) path), App.synth();
  * - fleet: `addFleet` (one ClusterChart per cluster); fleet-natural: one `FleetChart` per cluster
  *   with the Cluster/ControlPlaneGroup/WorkerGroup constructs; fleet-raw: ApiObjects in one FleetChart per cluster;
+ * - fleetapp: `FleetApp` + addFleet (the recommended layout); fleetapp-natural: `FleetApp` + one plain
+ *   Chart per cluster with the constructs; fleetapp-raw: ApiObjects in one plain Chart per cluster under FleetApp;
  * - one-raw: every ApiObject in a single Chart (one file), the layout the issue compares against;
  * - core: `writeFleet` (no construct tree);
  * - pulumi, pulumi-raw: Pulumi components / bare CustomResources under runtime mocks.
@@ -20,7 +22,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Cluster, ControlPlaneGroup, WorkerGroup } from '../lib/cdk8s';
 import { emit } from '../lib/cdk8s/emit';
-import { addFleet, FleetChart } from '../lib/cdk8s/fleet';
+import { addFleet, FleetApp, FleetChart } from '../lib/cdk8s/fleet';
 import { ClusterSpec, renderClusters, writeFleet } from '../lib/core/render';
 import { Manifest } from '../lib/core/manifest';
 import { clusterSpec, fleetSpecs } from './fleet-gen';
@@ -131,10 +133,10 @@ async function main(): Promise<void> {
       synthMs = t2 - t1;
     } else {
       const pre = mode.endsWith('-raw') ? rawManifests(n) : undefined;
-      const app = new App({ outdir: out });
+      const app = mode.startsWith('fleetapp') ? new FleetApp({ outdir: out }) : new App({ outdir: out });
       startCpu();
       const t0 = performance.now();
-      if (mode === 'naive') {
+      if (mode === 'naive' || mode === 'fleetapp-natural') {
         for (let i = 0; i < n; i++) {
           const spec = clusterSpec(i);
           objects += buildNatural(new Chart(app, spec.cluster.name), spec);
@@ -144,13 +146,13 @@ async function main(): Promise<void> {
           const spec = clusterSpec(i);
           objects += buildNatural(new FleetChart(app, spec.cluster.name), spec);
         }
-      } else if (mode === 'fleet') {
+      } else if (mode === 'fleet' || mode === 'fleetapp') {
         for (const c of addFleet(app, fleetSpecs(n))) for (const objs of c.parts.values()) objects += objs.length;
       } else if (pre) {
         const layout = mode.slice(0, -'-raw'.length);
         const one = layout === 'one' ? new Chart(app, 'fleet') : undefined;
         for (const c of pre) {
-          const chart = one ?? (layout === 'naive' ? new Chart(app, c.name) : new FleetChart(app, c.name));
+          const chart = one ?? (layout === 'fleet' ? new FleetChart(app, c.name) : new Chart(app, c.name));
           for (const m of c.manifests) new ApiObject(chart, `${c.name}-${m.kind}-${m.metadata.name}`, m);
           objects += c.manifests.length;
         }
