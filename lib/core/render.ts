@@ -255,8 +255,8 @@ function writeManifest(m: Manifest, o: WriteOptions): string | undefined {
 
 /** Starts with a letter, then letters, digits, `.`, `_`, `/`, `-`: plain in every position unless {@link YAML11_WORDS} matches. */
 const PLAIN = /^[A-Za-z][A-Za-z0-9._/-]*$/;
-/** Letter-initial strings that the YAML 1.1 schema resolves to a bool, null or float (`e5` matches the 1.1 float pattern, whose digits before the exponent are optional). */
-const YAML11_WORDS = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|[eE][0-9]+)$/;
+/** Letter-initial strings that the YAML 1.1 schema resolves to a bool, null or float (`e5`, `e-5` match the 1.1 float pattern, whose digits before the exponent are optional). */
+const YAML11_WORDS = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|[eE]-?[0-9]+)$/;
 const reprCache = new Map<string, string | null>();
 
 /** How `yaml` writes a scalar as a map value (`v`), list item (`s`) or map key (`k`) at depth 2; null if not on one line. */

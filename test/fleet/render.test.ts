@@ -108,7 +108,7 @@ describe('toCdk8sJson + stringifyManifests reproduce ApiObject.toJson + Yaml.str
   });
 
   test('strings the YAML 1.1 schema would read as something else are quoted, in every position', () => {
-    const tricky = ['e0', 'E12', 'e5x', 'n', 'Y', 'on', 'Off', 'NULL', 'Null', 'nulls', 'true', 'TRUE', 'tRue', '10s', '0x1F', '1:20', '.5', '2001-12-14', '<<', '~', ''];
+    const tricky = ['e0', 'E12', 'e-0', 'E-12', 'e-', 'e5x', 'n', 'Y', 'on', 'Off', 'NULL', 'Null', 'nulls', 'true', 'TRUE', 'tRue', '10s', '0x1F', '1:20', '.5', '2001-12-14', '<<', '~', ''];
     for (const t of tricky) {
       const manifest: any = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'n' }, data: { [t]: t, list: [t, { [t]: [t] }] } };
       const expected = Yaml.stringify(new ApiObject(new Chart(Testing.app(), 'c'), 'o', structuredClone(manifest)).toJson());
