@@ -65,7 +65,7 @@ const PROVIDERS: Plugin<MachineTemplate>[] = [
   {
     name: 'basis',
     real: (i) => new (tryRequire('../lib/core/providers/basis').BasisMachineTemplate)({
-      image: 'ubuntu-2204-kube-v1.31.4', cpu: 4, memoryMiB: 8192, bootDiskGiB: 50 + (i % 2) * 10, network: 'k8s-net',
+      image: 'ubuntu-2204-kube-v1.31.4', cpu: 4, memory: 8192, disk: 50 + (i % 2) * 10,
     }),
     standIn: (i) => new CustomMachineTemplate({
       kind: 'BasisMachineTemplate', version: 'v1alpha1',
@@ -75,7 +75,7 @@ const PROVIDERS: Plugin<MachineTemplate>[] = [
   {
     name: 'shturval',
     real: (i) => new (tryRequire('../lib/core/providers/shturval').ShturvalMachineTemplate)({
-      flavor: i % 2 ? 'standard-4' : 'standard-8', image: 'ubuntu-2204-kube-v1.31.4', diskGiB: 60,
+      hostSelector: { matchLabels: { 'shturval.example.com/pool': i % 2 ? 'standard-4' : 'standard-8' } },
     }),
     standIn: (i) => new CustomMachineTemplate({
       kind: 'ShturvalMachineTemplate', version: 'v1beta1',
@@ -110,17 +110,25 @@ class StandInAddon implements ClusterComponent {
   }
 }
 
+/** A catalog add-on (lib/core/addons) as a per-cluster component: the same render function as the ClusterAddon construct. */
+const addonComponents = new Map<string, ClusterComponent>();
+function catalogAddon(addon: string): ClusterComponent {
+  const cached = addonComponents.get(addon);
+  if (cached) return cached;
+  const { renderClusterAddon } = tryRequire('../lib/core/addons/addon');
+  const component: ClusterComponent = {
+    id: addon,
+    subject: `ClusterAddon "${addon}"`,
+    render: (cluster: ClusterRef) => renderClusterAddon({ cluster, addon }),
+  };
+  component.render({ name: 'probe', namespace: 'default', kubernetesVersion: 'v1.31.4', apiVersion: 'v1beta2' });
+  addonComponents.set(addon, component);
+  return component;
+}
+
 const ADDONS: Plugin<ClusterComponent>[] = [
-  {
-    name: 'ingress-nginx',
-    real: () => { throw new Error('no typed add-on component yet'); },
-    standIn: () => new StandInAddon('ingress-nginx', 'ingress-nginx', '4.11.3'),
-  },
-  {
-    name: 'cert-manager',
-    real: () => { throw new Error('no typed add-on component yet'); },
-    standIn: () => new StandInAddon('cert-manager', 'cert-manager', '1.16.2'),
-  },
+  { name: 'jupyterhub', real: () => catalogAddon('jupyterhub'), standIn: () => new StandInAddon('jupyterhub', 'jupyterhub', '4.0.0') },
+  { name: 'kuberay', real: () => catalogAddon('kuberay'), standIn: () => new StandInAddon('kuberay', 'kuberay-operator', '1.2.2') },
 ];
 
 interface Resolved<T> { name: string; real: boolean; make: (i: number) => T }

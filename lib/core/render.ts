@@ -253,11 +253,28 @@ function writeManifest(m: Manifest, o: WriteOptions): string | undefined {
   return out.length === 0 ? undefined : out.join('');
 }
 
-/** Starts with a letter, then letters, digits, `.`, `_`, `/`, `-`: plain in every position unless {@link YAML11_WORDS} matches. */
-const PLAIN = /^[A-Za-z][A-Za-z0-9._/-]*$/;
-/** Letter-initial strings that the YAML 1.1 schema resolves to a bool, null or float (`e5`, `e-5` match the 1.1 float pattern, whose digits before the exponent are optional). */
-const YAML11_WORDS = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|[eE]-?[0-9]+)$/;
+/** yaml's own rule (stringifyString.js, plainString) for strings that cannot be plain. */
+const PLAIN_FORBIDDEN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+/** yaml forces double quotes on these (control characters, unpaired surrogates). */
+const FORCE_DOUBLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+/** A plain string that one of these matches would be read back as another type: yaml quotes it. Taken from yaml's YAML 1.1 schema itself. */
+const TYPE_TESTS: readonly RegExp[] = (() => {
+  const schema = new YAML.Document(null, { version: '1.1' }).schema as unknown as { tags: YamlTag[]; compat?: YamlTag[] };
+  return [...schema.tags, ...(schema.compat ?? [])]
+    .filter((t) => t.default === true && t.tag !== 'tag:yaml.org,2002:str' && t.test instanceof RegExp) // not the merge key '<<' (default 'key'): yaml writes it plain
+    .map((t) => t.test as RegExp);
+})();
+interface YamlTag { default?: boolean | string; tag: string; test?: RegExp }
 const reprCache = new Map<string, string | null>();
+
+/** A string on one line, as yaml writes it as a value, list item or key, when that does not depend on the position. */
+function fastString(v: string, where: 'v' | 's' | 'k'): string | null {
+  if (v.includes('\n') || FORCE_DOUBLE.test(v) || /^(?:---|\.\.\.)/.test(v) || (where === 'k' && v.length > 1000)) return slowRepr(v, where);
+  if (!PLAIN_FORBIDDEN.test(v) && !TYPE_TESTS.some((t) => t.test(v))) return v;
+  // quoted: double quotes unless the string has `"` (then yaml may pick single quotes); JSON-escaping changes nothing without `"`, `\`, tabs
+  if (!v.includes('"') && !v.includes('\\') && !v.includes('\t')) return `"${v}"`;
+  return slowRepr(v, where);
+}
 
 /** How `yaml` writes a scalar as a map value (`v`), list item (`s`) or map key (`k`) at depth 2; null if not on one line. */
 function slowRepr(value: string | number, where: 'v' | 's' | 'k'): string | null {
@@ -279,7 +296,7 @@ function slowRepr(value: string | number, where: 'v' | 's' | 'k'): string | null
 }
 
 function scalar(v: unknown, where: 'v' | 's' | 'k'): string | null {
-  if (typeof v === 'string') return PLAIN.test(v) && !YAML11_WORDS.test(v) ? v : slowRepr(v, where);
+  if (typeof v === 'string') return fastString(v, where);
   if (typeof v === 'number') return Number.isSafeInteger(v) && !Object.is(v, -0) ? String(v) : slowRepr(v, where);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   return null;
@@ -341,8 +358,25 @@ function writePair(k: string, v: unknown, indent: string, out: string[], o: Writ
     return true;
   }
   const r = scalar(v, 'v');
-  if (r === null) return false;
-  out.push(key, ': ', r, '\n');
+  if (r !== null) {
+    out.push(key, ': ', r, '\n');
+    return true;
+  }
+  return typeof v === 'string' && writeBlockString(k, v, indent, out);
+}
+
+/**
+ * A multi-line string value: yaml writes it as a block scalar whose lines are indented relative to
+ * the key, so the pair as yaml writes it at the top level, re-indented, is what it writes nested.
+ * Only for strings where that holds: no document markers, no leading blank or trailing newline.
+ */
+function writeBlockString(k: string, v: string, indent: string, out: string[]): boolean {
+  if (/^(?:%|---|\.\.\.)/m.test(v) || /^[\s]|\n$/.test(v) || FORCE_DOUBLE.test(v) || /[\t\r]/.test(v)) return false;
+  const text = YAML.stringify({ [k]: v }, YAML_OPTIONS);
+  const lines = text.slice(0, -1).split('\n');
+  if (!lines[0].endsWith(': |-')) return false;
+  out.push(lines[0], '\n');
+  for (let i = 1; i < lines.length; i++) out.push(lines[i] === '' ? '' : indent, lines[i], '\n');
   return true;
 }
 

@@ -88,12 +88,14 @@ describe('toCdk8sJson + stringifyManifests reproduce ApiObject.toJson + Yaml.str
     ident,
     fc.string({ maxLength: 12 }),
     fc.constantFrom('', 'yes', 'No', 'on', 'OFF', 'y', 'null', '~', '1e3', '0x1F', '012', '1:20', '2001-12-14', '.inf', '- a', '# x', 'a: b', 'a\nb', ' lead', 'trail ', '"q"', "'s'", '@x', '*a', '&a', '!t', '%p', '|', '>',
-      '---', '--- x', '...', 'a\n---\nb', 'a #b', 'a#b', 'a\tb', 'ünï', 'v1.31.4', '10.244.0.0/16', '25%', 'False', 'x'.repeat(120), 'a b c', '?', '? x', '-1', '+1', '1_000', '0o7', '=', '<<'),
+      '---', '--- x', '...', 'a\n---\nb', 'a #b', 'a#b', 'a\tb', 'ünï', 'v1.31.4', '10.244.0.0/16', '25%', 'False', 'x'.repeat(120), 'a b c', '?', '? x', '-1', '+1', '1_000', '0o7', '=', '<<',
+      'line1\nline2', 'l1\n\nl3', 'l1\n', '  ind\nx', 'a: b\n- c', 'q"x', "q'x", 'q"\'x', 'b\\s', 't\tx', '\u0085x', 'a\u2028b', 'sum(rate(x{a="b"}[5m])) > 0', 'Inspect with: flux get', '{{ $labels.name }}', '1G', '2026.11.0', 'https://x.io/a'),
     fc.string({ unit: 'grapheme', maxLength: 5 }),
     fc.integer(), fc.double({ noNaN: true }), fc.double(), fc.constantFrom(-0, 1e21, 0.1, 2 ** 53), fc.boolean(), fc.constant(null),
   );
+  const multiLine = fc.array(fc.oneof(fc.constantFrom('', ' ', 'a', 'b: c', '#x', '---', '- x', '"', "'", '  y'), fc.string({ maxLength: 4 })), { minLength: 2, maxLength: 4 }).map((ls) => ls.join('\n'));
   const value = fc.letrec((tie) => ({
-    v: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(key, tie('v'), { maxKeys: 4 }), fc.constantFrom([], {}, [[]], [{}], [[1, 'a']], { a: [] })),
+    v: fc.oneof({ depthSize: 'small' }, scalar, multiLine, fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(key, tie('v'), { maxKeys: 4 }), fc.constantFrom([], {}, [[]], [{}], [[1, 'a']], { a: [] })),
   })).v;
   const labels = fc.dictionary(fc.constantFrom('a', 'b.example.com/c', 'z'), fc.constantFrom('', 'x', 'true', '1'), { maxKeys: 3 });
 
@@ -108,7 +110,7 @@ describe('toCdk8sJson + stringifyManifests reproduce ApiObject.toJson + Yaml.str
   });
 
   test('strings the YAML 1.1 schema would read as something else are quoted, in every position', () => {
-    const tricky = ['e0', 'E12', 'e-0', 'E-12', 'e-', 'e5x', 'n', 'Y', 'on', 'Off', 'NULL', 'Null', 'nulls', 'true', 'TRUE', 'tRue', '10s', '0x1F', '1:20', '.5', '2001-12-14', '<<', '~', ''];
+    const tricky = ['multi\nline', 'a\n\nb', 'x: y', '"q"', "'s'", 'e0', 'E12', 'e-0', 'E-12', 'e-', 'e5x', 'n', 'Y', 'on', 'Off', 'NULL', 'Null', 'nulls', 'true', 'TRUE', 'tRue', '10s', '0x1F', '1:20', '.5', '2001-12-14', '<<', '~', ''];
     for (const t of tricky) {
       const manifest: any = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'n' }, data: { [t]: t, list: [t, { [t]: [t] }] } };
       const expected = Yaml.stringify(new ApiObject(new Chart(Testing.app(), 'c'), 'o', structuredClone(manifest)).toJson());
