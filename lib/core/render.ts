@@ -368,13 +368,13 @@ function writePair(k: string, v: unknown, indent: string, out: string[], o: Writ
 /**
  * A multi-line string value: yaml writes it as a block scalar whose lines are indented relative to
  * the key, so the pair as yaml writes it at the top level, re-indented, is what it writes nested.
- * Only for strings where that holds: no document markers, no leading blank or trailing newline.
+ * Only for strings where that holds: no document markers, no leading blank, at most one trailing newline.
  */
 function writeBlockString(k: string, v: string, indent: string, out: string[]): boolean {
-  if (/^(?:%|---|\.\.\.)/m.test(v) || /^[\s]|\n$/.test(v) || FORCE_DOUBLE.test(v) || /[\t\r]/.test(v)) return false;
+  if (/^(?:%|---|\.\.\.)/m.test(v) || /^[\s]|\n\s*\n$/.test(v) || FORCE_DOUBLE.test(v) || /[\t\r]/.test(v)) return false;
   const text = YAML.stringify({ [k]: v }, YAML_OPTIONS);
   const lines = text.slice(0, -1).split('\n');
-  if (!lines[0].endsWith(': |-')) return false;
+  if (!lines[0].endsWith(': |-') && !lines[0].endsWith(': |')) return false;
   out.push(lines[0], '\n');
   for (let i = 1; i < lines.length; i++) out.push(lines[i] === '' ? '' : indent, lines[i], '\n');
   return true;
