@@ -46,10 +46,10 @@ const fmtRatio = (a: number, b?: number) => (b ? `${(a / b).toFixed(2)}x` : '-')
 
 function table(title: string, rows: { label: string; r: WorkerResult; raw?: WorkerResult }[]): void {
   console.log(`\n${title}`);
-  console.log(`${'configuration'.padEnd(46)} ${pad('objects', 7)} ${pad('wall ms', 8)} ${pad('cpu ms', 7)} ${pad('objects/s', 9)} ${pad('ms/cluster', 10)} ${pad('peak RSS', 9)} ${pad('vs raw', 7)}`);
+  console.log(`${'configuration'.padEnd(50)} ${pad('objects', 7)} ${pad('wall ms', 8)} ${pad('cpu ms', 7)} ${pad('objects/s', 9)} ${pad('ms/cluster', 10)} ${pad('peak RSS', 9)} ${pad('vs raw', 7)}`);
   for (const { label, r, raw } of rows) {
     const ops = Math.round(r.objects / (r.totalMs / 1000));
-    console.log(`${label.padEnd(46)} ${pad(r.objects, 7)} ${pad(r.totalMs, 8)} ${pad(r.cpuMs, 7)} ${pad(ops, 9)} ${pad((r.totalMs / r.clusters).toFixed(2), 10)} ${pad(`${r.maxRssMiB} MiB`, 9)} ${pad(fmtRatio(r.totalMs, raw?.totalMs), 7)}`);
+    console.log(`${label.padEnd(50)} ${pad(r.objects, 7)} ${pad(r.totalMs, 8)} ${pad(r.cpuMs, 7)} ${pad(ops, 9)} ${pad((r.totalMs / r.clusters).toFixed(2), 10)} ${pad(`${r.maxRssMiB} MiB`, 9)} ${pad(fmtRatio(r.totalMs, raw?.totalMs), 7)}`);
   }
 }
 
@@ -114,7 +114,7 @@ function main(): void {
     console.log(`\nlinearity: ms/cluster at N=${last} divided by ms/cluster at N=${first} (1.0 = linear)`);
     for (const row of ROWS) {
       const v = perCluster.get(row.mode);
-      if (v && v.length === SIZES.length) console.log(`  ${row.label.padEnd(46)} ${(v[v.length - 1] / v[0]).toFixed(2)}`);
+      if (v && v.length === SIZES.length) console.log(`  ${row.label.padEnd(50)} ${(v[v.length - 1] / v[0]).toFixed(2)}`);
     }
   }
 
