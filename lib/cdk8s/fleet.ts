@@ -13,7 +13,8 @@ import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, ChartProps, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterRef } from '../core/cluster';
-import { ClusterSpec, RenderedCluster, renderClusterSpec, renderClusters, stringifyCdk8sJson } from '../core/render';
+import { ClusterSpec, RenderedCluster, renderClusterSpec, renderClusters } from '../core/render';
+import { stringifyCdk8sJson } from '../core/yaml';
 import { emit } from './emit';
 
 /**

@@ -12,6 +12,7 @@ export * from './cluster';
 export * from './health-check';
 export * from './control-plane';
 export * from './worker-group';
+export * from './yaml';
 export * from './render';
 export * from './providers';
 // The value MachineTemplate (MachineTemplate.from) and the interface of the same name: resolves the two star exports.

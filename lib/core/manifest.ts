@@ -33,19 +33,25 @@ export function compact<T>(value: T): T {
 }
 
 function compactValue(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
-    const out = value.map(compactValue).filter((v) => v !== undefined);
+    const out: unknown[] = [];
+    for (const item of value) {
+      const c = compactValue(item);
+      if (c !== undefined) out.push(c);
+    }
     return out.length === 0 ? undefined : out;
   }
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      const c = compactValue(v);
-      if (c !== undefined) out[k] = c;
+  const out: Record<string, unknown> = {};
+  let empty = true;
+  for (const k in value as Record<string, unknown>) {
+    const c = compactValue((value as Record<string, unknown>)[k]);
+    if (c !== undefined) {
+      out[k] = c;
+      empty = false;
     }
-    return Object.keys(out).length === 0 ? undefined : out;
   }
-  return value;
+  return empty ? undefined : out;
 }
 
 /** A stable JSON string (object keys sorted) used for content hashes. */

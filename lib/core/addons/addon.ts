@@ -3,11 +3,11 @@
  * add-on namespace's NetworkPolicy (delivered to the workload cluster), and a PrometheusRule.
  */
 import * as semver from 'semver';
-import { stringify } from 'yaml';
 import { checkClusterRef, ClusterRef } from '../cluster';
 import { Problems, show } from '../errors';
 import { compact, Manifest, Rendered } from '../manifest';
 import { checkEnum } from '../validation';
+import { stringifyManifests } from '../yaml';
 import { ADDON_CATALOG_VERSION, ADDON_NAMES, AddonName, catalogEntry, isAddonName } from './catalog';
 import { addonCleanupCommandLine } from './cleanup';
 import { AddonMonitoringOptions, checkAddonMonitoring, renderAddonPrometheusRule } from './monitoring';
@@ -178,7 +178,7 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: compact(meta(names.tenantResources, cluster!.namespace)),
-      data: { 'resources.yaml': workloadClusterManifests.map((m) => stringify(m)).join('---\n') },
+      data: { 'resources.yaml': stringifyManifests(workloadClusterManifests) },
     });
     manifests.push(compact({
       apiVersion: `${ADDONS_GROUP}/${cluster!.apiVersion}`,

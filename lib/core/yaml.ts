@@ -1,0 +1,271 @@
+/**
+ * YAML exactly as cdk8s writes it (`ApiObject.toJson` normalization + `Yaml.stringify`), without
+ * the cost of the `yaml` package for the common case. Used by the direct fleet render
+ * (render.ts), the FleetApp (lib/cdk8s/fleet.ts) and wherever the core itself embeds YAML (the
+ * add-on ClusterResourceSet ConfigMaps).
+ */
+import * as YAML from 'yaml';
+import { Manifest } from './manifest';
+
+/**
+ * Normalizes one manifest the way cdk8s's `ApiObject.toJson` does, so YAML written from it is
+ * byte-identical to `cdk8s synth`:
+ * - metadata: keys sorted recursively; null/undefined values, empty objects and empty lists dropped;
+ * - body: keys sorted recursively (unless `CDK8S_DISABLE_SORT` is set, as in cdk8s); null and
+ *   undefined object values dropped;
+ * - top level: apiVersion, kind, metadata first, then the other keys.
+ * Only plain JSON values are accepted (cdk8s throws on class instances too).
+ */
+export function toCdk8sJson(m: Manifest): Record<string, unknown> {
+  const sortKeys = !process.env.CDK8S_DISABLE_SORT;
+  const metadata = sanitize(m.metadata, { filterEmpty: true, sortKeys: true }, 'metadata');
+  const body = sanitize({ ...m, metadata }, { filterEmpty: false, sortKeys }, '') as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(body)]) {
+    if (k in body && !(k in out)) out[k] = body[k];
+  }
+  return out;
+}
+
+function sanitize(value: unknown, o: { filterEmpty: boolean; sortKeys: boolean }, at: string): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    if (o.filterEmpty && value.length === 0) return undefined;
+    return value.map((x, i) => sanitize(x, o, `${at}[${i}]`));
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new Error(`can't render non-simple object of type '${(value as object).constructor?.name}' at ${at || '(root)'}`);
+  }
+  const keys = o.sortKeys ? Object.keys(value).sort() : Object.keys(value);
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = sanitize((value as Record<string, unknown>)[k], o, at ? `${at}.${k}` : k);
+    if (v !== null && v !== undefined) out[k] = v;
+  }
+  if (o.filterEmpty && Object.keys(out).length === 0) return undefined;
+  return out;
+}
+
+/** cdk8s's `Yaml.stringify` options (cdk8s 2.70: YAML 1.1 schema, no line folding). */
+const YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as const;
+
+/**
+ * Multi-document YAML exactly as cdk8s writes a chart file: each object normalized like
+ * {@link toCdk8sJson}, serialized as `Yaml.stringify` does (the `yaml` package with cdk8s's
+ * options), joined with `---\n`.
+ *
+ * The `yaml` package costs about 0.1 ms per object, most of the time of a large render, so objects
+ * made of maps, non-empty lists, strings, safe integers and booleans are written directly, in one
+ * pass that also sorts the keys and drops null values: block maps, lists indented under their key,
+ * and each scalar exactly as `yaml` writes it in that position (plain when it is an unambiguous
+ * plain scalar, otherwise the text `yaml` itself produced for that value, cached). Anything else
+ * (null list items, nested lists, multi-line or marker-like strings, empty maps in lists) goes
+ * through the `yaml` package for the whole object. test/fleet compares both on random documents.
+ */
+export function stringifyManifests(manifests: readonly Manifest[]): string {
+  const sortKeys = !process.env.CDK8S_DISABLE_SORT;
+  const o: WriteOptions = { sortKeys, strict: false };
+  return manifests.map((m) => writeManifest(m, o) ?? YAML.stringify(toCdk8sJson(m), YAML_OPTIONS)).join('---\n');
+}
+
+/**
+ * YAML of objects cdk8s already normalized (`ApiObject.toJson()` / `Chart.toJson()` output), exactly
+ * as cdk8s's `Yaml.stringify(...docs)` writes them (keys in the objects' own order).
+ */
+export function stringifyCdk8sJson(docs: readonly unknown[]): string {
+  const o: WriteOptions = { sortKeys: false, strict: true };
+  return docs.map((d) => (d === undefined ? '\n' : writeDoc(d, o) ?? YAML.stringify(d, YAML_OPTIONS))).join('---\n');
+}
+
+interface WriteOptions {
+  /** Sort map keys (cdk8s's sanitize). */
+  readonly sortKeys: boolean;
+  /** Input is already normalized: a null or undefined map value is not dropped but sends the document to the `yaml` package. */
+  readonly strict: boolean;
+}
+
+function writeDoc(d: unknown, o: WriteOptions): string | undefined {
+  if (!isPlainObject(d)) return undefined;
+  const out: string[] = [];
+  for (const k of Object.keys(d)) {
+    const v = d[k];
+    if (v === null || v === undefined || !writePair(k, v, '', out, o, false)) return undefined;
+  }
+  return out.length === 0 ? undefined : out.join('');
+}
+
+function writeManifest(m: Manifest, o: WriteOptions): string | undefined {
+  if (!isPlainObject(m)) return undefined;
+  const metadata = sanitize(m.metadata, { filterEmpty: true, sortKeys: true }, 'metadata');
+  const rest = Object.keys(m).filter((k) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata');
+  if (o.sortKeys) rest.sort();
+  const out: string[] = [];
+  for (const k of jsKeyOrder(['apiVersion', 'kind', 'metadata', ...rest])) {
+    const v = k === 'metadata' ? metadata : (m as Record<string, unknown>)[k];
+    if (v === null || v === undefined) continue;
+    if (!writePair(k, v, '', out, o, false)) return undefined;
+  }
+  return out.length === 0 ? undefined : out.join('');
+}
+
+/** yaml's own rule (stringifyString.js, plainString) for strings that cannot be plain. */
+const PLAIN_FORBIDDEN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+/** yaml forces double quotes on these (control characters, unpaired surrogates). */
+const FORCE_DOUBLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+/** A plain string that one of these matches would be read back as another type: yaml quotes it. Taken from yaml's YAML 1.1 schema itself. */
+const TYPE_TESTS: readonly RegExp[] = (() => {
+  const schema = new YAML.Document(null, { version: '1.1' }).schema as unknown as { tags: YamlTag[]; compat?: YamlTag[] };
+  return [...schema.tags, ...(schema.compat ?? [])]
+    .filter((t) => t.default === true && t.tag !== 'tag:yaml.org,2002:str' && t.test instanceof RegExp) // not the merge key '<<' (default 'key'): yaml writes it plain
+    .map((t) => t.test as RegExp);
+})();
+interface YamlTag { default?: boolean | string; tag: string; test?: RegExp }
+const reprCache = new Map<string, string | null>();
+/** fastString results per position: manifests repeat the same keys and values many times. */
+const stringCache = { v: new Map<string, string | null>(), s: new Map<string, string | null>(), k: new Map<string, string | null>() };
+const STRING_CACHE_LIMIT = 200_000;
+
+function fastString(v: string, where: 'v' | 's' | 'k'): string | null {
+  const cache = stringCache[where];
+  let r = cache.get(v);
+  if (r === undefined) {
+    r = uncachedFastString(v, where);
+    if (cache.size > STRING_CACHE_LIMIT) cache.clear();
+    cache.set(v, r);
+  }
+  return r;
+}
+
+/** A string on one line, as yaml writes it as a value, list item or key, when that does not depend on the position. */
+function uncachedFastString(v: string, where: 'v' | 's' | 'k'): string | null {
+  if (v.includes('\n') || FORCE_DOUBLE.test(v) || /^(?:---|\.\.\.)/.test(v) || (where === 'k' && v.length > 1000)) return slowRepr(v, where);
+  if (!PLAIN_FORBIDDEN.test(v) && !TYPE_TESTS.some((t) => t.test(v))) return v;
+  // quoted: double quotes unless the string has `"` (then yaml may pick single quotes); JSON-escaping changes nothing without `"`, `\`, tabs
+  if (!v.includes('"') && !v.includes('\\') && !v.includes('\t')) return `"${v}"`;
+  return slowRepr(v, where);
+}
+
+/** How `yaml` writes a scalar as a map value (`v`), list item (`s`) or map key (`k`) at depth 2; null if not on one line. */
+function slowRepr(value: string | number, where: 'v' | 's' | 'k'): string | null {
+  const key = `${where}${typeof value === 'number' ? 'n' : 's'}${value}`;
+  let r = reprCache.get(key);
+  if (r !== undefined) return r;
+  const probe = where === 'k' ? { a: { [value]: 0 } } : where === 's' ? { a: [value] } : { a: { b: value } };
+  const text = YAML.stringify(probe, YAML_OPTIONS);
+  const prefix = where === 'k' ? 'a:\n  ' : where === 's' ? 'a:\n  - ' : 'a:\n  b: ';
+  const suffix = where === 'k' ? ': 0\n' : '\n';
+  r = null;
+  if (text.startsWith(prefix) && text.endsWith(suffix)) {
+    const inner = text.slice(prefix.length, text.length - suffix.length);
+    if (!inner.includes('\n') && !/^[|>]/.test(inner) && (typeof value === 'number' || !/^(?:---|\.\.\.)|^%/m.test(String(value)))) r = inner;
+  }
+  if (reprCache.size > 100_000) reprCache.clear();
+  reprCache.set(key, r);
+  return r;
+}
+
+function scalar(v: unknown, where: 'v' | 's' | 'k'): string | null {
+  if (typeof v === 'string') return fastString(v, where);
+  if (typeof v === 'number') return Number.isSafeInteger(v) && !Object.is(v, -0) ? String(v) : slowRepr(v, where);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return null;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The keys of a map that are written: null/undefined values dropped (as cdk8s's sanitize does), sorted
+ * if asked. Undefined in strict mode when a value is null or undefined.
+ */
+function liveKeys(map: Record<string, unknown>, o: WriteOptions): string[] | undefined {
+  const all = Object.keys(map);
+  const keys = all.filter((k) => map[k] !== null && map[k] !== undefined);
+  if (o.strict && keys.length !== all.length) return undefined;
+  return o.sortKeys ? jsKeyOrder(keys.sort()) : keys;
+}
+
+/**
+ * The order in which a JS object built by inserting `keys` enumerates them: integer-like keys first,
+ * ascending, then the others in insertion order. cdk8s builds its sorted objects that way, so a key
+ * "10" comes before "9" and before "apiVersion".
+ */
+function jsKeyOrder(keys: string[]): string[] {
+  if (!keys.some((k) => k.charCodeAt(0) >= 48 && k.charCodeAt(0) <= 57)) return keys;
+  const o: Record<string, true> = {};
+  for (const k of keys) o[k] = true;
+  return Object.keys(o);
+}
+
+/** Writes `key: value` at `indent` (or right after `- ` when `inline`). False: not in the fast subset. */
+function writePair(k: string, v: unknown, indent: string, out: string[], o: WriteOptions, inline: boolean): boolean {
+  const key = scalar(k, 'k');
+  if (key === null) return false;
+  if (!inline) out.push(indent);
+  if (Array.isArray(v)) {
+    if (v.length === 0) {
+      out.push(key, ': []\n');
+      return true;
+    }
+    out.push(key, ':\n');
+    return writeSeq(v, `${indent}  `, out, o);
+  }
+  if (typeof v === 'object') {
+    if (!isPlainObject(v)) return false;
+    const keys = liveKeys(v, o);
+    if (keys === undefined) return false;
+    if (keys.length === 0) {
+      out.push(key, ': {}\n');
+      return true;
+    }
+    out.push(key, ':\n');
+    const inner = `${indent}  `;
+    for (const kk of keys) if (!writePair(kk, v[kk], inner, out, o, false)) return false;
+    return true;
+  }
+  const r = scalar(v, 'v');
+  if (r !== null) {
+    out.push(key, ': ', r, '\n');
+    return true;
+  }
+  return typeof v === 'string' && writeBlockString(k, v, indent, out);
+}
+
+/**
+ * A multi-line string value: yaml writes it as a block scalar whose lines are indented relative to
+ * the key, so the pair as yaml writes it at the top level, re-indented, is what it writes nested.
+ * Only for strings where that holds: no document markers, no leading blank, at most one trailing newline.
+ */
+function writeBlockString(k: string, v: string, indent: string, out: string[]): boolean {
+  if (/^(?:%|---|\.\.\.)/m.test(v) || /^[\s]|\n\s*\n$/.test(v) || FORCE_DOUBLE.test(v) || /[\t\r]/.test(v)) return false;
+  const text = YAML.stringify({ [k]: v }, YAML_OPTIONS);
+  const lines = text.slice(0, -1).split('\n');
+  if (!lines[0].endsWith(': |-') && !lines[0].endsWith(': |')) return false;
+  out.push(lines[0], '\n');
+  for (let i = 1; i < lines.length; i++) out.push(lines[i] === '' ? '' : indent, lines[i], '\n');
+  return true;
+}
+
+function writeSeq(seq: unknown[], indent: string, out: string[], o: WriteOptions): boolean {
+  for (const item of seq) {
+    out.push(indent, '- ');
+    if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+      if (!isPlainObject(item)) return false;
+      const keys = liveKeys(item, o);
+      if (keys === undefined || keys.length === 0) return false;
+      const inner = `${indent}  `;
+      for (let i = 0; i < keys.length; i++) if (!writePair(keys[i], item[keys[i]], inner, out, o, i === 0)) return false;
+    } else {
+      const r = Array.isArray(item) ? null : scalar(item, 's');
+      if (r === null) return false;
+      out.push(r, '\n');
+    }
+  }
+  return true;
+}
+
