@@ -128,6 +128,7 @@ const stringCache = { v: new Map<string, string | null>(), s: new Map<string, st
 const STRING_CACHE_LIMIT = 200_000;
 
 function fastString(v: string, where: 'v' | 's' | 'k'): string | null {
+  if (isSimplePlain(v)) return v;
   const cache = stringCache[where];
   let r = cache.get(v);
   if (r === undefined) {
@@ -136,6 +137,26 @@ function fastString(v: string, where: 'v' | 's' | 'k'): string | null {
     cache.set(v, r);
   }
   return r;
+}
+
+/**
+ * Fast path, no cache lookup: most strings in manifests (names, kinds, image references) are at
+ * least 6 characters of [A-Za-z0-9._/-] starting with a letter other than e/E. yaml writes those plain
+ * everywhere: none of PLAIN_FORBIDDEN's characters, and no YAML 1.1 type test matches (null and bool
+ * words are at most 5 characters; numbers, timestamps and .inf/.nan start with a sign, digit or dot;
+ * the only float starting with a letter is `e<digits>`). test/fleet compares with yaml on random strings.
+ */
+function isSimplePlain(v: string): boolean {
+  const n = v.length;
+  if (n < 6 || n > 1000) return false;
+  const c0 = v.charCodeAt(0) | 0x20; // lower-cased letter
+  if (c0 < 97 || c0 > 122 || c0 === 101) return false; // a-z, not e
+  for (let i = 1; i < n; i++) {
+    const c = v.charCodeAt(i);
+    // a-z A-Z 0-9 - . / _
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 45 && c <= 57) || c === 95)) return false;
+  }
+  return true;
 }
 
 /** A string on one line, as yaml writes it as a value, list item or key, when that does not depend on the position. */
@@ -202,6 +223,14 @@ function jsKeyOrder(keys: string[]): string[] {
   return Object.keys(o);
 }
 
+/** `indent` plus one level (two spaces), without building a new string each time. */
+const indents: string[] = [''];
+function deeper(indent: string): string {
+  const level = indent.length / 2 + 1;
+  while (indents.length <= level) indents.push(`${indents[indents.length - 1]}  `);
+  return indents[level];
+}
+
 /** Writes `key: value` at `indent` (or right after `- ` when `inline`). False: not in the fast subset. */
 function writePair(k: string, v: unknown, indent: string, out: string[], o: WriteOptions, inline: boolean): boolean {
   const key = scalar(k, 'k');
@@ -213,7 +242,7 @@ function writePair(k: string, v: unknown, indent: string, out: string[], o: Writ
       return true;
     }
     out.push(key, ':\n');
-    return writeSeq(v, `${indent}  `, out, o);
+    return writeSeq(v, deeper(indent), out, o);
   }
   if (typeof v === 'object') {
     if (!isPlainObject(v)) return false;
@@ -224,31 +253,50 @@ function writePair(k: string, v: unknown, indent: string, out: string[], o: Writ
       return true;
     }
     out.push(key, ':\n');
-    const inner = `${indent}  `;
+    const inner = deeper(indent);
     for (const kk of keys) if (!writePair(kk, v[kk], inner, out, o, false)) return false;
     return true;
   }
+  // a multi-line string is usually a block scalar: try that first (skips probing yaml for a one-line form)
+  if (typeof v === 'string' && v.includes('\n') && writeBlockString(k, v, indent, out)) return true;
   const r = scalar(v, 'v');
-  if (r !== null) {
-    out.push(key, ': ', r, '\n');
-    return true;
-  }
-  return typeof v === 'string' && writeBlockString(k, v, indent, out);
+  if (r === null) return false;
+  out.push(key, ': ', r, '\n');
+  return true;
 }
+
+/** writeBlockString results per (key, value): add-ons repeat the same multi-line strings (alert rules) in every cluster. */
+const blockCache = new Map<string, readonly string[] | null>();
+const BLOCK_CACHE_LIMIT = 10_000;
 
 /**
  * A multi-line string value: yaml writes it as a block scalar whose lines are indented relative to
  * the key, so the pair as yaml writes it at the top level, re-indented, is what it writes nested.
- * Only for strings where that holds: no document markers, no leading blank, at most one trailing newline.
+ * Only for strings where that holds: no leading blank, at most one trailing newline. Lines starting
+ * with a document marker (`---`, `...`, `%`) are fine here: yaml only indents such a block
+ * differently when it is a whole document (no indentation), never as a map value.
  */
 function writeBlockString(k: string, v: string, indent: string, out: string[]): boolean {
-  if (/^(?:%|---|\.\.\.)/m.test(v) || /^[\s]|\n\s*\n$/.test(v) || FORCE_DOUBLE.test(v) || /[\t\r]/.test(v)) return false;
-  const text = YAML.stringify({ [k]: v }, YAML_OPTIONS);
-  const lines = text.slice(0, -1).split('\n');
-  if (!lines[0].endsWith(': |-') && !lines[0].endsWith(': |')) return false;
+  const cacheKey = `${k}\0${v}`;
+  let lines = blockCache.get(cacheKey);
+  if (lines === undefined) {
+    lines = blockLines(k, v);
+    if (blockCache.size > BLOCK_CACHE_LIMIT) blockCache.clear();
+    blockCache.set(cacheKey, lines);
+  }
+  if (lines === null) return false;
   out.push(lines[0], '\n');
   for (let i = 1; i < lines.length; i++) out.push(lines[i] === '' ? '' : indent, lines[i], '\n');
   return true;
+}
+
+/** The lines of `k: |` + block as yaml writes the pair at the top level; null if yaml does not write a block there. */
+function blockLines(k: string, v: string): readonly string[] | null {
+  if (/^[\s]|\n\s*\n$/.test(v) || FORCE_DOUBLE.test(v) || /[\t\r]/.test(v)) return null;
+  const text = YAML.stringify({ [k]: v }, YAML_OPTIONS);
+  const lines = text.slice(0, -1).split('\n');
+  if (!lines[0].endsWith(': |-') && !lines[0].endsWith(': |')) return null;
+  return lines;
 }
 
 function writeSeq(seq: unknown[], indent: string, out: string[], o: WriteOptions): boolean {
@@ -258,7 +306,7 @@ function writeSeq(seq: unknown[], indent: string, out: string[], o: WriteOptions
       if (!isPlainObject(item)) return false;
       const keys = liveKeys(item, o);
       if (keys === undefined || keys.length === 0) return false;
-      const inner = `${indent}  `;
+      const inner = deeper(indent);
       for (let i = 0; i < keys.length; i++) if (!writePair(keys[i], item[keys[i]], inner, out, o, i === 0)) return false;
     } else {
       const r = Array.isArray(item) ? null : scalar(item, 's');

@@ -1,0 +1,33 @@
+/**
+ * The fast paths of the core YAML writer (lib/core/yaml.ts) against cdk8s's own serialization:
+ * strings written plain without a cache lookup, and multi-line strings (block scalars, cached per
+ * key and value, including lines that look like document markers).
+ */
+import fc from 'fast-check';
+import { ApiObject, App, Chart, Yaml } from 'cdk8s';
+import { stringifyManifests } from '../../lib';
+
+function cdk8sYaml(manifest: any): string {
+  return Yaml.stringify(new ApiObject(new Chart(new App(), 'c'), 'o', structuredClone(manifest)).toJson());
+}
+
+describe('core YAML writer fast paths', () => {
+  test('strings of [A-Za-z0-9._/-] of 6+ characters, in every position', () => {
+    // (not Object.prototype names such as 'constructor' as keys: cdk8s itself cannot serialize those)
+    const simple = fc.stringMatching(/^[A-Za-z0-9._/-]{6,14}$/).filter((t) => !(t in Object.prototype));
+    const lookalikes = fc.constantFrom('e12345', 'E-1234', 'e+1234', 'E12345', 'false1', 'FALSE', 'nullnull', 'yes123', '1e3456', '.infin', '2001-12-14', '0x1F00', '123456', 'abcdef');
+    fc.assert(fc.property(fc.oneof(simple, lookalikes), (t) => {
+      const manifest = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: t, labels: { [t]: t } }, data: { [t]: t, list: [t, { [t]: [t] }] } };
+      expect(stringifyManifests([manifest])).toBe(cdk8sYaml(manifest));
+    }), { numRuns: 2000 });
+  });
+
+  test('multi-line strings, including document markers, repeated (cached) at other depths', () => {
+    const line = fc.oneof(fc.constantFrom('', 'a', 'b: c', '---', '--- x', '...', '%YAML 1.1', '- x', '  y', '#c'), fc.string({ maxLength: 5 }));
+    fc.assert(fc.property(fc.array(line, { minLength: 2, maxLength: 5 }).map((ls) => ls.join('\n')), (v) => {
+      const manifest = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'n' }, data: { v }, spec: { deep: { v }, list: [{ v }] } };
+      expect(stringifyManifests([manifest])).toBe(cdk8sYaml(manifest));
+      expect(stringifyManifests([manifest])).toBe(cdk8sYaml(manifest));
+    }), { numRuns: 1500 });
+  });
+});
