@@ -54,12 +54,35 @@ function compactValue(value: unknown): unknown {
   return empty ? undefined : out;
 }
 
-/** A stable JSON string (object keys sorted) used for content hashes. */
+/**
+ * A stable JSON string (object keys sorted) used for content hashes. Built in one pass with string
+ * appends (template names hash every template of every cluster); the output is exactly the former
+ * `map`/`join` formulation: undefined object values skipped, undefined array items written as nothing.
+ */
 export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  return stable(value) as string;
+}
+
+function stable(value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    let s = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) s += ',';
+      const item = stable(value[i]);
+      if (item !== undefined) s += item;
+    }
+    return `${s}]`;
+  }
   if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value as object).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    const map = value as Record<string, unknown>;
+    const keys = Object.keys(map).filter((k) => map[k] !== undefined).sort();
+    let s = '{';
+    for (let i = 0; i < keys.length; i++) {
+      if (i > 0) s += ',';
+      // String(): a value JSON cannot represent (a function) reads `undefined`, as the template literal did
+      s += `${JSON.stringify(keys[i])}:${String(stable(map[keys[i]]))}`;
+    }
+    return `${s}}`;
   }
   return JSON.stringify(value);
 }

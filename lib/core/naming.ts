@@ -35,8 +35,19 @@ export const TEMPLATE_HASH_LENGTH = 8;
 
 /** A short, stable hash of any JSON value (sha256 over a key-sorted serialization). */
 export function contentHash(value: unknown, length = TEMPLATE_HASH_LENGTH): string {
-  return createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, length);
+  const text = stableStringify(value);
+  let hex = hashCache.get(text);
+  if (hex === undefined) {
+    hex = createHash('sha256').update(text).digest('hex');
+    if (hashCache.size >= HASH_CACHE_LIMIT) hashCache.clear();
+    hashCache.set(text, hex);
+  }
+  return hex.slice(0, length);
 }
+
+/** sha256 hex per serialized content: a fleet repeats the same template contents in many clusters. */
+const hashCache = new Map<string, string>();
+const HASH_CACHE_LIMIT = 10_000;
 
 /**
  * Name of an immutable template (InfraMachineTemplate, KubeadmConfigTemplate): `<base>-<hash>`.

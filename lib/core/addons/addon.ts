@@ -84,9 +84,22 @@ function checkKubernetesConstraint(p: Problems, cluster: ClusterRef, addon: Addo
   const charts = entry.charts.map((c) => `${c.chart} ${c.version}`).join(', ');
   if (semver.valid(version) === null) {
     p.error('cluster.kubernetesVersion', `${show(cluster.kubernetesVersion)} of cluster "${cluster.name}" is not a semantic version, so add-on "${addon}" cannot check its constraint ${entry.kubernetesVersion}`);
-  } else if (!semver.satisfies(version, entry.kubernetesVersion, { includePrerelease: true })) {
+  } else if (!satisfies(version, entry.kubernetesVersion)) {
     p.error('cluster.kubernetesVersion', `add-on "${addon}" requires Kubernetes ${entry.kubernetesVersion} (${charts}, catalog ${ADDON_CATALOG_VERSION}), but cluster "${cluster.name}" runs ${cluster.kubernetesVersion}`);
   }
+}
+
+/** perf: semver.satisfies parses the range on every call; a fleet checks the same few (version, range) pairs thousands of times. */
+const satisfiesCache = new Map<string, boolean>();
+function satisfies(version: string, range: string): boolean {
+  const key = `${version} ${range}`;
+  let r = satisfiesCache.get(key);
+  if (r === undefined) {
+    r = semver.satisfies(version, range, { includePrerelease: true });
+    if (satisfiesCache.size >= 1000) satisfiesCache.clear();
+    satisfiesCache.set(key, r);
+  }
+  return r;
 }
 
 /**

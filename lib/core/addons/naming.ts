@@ -20,11 +20,18 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
  * Deterministic, so every synth (and the CLI) yields the same names.
  */
 export function addonSuffix(clusterNamespace: string, clusterName: string, addon: AddonName): string {
-  const digest = createHash('sha256').update(`${clusterNamespace}/${clusterName}/${addon}`).digest();
-  let out = '';
+  const seed = `${clusterNamespace}/${clusterName}/${addon}`;
+  // perf: rendering one add-on asks for its names several times; remember the last few hundred suffixes
+  let out = suffixCache.get(seed);
+  if (out !== undefined) return out;
+  const digest = createHash('sha256').update(seed).digest();
+  out = '';
   for (let i = 0; i < ADDON_SUFFIX_LENGTH; i++) out += ALPHABET[digest.readUInt16BE(i * 2) % ALPHABET.length];
+  if (suffixCache.size >= 512) suffixCache.clear();
+  suffixCache.set(seed, out);
   return out;
 }
+const suffixCache = new Map<string, string>();
 
 /** One HelmRelease of an add-on. */
 export interface AddonReleaseNames {
