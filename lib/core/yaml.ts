@@ -67,7 +67,19 @@ const YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as co
 export function stringifyManifests(manifests: readonly Manifest[]): string {
   const sortKeys = !process.env.CDK8S_DISABLE_SORT;
   const o: WriteOptions = { sortKeys, strict: false };
-  return manifests.map((m) => writeManifest(m, o) ?? YAML.stringify(toCdk8sJson(m), YAML_OPTIONS)).join('---\n');
+  // all documents go into one list of pieces, joined once (no intermediate string per object)
+  const out: string[] = [];
+  for (let i = 0; i < manifests.length; i++) {
+    if (i > 0) out.push('---\n');
+    if (!(i in manifests)) continue; // a hole: an empty document, as Array.map + join wrote it
+    const m = manifests[i];
+    const mark = out.length;
+    if (!writeManifest(m, o, out)) {
+      out.length = mark;
+      out.push(YAML.stringify(toCdk8sJson(m), YAML_OPTIONS));
+    }
+  }
+  return out.join('');
 }
 
 /**
@@ -76,7 +88,19 @@ export function stringifyManifests(manifests: readonly Manifest[]): string {
  */
 export function stringifyCdk8sJson(docs: readonly unknown[]): string {
   const o: WriteOptions = { sortKeys: false, strict: true };
-  return docs.map((d) => (d === undefined ? '\n' : writeDoc(d, o) ?? YAML.stringify(d, YAML_OPTIONS))).join('---\n');
+  const out: string[] = [];
+  for (let i = 0; i < docs.length; i++) {
+    if (i > 0) out.push('---\n');
+    if (!(i in docs)) continue; // a hole: an empty document, as Array.map + join wrote it
+    const d = docs[i];
+    const mark = out.length;
+    if (d === undefined) out.push('\n');
+    else if (!writeDoc(d, o, out)) {
+      out.length = mark;
+      out.push(YAML.stringify(d, YAML_OPTIONS));
+    }
+  }
+  return out.join('');
 }
 
 interface WriteOptions {
@@ -86,28 +110,30 @@ interface WriteOptions {
   readonly strict: boolean;
 }
 
-function writeDoc(d: unknown, o: WriteOptions): string | undefined {
-  if (!isPlainObject(d)) return undefined;
-  const out: string[] = [];
+/** Appends one document to `out`; false (with `out` partly written) if it is outside the fast subset or empty. */
+function writeDoc(d: unknown, o: WriteOptions, out: string[]): boolean {
+  if (!isPlainObject(d)) return false;
+  const mark = out.length;
   for (const k of Object.keys(d)) {
     const v = d[k];
-    if (v === null || v === undefined || !writePair(k, v, '', out, o, false)) return undefined;
+    if (v === null || v === undefined || !writePair(k, v, '', out, o, false)) return false;
   }
-  return out.length === 0 ? undefined : out.join('');
+  return out.length > mark;
 }
 
-function writeManifest(m: Manifest, o: WriteOptions): string | undefined {
-  if (!isPlainObject(m)) return undefined;
+/** Appends one manifest to `out` as cdk8s writes it; false (with `out` partly written) if it is outside the fast subset or empty. */
+function writeManifest(m: Manifest, o: WriteOptions, out: string[]): boolean {
+  if (!isPlainObject(m)) return false;
   const metadata = sanitize(m.metadata, { filterEmpty: true, sortKeys: true }, 'metadata');
   const rest = Object.keys(m).filter((k) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata');
   if (o.sortKeys) rest.sort();
-  const out: string[] = [];
+  const mark = out.length;
   for (const k of jsKeyOrder(['apiVersion', 'kind', 'metadata', ...rest])) {
     const v = k === 'metadata' ? metadata : (m as Record<string, unknown>)[k];
     if (v === null || v === undefined) continue;
-    if (!writePair(k, v, '', out, o, false)) return undefined;
+    if (!writePair(k, v, '', out, o, false)) return false;
   }
-  return out.length === 0 ? undefined : out.join('');
+  return out.length > mark;
 }
 
 /** yaml's own rule (stringifyString.js, plainString) for strings that cannot be plain. */
