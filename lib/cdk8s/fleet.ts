@@ -37,15 +37,41 @@ export class FleetChart extends Chart {
     const all = this.node.findAll();
     validateSubtree(all);
     resolveSubtreeDependencies(all);
-    return chartObjects(this);
+    return chartObjects(this, hasDependencies(all) ? undefined : all);
   }
 }
 
-/** The ApiObjects of one chart (not of its nested charts) in dependency order, as JSON: cdk8s's `chartToKube`. */
-function chartObjects(chart: Chart): any[] {
-  return new DependencyGraph(chart.node).topology()
+/**
+ * The ApiObjects of one chart (not of its nested charts) in dependency order, as JSON: cdk8s's `chartToKube`.
+ * `noDeps`: the chart's subtree (`chart.node.findAll()`), known to have no dependencies at all. Then the
+ * dependency order is that construct order (see {@link topologyWithoutDependencies}) and building the
+ * dependency graph, the most expensive part of a large synth after `toJson`, is skipped.
+ */
+function chartObjects(chart: Chart, noDeps?: readonly IConstruct[]): any[] {
+  return (noDeps ?? new DependencyGraph(chart.node).topology())
     .filter((x): x is ApiObject => ApiObject.isApiObject(x) && Chart.of(x) === chart)
     .map((x) => x.toJson());
+}
+
+/** Whether any construct of `all` depends on another (what cdk8s's DependencyGraph reads). */
+function hasDependencies(all: readonly IConstruct[]): boolean {
+  return all.some((c) => c.node.dependencies.length > 0);
+}
+
+/**
+ * `new DependencyGraph(app.node).topology()` for an app without any dependency. cdk8s collects the
+ * vertices in an object keyed by construct path, so its order is `findAll()` order except that
+ * integer-like keys come first, ascending. Only a direct child of the app can have an integer-like
+ * path (deeper paths contain `/`), so those are keyed by id (= path) and everything else by a unique
+ * key with `/` (which no id contains), keeping the insertion order. Within a chart's subtree every
+ * path but the chart's own contains `/`, so there the order is plain `findAll()` order.
+ */
+function topologyWithoutDependencies(app: App, all: readonly IConstruct[]): IConstruct[] {
+  const byKey: Record<string, IConstruct> = {};
+  all.forEach((c, i) => {
+    byKey[c.node.scope === app ? c.node.id : `/${i}`] = c;
+  });
+  return Object.values(byKey);
 }
 
 /**
@@ -74,10 +100,13 @@ export class FleetApp extends App {
     const all = this.node.findAll();
     validateSubtree(all);
     const hasDependantCharts = resolveSubtreeDependencies(all);
-    this.charts.forEach((chart, i) => {
+    // without any dependency (the usual fleet), the charts' and objects' order is construct order: no dependency graphs
+    const noDeps = !hasDependencies(all);
+    const charts = noDeps ? topologyWithoutDependencies(this, all).filter((c): c is Chart => Chart.isChart(c)) : this.charts;
+    charts.forEach((chart, i) => {
       const name = hasDependantCharts ? `${String(i).padStart(4, '0')}-${Names.toDnsLabel(chart)}` : Names.toDnsLabel(chart);
       const own = chart.toJson === Chart.prototype.toJson || chart.toJson === FleetChart.prototype.toJson;
-      const objects = own ? chartObjects(chart) : Object.values(chart.toJson());
+      const objects = own ? chartObjects(chart, noDeps ? chart.node.findAll() : undefined) : Object.values(chart.toJson());
       fs.writeFileSync(path.join(this.outdir, name + this.outputFileExtension), stringifyCdk8sJson(objects), { encoding: 'utf8' });
     });
   }
