@@ -171,12 +171,23 @@ export interface RenderFleetOptions {
  * cluster names must be unique (they name the files).
  */
 export function renderClusters(specs: readonly ClusterSpec[], ext = '.k8s.yaml'): RenderedCluster[] {
+  const out: RenderedCluster[] = [];
+  forEachCluster(specs, ext, (rc) => out.push(rc));
+  return out;
+}
+
+/**
+ * {@link renderClusters}, handing each valid cluster to `use` as soon as it is rendered (only while no
+ * problem has been found), then throwing the collected problems, if any. Lets the direct render turn
+ * a cluster into YAML and drop its objects right away: holding the objects of every cluster until
+ * the end made the garbage collector copy them all (a large part of a big render's time).
+ */
+function forEachCluster(specs: readonly ClusterSpec[], ext: string, use: (rc: RenderedCluster) => void): void {
   const p = new Problems('Fleet');
   if (!Array.isArray(specs)) {
     p.error('clusters', `must be a list of cluster specs, got ${show(specs)}`);
     p.throwIfErrors();
   }
-  const out: RenderedCluster[] = [];
   const owner = new Map<string, number>();
   specs.forEach((spec, i) => {
     let rc: RenderedCluster;
@@ -192,10 +203,9 @@ export function renderClusters(specs: readonly ClusterSpec[], ext = '.k8s.yaml')
       return;
     }
     owner.set(name, i);
-    out.push(rc);
+    if (!p.hasErrors) use(rc);
   });
   p.throwIfErrors();
-  return out;
 }
 
 /** Validates every cluster of the fleet and renders one YAML file per cluster, in memory. */
@@ -204,12 +214,12 @@ export function renderFleet(specs: readonly ClusterSpec[], options: RenderFleetO
   const files = new Map<string, string>();
   const warnings: { subject: string; warning: Warning }[] = [];
   let objectCount = 0;
-  for (const rc of renderClusters(specs, ext)) {
+  forEachCluster(specs, ext, (rc) => {
     const manifests = rc.parts.flatMap((part) => part.manifests);
     objectCount += manifests.length;
     for (const part of rc.parts) for (const w of part.warnings) warnings.push({ subject: part.subject, warning: w });
     files.set(clusterFileName(rc.ref.name, ext), stringifyManifests(manifests));
-  }
+  });
   return { files, warnings, objectCount };
 }
 
