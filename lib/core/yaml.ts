@@ -231,9 +231,16 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * if asked. Undefined in strict mode when a value is null or undefined.
  */
 function liveKeys(map: Record<string, unknown>, o: WriteOptions): string[] | undefined {
-  const all = Object.keys(map);
-  const keys = all.filter((k) => map[k] !== null && map[k] !== undefined);
-  if (o.strict && keys.length !== all.length) return undefined;
+  let keys = Object.keys(map);
+  for (let i = 0; i < keys.length; i++) {
+    const v = map[keys[i]];
+    if (v === null || v === undefined) {
+      // (rare: only then build the filtered list)
+      if (o.strict) return undefined;
+      keys = keys.filter((k) => map[k] !== null && map[k] !== undefined);
+      break;
+    }
+  }
   return o.sortKeys ? jsKeyOrder(keys.sort()) : keys;
 }
 
@@ -291,9 +298,10 @@ function writePair(k: string, v: unknown, indent: string, out: string[], o: Writ
   return true;
 }
 
-/** writeBlockString results per (key, value): add-ons repeat the same multi-line strings (alert rules) in every cluster. */
-const blockCache = new Map<string, readonly string[] | null>();
+/** writeBlockString results per (indent, key, value): add-ons repeat the same multi-line strings (alert rules) in every cluster. */
+const blockCache = new Map<string, string | null>();
 const BLOCK_CACHE_LIMIT = 10_000;
+const BLOCK_CACHE_MAX_VALUE = 4096;
 
 /**
  * A multi-line string value: yaml writes it as a block scalar whose lines are indented relative to
@@ -303,26 +311,32 @@ const BLOCK_CACHE_LIMIT = 10_000;
  * differently when it is a whole document (no indentation), never as a map value.
  */
 function writeBlockString(k: string, v: string, indent: string, out: string[]): boolean {
-  const cacheKey = `${k}\0${v}`;
-  let lines = blockCache.get(cacheKey);
-  if (lines === undefined) {
-    lines = blockLines(k, v);
-    if (blockCache.size > BLOCK_CACHE_LIMIT) blockCache.clear();
-    blockCache.set(cacheKey, lines);
+  // long values (whole embedded documents, unique per cluster) are not worth keeping
+  const cacheKey = v.length <= BLOCK_CACHE_MAX_VALUE ? `${indent.length}\0${k}\0${v}` : undefined;
+  let text = cacheKey === undefined ? undefined : blockCache.get(cacheKey);
+  if (text === undefined) {
+    text = blockText(k, v, indent);
+    if (cacheKey !== undefined) {
+      if (blockCache.size > BLOCK_CACHE_LIMIT) blockCache.clear();
+      blockCache.set(cacheKey, text);
+    }
   }
-  if (lines === null) return false;
-  out.push(lines[0], '\n');
-  for (let i = 1; i < lines.length; i++) out.push(lines[i] === '' ? '' : indent, lines[i], '\n');
+  if (text === null) return false;
+  out.push(text);
   return true;
 }
 
-/** The lines of `k: |` + block as yaml writes the pair at the top level; null if yaml does not write a block there. */
-function blockLines(k: string, v: string): readonly string[] | null {
+/**
+ * `k: |` + block as yaml writes the pair at the top level, every non-empty line after the first
+ * prefixed with `indent`; null if yaml does not write a block there.
+ */
+function blockText(k: string, v: string, indent: string): string | null {
   if (/^[\s]|\n\s*\n$/.test(v) || FORCE_DOUBLE.test(v) || /[\t\r]/.test(v)) return null;
   const text = YAML.stringify({ [k]: v }, YAML_OPTIONS);
-  const lines = text.slice(0, -1).split('\n');
-  if (!lines[0].endsWith(': |-') && !lines[0].endsWith(': |')) return null;
-  return lines;
+  const nl = text.indexOf('\n');
+  const head = text.slice(0, nl);
+  if (!head.endsWith(': |-') && !head.endsWith(': |')) return null;
+  return indent === '' ? text : head + text.slice(nl).replace(/\n(?=[^\n])/g, `\n${indent}`);
 }
 
 function writeSeq(seq: unknown[], indent: string, out: string[], o: WriteOptions): boolean {
