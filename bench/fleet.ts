@@ -10,6 +10,7 @@
  * it is far less disturbed by other load on the machine. Ratios and ms/cluster use wall time.
  */
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -53,11 +54,30 @@ function table(title: string, rows: { label: string; r: WorkerResult; raw?: Work
   }
 }
 
-function cliSynth(n: number): { wallMs: number; maxRssMiB?: number; files: number } {
+/**
+ * lib/ and bench/ compiled to JavaScript (type checks off: `tsc --noCheck`) in a temp dir, as a
+ * deployed app would run: the CLI step is measured both with tsx (TypeScript compiled at start-up)
+ * and with plain `node` on this output. Returns the directory (node_modules linked in).
+ */
+function compileApp(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'capi-bench-js-'));
+  const out = path.join(dir, 'out');
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+    extends: path.join(ROOT, 'tsconfig.json'),
+    compilerOptions: { outDir: out, rootDir: ROOT, declaration: false, noCheck: true, types: ['node'], typeRoots: [path.join(ROOT, 'node_modules', '@types')] },
+    include: [path.join(ROOT, 'lib'), path.join(ROOT, 'bench')],
+  }));
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(dir, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8' });
+  if (!fs.existsSync(path.join(out, 'bench', 'fleet-app.js'))) throw new Error(`tsc failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(out, 'node_modules'), 'dir');
+  return dir;
+}
+
+function cliSynth(n: number, app = `${process.execPath} --import tsx bench/fleet-app.ts`): { wallMs: number; maxRssMiB?: number; files: number; hash: string } {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'capi-bench-cli-'));
   const out = path.join(tmp, 'dist');
   const cdk8s = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
-  const args = ['synth', '--no-check-upgrade', '--app', `${process.execPath} --import tsx bench/fleet-app.ts`, '--output', out];
+  const args = ['synth', '--no-check-upgrade', '--app', app, '--output', out];
   const useTime = fs.existsSync('/usr/bin/time');
   const t0 = performance.now();
   const r = useTime
@@ -67,7 +87,9 @@ function cliSynth(n: number): { wallMs: number; maxRssMiB?: number; files: numbe
   try {
     if (r.status !== 0) throw new Error(`cdk8s synth failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
     const kb = /MAXRSS_KB=(\d+)/.exec(r.stderr ?? '')?.[1];
-    return { wallMs, maxRssMiB: kb ? Math.round(Number(kb) / 1024) : undefined, files: fs.readdirSync(out).length };
+    const h = createHash('sha256');
+    for (const f of fs.readdirSync(out).sort()) h.update(f).update(fs.readFileSync(path.join(out, f)));
+    return { wallMs, maxRssMiB: kb ? Math.round(Number(kb) / 1024) : undefined, files: fs.readdirSync(out).length, hash: h.digest('hex').slice(0, 16) };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -131,6 +153,13 @@ function main(): void {
     const n = SIZES[SIZES.length - 1];
     const r = cliSynth(n);
     console.log(`\n\`cdk8s synth --no-check-upgrade\` of bench/fleet-app.ts (${n} clusters, FleetApp + addFleet): ${r.wallMs} ms wall, ${r.files} files, peak RSS ${r.maxRssMiB ?? '?'} MiB (largest process), including CLI and tsx start-up`);
+    const js = compileApp();
+    try {
+      const c = cliSynth(n, `${process.execPath} ${path.join(js, 'out', 'bench', 'fleet-app.js')}`);
+      console.log(`same, app precompiled to JavaScript (\`node fleet-app.js\`, compile not timed): ${c.wallMs} ms wall, ${c.files} files, peak RSS ${c.maxRssMiB ?? '?'} MiB; output identical to the tsx run: ${c.hash === r.hash ? 'yes' : 'NO'}`);
+    } finally {
+      fs.rmSync(js, { recursive: true, force: true });
+    }
   }
   console.log(`\nload average at end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; bench took ${Math.round((performance.now() - started) / 1000)} s`);
 }
