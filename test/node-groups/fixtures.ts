@@ -1,5 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { CustomMachineTemplate } from '../../lib';
+import { validationError } from '../support/validation-error';
+
+export { validationError };
 
 /** A minimal provider template for node-group tests (the typed providers have their own tests). */
 export function dockerTemplate(image = 'kindest/node:v1.31.4'): CustomMachineTemplate {
@@ -16,13 +19,3 @@ export function objectsOf(chart: Chart, kind?: string): any[] {
   return kind ? all.filter((o) => o.kind === kind) : all;
 }
 
-/** Runs `fn` and returns the ValidationError it throws (fails the test if it throws anything else or nothing). */
-export function validationError(fn: () => unknown): { statusCode: number; issues: { path: string; message: string }[]; message: string } {
-  try {
-    fn();
-  } catch (e: any) {
-    if (e?.name !== 'ValidationError') throw new Error(`expected ValidationError, got ${e?.name}: ${e?.message}`);
-    return e;
-  }
-  throw new Error('expected a ValidationError, but nothing was thrown');
-}

@@ -9,7 +9,7 @@ function setup(apiVersion: 'v1beta2' | 'v1beta1' = 'v1beta2') {
   return { chart, cluster, machineTemplate: dockerTemplate() };
 }
 
-const paths = (e: { issues: { path: string }[] }) => e.issues.map((i) => i.path);
+const paths = (e: { issues: readonly { path: string }[] }) => e.issues.map((i) => i.path);
 
 describe('Cluster', () => {
   test('valid props emit a Cluster that references <name>-control-plane', () => {

@@ -4,6 +4,9 @@ import {
   BasisMachineTemplate, CapiVersion, Cluster, ControlPlaneGroup, InfrastructureCluster, MachineTemplate, OpenStackMachineTemplate,
   OVirtMachineTemplate, ShturvalMachineTemplate, VSphereMachineTemplate, WorkerGroup,
 } from '../../lib';
+import { validationError } from '../support/validation-error';
+
+export { validationError };
 
 export function vsphere(version: 'v1beta2' | 'v1beta1'): VSphereMachineTemplate {
   return new VSphereMachineTemplate({
@@ -77,16 +80,6 @@ export function groupChart(template: MachineTemplate, role: Role, opts: { capi?:
   return chart;
 }
 
-/** Runs `fn` and returns the ValidationError it throws (fails the test otherwise). */
-export function validationError(fn: () => unknown): { statusCode: number; subject: string; issues: { path: string; message: string }[]; message: string } {
-  try {
-    fn();
-  } catch (e: any) {
-    if (e?.name !== 'ValidationError') throw new Error(`expected ValidationError, got ${e?.name}: ${e?.message}`);
-    return e;
-  }
-  throw new Error('expected a ValidationError, but nothing was thrown');
-}
 
 /** The issue paths of the ValidationError `fn` throws. */
 export function issuePaths(fn: () => unknown): string[] {
