@@ -117,7 +117,9 @@ export function renderControlPlane(props: ControlPlaneGroupProps): Rendered {
   }
 
   let healthCheck: Manifest | undefined;
-  if (props.healthCheck !== undefined && cluster && replicas !== undefined) {
+  // Checked even when other fields are invalid, so that all problems are reported together
+  // (minSize 0 skips the rounding warning while replicas is unknown).
+  if (props.healthCheck !== undefined && cluster) {
     healthCheck = renderHealthCheck(p, 'healthCheck', props.healthCheck, {
       capi: cluster.apiVersion,
       clusterName: cluster.name,
@@ -125,7 +127,7 @@ export function renderControlPlane(props: ControlPlaneGroupProps): Rendered {
       name: controlPlaneHealthCheckName(cluster.name),
       selector: { [LABEL_CONTROL_PLANE]: '' },
       role: 'control-plane',
-      minSize: replicas,
+      minSize: replicas ?? 0,
     });
     if (replicas === 1) p.warn('healthCheck', 'a MachineHealthCheck on a single control-plane machine cannot act: KubeadmControlPlane remediates only when at least 2 machines exist');
   }

@@ -221,15 +221,17 @@ export function renderWorkerGroup(props: WorkerGroupProps): Rendered {
     template.validateFor?.('worker', p, 'machineTemplate');
   }
   let healthCheck: Manifest | undefined;
-  if (props.healthCheck !== undefined && cluster && group && scaling) {
+  // Checked even when other fields are invalid, so that all problems are reported together
+  // (minSize 0 skips the rounding warning while the group size is unknown).
+  if (props.healthCheck !== undefined && cluster) {
     healthCheck = renderHealthCheck(p, 'healthCheck', props.healthCheck, {
       capi: cluster.apiVersion,
       clusterName: cluster.name,
       namespace: cluster.namespace,
-      name: workerHealthCheckName(cluster.name, group),
-      selector: { [LABEL_DEPLOYMENT_NAME]: name! },
+      name: workerHealthCheckName(cluster.name, group ?? 'invalid'),
+      selector: { [LABEL_DEPLOYMENT_NAME]: name ?? 'invalid' },
       role: 'workers',
-      minSize: scaling.minSize,
+      minSize: scaling?.minSize ?? 0,
     });
   }
   p.throwIfErrors();

@@ -405,6 +405,14 @@ describe('HealthCheck presets', () => {
     expect(paths(e).sort()).toEqual(['healthCheck.maxUnhealthy', 'healthCheck.unhealthyConditions[0].status', 'healthCheck.unhealthyRange']);
   });
 
+  test('health-check problems are reported together with the group\'s other problems', () => {
+    const { chart, cluster, machineTemplate } = setup();
+    const w = validationError(() => new WorkerGroup(chart, 'w', { cluster, name: 'W', scaling: { min: 3, max: 1 }, machineTemplate, healthCheck: HealthCheck.workers({ nodeStartupTimeout: '10s' }) }));
+    expect(paths(w).sort()).toEqual(['healthCheck.nodeStartupTimeout', 'name', 'scaling.max']);
+    const c = validationError(() => new ControlPlaneGroup(chart, 'cp', { cluster, machineTemplate, replicas: 2, healthCheck: HealthCheck.controlPlane({ maxUnhealthy: 'all' }) }));
+    expect(paths(c).sort()).toEqual(['healthCheck.maxUnhealthy', 'replicas']);
+  });
+
   test('a plain object instead of a preset is rejected', () => {
     const { chart, cluster, machineTemplate } = setup();
     expect(paths(validationError(() => new WorkerGroup(chart, 'w', { cluster, name: 'w', machineTemplate, healthCheck: { maxUnhealthy: '40%' } as any })))).toEqual(['healthCheck']);
