@@ -4,27 +4,38 @@
  *   cluster through `<cluster>-kubeconfig`; the add-on namespaces' NetworkPolicies go by ClusterResourceSet.
  * - chart `addons-tenant`: Flux running on the workload cluster itself.
  * Synth prints the ports to open in security groups (stderr, so `--stdout` output stays clean YAML).
+ *
+ * The props are exported so that the Pulumi twin (examples/pulumi/addons.ts) uses the same ones.
  */
 import { App, Chart } from 'cdk8s';
-import { addonPortSummary, Cluster, ClusterAddon, FluxResourceMetrics } from '../lib';
+import { addonPortSummary, Cluster, ClusterAddon, ClusterAddonProps, ClusterProps, FluxResourceMetrics, FluxResourceMetricsProps } from '../lib';
+
+/** The workload cluster whose add-ons Flux on the management cluster installs. */
+export const clusterProps: ClusterProps = { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4' };
+export const jupyterHub: Omit<ClusterAddonProps<'jupyterhub'>, 'cluster'> = { addon: 'jupyterhub', parameters: { cpu: '2', memory: '4Gi' } };
+export const kubeRay: Omit<ClusterAddonProps<'kuberay'>, 'cluster'> = { addon: 'kuberay', parameters: { head: { cpu: '1', memory: '4Gi' } } };
+
+/** The edge cluster, where Flux runs on the workload cluster itself (mode `tenant`). */
+export const edgeClusterProps: ClusterProps = { name: 'edge', namespace: 'tenants', kubernetesVersion: 'v1.30.2' };
+export const edgeJupyterHub: Omit<ClusterAddonProps<'jupyterhub'>, 'cluster'> = {
+  addon: 'jupyterhub',
+  mode: 'tenant',
+  parameters: { cpu: '500m', cpuGuarantee: '250m', memory: '2Gi', memoryGuarantee: '1Gi', storage: '20Gi', serviceType: 'NodePort' },
+  monitoring: { ruleLabels: { release: 'kube-prometheus-stack' } },
+};
+/** The kube-state-metrics config that defines gotk_resource_info, which the add-on alerts query. */
+export const fluxMetrics: FluxResourceMetricsProps = { namespace: 'monitoring', serviceAccount: { name: 'kube-state-metrics', namespace: 'monitoring' } };
 
 export default function (app: App): void {
   const chart = new Chart(app, 'addons');
-  const cluster = new Cluster(chart, 'cluster', { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4' });
-  const jhub = new ClusterAddon(chart, 'jhub', { cluster, addon: 'jupyterhub', parameters: { cpu: '2', memory: '4Gi' } });
-  const ray = new ClusterAddon(chart, 'ray', { cluster, addon: 'kuberay', parameters: { head: { cpu: '1', memory: '4Gi' } } });
+  const cluster = new Cluster(chart, 'cluster', clusterProps);
+  const jhub = new ClusterAddon(chart, 'jhub', { cluster, ...jupyterHub });
+  const ray = new ClusterAddon(chart, 'ray', { cluster, ...kubeRay });
 
   const tenant = new Chart(app, 'addons-tenant');
-  const edge = new Cluster(tenant, 'cluster', { name: 'edge', namespace: 'tenants', kubernetesVersion: 'v1.30.2' });
-  const edgeHub = new ClusterAddon(tenant, 'jhub', {
-    cluster: edge,
-    addon: 'jupyterhub',
-    mode: 'tenant',
-    parameters: { cpu: '500m', cpuGuarantee: '250m', memory: '2Gi', memoryGuarantee: '1Gi', storage: '20Gi', serviceType: 'NodePort' },
-    monitoring: { ruleLabels: { release: 'kube-prometheus-stack' } },
-  });
-  // The kube-state-metrics config that defines gotk_resource_info, which the add-on alerts query.
-  new FluxResourceMetrics(tenant, 'flux-metrics', { namespace: 'monitoring', serviceAccount: { name: 'kube-state-metrics', namespace: 'monitoring' } });
+  const edge = new Cluster(tenant, 'cluster', edgeClusterProps);
+  const edgeHub = new ClusterAddon(tenant, 'jhub', { cluster: edge, ...edgeJupyterHub });
+  new FluxResourceMetrics(tenant, 'flux-metrics', fluxMetrics);
 
   process.stderr.write(`${addonPortSummary([jhub, ray, edgeHub].map((a) => ({ addon: a.addon, cluster: a.clusterName, namespace: a.namespace })))}\n`);
 }

@@ -1,38 +1,56 @@
 /**
  * OpenStack (CAPO 0.14, v1beta1): an OpenStackCluster and its node groups. The credentials stay in the
  * Secret `openstack-prod-cloud-config` (key `clouds.yaml`), created outside this chart.
+ *
+ * The props are exported so that the Pulumi twin (examples/pulumi/providers-openstack.ts) uses the same ones.
  */
 import { App, Chart } from 'cdk8s';
-import { Cluster, ControlPlaneGroup, HealthCheck, OpenStackCluster, OpenStackMachineTemplate, WorkerGroup } from '../lib';
+import {
+  Cluster, ClusterProps, ControlPlaneGroup, ControlPlaneGroupProps, HealthCheck, OpenStackCluster, OpenStackMachineTemplate,
+  WorkerGroup, WorkerGroupProps,
+} from '../lib';
+
+/** Where the OpenStack credentials are: the cloud's name in clouds.yaml and the Secret holding it. */
+const identity = { cloudName: 'openstack', secretName: 'openstack-prod-cloud-config' };
+
+/** The cluster, with an OpenStackCluster that manages its subnet, security groups and API load balancer. */
+export const clusterProps: ClusterProps = {
+  name: 'openstack-prod',
+  namespace: 'tenants',
+  kubernetesVersion: 'v1.31.4',
+  infrastructure: new OpenStackCluster({
+    ...identity,
+    externalNetwork: 'public',
+    managedSubnets: [{ cidr: '10.6.0.0/24', dnsNameservers: ['10.0.0.2'] }],
+    managedSecurityGroups: { allowAllInClusterTraffic: true },
+    apiServerLoadBalancer: true,
+  }),
+};
+
+/** Control-plane machines. */
+export const nodeTemplate = new OpenStackMachineTemplate({
+  ...identity,
+  flavor: 'm1.large',
+  image: 'ubuntu-2404-kube-v1.31.4',
+  sshKeyName: 'ops',
+  rootVolume: { sizeGiB: 50, volumeType: 'ceph-ssd' },
+});
+
+/** Workers: a copy of the control-plane template with a bigger flavor and root volume. */
+export const workerTemplate = OpenStackMachineTemplate.from(nodeTemplate, { flavor: 'm1.xlarge', rootVolume: { sizeGiB: 100, volumeType: 'ceph-ssd' } });
+
+export const controlPlane: Omit<ControlPlaneGroupProps, 'cluster'> = { replicas: 3, machineTemplate: nodeTemplate, healthCheck: HealthCheck.controlPlane() };
+
+export const workerGroup: Omit<WorkerGroupProps, 'cluster'> = {
+  name: 'workers',
+  scaling: { replicas: 3 },
+  machineTemplate: workerTemplate,
+  healthCheck: HealthCheck.workers(),
+};
 
 export default function (app: App): void {
   const chart = new Chart(app, 'providers-openstack');
-  const identity = { cloudName: 'openstack', secretName: 'openstack-prod-cloud-config' };
-  const cluster = new Cluster(chart, 'cluster', {
-    name: 'openstack-prod',
-    namespace: 'tenants',
-    kubernetesVersion: 'v1.31.4',
-    infrastructure: new OpenStackCluster({
-      ...identity,
-      externalNetwork: 'public',
-      managedSubnets: [{ cidr: '10.6.0.0/24', dnsNameservers: ['10.0.0.2'] }],
-      managedSecurityGroups: { allowAllInClusterTraffic: true },
-      apiServerLoadBalancer: true,
-    }),
-  });
-  const nodes = new OpenStackMachineTemplate({
-    ...identity,
-    flavor: 'm1.large',
-    image: 'ubuntu-2404-kube-v1.31.4',
-    sshKeyName: 'ops',
-    rootVolume: { sizeGiB: 50, volumeType: 'ceph-ssd' },
-  });
-  new ControlPlaneGroup(chart, 'control-plane', { cluster, replicas: 3, machineTemplate: nodes, healthCheck: HealthCheck.controlPlane() });
-  new WorkerGroup(chart, 'workers', {
-    cluster,
-    name: 'workers',
-    scaling: { replicas: 3 },
-    machineTemplate: OpenStackMachineTemplate.from(nodes, { flavor: 'm1.xlarge', rootVolume: { sizeGiB: 100, volumeType: 'ceph-ssd' } }),
-    healthCheck: HealthCheck.workers(),
-  });
+  const cluster = new Cluster(chart, 'cluster', clusterProps);
+  new ControlPlaneGroup(chart, 'control-plane', { cluster, ...controlPlane });
+  new WorkerGroup(chart, 'workers', { cluster, ...workerGroup });
 }
