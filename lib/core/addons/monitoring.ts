@@ -10,7 +10,7 @@
 import { stringify } from 'yaml';
 import { Problems, show } from '../errors';
 import { compact, Manifest, Rendered } from '../manifest';
-import { checkDuration, checkLabels, checkObject, checkString, shortDuration } from '../validation';
+import { checkDuration, checkLabels, checkObject, checkString, isDns1123Label, shortDuration } from '../validation';
 import { AddonName } from './catalog';
 
 /** Alert settings of a ClusterAddon. */
@@ -206,7 +206,7 @@ export function renderFluxResourceMetrics(props: FluxResourceMetricsProps): Rend
   const name = props.name ?? 'flux-resource-metrics';
   for (const [path, v] of [['namespace', props.namespace], ['name', name], ['serviceAccount.name', props.serviceAccount?.name], ['serviceAccount.namespace', props.serviceAccount?.namespace]] as const) {
     if (path.startsWith('serviceAccount') && props.serviceAccount === undefined) continue;
-    if (typeof v !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v) || v.length > 63) p.error(path, `${show(v)} is not a valid DNS-1123 label`);
+    if (typeof v !== 'string' || !isDns1123Label(v)) p.error(path, `${show(v)} is not a valid DNS-1123 label`);
   }
   p.throwIfErrors();
   const config = {
