@@ -5,7 +5,7 @@
 import { INFRASTRUCTURE_GROUP } from '../api-versions';
 import { Problems, show } from '../errors';
 import { MachineRole, MachineTemplateMetadata } from '../machine-template';
-import { checkInt, checkLabels, checkObject, isDns1123Subdomain } from '../validation';
+import { checkEnum, checkInt, checkLabels, checkObject, isDns1123Subdomain } from '../validation';
 
 /**
  * A machine template object as read from a management cluster (`kubectl get ... -o yaml`, parsed):
@@ -142,12 +142,7 @@ export function checkAdditionalFields(
 
 /** One of the supported API versions, or the default. */
 export function checkVersion<T extends string>(p: Problems, path: string, value: unknown, allowed: readonly T[], def: T): T | undefined {
-  if (value === undefined) return def;
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    p.error(path, `must be one of ${allowed.map((a) => show(a)).join(', ')}, got ${show(value)}`);
-    return undefined;
-  }
-  return value as T;
+  return value === undefined ? def : checkEnum(p, path, value, allowed);
 }
 
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
