@@ -11,7 +11,7 @@ import { compact, Manifest, Rendered } from './manifest';
 import { controlPlaneName } from './naming';
 import { NodeFailureDetection, ResolvedNodeFailureDetection, resolveNodeFailureDetection } from './node-failure-detection';
 import {
-  checkDns1123Label, checkEnum, checkGeneratedName, checkInt, checkLabels, checkObject, checkRequired, checkString,
+  checkBoolean, checkDns1123Label, checkEnum, checkGeneratedName, checkInt, checkLabels, checkObject, checkRequired, checkString,
 } from './validation';
 
 /**
@@ -185,7 +185,7 @@ export function buildCluster(props: ClusterProps): ClusterModel {
     if (typeof ep.host !== 'string' || ep.host === '') p.error('controlPlaneEndpoint.host', `is required, got ${show(ep.host)}`);
     if (ep.port !== undefined) checkInt(p, 'controlPlaneEndpoint.port', ep.port, 1, 65535);
   }
-  if (props.paused !== undefined && typeof props.paused !== 'boolean') p.error('paused', `must be a boolean, got ${show(props.paused)}`);
+  checkBoolean(p, 'paused', props.paused);
   p.throwIfErrors();
 
   const ref: ClusterRef = { name: name!, namespace: namespace!, kubernetesVersion: version!, apiVersion: capi!, nodeFailureDetection: nfd };

@@ -184,6 +184,16 @@ export function intOrPercentValue(v: ParsedIntOrPercent): number | string {
   return v.kind === 'int' ? v.value : `${v.value}%`;
 }
 
+/** An optional boolean: undefined stays undefined, anything else but true/false is an error. */
+export function checkBoolean(p: Problems, path: string, value: unknown): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') {
+    p.error(path, `must be a boolean, got ${show(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
 /** Checks that `value` is one of `allowed`. */
 export function checkEnum<T extends string>(p: Problems, path: string, value: unknown, allowed: readonly T[]): T | undefined {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {

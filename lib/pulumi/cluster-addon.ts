@@ -9,6 +9,7 @@ import {
   renderClusterAddon, renderFluxResourceMetrics, SecurityGroupPort,
 } from '../core/addons';
 import { Problems, show, ValidationError, Warning } from '../core/errors';
+import { checkBoolean } from '../core/validation';
 import { Manifest } from '../core/manifest';
 import { reportWarnings } from '../core/warnings';
 import { ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX } from './emit';
@@ -44,7 +45,7 @@ function render<A extends AddonName>(props: PulumiClusterAddonProps<A>): { model
   const isObject = props !== null && typeof props === 'object';
   const waitForReady = isObject ? props.waitForReady : undefined;
   const p = new Problems(`ClusterAddon ${show(isObject ? props.addon : undefined)}`);
-  if (waitForReady !== undefined && typeof waitForReady !== 'boolean') p.error('waitForReady', `must be a boolean, got ${show(waitForReady)}`);
+  checkBoolean(p, 'waitForReady', waitForReady);
   let model: AddonModel;
   try {
     // The core sees exactly the props cdk8s passes it.

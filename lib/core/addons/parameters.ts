@@ -3,7 +3,7 @@
  * mapping to each chart's real values keys.
  */
 import { Problems, show } from '../errors';
-import { checkEnum, checkInt, checkObject, isDns1123Subdomain } from '../validation';
+import { checkBoolean, checkEnum, checkInt, checkObject, isDns1123Subdomain } from '../validation';
 import { AddonName, CatalogParameter, catalogEntry } from './catalog';
 import { checkBytes, checkCpu, compareQuantities, cpuCores, jupyterHubBytes, memoryBytes, ParsedQuantity, Quantity } from './quantity';
 
@@ -109,12 +109,7 @@ function checkParameter(p: Problems, path: string, spec: CatalogParameter, value
     case 'storage': return checkBytes(p, path, value, 'storage');
     case 'integer': return checkInt(p, path, value, spec.min ?? 0);
     case 'enum': return checkEnum(p, path, value, spec.allowed ?? []);
-    case 'boolean':
-      if (typeof value !== 'boolean') {
-        p.error(path, `must be a boolean, got ${show(value)}`);
-        return undefined;
-      }
-      return value;
+    case 'boolean': return checkBoolean(p, path, value);
     case 'storageClass':
       if (typeof value !== 'string' || !isDns1123Subdomain(value)) {
         p.error(path, `${show(value)} is not a StorageClass name: a DNS subdomain of lower-case letters, digits, '-' and '.'`);

@@ -5,7 +5,7 @@
 import { INFRASTRUCTURE_GROUP } from '../api-versions';
 import { Problems, show } from '../errors';
 import { MachineRole, MachineTemplateMetadata } from '../machine-template';
-import { checkEnum, checkInt, checkLabels, checkObject, isDns1123Subdomain } from '../validation';
+import { checkBoolean, checkEnum, checkInt, checkLabels, checkObject, isDns1123Subdomain } from '../validation';
 
 /**
  * A machine template object as read from a management cluster (`kubectl get ... -o yaml`, parsed):
@@ -67,16 +67,8 @@ export function optInt(p: Problems, path: string, value: unknown, min: number, m
 }
 
 /** An optional boolean. */
-export function optBool(p: Problems, path: string, value: unknown): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'boolean') {
-    p.error(path, `must be a boolean, got ${show(value)}`);
-    return undefined;
-  }
-  return value;
-}
+export const optBool = checkBoolean;
 
-/** An optional list of non-empty strings (no duplicates). */
 export function optStringList(p: Problems, path: string, value: unknown, opts: { maxItems?: number; maxLength?: number } = {}): string[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) {
