@@ -332,11 +332,41 @@ function writeBlockString(k: string, v: string, indent: string, out: string[]): 
  */
 function blockText(k: string, v: string, indent: string): string | null {
   if (/^[\s]|\n\s*\n$/.test(v) || FORCE_DOUBLE.test(v) || /[\t\r]/.test(v)) return null;
+  const direct = literalBlock(k, v, indent);
+  if (direct !== null) return direct;
   const text = YAML.stringify({ [k]: v }, YAML_OPTIONS);
   const nl = text.indexOf('\n');
   const head = text.slice(0, nl);
   if (!head.endsWith(': |-') && !head.endsWith(': |')) return null;
   return indent === '' ? text : head + text.slice(nl).replace(/\n(?=[^\n])/g, `\n${indent}`);
+}
+
+/**
+ * The literal block yaml writes for a multi-line map value (stringifyString.js, blockString with
+ * cdk8s's lineWidth 0, which never folds), for the values where its rules reduce to: header `|` when
+ * the value ends with exactly one newline (clip), `|-` when it ends with no whitespace at all (strip);
+ * each line indented two spaces deeper than the key, empty lines left empty. The whole embedded
+ * documents of the add-on ClusterResourceSets are such values. Null (caller asks yaml) when the value
+ * ends with other whitespace or the key has no one-line form. Like blockText, without the leading indent.
+ */
+function literalBlock(k: string, v: string, indent: string): string | null {
+  const key = scalar(k, 'k');
+  if (key === null) return null;
+  const last = v.charCodeAt(v.length - 1);
+  let chomp: string;
+  let body: string;
+  if (last === 10) {
+    const before = v.charCodeAt(v.length - 2);
+    if (before === 10 || before === 32) return null;
+    chomp = '';
+    body = v.slice(0, -1);
+  } else {
+    if (last === 32) return null;
+    chomp = '-';
+    body = v;
+  }
+  const inner = deeper(indent);
+  return `${key}: |${chomp}\n${inner}${body.replace(/\n+/g, `$&${inner}`)}\n`;
 }
 
 function writeSeq(seq: unknown[], indent: string, out: string[], o: WriteOptions): boolean {
