@@ -54,17 +54,23 @@ function templateContent(t: MachineTemplate): Record<string, unknown> {
 
 /** Name of the template object a group emits: `<base>-<hash>`, the hash covering apiVersion, kind and spec. */
 export function machineTemplateObjectName(t: MachineTemplate, base: string): string {
-  return templateName(base, { apiVersion: `${t.apiGroup}/${t.version}`, kind: t.kind, template: templateContent(t) });
+  return objectName(t, base, templateContent(t));
+}
+
+function objectName(t: MachineTemplate, base: string, template: Record<string, unknown>): string {
+  return templateName(base, { apiVersion: `${t.apiGroup}/${t.version}`, kind: t.kind, template });
 }
 
 /** The template object for one group, and the reference the group puts in its spec. */
 export function renderMachineTemplate(t: MachineTemplate, base: string, namespace: string, labels: Record<string, string>): { manifest: Manifest; ref: ObjectRef } {
-  const name = machineTemplateObjectName(t, base);
+  const template = templateContent(t);
+  // hashed before it goes into the manifest: the name covers exactly what is emitted
+  const name = objectName(t, base, template);
   const manifest: Manifest = {
     apiVersion: `${t.apiGroup}/${t.version}`,
     kind: t.kind,
     metadata: { name, namespace, labels },
-    spec: { template: templateContent(t) },
+    spec: { template },
   };
   return { manifest, ref: { apiGroup: t.apiGroup, version: t.version, kind: t.kind, name } };
 }

@@ -36,18 +36,21 @@ function compactValue(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const item of value) {
-      const c = compactValue(item);
+    for (let i = 0; i < value.length; i++) {
+      const c = compactValue(value[i]);
       if (c !== undefined) out.push(c);
     }
     return out.length === 0 ? undefined : out;
   }
+  const map = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   let empty = true;
-  for (const k in value as Record<string, unknown>) {
-    const c = compactValue((value as Record<string, unknown>)[k]);
+  // own enumerable keys: the render functions build plain objects, which have no others
+  const keys = Object.keys(map);
+  for (let i = 0; i < keys.length; i++) {
+    const c = compactValue(map[keys[i]]);
     if (c !== undefined) {
-      out[k] = c;
+      out[keys[i]] = c;
       empty = false;
     }
   }
@@ -55,34 +58,87 @@ function compactValue(value: unknown): unknown {
 }
 
 /**
- * A stable JSON string (object keys sorted) used for content hashes. Built in one pass with string
- * appends (template names hash every template of every cluster); the output is exactly the former
- * `map`/`join` formulation: undefined object values skipped, undefined array items written as nothing.
+ * Sorts a list of object keys in place, in the order of `Array.prototype.sort()` (UTF-16 code units),
+ * without the working copy `sort` allocates: objects have few keys, and sorting them is one of the
+ * most frequent operations of a fleet render (content hashes, YAML output).
  */
-export function stableStringify(value: unknown): string {
-  return stable(value) as string;
+export function sortKeys(keys: string[]): string[] {
+  const n = keys.length;
+  if (n > 24) return keys.sort();
+  for (let i = 1; i < n; i++) {
+    const k = keys[i];
+    let j = i - 1;
+    while (j >= 0 && keys[j] > k) {
+      keys[j + 1] = keys[j];
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  return keys;
 }
 
-function stable(value: unknown): string | undefined {
+/**
+ * A stable JSON string (object keys sorted) used for content hashes: template names hash every
+ * template of every cluster, and a changed string renames the template and rolls its machines, so the
+ * output must never change. It is exactly the first formulation, `map`/`join` over sorted keys with
+ * `JSON.stringify` for keys and leaves: undefined object values skipped, undefined array items written
+ * as nothing, a value JSON cannot represent inside an object written as `undefined`. Built as one
+ * list of pieces, joined once.
+ */
+export function stableStringify(value: unknown): string {
+  const out: string[] = [];
+  return stableInto(value, out) ? out.join('') : (undefined as unknown as string);
+}
+
+/** Appends the stable JSON of `value` to `out`; false (nothing appended) when JSON has no text for it. */
+function stableInto(value: unknown, out: string[]): boolean {
+  if (typeof value === 'string') {
+    if (jsonSafe(value)) out.push('"', value, '"');
+    else out.push(JSON.stringify(value));
+    return true;
+  }
   if (Array.isArray(value)) {
-    let s = '[';
+    out.push('[');
     for (let i = 0; i < value.length; i++) {
-      if (i > 0) s += ',';
-      const item = stable(value[i]);
-      if (item !== undefined) s += item;
+      if (i > 0) out.push(',');
+      stableInto(value[i], out);
     }
-    return `${s}]`;
+    out.push(']');
+    return true;
   }
   if (value !== null && typeof value === 'object') {
     const map = value as Record<string, unknown>;
-    const keys = Object.keys(map).filter((k) => map[k] !== undefined).sort();
-    let s = '{';
-    for (let i = 0; i < keys.length; i++) {
-      if (i > 0) s += ',';
-      // String(): a value JSON cannot represent (a function) reads `undefined`, as the template literal did
-      s += `${JSON.stringify(keys[i])}:${String(stable(map[keys[i]]))}`;
+    const all = Object.keys(map);
+    let keys = all;
+    for (let i = 0; i < all.length; i++) {
+      if (map[all[i]] === undefined) {
+        keys = all.filter((k) => map[k] !== undefined);
+        break;
+      }
     }
-    return `${s}}`;
+    sortKeys(keys);
+    out.push('{');
+    for (let i = 0; i < keys.length; i++) {
+      if (i > 0) out.push(',');
+      const k = keys[i];
+      if (jsonSafe(k)) out.push('"', k, '":');
+      else out.push(JSON.stringify(k), ':');
+      if (!stableInto(map[k], out)) out.push('undefined');
+    }
+    out.push('}');
+    return true;
   }
-  return JSON.stringify(value);
+  const text = JSON.stringify(value);
+  if (text === undefined) return false;
+  out.push(text);
+  return true;
+}
+
+/** True when `JSON.stringify(s)` is `"` + s + `"`: no quote, backslash, control character or surrogate. */
+function jsonSafe(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
 }

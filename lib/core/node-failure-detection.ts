@@ -21,6 +21,7 @@
  */
 import { CapiVersion } from './api-versions';
 import { Problems } from './errors';
+import { sortKeys } from './manifest';
 import { checkDuration, checkObject, Duration, shortDuration } from './validation';
 
 export interface NodeFailureDetection {
@@ -92,7 +93,7 @@ export type ExtraArgs = Record<string, string> | { name: string; value: string }
 
 /** extraArgs in the shape of the apiVersion: a map (v1beta1) or a name-sorted `{name, value}` list (v1beta2). */
 export function renderExtraArgs(args: Record<string, string>, capi: CapiVersion): ExtraArgs {
-  const names = Object.keys(args).sort();
+  const names = sortKeys(Object.keys(args));
   if (capi === 'v1beta1') return Object.fromEntries(names.map((n) => [n, args[n]]));
   return names.map((name) => ({ name, value: args[name] }));
 }

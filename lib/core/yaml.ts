@@ -5,7 +5,7 @@
  * add-on ClusterResourceSet ConfigMaps).
  */
 import * as YAML from 'yaml';
-import { Manifest } from './manifest';
+import { Manifest, sortKeys } from './manifest';
 
 /**
  * Normalizes one manifest the way cdk8s's `ApiObject.toJson` does, so YAML written from it is
@@ -38,7 +38,7 @@ function sanitize(value: unknown, o: { filterEmpty: boolean; sortKeys: boolean }
   if (proto !== Object.prototype && proto !== null) {
     throw new Error(`can't render non-simple object of type '${(value as object).constructor?.name}' at ${at || '(root)'}`);
   }
-  const keys = o.sortKeys ? Object.keys(value).sort() : Object.keys(value);
+  const keys = o.sortKeys ? sortKeys(Object.keys(value)) : Object.keys(value);
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     const v = sanitize((value as Record<string, unknown>)[k], o, at ? `${at}.${k}` : k);
@@ -126,7 +126,7 @@ function writeManifest(m: Manifest, o: WriteOptions, out: string[]): boolean {
   if (!isPlainObject(m)) return false;
   const metadata = sanitize(m.metadata, { filterEmpty: true, sortKeys: true }, 'metadata');
   const rest = Object.keys(m).filter((k) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata');
-  if (o.sortKeys) rest.sort();
+  if (o.sortKeys) sortKeys(rest);
   const mark = out.length;
   for (const k of jsKeyOrder(['apiVersion', 'kind', 'metadata', ...rest])) {
     const v = k === 'metadata' ? metadata : (m as Record<string, unknown>)[k];
@@ -241,7 +241,7 @@ function liveKeys(map: Record<string, unknown>, o: WriteOptions): string[] | und
       break;
     }
   }
-  return o.sortKeys ? jsKeyOrder(keys.sort()) : keys;
+  return o.sortKeys ? jsKeyOrder(sortKeys(keys)) : keys;
 }
 
 /**
