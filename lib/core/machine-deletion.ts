@@ -31,8 +31,11 @@ export interface ResolvedDeletion {
 }
 
 export function resolveDeletion(p: Problems, props: MachineDeletionProps): ResolvedDeletion {
-  const opt = (key: keyof MachineDeletionProps) => (props[key] === undefined ? undefined : checkDuration(p, key, props[key]));
-  return { drain: opt('nodeDrainTimeout'), detach: opt('nodeVolumeDetachTimeout'), deletion: opt('nodeDeletionTimeout') };
+  return { drain: optionalDuration(p, props, 'nodeDrainTimeout'), detach: optionalDuration(p, props, 'nodeVolumeDetachTimeout'), deletion: optionalDuration(p, props, 'nodeDeletionTimeout') };
+}
+
+function optionalDuration(p: Problems, props: MachineDeletionProps, key: keyof MachineDeletionProps): number | undefined {
+  return props[key] === undefined ? undefined : checkDuration(p, key, props[key]);
 }
 
 /** v1beta2: the `deletion` object to place in a machine template spec. */
@@ -42,8 +45,11 @@ export function deletionV1beta2(d: ResolvedDeletion): Record<string, number | un
 
 /** v1beta1: the three duration-string fields to spread into a machine template. */
 export function deletionV1beta1(d: ResolvedDeletion): Record<string, string | undefined> {
-  const s = (v?: number) => (v === undefined ? undefined : goDuration(v));
-  return { nodeDrainTimeout: s(d.drain), nodeVolumeDetachTimeout: s(d.detach), nodeDeletionTimeout: s(d.deletion) };
+  return { nodeDrainTimeout: optionalGoDuration(d.drain), nodeVolumeDetachTimeout: optionalGoDuration(d.detach), nodeDeletionTimeout: optionalGoDuration(d.deletion) };
+}
+
+function optionalGoDuration(v: number | undefined): string | undefined {
+  return v === undefined ? undefined : goDuration(v);
 }
 
 export function renderDeletion(d: ResolvedDeletion, capi: CapiVersion): Record<string, unknown> {

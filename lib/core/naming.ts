@@ -2,7 +2,7 @@
  * Every name the library generates, in one place. The CLI (`addon-cleanup`), the cdk8s and Pulumi
  * adapters and the tests all call these functions; nothing else builds a name.
  */
-import { createHash } from 'crypto';
+import * as crypto from 'crypto';
 import { stableStringify } from './manifest';
 
 /** KubeadmControlPlane: `<cluster>-control-plane` (seed: cluster name plus "-control-plane"). */
@@ -38,12 +38,21 @@ export function contentHash(value: unknown, length = TEMPLATE_HASH_LENGTH): stri
   const text = stableStringify(value);
   let hex = hashCache.get(text);
   if (hex === undefined) {
-    hex = createHash('sha256').update(text).digest('hex');
+    hex = sha256(text).toString('hex');
     if (hashCache.size >= HASH_CACHE_LIMIT) hashCache.clear();
     hashCache.set(text, hex);
   }
   return hex.slice(0, length);
 }
+
+/**
+ * sha256 of a UTF-8 string: the one-shot `crypto.hash` where node has it (20.12+, about twice as fast
+ * for the short inputs names are made of), else `createHash`. Same bytes either way.
+ */
+export function sha256(text: string): Buffer {
+  return oneShot ? oneShot('sha256', text, 'buffer') : crypto.createHash('sha256').update(text).digest();
+}
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
 
 /** sha256 hex per serialized content: a fleet repeats the same template contents in many clusters. */
 const hashCache = new Map<string, string>();

@@ -5,7 +5,7 @@
 import * as semver from 'semver';
 import { checkClusterRef, ClusterRef } from '../cluster';
 import { Problems, show } from '../errors';
-import { compact, Manifest, Rendered } from '../manifest';
+import { compact, Manifest, ObjectMeta, Rendered } from '../manifest';
 import { checkEnum } from '../validation';
 import { stringifyManifests } from '../yaml';
 import { ADDON_CATALOG_VERSION, ADDON_NAMES, AddonName, catalogEntry, isAddonName } from './catalog';
@@ -102,6 +102,15 @@ function satisfies(version: string, range: string): boolean {
   return r;
 }
 
+/** Metadata of an add-on object: its own copies of the add-on's labels and annotations. */
+function objectMeta(name: string, namespace: string | undefined, labels: Record<string, string>, annotations: Record<string, string>): ObjectMeta {
+  return { name, namespace, labels: { ...labels }, annotations: { ...annotations } };
+}
+
+function releaseNameOf(names: AddonNames, component: string): string {
+  return names.releases.find((r) => r.component === component)!.name;
+}
+
 /**
  * Validates the props (every problem at once; throws ValidationError with statusCode 400) and renders
  * the add-on's objects.
@@ -133,30 +142,28 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
   const releaseNamespace = mode === 'tenant' ? names.namespace : cluster!.namespace;
   const labels = { 'app.kubernetes.io/managed-by': 'capi-constructs', [LABEL_ADDON]: addon!, [LABEL_ADDON_CLUSTER]: cluster!.name };
   const annotations = { [ANNOTATION_CATALOG_VERSION]: ADDON_CATALOG_VERSION };
-  const meta = (name: string, namespace?: string) => ({ name, namespace, labels: { ...labels }, annotations: { ...annotations } });
 
-  const namespace: Manifest = compact({ apiVersion: 'v1', kind: 'Namespace', metadata: meta(names.namespace) });
+  const namespace: Manifest = compact({ apiVersion: 'v1', kind: 'Namespace', metadata: objectMeta(names.namespace, undefined, labels, annotations) });
   const networkPolicy = renderAddonNetworkPolicy(addon!, names.networkPolicy, names.namespace, { ...labels });
   const workloadClusterManifests = [namespace, networkPolicy];
 
   const repository: Manifest = compact({
     apiVersion: HELM_REPOSITORY_API_VERSION,
     kind: 'HelmRepository',
-    metadata: meta(names.helmRepository, releaseNamespace),
+    metadata: objectMeta(names.helmRepository, releaseNamespace, labels, annotations),
     spec: { url: entry.repository.url, interval: '1h' },
   });
-  const releaseName = (component: string) => names.releases.find((r) => r.component === component)!.name;
   const releases: Manifest[] = entry.charts.map((chart) => compact({
     apiVersion: HELM_RELEASE_API_VERSION,
     kind: 'HelmRelease',
-    metadata: meta(releaseName(chart.component), releaseNamespace),
+    metadata: objectMeta(releaseNameOf(names, chart.component), releaseNamespace, labels, annotations),
     spec: {
       interval,
-      releaseName: releaseName(chart.component),
+      releaseName: releaseNameOf(names, chart.component),
       targetNamespace: names.namespace,
       storageNamespace: names.namespace,
       kubeConfig: mode === 'management' ? { secretRef: { name: names.kubeconfigSecret, key: 'value' } } : undefined,
-      dependsOn: chart.dependsOn.map((c) => ({ name: releaseName(c) })),
+      dependsOn: chart.dependsOn.map((c) => ({ name: releaseNameOf(names, c) })),
       chart: {
         spec: {
           chart: chart.chart,
@@ -190,13 +197,13 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
     manifests.push({
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: compact(meta(names.tenantResources, cluster!.namespace)),
+      metadata: compact(objectMeta(names.tenantResources, cluster!.namespace, labels, annotations)),
       data: { 'resources.yaml': stringifyManifests(workloadClusterManifests) },
     });
     manifests.push(compact({
       apiVersion: `${ADDONS_GROUP}/${cluster!.apiVersion}`,
       kind: 'ClusterResourceSet',
-      metadata: meta(names.clusterResourceSet, cluster!.namespace),
+      metadata: objectMeta(names.clusterResourceSet, cluster!.namespace, labels, annotations),
       spec: {
         strategy: 'Reconcile',
         clusterSelector: { matchLabels: { [ADDON_CLUSTER_SELECTOR_LABEL]: cluster!.name } },

@@ -2,8 +2,7 @@
  * Every name an add-on uses. The construct, the cleanup function and the `addon-cleanup` CLI all call
  * {@link addonNames}; nothing else builds an add-on name.
  */
-import { createHash } from 'crypto';
-import { kubeconfigSecretName } from '../naming';
+import { kubeconfigSecretName, sha256 } from '../naming';
 import { AddonName, catalogEntry } from './catalog';
 
 /** Prefix of every add-on namespace on the workload cluster (operations guide: `iaas-addon-{name}`). */
@@ -24,7 +23,7 @@ export function addonSuffix(clusterNamespace: string, clusterName: string, addon
   // perf: rendering one add-on asks for its names several times; remember the last few hundred suffixes
   let out = suffixCache.get(seed);
   if (out !== undefined) return out;
-  const digest = createHash('sha256').update(seed).digest();
+  const digest = sha256(seed);
   out = '';
   for (let i = 0; i < ADDON_SUFFIX_LENGTH; i++) out += ALPHABET[digest.readUInt16BE(i * 2) % ALPHABET.length];
   if (suffixCache.size >= 512) suffixCache.clear();
