@@ -103,11 +103,23 @@ export interface ClusterModel extends Rendered {
 
 const CIDR = /^(([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])|[0-9a-fA-F:]+:[0-9a-fA-F:]*\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$/;
 
+/** `v<major>.<minor>.<patch>[...]` and semver-valid. Remembered per string: a fleet checks the same few versions for every group. */
+function isFullVersion(v: string): boolean {
+  let ok = fullVersions.get(v);
+  if (ok === undefined) {
+    ok = semver.valid(v.slice(1)) !== null && /^v\d+\.\d+\.\d+/.test(v);
+    if (fullVersions.size >= 1000) fullVersions.clear();
+    fullVersions.set(v, ok);
+  }
+  return ok;
+}
+const fullVersions = new Map<string, boolean>();
+
 /** Normalizes and checks a Kubernetes version the way the KubeadmControlPlane webhook does. */
 export function checkKubernetesVersion(p: Problems, path: string, value: unknown): string | undefined {
   if (!checkRequired(p, path, value) || !checkString(p, path, value)) return undefined;
   const v = value.startsWith('v') ? value : `v${value}`;
-  if (semver.valid(v.slice(1)) === null || !/^v\d+\.\d+\.\d+/.test(v)) {
+  if (!isFullVersion(v)) {
     p.error(path, `${show(value)} is not a full semantic version such as "v1.31.4": Cluster API rejects "v1.31" and other partial versions`);
     return undefined;
   }

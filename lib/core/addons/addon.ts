@@ -12,7 +12,7 @@ import { ADDON_CATALOG_VERSION, ADDON_NAMES, AddonName, catalogEntry, isAddonNam
 import { addonCleanupCommandLine } from './cleanup';
 import { AddonMonitoringOptions, checkAddonMonitoring, renderAddonPrometheusRule } from './monitoring';
 import { ADDON_MODES, AddonMode, AddonNames, addonNames } from './naming';
-import { addonSecurityGroupPorts, renderAddonNetworkPolicy, SecurityGroupPort } from './network';
+import { frozenSecurityGroupPorts, renderAddonNetworkPolicy, SecurityGroupPort } from './network';
 import { AddonParameters, addonChartValues } from './parameters';
 
 export const HELM_RELEASE_API_VERSION = 'helm.toolkit.fluxcd.io/v2';
@@ -230,7 +230,7 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
     mode: mode!,
     names,
     releaseNamespace,
-    securityGroupPorts: addonSecurityGroupPorts(addon!),
+    securityGroupPorts: frozenSecurityGroupPorts(addon!),
     networkPolicy,
     workloadClusterManifests,
     manifests,

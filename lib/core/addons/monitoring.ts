@@ -87,8 +87,16 @@ export interface AddonPrometheusRuleInput {
   readonly options: ResolvedAddonMonitoring;
 }
 
+/** A PromQL label selector: `{k="v", k=~"re", k!="v"}`; a value starting with `=~` or `!=` carries its operator. */
 function selector(matchers: Record<string, string>): string {
-  return `{${Object.entries(matchers).map(([k, v]) => (v.startsWith('=~') || v.startsWith('!=') ? `${k}${v.slice(0, 2)}"${v.slice(2)}"` : `${k}="${v}"`)).join(', ')}}`;
+  let s = '{';
+  for (const k in matchers) {
+    const v = matchers[k];
+    if (s.length > 1) s += ', ';
+    const op = v.startsWith('=~') || v.startsWith('!=');
+    s += op ? `${k}${v.slice(0, 2)}"${v.slice(2)}"` : `${k}="${v}"`;
+  }
+  return `${s}}`;
 }
 
 /**

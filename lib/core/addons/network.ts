@@ -22,6 +22,20 @@ export function addonSecurityGroupPorts(addon: AddonName): SecurityGroupPort[] {
     .map((p) => ({ addon, name: p.name, service: p.service, port: p.port, protocol: p.protocol, description: p.description }));
 }
 
+/**
+ * {@link addonSecurityGroupPorts}, computed once per add-on (the catalog is frozen) and frozen: what
+ * every rendered add-on carries in `securityGroupPorts`.
+ */
+export function frozenSecurityGroupPorts(addon: AddonName): readonly SecurityGroupPort[] {
+  let ports = frozenPorts.get(addon);
+  if (ports === undefined) {
+    ports = Object.freeze(addonSecurityGroupPorts(addon).map((x) => Object.freeze(x)));
+    frozenPorts.set(addon, ports);
+  }
+  return ports;
+}
+const frozenPorts = new Map<AddonName, readonly SecurityGroupPort[]>();
+
 /** The security-group ports of every add-on in the catalog, keyed by add-on. */
 export function allSecurityGroupPorts(): Record<AddonName, SecurityGroupPort[]> {
   return Object.fromEntries(ADDON_NAMES.map((a) => [a, addonSecurityGroupPorts(a)])) as Record<AddonName, SecurityGroupPort[]>;
@@ -52,6 +66,19 @@ export function addonPortSummary(addons: readonly (AddonName | AddonPortSummaryE
   return lines.join('\n');
 }
 
+/** An add-on's policy ports by access, fresh objects each time (they go into a manifest) from lists computed once per add-on. */
+function addonPolicyPorts(addon: AddonName): { publicPorts: PolicyPort[]; clusterPorts: PolicyPort[] } {
+  let lists = policyPortLists.get(addon);
+  if (lists === undefined) {
+    const ports = ADDON_CATALOG[addon].ports;
+    lists = { publicPorts: policyPorts(ports.filter((p) => p.access === 'public')), clusterPorts: policyPorts(ports.filter((p) => p.access === 'cluster')) };
+    policyPortLists.set(addon, lists);
+  }
+  return { publicPorts: lists.publicPorts.map((x) => ({ protocol: x.protocol, port: x.port })), clusterPorts: lists.clusterPorts.map((x) => ({ protocol: x.protocol, port: x.port })) };
+}
+interface PolicyPort { protocol: string; port: number }
+const policyPortLists = new Map<AddonName, { publicPorts: readonly PolicyPort[]; clusterPorts: readonly PolicyPort[] }>();
+
 function policyPorts(ports: readonly CatalogPort[]): { protocol: string; port: number }[] {
   const seen = new Set<string>();
   const out: { protocol: string; port: number }[] = [];
@@ -77,9 +104,7 @@ function policyPorts(ports: readonly CatalogPort[]): { protocol: string; port: n
  * Note: `podSelector: {}` is required and must stay empty, so this object is not passed through `compact`.
  */
 export function renderAddonNetworkPolicy(addon: AddonName, name: string, namespace: string, labels: Record<string, string>): Manifest {
-  const ports = ADDON_CATALOG[addon].ports;
-  const publicPorts = policyPorts(ports.filter((p) => p.access === 'public'));
-  const clusterPorts = policyPorts(ports.filter((p) => p.access === 'cluster'));
+  const { publicPorts, clusterPorts } = addonPolicyPorts(addon);
   const ingress: Record<string, unknown>[] = [{ from: [{ podSelector: {} }] }];
   if (publicPorts.length > 0) ingress.push({ ports: publicPorts });
   if (clusterPorts.length > 0) ingress.push({ from: [{ namespaceSelector: {} }], ports: clusterPorts });

@@ -90,8 +90,10 @@ export interface AddonParameters {
   readonly kuberay: KubeRayParameters;
 }
 
-/** A validated parameter value: quantities parsed, defaults applied. */
-type Resolved = Map<string, ParsedQuantity | number | boolean | string | undefined>;
+/** A validated parameter value: a parsed quantity, number, boolean or string. */
+type ParameterValue = ParsedQuantity | number | boolean | string | undefined;
+/** Validated parameter values by name, defaults applied. */
+type Resolved = Map<string, ParameterValue>;
 
 function get(obj: unknown, path: string): unknown {
   let cur = obj;
@@ -102,7 +104,7 @@ function get(obj: unknown, path: string): unknown {
   return cur;
 }
 
-function checkParameter(p: Problems, path: string, spec: CatalogParameter, value: unknown): ParsedQuantity | number | boolean | string | undefined {
+function checkParameter(p: Problems, path: string, spec: CatalogParameter, value: unknown): ParameterValue {
   switch (spec.kind) {
     case 'cpu': return checkCpu(p, path, value);
     case 'memory': return checkBytes(p, path, value, 'memory');
@@ -144,11 +146,28 @@ function resolveParameters(p: Problems, addon: AddonName, parameters: unknown): 
   checkUnknown(p, addon, '', parameters, specs.map((s) => s.name));
   for (const spec of specs) {
     const given = get(parameters, spec.name);
-    const value = given === undefined ? spec.default : given;
-    out.set(spec.name, value === undefined ? undefined : checkParameter(p, `parameters.${spec.name}`, spec, value));
+    if (given === undefined) out.set(spec.name, checkedDefault(p, spec));
+    else out.set(spec.name, checkParameter(p, `parameters.${spec.name}`, spec, given));
   }
   return out;
 }
+
+/**
+ * A parameter's catalog default, checked like a given value. The catalog is frozen, so the checked
+ * value (a parsed quantity, say) is computed once per parameter; the check of a default cannot fail
+ * (the catalog tests render every add-on with its defaults), but if it did, it is repeated and reported.
+ */
+function checkedDefault(p: Problems, spec: CatalogParameter): ParameterValue {
+  if (spec.default === undefined) return undefined;
+  if (checkedDefaults.has(spec)) return checkedDefaults.get(spec);
+  const local = new Problems(p.subject);
+  const value = checkParameter(local, `parameters.${spec.name}`, spec, spec.default);
+  if (local.errors.length === 0 && local.warnings.length === 0) checkedDefaults.set(spec, value);
+  p.errors.push(...local.errors);
+  p.warnings.push(...local.warnings);
+  return value;
+}
+const checkedDefaults = new WeakMap<CatalogParameter, ParameterValue>();
 
 function q(r: Resolved, name: string): ParsedQuantity | undefined {
   return r.get(name) as ParsedQuantity | undefined;
