@@ -31,11 +31,15 @@ export interface ResolvedDeletion {
 }
 
 export function resolveDeletion(p: Problems, props: MachineDeletionProps): ResolvedDeletion {
-  return { drain: optionalDuration(p, props, 'nodeDrainTimeout'), detach: optionalDuration(p, props, 'nodeVolumeDetachTimeout'), deletion: optionalDuration(p, props, 'nodeDeletionTimeout') };
+  return {
+    drain: optionalDuration(p, 'nodeDrainTimeout', props.nodeDrainTimeout),
+    detach: optionalDuration(p, 'nodeVolumeDetachTimeout', props.nodeVolumeDetachTimeout),
+    deletion: optionalDuration(p, 'nodeDeletionTimeout', props.nodeDeletionTimeout),
+  };
 }
 
-function optionalDuration(p: Problems, props: MachineDeletionProps, key: keyof MachineDeletionProps): number | undefined {
-  return props[key] === undefined ? undefined : checkDuration(p, key, props[key]);
+function optionalDuration(p: Problems, path: string, value: Duration | undefined): number | undefined {
+  return value === undefined ? undefined : checkDuration(p, path, value);
 }
 
 /** v1beta2: the `deletion` object to place in a machine template spec. */

@@ -82,29 +82,24 @@ export function sortKeys(keys: string[]): string[] {
  * template of every cluster, and a changed string renames the template and rolls its machines, so the
  * output must never change. It is exactly the first formulation, `map`/`join` over sorted keys with
  * `JSON.stringify` for keys and leaves: undefined object values skipped, undefined array items written
- * as nothing, a value JSON cannot represent inside an object written as `undefined`. Built as one
- * list of pieces, joined once.
+ * as nothing, a value JSON cannot represent inside an object written as `undefined`. Built by
+ * appending to one string (cheaper than joining a list of small pieces).
  */
 export function stableStringify(value: unknown): string {
-  const out: string[] = [];
-  return stableInto(value, out) ? out.join('') : (undefined as unknown as string);
+  return stable(value) as string;
 }
 
-/** Appends the stable JSON of `value` to `out`; false (nothing appended) when JSON has no text for it. */
-function stableInto(value: unknown, out: string[]): boolean {
-  if (typeof value === 'string') {
-    if (jsonSafe(value)) out.push('"', value, '"');
-    else out.push(JSON.stringify(value));
-    return true;
-  }
+/** The stable JSON of `value`, or undefined when JSON has no text for it. */
+function stable(value: unknown): string | undefined {
+  if (typeof value === 'string') return jsonSafe(value) ? `"${value}"` : JSON.stringify(value);
   if (Array.isArray(value)) {
-    out.push('[');
+    let s = '[';
     for (let i = 0; i < value.length; i++) {
-      if (i > 0) out.push(',');
-      stableInto(value[i], out);
+      if (i > 0) s += ',';
+      const item = stable(value[i]);
+      if (item !== undefined) s += item;
     }
-    out.push(']');
-    return true;
+    return `${s}]`;
   }
   if (value !== null && typeof value === 'object') {
     const map = value as Record<string, unknown>;
@@ -117,21 +112,16 @@ function stableInto(value: unknown, out: string[]): boolean {
       }
     }
     sortKeys(keys);
-    out.push('{');
+    let s = '{';
     for (let i = 0; i < keys.length; i++) {
-      if (i > 0) out.push(',');
+      if (i > 0) s += ',';
       const k = keys[i];
-      if (jsonSafe(k)) out.push('"', k, '":');
-      else out.push(JSON.stringify(k), ':');
-      if (!stableInto(map[k], out)) out.push('undefined');
+      s += jsonSafe(k) ? `"${k}":` : `${JSON.stringify(k)}:`;
+      s += stable(map[k]) ?? 'undefined';
     }
-    out.push('}');
-    return true;
+    return `${s}}`;
   }
-  const text = JSON.stringify(value);
-  if (text === undefined) return false;
-  out.push(text);
-  return true;
+  return JSON.stringify(value);
 }
 
 /** True when `JSON.stringify(s)` is `"` + s + `"`: no quote, backslash, control character or surrogate. */

@@ -103,11 +103,7 @@ export function checkDuration(p: Problems, path: string, value: unknown): number
   if (typeof value === 'number') {
     seconds = value;
   } else if (typeof value === 'string' && GO_DURATION.test(value)) {
-    seconds = 0;
-    for (const m of value.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g)) {
-      seconds += parseFloat(m[1]) * UNIT_SECONDS[m[2]];
-    }
-    seconds = Math.round(seconds * 1e6) / 1e6;
+    seconds = durationSeconds(value);
   } else {
     p.error(path, `${show(value)} is not a duration: use a Go duration such as "30s", "5m" or "1h30m", or a number of seconds`);
     return undefined;
@@ -126,6 +122,22 @@ export function checkDuration(p: Problems, path: string, value: unknown): number
   }
   return seconds;
 }
+
+/** Seconds of a string that matches GO_DURATION, rounded to microseconds; remembered per string (a fleet repeats a few durations). */
+function durationSeconds(value: string): number {
+  let seconds = durations.get(value);
+  if (seconds === undefined) {
+    seconds = 0;
+    for (const m of value.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g)) {
+      seconds += parseFloat(m[1]) * UNIT_SECONDS[m[2]];
+    }
+    seconds = Math.round(seconds * 1e6) / 1e6;
+    if (durations.size >= 1000) durations.clear();
+    durations.set(value, seconds);
+  }
+  return seconds;
+}
+const durations = new Map<string, number>();
 
 /** Formats whole seconds as Go's `time.Duration.String()` does: `0s`, `10s`, `5m0s`, `1h0m0s`. */
 export function goDuration(seconds: number): string {

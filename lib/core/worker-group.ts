@@ -201,9 +201,8 @@ export function renderWorkerGroup(props: WorkerGroupProps): Rendered {
   let progressDeadlineSeconds: number | undefined;
   let revisionHistoryLimit: number | undefined;
   if (capi === 'v1beta2') {
-    for (const k of ['progressDeadlineSeconds', 'revisionHistoryLimit'] as const) {
-      if (props[k] !== undefined) p.warn(k, `${show(props[k])} is ignored: Cluster API removed ${k} from MachineDeployment in v1beta2 (it is emitted only for apiVersion v1beta1)`);
-    }
+    if (props.progressDeadlineSeconds !== undefined) warnRemovedInV1beta2(p, 'progressDeadlineSeconds', props.progressDeadlineSeconds);
+    if (props.revisionHistoryLimit !== undefined) warnRemovedInV1beta2(p, 'revisionHistoryLimit', props.revisionHistoryLimit);
   } else {
     progressDeadlineSeconds = props.progressDeadlineSeconds === undefined ? V1BETA1_DEFAULT_PROGRESS_DEADLINE_SECONDS : checkInt(p, 'progressDeadlineSeconds', props.progressDeadlineSeconds, 1);
     revisionHistoryLimit = props.revisionHistoryLimit === undefined ? V1BETA1_DEFAULT_REVISION_HISTORY_LIMIT : checkInt(p, 'revisionHistoryLimit', props.revisionHistoryLimit, 0);
@@ -242,9 +241,7 @@ export function renderWorkerGroup(props: WorkerGroupProps): Rendered {
   const infra = renderMachineTemplate(t, name!, c.namespace, labels);
   const kct = renderKubeadmConfigTemplate(c, name!);
   const selector = { [LABEL_CLUSTER_NAME]: c.name, [LABEL_DEPLOYMENT_NAME]: name! };
-  const machineMeta = {
-    labels: { ...machineLabels, ...Object.fromEntries(roles!.map((r) => [`${NODE_ROLE_PREFIX}${r}`, ''])), ...selector },
-  };
+  const machineMeta = { labels: machineTemplateLabels(machineLabels, roles!, selector) };
   const md = renderMachineDeployment({
     c, name: name!, scaling: scaling!, strategy: strategy!, deletionOrder, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit,
     selector, machineMeta, deletion: renderDeletion(deletion, c.apiVersion), infraRef: infra.ref, bootstrapRef: kct.ref,
@@ -252,6 +249,18 @@ export function renderWorkerGroup(props: WorkerGroupProps): Rendered {
   const manifests = [infra.manifest, kct.manifest, md, ...(healthCheck ? [healthCheck] : [])];
   const warnings: Warning[] = [...t.warnings.map((w) => ({ path: `machineTemplate.${w.path}`, message: w.message })), ...p.warnings];
   return { manifests, warnings };
+}
+
+function warnRemovedInV1beta2(p: Problems, field: 'progressDeadlineSeconds' | 'revisionHistoryLimit', value: unknown): void {
+  p.warn(field, `${show(value)} is ignored: Cluster API removed ${field} from MachineDeployment in v1beta2 (it is emitted only for apiVersion v1beta1)`);
+}
+
+/** Labels of the group's Machines: the user's, then one `node-role.kubernetes.io/<role>` per role, then the selector (which wins). */
+function machineTemplateLabels(machineLabels: Record<string, string> | undefined, roles: readonly string[], selector: Record<string, string>): Record<string, string> {
+  const labels: Record<string, string> = { ...machineLabels };
+  for (const r of roles) labels[`${NODE_ROLE_PREFIX}${r}`] = '';
+  for (const k in selector) labels[k] = selector[k];
+  return labels;
 }
 
 /** The workers' KubeadmConfigTemplate, named `<md>-<hash of its spec>` (a changed spec rolls the group). */
