@@ -147,13 +147,13 @@ const LINTS: Lint[] = [
     path: 'scaling.min', message: /scaling from zero needs provider support or capacity annotations/,
   },
   {
-    site: { file: 'lib/core/worker-group.ts', pathArg: 'k', message: '`${show(props[k])} is ignored' },
+    site: { file: 'lib/core/worker-group.ts', pathArg: 'field', message: '`${show(value)} is ignored' },
     what: 'v1beta1-only progressDeadlineSeconds on a v1beta2 cluster',
     trigger: () => wgWarnings({ progressDeadlineSeconds: 900 }), clean: () => wgWarnings({ progressDeadlineSeconds: 900 }, { apiVersion: 'v1beta1' }),
     path: 'progressDeadlineSeconds', message: /^900 is ignored: Cluster API removed progressDeadlineSeconds from MachineDeployment in v1beta2/,
   },
   {
-    site: { file: 'lib/core/worker-group.ts', pathArg: 'k', message: '`${show(props[k])} is ignored' },
+    site: { file: 'lib/core/worker-group.ts', pathArg: 'field', message: '`${show(value)} is ignored' },
     what: 'v1beta1-only revisionHistoryLimit on a v1beta2 cluster',
     trigger: () => wgWarnings({ revisionHistoryLimit: 2 }), clean: () => wgWarnings({ revisionHistoryLimit: 2 }, { apiVersion: 'v1beta1' }),
     path: 'revisionHistoryLimit', message: /^2 is ignored: Cluster API removed revisionHistoryLimit/,
