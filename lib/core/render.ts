@@ -210,17 +210,27 @@ function forEachCluster(specs: readonly ClusterSpec[], ext: string, use: (rc: Re
 
 /** Validates every cluster of the fleet and renders one YAML file per cluster, in memory. */
 export function renderFleet(specs: readonly ClusterSpec[], options: RenderFleetOptions = {}): RenderedFleet {
-  const ext = options.outputFileExtension ?? '.k8s.yaml';
   const files = new Map<string, string>();
+  const { warnings, objectCount } = forEachClusterFile(specs, options, (file, content) => files.set(file, content));
+  return { files, warnings, objectCount };
+}
+
+/**
+ * Renders the fleet and hands each cluster's file name and YAML to `use` as soon as the cluster is
+ * rendered (while no problem has been found), so that nothing needs to hold every file at once.
+ * Throws the collected problems at the end.
+ */
+function forEachClusterFile(specs: readonly ClusterSpec[], options: RenderFleetOptions, use: (file: string, content: string) => void): Omit<RenderedFleet, 'files'> {
+  const ext = options.outputFileExtension ?? '.k8s.yaml';
   const warnings: { subject: string; warning: Warning }[] = [];
   let objectCount = 0;
   forEachCluster(specs, ext, (rc) => {
     const manifests = rc.parts.flatMap((part) => part.manifests);
     objectCount += manifests.length;
     for (const part of rc.parts) for (const w of part.warnings) warnings.push({ subject: part.subject, warning: w });
-    files.set(clusterFileName(rc.ref.name, ext), stringifyManifests(manifests));
+    use(clusterFileName(rc.ref.name, ext), stringifyManifests(manifests));
   });
-  return { files, warnings, objectCount };
+  return { warnings, objectCount };
 }
 
 /** Files that a previous render (or `cdk8s synth`) may have left in the output directory. */
@@ -230,26 +240,45 @@ function isReplaceable(dir: string, ext: string): boolean {
   return fs.readdirSync(dir, { withFileTypes: true }).every((e) => e.isFile() && e.name.endsWith(ext));
 }
 
+/** Result of {@link writeFleet}. */
+export interface WrittenFleet {
+  /** The output directory, resolved. */
+  readonly outdir: string;
+  /** File names written (relative to `outdir`), in fleet order. */
+  readonly files: readonly string[];
+  /** Every warning, per cluster part, with the subject it is reported under. */
+  readonly warnings: readonly { readonly subject: string; readonly warning: Warning }[];
+  /** Number of objects written. */
+  readonly objectCount: number;
+}
+
 /**
- * Renders the fleet and writes one `<cluster>.k8s.yaml` per cluster to `outdir`, atomically:
- * everything is rendered in memory first (invalid input throws before the disk is touched), written
- * to a temporary sibling directory, then swapped into place. `outdir` must be missing, empty or
- * hold only `*.k8s.yaml` files (it is replaced as a whole, like `cdk8s synth` does); anything else
- * is refused. Warnings go to the warning handler (stderr by default) and are returned.
+ * Renders the fleet and writes one `<cluster>.k8s.yaml` per cluster to `outdir`, atomically: each
+ * cluster's file goes to a temporary sibling directory as soon as the cluster is rendered (the
+ * YAML of a whole fleet is never held in memory), and only when every cluster is valid and written
+ * is that directory swapped into place. Invalid input or a failed write removes the temporary
+ * directory and leaves `outdir` as it was. `outdir` must be missing, empty or hold only
+ * `*.k8s.yaml` files (it is replaced as a whole, like `cdk8s synth` does); anything else is refused.
+ * Warnings go to the warning handler (stderr by default) and are returned. For the YAML in memory,
+ * use {@link renderFleet}.
  */
-export function writeFleet(outdir: string, specs: readonly ClusterSpec[], options: RenderFleetOptions = {}): RenderedFleet {
+export function writeFleet(outdir: string, specs: readonly ClusterSpec[], options: RenderFleetOptions = {}): WrittenFleet {
   const ext = options.outputFileExtension ?? '.k8s.yaml';
   const target = path.resolve(outdir);
   if (!isReplaceable(target, ext)) {
     throw new ValidationError('Fleet', [{ path: 'outdir', message: `${show(outdir)} holds files other than *${ext}: refusing to replace it (choose an empty or new directory)` }]);
   }
-  const rendered = renderFleet(specs, options);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.tmp-`));
+  const files: string[] = [];
+  let rendered: Omit<RenderedFleet, 'files'>;
   let old: string | undefined;
   try {
-    for (const [file, content] of rendered.files) fs.writeFileSync(path.join(tmp, file), content, { encoding: 'utf8' });
+    rendered = forEachClusterFile(specs, options, (file, content) => {
+      fs.writeFileSync(path.join(tmp, file), content, { encoding: 'utf8' });
+      files.push(file);
+    });
     if (fs.existsSync(target)) {
       old = `${tmp}.old`;
       fs.renameSync(target, old);
@@ -262,5 +291,5 @@ export function writeFleet(outdir: string, specs: readonly ClusterSpec[], option
   }
   if (old) fs.rmSync(old, { recursive: true, force: true });
   for (const { subject, warning } of rendered.warnings) reportWarnings(subject, [warning]);
-  return rendered;
+  return { outdir: target, files, ...rendered };
 }

@@ -181,6 +181,21 @@ describe('renderFleet / writeFleet validation', () => {
     expect(fs.readdirSync(path.dirname(out))).toEqual(['out']); // no temp dir left behind
   });
 
+  test('an invalid cluster after valid ones (already written to the temp dir) leaves no trace either', () => {
+    const out = path.join(tmpDir(), 'out');
+    writeFleet(out, [featureFleet()[1]]);
+    const before = readDir(out);
+    const [a, b] = featureFleet();
+    const bad: ClusterSpec = { ...a, cluster: { ...a.cluster, name: 'gamma' }, controlPlane: { ...a.controlPlane, replicas: 2 } };
+    expect(() => writeFleet(out, [a, b, bad])).toThrow(/clusters\[2\]\.controlPlane\.replicas/);
+    expect(readDir(out)).toEqual(before);
+    expect(fs.readdirSync(path.dirname(out))).toEqual(['out']);
+    const r = writeFleet(out, [a, b]);
+    expect(r.files).toEqual(['alpha.k8s.yaml', 'beta.k8s.yaml']);
+    expect(r.outdir).toBe(path.resolve(out));
+    expect(Object.keys(readDir(out))).toEqual(r.files);
+  });
+
   test('a re-render replaces the previous files; foreign content is refused', () => {
     const out = path.join(tmpDir(), 'out');
     writeFleet(out, featureFleet());
