@@ -35,6 +35,7 @@ const ROWS: Row[] = [
   { label: '(b) FleetApp + Chart per cluster + constructs', mode: 'fleetapp-natural', raw: 'fleetapp-raw' },
   { label: '(b\') App + ClusterChart (FleetChart) per cluster', mode: 'fleet', raw: 'fleet-raw' },
   { label: '(c) core render (writeFleet)', mode: 'core', raw: 'fleetapp-raw' },
+  { label: '(c) core render in memory (renderFleet)', mode: 'core-memory' },
   { label: 'raw ApiObjects, all in ONE Chart (reference)', mode: 'one-raw' },
 ];
 
@@ -137,7 +138,7 @@ function main(): void {
       if (r) rows.push({ label, r, raw: undefined });
     }
     table(`N = ${n} clusters`, rows);
-    const hashes = new Set(['naive', 'naive-raw', 'fleetapp', 'fleetapp-natural', 'fleetapp-raw', 'fleet', 'fleet-raw', 'core'].map((m) => results.get(m)?.outputHash).filter(Boolean));
+    const hashes = new Set(['naive', 'naive-raw', 'fleetapp', 'fleetapp-natural', 'fleetapp-raw', 'fleet', 'fleet-raw', 'core', 'core-memory'].map((m) => results.get(m)?.outputHash).filter(Boolean));
     console.log(`output of (a), (b), (c) and the raw per-cluster layouts byte-identical: ${hashes.size === 1 ? 'yes' : `NO (${[...hashes].join(', ')})`}`);
   }
 

@@ -11,7 +11,8 @@
  * - fleetapp: `FleetApp` + addFleet (the recommended layout); fleetapp-natural: `FleetApp` + one plain
  *   Chart per cluster with the constructs; fleetapp-raw: ApiObjects in one plain Chart per cluster under FleetApp;
  * - one-raw: every ApiObject in a single Chart (one file), the layout the issue compares against;
- * - core: `writeFleet` (no construct tree);
+ * - core: `writeFleet` (no construct tree); core-memory: `renderFleet`, the same YAML kept in memory
+ *   (what the core render costs without the file system, whose speed varies a lot on a shared VM);
  * - pulumi, pulumi-raw: Pulumi components / bare CustomResources under runtime mocks.
  */
 import { createHash } from 'crypto';
@@ -23,7 +24,7 @@ import { Construct } from 'constructs';
 import { Cluster, ControlPlaneGroup, WorkerGroup } from '../lib/cdk8s';
 import { emit } from '../lib/cdk8s/emit';
 import { addFleet, FleetApp, FleetChart } from '../lib/cdk8s/fleet';
-import { ClusterSpec, renderClusters, writeFleet } from '../lib/core/render';
+import { ClusterSpec, renderClusters, renderFleet, writeFleet } from '../lib/core/render';
 import { Manifest } from '../lib/core/manifest';
 import { clusterSpec, describeFleet, fleetSpecs } from './fleet-gen';
 
@@ -58,10 +59,15 @@ function rawManifests(n: number): { name: string; manifests: Manifest[] }[] {
 }
 
 function hashDir(dir: string): string {
+  return hashFiles(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f))]));
+}
+
+/** Hash of (file name, content) pairs in name order: the same for a directory and for the same files in memory. */
+function hashFiles(files: [string, string | Buffer][]): string {
   const h = createHash('sha256');
-  for (const f of fs.readdirSync(dir).sort()) {
+  for (const [f, content] of files.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     h.update(f);
-    h.update(fs.readFileSync(path.join(dir, f)));
+    h.update(content);
   }
   return h.digest('hex').slice(0, 16);
 }
@@ -124,12 +130,18 @@ async function main(): Promise<void> {
   try {
     if (mode === 'pulumi' || mode === 'pulumi-raw') {
       ({ objects, buildMs, synthMs, cpuMs } = await pulumiRun(n, mode === 'pulumi-raw'));
-    } else if (mode === 'core') {
+    } else if (mode === 'core' || mode === 'core-memory') {
       startCpu();
       const t0 = performance.now();
       const specs = fleetSpecs(n);
       const t1 = performance.now();
-      objects = writeFleet(out, specs).objectCount;
+      if (mode === 'core') {
+        objects = writeFleet(out, specs).objectCount;
+      } else {
+        const r = renderFleet(specs);
+        objects = r.objectCount;
+        hash = hashFiles([...r.files]);
+      }
       const t2 = performance.now();
       stopCpu();
       buildMs = t1 - t0;
