@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { compact, sortKeys, stableStringify } from '../../lib/core/manifest';
-import { contentHash } from '../../lib/core/naming';
+import { createHash } from 'crypto';
+import { contentHash, sha256 } from '../../lib/core/naming';
 
 /** The first formulation of stableStringify (map/join), kept here as the specification. */
 function reference(value: unknown): string {
@@ -37,6 +38,12 @@ describe('content hash serialization', () => {
     expect(stableStringify({ b: 1, a: { d: [1, 'x'], c: null } })).toBe('{"a":{"c":null,"d":[1,"x"]},"b":1}');
     expect(contentHash({ b: 1, a: 2 })).toBe(contentHash({ a: 2, b: 1 }));
     expect(contentHash({ a: 2, b: 1 })).not.toBe(contentHash({ a: 2, b: 2 }));
+  });
+
+  test('sha256 (one-shot crypto.hash where node has it) equals createHash', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 64 }), (t) => {
+      expect(sha256(t).equals(createHash('sha256').update(t).digest())).toBe(true);
+    }), { numRuns: 500 });
   });
 
   test('sortKeys sorts like Array.prototype.sort, in place', () => {
