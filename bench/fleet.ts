@@ -9,8 +9,10 @@
  * Wall time is what a user waits; CPU time (user + system of the timed part) is reported too because
  * it is less disturbed by other load on the machine. Ratios and ms/cluster use wall time. Each
  * configuration runs BENCH_REPEAT times (fresh process each time) and the run with the median wall
- * time is reported, so that one disturbed run on a shared machine does not decide a ratio; the naive
- * layout runs once (its N² curve is the point, and at N = 1000 one run takes over a minute).
+ * time is reported; each library run is followed by a run of its raw baseline and the ratio is the
+ * median of those pairwise ratios, so that neither one disturbed run nor a drift of a shared machine's
+ * speed between configurations decides a ratio. The naive layout runs once (its N² curve is the point,
+ * and at N = 1000 one run takes over a minute).
  */
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
@@ -39,10 +41,45 @@ const ROWS: Row[] = [
   { label: 'raw ApiObjects, all in ONE Chart (reference)', mode: 'one-raw' },
 ];
 
-/** The median-wall-time run of `repeat` fresh-process runs of one configuration. */
-function runWorker(mode: string, n: number, repeat = mode.startsWith('naive') ? 1 : REPEAT): WorkerResult {
-  const runs = Array.from({ length: repeat }, () => runWorkerOnce(mode, n)).sort((a, b) => a.totalMs - b.totalMs);
-  return runs[(runs.length - 1) >> 1];
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+
+/** The runs of each configuration at one N, and the library-to-raw ratio of each row, measured in pairs. */
+class Measurements {
+  private readonly runs = new Map<string, WorkerResult[]>();
+  private readonly ratios = new Map<string, number>();
+
+  constructor(private readonly n: number) {}
+
+  /**
+   * Runs `mode` `times` times; with `raw`, each run is followed by a run of `raw` and the ratio is the
+   * median of the pairwise ratios, so a drift of the machine's speed hits both sides of a pair alike.
+   */
+  public measure(mode: string, raw: string | undefined, times: number): void {
+    const pairs: number[] = [];
+    for (let k = 0; k < times; k++) {
+      const r = this.once(mode);
+      if (raw) pairs.push(r.totalMs / this.once(raw).totalMs);
+    }
+    if (pairs.length > 0) this.ratios.set(mode, median(pairs));
+  }
+
+  /** The run with the median wall time of all runs of `mode` so far. */
+  public result(mode: string): WorkerResult | undefined {
+    const rs = this.runs.get(mode);
+    if (!rs) return undefined;
+    const sorted = [...rs].sort((a, b) => a.totalMs - b.totalMs);
+    return sorted[(sorted.length - 1) >> 1];
+  }
+
+  public ratio(mode: string): number | undefined {
+    return this.ratios.get(mode);
+  }
+
+  private once(mode: string): WorkerResult {
+    const r = runWorkerOnce(mode, this.n);
+    this.runs.set(mode, [...(this.runs.get(mode) ?? []), r]);
+    return r;
+  }
 }
 
 function runWorkerOnce(mode: string, n: number): WorkerResult {
@@ -54,14 +91,14 @@ function runWorkerOnce(mode: string, n: number): WorkerResult {
 }
 
 const pad = (s: string | number, w: number) => String(s).padStart(w);
-const fmtRatio = (a: number, b?: number) => (b ? `${(a / b).toFixed(2)}x` : '-');
+const fmtRatio = (ratio?: number) => (ratio === undefined ? '-' : `${ratio.toFixed(2)}x`);
 
-function table(title: string, rows: { label: string; r: WorkerResult; raw?: WorkerResult }[]): void {
+function table(title: string, rows: { label: string; r: WorkerResult; ratio?: number }[]): void {
   console.log(`\n${title}`);
   console.log(`${'configuration'.padEnd(50)} ${pad('objects', 7)} ${pad('wall ms', 8)} ${pad('cpu ms', 7)} ${pad('objects/s', 9)} ${pad('ms/cluster', 10)} ${pad('peak RSS', 9)} ${pad('vs raw', 7)}`);
-  for (const { label, r, raw } of rows) {
+  for (const { label, r, ratio } of rows) {
     const ops = Math.round(r.objects / (r.totalMs / 1000));
-    console.log(`${label.padEnd(50)} ${pad(r.objects, 7)} ${pad(r.totalMs, 8)} ${pad(r.cpuMs, 7)} ${pad(ops, 9)} ${pad((r.totalMs / r.clusters).toFixed(2), 10)} ${pad(`${r.maxRssMiB} MiB`, 9)} ${pad(fmtRatio(r.totalMs, raw?.totalMs), 7)}`);
+    console.log(`${label.padEnd(50)} ${pad(r.objects, 7)} ${pad(r.totalMs, 8)} ${pad(r.cpuMs, 7)} ${pad(ops, 9)} ${pad((r.totalMs / r.clusters).toFixed(2), 10)} ${pad(`${r.maxRssMiB} MiB`, 9)} ${pad(fmtRatio(ratio), 7)}`);
   }
 }
 
@@ -113,32 +150,30 @@ function main(): void {
   console.log(`capi-constructs fleet benchmark: node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`fleet: per cluster 1 Cluster, control plane (template + KubeadmControlPlane + MachineHealthCheck), 4 worker groups (template + KubeadmConfigTemplate + MachineDeployment + MachineHealthCheck), 2 add-ons`);
   console.log(describeFleet());
-  console.log(`each configuration: median of ${REPEAT} runs, each in a fresh process (naive layout: 1 run)`);
+  console.log(`each configuration: ${REPEAT} runs, each in a fresh process, the median shown (naive layout: 1 run); \`vs raw\` is the median ratio of runs paired with a raw run right after`);
 
   const perCluster = new Map<string, number[]>();
   for (const n of SIZES) {
-    const results = new Map<string, WorkerResult>();
-    const get = (mode: string): WorkerResult | undefined => {
-      if (mode.startsWith('naive') && n > NAIVE_MAX) return undefined;
-      if (!results.has(mode)) results.set(mode, runWorker(mode, n));
-      return results.get(mode);
-    };
+    const m = new Measurements(n);
+    for (const row of ROWS) {
+      if (row.mode.startsWith('naive') && n > NAIVE_MAX) continue;
+      m.measure(row.mode, row.raw, row.mode.startsWith('naive') ? 1 : REPEAT);
+    }
     const rows = ROWS.flatMap((row) => {
-      const r = get(row.mode);
+      const r = m.result(row.mode);
       if (!r) return [];
-      const raw = row.raw ? get(row.raw) : undefined;
       perCluster.set(row.mode, [...(perCluster.get(row.mode) ?? []), r.totalMs / n]);
-      return [{ label: row.label, r, raw }];
+      return [{ label: row.label, r, ratio: m.ratio(row.mode) }];
     });
     const rawLabels: Record<string, string> = {
       'naive-raw': 'raw ApiObjects: App + Chart per cluster', 'fleetapp-raw': 'raw ApiObjects: FleetApp + Chart per cluster', 'fleet-raw': 'raw ApiObjects: App + FleetChart per cluster',
     };
     for (const [raw, label] of Object.entries(rawLabels)) {
-      const r = results.get(raw);
-      if (r) rows.push({ label, r, raw: undefined });
+      const r = m.result(raw);
+      if (r) rows.push({ label, r, ratio: undefined });
     }
     table(`N = ${n} clusters`, rows);
-    const hashes = new Set(['naive', 'naive-raw', 'fleetapp', 'fleetapp-natural', 'fleetapp-raw', 'fleet', 'fleet-raw', 'core', 'core-memory'].map((m) => results.get(m)?.outputHash).filter(Boolean));
+    const hashes = new Set(['naive', 'naive-raw', 'fleetapp', 'fleetapp-natural', 'fleetapp-raw', 'fleet', 'fleet-raw', 'core', 'core-memory'].map((mode) => m.result(mode)?.outputHash).filter(Boolean));
     console.log(`output of (a), (b), (c) and the raw per-cluster layouts byte-identical: ${hashes.size === 1 ? 'yes' : `NO (${[...hashes].join(', ')})`}`);
   }
 
@@ -154,9 +189,9 @@ function main(): void {
 
   if (PULUMI_SIZES.length > 0) {
     const rows = PULUMI_SIZES.flatMap((n) => {
-      const r = runWorker('pulumi', n);
-      const raw = runWorker('pulumi-raw', n);
-      return [{ label: `(d) Pulumi components, N=${n}`, r, raw }, { label: `    raw CustomResources, N=${n}`, r: raw }];
+      const m = new Measurements(n);
+      m.measure('pulumi', 'pulumi-raw', REPEAT);
+      return [{ label: `(d) Pulumi components, N=${n}`, r: m.result('pulumi')!, ratio: m.ratio('pulumi') }, { label: `    raw CustomResources, N=${n}`, r: m.result('pulumi-raw')! }];
     });
     table('Pulumi under runtime mocks (register + wait for all RPCs; smaller N: the mock engine is slow)', rows);
   }
