@@ -78,9 +78,17 @@ function resolveMaxSurge(p: Problems, value: unknown, replicas: number | undefin
 }
 
 export function renderControlPlane(props: ControlPlaneGroupProps): Rendered {
+  return renderControlPlaneFor(props, (props as Partial<ControlPlaneGroupProps> | null | undefined)?.cluster);
+}
+
+/**
+ * {@link renderControlPlane} with the cluster given apart from the props, as the fleet render has it: saves a copy
+ * of the props object per group. `props.cluster`, if present, is ignored.
+ */
+export function renderControlPlaneFor(props: Omit<ControlPlaneGroupProps, 'cluster'>, clusterProp: unknown): Rendered {
   const p = new Problems('ControlPlaneGroup');
   if (!checkObject(p, 'props', props)) p.throwIfErrors();
-  const cluster = checkClusterRef(p, 'cluster', props.cluster);
+  const cluster = checkClusterRef(p, 'cluster', clusterProp);
   const name = cluster ? controlPlaneName(cluster.name) : 'control-plane';
   p.subject = `ControlPlaneGroup "${name}"`;
 

@@ -10,13 +10,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildCluster, ClusterProps, ClusterRef } from './cluster';
-import { ControlPlaneGroupProps, renderControlPlane } from './control-plane';
+import { ControlPlaneGroupProps, renderControlPlaneFor } from './control-plane';
 import { Problems, show, ValidationError, Warning } from './errors';
 import { Manifest, Rendered } from './manifest';
 import { controlPlaneName, workerGroupName } from './naming';
 import { reportWarnings } from './warnings';
 import { stringifyManifests } from './yaml';
-import { renderWorkerGroup, WorkerGroupProps } from './worker-group';
+import { renderWorkerGroupFor, WorkerGroupProps } from './worker-group';
 
 /**
  * Something rendered for a cluster after its node groups, e.g. an add-on. Implemented by the
@@ -84,7 +84,7 @@ export function renderClusterSpec(spec: ClusterSpec): RenderedCluster {
     p.error('controlPlane', `must be the control-plane group props, got ${show(cp)}`);
   } else if (ref) {
     try {
-      const r = renderControlPlane({ ...(cp as Omit<ControlPlaneGroupProps, 'cluster'>), cluster: ref });
+      const r = renderControlPlaneFor(cp as Omit<ControlPlaneGroupProps, 'cluster'>, ref);
       parts.push({ id: 'control-plane', subject: `ControlPlaneGroup "${controlPlaneName(ref.name)}"`, ...r });
     } catch (e) {
       p.absorb('controlPlane', e);
@@ -108,7 +108,7 @@ export function renderClusterSpec(spec: ClusterSpec): RenderedCluster {
       }
       if (!ref) return;
       try {
-        const r = renderWorkerGroup({ ...(w as Omit<WorkerGroupProps, 'cluster'>), cluster: ref });
+        const r = renderWorkerGroupFor(w as Omit<WorkerGroupProps, 'cluster'>, ref);
         parts.push({ id: `workers-${name}`, subject: `WorkerGroup "${workerGroupName(ref.name, name as string)}"`, ...r });
       } catch (e) {
         p.absorb(path, e);

@@ -185,9 +185,17 @@ function resolveRoles(p: Problems, roles: unknown): string[] | undefined {
 }
 
 export function renderWorkerGroup(props: WorkerGroupProps): Rendered {
+  return renderWorkerGroupFor(props, (props as Partial<WorkerGroupProps> | null | undefined)?.cluster);
+}
+
+/**
+ * {@link renderWorkerGroup} with the cluster given apart from the props, as the fleet render has it: saves a copy
+ * of the props object per group. `props.cluster`, if present, is ignored.
+ */
+export function renderWorkerGroupFor(props: Omit<WorkerGroupProps, 'cluster'>, clusterProp: unknown): Rendered {
   const p = new Problems('WorkerGroup');
   if (!checkObject(p, 'props', props)) p.throwIfErrors();
-  const cluster = checkClusterRef(p, 'cluster', props.cluster);
+  const cluster = checkClusterRef(p, 'cluster', clusterProp);
   const group = checkDns1123Label(p, 'name', props.name);
   const name = cluster && group ? workerGroupName(cluster.name, group) : undefined;
   p.subject = `WorkerGroup ${show(name ?? props.name)}`;

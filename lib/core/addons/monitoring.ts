@@ -112,18 +112,15 @@ function selector(matchers: Record<string, string>): string {
 export function renderAddonPrometheusRule(input: AddonPrometheusRuleInput): Manifest {
   const { options: o } = input;
   const names = input.releases.join('|');
-  const info = {
-    customresource_group: 'helm.toolkit.fluxcd.io',
-    customresource_kind: 'HelmRelease',
-    exported_namespace: input.releaseNamespace,
-  };
+  // the gotk_resource_info matchers of the add-on's HelmReleases (as selector() writes them, without its intermediate objects)
+  const info = `customresource_group="helm.toolkit.fluxcd.io", customresource_kind="HelmRelease", exported_namespace="${input.releaseNamespace}"`;
   const labels = { addon: input.addon, capi_cluster: input.cluster };
   const runbook = `Inspect with: flux get helmreleases -n ${input.releaseNamespace}; kubectl describe helmrelease -n ${input.releaseNamespace} {{ $labels.name }}. If the release is stuck, print the cleanup commands with: ${input.cleanupCommand}`;
-  const notReady = `max by (exported_namespace, name) (gotk_resource_info${selector({ ...info, name: `=~${names}`, ready: '!=True', suspended: '!=true' })}) > 0`;
-  const dur = { kind: 'HelmRelease', [o.namespaceLabel]: input.releaseNamespace, name: `=~${names}` };
+  const notReady = `max by (exported_namespace, name) (gotk_resource_info{${info}, name=~"${names}", ready!="True", suspended!="true"}) > 0`;
+  const dur = selector({ kind: 'HelmRelease', [o.namespaceLabel]: input.releaseNamespace, name: `=~${names}` });
   const by = `${o.namespaceLabel}, name`;
-  const slow = `(sum by (${by}) (rate(gotk_reconcile_duration_seconds_sum${selector(dur)}[30m]))`
-    + ` / sum by (${by}) (rate(gotk_reconcile_duration_seconds_count${selector(dur)}[30m]))) > ${o.slowReconcileSeconds}`;
+  const slow = `(sum by (${by}) (rate(gotk_reconcile_duration_seconds_sum${dur}[30m]))`
+    + ` / sum by (${by}) (rate(gotk_reconcile_duration_seconds_count${dur}[30m]))) > ${o.slowReconcileSeconds}`;
   const rules: Record<string, unknown>[] = [
     {
       alert: 'FluxHelmReleaseNotReady',
@@ -137,7 +134,7 @@ export function renderAddonPrometheusRule(input: AddonPrometheusRuleInput): Mani
     },
     ...input.releases.map((r) => ({
       alert: 'FluxHelmReleaseStateMissing',
-      expr: `absent(gotk_resource_info${selector({ ...info, name: r })})`,
+      expr: `absent(gotk_resource_info{${info}, name="${r}"})`,
       for: shortDuration(o.notReadyForSeconds),
       labels: { severity: 'warning', ...labels },
       annotations: {

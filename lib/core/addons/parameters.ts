@@ -97,12 +97,24 @@ type Resolved = Map<string, ParameterValue>;
 
 function get(obj: unknown, path: string): unknown {
   let cur = obj;
-  for (const part of path.split('.')) {
+  for (const part of pathParts(path)) {
     if (cur === null || typeof cur !== 'object') return undefined;
     cur = (cur as Record<string, unknown>)[part];
   }
   return cur;
 }
+
+/** `path.split('.')` of the catalog's parameter names, split once. */
+function pathParts(path: string): readonly string[] {
+  let parts = splitPaths.get(path);
+  if (parts === undefined) {
+    parts = path.split('.');
+    if (splitPaths.size >= 1000) splitPaths.clear();
+    splitPaths.set(path, parts);
+  }
+  return parts;
+}
+const splitPaths = new Map<string, readonly string[]>();
 
 function checkParameter(p: Problems, path: string, spec: CatalogParameter, value: unknown): ParameterValue {
   switch (spec.kind) {
