@@ -200,3 +200,27 @@ describe('errors (ValidationError, statusCode 400, thrown before anything is add
     expect(new ClusterAddon(chart, 'a', { cluster, addon: 'kuberay' }).names.kubeconfigSecret).toBe('x-kubeconfig');
   });
 });
+
+describe('core objects', () => {
+  /** Paths of undefined values and of empty objects or lists, except the NetworkPolicy selectors where `{}` means "all". */
+  function emptyPaths(v: unknown, path: string, out: string[] = []): string[] {
+    if (v === undefined) out.push(path);
+    else if (Array.isArray(v)) {
+      if (v.length === 0) out.push(path);
+      v.forEach((x, i) => emptyPaths(x, `${path}[${i}]`, out));
+    } else if (v !== null && typeof v === 'object') {
+      if (Object.keys(v).length === 0 && !/\.(podSelector|namespaceSelector)$/.test(path)) out.push(path);
+      for (const [k, x] of Object.entries(v)) emptyPaths(x, `${path}.${k}`, out);
+    }
+    return out;
+  }
+
+  test.each(ADDON_NAMES.flatMap((addon) => (['management', 'tenant'] as const).flatMap((mode) => [
+    [addon, mode, 'defaults', undefined],
+    [addon, mode, 'monitoring off', false],
+  ] as const)))('%s in %s mode (%s) holds no undefined value and no empty object or list', (addon, mode, _what, monitoring) => {
+    const model = renderClusterAddon({ cluster: ref, addon, mode, ...(monitoring === false ? { monitoring } : {}) });
+    const all = [...model.manifests, ...model.workloadClusterManifests];
+    expect(all.flatMap((m) => emptyPaths(m, `${m.kind}/${m.metadata.name}`))).toEqual([]);
+  });
+});

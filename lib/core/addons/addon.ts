@@ -153,39 +153,23 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
     metadata: objectMeta(names.helmRepository, releaseNamespace, labels, annotations),
     spec: { url: entry.repository.url, interval: '1h' },
   });
-  const releases: Manifest[] = entry.charts.map((chart) => compact({
-    apiVersion: HELM_RELEASE_API_VERSION,
-    kind: 'HelmRelease',
-    metadata: objectMeta(releaseNameOf(names, chart.component), releaseNamespace, labels, annotations),
-    spec: {
-      interval,
-      releaseName: releaseNameOf(names, chart.component),
-      targetNamespace: names.namespace,
-      storageNamespace: names.namespace,
-      kubeConfig: mode === 'management' ? { secretRef: { name: names.kubeconfigSecret, key: 'value' } } : undefined,
-      dependsOn: chart.dependsOn.map((c) => ({ name: releaseNameOf(names, c) })),
-      chart: {
-        spec: {
-          chart: chart.chart,
-          version: chart.version,
-          sourceRef: { kind: 'HelmRepository', name: names.helmRepository },
-        },
-      },
-      timeout: chart.timeout,
-      install: {
-        // Tenant mode applies the Namespace itself (the HelmRelease lives in it).
-        createNamespace: mode === 'management' || undefined,
-        crds: 'CreateReplace',
-        remediation: { retries: ADDON_REMEDIATION_RETRIES },
-      },
-      upgrade: {
-        crds: 'CreateReplace',
-        cleanupOnFail: true,
-        remediation: { retries: ADDON_REMEDIATION_RETRIES, strategy: 'rollback' },
-      },
-      values: values[chart.component],
-    },
-  }));
+  const releases: Manifest[] = entry.charts.map((chart) => {
+    const name = releaseNameOf(names, chart.component);
+    // Built without undefined or empty fields, so that only the chart values need `compact`.
+    const spec: Record<string, unknown> = { interval, releaseName: name, targetNamespace: names.namespace, storageNamespace: names.namespace };
+    if (mode === 'management') spec.kubeConfig = { secretRef: { name: names.kubeconfigSecret, key: 'value' } };
+    if (chart.dependsOn.length > 0) spec.dependsOn = chart.dependsOn.map((c) => ({ name: releaseNameOf(names, c) }));
+    spec.chart = { spec: { chart: chart.chart, version: chart.version, sourceRef: { kind: 'HelmRepository', name: names.helmRepository } } };
+    if (chart.timeout !== undefined) spec.timeout = chart.timeout;
+    // Tenant mode applies the Namespace itself (the HelmRelease lives in it).
+    spec.install = mode === 'management'
+      ? { createNamespace: true, crds: 'CreateReplace', remediation: { retries: ADDON_REMEDIATION_RETRIES } }
+      : { crds: 'CreateReplace', remediation: { retries: ADDON_REMEDIATION_RETRIES } };
+    spec.upgrade = { crds: 'CreateReplace', cleanupOnFail: true, remediation: { retries: ADDON_REMEDIATION_RETRIES, strategy: 'rollback' } };
+    const chartValues = compact(values[chart.component]);
+    if (chartValues !== undefined) spec.values = chartValues;
+    return { apiVersion: HELM_RELEASE_API_VERSION, kind: 'HelmRelease', metadata: objectMeta(name, releaseNamespace, labels, annotations), spec };
+  });
 
   const manifests: Manifest[] = [];
   if (mode === 'tenant') {

@@ -153,12 +153,13 @@ export function renderAddonPrometheusRule(input: AddonPrometheusRuleInput): Mani
       },
     },
   ];
-  return compact({
+  // The rules are built from defined strings only, so only the metadata (optional annotations) needs `compact`.
+  return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
-    metadata: { name: input.name, namespace: input.namespace, labels: { ...input.labels, ...o.ruleLabels }, annotations: input.annotations },
+    metadata: compact({ name: input.name, namespace: input.namespace, labels: { ...input.labels, ...o.ruleLabels }, annotations: input.annotations }),
     spec: { groups: [{ name: input.name, rules }] },
-  });
+  };
 }
 
 /** Where to put the kube-state-metrics config for `gotk_resource_info`. */
