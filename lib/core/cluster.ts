@@ -8,6 +8,7 @@ import {
 } from './api-versions';
 import { Problems, show, Warning } from './errors';
 import { compact, Manifest, Rendered } from './manifest';
+import { memoize } from './memo';
 import { controlPlaneName } from './naming';
 import { NodeFailureDetection, ResolvedNodeFailureDetection, resolveNodeFailureDetection } from './node-failure-detection';
 import {
@@ -104,16 +105,7 @@ export interface ClusterModel extends Rendered {
 const CIDR = /^(([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])|[0-9a-fA-F:]+:[0-9a-fA-F:]*\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$/;
 
 /** `v<major>.<minor>.<patch>[...]` and semver-valid. Remembered per string: a fleet checks the same few versions for every group. */
-function isFullVersion(v: string): boolean {
-  let ok = fullVersions.get(v);
-  if (ok === undefined) {
-    ok = semver.valid(v.slice(1)) !== null && /^v\d+\.\d+\.\d+/.test(v);
-    if (fullVersions.size >= 1000) fullVersions.clear();
-    fullVersions.set(v, ok);
-  }
-  return ok;
-}
-const fullVersions = new Map<string, boolean>();
+const isFullVersion = memoize((v) => semver.valid(v.slice(1)) !== null && /^v\d+\.\d+\.\d+/.test(v));
 
 /** Normalizes and checks a Kubernetes version the way the KubeadmControlPlane webhook does. */
 export function checkKubernetesVersion(p: Problems, path: string, value: unknown): string | undefined {

@@ -4,6 +4,7 @@
  */
 import * as crypto from 'crypto';
 import { stableStringify } from './manifest';
+import { memoize } from './memo';
 
 /** KubeadmControlPlane: `<cluster>-control-plane` (seed: cluster name plus "-control-plane"). */
 export function controlPlaneName(cluster: string): string {
@@ -35,15 +36,11 @@ export const TEMPLATE_HASH_LENGTH = 8;
 
 /** A short, stable hash of any JSON value (sha256 over a key-sorted serialization). */
 export function contentHash(value: unknown, length = TEMPLATE_HASH_LENGTH): string {
-  const text = stableStringify(value);
-  let hex = hashCache.get(text);
-  if (hex === undefined) {
-    hex = sha256(text).toString('hex');
-    if (hashCache.size >= HASH_CACHE_LIMIT) hashCache.clear();
-    hashCache.set(text, hex);
-  }
-  return hex.slice(0, length);
+  return sha256Hex(stableStringify(value)).slice(0, length);
 }
+
+/** sha256 hex per serialized content: a fleet repeats the same template contents in many clusters. */
+const sha256Hex = memoize((text) => sha256(text).toString('hex'), 10_000);
 
 /**
  * sha256 of a UTF-8 string: the one-shot `crypto.hash` where node has it (20.12+, about twice as fast
@@ -53,10 +50,6 @@ export function sha256(text: string): Buffer {
   return oneShot ? oneShot('sha256', text, 'buffer') : crypto.createHash('sha256').update(text).digest();
 }
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
-
-/** sha256 hex per serialized content: a fleet repeats the same template contents in many clusters. */
-const hashCache = new Map<string, string>();
-const HASH_CACHE_LIMIT = 10_000;
 
 /**
  * Name of an immutable template (InfraMachineTemplate, KubeadmConfigTemplate): `<base>-<hash>`.

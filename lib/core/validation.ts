@@ -4,6 +4,7 @@
  * when the input was invalid or absent.
  */
 import { Problems, show } from './errors';
+import { memoize } from './memo';
 
 /** A duration: a Go duration string (`"90s"`, `"5m"`, `"1h30m"`) or a number of seconds. */
 export type Duration = string | number;
@@ -124,20 +125,13 @@ export function checkDuration(p: Problems, path: string, value: unknown): number
 }
 
 /** Seconds of a string that matches GO_DURATION, rounded to microseconds; remembered per string (a fleet repeats a few durations). */
-function durationSeconds(value: string): number {
-  let seconds = durations.get(value);
-  if (seconds === undefined) {
-    seconds = 0;
-    for (const m of value.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g)) {
-      seconds += parseFloat(m[1]) * UNIT_SECONDS[m[2]];
-    }
-    seconds = Math.round(seconds * 1e6) / 1e6;
-    if (durations.size >= 1000) durations.clear();
-    durations.set(value, seconds);
+const durationSeconds = memoize((value) => {
+  let seconds = 0;
+  for (const m of value.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g)) {
+    seconds += parseFloat(m[1]) * UNIT_SECONDS[m[2]];
   }
-  return seconds;
-}
-const durations = new Map<string, number>();
+  return Math.round(seconds * 1e6) / 1e6;
+});
 
 /** Formats whole seconds as Go's `time.Duration.String()` does: `0s`, `10s`, `5m0s`, `1h0m0s`. */
 export function goDuration(seconds: number): string {

@@ -6,6 +6,7 @@ import * as semver from 'semver';
 import { checkClusterRef, ClusterRef } from '../cluster';
 import { Problems, show } from '../errors';
 import { compact, Manifest, ObjectMeta, Rendered } from '../manifest';
+import { memoize } from '../memo';
 import { checkEnum } from '../validation';
 import { stringifyManifests } from '../yaml';
 import { ADDON_CATALOG_VERSION, ADDON_NAMES, AddonName, catalogEntry, isAddonName } from './catalog';
@@ -89,18 +90,16 @@ function checkKubernetesConstraint(p: Problems, cluster: ClusterRef, addon: Addo
   }
 }
 
-/** perf: semver.satisfies parses the range on every call; a fleet checks the same few (version, range) pairs thousands of times. */
-const satisfiesCache = new Map<string, boolean>();
 function satisfies(version: string, range: string): boolean {
-  const key = `${version} ${range}`;
-  let r = satisfiesCache.get(key);
-  if (r === undefined) {
-    r = semver.satisfies(version, range, { includePrerelease: true });
-    if (satisfiesCache.size >= 1000) satisfiesCache.clear();
-    satisfiesCache.set(key, r);
-  }
-  return r;
+  // a valid semantic version has no space, so the first space separates it from the range
+  return satisfiesMemo(`${version} ${range}`);
 }
+
+/** perf: semver.satisfies parses the range on every call; a fleet checks the same few (version, range) pairs thousands of times. */
+const satisfiesMemo = memoize((key) => {
+  const space = key.indexOf(' ');
+  return semver.satisfies(key.slice(0, space), key.slice(space + 1), { includePrerelease: true });
+});
 
 /** Metadata of an add-on object: its own copies of the add-on's labels and annotations. */
 function objectMeta(name: string, namespace: string | undefined, labels: Record<string, string>, annotations: Record<string, string>): ObjectMeta {

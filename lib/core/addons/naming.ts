@@ -2,6 +2,7 @@
  * Every name an add-on uses. The construct, the cleanup function and the `addon-cleanup` CLI all call
  * {@link addonNames}; nothing else builds an add-on name.
  */
+import { memoize } from '../memo';
 import { kubeconfigSecretName, sha256 } from '../naming';
 import { AddonName, catalogEntry } from './catalog';
 
@@ -19,18 +20,16 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
  * Deterministic, so every synth (and the CLI) yields the same names.
  */
 export function addonSuffix(clusterNamespace: string, clusterName: string, addon: AddonName): string {
-  const seed = `${clusterNamespace}/${clusterName}/${addon}`;
-  // perf: rendering one add-on asks for its names several times; remember the last few hundred suffixes
-  let out = suffixCache.get(seed);
-  if (out !== undefined) return out;
-  const digest = sha256(seed);
-  out = '';
-  for (let i = 0; i < ADDON_SUFFIX_LENGTH; i++) out += ALPHABET[digest.readUInt16BE(i * 2) % ALPHABET.length];
-  if (suffixCache.size >= 512) suffixCache.clear();
-  suffixCache.set(seed, out);
-  return out;
+  return suffixOf(`${clusterNamespace}/${clusterName}/${addon}`);
 }
-const suffixCache = new Map<string, string>();
+
+// perf: rendering one add-on asks for its names several times; remember the last few hundred suffixes
+const suffixOf = memoize((seed) => {
+  const digest = sha256(seed);
+  let out = '';
+  for (let i = 0; i < ADDON_SUFFIX_LENGTH; i++) out += ALPHABET[digest.readUInt16BE(i * 2) % ALPHABET.length];
+  return out;
+}, 512);
 
 /** One HelmRelease of an add-on. */
 export interface AddonReleaseNames {

@@ -4,6 +4,7 @@
  */
 import { Problems, show } from '../errors';
 import { checkBoolean, checkEnum, checkInt, checkObject, isDns1123Subdomain } from '../validation';
+import { memoize } from '../memo';
 import { AddonName, CatalogParameter, catalogEntry } from './catalog';
 import { checkBytes, checkCpu, compareQuantities, cpuCores, jupyterHubBytes, memoryBytes, ParsedQuantity, Quantity } from './quantity';
 
@@ -105,16 +106,7 @@ function get(obj: unknown, path: string): unknown {
 }
 
 /** `path.split('.')` of the catalog's parameter names, split once. */
-function pathParts(path: string): readonly string[] {
-  let parts = splitPaths.get(path);
-  if (parts === undefined) {
-    parts = path.split('.');
-    if (splitPaths.size >= 1000) splitPaths.clear();
-    splitPaths.set(path, parts);
-  }
-  return parts;
-}
-const splitPaths = new Map<string, readonly string[]>();
+const pathParts = memoize((path): readonly string[] => path.split('.'));
 
 function checkParameter(p: Problems, path: string, spec: CatalogParameter, value: unknown): ParameterValue {
   switch (spec.kind) {
