@@ -1,8 +1,10 @@
 import { Chart, Testing } from 'cdk8s';
 import { Cluster, ClusterAddon, ValidationError } from '../../lib';
 import {
-  ADDON_CATALOG, ADDON_CATALOG_VERSION, ADDON_NAMES, addonNames, addonSuffix, ClusterAddonProps, MAX_RELEASE_NAME_LENGTH, renderClusterAddon,
+  ADDON_CATALOG, ADDON_CATALOG_VERSION, ADDON_NAMES, addonComponent, addonNames, addonSuffix, ClusterAddonProps, MAX_RELEASE_NAME_LENGTH, renderClusterAddon,
 } from '../../lib/core/addons';
+import { renderFleet } from '../../lib/core/render';
+import { fleet } from '../../examples/fleet';
 import { clusterChart, helmReleases, synthAddon } from './fixtures';
 
 const ref = { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', apiVersion: 'v1beta2' as const };
@@ -222,5 +224,24 @@ describe('core objects', () => {
     const model = renderClusterAddon({ cluster: ref, addon, mode, ...(monitoring === false ? { monitoring } : {}) });
     const all = [...model.manifests, ...model.workloadClusterManifests];
     expect(all.flatMap((m) => emptyPaths(m, `${m.kind}/${m.metadata.name}`))).toEqual([]);
+  });
+});
+
+describe('addonComponent (an add-on in a fleet ClusterSpec)', () => {
+  test('renders the objects of renderClusterAddon for the cluster it is given, id and subject from the add-on', () => {
+    const c = addonComponent({ addon: 'kuberay', mode: 'tenant' });
+    expect([c.id, c.subject]).toEqual(['kuberay', 'ClusterAddon "kuberay"']);
+    expect(c.render(ref)).toEqual(renderClusterAddon({ cluster: ref, addon: 'kuberay', mode: 'tenant' }));
+    expect(addonComponent({ addon: 'kuberay' }, 'ray').id).toBe('ray');
+  });
+
+  test('bad add-on props are reported per cluster with the full path, with the other problems of the fleet', () => {
+    const [spec] = fleet;
+    const bad = { ...spec, components: [addonComponent({ addon: 'jupyterhub', parameters: { cpu: 'lots' } })] };
+    const err = validationError(() => renderFleet([bad, { ...bad, cluster: { ...bad.cluster, name: 'other', kubernetesVersion: 'v1.20.0' } }]));
+    const paths = err.issues.map((i) => i.path);
+    expect(paths).toContain('clusters[0].components[0].parameters.cpu');
+    expect(paths).toContain('clusters[1].components[0].parameters.cpu');
+    expect(paths).toContain('clusters[1].components[0].cluster.kubernetesVersion');
   });
 });

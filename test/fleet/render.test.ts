@@ -28,6 +28,18 @@ function natural(chart: Construct, spec: ClusterSpec): void {
 describe('direct render is byte-identical to cdk8s synth', () => {
   const specs = featureFleet();
 
+  test('examples/fleet.ts: writeFleet writes what the example app (addFleet) synthesizes, add-on components included', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const example = require('../../examples/fleet') as typeof import('../../examples/fleet');
+    const cdk8s = synthApp((app) => example.default(app));
+    const out = path.join(tmpDir(), 'out');
+    writeFleet(out, example.fleet);
+    expect(readDir(out)).toEqual(cdk8s);
+    expect(Object.keys(cdk8s)).toEqual(['fleet-eu-1.k8s.yaml', 'fleet-eu-2.k8s.yaml', 'fleet-us-1.k8s.yaml']);
+    expect(cdk8s['fleet-eu-1.k8s.yaml']).toContain('kind: HelmRelease');
+    expect(cdk8s['fleet-us-1.k8s.yaml']).not.toContain('kind: HelmRelease');
+  });
+
   test('against the natural constructs in one plain Chart per cluster', () => {
     const cdk8s = synthApp((app) => { for (const s of specs) natural(new Chart(app, s.cluster.name), s); });
     const out = path.join(tmpDir(), 'out');

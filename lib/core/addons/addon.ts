@@ -8,6 +8,7 @@ import { Problems, show } from '../errors';
 import { compact, Manifest, ObjectMeta, Rendered } from '../manifest';
 import { memoize } from '../memo';
 import { checkEnum } from '../validation';
+import type { ClusterComponent } from '../render';
 import { stringifyManifests } from '../yaml';
 import { ADDON_CATALOG_VERSION, ADDON_NAMES, AddonName, catalogEntry, isAddonName } from './catalog';
 import { addonCleanupCommandLine } from './cleanup';
@@ -218,5 +219,31 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
     workloadClusterManifests,
     manifests,
     warnings: p.warnings,
+  };
+}
+
+/** An add-on in a fleet's `ClusterSpec.components`: see {@link addonComponent}. */
+export interface AddonComponent<A extends AddonName = AddonName> extends ClusterComponent {
+  /** The add-on props, without the cluster (each cluster of the fleet fills it in). */
+  readonly props: Omit<ClusterAddonProps<A>, 'cluster'>;
+}
+
+/**
+ * A catalog add-on as a component of a fleet's `ClusterSpec` (`writeFleet`, `renderFleet`,
+ * `addFleet`, `ClusterChart`): renders with {@link renderClusterAddon} for each cluster it is given,
+ * so the objects are those of the `ClusterAddon` construct. Its id (the construct id in a
+ * `ClusterChart`, unique within a cluster) is the add-on name unless given.
+ *
+ * ```ts
+ * components: [addonComponent({ addon: 'jupyterhub', parameters: { cpu: '2' } })]
+ * ```
+ */
+export function addonComponent<A extends AddonName>(props: Omit<ClusterAddonProps<A>, 'cluster'>, id?: string): AddonComponent<A> {
+  const name = id ?? String((props as Partial<ClusterAddonProps<A>> | undefined)?.addon);
+  return {
+    id: name,
+    subject: `ClusterAddon ${show((props as Partial<ClusterAddonProps<A>> | undefined)?.addon)}`,
+    props,
+    render: (cluster: ClusterRef) => renderClusterAddon({ ...props, cluster } as ClusterAddonProps),
   };
 }
