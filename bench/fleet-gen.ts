@@ -121,17 +121,12 @@ class StandInAddon implements ClusterComponent {
   }
 }
 
-/** A catalog add-on (lib/core/addons) as a per-cluster component: the same render function as the ClusterAddon construct. */
+/** A catalog add-on (lib/core/addons `addonComponent`) as a per-cluster component: the same render function as the ClusterAddon construct. */
 const addonComponents = new Map<string, ClusterComponent>();
 function catalogAddon(addon: string): ClusterComponent {
   const cached = addonComponents.get(addon);
   if (cached) return cached;
-  const { renderClusterAddon } = tryRequire('../lib/core/addons/addon');
-  const component: ClusterComponent = {
-    id: addon,
-    subject: `ClusterAddon "${addon}"`,
-    render: (cluster: ClusterRef) => renderClusterAddon({ cluster, addon }),
-  };
+  const component: ClusterComponent = tryRequire('../lib/core/addons/addon').addonComponent({ addon });
   component.render({ name: 'probe', namespace: 'default', kubernetesVersion: 'v1.31.4', apiVersion: 'v1beta2' });
   addonComponents.set(addon, component);
   return component;
