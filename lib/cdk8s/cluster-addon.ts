@@ -7,7 +7,7 @@ import {
 } from '../core/addons';
 import { Warning } from '../core/errors';
 import { Manifest } from '../core/manifest';
-import { emit } from './emit';
+import { emit, objectId } from './emit';
 
 interface PolicyRule {
   from?: { podSelector?: Record<string, never>; namespaceSelector?: Record<string, never> }[];
@@ -20,7 +20,7 @@ interface PolicyRule {
  */
 function kubeNetworkPolicy(scope: Construct, m: Manifest): ApiObject {
   const spec = m.spec as { podSelector: Record<string, never>; policyTypes: string[]; ingress: PolicyRule[] };
-  return new k8s.KubeNetworkPolicy(scope, `${m.kind}-${m.metadata.name}`, {
+  return new k8s.KubeNetworkPolicy(scope, objectId(scope, m.kind), {
     metadata: m.metadata,
     spec: {
       podSelector: spec.podSelector,

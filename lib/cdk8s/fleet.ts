@@ -185,8 +185,8 @@ export class ClusterChart extends FleetChart {
     super(scope, rendered.ref.name);
     this.cluster = rendered.ref;
     const parts = new Map<string, readonly ApiObject[]>();
-    // objects directly under the chart (ids `<Kind>-<name>`, unique in a cluster): a shallower tree synthesizes faster
-    for (const part of rendered.parts) parts.set(part.id, emit(this, part.subject, part));
+    // objects directly under the chart, ids `<part>-<Kind>` (the same in every cluster): a shallower tree synthesizes faster
+    for (const part of rendered.parts) parts.set(part.id, emit(this, part.subject, part, `${part.id}-`));
     this.parts = parts;
   }
 }

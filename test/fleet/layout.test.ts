@@ -3,7 +3,7 @@
  * per ClusterChart, holding that cluster's objects only, and nothing added to the app on bad input.
  */
 import { App, Testing } from 'cdk8s';
-import { addFleet, ClusterChart, ClusterSpec, FleetChart, WorkerGroup } from '../../lib';
+import { addFleet, ClusterAddon, ClusterChart, ClusterSpec, FleetChart, WorkerGroup } from '../../lib';
 import { featureFleet, synthApp } from './fixtures';
 
 test('one file per cluster, named after the cluster, holding only its objects', () => {
@@ -48,4 +48,19 @@ test('ClusterChart with invalid or missing props throws ValidationError, not Typ
     expect(() => new ClusterChart(app, props as any)).toThrow(expect.objectContaining({ name: 'ValidationError', statusCode: 400 }));
   }
   expect(app.node.children).toHaveLength(0);
+});
+
+test('object construct ids repeat from cluster to cluster (the names are in the manifests) and stay unique in their scope', () => {
+  const app = Testing.app();
+  const [a, b] = featureFleet();
+  const [ca, cb] = [new ClusterChart(app, { spec: a }), new ClusterChart(app, { spec: b })];
+  const ids = (c: ClusterChart, part: string) => c.parts.get(part)!.map((o) => o.node.id);
+  expect(ids(ca, 'workers-batch')).toEqual(['workers-batch-DockerMachineTemplate', 'workers-batch-KubeadmConfigTemplate', 'workers-batch-MachineDeployment', 'workers-batch-MachineHealthCheck']);
+  expect(ids(cb, 'control-plane')).toEqual(ids(ca, 'control-plane'));
+  expect(ids(ca, 'control-plane')).toEqual(['control-plane-DockerMachineTemplate', 'control-plane-KubeadmControlPlane', 'control-plane-MachineHealthCheck']);
+  const group = new WorkerGroup(ca, 'extra', { cluster: ca.cluster, name: 'extra', machineTemplate: a.controlPlane.machineTemplate });
+  expect(group.apiObjects.map((o) => o.node.id)).toEqual(['DockerMachineTemplate', 'KubeadmConfigTemplate', 'MachineDeployment']);
+  // a kind emitted twice into one scope gets a numbered id
+  const ray = new ClusterAddon(ca, 'ray', { cluster: ca.cluster, addon: 'kuberay' });
+  expect(ray.apiObjects.filter((o) => o.kind === 'HelmRelease').map((o) => o.node.id)).toEqual(['HelmRelease', 'HelmRelease-2']);
 });
