@@ -164,11 +164,9 @@ function resolveParameters(p: Problems, addon: AddonName, parameters: unknown): 
 function checkedDefault(p: Problems, spec: CatalogParameter): ParameterValue {
   if (spec.default === undefined) return undefined;
   if (checkedDefaults.has(spec)) return checkedDefaults.get(spec);
-  const local = new Problems(p.subject);
-  const value = checkParameter(local, `parameters.${spec.name}`, spec, spec.default);
-  if (local.errors.length === 0 && local.warnings.length === 0) checkedDefaults.set(spec, value);
-  p.errors.push(...local.errors);
-  p.warnings.push(...local.warnings);
+  const reported = p.errors.length + p.warnings.length;
+  const value = checkParameter(p, `parameters.${spec.name}`, spec, spec.default);
+  if (p.errors.length + p.warnings.length === reported) checkedDefaults.set(spec, value);
   return value;
 }
 const checkedDefaults = new WeakMap<CatalogParameter, ParameterValue>();
