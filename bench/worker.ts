@@ -163,7 +163,7 @@ async function main(): Promise<void> {
       if (inMemory) hash = hashFiles([...inMemory.files]);
       synthMs = t1 - t0;
     } else {
-      const raw = /^(\w+)-raw(-built)?$/.exec(mode);
+      const raw = /^(naive|fleetapp|fleet|one)-raw(-built)?$/.exec(mode);
       const pre = raw ? rawManifests(n) : undefined;
       const specs = raw ? [] : fleetSpecs(n);
       const app = mode.startsWith('fleetapp') ? new FleetApp({ outdir: out }) : new App({ outdir: out });
