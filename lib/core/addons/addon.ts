@@ -83,13 +83,16 @@ export interface AddonModel extends Rendered {
 function checkKubernetesConstraint(p: Problems, cluster: ClusterRef, addon: AddonName): void {
   const entry = catalogEntry(addon);
   const version = cluster.kubernetesVersion.replace(/^v/, '');
-  const charts = entry.charts.map((c) => `${c.chart} ${c.version}`).join(', ');
-  if (semver.valid(version) === null) {
+  if (!isSemver(version)) {
     p.error('cluster.kubernetesVersion', `${show(cluster.kubernetesVersion)} of cluster "${cluster.name}" is not a semantic version, so add-on "${addon}" cannot check its constraint ${entry.kubernetesVersion}`);
   } else if (!satisfies(version, entry.kubernetesVersion)) {
+    const charts = entry.charts.map((c) => `${c.chart} ${c.version}`).join(', ');
     p.error('cluster.kubernetesVersion', `add-on "${addon}" requires Kubernetes ${entry.kubernetesVersion} (${charts}, catalog ${ADDON_CATALOG_VERSION}), but cluster "${cluster.name}" runs ${cluster.kubernetesVersion}`);
   }
 }
+
+/** perf: `semver.valid` builds a SemVer on every call; a fleet checks the same few versions for every add-on. */
+const isSemver = memoize((version) => semver.valid(version) !== null);
 
 function satisfies(version: string, range: string): boolean {
   // a valid semantic version has no space, so the first space separates it from the range
