@@ -16,8 +16,9 @@
  * Two raw baselines (bench/worker.ts): `raw`, the objects' data built before the clock starts (only
  * ApiObjects and synthesis timed: the strict one), and `raw built`, the data built inside the clock
  * (a plain deep copy, about what a raw program's object literals cost), which times what any program
- * that produces these objects pays: allocating them and the garbage collector keeping them until synthesis. The naive layout runs once (its N² curve is the point,
- * and at N = 1000 one run takes over a minute).
+ * that produces these objects pays: allocating them and the garbage collector keeping them until
+ * synthesis. The naive layout runs once (its N² curve is the point, and at N = 1000 one run takes
+ * about a minute).
  */
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';

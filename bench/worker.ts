@@ -73,9 +73,18 @@ function plainCopy(value: unknown): unknown {
   return out;
 }
 
-/** The same objects as plain data, rendered before the clock starts (for the raw baselines). */
-function rawManifests(n: number): { name: string; manifests: Manifest[] }[] {
-  return renderClusters(fleetSpecs(n)).map((rc) => ({ name: rc.ref.name, manifests: structuredClone(rc.parts.flatMap((p) => p.manifests)) }));
+interface Input {
+  /** The library modes' input: the fleet's ClusterSpecs. */
+  readonly specs: readonly ClusterSpec[];
+  /** The raw modes' input: the same objects as plain data, per cluster, rendered up front. */
+  readonly pre?: { name: string; manifests: Manifest[] }[];
+}
+
+/** A mode's input, made before its clock starts. */
+function inputFor(n: number, raw: boolean): Input {
+  if (!raw) return { specs: fleetSpecs(n) };
+  const pre = renderClusters(fleetSpecs(n)).map((rc) => ({ name: rc.ref.name, manifests: structuredClone(rc.parts.flatMap((p) => p.manifests)) }));
+  return { specs: [], pre };
 }
 
 function hashDir(dir: string): string {
@@ -104,8 +113,7 @@ async function pulumiRun(n: number, raw: boolean): Promise<{ objects: number; bu
   }, 'bench', 'bench', false);
   const k8s = await import('@pulumi/kubernetes');
   const pl = await import('../lib/pulumi');
-  const pre = raw ? rawManifests(n) : undefined;
-  const specs = raw ? [] : fleetSpecs(n);
+  const { pre, specs } = inputFor(n, raw);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   if (pre) {
@@ -152,7 +160,7 @@ async function main(): Promise<void> {
       ({ objects, buildMs, synthMs, cpuMs } = await pulumiRun(n, mode === 'pulumi-raw'));
     } else if (mode === 'core' || mode === 'core-memory') {
       // build: none (no construct tree); synth: render (and write) the YAML
-      const specs = fleetSpecs(n);
+      const { specs } = inputFor(n, false);
       startCpu();
       const t0 = performance.now();
       const written = mode === 'core' ? writeFleet(out, specs) : undefined;
@@ -164,8 +172,7 @@ async function main(): Promise<void> {
       synthMs = t1 - t0;
     } else {
       const raw = /^(naive|fleetapp|fleet|one)-raw(-built)?$/.exec(mode);
-      const pre = raw ? rawManifests(n) : undefined;
-      const specs = raw ? [] : fleetSpecs(n);
+      const { pre, specs } = inputFor(n, raw !== null);
       const app = mode.startsWith('fleetapp') ? new FleetApp({ outdir: out }) : new App({ outdir: out });
       startCpu();
       const t0 = performance.now();
