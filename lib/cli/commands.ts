@@ -1,0 +1,9 @@
+/** The subcommands of `capi-constructs`, one file each; add a new one here. */
+import { addonCleanup } from './addon-cleanup';
+import { addonPorts } from './addon-ports';
+import { Command } from './args';
+
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  'addon-cleanup': addonCleanup,
+  'addon-ports': addonPorts,
+};

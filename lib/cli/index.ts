@@ -1,0 +1,35 @@
+/**
+ * `capi-constructs` command line (bin/capi-constructs.js). One file per subcommand (lib/cli/commands.ts).
+ *
+ * Exit codes: 0 success, 2 usage error (unknown command or add-on, missing or invalid argument);
+ * a subcommand may document others.
+ */
+import { ValidationError } from '../core/errors';
+import { Output, UsageError } from './args';
+import { COMMANDS } from './commands';
+
+export { Output } from './args';
+
+export const USAGE = `Usage:\n${Object.values(COMMANDS).map((c) => c.usage).join('\n')}\n`;
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: readonly string[], out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'help' || command === '--help' || command === '-h') { out.write(USAGE); return 0; }
+    if (command === undefined) throw new UsageError('no command given');
+    const cmd = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!cmd) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    return await cmd.run(rest, out, err);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err.write(`capi-constructs: ${e.message}\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof ValidationError) {
+      err.write(`capi-constructs: ${e.issues.map((i) => `--${i.path}: ${i.message}`).join('\n  ')}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
