@@ -18,3 +18,4 @@ export * from './providers';
 // The value MachineTemplate (MachineTemplate.from) and the interface of the same name: resolves the two star exports.
 export { MachineTemplate } from './providers';
 export * from './addons';
+export * from './plan';
