@@ -16,6 +16,7 @@ import { CapiVersion, CONTROL_PLANE_GROUP, LABEL_CLUSTER_NAME, LABEL_CONTROL_PLA
 import { checkClusterRef, ClusterRef } from './cluster';
 import { Problems, show, Warning } from './errors';
 import { HealthCheck, renderHealthCheck } from './health-check';
+import { withKubeadmConfigFloor } from './kubeadm-config-floor';
 import { MachineDeletionProps, renderDeletion, resolveDeletion } from './machine-deletion';
 import { isMachineTemplate, MachineTemplate, renderMachineTemplate } from './machine-template';
 import { compact, Manifest, Rendered } from './manifest';
@@ -176,7 +177,7 @@ function renderKcp(
       remediation: remediation && {
         maxRetry: remediation.maxRetry, retryPeriodSeconds: remediation.retry, minHealthyPeriodSeconds: remediation.minHealthy,
       },
-      kubeadmConfigSpec,
+      kubeadmConfigSpec: withKubeadmConfigFloor(kubeadmConfigSpec),
     }
     : {
       replicas,
@@ -188,7 +189,7 @@ function renderKcp(
         retryPeriod: remediation.retry === undefined ? undefined : goDuration(remediation.retry),
         minHealthyPeriod: remediation.minHealthy === undefined ? undefined : goDuration(remediation.minHealthy),
       },
-      kubeadmConfigSpec,
+      kubeadmConfigSpec: withKubeadmConfigFloor(kubeadmConfigSpec),
     };
   return compact({
     apiVersion: `${CONTROL_PLANE_GROUP}/${capi}`,

@@ -84,7 +84,7 @@ export function desiredMachines(previous: Manifest | undefined, next: Manifest):
     const clamped = Math.min(Math.max(old, bounds.min), bounds.max);
     return { machines: clamped, note: `autoscaled ${bounds.min}-${bounds.max}; the webhook keeps the previous ${old}${clamped === old ? '' : ` clamped to ${clamped}`}` };
   }
-  return { machines: bounds.min, note: `autoscaled ${bounds.min}-${bounds.max}; at least ${bounds.min} (the autoscaler may run more)` };
+  return { machines: bounds.min, note: `autoscaled ${bounds.min}-${bounds.max}: at least ${bounds.min}, the autoscaler may run more` };
 }
 
 function resolve(v: unknown, replicas: number, round: (x: number) => number, dflt: number): number {
