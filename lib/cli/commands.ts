@@ -2,8 +2,10 @@
 import { addonCleanup } from './addon-cleanup';
 import { addonPorts } from './addon-ports';
 import { Command } from './args';
+import { plan } from './plan';
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   'addon-cleanup': addonCleanup,
   'addon-ports': addonPorts,
+  plan,
 };
