@@ -4,7 +4,7 @@
  *
  * The catalog is data, deeply frozen and versioned ({@link ADDON_CATALOG_VERSION}); it cannot be
  * extended or changed at runtime. A change to any entry is a library release with a new catalog
- * version. Sources for every value: /work/shared/facts/flux-addons.md (z2jh 4.4.0, KubeRay v1.7.0).
+ * version. Sources for every value: ../shared/facts/flux-addons.md (z2jh 4.4.0, KubeRay v1.7.0).
  */
 
 /** Version of the catalog data below. Emitted as an annotation on every add-on object. */
