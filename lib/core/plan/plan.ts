@@ -14,13 +14,20 @@ import {
 
 const EMPTY: ReadonlyMap<string, Manifest> = new Map();
 
-/** The KubeadmControlPlane's `spec.version` in a cluster's objects. */
-function controlPlaneVersion(objects: ReadonlyMap<string, Manifest>): unknown {
-  for (const m of objects.values()) if (groupKind(m) === 'control-plane') return getPath(m, ['spec', 'version']);
+/** The KubeadmControlPlane's `spec.version` after the apply: the next one, or the previous one when its update is refused. */
+function controlPlaneVersion(after: ReadonlyMap<string, Manifest>, before: ReadonlyMap<string, Manifest>, isRefused: (key: string) => boolean): unknown {
+  for (const [key, m] of after) {
+    if (groupKind(m) !== 'control-plane') continue;
+    return getPath(isRefused(key) ? before.get(key) : m, ['spec', 'version']);
+  }
   return undefined;
 }
 
-/** The plan of one cluster: its objects before and after (either may be empty). */
+/**
+ * The plan of one cluster: its objects before and after (either may be empty). An object whose
+ * update a webhook rejects keeps its previous state, so it neither rolls nor scales nor changes in
+ * place; the worker version-skew check then compares against the control plane version that stays.
+ */
 export function planCluster(namespace: string, name: string, before: ReadonlyMap<string, Manifest>, after: ReadonlyMap<string, Manifest>): ClusterPlan {
   const rejected: RejectedChange[] = [];
   const rolls: Roll[] = [];
@@ -31,17 +38,25 @@ export function planCluster(namespace: string, name: string, before: ReadonlyMap
   const autoscaler: AutoscalerChange[] = [];
   const inPlace: InPlaceChange[] = [];
   const created: ObjectId[] = [];
-  const cpVersion = controlPlaneVersion(after);
+  // An update the webhook rejects is refused as a whole: the object keeps its previous state.
+  const refusals = new Map<string, RejectedChange[]>();
+  for (const [key, next] of after) {
+    const previous = before.get(key);
+    if (previous) refusals.set(key, rejectedUpdate(previous, next));
+  }
+  const isRefused = (key: string) => (refusals.get(key) ?? []).some((r) => r.effect === 'rejected');
+  const cpVersion = controlPlaneVersion(after, before, isRefused);
 
   for (const [key, next] of after) {
     const previous = before.get(key);
-    if (groupKind(next) === 'workers') rejected.push(...machineDeploymentVersionSkewRule(previous, next, cpVersion));
+    if (groupKind(next) === 'workers' && !isRefused(key)) rejected.push(...machineDeploymentVersionSkewRule(previous, next, cpVersion));
     if (!previous) {
       created.push(objectId(next));
       continue;
     }
-    const refused = rejectedUpdate(previous, next);
+    const refused = refusals.get(key) ?? [];
     rejected.push(...refused);
+    if (isRefused(key)) continue;
     const covered = refused.map((r) => r.path);
     if (groupKind(next)) {
       const roll = groupRoll(previous, next);

@@ -1,0 +1,139 @@
+/** planFleet over a fleet change that touches every category; the human and JSON output are snapshots. */
+import { ClusterComponent, ClusterSpec, formatPlan, HealthCheck, planFleet, planJson, ValidationError } from '../../lib';
+import { clusterSpec, docker, manifestsOf } from './fixtures';
+
+/** An add-on rendered as a Flux HelmRelease (what the catalog add-ons emit). */
+const metrics: ClusterComponent = {
+  id: 'metrics',
+  render: (c) => ({
+    manifests: [{
+      apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease',
+      metadata: { name: `${c.name}-metrics`, namespace: c.namespace, labels: { 'cluster.x-k8s.io/cluster-name': c.name } },
+      spec: { interval: '10m', targetNamespace: 'kube-system', chart: { spec: { chart: 'metrics-server', version: '3.12.2', sourceRef: { kind: 'HelmRepository', name: 'metrics' } } } },
+    }],
+    warnings: [],
+  }),
+};
+
+const infra = { apiGroup: 'infrastructure.cluster.x-k8s.io', version: 'v1beta2', kind: 'DockerCluster', spec: { loadBalancer: {} } };
+const nfd = { nodeStatusUpdateFrequency: '10s', nodeMonitorPeriod: '5s', nodeMonitorGracePeriod: '40s' };
+
+function previousFleet(): ClusterSpec[] {
+  return [
+    clusterSpec({
+      cluster: { name: 'prod', nodeFailureDetection: nfd },
+      workers: [
+        { name: 'md', machineTemplate: docker(), scaling: { replicas: 3 }, strategy: { type: 'RollingUpdate', maxSurge: '50%', maxUnavailable: 1 } },
+        { name: 'auto', machineTemplate: docker(), scaling: { min: 2, max: 6 } },
+        { name: 'batch', machineTemplate: docker(), scaling: { replicas: 4 }, healthCheck: HealthCheck.workers() },
+      ],
+      components: [metrics],
+    }),
+    clusterSpec({ cluster: { name: 'stage', infrastructure: infra } }),
+    clusterSpec({ cluster: { name: 'old' } }),
+  ];
+}
+
+function nextFleet(): ClusterSpec[] {
+  return [
+    clusterSpec({
+      // one minor up (rolls everything), node failure detection off (must stay an accepted update)
+      cluster: { name: 'prod', kubernetesVersion: 'v1.32.0' },
+      controlPlane: { replicas: 3, machineTemplate: docker('kindest/node:v1.32.0'), healthCheck: HealthCheck.controlPlane({ nodeStartupTimeout: '30m' }) },
+      workers: [
+        { name: 'md', machineTemplate: docker('kindest/node:v1.32.0'), scaling: { replicas: 5 }, strategy: { type: 'RollingUpdate', maxSurge: '50%', maxUnavailable: 1 } },
+        { name: 'auto', machineTemplate: docker('kindest/node:v1.32.0'), scaling: { min: 3, max: 9 }, machineLabels: { 'node.cluster.x-k8s.io/pool': 'auto' } },
+      ],
+    }),
+    // two minors up and the infrastructure dropped: both rejected
+    clusterSpec({ cluster: { name: 'stage', kubernetesVersion: 'v1.33.0' } }),
+    clusterSpec({ cluster: { name: 'edge' } }),
+  ];
+}
+
+describe('planFleet over a change touching every category', () => {
+  const plan = planFleet(manifestsOf(previousFleet()), manifestsOf(nextFleet()));
+  const byName = (n: string) => plan.clusters.find((c) => c.cluster.name === n)!;
+
+  test('clusters are sorted and get a status', () => {
+    expect(plan.clusters.map((c) => [c.cluster.name, c.status])).toEqual([['edge', 'created'], ['old', 'deleted'], ['prod', 'changed'], ['stage', 'changed']]);
+  });
+
+  test('rejected: only the stage cluster, with the upstream rules; a refused update neither rolls nor scales', () => {
+    expect(byName('prod').rejected).toEqual([]);
+    expect(byName('stage').rejected.map((r) => [r.object.kind, r.path, r.old, r.new])).toEqual([
+      ['Cluster', 'spec.infrastructureRef', { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'DockerCluster', name: 'stage' }, undefined],
+      ['KubeadmControlPlane', 'spec.version', 'v1.31.4', 'v1.33.0'],
+      // the control plane stays at v1.31.4 (its update is refused), so the workers' new machines are never created
+      ['MachineDeployment', 'spec.template.spec.version', 'v1.31.4', 'v1.33.0'],
+    ]);
+    expect(byName('stage').rejected.map((r) => r.effect)).toEqual(['rejected', 'rejected', 'blocked']);
+    expect(plan.totals.rejected).toBe(3);
+  });
+
+  test('rolls: the control plane and both surviving worker groups, with machines and pacing', () => {
+    const rolls = byName('prod').rolls;
+    expect(rolls.map((r) => [r.object.name, r.group, r.machines, r.pacing])).toEqual([
+      ['prod-control-plane', 'control-plane', 3, { strategy: 'RollingUpdate', maxSurge: 1, surge: 1, unavailable: 0 }],
+      ['prod-md', 'workers', 5, { strategy: 'RollingUpdate', maxSurge: '50%', maxUnavailable: 1, surge: 3, unavailable: 1 }],
+      ['prod-auto', 'workers', 3, { strategy: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0, surge: 1, unavailable: 0 }],
+    ]);
+    expect(rolls[0].causes.map((c) => c.path)).toEqual(expect.arrayContaining(['spec.version', 'spec.machineTemplate.spec.infrastructureRef.name', 'spec.kubeadmConfigSpec.clusterConfiguration.controllerManager']));
+    expect(rolls[2].machinesNote).toBe('autoscaled 3-9: at least 3, the autoscaler may run more');
+    expect(byName('stage').rolls.map((r) => r.object.kind)).toEqual(['MachineDeployment']);
+    expect(plan.totals.machinesRolled).toBe(3 + 5 + 3 + 3);
+  });
+
+  test('deletes: the batch group with its machines, the add-on, the deleted cluster', () => {
+    const d = byName('prod').deletes;
+    expect(d.groups).toEqual([{ object: { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'MachineDeployment', namespace: 'tenants', name: 'prod-batch' }, group: 'workers', machines: 4 }]);
+    expect(d.addons).toEqual([{ object: { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: 'tenants', name: 'prod-metrics' }, chart: 'metrics-server', version: '3.12.2', targetNamespace: 'kube-system' }]);
+    expect(d.objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['DockerMachineTemplate', 'KubeadmConfigTemplate', 'MachineHealthCheck']));
+    expect(byName('old').deletes.groups.map((g) => [g.object.kind, g.machines])).toEqual([['KubeadmControlPlane', 3], ['MachineDeployment', 3]]);
+    expect(plan.totals.machinesRemoved).toBe(4 + 3 + 3);
+  });
+
+  test('scales: replicas and autoscaler bounds', () => {
+    const s = byName('prod').scales;
+    expect(s.replicas.map((r) => [r.object.name, r.old, r.new])).toEqual([['prod-md', 3, 5]]);
+    expect(s.autoscaler.map((a) => [a.object.name, a.min, a.max])).toEqual([['prod-auto', { old: '2', new: '3' }, { old: '6', new: '9' }]]);
+  });
+
+  test('in place: health check timeout and machine labels, not the roll causes', () => {
+    const ip = byName('prod').inPlace;
+    expect(ip.map((i) => [i.object.kind, i.changes.map((c) => c.path)])).toEqual([
+      ['MachineHealthCheck', ['spec.checks.nodeStartupTimeoutSeconds']],
+      ['MachineDeployment', ['spec.template.metadata.labels["node.cluster.x-k8s.io/pool"]']],
+    ]);
+  });
+
+  test('human output', () => {
+    expect(formatPlan(plan)).toMatchSnapshot();
+  });
+
+  test('JSON output is the plan object', () => {
+    const json = planJson(plan);
+    expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(plan)));
+    expect(json).toMatchSnapshot();
+  });
+
+  test('an unchanged fleet plans nothing', () => {
+    const same = planFleet(manifestsOf(previousFleet()), manifestsOf(previousFleet()));
+    expect(same.clusters.every((c) => c.status === 'unchanged')).toBe(true);
+    expect(formatPlan(same)).toBe('cluster tenants/old: unchanged\ncluster tenants/prod: unchanged\ncluster tenants/stage: unchanged\n\nPlan: 0 rejected, 0 rolls (0 machines), 0 groups removed (0 machines), 0 add-ons uninstalled, 0 scaled, 0 changed in place, 0 created.\n');
+  });
+});
+
+describe('planFleet input', () => {
+  test('every malformed or duplicate object is reported together', () => {
+    const ok = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } };
+    let err: unknown;
+    try {
+      planFleet([ok, ok, 'x', { kind: 'Secret', metadata: {} }], []);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).issues.map((i) => i.path)).toEqual(['previous[1]', 'previous[2]', 'previous[3].apiVersion', 'previous[3].metadata.name']);
+  });
+});
