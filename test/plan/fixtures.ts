@@ -1,5 +1,5 @@
 /** Manifest sets for plan tests, built through the public API (renderClusters), plus helpers to pick and edit objects. */
-import { ClusterProps, ClusterSpec, CustomMachineTemplate, HealthCheck, Manifest, renderClusters, setWarningHandler } from '../../lib';
+import { ClusterComponent, ClusterProps, ClusterSpec, CustomMachineTemplate, HealthCheck, Manifest, renderClusters, setWarningHandler } from '../../lib';
 
 setWarningHandler(() => undefined);
 
@@ -40,4 +40,58 @@ export function edited(m: Manifest, edit: (o: any) => void): Manifest {
 /** The one object of `kind` rendered from `spec`. */
 export function rendered(spec: ClusterSpec, kind: string): Manifest {
   return pick(manifestsOf([spec]), kind);
+}
+
+/**
+ * A fleet change that touches every category: prod upgrades one minor (rolls everything), turns node
+ * failure detection off, scales, changes autoscaler bounds, drops a worker group and an add-on;
+ * stage skips a minor and drops its infrastructure (rejected); old is deleted; edge is new.
+ */
+/** An add-on rendered as a Flux HelmRelease (what the catalog add-ons emit). */
+const metrics: ClusterComponent = {
+  id: 'metrics',
+  render: (c) => ({
+    manifests: [{
+      apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease',
+      metadata: { name: `${c.name}-metrics`, namespace: c.namespace, labels: { 'cluster.x-k8s.io/cluster-name': c.name } },
+      spec: { interval: '10m', targetNamespace: 'kube-system', chart: { spec: { chart: 'metrics-server', version: '3.12.2', sourceRef: { kind: 'HelmRepository', name: 'metrics' } } } },
+    }],
+    warnings: [],
+  }),
+};
+
+const infra = { apiGroup: 'infrastructure.cluster.x-k8s.io', version: 'v1beta2', kind: 'DockerCluster', spec: { loadBalancer: {} } };
+const nfd = { nodeStatusUpdateFrequency: '10s', nodeMonitorPeriod: '5s', nodeMonitorGracePeriod: '40s' };
+
+export function previousFleet(): ClusterSpec[] {
+  return [
+    clusterSpec({
+      cluster: { name: 'prod', nodeFailureDetection: nfd },
+      workers: [
+        { name: 'md', machineTemplate: docker(), scaling: { replicas: 3 }, strategy: { type: 'RollingUpdate', maxSurge: '50%', maxUnavailable: 1 } },
+        { name: 'auto', machineTemplate: docker(), scaling: { min: 2, max: 6 } },
+        { name: 'batch', machineTemplate: docker(), scaling: { replicas: 4 }, healthCheck: HealthCheck.workers() },
+      ],
+      components: [metrics],
+    }),
+    clusterSpec({ cluster: { name: 'stage', infrastructure: infra } }),
+    clusterSpec({ cluster: { name: 'old' } }),
+  ];
+}
+
+export function nextFleet(): ClusterSpec[] {
+  return [
+    clusterSpec({
+      // one minor up (rolls everything), node failure detection off (must stay an accepted update)
+      cluster: { name: 'prod', kubernetesVersion: 'v1.32.0' },
+      controlPlane: { replicas: 3, machineTemplate: docker('kindest/node:v1.32.0'), healthCheck: HealthCheck.controlPlane({ nodeStartupTimeout: '30m' }) },
+      workers: [
+        { name: 'md', machineTemplate: docker('kindest/node:v1.32.0'), scaling: { replicas: 5 }, strategy: { type: 'RollingUpdate', maxSurge: '50%', maxUnavailable: 1 } },
+        { name: 'auto', machineTemplate: docker('kindest/node:v1.32.0'), scaling: { min: 3, max: 9 }, machineLabels: { 'node.cluster.x-k8s.io/pool': 'auto' } },
+      ],
+    }),
+    // two minors up and the infrastructure dropped: both rejected
+    clusterSpec({ cluster: { name: 'stage', kubernetesVersion: 'v1.33.0' } }),
+    clusterSpec({ cluster: { name: 'edge' } }),
+  ];
 }
