@@ -9,6 +9,8 @@ export * from './machine-template';
 export * from './machine-deletion';
 export * from './node-failure-detection';
 export * from './kubeadm-config-floor';
+export * from './cidr';
+export * from './go-template';
 export * from './cluster';
 export * from './health-check';
 export * from './control-plane';
