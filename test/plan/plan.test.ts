@@ -1,5 +1,5 @@
 /** planFleet over a fleet change that touches every category; the human and JSON output are snapshots. */
-import { formatPlan, planFleet, planJson, ValidationError } from '../../lib';
+import { clusterNameOf, formatPlan, planFleet, planJson, ValidationError } from '../../lib';
 import { manifestsOf, nextFleet, previousFleet } from './fixtures';
 
 describe('planFleet over a change touching every category', () => {
@@ -86,5 +86,20 @@ describe('planFleet input', () => {
     }
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).issues.map((i) => i.path)).toEqual(['previous[1]', 'previous[2]', 'previous[3].apiVersion', 'previous[3].metadata.name']);
+  });
+});
+
+describe('clusterNameOf', () => {
+  const obj = (extra: Record<string, unknown>) => ({ apiVersion: 'x/v1', kind: 'X', metadata: { name: 'n', namespace: 'ns' }, ...extra }) as never;
+  test.each([
+    [{ kind: 'Cluster', apiVersion: 'cluster.x-k8s.io/v1beta2', metadata: { name: 'prod' } }, 'prod'],
+    [{ metadata: { name: 'n', labels: { 'cluster.x-k8s.io/cluster-name': 'a' } } }, 'a'],
+    [{ metadata: { name: 'n', labels: { 'addons.capi-constructs.io/cluster': 'b' } } }, 'b'],
+    [{ spec: { clusterName: 'c' } }, 'c'],
+    [{ spec: { kubeConfig: { secretRef: { name: 'd-kubeconfig' } } } }, 'd'],
+    [{ spec: { kubeConfig: { secretRef: { name: 'other' } } } }, ''],
+    [{}, ''],
+  ])('%j belongs to %j', (extra, name) => {
+    expect(clusterNameOf(obj(extra))).toBe(name);
   });
 });

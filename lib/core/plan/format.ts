@@ -18,6 +18,11 @@ function change(c: { path: string; old?: unknown; new?: unknown }): string {
   return `${c.path}: ${value(c.old)} -> ${value(c.new)}`;
 }
 
+/** `min "3"` when a bound stays, `min "3" -> "4"` when it changes. */
+function bound(name: string, b: { old?: string; new?: string }): string {
+  return b.old === b.new ? `${name} ${value(b.new)}` : `${name} ${value(b.old)} -> ${value(b.new)}`;
+}
+
 /** The pacing of a rollout in words. */
 export function describePacing(p: RolloutPacing, controlPlane: boolean): string {
   if (p.strategy === 'OnDelete') return 'OnDelete: a machine is replaced only when it is deleted';
@@ -80,7 +85,7 @@ function clusterText(c: ClusterPlan): string[] {
   section(out, `DELETES (${deletes.length})`, deletes);
   const scales = [
     ...c.scales.replicas.map((r) => `${id(r.object)} replicas: ${value(r.old)} -> ${value(r.new)}`),
-    ...c.scales.autoscaler.map((a) => `${id(a.object)} autoscaler bounds: min ${value(a.min.old)} -> ${value(a.min.new)}, max ${value(a.max.old)} -> ${value(a.max.new)}`),
+    ...c.scales.autoscaler.map((a) => `${id(a.object)} autoscaler bounds: ${bound('min', a.min)}, ${bound('max', a.max)}`),
   ];
   section(out, `SCALES (${scales.length})`, scales);
   const inPlace: string[] = [];

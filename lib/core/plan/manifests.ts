@@ -5,10 +5,11 @@
  * object.
  */
 import { parseAllDocuments } from 'yaml';
+import { LABEL_ADDON_CLUSTER } from '../addons/addon';
 import { CLUSTER_GROUP, LABEL_CLUSTER_NAME } from '../api-versions';
 import { Problems, show } from '../errors';
 import { Manifest } from '../manifest';
-import { isPlainObject } from './diff';
+import { getPath, isPlainObject } from './diff';
 import { ObjectId } from './types';
 
 /** The objects of one cluster, by {@link objectKey}. */
@@ -44,16 +45,26 @@ export function objectKey(m: Manifest): string {
   return `${apiGroup(m.apiVersion)}/${m.kind}/${m.metadata.namespace ?? 'default'}/${m.metadata.name}`;
 }
 
+const KUBECONFIG_SUFFIX = '-kubeconfig';
+
 /**
  * The cluster an object belongs to: a Cluster is its own; other objects name theirs by the
- * `cluster.x-k8s.io/cluster-name` label (set on everything the library emits) or `spec.clusterName`.
+ * `cluster.x-k8s.io/cluster-name` label (on every node-group object the library emits), the add-on
+ * label `addons.capi-constructs.io/cluster`, `spec.clusterName`, or, for a Flux object that deploys
+ * to a workload cluster, its `spec.kubeConfig.secretRef.name` (Cluster API names that Secret
+ * `<cluster>-kubeconfig`). Objects with none of these belong to no cluster (name `""`).
  */
 export function clusterNameOf(m: Manifest): string {
   if (m.kind === 'Cluster' && apiGroup(m.apiVersion) === CLUSTER_GROUP) return m.metadata.name;
-  const label = m.metadata.labels?.[LABEL_CLUSTER_NAME];
-  if (typeof label === 'string' && label !== '') return label;
+  for (const key of [LABEL_CLUSTER_NAME, LABEL_ADDON_CLUSTER]) {
+    const label = m.metadata.labels?.[key];
+    if (typeof label === 'string' && label !== '') return label;
+  }
   const spec = m.spec;
-  if (isPlainObject(spec) && typeof spec.clusterName === 'string') return spec.clusterName;
+  if (!isPlainObject(spec)) return '';
+  if (typeof spec.clusterName === 'string' && spec.clusterName !== '') return spec.clusterName;
+  const secret = getPath(spec, ['kubeConfig', 'secretRef', 'name']);
+  if (typeof secret === 'string' && secret.endsWith(KUBECONFIG_SUFFIX) && secret.length > KUBECONFIG_SUFFIX.length) return secret.slice(0, -KUBECONFIG_SUFFIX.length);
   return '';
 }
 
