@@ -10,10 +10,15 @@ import { objectId } from './manifests';
 import { under } from './rolls';
 import { InPlaceChange } from './types';
 
-/** The changes of `previous` -> `next` outside `covered` (paths, each covering what lies below it). */
+/** Fields the API server keeps on stored objects: never part of a plan. */
+export const SERVER_FIELDS = [
+  'status', 'metadata.uid', 'metadata.resourceVersion', 'metadata.generation', 'metadata.creationTimestamp', 'metadata.managedFields',
+  'metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]',
+];
+
+/** The changes of `previous` -> `next` outside `covered` (paths, each covering what lies below it) and the server's own fields. */
 export function inPlaceChange(previous: Manifest, next: Manifest, covered: readonly string[] = []): InPlaceChange | undefined {
-  const { status: _a, ...before } = previous;
-  const { status: _b, ...after } = next;
-  const changes = diffFields(before, after).filter((c) => !covered.some((p) => under(c.path, p)));
+  const skip = [...SERVER_FIELDS, ...covered];
+  const changes = diffFields(previous, next).filter((c) => !skip.some((p) => under(c.path, p)));
   return changes.length === 0 ? undefined : { object: objectId(next), changes };
 }
