@@ -1,5 +1,6 @@
 /** What every update rule shares: the rule signature and the upstream versions the rules were read from. */
 import { Manifest } from '../../manifest';
+import { getPath } from '../diff';
 import { objectId } from '../manifests';
 import { RejectedChange, RejectionEffect } from '../types';
 
@@ -28,4 +29,12 @@ export function rejection(next: Manifest, f: RejectionFields): RejectedChange {
   if (f.old !== undefined) r.old = f.old;
   if (f.new !== undefined) r.new = f.new;
   return r;
+}
+
+/** A field the webhook fixes at creation ("Forbidden: field is immutable"): one rejection when it changes. */
+export function immutableField(previous: Manifest, next: Manifest, path: readonly string[], source: string, instead: string): RejectedChange[] {
+  const before = getPath(previous, path);
+  const after = getPath(next, path);
+  if (before === after) return [];
+  return [rejection(next, { path: path.join('.'), old: before, new: after, rule: 'Forbidden: field is immutable', source, instead })];
 }

@@ -14,18 +14,11 @@ import { BOOTSTRAP_GROUP } from '../../api-versions';
 import { Manifest } from '../../manifest';
 import { getPath } from '../diff';
 import { RejectedChange } from '../types';
-import { CAPI_SOURCE, rejection } from './common';
+import { CAPI_SOURCE, immutableField, rejection } from './common';
 
 export function machineDeploymentUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
-  const before = getPath(previous, ['spec', 'clusterName']);
-  const after = getPath(next, ['spec', 'clusterName']);
-  if (before === after) return [];
-  return [rejection(next, {
-    path: 'spec.clusterName', old: before, new: after,
-    rule: 'Forbidden: field is immutable',
-    source: `${CAPI_SOURCE} core/webhooks/admission/machinedeployment.go validate`,
-    instead: 'a worker group cannot move to another cluster: create a new group in the target cluster and remove this one',
-  })];
+  return immutableField(previous, next, ['spec', 'clusterName'], `${CAPI_SOURCE} core/webhooks/admission/machinedeployment.go validate`,
+    'a worker group cannot move to another cluster: create a new group in the target cluster and remove this one');
 }
 
 function parseVersion(v: unknown): semver.SemVer | undefined {
