@@ -65,7 +65,15 @@ describe('planFleet over a change touching every category', () => {
   test('JSON output is the plan object', () => {
     const json = planJson(plan);
     expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(plan)));
-    expect(json).toMatchSnapshot();
+    expect(json.endsWith('}\n')).toBe(true);
+    // (not a snapshot: the conformance suite reads every snapshot holding "apiVersion" as manifests)
+    expect(JSON.parse(json).clusters[3].rejected[1]).toEqual({
+      object: { apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2', kind: 'KubeadmControlPlane', namespace: 'tenants', name: 'stage-control-plane' },
+      path: 'spec.version', old: 'v1.31.4', new: 'v1.33.0', effect: 'rejected',
+      rule: 'Forbidden: cannot update Kubernetes version from v1.31.4 to v1.33.0 (at most one minor version per update)',
+      source: 'cluster-api v1.14.0 controlplane/kubeadm/webhooks/admission/kubeadmcontrolplane.go validateVersion',
+      instead: 'upgrade one minor at a time: apply v1.32.x, wait for the control plane and workers to finish rolling, then go on',
+    });
   });
 
   test('an unchanged fleet plans nothing', () => {
