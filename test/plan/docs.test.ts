@@ -33,7 +33,7 @@ test('every TypeScript block of docs/day-2.md type-checks as a program importing
   }
 }, 120_000);
 
-test('the walk-through output on the page is what its program gives', () => {
+test('the walk-through output on the page (both runs) is what its program gives', () => {
   const [fleetBlock] = typescriptBlocks(DOC);
   // Run the page's program in memory: collect the two fleets it writes instead of writing dist/.
   const written: unknown[][] = [];
@@ -47,6 +47,7 @@ test('the walk-through output on the page is what its program gives', () => {
   try {
     run([]);
     run(['--after']);
+    run(['--after', '--fixed']);
   } finally {
     setWarningHandler(restore);
   }
@@ -54,4 +55,7 @@ test('the walk-through output on the page is what its program gives', () => {
   const shown = /```\n(cluster fleet\/prod: changed[\s\S]*?)\nexit 2\n```/.exec(page);
   expect(shown).not.toBeNull();
   expect(`${shown![1]}\n`).toBe(formatPlan(planFleet(written[0], written[1])));
+  const fixed = formatPlan(planFleet(written[0], written[2])).trimEnd().split('\n').pop()!;
+  expect(fixed).toMatch(/^Plan: 0 rejected, 4 rolls/);
+  expect(page).toContain(`\n${fixed}\nexit 3\n`);
 });
