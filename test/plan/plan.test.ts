@@ -111,3 +111,28 @@ describe('clusterNameOf', () => {
     expect(clusterNameOf(obj(extra))).toBe(name);
   });
 });
+
+describe('planFleet on arbitrary objects', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const fc = require('fast-check') as typeof import('fast-check');
+  const kinds = ['KubeadmControlPlane', 'MachineDeployment', 'Cluster', 'OpenStackCluster', 'OpenStackMachineTemplate', 'KubeadmConfigTemplate', 'HelmRelease', 'MachineHealthCheck'];
+  const groups: Record<string, string> = {
+    KubeadmControlPlane: 'controlplane.cluster.x-k8s.io/v1beta2', MachineDeployment: 'cluster.x-k8s.io/v1beta1', Cluster: 'cluster.x-k8s.io/v1beta2',
+    OpenStackCluster: 'infrastructure.cluster.x-k8s.io/v1beta1', OpenStackMachineTemplate: 'infrastructure.cluster.x-k8s.io/v1beta1',
+    KubeadmConfigTemplate: 'bootstrap.cluster.x-k8s.io/v1beta2', HelmRelease: 'helm.toolkit.fluxcd.io/v2', MachineHealthCheck: 'cluster.x-k8s.io/v1beta2',
+  };
+  const object = (kind: string) => fc.record({
+    apiVersion: fc.constant(groups[kind]), kind: fc.constant(kind),
+    metadata: fc.record({ name: fc.constant('x'), labels: fc.option(fc.dictionary(fc.constantFrom('cluster.x-k8s.io/cluster-name', 'a'), fc.string()), { nil: undefined }) }),
+    spec: fc.anything(), status: fc.option(fc.anything(), { nil: undefined }),
+  });
+
+  test('never throws and always formats', () => {
+    const pair = fc.constantFrom(...kinds).chain((kind) => fc.tuple(object(kind), object(kind)));
+    fc.assert(fc.property(pair, ([a, b]) => {
+      const plan = planFleet([a], [b]);
+      expect(typeof formatPlan(plan)).toBe('string');
+      expect(() => JSON.parse(planJson(plan))).not.toThrow();
+    }), { numRuns: 500 });
+  });
+});
