@@ -10,7 +10,7 @@
 import * as http from 'http';
 import {
   ApiException, AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi,
-  PatchStrategy, setHeaderOptions,
+  PatchStrategy, PolicyV1Api, setHeaderOptions,
 } from '@kubernetes/client-node';
 import { EVICTION_BLOCKED, KubeFake, startKubeFake } from '../support/kube-fake';
 
@@ -118,10 +118,12 @@ describe('kubeconfig and discovery', () => {
     expect(created.metadata!.uid).toBeDefined();
     const read = await objects.read({ apiVersion: `${CAPI}/v1beta2`, kind: 'Machine', metadata: { name: 'm1', namespace: 'default' } });
     expect((read as any).spec.clusterName).toBe('c1');
+    const listed = await objects.list(`${CAPI}/v1beta2`, 'Machine', 'default', undefined, undefined, undefined, undefined, `${CAPI}/cluster-name=c1`);
+    expect(listed.items.map((m) => [m.apiVersion, m.metadata!.name])).toEqual([[`${CAPI}/v1beta2`, 'm1']]);
     expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /apis', 'GET /api/v1', 'GET /apis/helm.toolkit.fluxcd.io/v2', 'GET /apis/nope.example.com/v1',
       `GET /apis/${CAPI}/v1beta2`, `POST /apis/${CAPI}/v1beta2/namespaces/default/machines`,
-      `GET /apis/${CAPI}/v1beta2/namespaces/default/machines/m1`,
+      `GET /apis/${CAPI}/v1beta2/namespaces/default/machines/m1`, `GET /apis/${CAPI}/v1beta2/namespaces/default/machines`,
     ]);
   });
 
@@ -347,6 +349,8 @@ describe('eviction', () => {
     });
     expect(EVICTION_BLOCKED).toBe("Cannot evict pod as it would violate the pod's disruption budget.");
     expect(fake.get('v1', 'Pod', 'apps', 'b')).toBeDefined();
+    const read = await kc.makeApiClient(PolicyV1Api).readNamespacedPodDisruptionBudget({ name: 'web-pdb', namespace: 'apps' });
+    expect(read.status).toMatchObject({ disruptionsAllowed: 0, currentHealthy: 1, desiredHealthy: 1, expectedPods: 1, conditions: [{ type: 'DisruptionAllowed', status: 'False', reason: 'InsufficientPods' }] });
     await evict('other');
     expect(await statusOf(evict('ghost'))).toMatchObject({ httpCode: 404, message: 'pods "ghost" not found' });
   });
@@ -406,6 +410,10 @@ describe('server-side apply', () => {
     expect(updated.metadata!.generation).toBe(2);
     const again = await apply(hr({ a: 2 }));
     expect(again.metadata!.resourceVersion).toBe(updated.metadata!.resourceVersion);
+    // The same apply through another served version is a no-op as well.
+    fake.registerType({ group: 'helm.toolkit.fluxcd.io', version: 'v2beta2', kind: 'HelmRelease', plural: 'helmreleases', namespaced: true, subresources: ['status'] });
+    const older = await objects.patch<any>({ ...hr({ a: 2 }), apiVersion: 'helm.toolkit.fluxcd.io/v2beta2' }, undefined, undefined, 'addon-api', undefined, PatchStrategy.ServerSideApply);
+    expect(older.metadata!.resourceVersion).toBe(updated.metadata!.resourceVersion);
     expect(fake.list('HelmRelease')).toHaveLength(1);
   });
 

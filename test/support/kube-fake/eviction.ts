@@ -69,6 +69,22 @@ export function computePdbStatus(pdb: any, pods: readonly any[]): PdbStatus {
   return { expectedPods, currentHealthy, desiredHealthy, disruptionsAllowed: Math.max(0, currentHealthy - desiredHealthy) };
 }
 
+/** A PDB's status stanza as the disruption controller writes it (policy/v1). */
+export function pdbStatusStanza(pdb: any, status: PdbStatus): object {
+  const allowed = status.disruptionsAllowed > 0;
+  return {
+    observedGeneration: pdb.metadata.generation ?? 1,
+    disruptionsAllowed: status.disruptionsAllowed,
+    currentHealthy: status.currentHealthy,
+    desiredHealthy: status.desiredHealthy,
+    expectedPods: status.expectedPods,
+    conditions: [{
+      type: 'DisruptionAllowed', status: allowed ? 'True' : 'False', reason: allowed ? 'SufficientPods' : 'InsufficientPods',
+      message: '', observedGeneration: pdb.metadata.generation ?? 1, lastTransitionTime: pdb.metadata.creationTimestamp,
+    }],
+  };
+}
+
 export function blockedError(pdbName: string, desired: number, current: number, message = EVICTION_BLOCKED): KubeError {
   return new KubeError(429, 'TooManyRequests', message, {
     causes: [{ type: 'DisruptionBudget', message: `The disruption budget ${pdbName} needs ${desired} healthy pods and has ${current} currently` }],

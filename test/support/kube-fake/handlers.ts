@@ -109,8 +109,8 @@ export class ResourceHandlers {
 
   private create(req: ResourceRequest): Reply {
     if (req.subresource) throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
-    const obj = this.checkBody(req, req.body);
     if (req.type.namespaced && !req.namespace) throw errors.pathNotFound();
+    const obj = this.checkBody(req, req.body);
     return { status: 201, body: this.present(req, this.store.create(req.type, obj, this.ctx(req))) };
   }
 

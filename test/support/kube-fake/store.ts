@@ -60,6 +60,8 @@ export class ObjectStore {
   private readonly listeners = new Set<(e: StoreEvent) => void>();
   private counter = 0;
   managedFields: ManagedFieldsHook = () => undefined;
+  /** Per-type rewrites of what is answered (e.g. PDB status computed the way its controller would). */
+  private readonly decorators = new Map<string, (obj: any) => any>();
   /** Enforce NamespaceLifecycle on create (see startKubeFake's `enforceNamespaces`). */
   enforceNamespaces = true;
 
@@ -131,6 +133,9 @@ export class ObjectStore {
   update(type: TypeEntry, old: any, input: any, ctx: WriteContext = {}): { object: any; deleted: boolean } {
     let next = clone(input);
     next.metadata ??= {};
+    // Stored objects keep the apiVersion/kind of their first write; answers carry the request's.
+    next.apiVersion = old.apiVersion;
+    next.kind = old.kind;
     const rv = next.metadata.resourceVersion;
     if (rv !== undefined && rv !== '' && String(rv) !== old.metadata.resourceVersion) {
       throw errors.staleResourceVersion(type.plural, type.group, old.metadata.name);
@@ -253,7 +258,14 @@ export class ObjectStore {
   /** An object as answered for a request in `version`: a copy with apiVersion and kind set. */
   present(type: TypeEntry, obj: any, version: string): any {
     const { apiVersion: _a, kind: _k, ...rest } = clone(obj);
-    return { apiVersion: groupVersion(type.group, version), kind: type.kind, ...rest };
+    const out = { apiVersion: groupVersion(type.group, version), kind: type.kind, ...rest };
+    const decorate = this.decorators.get(typeKey(type.group, type.kind));
+    return decorate ? decorate(out) : out;
+  }
+
+  /** Rewrites every answered object of a type (the stored object is not changed). */
+  decorate(group: string, kind: string, fn: (obj: any) => any): void {
+    this.decorators.set(typeKey(group, kind), fn);
   }
 
   private checkName(type: TypeEntry, name: unknown): void {
