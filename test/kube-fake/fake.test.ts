@@ -514,11 +514,13 @@ describe('fault injection and robustness', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  test('latency injection delays matching requests', async () => {
-    fake.setLatency({ ms: 50, path: '/api/v1/nodes' });
-    const t0 = Date.now();
-    await core.listNode();
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(45);
+  test('latency injection delays matching requests only', async () => {
+    fake.setLatency({ ms: 300, path: '/api/v1/nodes' });
+    const done: string[] = [];
+    const slow = core.listNode().then(() => done.push('nodes'));
+    const fast = core.listNamespace().then(() => done.push('namespaces'));
+    await Promise.all([slow, fast]);
+    expect(done).toEqual(['namespaces', 'nodes']);
     fake.setLatency(undefined);
   });
 
@@ -564,5 +566,36 @@ describe('fault injection and robustness', () => {
     fake.seed(machine('m1'));
     await custom.deleteNamespacedCustomObject({ group: CAPI, version: 'v1beta2', namespace: 'default', plural: 'machines', name: 'm1' });
     expect(fake.list('Machine').map((m) => m.metadata.name)).toEqual(['m1-r']);
+  });
+});
+
+describe('fuzzed requests', () => {
+  test('random methods, paths, content types and bodies never answer 5xx or stop the fake', async () => {
+    const fc = await import('fast-check');
+    fake.seed([node('n1'), readyPod('p', { app: 'web' }), machine('m1')]);
+    const paths = [
+      '/api/v1/nodes', '/api/v1/nodes/n1', '/api/v1/nodes/n1/status', '/api/v1/namespaces/apps/pods/p', '/api/v1/namespaces/apps/pods/p/eviction',
+      '/api/v1/namespaces', '/api/v1/namespaces/apps', `/apis/${CAPI}/v1beta2/namespaces/default/machines`, `/apis/${CAPI}/v1beta1/namespaces/default/machines/m1`,
+      `/apis/${CAPI}/v1beta2/namespaces/default/machines/m1/status`, '/apis/authentication.k8s.io/v1/tokenreviews',
+      '/apis/authorization.k8s.io/v1/subjectaccessreviews', '/apis', '/api/v1/pods?labelSelector=a%20in%20(b', '/api/v1/pods?fieldSelector=spec.nodeName%3Dn1',
+    ];
+    const contentTypes = ['application/json', 'application/merge-patch+json', 'application/json-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml', 'text/plain'];
+    const body = fc.oneof(
+      fc.json(),
+      fc.string(),
+      fc.constant('{"metadata":{"name":"n1"},"spec":null}'),
+      fc.jsonValue().map((v) => JSON.stringify([{ op: 'add', path: '/spec/x', value: v }, { op: 'test', path: '/metadata/name', value: v }])),
+      fc.jsonValue().map((v) => JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', labels: v }, spec: v, status: v })),
+    );
+    await fc.assert(fc.asyncProperty(
+      fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'), fc.constantFrom(...paths), fc.constantFrom(...contentTypes),
+      fc.constantFrom('', '?dryRun=All', '?fieldManager=fz', '?fieldManager=fz&force=true', '?dryRun=bogus'), body,
+      async (method, path, ct, q, b) => {
+        const r = await raw(fake, method, path + (path.includes('?') ? q.replace('?', '&') : q), b, { 'Content-Type': ct });
+        expect(r.status).toBeLessThan(500);
+        expect(r.body).toBeDefined();
+      },
+    ), { numRuns: 200, seed: 42 });
+    await expect(core.readNode({ name: 'n1' }).catch((e) => e.code)).resolves.toBeDefined();
   });
 });
