@@ -367,7 +367,10 @@ describe('eviction', () => {
     fake.seed({ ...readyPod('e', { app: 'web' }, 'n1', { finalizers: ['example.com/keep'] }) });
     await evict('e');
     expect(fake.get('v1', 'Pod', 'apps', 'e').metadata.deletionTimestamp).toBeDefined();
-    fake.seed({ ...pdb({ minAvailable: 0 }), metadata: { name: 'second', namespace: 'apps' } });
+    const policy = kc.makeApiClient(PolicyV1Api);
+    expect(await statusOf(policy.createNamespacedPodDisruptionBudget({ namespace: 'apps', body: { ...pdb({ minAvailable: '150%' }), metadata: { name: 'bad' } } as any })))
+      .toMatchObject({ httpCode: 422, reason: 'Invalid', details: { causes: [{ field: 'spec.minAvailable' }] } });
+    await policy.createNamespacedPodDisruptionBudget({ namespace: 'apps', body: { ...pdb({ minAvailable: 0 }), metadata: { name: 'second' } } as any });
     expect(await statusOf(evict('a'))).toMatchObject({ httpCode: 500, message: expect.stringContaining('more than one PodDisruptionBudget') });
   });
 

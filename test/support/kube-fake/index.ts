@@ -32,7 +32,7 @@
  *   resourceVersion semantics on reads (always the latest state), server-side request timeouts.
  * - admission: no webhooks (CAPI/Flux defaulting and validation do not run), no defaulting, no OpenAPI /
  *   CRD schema validation or pruning (unknown fields are stored), no `fieldValidation`; only metadata.name
- *   format, NamespaceLifecycle and the finalizer rule are checked.
+ *   format, NamespaceLifecycle, the finalizer rule and a PDB's minAvailable/maxUnavailable are checked.
  * - no controllers: nothing reconciles (no MachineSet creates Machines, no kubelet runs pods, no garbage
  *   collection of ownerReferences, deletion propagation ignored, pod grace periods ignored: a pod
  *   without finalizers goes at once). Tests can react to changes with `fake.onChange`.
@@ -47,7 +47,7 @@
  * - generation is set for every kind (kube-apiserver leaves it unset for some core kinds).
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { computePdbStatus, EvictionAnswer, EvictionScript, PdbStatus, pdbStatusStanza } from './eviction';
+import { computePdbStatus, EvictionAnswer, EvictionScript, PdbStatus, pdbStatusStanza, validatePdb } from './eviction';
 import { recordUpdate } from './field-manager';
 import { kubeConfigFor, kubeconfigYaml } from './kubeconfig';
 import { clone } from './patch';
@@ -288,6 +288,7 @@ export async function startKubeFake(opts: KubeFakeOptions = {}): Promise<KubeFak
   for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) store.ensureNamespace(ns);
   // The disruption controller's view, fresh on every read.
   const podType = registry.byKind('', 'Pod')!;
+  store.validate('policy', 'PodDisruptionBudget', validatePdb);
   store.decorate('policy', 'PodDisruptionBudget', (pdb) =>
     ({ ...pdb, status: pdbStatusStanza(pdb, computePdbStatus(pdb, store.list(podType, pdb.metadata.namespace))) }));
   const defaultToken = opts.defaultToken ?? DEFAULT_TOKEN;
