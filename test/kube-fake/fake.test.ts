@@ -543,6 +543,8 @@ describe('fault injection and robustness', () => {
       expect((await raw(small, 'GET', '/api/v1/pods/%E0%A4%A')).status).toBe(400);
       expect((await raw(small, 'GET', '/api/v1/pods?watch=true')).status).toBe(405);
       expect((await raw(small, 'PUT', '/api/v1/pods')).status).toBe(405);
+      expect((await raw(small, 'POST', '/api/v1/nodes/n1', JSON.stringify({ metadata: { name: 'n1' } }), { 'Content-Type': 'application/json' })).status).toBe(405);
+      expect(small.list('Node')).toEqual([]);
       expect((await raw(small, 'GET', '/api/v1/pods?continue=@@')).status).toBe(400);
       expect((await raw(small, 'PATCH', '/apis/helm.toolkit.fluxcd.io/v2/namespaces/default/helmreleases/x?fieldManager=m', ': : :\n\t-', { 'Content-Type': 'application/apply-patch+yaml' })).status).toBe(400);
       const ok = await small.kubeConfig().makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'fine' } } });
