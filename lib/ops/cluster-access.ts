@@ -91,9 +91,21 @@ export class ClusterAccess {
     throw new NodeOperationNotFound(action, node, 'ClusterApiNotServed', `the management cluster serves ${found ? `${group} only at ${found.versions.map((v) => v.version).join(', ')}` : `no ${group} API`}; node operations need ${CAPI_VERSIONS.join(' or ')}`);
   }
 
-  /** Preferred version of any API group (for infrastructure machines referenced by apiGroup only), or undefined. */
-  async preferredVersion(group: string): Promise<string | undefined> {
-    return (await this.discovery()).find((g) => g.name === group)?.preferredVersion?.version;
+  /**
+   * The version a kind of any group is served at (infrastructure machines are referenced by apiGroup
+   * only): the group's preferred version if it serves the kind, else the first other version that does.
+   * Providers share `infrastructure.cluster.x-k8s.io`, so the group's preferred version may lack the kind.
+   */
+  async servedVersion(group: string, kind: string): Promise<string | undefined> {
+    const found = (await this.discovery()).find((g) => g.name === group);
+    if (!found) return undefined;
+    const preferred = found.preferredVersion?.version;
+    const versions = [...(preferred ? [preferred] : []), ...found.versions.map((v) => v.version).filter((v) => v !== preferred)];
+    for (const version of versions) {
+      const resources = await this.custom.getAPIResources({ group, version }).catch(() => undefined);
+      if (resources?.resources.some((r) => r.kind === kind && !r.name.includes('/'))) return version;
+    }
+    return undefined;
   }
 
   private discovery(): Promise<readonly V1APIGroup[]> {

@@ -148,8 +148,8 @@ async function readInfrastructureMachine(access: ClusterAccess, ref: CapiObjectR
   let apiVersion = ref.apiVersion;
   try {
     if (!apiVersion && ref.apiGroup) {
-      const version = await access.preferredVersion(ref.apiGroup);
-      if (!version) return { ...base, error: `API group ${ref.apiGroup} is not served by the management cluster` };
+      const version = await access.servedVersion(ref.apiGroup, ref.kind);
+      if (!version) return { ...base, error: `${ref.kind} is not served by the management cluster in API group ${ref.apiGroup}` };
       apiVersion = `${ref.apiGroup}/${version}`;
     }
     if (!apiVersion) return { ...base, error: 'infrastructureRef names no apiGroup or apiVersion' };
