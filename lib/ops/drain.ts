@@ -99,11 +99,14 @@ export function planDrain(pods: readonly V1Pod[], deleteEmptyDirData: boolean): 
   return plan;
 }
 
-/** The PodDisruptionBudget named in a 429 eviction refusal (`details.causes[type=DisruptionBudget]`). */
+/**
+ * The PodDisruptionBudget named in a 429 eviction refusal: kube-apiserver adds a cause
+ * `{reason: "DisruptionBudget", message: "The disruption budget <name> needs ..."}`. The message is
+ * matched on any cause, so a server that spells the key `type` is read too.
+ */
 export function blockingBudget(e: unknown): string | undefined {
   for (const c of apiStatus(e)?.details?.causes ?? []) {
-    if (c.reason !== 'DisruptionBudget') continue;
-    const m = /^The disruption budget (\S+)/.exec(c.message ?? '');
+    const m = /^The disruption budget (\S+) /.exec(c.message ?? '');
     if (m) return m[1];
   }
   return undefined;
