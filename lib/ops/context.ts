@@ -28,7 +28,7 @@ export function resultOf(ctx: OperationContext, action: NodeAction, node: string
     cluster: { name, namespace },
     dryRun: ctx.dryRun,
     changed: log.requests.length > 0,
-    summary: ctx.dryRun && log.requests.length > 0 ? `(dry run) would: ${summary}` : summary,
+    summary: ctx.dryRun && log.requests.length > 0 ? `(dry run) would have ${summary}` : summary,
     requests: log.requests,
   };
 }

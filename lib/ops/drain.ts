@@ -121,7 +121,7 @@ export async function drain(ctx: OperationContext, name: string, options: DrainO
   const plan = planDrain(pods, options.deleteEmptyDirData === true);
   if (plan.emptyDir.length > 0) {
     throw new NodeOperationRefused('drain', name, 'EmptyDirData',
-      `pod${plan.emptyDir.length === 1 ? '' : 's'} ${plan.emptyDir.map((p) => key(ref(p))).join(', ')} use emptyDir volumes whose data eviction deletes; pass deleteEmptyDirData (--delete-emptydir-data) to evict them anyway`);
+      `${plan.emptyDir.length === 1 ? 'pod' : 'pods'} ${plan.emptyDir.map((p) => key(ref(p))).join(', ')} ${plan.emptyDir.length === 1 ? 'uses' : 'use'} emptyDir volumes whose data eviction deletes; pass deleteEmptyDirData (--delete-emptydir-data) to evict them anyway`);
   }
 
   const log = new RequestLog(ctx.dryRun);

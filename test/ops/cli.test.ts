@@ -45,7 +45,7 @@ test('--dry-run prints the requests it would send and sends none', async () => {
   const r = await run('delete', 'w-1', '--no-replace', '--dry-run');
   expect(r.code).toBe(0);
   expect(r.out).toBe([
-    '(dry run) would: marked Machine prod-workers-abc-1 of node w-1 for deletion and lowered MachineDeployment prod-workers from 2 to 1 replicas',
+    '(dry run) would have marked Machine prod-workers-abc-1 of node w-1 for deletion and lowered MachineDeployment prod-workers from 2 to 1 replicas',
     '  would send PATCH /apis/cluster.x-k8s.io/v1beta2/namespaces/tenants/machines/prod-workers-abc-1 (management, application/merge-patch+json) {"metadata":{"annotations":{"cluster.x-k8s.io/delete-machine":"true"}}}',
     `  would send PATCH /apis/cluster.x-k8s.io/v1beta2/namespaces/tenants/machinedeployments/prod-workers (management, application/merge-patch+json) {"metadata":{"resourceVersion":"${c.management.get('cluster.x-k8s.io/v1beta2', 'MachineDeployment', 'tenants', 'prod-workers').metadata.resourceVersion}"},"spec":{"replicas":1}}`,
     '',

@@ -40,7 +40,7 @@ test('uncordon removes spec.unschedulable (merge patch null), and is a no-op on 
 
 test('dry run lists the patch it would send and sends nothing', async () => {
   const result = await c.ops({ dryRun: true }).cordon('w-2');
-  expect(result).toMatchObject({ dryRun: true, changed: true, summary: '(dry run) would: cordoned node w-2' });
+  expect(result).toMatchObject({ dryRun: true, changed: true, summary: '(dry run) would have cordoned node w-2' });
   expect(result.requests).toHaveLength(1);
   expect(writeLines(c)).toEqual([]);
   expect(c.workload.get('v1', 'Node', undefined, 'w-2').spec.unschedulable).toBeUndefined();

@@ -7,7 +7,7 @@
  * tests assert the requests and the state they leave. No admission webhooks (the MachineDeployment
  * webhook does not clamp replicas to the autoscaler bounds).
  */
-import { ANNOTATION_DELETE_MACHINE } from '../../lib/core';
+import { ANNOTATION_AUTOSCALER_MAX, ANNOTATION_AUTOSCALER_MIN, ANNOTATION_DELETE_MACHINE } from '../../lib/core';
 import { NodeOperationNotFound, NodeOperationRefused } from '../../lib/ops';
 import { CAPI, Clusters, node, NS, resetLogs, startClusters, writeLines } from './harness';
 
@@ -105,6 +105,21 @@ describe('worker without replacement', () => {
     expect(patches.map((r) => r.status)).toEqual([409, 200]);
     expect(result.replicas).toEqual({ kind: 'MachineDeployment', name: 'prod-workers', from: 4, to: 3 });
     expect(md('prod-workers').spec.replicas).toBe(3);
+  });
+
+  test('a group that became autoscaled by the time of the conflict is refused instead of lowered', async () => {
+    let done = false;
+    const off = c.management.onChange(() => {
+      if (done || !machine('prod-workers-abc-1')?.metadata.annotations?.[ANNOTATION_DELETE_MACHINE]) return;
+      done = true;
+      const d = md('prod-workers');
+      c.management.seed({ ...d, metadata: { ...d.metadata, annotations: { [ANNOTATION_AUTOSCALER_MIN]: '1', [ANNOTATION_AUTOSCALER_MAX]: '3' } } });
+    });
+    const e = await refusal(c.ops().delete('w-1', { replace: false }));
+    off();
+    expect(e.reason).toBe('AutoscaledGroup');
+    expect(e.message).toContain('it became autoscaled while the node was being deleted');
+    expect(md('prod-workers').spec.replicas).toBe(2);
   });
 
   test('gives up after repeated conflicts with the API error', async () => {

@@ -62,7 +62,7 @@ test('a pod with emptyDir data refuses the drain before any write (not even the 
   const e = await c.ops({ clock: fakeClock() }).drain('w-1').catch((x) => x);
   expect(e).toBeInstanceOf(NodeOperationRefused);
   expect(e.reason).toBe('EmptyDirData');
-  expect(e.message).toBe('drain w-1 refused (EmptyDirData): pod default/cache-1 use emptyDir volumes whose data eviction deletes; pass deleteEmptyDirData (--delete-emptydir-data) to evict them anyway');
+  expect(e.message).toBe('drain w-1 refused (EmptyDirData): pod default/cache-1 uses emptyDir volumes whose data eviction deletes; pass deleteEmptyDirData (--delete-emptydir-data) to evict them anyway');
   expect(writeLines(c)).toEqual([]);
   expect(c.workload.get('v1', 'Node', undefined, 'w-1').spec.unschedulable).toBeUndefined();
 });
@@ -95,13 +95,14 @@ test('a drain a real PodDisruptionBudget blocks times out, naming the pod and th
   // Both web pods Ready, minAvailable 2: the budget allows no disruption.
   c.workload.seed({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'default' }, spec: { minAvailable: 2, selector: { matchLabels: { app: 'web' } } } });
   const clock = fakeClock();
-  const e = await c.ops({ clock }).drain('w-1', { timeoutSeconds: 20 }).catch((x) => x);
+  const e = await c.ops({ clock }).drain('w-1', { timeoutSeconds: 60 }).catch((x) => x);
   expect(e).toBeInstanceOf(DrainTimeout);
-  expect(e).toMatchObject({ reason: 'DrainTimeout', timeoutSeconds: 20, remaining: [{ namespace: 'default', name: 'web-1', blockedBy: 'web' }] });
-  expect(e.message).toBe('drain w-1 timed out after 20s with 1 pod left: default/web-1 (blocked by PodDisruptionBudget web); the node stays cordoned');
-  // Backoff doubles up to its cap, and the last sleep is cut to the deadline.
-  expect(clock.slept).toEqual([1000, 2000, 4000, 8000, 5000]);
-  expect(clock.slept.reduce((a, b) => a + b)).toBe(20000);
+  expect(e).toMatchObject({ reason: 'DrainTimeout', timeoutSeconds: 60, remaining: [{ namespace: 'default', name: 'web-1', blockedBy: 'web' }] });
+  expect(e.message).toBe('drain w-1 timed out after 60s with 1 pod left: default/web-1 (blocked by PodDisruptionBudget web); the node stays cordoned');
+  // Backoff doubles up to its 16 s cap, and the last sleep is cut to the deadline.
+  expect(clock.slept).toEqual([1000, 2000, 4000, 8000, 16000, 16000, 13000]);
+  expect(clock.slept.reduce((a, b) => a + b)).toBe(60000);
+  expect(e.requests.map((r: { method: string }) => r.method)).toEqual(['PATCH', ...Array(8).fill('POST')]);
   expect(c.workload.get('v1', 'Node', undefined, 'w-1').spec.unschedulable).toBe(true);
   expect(c.workload.get('v1', 'Pod', 'default', 'web-1')).toBeDefined();
 });
@@ -115,6 +116,26 @@ test('an evicted pod that lingers (finalizer) is waited for until it is gone', a
   expect(clock.slept).toEqual([1000, 1000, 1000]);
   expect(evictions(c)).toHaveLength(1);
   expect(c.workload.get('v1', 'Pod', 'default', 'slow-1')).toBeUndefined();
+});
+
+test('a pod already terminating is waited for, not evicted again', async () => {
+  const p = pod('leaving-1', 'w-1', { owner: 'ReplicaSet' });
+  c.workload.seed({ ...p, metadata: { ...p.metadata, finalizers: ['example.com/flush'], deletionTimestamp: '2026-12-02T06:00:00Z' } });
+  const clock = fakeClock();
+  const result = await c.ops({ clock: { ...clock, sleep: async (ms) => { await clock.sleep(ms); c.workload.removeFinalizers('v1', 'Pod', 'default', 'leaving-1'); } } }).drain('w-1');
+  expect(evictions(c)).toEqual([]);
+  expect(result.evicted).toEqual([]);
+  expect(clock.slept).toEqual([1000]);
+});
+
+test('finished pods are evicted even with emptyDir; a pod without a controller is evicted with a warning', async () => {
+  c.workload.seed([
+    pod('job-done', 'w-1', { owner: 'Job', emptyDir: true, phase: 'Succeeded' }),
+    pod('bare', 'w-1'),
+  ]);
+  const result = await c.ops({ clock: fakeClock() }).drain('w-1');
+  expect(result.evicted.map((p) => p.name).sort()).toEqual(['bare', 'job-done']);
+  expect(result.warnings).toEqual(['pod default/bare has no controller: nothing recreates it after eviction']);
 });
 
 test('a pod gone before its eviction (404) counts as drained', async () => {

@@ -136,7 +136,7 @@ export function managementObjects(workloadKubeconfig: string): any[] {
     workerMachine('prod-auto', 'prod-auto-xyz', 'prod-auto-xyz-1', 'a-1'),
     workerMachine('prod-auto', 'prod-auto-xyz', 'prod-auto-xyz-2', 'a-2'),
     machine('prod-standalone', 's-1', {}),
-    ...['prod-control-plane-1', 'prod-workers-abc-1'].map((name) => ({
+    ...['prod-control-plane-1', 'prod-workers-abc-1', 'prod-auto-xyz-2'].map((name) => ({
       apiVersion: INFRA_API, kind: 'DockerMachine', metadata: { name, namespace: NS },
       status: { initialization: { provisioned: true }, conditions: [{ type: 'Ready', status: 'True', reason: 'Ready' }] },
     })),
