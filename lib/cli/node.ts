@@ -67,13 +67,18 @@ async function runNode(args: readonly string[], out: Output, err: Output, deps: 
   if (flags.timeout !== undefined) {
     const p = new Problems('node drain');
     timeoutSeconds = checkDuration(p, 'timeout', flags.timeout);
+    if (timeoutSeconds === 0) p.error('timeout', 'must be longer than 0s: a drain waits at most this long');
     p.throwIfErrors();
   }
   const json = flags.output === 'json';
 
   const kc = new KubeConfig();
-  if (flags.kubeconfig) kc.loadFromFile(flags.kubeconfig);
-  else kc.loadFromDefault();
+  try {
+    if (flags.kubeconfig) kc.loadFromFile(flags.kubeconfig);
+    else kc.loadFromDefault();
+  } catch (e) {
+    throw new UsageError(`cannot load the kubeconfig ${flags.kubeconfig ?? '(KUBECONFIG or ~/.kube/config)'}: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const ops = new NodeOperations(kc, { name: flags.cluster, namespace: flags.namespace }, { dryRun: flags['dry-run'] === 'true', ...(deps.clock ? { clock: deps.clock } : {}) });
 
   try {

@@ -17,7 +17,6 @@
  */
 import { PatchStrategy, setHeaderOptions, V1Node } from '@kubernetes/client-node';
 import { ANNOTATION_DELETE_MACHINE, CapiVersion, LABEL_CONTROL_PLANE, LABEL_DEPLOYMENT_NAME, LABEL_SET_NAME } from '../core/api-versions';
-import { show, ValidationError } from '../core/errors';
 import { isConflict } from './api-errors';
 import { MACHINE_DEPLOYMENTS, MACHINE_SETS, MACHINES, objectParams } from './capi-objects';
 import { OperationContext, resultOf } from './context';
@@ -58,9 +57,6 @@ export interface DeleteResult extends NodeOperationResult {
 
 export async function deleteNode(ctx: OperationContext, name: string, options: DeleteOptions): Promise<DeleteResult> {
   const refuse = (reason: ConstructorParameters<typeof NodeOperationRefused>[2], message: string) => new NodeOperationRefused('delete', name, reason, message);
-  if (typeof options?.replace !== 'boolean') {
-    throw new ValidationError(`delete ${name}`, [{ path: 'replace', message: `must be true (replace the Machine) or false (remove it for good), got ${show(options?.replace)}` }]);
-  }
   const found = await findMachine(ctx.access, 'delete', name);
   const { machine, group, apiVersion } = found;
   const log = new RequestLog(ctx.dryRun);

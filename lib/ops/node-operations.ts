@@ -12,14 +12,13 @@
  * await ops.drain('prod-workers-abcde', { timeoutSeconds: 300 });
  */
 import { KubeConfig } from '@kubernetes/client-node';
-import { Problems, show, ValidationError } from '../core/errors';
-import { checkDns1123Label, isDns1123Subdomain } from '../core/validation';
 import { excludeFromAutoscaling, includeInAutoscaling } from './autoscaling-exclusion';
 import { CapiVersionChoice, ClusterAccess, ClusterReference } from './cluster-access';
 import { Clock, OperationContext, REAL_CLOCK } from './context';
 import { cordon, uncordon } from './cordon';
 import { DeleteOptions, DeleteResult, deleteNode } from './delete';
 import { drain, DrainOptions, DrainResult } from './drain';
+import { checkCall, checkConstruction } from './options';
 import { NodeOperationResult } from './requests';
 import { NodeReport, showNode } from './show';
 
@@ -36,67 +35,57 @@ export interface NodeOperationsOptions {
   readonly clock?: Clock;
 }
 
-const OPTION_KEYS = ['dryRun', 'apiVersion', 'clock'];
-
 export class NodeOperations {
   private readonly ctx: OperationContext;
 
+  /** @throws ValidationError for a bad cluster reference or unknown or ill-typed options. */
   constructor(kubeConfig: KubeConfig, cluster: ClusterReference, options: NodeOperationsOptions = {}) {
-    const p = new Problems('NodeOperations');
-    checkDns1123Label(p, 'cluster.name', cluster?.name);
-    checkDns1123Label(p, 'cluster.namespace', cluster?.namespace);
-    for (const k of Object.keys(options ?? {})) if (!OPTION_KEYS.includes(k)) p.error(`options.${k}`, `is not an option (allowed: ${OPTION_KEYS.join(', ')})`);
-    const v = options?.apiVersion;
-    if (v !== undefined && !['preferred', 'v1beta2', 'v1beta1'].includes(v)) p.error('options.apiVersion', `${show(v)} must be "preferred", "v1beta2" or "v1beta1"`);
-    if (options?.dryRun !== undefined && typeof options.dryRun !== 'boolean') p.error('options.dryRun', 'must be a boolean');
-    p.throwIfErrors();
+    checkConstruction(cluster, options);
     this.ctx = {
-      access: new ClusterAccess(kubeConfig, { name: cluster.name, namespace: cluster.namespace }, v ?? 'preferred'),
+      access: new ClusterAccess(kubeConfig, { name: cluster.name, namespace: cluster.namespace }, options.apiVersion ?? 'preferred'),
       dryRun: options.dryRun ?? false,
       clock: options.clock ?? REAL_CLOCK,
     };
   }
 
   /** Marks the node unschedulable. */
-  cordon(node: string): Promise<NodeOperationResult> {
-    return cordon(this.ctx, checkNode(node));
+  async cordon(node: string): Promise<NodeOperationResult> {
+    return cordon(this.ctx, checked('cordon', node));
   }
 
   /** Makes the node schedulable again (undoes cordon and drain). */
-  uncordon(node: string): Promise<NodeOperationResult> {
-    return uncordon(this.ctx, checkNode(node));
+  async uncordon(node: string): Promise<NodeOperationResult> {
+    return uncordon(this.ctx, checked('uncordon', node));
   }
 
   /** Cordons the node and evicts its pods through the Eviction API. */
-  drain(node: string, options?: DrainOptions): Promise<DrainResult> {
-    return drain(this.ctx, checkNode(node), options);
+  async drain(node: string, options?: DrainOptions): Promise<DrainResult> {
+    return drain(this.ctx, checked('drain', node, options), options);
   }
 
   /** Deletes the node's Machine (replace) or removes the node for good (no replace, workers only). */
-  delete(node: string, options: DeleteOptions): Promise<DeleteResult> {
-    return deleteNode(this.ctx, checkNode(node), options);
+  async delete(node: string, options: DeleteOptions): Promise<DeleteResult> {
+    return deleteNode(this.ctx, checked('delete', node, options), options);
   }
 
   /** Annotates the node so the cluster-autoscaler never scales it down (autoscaled groups only). */
-  excludeFromAutoscaling(node: string): Promise<NodeOperationResult> {
-    return excludeFromAutoscaling(this.ctx, checkNode(node));
+  async excludeFromAutoscaling(node: string): Promise<NodeOperationResult> {
+    return excludeFromAutoscaling(this.ctx, checked('exclude-from-autoscaling', node));
   }
 
   /** Removes the exclusion. */
-  includeInAutoscaling(node: string): Promise<NodeOperationResult> {
-    return includeInAutoscaling(this.ctx, checkNode(node));
+  async includeInAutoscaling(node: string): Promise<NodeOperationResult> {
+    return includeInAutoscaling(this.ctx, checked('include-in-autoscaling', node));
   }
 
   /** Reads the node, its Machine, infrastructure machine and groups. */
-  show(node: string): Promise<NodeReport> {
-    return showNode(this.ctx, checkNode(node));
+  async show(node: string): Promise<NodeReport> {
+    return showNode(this.ctx, checked('show', node));
   }
 }
 
-/** Node names are DNS-1123 subdomains; anything else cannot name a Node (and must not reach a URL path). */
-function checkNode(node: unknown): string {
-  if (typeof node !== 'string' || !isDns1123Subdomain(node)) {
-    throw new ValidationError('node', [{ path: 'node', message: `${show(node)} is not a node name (a DNS-1123 subdomain of at most 253 characters)` }]);
-  }
+/** The node name, once the call's arguments are valid (a ValidationError otherwise). */
+function checked(action: string, node: string, options?: unknown): string {
+  checkCall(action, node, options);
   return node;
 }

@@ -103,6 +103,8 @@ test.each([
   [['cordon', 'w-1', '--confirm', 'w-1'], '--confirm applies only to delete'],
   [['drain', 'w-1', '--timeout', 'soon'], '--timeout: "soon" is not a duration'],
   [['show', 'w-1', '--output', 'yaml'], '--output must be json'],
+  [['drain', 'w-1', '--timeout', '0s'], '--timeout: must be longer than 0s'],
+  [['show', 'w-1', '--dry-run'], '--dry-run applies only to'],
   [['reboot', 'w-1'], 'action must be one of'],
 ])('usage errors exit 2: %j', async (args, message) => {
   const r = await run(...args);
@@ -144,6 +146,14 @@ test('a drain timeout exits 5 naming the blocking budget', async () => {
   const code = await nodeCommand({ clock: fakeClock() }).run(['drain', 'w-1', '--cluster', 'prod', '--namespace', 'tenants', '--kubeconfig', kubeconfig, '--timeout', '10s'], out, err);
   expect(code).toBe(NODE_EXIT.drainTimeout);
   expect(err.text).toContain('capi-constructs node: drain w-1 timed out after 10s with 1 pod left: default/web-1 (blocked by PodDisruptionBudget web); the node stays cordoned');
+});
+
+test('an unreadable --kubeconfig is a usage error naming the file', async () => {
+  const err = sink();
+  const code = await main(['node', 'show', 'w-1', '--cluster', 'prod', '--namespace', 'tenants', '--kubeconfig', join(dir, 'missing.yaml')], sink(), err);
+  expect(code).toBe(2);
+  expect(err.text).toContain(`cannot load the kubeconfig ${join(dir, 'missing.yaml')}: `);
+  expect(err.text).toContain('ENOENT: no such file or directory');
 });
 
 test('--kubeconfig defaults to KUBECONFIG', async () => {

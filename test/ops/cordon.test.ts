@@ -3,7 +3,7 @@
  * `prod-kubeconfig` Secret. Fake gaps relevant here: none beyond kube-fake's own list (no kubelet, no
  * scheduler: nothing observes spec.unschedulable).
  */
-import { NodeOperationNotFound } from '../../lib/ops';
+import { NodeOperationNotFound, NodeOperations } from '../../lib/ops';
 import { Clusters, resetLogs, startClusters, writeLines } from './harness';
 
 let c: Clusters;
@@ -61,8 +61,15 @@ test('a cluster without its kubeconfig Secret is NodeOperationNotFound, naming t
   expect(writeLines(c)).toEqual([]);
 });
 
-test('bad node names and options are ValidationErrors naming the field', async () => {
-  expect(() => c.ops().cordon('../secrets')).toThrow(/"\.\.\/secrets" is not a node name/);
+test('bad node names and options are ValidationErrors naming the field, before any request', async () => {
+  await expect(c.ops().cordon('../secrets')).rejects.toMatchObject({ name: 'ValidationError', issues: [{ path: 'node', message: '"../secrets" is not a node name (a DNS-1123 subdomain of at most 253 characters)' }] });
+  await expect(c.ops().drain('w-1', { timeoutSeconds: 0, force: true } as never)).rejects.toMatchObject({
+    issues: [{ path: 'options.force', message: 'is not an option (allowed: deleteEmptyDirData, timeoutSeconds, onProgress)' }, { path: 'options.timeoutSeconds', message: 'must be at least 1, got 0' }],
+  });
+  expect(() => c.ops({ dryRun: 'yes' } as never)).toThrow(/options\.dryRun: must be a boolean, got "yes"/);
+  expect(() => new NodeOperations(c.kubeConfig, { name: 'Prod' } as never)).toThrow(/cluster\.name: .*\n.*cluster\.namespace/);
+  expect(c.management.requests).toEqual([]);
+  expect(c.workload.requests).toEqual([]);
   expect(() => c.ops({ apiVersion: 'v1alpha4' as never })).toThrow(/options\.apiVersion: "v1alpha4" must be/);
   expect(() => c.ops({ dryrun: true } as never)).toThrow(/options\.dryrun: is not an option/);
 });

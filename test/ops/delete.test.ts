@@ -214,6 +214,6 @@ test('a Machine whose Node is already gone is still found by its nodeRef', async
 });
 
 test('replace must be a boolean: a ValidationError naming the field', async () => {
-  await expect(c.ops().delete('w-1', {} as never)).rejects.toMatchObject({ name: 'ValidationError', issues: [{ path: 'replace', message: 'must be true (replace the Machine) or false (remove it for good), got undefined' }] });
+  await expect(c.ops().delete('w-1', {} as never)).rejects.toMatchObject({ name: 'ValidationError', issues: [{ path: 'options.replace', message: 'must be true (replace the Machine) or false (remove it for good), got undefined' }] });
   expect(writeLines(c)).toEqual([]);
 });
