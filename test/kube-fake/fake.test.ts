@@ -10,7 +10,7 @@
 import * as http from 'http';
 import {
   ApiException, AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi,
-  PatchStrategy, setHeaderOptions,
+  PatchStrategy, PolicyV1Api, setHeaderOptions,
 } from '@kubernetes/client-node';
 import { EVICTION_BLOCKED, KubeFake, startKubeFake } from '../support/kube-fake';
 
@@ -118,10 +118,12 @@ describe('kubeconfig and discovery', () => {
     expect(created.metadata!.uid).toBeDefined();
     const read = await objects.read({ apiVersion: `${CAPI}/v1beta2`, kind: 'Machine', metadata: { name: 'm1', namespace: 'default' } });
     expect((read as any).spec.clusterName).toBe('c1');
+    const listed = await objects.list(`${CAPI}/v1beta2`, 'Machine', 'default', undefined, undefined, undefined, undefined, `${CAPI}/cluster-name=c1`);
+    expect(listed.items.map((m) => [m.apiVersion, m.metadata!.name])).toEqual([[`${CAPI}/v1beta2`, 'm1']]);
     expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /apis', 'GET /api/v1', 'GET /apis/helm.toolkit.fluxcd.io/v2', 'GET /apis/nope.example.com/v1',
       `GET /apis/${CAPI}/v1beta2`, `POST /apis/${CAPI}/v1beta2/namespaces/default/machines`,
-      `GET /apis/${CAPI}/v1beta2/namespaces/default/machines/m1`,
+      `GET /apis/${CAPI}/v1beta2/namespaces/default/machines/m1`, `GET /apis/${CAPI}/v1beta2/namespaces/default/machines`,
     ]);
   });
 
@@ -347,6 +349,8 @@ describe('eviction', () => {
     });
     expect(EVICTION_BLOCKED).toBe("Cannot evict pod as it would violate the pod's disruption budget.");
     expect(fake.get('v1', 'Pod', 'apps', 'b')).toBeDefined();
+    const read = await kc.makeApiClient(PolicyV1Api).readNamespacedPodDisruptionBudget({ name: 'web-pdb', namespace: 'apps' });
+    expect(read.status).toMatchObject({ disruptionsAllowed: 0, currentHealthy: 1, desiredHealthy: 1, expectedPods: 1, conditions: [{ type: 'DisruptionAllowed', status: 'False', reason: 'InsufficientPods' }] });
     await evict('other');
     expect(await statusOf(evict('ghost'))).toMatchObject({ httpCode: 404, message: 'pods "ghost" not found' });
   });
@@ -363,7 +367,10 @@ describe('eviction', () => {
     fake.seed({ ...readyPod('e', { app: 'web' }, 'n1', { finalizers: ['example.com/keep'] }) });
     await evict('e');
     expect(fake.get('v1', 'Pod', 'apps', 'e').metadata.deletionTimestamp).toBeDefined();
-    fake.seed({ ...pdb({ minAvailable: 0 }), metadata: { name: 'second', namespace: 'apps' } });
+    const policy = kc.makeApiClient(PolicyV1Api);
+    expect(await statusOf(policy.createNamespacedPodDisruptionBudget({ namespace: 'apps', body: { ...pdb({ minAvailable: '150%' }), metadata: { name: 'bad' } } as any })))
+      .toMatchObject({ httpCode: 422, reason: 'Invalid', details: { causes: [{ field: 'spec.minAvailable' }] } });
+    await policy.createNamespacedPodDisruptionBudget({ namespace: 'apps', body: { ...pdb({ minAvailable: 0 }), metadata: { name: 'second' } } as any });
     expect(await statusOf(evict('a'))).toMatchObject({ httpCode: 500, message: expect.stringContaining('more than one PodDisruptionBudget') });
   });
 
@@ -406,6 +413,10 @@ describe('server-side apply', () => {
     expect(updated.metadata!.generation).toBe(2);
     const again = await apply(hr({ a: 2 }));
     expect(again.metadata!.resourceVersion).toBe(updated.metadata!.resourceVersion);
+    // The same apply through another served version is a no-op as well.
+    fake.registerType({ group: 'helm.toolkit.fluxcd.io', version: 'v2beta2', kind: 'HelmRelease', plural: 'helmreleases', namespaced: true, subresources: ['status'] });
+    const older = await objects.patch<any>({ ...hr({ a: 2 }), apiVersion: 'helm.toolkit.fluxcd.io/v2beta2' }, undefined, undefined, 'addon-api', undefined, PatchStrategy.ServerSideApply);
+    expect(older.metadata!.resourceVersion).toBe(updated.metadata!.resourceVersion);
     expect(fake.list('HelmRelease')).toHaveLength(1);
   });
 
@@ -506,11 +517,13 @@ describe('fault injection and robustness', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  test('latency injection delays matching requests', async () => {
-    fake.setLatency({ ms: 50, path: '/api/v1/nodes' });
-    const t0 = Date.now();
-    await core.listNode();
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(45);
+  test('latency injection delays matching requests only', async () => {
+    fake.setLatency({ ms: 300, path: '/api/v1/nodes' });
+    const done: string[] = [];
+    const slow = core.listNode().then(() => done.push('nodes'));
+    const fast = core.listNamespace().then(() => done.push('namespaces'));
+    await Promise.all([slow, fast]);
+    expect(done).toEqual(['namespaces', 'nodes']);
     fake.setLatency(undefined);
   });
 
@@ -530,6 +543,8 @@ describe('fault injection and robustness', () => {
       expect((await raw(small, 'GET', '/api/v1/pods/%E0%A4%A')).status).toBe(400);
       expect((await raw(small, 'GET', '/api/v1/pods?watch=true')).status).toBe(405);
       expect((await raw(small, 'PUT', '/api/v1/pods')).status).toBe(405);
+      expect((await raw(small, 'POST', '/api/v1/nodes/n1', JSON.stringify({ metadata: { name: 'n1' } }), { 'Content-Type': 'application/json' })).status).toBe(405);
+      expect(small.list('Node')).toEqual([]);
       expect((await raw(small, 'GET', '/api/v1/pods?continue=@@')).status).toBe(400);
       expect((await raw(small, 'PATCH', '/apis/helm.toolkit.fluxcd.io/v2/namespaces/default/helmreleases/x?fieldManager=m', ': : :\n\t-', { 'Content-Type': 'application/apply-patch+yaml' })).status).toBe(400);
       const ok = await small.kubeConfig().makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'fine' } } });
@@ -556,5 +571,36 @@ describe('fault injection and robustness', () => {
     fake.seed(machine('m1'));
     await custom.deleteNamespacedCustomObject({ group: CAPI, version: 'v1beta2', namespace: 'default', plural: 'machines', name: 'm1' });
     expect(fake.list('Machine').map((m) => m.metadata.name)).toEqual(['m1-r']);
+  });
+});
+
+describe('fuzzed requests', () => {
+  test('random methods, paths, content types and bodies never answer 5xx or stop the fake', async () => {
+    const fc = await import('fast-check');
+    fake.seed([node('n1'), readyPod('p', { app: 'web' }), machine('m1')]);
+    const paths = [
+      '/api/v1/nodes', '/api/v1/nodes/n1', '/api/v1/nodes/n1/status', '/api/v1/namespaces/apps/pods/p', '/api/v1/namespaces/apps/pods/p/eviction',
+      '/api/v1/namespaces', '/api/v1/namespaces/apps', `/apis/${CAPI}/v1beta2/namespaces/default/machines`, `/apis/${CAPI}/v1beta1/namespaces/default/machines/m1`,
+      `/apis/${CAPI}/v1beta2/namespaces/default/machines/m1/status`, '/apis/authentication.k8s.io/v1/tokenreviews',
+      '/apis/authorization.k8s.io/v1/subjectaccessreviews', '/apis', '/api/v1/pods?labelSelector=a%20in%20(b', '/api/v1/pods?fieldSelector=spec.nodeName%3Dn1',
+    ];
+    const contentTypes = ['application/json', 'application/merge-patch+json', 'application/json-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml', 'text/plain'];
+    const body = fc.oneof(
+      fc.json(),
+      fc.string(),
+      fc.constant('{"metadata":{"name":"n1"},"spec":null}'),
+      fc.jsonValue().map((v) => JSON.stringify([{ op: 'add', path: '/spec/x', value: v }, { op: 'test', path: '/metadata/name', value: v }])),
+      fc.jsonValue().map((v) => JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', labels: v }, spec: v, status: v })),
+    );
+    await fc.assert(fc.asyncProperty(
+      fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'), fc.constantFrom(...paths), fc.constantFrom(...contentTypes),
+      fc.constantFrom('', '?dryRun=All', '?fieldManager=fz', '?fieldManager=fz&force=true', '?dryRun=bogus'), body,
+      async (method, path, ct, q, b) => {
+        const r = await raw(fake, method, path + (path.includes('?') ? q.replace('?', '&') : q), b, { 'Content-Type': ct });
+        expect(r.status).toBeLessThan(500);
+        expect(r.body).toBeDefined();
+      },
+    ), { numRuns: 200, seed: 42 });
+    await expect(core.readNode({ name: 'n1' }).catch((e) => e.code)).resolves.toBeDefined();
   });
 });

@@ -69,6 +69,37 @@ export function computePdbStatus(pdb: any, pods: readonly any[]): PdbStatus {
   return { expectedPods, currentHealthy, desiredHealthy, disruptionsAllowed: Math.max(0, currentHealthy - desiredHealthy) };
 }
 
+/** policy/v1 validation of a PDB's spec, as far as the eviction logic relies on it. */
+export function validatePdb(pdb: any): { field: string; message: string }[] {
+  const spec = pdb?.spec ?? {};
+  const out: { field: string; message: string }[] = [];
+  const has = (k: string) => spec[k] !== undefined && spec[k] !== null;
+  if (has('minAvailable') && has('maxUnavailable')) out.push({ field: 'spec', message: 'Invalid value: minAvailable and maxUnavailable cannot be both set' });
+  for (const k of ['minAvailable', 'maxUnavailable']) {
+    if (!has(k)) continue;
+    const v = spec[k];
+    const ok = (Number.isInteger(v) && v >= 0) || (typeof v === 'string' && /^\d+%$/.test(v) && Number(v.slice(0, -1)) <= 100);
+    if (!ok) out.push({ field: `spec.${k}`, message: `Invalid value: ${JSON.stringify(v)}: must be a non-negative integer or a percentage (0% to 100%)` });
+  }
+  return out;
+}
+
+/** A PDB's status stanza as the disruption controller writes it (policy/v1). */
+export function pdbStatusStanza(pdb: any, status: PdbStatus): object {
+  const allowed = status.disruptionsAllowed > 0;
+  return {
+    observedGeneration: pdb.metadata.generation ?? 1,
+    disruptionsAllowed: status.disruptionsAllowed,
+    currentHealthy: status.currentHealthy,
+    desiredHealthy: status.desiredHealthy,
+    expectedPods: status.expectedPods,
+    conditions: [{
+      type: 'DisruptionAllowed', status: allowed ? 'True' : 'False', reason: allowed ? 'SufficientPods' : 'InsufficientPods',
+      message: '', observedGeneration: pdb.metadata.generation ?? 1, lastTransitionTime: pdb.metadata.creationTimestamp,
+    }],
+  };
+}
+
 export function blockedError(pdbName: string, desired: number, current: number, message = EVICTION_BLOCKED): KubeError {
   return new KubeError(429, 'TooManyRequests', message, {
     causes: [{ type: 'DisruptionBudget', message: `The disruption budget ${pdbName} needs ${desired} healthy pods and has ${current} currently` }],

@@ -123,9 +123,16 @@ function entryFor(entries: Entry[], manager: string, operation: Entry['operation
     e = { manager, operation, apiVersion: ctx.apiVersion ?? '', time: now(), ...(ctx.subresource ? { subresource: ctx.subresource } : {}), paths: [] };
     entries.push(e);
   }
+  return e;
+}
+
+/** Sets an entry's fields; apiVersion and time change only when the set does (a no-op write stays a no-op). */
+function setPaths(e: Entry, paths: Path[], ctx: WriteContext): void {
+  const same = e.paths.length === paths.length && e.paths.every((p, i) => pathKey(p) === pathKey(paths[i]));
+  if (same) return;
+  e.paths = paths;
   e.apiVersion = ctx.apiVersion ?? e.apiVersion;
   e.time = now();
-  return e;
 }
 
 /** The store hook for every non-apply write: the writer owns what it changed, others lose it. */
@@ -140,7 +147,8 @@ export function recordUpdate(_type: TypeEntry, old: any | undefined, next: any, 
   if (changed.length === 0 && removed.length === 0) { writeEntries(next, entries); return; }
   for (const e of entries) e.paths = e.paths.filter((q) => ![...changed, ...removed].some((p) => overlaps(p, q)));
   const mine = entryFor(entries, ctx.manager ?? 'unknown', 'Update', ctx);
-  mine.paths = [...mine.paths, ...changed];
+  const have = new Set(mine.paths.map(pathKey));
+  setPaths(mine, [...mine.paths, ...changed.filter((p) => !have.has(pathKey(p)))], ctx);
   writeEntries(next, entries);
 }
 
@@ -193,7 +201,7 @@ export function applyPatch(store: ObjectStore, req: ResourceRequest, present: (o
     const obj = dropNulls(applied);
     delete obj.metadata.resourceVersion;
     const entries: Entry[] = [];
-    entryFor(entries, manager, 'Apply', ctx).paths = appliedPaths;
+    setPaths(entryFor(entries, manager, 'Apply', ctx), appliedPaths, ctx);
     writeEntries(obj, entries);
     return { status: 201, body: present(store.create(type, obj, ctx)) };
   }
@@ -231,7 +239,7 @@ export function applyPatch(store: ObjectStore, req: ResourceRequest, present: (o
     if (entries.some((e) => e !== mine && e.paths.some((q) => overlaps(q, r)))) continue;
     removeAt(merged, r);
   }
-  mine.paths = appliedPaths;
+  setPaths(mine, appliedPaths, ctx);
   writeEntries(merged, entries);
   return { status: 200, body: present(store.update(type, live, merged, ctx).object) };
 }

@@ -108,9 +108,10 @@ export class ResourceHandlers {
   }
 
   private create(req: ResourceRequest): Reply {
-    if (req.subresource) throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
-    const obj = this.checkBody(req, req.body);
+    // POST goes to the collection (or to a subresource such as eviction, handled elsewhere).
+    if (req.subresource || req.name !== undefined) throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
     if (req.type.namespaced && !req.namespace) throw errors.pathNotFound();
+    const obj = this.checkBody(req, req.body);
     return { status: 201, body: this.present(req, this.store.create(req.type, obj, this.ctx(req))) };
   }
 

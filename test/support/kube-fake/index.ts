@@ -32,7 +32,7 @@
  *   resourceVersion semantics on reads (always the latest state), server-side request timeouts.
  * - admission: no webhooks (CAPI/Flux defaulting and validation do not run), no defaulting, no OpenAPI /
  *   CRD schema validation or pruning (unknown fields are stored), no `fieldValidation`; only metadata.name
- *   format, NamespaceLifecycle and the finalizer rule are checked.
+ *   format, NamespaceLifecycle, the finalizer rule and a PDB's minAvailable/maxUnavailable are checked.
  * - no controllers: nothing reconciles (no MachineSet creates Machines, no kubelet runs pods, no garbage
  *   collection of ownerReferences, deletion propagation ignored, pod grace periods ignored: a pod
  *   without finalizers goes at once). Tests can react to changes with `fake.onChange`.
@@ -40,13 +40,14 @@
  *   with the same fields; apiVersion is set to the version of the request.
  * - strategic merge patch is a JSON merge patch (lists replaced; `$patch` directives answered 400).
  * - server-side apply: lists are atomic, no schema-aware merging (see field-manager.ts for the full list).
- * - PDBs: status is computed at eviction time from the matching pods (no controller lag, no
- *   observedGeneration check, expectedPods counts pods rather than the owning controller's scale).
+ * - PDBs: status is computed from the matching pods at each eviction and each read of a PDB (no
+ *   controller lag, no observedGeneration check, expectedPods counts pods rather than the owning
+ *   controller's scale; a status written by a client is not answered).
  * - RBAC objects are stored but not evaluated; authorization is the `authorizer` function.
  * - generation is set for every kind (kube-apiserver leaves it unset for some core kinds).
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { computePdbStatus, EvictionAnswer, EvictionScript, PdbStatus } from './eviction';
+import { computePdbStatus, EvictionAnswer, EvictionScript, PdbStatus, pdbStatusStanza, validatePdb } from './eviction';
 import { recordUpdate } from './field-manager';
 import { kubeConfigFor, kubeconfigYaml } from './kubeconfig';
 import { clone } from './patch';
@@ -285,6 +286,11 @@ export async function startKubeFake(opts: KubeFakeOptions = {}): Promise<KubeFak
   store.managedFields = recordUpdate;
   store.enforceNamespaces = opts.enforceNamespaces ?? true;
   for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) store.ensureNamespace(ns);
+  // The disruption controller's view, fresh on every read.
+  const podType = registry.byKind('', 'Pod')!;
+  store.validate('policy', 'PodDisruptionBudget', validatePdb);
+  store.decorate('policy', 'PodDisruptionBudget', (pdb) =>
+    ({ ...pdb, status: pdbStatusStanza(pdb, computePdbStatus(pdb, store.list(podType, pdb.metadata.namespace))) }));
   const defaultToken = opts.defaultToken ?? DEFAULT_TOKEN;
   const tokens = new Map<string, UserInfo>(Object.entries(opts.tokens ?? {}));
   if (!tokens.has(defaultToken)) tokens.set(defaultToken, { username: 'kube-fake-admin', groups: ['system:masters', 'system:authenticated'] });

@@ -60,6 +60,10 @@ export class ObjectStore {
   private readonly listeners = new Set<(e: StoreEvent) => void>();
   private counter = 0;
   managedFields: ManagedFieldsHook = () => undefined;
+  /** Per-type validation of created and updated objects (422 with the causes); seeding skips it. */
+  private readonly validators = new Map<string, (obj: any) => { field: string; message: string }[]>();
+  /** Per-type rewrites of what is answered (e.g. PDB status computed the way its controller would). */
+  private readonly decorators = new Map<string, (obj: any) => any>();
   /** Enforce NamespaceLifecycle on create (see startKubeFake's `enforceNamespaces`). */
   enforceNamespaces = true;
 
@@ -116,6 +120,7 @@ export class ObjectStore {
     meta.creationTimestamp = now();
     meta.generation = 1;
     if (type.subresources.includes('status') && ctx.subresource !== 'status') delete obj.status;
+    this.check(type, obj);
     this.managedFields(type, undefined, obj, ctx);
     if (ctx.dryRun) return { ...obj, metadata: { ...meta, resourceVersion: String(this.counter + 1) } };
     meta.resourceVersion = String(++this.counter);
@@ -131,6 +136,9 @@ export class ObjectStore {
   update(type: TypeEntry, old: any, input: any, ctx: WriteContext = {}): { object: any; deleted: boolean } {
     let next = clone(input);
     next.metadata ??= {};
+    // Stored objects keep the apiVersion/kind of their first write; answers carry the request's.
+    next.apiVersion = old.apiVersion;
+    next.kind = old.kind;
     const rv = next.metadata.resourceVersion;
     if (rv !== undefined && rv !== '' && String(rv) !== old.metadata.resourceVersion) {
       throw errors.staleResourceVersion(type.plural, type.group, old.metadata.name);
@@ -158,6 +166,7 @@ export class ObjectStore {
       throw errors.forbidden(`${type.kind} "${meta.name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted`,
         type.plural, type.group, meta.name);
     }
+    this.check(type, next);
     this.managedFields(type, old, next, ctx);
     if (deepEqual(withoutManagedTimes(old), withoutManagedTimes(next))) return { object: old, deleted: false };
     if (!deepEqual(specOf(type, old), specOf(type, next))) meta.generation = (old.metadata.generation ?? 0) + 1;
@@ -253,7 +262,24 @@ export class ObjectStore {
   /** An object as answered for a request in `version`: a copy with apiVersion and kind set. */
   present(type: TypeEntry, obj: any, version: string): any {
     const { apiVersion: _a, kind: _k, ...rest } = clone(obj);
-    return { apiVersion: groupVersion(type.group, version), kind: type.kind, ...rest };
+    const out = { apiVersion: groupVersion(type.group, version), kind: type.kind, ...rest };
+    const decorate = this.decorators.get(typeKey(type.group, type.kind));
+    return decorate ? decorate(out) : out;
+  }
+
+  /** Validates every created or updated object of a type. */
+  validate(group: string, kind: string, fn: (obj: any) => { field: string; message: string }[]): void {
+    this.validators.set(typeKey(group, kind), fn);
+  }
+
+  private check(type: TypeEntry, obj: any): void {
+    const causes = this.validators.get(typeKey(type.group, type.kind))?.(obj) ?? [];
+    if (causes.length) throw errors.invalid(type.kind, type.group, obj.metadata?.name ?? '', causes);
+  }
+
+  /** Rewrites every answered object of a type (the stored object is not changed). */
+  decorate(group: string, kind: string, fn: (obj: any) => any): void {
+    this.decorators.set(typeKey(group, kind), fn);
   }
 
   private checkName(type: TypeEntry, name: unknown): void {
