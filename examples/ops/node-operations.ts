@@ -2,12 +2,12 @@
  * Node operations (docs/operations.md): drain a worker, then remove it for good, on the cluster
  * `tenants/prod` of the management cluster in $KUBECONFIG (or ~/.kube/config).
  *
- *   npx tsx examples/node-operations.ts <node> [--apply]
+ *   npx tsx examples/ops/node-operations.ts <node> [--apply]
  *
  * Without --apply it is a dry run: it prints the requests it would send and sends none.
  */
 import { KubeConfig } from '@kubernetes/client-node';
-import { describeRequest, NodeOperationError, NodeOperations } from '../lib/ops';
+import { describeRequest, NodeOperationError, NodeOperations } from '../../lib/ops';
 
 async function main(node: string, apply: boolean): Promise<number> {
   const kc = new KubeConfig();
@@ -33,7 +33,7 @@ async function main(node: string, apply: boolean): Promise<number> {
 if (require.main === module) {
   const [node, flag] = process.argv.slice(2);
   if (!node) {
-    console.error('usage: npx tsx examples/node-operations.ts <node> [--apply]');
+    console.error('usage: npx tsx examples/ops/node-operations.ts <node> [--apply]');
     process.exitCode = 2;
   } else {
     main(node, flag === '--apply').then((code) => { process.exitCode = code; });
