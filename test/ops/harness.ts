@@ -12,7 +12,9 @@
  * (data.value = the workload fake's kubeconfig), as NodeOperations reaches a real one.
  */
 import { KubeConfig } from '@kubernetes/client-node';
-import { CustomMachineTemplate, LABEL_CLUSTER_NAME, LABEL_CONTROL_PLANE, LABEL_CONTROL_PLANE_NAME, LABEL_DEPLOYMENT_NAME, LABEL_SET_NAME, renderWorkerGroup, WorkerScaling } from '../../lib/core';
+import { CustomMachineTemplate, WorkerScaling } from '../../lib/core';
+import { LABEL_CLUSTER_NAME, LABEL_CONTROL_PLANE, LABEL_CONTROL_PLANE_NAME, LABEL_DEPLOYMENT_NAME, LABEL_SET_NAME } from '../../lib/core/api-versions';
+import { renderWorkerGroup } from '../../lib/core/worker-group';
 import { Clock, NodeOperations, NodeOperationsOptions } from '../../lib/ops';
 import { KubeFake, startKubeFake } from '../support/kube-fake';
 
