@@ -10,7 +10,7 @@ import { Manifest } from '../core/manifest';
 import { emit, objectId } from './emit';
 
 interface PolicyRule {
-  from?: { podSelector?: Record<string, never>; namespaceSelector?: Record<string, never> }[];
+  from?: k8s.NetworkPolicyPeer[];
   ports?: { protocol: string; port: number }[];
 }
 
@@ -19,7 +19,7 @@ interface PolicyRule {
  * for field, so cdk8s and the Pulumi adapter (which registers the plain object) emit the same object.
  */
 function kubeNetworkPolicy(scope: Construct, m: Manifest): ApiObject {
-  const spec = m.spec as { podSelector: Record<string, never>; policyTypes: string[]; ingress: PolicyRule[] };
+  const spec = m.spec as { podSelector: k8s.LabelSelector; policyTypes: string[]; ingress: PolicyRule[] };
   return new k8s.KubeNetworkPolicy(scope, objectId(scope, m.kind), {
     metadata: m.metadata,
     spec: {
