@@ -70,7 +70,7 @@ export interface JupyterHubHttps {
   readonly letsEncrypt?: { readonly contactEmail: string };
 }
 
-/** Validated access settings of a JupyterHub. */
+/** Validated access settings of a JupyterHub (`hub` is empty when the settings had errors). */
 export interface JupyterHubAccess {
   readonly serviceType: ServiceType;
   readonly exposed: boolean;
@@ -257,6 +257,7 @@ function authenticatorValues(auth: JupyterHubAuthentication | undefined, https: 
  * - `dummy` always warns; OIDC without HTTPS hosts needs an explicit `callbackUrl`.
  */
 export function jupyterHubAccess(p: Problems, auth: JupyterHubAuthentication | undefined, https: JupyterHubHttps | undefined, given: ServiceType | undefined): JupyterHubAccess {
+  const errors = p.errors.length;
   const authenticated = auth !== undefined && auth.type !== 'dummy';
   const serviceType: ServiceType = given ?? (authenticated && https ? 'LoadBalancer' : 'ClusterIP');
   const exposed = serviceType !== 'ClusterIP';
@@ -276,6 +277,7 @@ export function jupyterHubAccess(p: Problems, auth: JupyterHubAuthentication | u
   if (https?.letsEncrypt && serviceType === 'NodePort') {
     p.warn('parameters.https.letsEncrypt', `Let's Encrypt's HTTP-01 challenge connects to port 80 of ${https.hosts.join(', ')}, but a NodePort hub listens on node port ${JUPYTERHUB_NODE_PORTS.http}: forward port 80 to it, or use a tlsSecret`);
   }
+  if (p.errors.length !== errors) return { serviceType, exposed, hub: {} };
   const hub = authenticatorValues(auth, https);
   let proxyHttps: Record<string, unknown> | undefined;
   if (https?.tlsSecret) proxyHttps = { enabled: true, type: 'secret', hosts: [...https.hosts], secret: { name: https.tlsSecret, key: 'tls.key', crt: 'tls.crt' } };
