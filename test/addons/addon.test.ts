@@ -208,11 +208,15 @@ describe('errors (ValidationError, statusCode 400, thrown before anything is add
 });
 
 describe('core objects', () => {
-  /** Paths of undefined values and of empty objects or lists, except the NetworkPolicy selectors where `{}` means "all". */
+  /**
+   * Paths of undefined values and of empty objects or lists, except the NetworkPolicy selectors where `{}`
+   * means "all", and z2jh's `allowedIngressPorts`, where `[]` replaces the chart's default list (HelmRelease
+   * values are free-form, so the API server accepts it).
+   */
   function emptyPaths(v: unknown, path: string, out: string[] = []): string[] {
     if (v === undefined) out.push(path);
     else if (Array.isArray(v)) {
-      if (v.length === 0) out.push(path);
+      if (v.length === 0 && !/\.spec\.values\.proxy\.(chp|traefik)\.networkPolicy\.allowedIngressPorts$/.test(path)) out.push(path);
       v.forEach((x, i) => emptyPaths(x, `${path}[${i}]`, out));
     } else if (v !== null && typeof v === 'object') {
       if (Object.keys(v).length === 0 && !/\.(podSelector|namespaceSelector)$/.test(path)) out.push(path);

@@ -96,8 +96,8 @@ describe('JupyterHub authentication (defect 1)', () => {
 
   test('the chart\'s "from anywhere" proxy rule is switched off in the values, for every setting', () => {
     for (const v of [values(hub({})), values(hub({ authentication: oidc, https: tls }))]) {
-      expect(v.proxy.chp.networkPolicy).toEqual({ allowedIngressPorts: null });
-      expect(v.proxy.traefik.networkPolicy).toEqual({ allowedIngressPorts: null });
+      expect(v.proxy.chp.networkPolicy).toEqual({ allowedIngressPorts: [] });
+      expect(v.proxy.traefik.networkPolicy).toEqual({ allowedIngressPorts: [] });
     }
   });
 });

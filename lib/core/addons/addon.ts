@@ -15,7 +15,7 @@ import { addonCleanupCommandLine } from './cleanup';
 import { AddonMonitoringOptions, checkAddonMonitoring, renderAddonPrometheusRule } from './monitoring';
 import { ADDON_MODES, AddonMode, AddonNames, addonNames } from './naming';
 import { addonSecurityGroupPorts, renderAddonNetworkPolicies, SecurityGroupPort } from './network';
-import { AddonParameters, resolveAddonParameters } from './parameters';
+import { AddonParameters, ExactValue, resolveAddonParameters } from './parameters';
 
 export const HELM_RELEASE_API_VERSION = 'helm.toolkit.fluxcd.io/v2';
 export const HELM_REPOSITORY_API_VERSION = 'source.toolkit.fluxcd.io/v1';
@@ -113,6 +113,18 @@ function objectMeta(name: string, namespace: string | undefined, labels: Record<
   return { name, namespace, labels: { ...labels }, annotations: { ...annotations } };
 }
 
+/** Sets the exact values into (a compacted copy of) the chart values; fresh arrays, so no manifest shares them. */
+function withExactValues(values: Record<string, unknown> | undefined, exact: readonly ExactValue[] | undefined): Record<string, unknown> | undefined {
+  if (!exact?.length) return values;
+  const out = values ?? {};
+  for (const { path, value } of exact) {
+    let cur = out;
+    for (const key of path.slice(0, -1)) cur = (cur[key] ??= {}) as Record<string, unknown>;
+    cur[path[path.length - 1]] = Array.isArray(value) ? [...value] : value;
+  }
+  return out;
+}
+
 function releaseNameOf(names: AddonNames, component: string): string {
   return names.releases.find((r) => r.component === component)!.name;
 }
@@ -140,7 +152,7 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
   }
   const monitoring = checkAddonMonitoring(p, 'monitoring', props.monitoring);
   if (cluster && addon) checkKubernetesConstraint(p, cluster, addon);
-  const { values, exposure } = addon ? resolveAddonParameters(p, addon, props.parameters) : { values: {}, exposure: undefined };
+  const { values, exactValues, exposure } = addon ? resolveAddonParameters(p, addon, props.parameters) : { values: {}, exactValues: undefined, exposure: undefined };
   p.throwIfErrors();
 
   const entry = catalogEntry(addon!);
@@ -172,7 +184,7 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
       ? { createNamespace: true, crds: 'CreateReplace', remediation: { retries: ADDON_REMEDIATION_RETRIES } }
       : { crds: 'CreateReplace', remediation: { retries: ADDON_REMEDIATION_RETRIES } };
     spec.upgrade = { crds: 'CreateReplace', cleanupOnFail: true, remediation: { retries: ADDON_REMEDIATION_RETRIES, strategy: 'rollback' } };
-    const chartValues = compact(values[chart.component]);
+    const chartValues = withExactValues(compact(values[chart.component]), exactValues?.[chart.component]);
     if (chartValues !== undefined) spec.values = chartValues;
     return { apiVersion: HELM_RELEASE_API_VERSION, kind: 'HelmRelease', metadata: objectMeta(name, releaseNamespace, labels, annotations), spec };
   });

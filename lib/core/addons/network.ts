@@ -5,7 +5,7 @@
  * NetworkPolicies add up: a pod selected by several policies admits the union of their rules. So the
  * library adds only what the charts do not already allow, and never selects pods it does not mean:
  * - JupyterHub: z2jh's own policies (hub, proxy, singleuser) stay in charge. The chart's "from anywhere"
- *   rule on the proxy is switched off in the values (`allowedIngressPorts: null`); the library opens the
+ *   rule on the proxy is switched off in the values (`allowedIngressPorts: []`); the library opens the
  *   public ports of the pod behind `proxy-public` (proxy, or autohttps with Let's Encrypt) only when the
  *   hub is exposed. No library policy selects user servers.
  * - KubeRay: the charts ship no policy. The library selects the Ray pods by role (`ray.io/node-type`) and

@@ -204,11 +204,29 @@ function q(r: Resolved, name: string): ParsedQuantity | undefined {
 /** Chart values per component (catalog `charts[].component`). */
 export type ComponentValues = Readonly<Record<string, Record<string, unknown>>>;
 
+/** A chart value set as is, after `compact` (which drops empty lists): e.g. `[]` replacing a chart's default list. */
+export interface ExactValue {
+  readonly path: readonly string[];
+  readonly value: unknown;
+}
+
 /** What the parameters resolve to: chart values, and how the add-on is exposed. */
 export interface ResolvedAddon {
   readonly values: ComponentValues;
+  /** Values per component that must survive `compact` (empty lists); set after it. */
+  readonly exactValues?: Readonly<Record<string, readonly ExactValue[]>>;
   readonly exposure?: AddonExposure;
 }
+
+/**
+ * z2jh opens the public ports of the proxy (and autohttps) pods to every source with
+ * `allowedIngressPorts: [http, https]`. An empty list (Helm replaces lists) switches that off; network.ts
+ * opens the ports only for an exposed hub. (`null` would do for Helm, but cdk8s drops null values.)
+ */
+const JUPYTERHUB_CLOSED_PROXY: readonly ExactValue[] = Object.freeze([
+  Object.freeze({ path: Object.freeze(['proxy', 'chp', 'networkPolicy', 'allowedIngressPorts']), value: Object.freeze([]) }),
+  Object.freeze({ path: Object.freeze(['proxy', 'traefik', 'networkPolicy', 'allowedIngressPorts']), value: Object.freeze([]) }),
+]);
 
 function jupyterHubValues(p: Problems, r: Resolved): ResolvedAddon {
   const cpu = q(r, 'cpu');
@@ -238,13 +256,10 @@ function jupyterHubValues(p: Problems, r: Resolved): ResolvedAddon {
       proxy: {
         service: { type, nodePorts: type === 'NodePort' ? { http: JUPYTERHUB_NODE_PORTS.http, https: access.https ? JUPYTERHUB_NODE_PORTS.https : undefined } : undefined },
         https: access.proxyHttps,
-        // The chart's "from anywhere" rule on the public ports is off; network.ts opens them only for an exposed hub.
-        chp: { networkPolicy: { allowedIngressPorts: null } },
-        traefik: { networkPolicy: { allowedIngressPorts: null } },
       },
     },
   };
-  return { values, exposure: { addon: 'jupyterhub', serviceType: type, https: access.https } };
+  return { values, exactValues: { jupyterhub: JUPYTERHUB_CLOSED_PROXY }, exposure: { addon: 'jupyterhub', serviceType: type, https: access.https } };
 }
 
 function resources(r: Resolved, prefix: string): Record<string, unknown> {
