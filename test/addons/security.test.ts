@@ -122,3 +122,17 @@ describe('Ray head access (defect 3)', () => {
     expect(paths(() => ray({ access: { exposeDashboard: true } }))).toEqual(['parameters.access.exposeDashboard']);
   });
 });
+
+test('malformed structured parameters are reported, never a TypeError', () => {
+  for (const parameters of [
+    { authentication: 'oidc' }, { authentication: null }, { authentication: { type: 'oidc', issuer: 42, clientSecret: { name: 'Bad Name' }, endpoints: null, allowedUsers: [1] } },
+    { https: { hosts: 'hub.example.com', letsEncrypt: null } }, { https: [] }, { authentication: { type: 'native', adminUsers: 'root' } },
+  ]) {
+    expect(validationError(() => hub(parameters)).issues.length).toBeGreaterThan(0);
+  }
+  for (const access of ['ml', { podSelectors: 'x' }, { podSelectors: [null, { namespace: 'ci', matchLabels: 'app=x' }] }, { cidrs: [7] }]) {
+    expect(validationError(() => ray({ access })).issues.length).toBeGreaterThan(0);
+  }
+  const err = validationError(() => hub({ authentication: { type: 'oidc', issuer: 'https://id.example.com', clientId: 'hub', clientSecret: { name: 'hub-oidc', key: 'k' }, allowedUsers: [1] }, https: tls }));
+  expect(err.issues.map((i) => i.path)).toEqual(['parameters.authentication.allowedUsers[0]']);
+});

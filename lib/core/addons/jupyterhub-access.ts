@@ -156,7 +156,8 @@ export function checkJupyterHubAuthentication(p: Problems, path: string, value: 
   const allowedUsers = userList(p, `${path}.allowedUsers`, value.allowedUsers);
   const allowedGroups = checkStringList(p, `${path}.allowedGroups`, value.allowedGroups, (s) => s.length > 0, 'a group name (non-empty)');
   const adminUsers = userList(p, `${path}.adminUsers`, value.adminUsers);
-  if (!allowedUsers?.length && !allowedGroups?.length && !adminUsers?.length) {
+  const listsSomeone = [value.allowedUsers, value.allowedGroups, value.adminUsers].some((l) => Array.isArray(l) && l.length > 0);
+  if (!listsSomeone) {
     p.error(`${path}.allowedUsers`, 'none of allowedUsers, allowedGroups, adminUsers is set: JupyterHub 5 would let nobody log in; list who may');
   }
   for (const f of ['usernameClaim', 'groupsClaim'] as const) {
