@@ -1,5 +1,8 @@
-import { ADDON_NAMES, AddonExposure, AddonName, addonPortSummary, addonSecurityGroupPorts, defaultExposure, isAddonName, NO_RAY_ACCESS, ServiceType } from '../core/addons';
-import { Command, parseFlags, UsageError } from './args';
+import {
+  ADDON_NAMES, AddonExposure, AddonName, addonPortSummary, addonSecurityGroupPorts, defaultExposure, isAddonName, NO_RAY_ACCESS, ServiceType, unknownAddonMessage,
+} from '../core/addons';
+import { show, ValidationError } from '../core/errors';
+import { Command, parseFlags } from './args';
 
 const SERVICE_TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer'];
 
@@ -9,13 +12,13 @@ export const addonPorts: Command = {
       catalog default, ClusterIP: none). --https adds JupyterHub's 443; --expose-dashboard Ray's 8265.`,
   run(args, out) {
     const flags = parseFlags(args, ['addon', 'service-type'], ['https', 'expose-dashboard']);
-    if (flags.addon !== undefined && !isAddonName(flags.addon)) {
-      throw new UsageError(`unknown add-on ${JSON.stringify(flags.addon)}: use one of ${ADDON_NAMES.join(', ')}`);
-    }
+    const issues = [];
+    if (flags.addon !== undefined && !isAddonName(flags.addon)) issues.push({ path: 'addon', message: unknownAddonMessage(flags.addon) });
     const type = flags['service-type'];
     if (type !== undefined && !(SERVICE_TYPES as readonly string[]).includes(type)) {
-      throw new UsageError(`unknown --service-type ${JSON.stringify(type)}: use one of ${SERVICE_TYPES.join(', ')}`);
+      issues.push({ path: 'service-type', message: `${show(type)} is not a Service type: use one of ${SERVICE_TYPES.join(', ')}` });
     }
+    if (issues.length > 0) throw new ValidationError('addon-ports', issues);
     const exposure = (addon: AddonName): AddonExposure => {
       const e = defaultExposure(addon, (type as ServiceType | undefined) ?? 'ClusterIP');
       if (e.addon === 'jupyterhub') return { ...e, https: flags.https === 'true' ? 'secret' : undefined };

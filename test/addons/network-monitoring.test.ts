@@ -96,7 +96,7 @@ describe('NetworkPolicy', () => {
     expect(head({ ...sources, exposeDashboard: true }).ports.map((p: any) => p.port)).toEqual([8000, 8265, 10001]);
   });
 
-  test('tenant mode: the cdk8s-plus-28 objects equal the core objects', () => {
+  test('tenant mode: the cdk8s objects equal the core objects', () => {
     const { addon, objects } = synthAddon({ addon: 'kuberay', mode: 'tenant' });
     const core = renderClusterAddon({ cluster: ref, addon: 'kuberay', mode: 'tenant' }).networkPolicies;
     expect(objects.filter((o) => o.kind === 'NetworkPolicy')).toEqual(core);
