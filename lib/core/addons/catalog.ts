@@ -10,7 +10,7 @@
 import { show } from '../errors';
 
 /** Version of the catalog data below. Emitted as an annotation on every add-on object. */
-export const ADDON_CATALOG_VERSION = '2026.11.0';
+export const ADDON_CATALOG_VERSION = '2026.12.0';
 
 /** The add-ons in the catalog. */
 export type AddonName = 'jupyterhub' | 'kuberay';
