@@ -152,7 +152,7 @@ function rayPeers(a: ResolvedRayAccess): Peer[] {
   ];
 }
 
-/** Ports 8000 (http) and 8443 (https) of the proxy pod, or 8080/8443 of autohttps (Let's Encrypt). */
+/** The container ports of z2jh's autohttps pod (traefik), which receives the public traffic with Let's Encrypt. */
 const AUTOHTTPS_PORTS = { http: 8080, https: 8443 };
 
 /**

@@ -269,11 +269,6 @@ function resources(r: Resolved, prefix: string): Record<string, unknown> {
   return { requests: { cpu, memory }, limits: { cpu, memory } };
 }
 
-/** Fixed node ports of a NodePort head Service, by Ray port name. */
-export const RAY_NODE_PORTS: Readonly<Record<string, number>> = Object.freeze(Object.fromEntries(
-  catalogEntry('kuberay').ports.filter((x) => x.nodePort !== undefined).map((x) => [x.name, x.nodePort!]),
-));
-
 /**
  * The head Service ports for NodePort: the operator appends the ports the head container declares to a
  * user-provided `headService`, so the container declares only `metrics` (which the operator always
@@ -338,7 +333,7 @@ export function resolveAddonParameters(p: Problems, addon: AddonName, parameters
   return local.hasErrors ? { values: {} } : out;
 }
 
-/** The chart values of {@link resolveAddonParameters}. */
+/** The chart values of {@link resolveAddonParameters} (before its `exactValues` are set into them). */
 export function addonChartValues(p: Problems, addon: AddonName, parameters: unknown): ComponentValues {
   return resolveAddonParameters(p, addon, parameters).values;
 }
