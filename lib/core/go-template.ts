@@ -20,6 +20,7 @@ export interface TemplateFunction {
   readonly fn: (...args: never[]) => TemplateValue;
 }
 
+/** The rendered text, Go's error, or why the template is outside the evaluated subset. */
 export type TemplateResult =
   | { readonly kind: 'ok'; readonly output: string }
   | { readonly kind: 'error'; readonly message: string }

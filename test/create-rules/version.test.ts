@@ -1,5 +1,5 @@
 /** Kubernetes versions: strict semver (Go semver.Parse after one "v"), nothing around it. */
-import { buildCluster } from '../../lib';
+import { buildCluster } from '../../lib/core/cluster';
 import { validationError } from '../support/validation-error';
 
 const version = (v: string) => buildCluster({ name: 'prod', kubernetesVersion: v }).ref.kubernetesVersion;

@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { formatPlan, planFleet, setWarningHandler } from '../../lib';
+import { renderClusters } from '../../lib/core/render';
 import { REPO, typescriptBlocks } from '../support/markdown';
 
 const DOC = 'docs/day-2.md';
@@ -40,7 +41,7 @@ test('the walk-through output on the page (both runs) is what its program gives'
   const run = (argv: string[]) => {
     const js = ts.transpileModule(fleetBlock.code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
     const lib = require('../../lib');
-    const fake = { ...lib, writeFleet: (_dir: string, specs: never[]) => { written.push(lib.renderClusters(specs).flatMap((c: any) => c.parts.flatMap((p: any) => p.manifests))); } };
+    const fake = { ...lib, writeFleet: (_dir: string, specs: never[]) => { written.push(renderClusters(specs).flatMap((c) => c.parts.flatMap((p) => p.manifests))); } };
     new Function('require', 'process', 'exports', js)((m: string) => (m === 'capi-constructs' ? fake : require(m)), { argv: ['node', 'fleet.ts', ...argv] }, {});
   };
   const restore = setWarningHandler(() => undefined);

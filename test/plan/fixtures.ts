@@ -1,5 +1,6 @@
 /** Manifest sets for plan tests, built through the public API (renderClusters), plus helpers to pick and edit objects. */
-import { ClusterComponent, ClusterProps, ClusterSpec, CustomMachineTemplate, HealthCheck, Manifest, renderClusters, setWarningHandler } from '../../lib';
+import { ClusterComponent, ClusterProps, ClusterSpec, CustomMachineTemplate, HealthCheck, Manifest, setWarningHandler } from '../../lib';
+import { renderClusters } from '../../lib/core/render';
 
 setWarningHandler(() => undefined);
 

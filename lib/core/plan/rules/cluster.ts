@@ -19,6 +19,7 @@ function removal(previous: Manifest, next: Manifest, field: string, rule: string
   return [rejection(next, { path: `spec.${field}`, old: before, new: after, rule, source: SOURCE, instead })];
 }
 
+/** The Cluster webhook's update rules: removed infrastructureRef, controlPlaneRef or topology. */
 export function clusterUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
   return [
     ...removal(previous, next, 'infrastructureRef', 'Forbidden: cannot be removed',

@@ -4,9 +4,11 @@ import { getPath } from '../diff';
 import { objectId } from '../manifests';
 import { RejectedChange, RejectionEffect } from '../types';
 
-/** Where the rules were read from. */
+/** The Cluster API release the Cluster API rules were read from. */
 export const CAPI_SOURCE = 'cluster-api v1.14.0';
+/** The CAPO release the OpenStack rules were read from. */
 export const CAPO_SOURCE = 'cluster-api-provider-openstack v0.14.7';
+/** The CAPV release the vSphere rules were read from. */
 export const CAPV_SOURCE = 'cluster-api-provider-vsphere v1.16.1';
 
 /** An update rule: the changes of `previous` -> `next` (the same object) that the rule refuses. */

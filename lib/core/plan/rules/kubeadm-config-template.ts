@@ -11,6 +11,7 @@ import { diffFields } from '../diff';
 import { RejectedChange } from '../types';
 import { CAPI_SOURCE, rejection } from './common';
 
+/** One `ignored` entry per changed field of a KubeadmConfigTemplate's `spec.template.spec`. */
 export function kubeadmConfigTemplateUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
   const spec = (m: Manifest) => ((m.spec as Record<string, unknown> | undefined)?.template as Record<string, unknown> | undefined)?.spec;
   return diffFields(spec(previous), spec(next), ['spec', 'template', 'spec']).map((c) => rejection(next, {

@@ -16,6 +16,7 @@ import { getPath } from '../diff';
 import { RejectedChange } from '../types';
 import { CAPI_SOURCE, immutableField, rejection } from './common';
 
+/** The MachineDeployment webhook's update rule: `spec.clusterName` is immutable. */
 export function machineDeploymentUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
   return immutableField(previous, next, ['spec', 'clusterName'], `${CAPI_SOURCE} core/webhooks/admission/machinedeployment.go validate`,
     'a worker group cannot move to another cluster: create a new group in the target cluster and remove this one');

@@ -27,6 +27,7 @@ export function isInfraMachineTemplate(m: Manifest): boolean {
   return apiGroup(m.apiVersion) === INFRASTRUCTURE_GROUP && m.kind.endsWith('MachineTemplate');
 }
 
+/** One rejection per changed field of an infrastructure machine template's `spec.template.spec`. */
 export function infraMachineTemplateUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
   const source = SOURCES[next.kind] ?? `${CAPI_SOURCE} docs/book/src/developer/providers/contracts/infra-machine.md (InfraMachineTemplate immutability)`;
   const before = (previous.spec as Record<string, unknown> | undefined)?.template;

@@ -26,6 +26,7 @@ type Json = Record<string, unknown>;
 
 const clone = (v: unknown): Json => (isPlainObject(v) ? JSON.parse(JSON.stringify(v)) as Json : {});
 
+/** The OpenStackCluster webhook's update rules: the spec is immutable outside its allow-list. */
 export function openStackClusterUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
   const o = clone(previous.spec);
   const n = clone(next.spec);
