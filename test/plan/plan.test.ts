@@ -1,6 +1,6 @@
 /** planFleet over a fleet change that touches every category; the human and JSON output are snapshots. */
 import { clusterNameOf, formatPlan, planFleet, planJson, ValidationError } from '../../lib';
-import { manifestsOf, nextFleet, previousFleet } from './fixtures';
+import { clusterSpec, edited, manifestsOf, nextFleet, previousFleet } from './fixtures';
 
 describe('planFleet over a change touching every category', () => {
   const plan = planFleet(manifestsOf(previousFleet()), manifestsOf(nextFleet()));
@@ -135,4 +135,18 @@ describe('planFleet on arbitrary objects', () => {
       expect(() => JSON.parse(planJson(plan))).not.toThrow();
     }), { numRuns: 500 });
   });
+});
+
+test('upgrading the library adds the kubeadmConfigSpec floor: accepted, and it rolls the control plane once', () => {
+  const next = manifestsOf([clusterSpec()]);
+  const previous = next.map((m) => (m.kind !== 'KubeadmControlPlane' ? m : edited(m, (o) => {
+    delete o.spec.kubeadmConfigSpec.clusterConfiguration;
+    delete o.spec.kubeadmConfigSpec.initConfiguration;
+    delete o.spec.kubeadmConfigSpec.joinConfiguration;
+  })));
+  const plan = planFleet(previous, next);
+  expect(plan.totals.rejected).toBe(0);
+  expect(plan.clusters[0].rolls.map((r) => [r.object.kind, r.causes.map((c) => c.path)])).toEqual([['KubeadmControlPlane', [
+    'spec.kubeadmConfigSpec.clusterConfiguration', 'spec.kubeadmConfigSpec.initConfiguration', 'spec.kubeadmConfigSpec.joinConfiguration',
+  ]]]);
 });

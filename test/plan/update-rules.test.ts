@@ -49,6 +49,14 @@ const kcpRows: Row[] = [
     check: kcpAllowListRule, expect: [],
   },
   {
+    upstream: `${KCP} ValidateUpdate allowedPaths`, what: 'a KubeadmControlPlane written before the kubeadmConfigSpec floor gets it: accepted',
+    pair: () => {
+      const k = kcp();
+      return [edited(k, (o) => { delete o.spec.kubeadmConfigSpec.clusterConfiguration; delete o.spec.kubeadmConfigSpec.initConfiguration; delete o.spec.kubeadmConfigSpec.joinConfiguration; }), k];
+    },
+    check: kcpAllowListRule, expect: [],
+  },
+  {
     upstream: `${KCP} ValidateUpdate allowedPaths`, what: 'nodeFailureDetection turned on, replicas, labels and a renamed template: accepted',
     pair: () => [kcp(), kcp({ cluster: { nodeFailureDetection: nfd }, controlPlane: { replicas: 5, machineTemplate: docker('kindest/node:v1.31.5'), machineLabels: { pool: 'cp' } } })],
     check: kcpAllowListRule, expect: [],
