@@ -7,3 +7,4 @@ export * from './network';
 export * from './monitoring';
 export * from './cleanup';
 export * from './addon';
+export * from './release-status';
