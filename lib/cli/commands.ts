@@ -2,8 +2,10 @@
 import { addonCleanup } from './addon-cleanup';
 import { addonPorts } from './addon-ports';
 import { Command } from './args';
+import { serve } from './serve';
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   'addon-cleanup': addonCleanup,
   'addon-ports': addonPorts,
+  serve,
 };

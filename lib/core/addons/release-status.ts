@@ -70,7 +70,7 @@ export interface AddonStatusInput {
   readonly uninstallTimeoutSeconds: number;
   /** When the uninstall began, if it is known beyond the releases' deletionTimestamps (e.g. the releases are gone and the namespace is being deleted). */
   readonly uninstallStartedAt?: Date;
-  /** Why an uninstall failed after the releases were gone (e.g. the namespace could not be deleted). */
+  /** What the uninstall is stuck on, or why it failed (e.g. the namespace could not be deleted). */
   readonly uninstallError?: string;
   readonly now: Date;
 }
@@ -125,18 +125,19 @@ export function addonStatusOf(input: AddonStatusInput): AddonStatus | undefined 
   const deleting = present.map((r) => input.live.get(r.name)!.metadata?.deletionTimestamp).filter((t) => t !== undefined);
   const uninstalling = deleting.length > 0 || input.uninstallStartedAt !== undefined || input.uninstallError !== undefined;
   if (uninstalling) {
-    if (input.uninstallError !== undefined) {
-      return { ...common, phase: 'Failed', reason: 'UninstallFailed', message: input.uninstallError, cleanupCommands: cleanup() };
-    }
     const began = input.uninstallStartedAt ?? deleting.map((t) => iso(t)!).sort()[0];
+    const detail = input.uninstallError === undefined ? '' : ` (${input.uninstallError})`;
     if (stuck(began, input)) {
       return {
         ...common,
         phase: 'Failed',
         reason: 'UninstallTimeout',
-        message: `the uninstall began at ${iso(began)} and has not finished within ${input.uninstallTimeoutSeconds}s: clean up by hand`,
+        message: `the uninstall began at ${iso(began)} and has not finished within ${input.uninstallTimeoutSeconds}s${detail}: clean up by hand`,
         cleanupCommands: cleanup(),
       };
+    }
+    if (input.uninstallError !== undefined) {
+      return { ...common, phase: 'Failed', reason: 'UninstallFailed', message: input.uninstallError, cleanupCommands: cleanup() };
     }
     return { ...common, phase: 'Uninstalling', lastTransitionTime: iso(began) ?? newest };
   }
