@@ -7,7 +7,7 @@
  * Every answered add-on request is counted in the metrics and logged as one JSON line.
  */
 import type { Writable } from 'stream';
-import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Fastify, { FastifyInstance, FastifyReply, FastifyRequest, LogController } from 'fastify';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ValidationError } from '../core/errors';
 import { CapiVersion } from '../core/api-versions';
@@ -107,9 +107,9 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
 
   const app = Fastify({
     logger: loggerOptions(options.log),
-    disableRequestLogging: true,
+    // the operation line (onResponse below) replaces Fastify's "incoming request" / "request completed" pair
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: requestIdOf,
-    requestIdLogLabel: 'requestId',
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',

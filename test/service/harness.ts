@@ -14,16 +14,19 @@ export const TOKENS = {
   alice: 'alice-token-6f1c2b9d',
   /** may only get and list in team-a */
   victor: 'victor-token-0a9e77d1',
+  /** anything in team-a but Secrets */
+  dora: 'dora-token-3c3c9e20',
   /** authenticated, no rights */
   mallory: 'mallory-token-55aa01fe',
 } as const;
 
 export const NAMESPACE = 'team-a';
 
-/** The policy: alice everything in team-a, victor get/list in team-a, system:masters (the service itself) everything. */
+/** The policy: alice everything in team-a, dora all but Secrets there, victor get/list there, system:masters (the service itself) everything. */
 export function policy(a: AuthorizationAttributes): boolean {
   if (a.groups.includes('system:masters')) return true;
   if (a.user === 'alice') return a.namespace === NAMESPACE;
+  if (a.user === 'dora') return a.namespace === NAMESPACE && a.resource !== 'secrets';
   if (a.user === 'victor') return a.namespace === NAMESPACE && (a.verb === 'get' || a.verb === 'list');
   return false;
 }
@@ -55,6 +58,7 @@ export async function startHarness(options: { fake?: KubeFakeOptions; service?: 
     tokens: {
       [TOKENS.alice]: { username: 'alice', uid: 'u-alice', groups: ['team-a-admins', 'system:authenticated'] },
       [TOKENS.victor]: { username: 'victor', groups: ['system:authenticated'] },
+      [TOKENS.dora]: { username: 'dora', groups: ['system:authenticated'] },
       [TOKENS.mallory]: { username: 'mallory', groups: ['system:authenticated'] },
     },
     authorizer: policy,
@@ -126,6 +130,11 @@ export async function startHarness(options: { fake?: KubeFakeOptions; service?: 
 /** `.../namespaces/<ns>/clusters/<cluster>/addons[/<addon>]` */
 export function addonsPath(cluster: string, addon?: string, namespace = NAMESPACE): string {
   return `/v1/namespaces/${namespace}/clusters/${cluster}/addons${addon === undefined ? '' : `/${addon}`}`;
+}
+
+/** The fake's writes of objects (the TokenReviews and SubjectAccessReviews every request makes left out). */
+export function objectWrites(fake: KubeFake) {
+  return fake.writes().filter((w) => !/(tokenreviews|subjectaccessreviews)$/.test(w.path));
 }
 
 /** helm-controller's part, done by hand: the finalizer and the conditions of a reconciled HelmRelease. */

@@ -1,6 +1,6 @@
 import { addonNames, renderClusterAddon } from '../../lib/core/addons';
 import { FIELD_MANAGER } from '../../lib/service';
-import { addonsPath, Harness, NAMESPACE, startHarness } from './harness';
+import { addonsPath, Harness, objectWrites, NAMESPACE, startHarness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -32,7 +32,7 @@ describe('POST .../addons (install)', () => {
       expect(stored.spec ?? stored.data).toEqual((m as any).spec ?? (m as any).data);
       expect(stored.metadata.managedFields).toEqual([expect.objectContaining({ manager: FIELD_MANAGER, operation: 'Apply' })]);
     }
-    const writes = h.fake.writes();
+    const writes = objectWrites(h.fake);
     expect(writes).toHaveLength(model.manifests.length);
     for (const w of writes) {
       expect(w).toMatchObject({ method: 'PATCH', contentType: 'application/apply-patch+yaml', status: expect.any(Number) });
@@ -57,7 +57,7 @@ describe('POST .../addons (install)', () => {
     const other = await h.api('POST', addonsPath('ray'), { body: { addon: 'jupyterhub', parameters: { cpu: '2' } } });
     expect(other.status).toBe(409);
     expect(other.body).toEqual({ error: 'conflict', message: expect.stringMatching(/already installed on cluster team-a\/ray with other parameters/) });
-    expect(h.fake.writes()).toEqual([]);
+    expect(objectWrites(h.fake)).toEqual([]);
     expect(h.fake.get('helm.toolkit.fluxcd.io/v2', 'HelmRelease', NAMESPACE, before.metadata.name).spec.values).toEqual(before.spec.values);
   });
 
@@ -68,7 +68,7 @@ describe('POST .../addons (install)', () => {
     expect(res.status).toBe(202);
     expect(res.body.releases).toEqual([`${names.release}-operator`, names.release]);
     expect(res.body.warnings).toEqual([{ path: 'parameters.serviceType', message: expect.stringContaining('without authentication') }]);
-    const hrWrites = h.fake.writes().filter((w) => w.path.includes('/helmreleases/'));
+    const hrWrites = objectWrites(h.fake).filter((w) => w.path.includes('/helmreleases/'));
     expect(hrWrites.map((w) => w.path.split('/').pop())).toEqual([`${names.release}-operator`, names.release]);
     expect(h.fake.get('helm.toolkit.fluxcd.io/v2', 'HelmRelease', NAMESPACE, names.release).spec.values.worker.replicas).toBe(2);
   });
@@ -82,14 +82,16 @@ describe('POST .../addons (install)', () => {
       message: expect.any(String),
       issues: [{ path: 'cluster.kubernetesVersion', message: expect.stringMatching(/requires Kubernetes >=1\.28\.0-0 .*runs v1\.27\.3/) }],
     });
-    expect(h.fake.writes()).toEqual([]);
+    expect(objectWrites(h.fake)).toEqual([]);
   });
 
-  it('answers 400 with every bad parameter at once (unknown key, bad quantity, limit below request)', async () => {
-    const res = await h.api('POST', addonsPath('prod'), { body: { addon: 'jupyterhub', parameters: { cpu: 'lots', memory: '1Gi', memoryGuarantee: '2Gi', colour: 'blue' } } });
+  it('answers 400 with every bad parameter at once (unknown key, bad quantity, wrong type), and for a request above its limit', async () => {
+    const res = await h.api('POST', addonsPath('prod'), { body: { addon: 'jupyterhub', parameters: { cpu: 'lots', serviceType: 'Ingress', colour: 'blue' } } });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('validation-error');
-    expect(res.body.issues.map((i: any) => i.path).sort()).toEqual(['parameters.colour', 'parameters.cpu', 'parameters.memoryGuarantee']);
+    expect(res.body.issues.map((i: any) => i.path).sort()).toEqual(['parameters.colour', 'parameters.cpu', 'parameters.serviceType']);
+    const above = await h.api('POST', addonsPath('prod'), { body: { addon: 'jupyterhub', parameters: { memory: '1Gi', memoryGuarantee: '2Gi' } } });
+    expect(above.body.issues).toEqual([{ path: 'parameters.memoryGuarantee', message: expect.stringContaining('exceeds the limit memory "1Gi"') }]);
     expect(res.body.issues.find((i: any) => i.path === 'parameters.cpu').message).toContain('"lots"');
   });
 

@@ -1,5 +1,5 @@
 import { addonCleanupCommands, addonNames } from '../../lib/core/addons';
-import { addonsPath, Harness, NAMESPACE, reconcile, startHarness } from './harness';
+import { addonsPath, Harness, objectWrites, NAMESPACE, reconcile, startHarness } from './harness';
 
 const HR = 'helm.toolkit.fluxcd.io/v2';
 let h: Harness;
@@ -72,7 +72,7 @@ describe('DELETE .../addons/{addon} (uninstall)', () => {
     const res = await h.api('DELETE', addonsPath('u1', 'kuberay'));
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ id: n.release, addon: 'kuberay', cluster: { namespace: NAMESPACE, name: 'u1' }, namespace: n.namespace, releases: n.releases.map((r) => r.name), status: 'Uninstalling' });
-    const deletes = () => h.fake.writes().filter((w) => w.method === 'DELETE').map((w) => w.path.split('/').slice(-2).join('/'));
+    const deletes = () => objectWrites(h.fake).filter((w) => w.method === 'DELETE').map((w) => w.path.split('/').slice(-2).join('/'));
     expect(deletes()).toEqual([
       `clusterresourcesets/${n.clusterResourceSet}`, `configmaps/${n.tenantResources}`, `prometheusrules/${n.prometheusRule}`,
       `helmreleases/${n.release}`, `helmreleases/${n.release}-operator`,
@@ -87,7 +87,7 @@ describe('DELETE .../addons/{addon} (uninstall)', () => {
     // helm-controller finishes the Helm uninstalls
     for (const r of n.releases) h.fake.removeFinalizers(HR, 'HelmRelease', NAMESPACE, r.name);
     await until(() => h.fake.get('source.toolkit.fluxcd.io/v1', 'HelmRepository', NAMESPACE, n.helmRepository) === undefined, 'the HelmRepository to go');
-    expect(h.workload.writes().map((w) => [w.method, w.path])).toEqual([['DELETE', `/api/v1/namespaces/${n.namespace}`]]);
+    expect(objectWrites(h.workload).map((w) => [w.method, w.path])).toEqual([['DELETE', `/api/v1/namespaces/${n.namespace}`]]);
     expect(h.workload.get('v1', 'Namespace', undefined, n.namespace)).toBeUndefined();
     expect(deletes().slice(-1)).toEqual([`helmrepositories/${n.helmRepository}`]);
     expect((await h.api('GET', addonsPath('u1', 'kuberay'))).status).toBe(404);
@@ -114,6 +114,6 @@ describe('DELETE .../addons/{addon} (uninstall)', () => {
     h.workload.reset();
     expect((await h.api('DELETE', addonsPath('u3', 'jupyterhub'))).status).toBe(202);
     await until(async () => (await h.api('GET', addonsPath('u3', 'jupyterhub'))).status === 404, 'the uninstall to finish');
-    expect(h.workload.writes()).toEqual([]);
+    expect(objectWrites(h.workload)).toEqual([]);
   });
 });
