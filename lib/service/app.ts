@@ -12,7 +12,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { ValidationError } from '../core/errors';
 import { CapiVersion } from '../core/api-versions';
 import { addonNames, isAddonName } from '../core/addons';
-import { authenticate, authorize, bearerToken, Operation, requiredPermissions } from './auth';
+import { authenticate, authorize, bearerToken, Operation, requiredPermissions, ReviewCache } from './auth';
 import { keyedSerializer, ServiceContext } from './context';
 import { errorBody, ErrorType, fromFrameworkError, fromValidationError, ServiceError } from './errors';
 import { installAddon } from './install';
@@ -52,6 +52,11 @@ export interface AddonServiceOptions {
   readonly bodyLimit?: number;
   /** Audiences the bearer tokens must be issued for (TokenReview `spec.audiences`). @default the API server's */
   readonly tokenAudiences?: readonly string[];
+  /**
+   * How long an accepted token and an allowed permission are remembered (rejections never are).
+   * @default 10
+   */
+  readonly authCacheSeconds?: number;
   /** Log level and destination (stdout by default). */
   readonly log?: { readonly level?: string; readonly stream?: Writable };
   /** Serve HTTPS with this key and certificate (PEM). */
@@ -104,6 +109,7 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
     serialize: keyedSerializer(),
   };
   const states = new WeakMap<FastifyRequest, OperationState>();
+  const reviews = new ReviewCache((options.authCacheSeconds ?? 10) * 1000);
 
   const app = Fastify({
     logger: loggerOptions(options.log),
@@ -150,10 +156,10 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
     const state = states.get(request)!;
     if (!lifecycle.ready) throw new ServiceError(503, 'unavailable', 'the management cluster has not answered yet: retry shortly');
     const token = bearerToken(request.headers.authorization);
-    const user = await authenticate(clients, token, context.tokenAudiences);
+    const user = await authenticate(clients, token, context.tokenAudiences, reviews);
     state.user = user.username;
     const params = request.params as { namespace: string; cluster: string };
-    await authorize(clients, user, params.namespace, requiredPermissions(state.operation, params.cluster, context.monitoring));
+    await authorize(clients, user, params.namespace, requiredPermissions(state.operation, params.cluster, context.monitoring), reviews);
   }
 
   app.setErrorHandler((err, request, reply) => {

@@ -4,6 +4,7 @@
  * SubjectAccessReviews on the Cluster's namespace for every resource the operation touches, so the API
  * never does more than the caller could do with its own Kubernetes rights.
  */
+import { createHash } from 'crypto';
 import { V1ResourceAttributes, V1UserInfo } from '@kubernetes/client-node';
 import { ADDONS_GROUP, HELM_RELEASE_API_VERSION, HELM_REPOSITORY_API_VERSION } from '../core/addons';
 import { CLUSTER_GROUP } from '../core/api-versions';
@@ -57,8 +58,49 @@ export function bearerToken(header: unknown): string {
   return m[1];
 }
 
-/** Verifies a token with a TokenReview; the authenticated user, or a 401. */
-export async function authenticate(clients: KubeClients, token: string, audiences?: readonly string[]): Promise<V1UserInfo> {
+/**
+ * Positive review results, remembered for a few seconds (kube-apiserver's webhook authenticator and
+ * authorizer cache theirs for 2 and 5 minutes). A rejected token or a denied permission is never
+ * remembered, so a new grant works at once; a revocation takes effect within the TTL. Tokens are kept
+ * only as SHA-256 digests.
+ */
+export class ReviewCache {
+  private readonly users = new Map<string, { user: V1UserInfo; until: number }>();
+  private readonly allowed = new Map<string, number>();
+
+  /** @param ttlMs 0 disables the cache */
+  constructor(private readonly ttlMs: number, private readonly maxEntries = 10000) {}
+
+  static tokenKey(token: string): string {
+    return createHash('sha256').update(token).digest('hex');
+  }
+
+  user(token: string): V1UserInfo | undefined {
+    const hit = this.users.get(ReviewCache.tokenKey(token));
+    return hit && hit.until > Date.now() ? hit.user : undefined;
+  }
+
+  rememberUser(token: string, user: V1UserInfo): void {
+    if (this.ttlMs <= 0) return;
+    if (this.users.size >= this.maxEntries) this.users.clear();
+    this.users.set(ReviewCache.tokenKey(token), { user, until: Date.now() + this.ttlMs });
+  }
+
+  isAllowed(key: string): boolean {
+    return (this.allowed.get(key) ?? 0) > Date.now();
+  }
+
+  rememberAllowed(key: string): void {
+    if (this.ttlMs <= 0) return;
+    if (this.allowed.size >= this.maxEntries) this.allowed.clear();
+    this.allowed.set(key, Date.now() + this.ttlMs);
+  }
+}
+
+/** Verifies a token with a TokenReview (or the cache); the authenticated user, or a 401. */
+export async function authenticate(clients: KubeClients, token: string, audiences?: readonly string[], cache?: ReviewCache): Promise<V1UserInfo> {
+  const known = cache?.user(token);
+  if (known) return known;
   let review;
   try {
     review = await clients.authn.createTokenReview({
@@ -70,13 +112,16 @@ export async function authenticate(clients: KubeClients, token: string, audience
   if (review.status?.authenticated !== true || !review.status.user?.username) {
     throw new ServiceError(401, 'unauthenticated', 'the bearer token was not accepted by the management cluster');
   }
+  cache?.rememberUser(token, review.status.user);
   return review.status.user;
 }
 
 /** Checks every permission with a SubjectAccessReview for the user; a 403 naming each one denied. */
-export async function authorize(clients: KubeClients, user: V1UserInfo, namespace: string, permissions: readonly Permission[]): Promise<void> {
+export async function authorize(clients: KubeClients, user: V1UserInfo, namespace: string, permissions: readonly Permission[], cache?: ReviewCache): Promise<void> {
   const results = await Promise.all(permissions.map(async (p) => {
     const resourceAttributes: V1ResourceAttributes = { namespace, verb: p.verb, group: p.group, resource: p.resource, name: p.name };
+    const key = JSON.stringify([user.username, user.uid, user.groups, user.extra, resourceAttributes]);
+    if (cache?.isAllowed(key)) return true;
     try {
       const review = await clients.authz.createSubjectAccessReview({
         body: {
@@ -85,7 +130,9 @@ export async function authorize(clients: KubeClients, user: V1UserInfo, namespac
           spec: { user: user.username, uid: user.uid, groups: user.groups, extra: user.extra, resourceAttributes },
         },
       });
-      return review.status?.allowed === true && review.status.denied !== true;
+      const allowed = review.status?.allowed === true && review.status.denied !== true;
+      if (allowed) cache?.rememberAllowed(key);
+      return allowed;
     } catch (e) {
       throw k8sApiError('authorizing the request (SubjectAccessReview)', e);
     }

@@ -70,6 +70,24 @@ describe('authentication and authorization through the management cluster', () =
   });
 });
 
+describe('review cache', () => {
+  it('remembers an accepted token and allowed permissions for the TTL, never a rejection or denial', async () => {
+    const reviews = () => h.fake.requests.filter((r) => /(tokenreviews|subjectaccessreviews)$/.test(r.path)).length;
+    await h.api('GET', addonsPath('m1', 'kuberay'), { token: TOKENS.dora });
+    let n = reviews();
+    await h.api('GET', addonsPath('m1', 'kuberay'), { token: TOKENS.dora });
+    expect(reviews() - n).toBe(0);
+    await h.api('DELETE', addonsPath('m1', 'kuberay'), { token: TOKENS.victor });
+    n = reviews();
+    expect((await h.api('DELETE', addonsPath('m1', 'kuberay'), { token: TOKENS.victor })).status).toBe(403);
+    expect(reviews() - n).toBeGreaterThan(0); // denials are asked again
+    n = reviews();
+    expect((await h.api('GET', addonsPath('m1'), { token: 'unknown-token-1' })).status).toBe(401);
+    expect((await h.api('GET', addonsPath('m1'), { token: 'unknown-token-1' })).status).toBe(401);
+    expect(reviews() - n).toBe(2);
+  });
+});
+
 describe('metrics', () => {
   it('exposes the three families with the seed\'s names and labels, counting a scripted sequence exactly', async () => {
     const before = samples((await h.api('GET', '/metrics', { token: null })).text);
