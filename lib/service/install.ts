@@ -66,9 +66,11 @@ export async function installAddon(ctx: ServiceContext, req: InstallRequest): Pr
         throw new ServiceError(409, 'conflict', `add-on ${addon} is already installed on cluster ${req.namespace}/${req.cluster} with other parameters (HelmRelease ${desired.metadata.name} has other values): uninstall it first`);
       }
     }
-    // HelmReleases first (in catalog order: the KubeRay operator before the Ray cluster), then their
-    // source and the workload-cluster objects; a repeated install re-applies the same objects.
-    for (const m of [...releases, ...others] as Manifest[]) await apply(ctx.clients, m);
+    // HelmReleases first, one by one in catalog order (the KubeRay operator before the Ray cluster), then
+    // their source, the workload-cluster delivery and the PrometheusRule together; a repeated install
+    // re-applies the same objects.
+    for (const m of releases as Manifest[]) await apply(ctx.clients, m);
+    await Promise.all((others as Manifest[]).map((m) => apply(ctx.clients, m)));
     return {
       id: model.names.release,
       addon,

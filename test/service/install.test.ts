@@ -38,8 +38,10 @@ describe('POST .../addons (install)', () => {
       expect(w).toMatchObject({ method: 'PATCH', contentType: 'application/apply-patch+yaml', status: expect.any(Number) });
       expect(w.query.fieldManager).toBe(FIELD_MANAGER);
     }
-    // the HelmRelease goes first, then its source and the workload-cluster delivery
-    expect(writes.map((w) => w.path.split('/').slice(-2)[0])).toEqual(['helmreleases', 'helmrepositories', 'configmaps', 'clusterresourcesets', 'prometheusrules']);
+    // the HelmRelease goes first, then its source, the workload-cluster delivery and the rule
+    const resources = writes.map((w) => w.path.split('/').slice(-2)[0]);
+    expect(resources[0]).toBe('helmreleases');
+    expect(resources.slice(1).sort()).toEqual(['clusterresourcesets', 'configmaps', 'helmrepositories', 'prometheusrules']);
   });
 
   it('is idempotent for the same parameters (also when they are spelled as the defaults), and answers 409 for other parameters', async () => {
