@@ -110,6 +110,13 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
   };
   const states = new WeakMap<FastifyRequest, OperationState>();
   const reviews = new ReviewCache((options.authCacheSeconds ?? 10) * 1000);
+  // the background part of an uninstall gets its own line (the DELETE's line was written at its 202)
+  context.onUninstallEnd = (key, error) => {
+    const [namespace, cluster, addon] = key.split('/');
+    const fields = { operation: 'uninstall', clusterId: `${namespace}/${cluster}`, addon, addonId: isAddonName(addon) ? addonNames({ name: cluster, namespace }, addon).release : undefined };
+    if (error === undefined) app.log.info({ ...fields, outcome: 'success', phase: 'cleanup' }, 'uninstall completed');
+    else app.log.error({ ...fields, outcome: 'failure', phase: 'cleanup', error }, 'uninstall failed');
+  };
 
   const app = Fastify({
     logger: loggerOptions(options.log),

@@ -27,6 +27,8 @@ export interface ServiceContext {
   readonly tokenAudiences?: readonly string[];
   /** Uninstalls under way, by {@link addonKey}. */
   readonly uninstalls: Map<string, UninstallRecord>;
+  /** Told when a background uninstall ends: completed (no error) or given up (error); the service logs it. */
+  onUninstallEnd?: (key: string, error?: string) => void;
   /** Runs `fn` after every earlier call for the same key has settled. */
   serialize<T>(key: string, fn: () => Promise<T>): Promise<T>;
 }

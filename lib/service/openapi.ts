@@ -1,5 +1,21 @@
 /** The OpenAPI 3.1 description of the add-on API, built from the route definitions and their schemas (routes.ts, schemas.ts). */
 import { ROUTES } from './routes';
+import { errorAnswer, healthAnswer, installAnswer, installBody, listAnswer, statusAnswer, uninstallAnswer } from './schemas';
+
+/** Schemas named in `components.schemas`; every use of one of these objects becomes a `$ref`. */
+const NAMED: ReadonlyMap<object, string> = new Map<object, string>([
+  [installBody, 'InstallRequest'], [installAnswer, 'InstallAnswer'], [uninstallAnswer, 'UninstallAnswer'],
+  [statusAnswer, 'AddonStatus'], [listAnswer, 'AddonList'], [errorAnswer, 'Error'], [healthAnswer, 'Health'],
+]);
+
+/** A copy of `schema` with the named schemas inside it replaced by references (not the top level when `top`). */
+function refify(schema: unknown, top = false): unknown {
+  if (schema === null || typeof schema !== 'object') return schema;
+  const name = NAMED.get(schema);
+  if (name !== undefined && !top) return { $ref: `#/components/schemas/${name}` };
+  if (Array.isArray(schema)) return schema.map((v) => refify(v));
+  return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, refify(v)]));
+}
 
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK', 202: 'Accepted', 400: 'Invalid input (validation-error, bad-request)', 401: 'Not authenticated (unauthenticated)',
@@ -21,7 +37,7 @@ export function addonApiOpenApi(version = '0.1.0'): Record<string, unknown> {
     const responses: Record<string, unknown> = {};
     for (const [code, schema] of Object.entries(r.schema.response)) {
       const type = Number(code) === 200 && r.produces ? r.produces : 'application/json';
-      responses[code] = { description: STATUS_TEXT[Number(code)] ?? code, content: { [type]: { schema } } };
+      responses[code] = { description: STATUS_TEXT[Number(code)] ?? code, content: { [type]: { schema: refify(schema) } } };
     }
     paths[path] = {
       ...paths[path],
@@ -31,7 +47,7 @@ export function addonApiOpenApi(version = '0.1.0'): Record<string, unknown> {
         description: r.description,
         ...(r.operation ? { security: [{ kubernetesBearerToken: [] }] } : {}),
         ...(parameters.length > 0 ? { parameters } : {}),
-        ...(r.schema.body ? { requestBody: { required: true, content: { 'application/json': { schema: r.schema.body } } } } : {}),
+        ...(r.schema.body ? { requestBody: { required: true, content: { 'application/json': { schema: refify(r.schema.body) } } } } : {}),
         responses,
       },
     };
@@ -44,6 +60,7 @@ export function addonApiOpenApi(version = '0.1.0'): Record<string, unknown> {
       description: 'Install, inspect and uninstall catalog add-ons on Cluster API workload clusters (capi-constructs serve).',
     },
     components: {
+      schemas: Object.fromEntries([...NAMED].map(([schema, name]) => [name, refify(schema, true)])),
       securitySchemes: {
         kubernetesBearerToken: {
           type: 'http',

@@ -100,6 +100,7 @@ async function finishUninstall(ctx: ServiceContext, namespace: string, cluster: 
       try {
         if (await attempt()) {
           ctx.uninstalls.delete(key);
+          ctx.onUninstallEnd?.(key);
           return;
         }
       } catch (e) {
@@ -107,6 +108,7 @@ async function finishUninstall(ctx: ServiceContext, namespace: string, cluster: 
       }
       if (Date.now() >= deadline) {
         record.error = `the uninstall did not finish within ${ctx.uninstallTimeoutSeconds}s while ${step}: ${lastError ?? 'no progress'}`;
+        ctx.onUninstallEnd?.(key, record.error);
         return;
       }
       await sleep(Math.min(ctx.uninstallPollMs, Math.max(1, deadline - Date.now())), undefined, { signal });

@@ -92,6 +92,7 @@ describe('DELETE .../addons/{addon} (uninstall)', () => {
     expect(deletes().slice(-1)).toEqual([`helmrepositories/${n.helmRepository}`]);
     expect((await h.api('GET', addonsPath('u1', 'kuberay'))).status).toBe(404);
     expect((await h.api('DELETE', addonsPath('u1', 'kuberay'))).status).toBe(404);
+    expect(h.logs.filter((l) => l.msg === 'uninstall completed')).toContainEqual(expect.objectContaining({ clusterId: `${NAMESPACE}/u1`, addon: 'kuberay', addonId: n.release, outcome: 'success' }));
   });
 
   it('reports an uninstall stuck past the timeout as Failed with the operations guide\'s cleanup commands', async () => {
@@ -104,6 +105,7 @@ describe('DELETE .../addons/{addon} (uninstall)', () => {
     expect(status).toMatchObject({ phase: 'Failed', reason: 'UninstallTimeout', message: expect.stringMatching(/has not finished within 1s/) });
     expect(status.cleanupCommands).toEqual(addonCleanupCommands({ cluster: 'u2', namespace: NAMESPACE, addon: 'jupyterhub' }));
     expect(status.cleanupCommands[0]).toBe(`kubectl delete helmrelease -n ${NAMESPACE} ${names('u2').release}`);
+    expect(h.logs.find((l) => l.msg === 'uninstall failed' && l.clusterId === `${NAMESPACE}/u2`)).toMatchObject({ level: 50, outcome: 'failure', error: expect.stringContaining('still present') });
     // installing again is refused until it is cleaned up
     expect((await h.api('POST', addonsPath('u2'), { body: { addon: 'jupyterhub' } })).status).toBe(409);
   });
