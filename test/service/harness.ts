@@ -53,7 +53,7 @@ export interface Answer {
   text: string;
 }
 
-export async function startHarness(options: { fake?: KubeFakeOptions; service?: Partial<AddonServiceOptions> } = {}): Promise<Harness> {
+export async function startHarness(options: { fake?: KubeFakeOptions; service?: Partial<AddonServiceOptions>; serviceToken?: string } = {}): Promise<Harness> {
   const fake = await startKubeFake({
     tokens: {
       [TOKENS.alice]: { username: 'alice', uid: 'u-alice', groups: ['team-a-admins', 'system:authenticated'] },
@@ -70,7 +70,7 @@ export async function startHarness(options: { fake?: KubeFakeOptions; service?: 
     write(chunk, _enc, cb) { lines.push(...String(chunk).split('\n').filter((l) => l !== '')); cb(); },
   });
   const service = createAddonService({
-    kubeConfig: fake.kubeConfig(),
+    kubeConfig: fake.kubeConfig(options.serviceToken),
     uninstallPollMs: 10,
     readinessPollMs: 10,
     log: { stream },
