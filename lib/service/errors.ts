@@ -45,9 +45,11 @@ export function fromFrameworkError(e: { statusCode?: number; code?: string; mess
     const where = e.validationContext ?? 'body';
     const issues = e.validation.map((v) => {
       const base = [where, ...(v.instancePath ?? '').split('/').filter(Boolean)].join('.');
-      const extra = v.keyword === 'additionalProperties' ? String(v.params?.additionalProperty) : undefined;
+      const extra = v.keyword === 'additionalProperties' ? String(v.params?.additionalProperty)
+        : v.keyword === 'required' ? String(v.params?.missingProperty) : undefined;
       const path = extra ? `${base}.${extra}` : base;
-      const message = v.keyword === 'additionalProperties' ? `${JSON.stringify(extra)} is not a known field` : `${v.message ?? 'is invalid'}`;
+      const message = v.keyword === 'additionalProperties' ? `${JSON.stringify(extra)} is not a known field`
+        : v.keyword === 'required' ? 'is required' : `${v.message ?? 'is invalid'}`;
       return { path, message };
     });
     return new ServiceError(400, 'validation-error', `the request ${where} is invalid`, issues);

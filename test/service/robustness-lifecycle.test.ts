@@ -29,6 +29,8 @@ describe('bad input', () => {
     expect(wrongType.body.issues.map((i: any) => i.path).sort()).toEqual(['body.addon', 'body.parameters']);
     const noBody = await h.api('POST', addonsPath('b1'));
     expect(noBody.status).toBe(400);
+    const noAddon = await h.api('POST', addonsPath('b1'), { body: { parameters: {} } });
+    expect(noAddon.body.issues).toEqual([{ path: 'body.addon', message: 'is required' }]);
     const proto = await h.api('POST', addonsPath('b1'), { rawBody: '{"addon":"jupyterhub","__proto__":{"x":1}}', headers: { 'content-type': 'application/json' } });
     expect(proto.status).toBe(400);
     const badName = await h.api('GET', addonsPath('B_1', 'jupyterhub'));
