@@ -56,7 +56,7 @@ describe('docs/addon-api.md', () => {
     }
   });
 
-  it('shows the embedding example exactly as examples/addon-api-server.ts (which tsc compiles)', () => {
-    expect(block('Embedding the service', 'ts')).toBe(readFileSync(join(__dirname, '../../examples/addon-api-server.ts'), 'utf8'));
+  it('shows the embedding example exactly as examples/service/addon-api-server.ts (which tsc compiles)', () => {
+    expect(block('Embedding the service', 'ts')).toBe(readFileSync(join(__dirname, '../../examples/service/addon-api-server.ts'), 'utf8'));
   });
 });

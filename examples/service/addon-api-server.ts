@@ -1,5 +1,5 @@
 // The add-on API in your own process: the same service `capi-constructs serve` runs.
-import { createAddonService, loadKubeConfig } from '../lib/service';
+import { createAddonService, loadKubeConfig } from '../../lib/service';
 
 async function main(): Promise<void> {
   const service = createAddonService({
