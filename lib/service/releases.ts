@@ -1,5 +1,5 @@
 /** Reads of an add-on's HelmReleases on the management cluster (the one place that knows where they live). */
-import { AddonName, AddonNames, addonNames, catalogEntry, HELM_RELEASE_API_VERSION, HelmReleaseObject, isAddonName, ADDON_NAMES, ADDON_CATALOG_VERSION } from '../core/addons';
+import { AddonName, AddonNames, addonNames, catalogEntry, HELM_RELEASE_API_VERSION, HelmReleaseObject, isAddonName, unknownAddonMessage } from '../core/addons';
 import { ServiceError } from './errors';
 import { ServiceContext } from './context';
 import { groupVersion, orNotFound } from './kube';
@@ -9,8 +9,7 @@ const HR = groupVersion(HELM_RELEASE_API_VERSION);
 /** The add-on name of a request, or a 400 `validation-error` naming the catalog. */
 export function checkAddon(path: string, value: unknown): AddonName {
   if (isAddonName(value)) return value;
-  const message = `${JSON.stringify(value)} is not an add-on in the catalog (version ${ADDON_CATALOG_VERSION}): use one of ${ADDON_NAMES.map((a) => JSON.stringify(a)).join(', ')}`;
-  throw new ServiceError(400, 'validation-error', `unknown add-on ${JSON.stringify(value)}`, [{ path, message }]);
+  throw new ServiceError(400, 'validation-error', `unknown add-on ${JSON.stringify(value)}`, [{ path, message: unknownAddonMessage(value) }]);
 }
 
 /** The add-on's release names in catalog order, the primary one marked. */
