@@ -5,11 +5,13 @@
  */
 import { CapiVersion, CLUSTER_GROUP } from '../core/api-versions';
 import { ClusterRef } from '../core/cluster';
-import { show } from '../core/errors';
+import { ADDON_CLUSTER_SELECTOR_LABEL } from '../core/addons';
+import { show, Warning } from '../core/errors';
 import { ServiceError } from './errors';
 import { KubeClients, orNotFound } from './kube';
 
 interface ClusterObject {
+  metadata?: { labels?: Record<string, string> };
   spec?: {
     topology?: { version?: unknown };
     controlPlaneRef?: { apiGroup?: string; apiVersion?: string; kind?: string; name?: string; namespace?: string };
@@ -35,11 +37,19 @@ export async function readCluster(clients: KubeClients, namespace: string, name:
 }
 
 /**
- * Reads the Cluster `namespace/name` and its control plane. 404 `not-found` for a missing Cluster;
+ * Reads the Cluster `namespace/name` and its control plane, with a warning when the Cluster lacks the
+ * label the add-on's ClusterResourceSet selects it by. 404 `not-found` for a missing Cluster;
  * 400 when no Kubernetes version can be read; 502 for API failures.
  */
-export async function readClusterRef(clients: KubeClients, namespace: string, name: string, capiVersion: CapiVersion): Promise<ClusterRef> {
+export async function readClusterRef(clients: KubeClients, namespace: string, name: string, capiVersion: CapiVersion): Promise<{ ref: ClusterRef; warnings: Warning[] }> {
   const cluster = await readCluster(clients, namespace, name, capiVersion);
+  const warnings: Warning[] = [];
+  if (cluster.metadata?.labels?.[ADDON_CLUSTER_SELECTOR_LABEL] !== name) {
+    warnings.push({
+      path: 'cluster',
+      message: `Cluster ${namespace}/${name} lacks the label ${ADDON_CLUSTER_SELECTOR_LABEL}: ${name} that the add-on's ClusterResourceSet selects it by, so the add-on namespace and its NetworkPolicy do not reach the workload cluster until the label is set (the library's Cluster constructs set it)`,
+    });
+  }
 
   let version: unknown = cluster.spec?.topology?.version;
   if (version === undefined) {
@@ -55,5 +65,5 @@ export async function readClusterRef(clients: KubeClients, namespace: string, na
   }
   if (typeof version !== 'string') throw unresolvable(`cluster ${namespace}/${name} has spec.topology.version ${show(version)}, not a version string`);
   // The core checks the version (and the add-on constraint); it wants the leading "v" Cluster API writes.
-  return { name, namespace, kubernetesVersion: version.startsWith('v') ? version : `v${version}`, apiVersion: capiVersion };
+  return { ref: { name, namespace, kubernetesVersion: version.startsWith('v') ? version : `v${version}`, apiVersion: capiVersion }, warnings };
 }

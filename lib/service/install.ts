@@ -38,7 +38,7 @@ export interface InstallAnswer {
 /** Installs (or re-applies) one add-on; throws ServiceError for every error answer. */
 export async function installAddon(ctx: ServiceContext, req: InstallRequest): Promise<InstallAnswer> {
   const addon = checkAddon('addon', req.addon);
-  const cluster = await readClusterRef(ctx.clients, req.namespace, req.cluster, ctx.capiVersion);
+  const { ref: cluster, warnings } = await readClusterRef(ctx.clients, req.namespace, req.cluster, ctx.capiVersion);
   let model;
   try {
     model = renderClusterAddon({ cluster, addon, parameters: req.parameters as never, mode: ctx.mode, monitoring: ctx.monitoring ? undefined : false });
@@ -79,7 +79,7 @@ export async function installAddon(ctx: ServiceContext, req: InstallRequest): Pr
       releases: model.names.releases.map((r) => r.name),
       status: 'Installing' as const,
       unchanged,
-      warnings: [...model.warnings],
+      warnings: [...warnings, ...model.warnings],
     };
   });
 }

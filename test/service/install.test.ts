@@ -75,6 +75,14 @@ describe('POST .../addons (install)', () => {
     expect(h.fake.get('helm.toolkit.fluxcd.io/v2', 'HelmRelease', NAMESPACE, names.release).spec.values.worker.replicas).toBe(2);
   });
 
+  it('warns when the Cluster lacks the label the ClusterResourceSet selects it by (a Cluster not made by the library)', async () => {
+    h.fake.seed({ apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'handmade', namespace: NAMESPACE }, spec: { controlPlaneRef: { apiGroup: 'controlplane.cluster.x-k8s.io', kind: 'KubeadmControlPlane', name: 'handmade-cp' } } });
+    h.fake.seed({ apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2', kind: 'KubeadmControlPlane', metadata: { name: 'handmade-cp', namespace: NAMESPACE }, spec: { version: 'v1.30.2' } });
+    const res = await h.api('POST', addonsPath('handmade'), { body: { addon: 'jupyterhub' } });
+    expect(res.status).toBe(202);
+    expect(res.body.warnings).toEqual([{ path: 'cluster', message: expect.stringContaining('lacks the label cluster.x-k8s.io/cluster-name: handmade') }]);
+  });
+
   it('answers 400 validation-error for an unmet Kubernetes version constraint, naming the constraint and the version, and writes nothing', async () => {
     h.fake.reset();
     const res = await h.api('POST', addonsPath('old'), { body: { addon: 'jupyterhub' } });
