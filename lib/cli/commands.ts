@@ -2,10 +2,12 @@
 import { addonCleanup } from './addon-cleanup';
 import { addonPorts } from './addon-ports';
 import { Command } from './args';
+import { node } from './node';
 import { serve } from './serve';
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   'addon-cleanup': addonCleanup,
   'addon-ports': addonPorts,
+  node,
   serve,
 };
