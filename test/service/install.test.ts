@@ -65,11 +65,11 @@ describe('POST .../addons (install)', () => {
 
   it('installs both KubeRay releases, the operator first, and returns the warnings of risky parameters', async () => {
     h.fake.reset();
-    const res = await h.api('POST', addonsPath('ray'), { body: { addon: 'kuberay', parameters: { serviceType: 'LoadBalancer', worker: { replicas: 2 } } } });
+    const res = await h.api('POST', addonsPath('ray'), { body: { addon: 'kuberay', parameters: { serviceType: 'LoadBalancer', access: { cidrs: ['203.0.113.0/24'] }, worker: { replicas: 2 } } } });
     const names = addonNames({ name: 'ray', namespace: NAMESPACE }, 'kuberay');
     expect(res.status).toBe(202);
     expect(res.body.releases).toEqual([`${names.release}-operator`, names.release]);
-    expect(res.body.warnings).toEqual([{ path: 'parameters.serviceType', message: expect.stringContaining('without authentication') }]);
+    expect(res.body.warnings).toEqual([{ path: 'parameters.access', message: expect.stringContaining('without authentication') }]);
     const hrWrites = objectWrites(h.fake).filter((w) => w.path.includes('/helmreleases/'));
     expect(hrWrites.map((w) => w.path.split('/').pop())).toEqual([`${names.release}-operator`, names.release]);
     expect(h.fake.get('helm.toolkit.fluxcd.io/v2', 'HelmRelease', NAMESPACE, names.release).spec.values.worker.replicas).toBe(2);
