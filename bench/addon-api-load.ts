@@ -13,6 +13,9 @@ import { ADDON_NAMES, addonNames, renderClusterAddon } from '../lib/core/addons'
 import { createAddonService } from '../lib/service';
 import { startKubeFake } from '../test/support/kube-fake';
 
+/** The parameters every install of an add-on sends. */
+const PARAMETERS: Readonly<Record<string, object>> = { jupyterhub: { cpu: '2' }, kuberay: { worker: { replicas: 2 } } };
+
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
       const res = await fetch(`${url}/v1/namespaces/${namespace}/clusters/${r.cluster}/addons`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ addon: r.addon, parameters: r.addon === 'kuberay' ? { worker: { replicas: 2 } } : { cpu: '2' } }),
+        body: JSON.stringify({ addon: r.addon, parameters: PARAMETERS[r.addon] }),
       });
       const body = await res.json() as { unchanged?: boolean };
       latencies.push(performance.now() - t0);
@@ -80,14 +83,16 @@ async function main(): Promise<void> {
   }
   // no apply lost: every rendered object is stored, exactly once
   let expected = 0;
+  const kinds = new Set<string>();
   for (const j of jobs) {
-    const model = renderClusterAddon({ cluster: { name: j.cluster, namespace, kubernetesVersion: 'v1.31.4', apiVersion: 'v1beta2' }, addon: j.addon });
+    const model = renderClusterAddon({ cluster: { name: j.cluster, namespace, kubernetesVersion: 'v1.31.4', apiVersion: 'v1beta2' }, addon: j.addon, parameters: PARAMETERS[j.addon] as never });
     for (const m of model.manifests) {
       expected++;
+      kinds.add(`${m.apiVersion.split('/')[0]}/${m.kind}`);
       if (!fake.get(m.apiVersion, m.kind, m.metadata.namespace, m.metadata.name!)) problems.push(`missing ${m.kind} ${m.metadata.name}`);
     }
   }
-  const stored = ['HelmRelease', 'HelmRepository', 'ConfigMap', 'ClusterResourceSet', 'PrometheusRule']
+  const stored = [...kinds].map((k) => (k.startsWith('v1/') ? k.slice(3) : k))
     .reduce((n, k) => n + fake.list(k, namespace).filter((o) => o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'capi-constructs').length, 0);
   if (stored !== expected) problems.push(`the fake holds ${stored} add-on objects, expected ${expected}`);
   const releases = fake.list('HelmRelease', namespace).length;
