@@ -1,4 +1,5 @@
 import { readFileSync } from 'fs';
+import { createAddonService, loadKubeConfig } from '../service';
 import { Command, parseFlags, UsageError } from './args';
 
 /** Signals that start the graceful shutdown. */
@@ -14,8 +15,6 @@ export const serve: Command = {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${JSON.stringify(flags.port)} is not a port number (0-65535)`);
     if ((flags['tls-cert'] === undefined) !== (flags['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
     const capiVersion = flags['capi-version'] ?? 'v1beta2';
-    // Loaded here, not at the top: the other subcommands need neither Fastify nor the Kubernetes client.
-    const { createAddonService, loadKubeConfig } = await import('../service');
     if (capiVersion !== 'v1beta2' && capiVersion !== 'v1beta1') throw new UsageError(`--capi-version ${JSON.stringify(capiVersion)} must be v1beta2 or v1beta1`);
     let kubeConfig;
     try {
