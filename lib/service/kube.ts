@@ -3,10 +3,11 @@
  * KubeConfig, server-side apply under one field manager, and Kubernetes failures mapped to answers.
  */
 import {
-  ApiException, ApisApi, AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig,
+  ApisApi, AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig,
   KubernetesObject, KubernetesObjectApi, PatchStrategy, VersionApi,
 } from '@kubernetes/client-node';
 import { Manifest } from '../core/manifest';
+import { describeApiError, statusCode } from '../ops/api-errors';
 import { ServiceError } from './errors';
 
 /** The field manager of every server-side apply the service makes. */
@@ -48,33 +49,14 @@ export function loadKubeConfig(file?: string): KubeConfig {
   return kc;
 }
 
-/** The HTTP status of a Kubernetes API failure, if it is one. */
-export function kubeStatusCode(e: unknown): number | undefined {
-  return e instanceof ApiException ? e.code : undefined;
-}
-
-/** The `message` of a Kubernetes Status body (never the request, its headers or credentials). */
-function kubeMessage(e: unknown): string {
-  if (e instanceof ApiException) {
-    let body: unknown = e.body;
-    if (typeof body === 'string') {
-      try { body = JSON.parse(body); } catch { /* not JSON */ }
-    }
-    const m = body && typeof body === 'object' ? (body as { message?: unknown }).message : undefined;
-    return `HTTP ${e.code}${typeof m === 'string' ? `: ${m.slice(0, 300)}` : ''}`;
-  }
-  if (e instanceof Error) {
-    // fetch failures carry the cause (ECONNREFUSED ...); never the request options
-    const cause = (e as { cause?: { code?: unknown } }).cause;
-    return `${e.name}${cause && typeof cause.code === 'string' ? ` ${cause.code}` : ''}: ${e.message.split('\n')[0].slice(0, 300)}`;
-  }
-  return 'unknown failure';
-}
+/** The HTTP status of a Kubernetes API failure, if it is one (the node operations' reading of client errors). */
+export const kubeStatusCode = statusCode;
 
 /** A failed Kubernetes call as a 502 `k8s-api-error` answer, naming what the service was doing. */
 export function k8sApiError(what: string, e: unknown): ServiceError {
   if (e instanceof ServiceError) return e;
-  return new ServiceError(502, 'k8s-api-error', `Kubernetes API failure while ${what}: ${kubeMessage(e)}`);
+  // status code and the Status message only: never the request, its headers or credentials
+  return new ServiceError(502, 'k8s-api-error', `Kubernetes API failure while ${what}: ${describeApiError(e).split('\n')[0].slice(0, 300)}`);
 }
 
 /** Runs a Kubernetes call; a 404 yields `undefined`, any other failure a `k8s-api-error`. */

@@ -129,7 +129,7 @@ describe('POST .../addons (install)', () => {
     h.fake.failNext({ method: 'PATCH', path: /helmreleases/, status: 500, message: 'etcdserver: request timed out' });
     const res = await h.api('POST', addonsPath('flaky'), { body: { addon: 'jupyterhub' } });
     expect(res.status).toBe(502);
-    expect(res.body).toEqual({ error: 'k8s-api-error', message: expect.stringMatching(/applying HelmRelease team-a\/jupyterhub-\w+: HTTP 500: etcdserver: request timed out/) });
+    expect(res.body).toEqual({ error: 'k8s-api-error', message: expect.stringMatching(/applying HelmRelease team-a\/jupyterhub-\w+: HTTP 500 InternalError: etcdserver: request timed out/) });
     expect(res.text).not.toContain('kube-fake-admin');
     // a retry with the same parameters completes the install
     expect((await h.api('POST', addonsPath('flaky'), { body: { addon: 'jupyterhub' } })).status).toBe(202);
