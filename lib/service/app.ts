@@ -18,7 +18,7 @@ import { errorBody, ErrorType, fromFrameworkError, fromValidationError, ServiceE
 import { installAddon } from './install';
 import { k8sApiError, kubeClients } from './kube';
 import { Lifecycle } from './lifecycle';
-import { loggerOptions, OperationLogFields, REQUEST_ID_HEADER, requestIdOf } from './logging';
+import { levelOf, loggerOptions, OperationLogFields, REQUEST_ID_HEADER, requestIdOf } from './logging';
 import { AddonApiMetrics } from './metrics';
 import { ROUTES } from './routes';
 import { getAddonStatus, listAddons } from './status';
@@ -202,9 +202,7 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
       user: state.user,
     };
     const msg = `${state.operation} ${failed ? 'failed' : 'succeeded'}`;
-    if (reply.statusCode >= 500) request.log.error(line, msg);
-    else if (failed) request.log.warn(line, msg);
-    else request.log.info(line, msg);
+    request.log[levelOf(reply.statusCode)](line, msg);
   });
 
   type Params = { namespace: string; cluster: string; addon: string };
@@ -262,7 +260,8 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
     async listen(port, host = '0.0.0.0') {
       const address = await app.listen({ port, host });
       lifecycle.startReadinessProbe(probe, options.readinessPollMs ?? 2000, (e) => {
-        app.log.warn({ error: k8sApiError('probing the management cluster', e).message }, 'management cluster not ready');
+        // the service cannot serve until it answers: an error, repeated every probe
+        app.log.error({ error: k8sApiError('probing the management cluster', e).message }, 'management cluster not ready');
       });
       return address;
     },

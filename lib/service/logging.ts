@@ -54,3 +54,8 @@ export interface OperationLogFields {
   /** Authenticated user name (never its token). */
   user?: string;
 }
+
+/** The level of an operation's line: info for a success, warn for a 4xx answer, error for a 5xx. */
+export function levelOf(statusCode: number): 'info' | 'warn' | 'error' {
+  return statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';
+}

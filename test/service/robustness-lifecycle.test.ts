@@ -1,3 +1,4 @@
+import { Writable } from 'stream';
 import * as fc from 'fast-check';
 import { addonsPath, Harness, startHarness } from './harness';
 
@@ -76,7 +77,9 @@ describe('lifecycle', () => {
       // a fresh service against a failing API server
       const { createAddonService } = await import('../../lib/service');
       h.fake.failNext({ path: '/apis', status: 503, times: 3 });
-      const s = createAddonService({ kubeConfig: h.fake.kubeConfig(), readinessPollMs: 20, log: { level: 'silent' } });
+      let out = '';
+      const stream = new Writable({ write(c, _e, cb) { out += String(c); cb(); } });
+      const s = createAddonService({ kubeConfig: h.fake.kubeConfig(), readinessPollMs: 20, log: { stream } });
       const url = await s.listen(0, '127.0.0.1');
       const notYet = await fetch(`${url}/readyz`);
       expect(notYet.status).toBe(503);
@@ -84,6 +87,9 @@ describe('lifecycle', () => {
       for (let i = 0; i < 200 && !s.lifecycle.ready; i++) await new Promise((r) => setTimeout(r, 10));
       expect((await fetch(`${url}/readyz`)).status).toBe(200);
       expect(h.fake.requests.filter((r) => r.path === '/apis').length).toBeGreaterThanOrEqual(4);
+      const probes = out.split('\n').filter((l) => l.includes('management cluster not ready')).map((l) => JSON.parse(l));
+      expect(probes).toHaveLength(3);
+      expect(probes[0]).toMatchObject({ level: 50, error: expect.stringContaining('HTTP 503') });
       await s.shutdown();
     } finally {
       await h.close();
