@@ -70,6 +70,19 @@ describe('bad input', () => {
   });
 });
 
+describe('defaults', () => {
+  it('are the documented ones: 64 KiB bodies, 20-minute uninstall timeout, v1beta2 Cluster objects, management mode', async () => {
+    const { createAddonService } = await import('../../lib/service');
+    const { KubeConfig } = await import('@kubernetes/client-node');
+    const kc = new KubeConfig();
+    kc.loadFromOptions({ clusters: [{ name: 'c', server: 'https://127.0.0.1:1', skipTLSVerify: true }], users: [{ name: 'u' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x' });
+    const s = createAddonService({ kubeConfig: kc, log: { level: 'silent' } });
+    expect(s.app.initialConfig.bodyLimit).toBe(64 * 1024);
+    expect(s.context).toMatchObject({ uninstallTimeoutSeconds: 1200, uninstallPollMs: 2000, capiVersion: 'v1beta2', mode: 'management', monitoring: false });
+    await s.app.close();
+  });
+});
+
 describe('lifecycle', () => {
   it('is not ready (503) until the management cluster answers, then ready', async () => {
     const h = await startHarness({ service: { readinessPollMs: 20 } });
