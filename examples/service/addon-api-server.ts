@@ -3,7 +3,7 @@ import { createAddonService, loadKubeConfig } from '../../lib/service';
 
 async function main(): Promise<void> {
   const service = createAddonService({
-    kubeConfig: loadKubeConfig(process.env.KUBECONFIG), // the management cluster
+    kubeConfig: loadKubeConfig(), // the management cluster: KUBECONFIG, ~/.kube/config or in-cluster
     uninstallTimeoutSeconds: 900,
   });
   await service.listen(8080, '0.0.0.0');
