@@ -60,7 +60,8 @@ export async function uninstallAddon(ctx: ServiceContext, namespace: string, clu
     for (const r of [...names.releases].reverse()) {
       await remove(ctx.clients, { apiVersion: HELM_RELEASE_API_VERSION, kind: 'HelmRelease', name: r.name, namespace });
     }
-    const record: UninstallRecord = { startedAt: running?.startedAt ?? new Date() };
+    // a new uninstall, or another try after one gave up: the timeout counts from now
+    const record: UninstallRecord = { startedAt: new Date() };
     const abort = new AbortController();
     record.cancel = () => abort.abort();
     ctx.uninstalls.set(key, record);

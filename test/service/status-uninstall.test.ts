@@ -108,6 +108,11 @@ describe('DELETE .../addons/{addon} (uninstall)', () => {
     expect(h.logs.find((l) => l.msg === 'uninstall failed' && l.clusterId === `${NAMESPACE}/u2`)).toMatchObject({ level: 50, outcome: 'failure', error: expect.stringContaining('still present') });
     // installing again is refused until it is cleaned up
     expect((await h.api('POST', addonsPath('u2'), { body: { addon: 'jupyterhub' } })).status).toBe(409);
+    // another DELETE tries again, with a fresh timeout
+    expect((await h.api('DELETE', addonsPath('u2', 'jupyterhub'))).status).toBe(202);
+    expect((await h.api('GET', addonsPath('u2', 'jupyterhub'))).body.phase).toBe('Uninstalling');
+    h.fake.removeFinalizers(HR, 'HelmRelease', NAMESPACE, names('u2').release);
+    await until(async () => (await h.api('GET', addonsPath('u2', 'jupyterhub'))).status === 404, 'the retried uninstall to finish');
   });
 
   it('skips the namespace when the kubeconfig Secret is gone (the workload cluster was deleted)', async () => {
