@@ -8,6 +8,7 @@ import {
 } from './api-versions';
 import { Problems, show, Warning } from './errors';
 import { compact, Manifest, Rendered } from './manifest';
+import { isProviderBootstrap, ProviderBootstrap } from './kubeadm/provider-bootstrap';
 import { memoize } from './memo';
 import { controlPlaneName } from './naming';
 import { NodeFailureDetection, ResolvedNodeFailureDetection, resolveNodeFailureDetection } from './node-failure-detection';
@@ -35,6 +36,12 @@ export interface InfrastructureCluster {
   readonly spec?: Readonly<Record<string, unknown>>;
   /** Warnings found when the value was built. */
   readonly warnings?: readonly Warning[];
+  /**
+   * What this provider needs in every node's kubeadm configuration (cloud provider, provider ID,
+   * kube-vip, ...), merged by the node groups with their own `kubeadm` props.
+   * @default none
+   */
+  readonly bootstrap?: ProviderBootstrap;
 }
 
 export interface ClusterNetwork {
@@ -68,10 +75,11 @@ export interface ClusterProps {
   /** @default none (set by the infrastructure provider) */
   readonly controlPlaneEndpoint?: { readonly host: string; readonly port?: number };
   /**
-   * The provider's cluster object to emit or reference.
-   * @default none: no infrastructureRef is emitted (bring your own, or set it later)
+   * The provider's cluster object to emit (VSphereCluster, OpenStackCluster, ...) or, made elsewhere,
+   * to reference (`existingInfrastructureCluster(...)`). Required: without `spec.infrastructureRef`
+   * nothing fills in the control-plane endpoint and the cluster never boots.
    */
-  readonly infrastructure?: InfrastructureCluster;
+  readonly infrastructure: InfrastructureCluster;
   /**
    * Faster or slower node failure detection, applied to every node group of this cluster.
    * @default none: Kubernetes defaults (10s / 5s / 40-50s)
@@ -95,6 +103,8 @@ export interface ClusterRef {
   readonly kubernetesVersion: string;
   readonly apiVersion: CapiVersion;
   readonly nodeFailureDetection?: ResolvedNodeFailureDetection;
+  /** The infrastructure provider's additions to every node's kubeadm configuration. @default none */
+  readonly bootstrap?: ProviderBootstrap;
 }
 
 /** A validated cluster: its reference data, its objects and its warnings. */
@@ -136,8 +146,11 @@ export function checkClusterRef(p: Problems, path: string, value: unknown): Clus
   return p.errors.length === before ? c : undefined;
 }
 
-function checkInfrastructure(p: Problems, path: string, value: unknown): InfrastructureCluster | undefined {
-  if (value === undefined) return undefined;
+function checkInfrastructure(p: Problems, path: string, value: unknown, cluster: string | undefined): InfrastructureCluster | undefined {
+  if (value === undefined) {
+    p.error(path, `is required: KubeadmControlPlane ${show(controlPlaneName(cluster ?? '<cluster>'))} waits for a control-plane endpoint that only the infrastructure provider fills in, so a Cluster without spec.infrastructureRef never boots; pass the provider's cluster object (VSphereCluster, OpenStackCluster, ...) or, for one made elsewhere, existingInfrastructureCluster({ kind, version, name })`);
+    return undefined;
+  }
   const v = value as InfrastructureCluster;
   if (!checkObject(p, path, value)) return undefined;
   let ok = true;
@@ -146,6 +159,10 @@ function checkInfrastructure(p: Problems, path: string, value: unknown): Infrast
       p.error(`${path}.${f}`, `is required, got ${show(v[f])}`);
       ok = false;
     }
+  }
+  if (v.bootstrap !== undefined && !isProviderBootstrap(v.bootstrap)) {
+    p.error(`${path}.bootstrap`, `must be a ProviderBootstrap (ProviderBootstrap.openstack(), .vsphere(...) or .custom(...)), got ${show(v.bootstrap)}`);
+    ok = false;
   }
   return ok ? v : undefined;
 }
@@ -164,7 +181,7 @@ export function buildCluster(props: ClusterProps): ClusterModel {
   if (labels && name !== undefined && labels[LABEL_CLUSTER_NAME] !== undefined && labels[LABEL_CLUSTER_NAME] !== name) {
     p.error(`labels.${LABEL_CLUSTER_NAME}`, `${show(labels[LABEL_CLUSTER_NAME])} must equal the cluster name ${show(name)}: add-on ClusterResourceSets select the Cluster by this label`);
   }
-  const infra = checkInfrastructure(p, 'infrastructure', props.infrastructure);
+  const infra = checkInfrastructure(p, 'infrastructure', props.infrastructure, name);
   if (infra?.name !== undefined) checkDns1123Label(p, 'infrastructure.name', infra.name);
   const net = props.clusterNetwork;
   if (net !== undefined && checkObject(p, 'clusterNetwork', net)) {
@@ -192,7 +209,7 @@ export function buildCluster(props: ClusterProps): ClusterModel {
   checkBoolean(p, 'paused', props.paused);
   p.throwIfErrors();
 
-  const ref: ClusterRef = { name: name!, namespace: namespace!, kubernetesVersion: version!, apiVersion: capi!, nodeFailureDetection: nfd };
+  const ref: ClusterRef = { name: name!, namespace: namespace!, kubernetesVersion: version!, apiVersion: capi!, nodeFailureDetection: nfd, bootstrap: infra?.bootstrap };
   const manifests: Manifest[] = [];
   let infraRef: ObjectRef | undefined;
   if (infra) {

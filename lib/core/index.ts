@@ -8,6 +8,7 @@ export * from './warnings';
 export * from './machine-template';
 export * from './machine-deletion';
 export * from './node-failure-detection';
+export * from './kubeadm';
 export * from './cluster';
 export * from './health-check';
 export * from './control-plane';

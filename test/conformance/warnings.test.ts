@@ -13,6 +13,7 @@ import {
 import { addonChartValues } from '../../lib/core/addons/parameters';
 import { OpenStackCluster, OpenStackClusterProps } from '../../lib/core/providers/openstack';
 import { VSphereMachineTemplate, VSphereMachineTemplateProps } from '../../lib/core/providers/vsphere';
+import { TEST_INFRA } from '../support/infrastructure';
 
 const REPO = path.resolve(__dirname, '../..');
 
@@ -77,7 +78,7 @@ function warnSites(): Site[] {
 // Inputs
 
 const template = () => new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4' } });
-const clusterProps = (o: Partial<ClusterProps> = {}): ClusterProps => ({ name: 'lint', kubernetesVersion: 'v1.31.4', ...o });
+const clusterProps = (o: Partial<ClusterProps> = {}): ClusterProps => ({ infrastructure: TEST_INFRA, name: 'lint', kubernetesVersion: 'v1.31.4', ...o });
 const ref = (o: Partial<ClusterProps> = {}) => buildCluster(clusterProps(o)).ref;
 
 const clusterWarnings = (o: Partial<ClusterProps>) => buildCluster(clusterProps(o)).warnings;

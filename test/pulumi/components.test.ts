@@ -5,12 +5,13 @@
 import type * as K8s from '@pulumi/kubernetes';
 import type * as P from '../../lib/pulumi';
 import { runPulumi, PulumiRun } from './harness';
+import { TEST_INFRA } from '../support/infrastructure';
 
 // Loaded inside the tests, after setMocks (toolchain.md P9).
 const lib = (): typeof P => require('../../lib/pulumi');
 const k8s = (): typeof K8s => require('@pulumi/kubernetes');
 
-const clusterProps = { name: 'demo', namespace: 'tenants', kubernetesVersion: 'v1.31.4' } as const;
+const clusterProps = { name: 'demo', namespace: 'tenants', kubernetesVersion: 'v1.31.4', infrastructure: TEST_INFRA } as const;
 const template = () => new (lib().CustomMachineTemplate)({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4' } });
 
 function outputsOf(run: PulumiRun, type: string, name: string): Record<string, any> {

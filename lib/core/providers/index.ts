@@ -4,6 +4,7 @@ export type { MachineTemplateObject } from './common';
 export { KUBEADM_CONTROL_PLANE_MIN_CPUS, KUBEADM_CONTROL_PLANE_MIN_MEMORY_MIB } from './common';
 export * from './vsphere';
 export * from './openstack';
+export * from './openstack-security-group-rules';
 export * from './ovirt';
 export * from './basis';
 export * from './shturval';

@@ -16,11 +16,13 @@ import { InfrastructureCluster } from '../cluster';
 import { Problems, show, Warning } from '../errors';
 import { MachineRole, MachineTemplate } from '../machine-template';
 import { compact } from '../manifest';
+import { ProviderBootstrap } from '../kubeadm/provider-bootstrap';
 import { checkEnum, checkObject } from '../validation';
 import {
   checkAdditionalFields, checkKnownKeys, checkObjectName, checkVersion, MachineTemplateObject, mergeOverrides, optBool, optInt,
   optString, optStringList, readTemplateObject, reqString, takeRest, UUID,
 } from './common';
+import { checkSecurityGroupRules, OpenStackSecurityGroupRule } from './openstack-security-group-rules';
 
 export type OpenStackVersion = 'v1beta1' | 'v1beta2';
 export const OPENSTACK_VERSIONS: readonly OpenStackVersion[] = ['v1beta1', 'v1beta2'];
@@ -286,8 +288,15 @@ export interface OpenStackClusterProps {
   readonly network?: string | { readonly id: string };
   /** The subnet CAPO creates (at most one). @default none */
   readonly managedSubnets?: readonly { readonly cidr: string; readonly dnsNameservers?: readonly string[] }[];
-  /** Let CAPO manage security groups; `allowAllInClusterTraffic` opens all traffic between nodes. @default unmanaged */
-  readonly managedSecurityGroups?: boolean | { readonly allowAllInClusterTraffic?: boolean };
+  /**
+   * Let CAPO manage security groups; `allowAllInClusterTraffic` opens all traffic between nodes,
+   * `allNodesSecurityGroupRules` opens chosen traffic (e.g. `CALICO_SECURITY_GROUP_RULES`).
+   * @default unmanaged
+   */
+  readonly managedSecurityGroups?: boolean | {
+    readonly allowAllInClusterTraffic?: boolean;
+    readonly allNodesSecurityGroupRules?: readonly OpenStackSecurityGroupRule[];
+  };
   /** Put an Octavia load balancer in front of the API servers. @default false */
   readonly apiServerLoadBalancer?: boolean;
   /** Give the API server a floating IP. @default true */
@@ -315,6 +324,8 @@ export class OpenStackCluster implements InfrastructureCluster {
   public readonly name?: string;
   public readonly spec: Readonly<Record<string, unknown>>;
   public readonly warnings: readonly Warning[];
+  /** CAPO's node bootstrap: external cloud provider, provider ID from the Nova instance, node named after the host. */
+  public readonly bootstrap: ProviderBootstrap = ProviderBootstrap.openstack();
 
   constructor(props: OpenStackClusterProps) {
     const p = new Problems('OpenStackCluster');
@@ -342,7 +353,13 @@ export class OpenStackCluster implements InfrastructureCluster {
     const sg = props.managedSecurityGroups;
     if (sg === true) securityGroups = { allowAllInClusterTraffic: false };
     else if (sg !== undefined && sg !== false && checkObject(p, 'managedSecurityGroups', sg)) {
-      securityGroups = { allowAllInClusterTraffic: optBool(p, 'managedSecurityGroups.allowAllInClusterTraffic', sg.allowAllInClusterTraffic) ?? false };
+      for (const k of Object.keys(sg)) {
+        if (k !== 'allowAllInClusterTraffic' && k !== 'allNodesSecurityGroupRules' && (sg as Record<string, unknown>)[k] !== undefined) p.error(`managedSecurityGroups.${k}`, 'is not a known field; managedSecurityGroups has allowAllInClusterTraffic and allNodesSecurityGroupRules');
+      }
+      securityGroups = {
+        allowAllInClusterTraffic: optBool(p, 'managedSecurityGroups.allowAllInClusterTraffic', sg.allowAllInClusterTraffic) ?? false,
+        allNodesSecurityGroupRules: checkSecurityGroupRules(p, 'managedSecurityGroups.allNodesSecurityGroupRules', sg.allNodesSecurityGroupRules),
+      };
     } else if (sg !== undefined && typeof sg !== 'boolean' && typeof sg !== 'object') p.error('managedSecurityGroups', `must be a boolean or { allowAllInClusterTraffic }, got ${show(sg)}`);
     const lb = optBool(p, 'apiServerLoadBalancer', props.apiServerLoadBalancer);
     const fip = optBool(p, 'apiServerFloatingIP', props.apiServerFloatingIP);
