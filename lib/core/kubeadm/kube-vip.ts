@@ -111,7 +111,8 @@ export function kubeVipPod(address: string, port: number, kv: ResolvedKubeVip): 
 /**
  * Switches kube-vip to super-admin.conf on the `kubeadm init` machine with kubeadm >= 1.29. The
  * machine is the init machine when cloud-init wrote /run/kubeadm/kubeadm.yaml (or, with Ignition,
- * /etc/kubeadm.sh runs `kubeadm init`). Both the mount and the host path are switched, as CAPV does.
+ * /etc/kubeadm.sh runs `kubeadm init`). Only the volume's host path changes (the sed matches `path:`,
+ * not `mountPath:`): kube-vip still reads the file as /etc/kubernetes/admin.conf, as with CAPV's script.
  */
 const PREPARE_SCRIPT = `#!/bin/bash
 # Written by capi-constructs. kube-vip holds the control-plane endpoint; with kubeadm 1.29+ the
