@@ -106,7 +106,7 @@ describe('validation', () => {
     });
     expect(error?.name).toBe('ValidationError');
     expect(error.statusCode).toBe(400);
-    expect(error.issues.map((i: any) => i.path).sort()).toEqual(['kubernetesVersion', 'name']);
+    expect(error.issues.map((i: any) => i.path).sort()).toEqual(['infrastructure', 'kubernetesVersion', 'name']);
     expect(run.registrations).toEqual([]);
   });
 
