@@ -290,7 +290,8 @@ export interface OpenStackClusterProps {
   readonly managedSubnets?: readonly { readonly cidr: string; readonly dnsNameservers?: readonly string[] }[];
   /**
    * Let CAPO manage security groups; `allowAllInClusterTraffic` opens all traffic between nodes,
-   * `allNodesSecurityGroupRules` opens chosen traffic (e.g. `CALICO_SECURITY_GROUP_RULES`).
+   * `allNodesSecurityGroupRules` opens chosen traffic between all nodes (e.g. `CALICO_SECURITY_GROUP_RULES`;
+   * emitted as `clusterNodesSecurityGroupRules` for v1beta2).
    * @default unmanaged
    */
   readonly managedSecurityGroups?: boolean | {
@@ -358,7 +359,9 @@ export class OpenStackCluster implements InfrastructureCluster {
       }
       securityGroups = {
         allowAllInClusterTraffic: optBool(p, 'managedSecurityGroups.allowAllInClusterTraffic', sg.allowAllInClusterTraffic) ?? false,
-        allNodesSecurityGroupRules: checkSecurityGroupRules(p, 'managedSecurityGroups.allNodesSecurityGroupRules', sg.allNodesSecurityGroupRules),
+        // v1beta2 renamed the field to clusterNodesSecurityGroupRules (CAPO v0.15)
+        [v2 ? 'clusterNodesSecurityGroupRules' : 'allNodesSecurityGroupRules']:
+          checkSecurityGroupRules(p, 'managedSecurityGroups.allNodesSecurityGroupRules', sg.allNodesSecurityGroupRules),
       };
     } else if (sg !== undefined && typeof sg !== 'boolean' && typeof sg !== 'object') p.error('managedSecurityGroups', `must be a boolean or { allowAllInClusterTraffic }, got ${show(sg)}`);
     const lb = optBool(p, 'apiServerLoadBalancer', props.apiServerLoadBalancer);
