@@ -6,6 +6,9 @@
  * values shared by both frameworks; they are re-exported here from the core, with every other core
  * export (props types, errors, naming, warning handler).
  */
+// First: a missing @pulumi/pulumi or @pulumi/kubernetes is reported as an instruction (./peers).
+import './peers';
+
 export * from '../core';
 export { ComponentOptions, newResource, registerManifests, resourceName, TYPE_PREFIX } from './emit';
 export * from './cluster';
