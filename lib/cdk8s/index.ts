@@ -1,8 +1,9 @@
 // First: a missing cdk8s or constructs is reported as an instruction (./peers).
 import './peers';
 
-export * from './cluster';
-export * from './control-plane-group';
-export * from './worker-group';
-export * from './fleet';
-export * from './cluster-addon';
+export { Cluster } from './cluster';
+export { ControlPlaneGroup } from './control-plane-group';
+export { WorkerGroup } from './worker-group';
+export { addFleet, ClusterChart, FleetApp, FleetChart } from './fleet';
+export type { ClusterChartProps } from './fleet';
+export { ClusterAddon, FluxResourceMetrics } from './cluster-addon';

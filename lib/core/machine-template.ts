@@ -7,7 +7,7 @@
  * serve several groups; each gets its own object.
  */
 import { INFRASTRUCTURE_GROUP, ObjectRef } from './api-versions';
-import { Problems, Warning } from './errors';
+import { ProblemReporter, Problems, Warning } from './errors';
 import { compact, Manifest } from './manifest';
 import { templateName } from './naming';
 
@@ -34,7 +34,7 @@ export interface MachineTemplate {
   /** Legal but risky settings found when the template was built. */
   readonly warnings: readonly Warning[];
   /** Optional checks that depend on the role of the group using the template. */
-  validateFor?(role: MachineRole, problems: Problems, path: string): void;
+  validateFor?(role: MachineRole, problems: ProblemReporter, path: string): void;
 }
 
 /** True for any object that implements {@link MachineTemplate}. */

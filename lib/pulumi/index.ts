@@ -10,8 +10,9 @@
 import './peers';
 
 export * from '../core';
-export { ComponentOptions, newResource, registerManifests, resourceName, TYPE_PREFIX } from './emit';
-export * from './cluster';
-export * from './control-plane-group';
-export * from './worker-group';
-export * from './cluster-addon';
+export type { ComponentOptions } from './emit';
+export { Cluster } from './cluster';
+export { ControlPlaneGroup } from './control-plane-group';
+export { WorkerGroup } from './worker-group';
+export { ClusterAddon, FluxResourceMetrics } from './cluster-addon';
+export type { PulumiClusterAddonProps } from './cluster-addon';

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
-import { stringifyManifests } from '../../lib';
+import { stringifyManifests } from '../../lib/core/yaml';
 
 function cdk8sYaml(manifest: any): string {
   return Yaml.stringify(new ApiObject(new Chart(new App(), 'c'), 'o', structuredClone(manifest)).toJson());

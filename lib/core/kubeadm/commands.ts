@@ -22,6 +22,7 @@ export function checkCommands(p: Problems, path: string, value: unknown): string
   return ok ? [...value] : undefined;
 }
 
+/** NTP servers cloud-init configures on every node of the group (`KubeadmConfigSpec.ntp`). */
 export interface NtpProps {
   /** NTP servers (host names or addresses). */
   readonly servers: readonly string[];

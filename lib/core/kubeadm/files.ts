@@ -17,8 +17,10 @@ import { Problems, show } from '../errors';
 import { checkBoolean, checkEnum, checkObject } from '../validation';
 import { checkSecretKeyRef, SecretKeyRef } from './secret-ref';
 
+/** How a file's inline content is encoded. */
 export type FileEncoding = 'base64' | 'gzip' | 'gzip+base64';
 
+/** A file cloud-init writes on the node before kubeadm runs (`KubeadmConfigSpec.files[]`). */
 export interface KubeadmFile {
   /** Absolute path on the node. */
   readonly path: string;

@@ -23,10 +23,14 @@ import { KubeadmFile } from './files';
 /** The kube-vip image CAPV v1.16.1's template pins. */
 export const KUBE_VIP_DEFAULT_IMAGE = 'ghcr.io/kube-vip/kube-vip:v0.6.4';
 
+/** Where the kube-vip static pod is written (kubelet runs every manifest in this directory). */
 export const KUBE_VIP_MANIFEST_PATH = '/etc/kubernetes/manifests/kube-vip.yaml';
+/** The hosts file kube-vip's pod mounts as /etc/hosts, so that `kubernetes` resolves to the local API server. */
 export const KUBE_VIP_HOSTS_PATH = '/etc/kube-vip.hosts';
+/** The script that points kube-vip at super-admin.conf on the `kubeadm init` machine (Kubernetes >= 1.29). */
 export const KUBE_VIP_PREPARE_PATH = '/etc/pre-kubeadm-commands/50-kube-vip-prepare.sh';
 
+/** kube-vip settings of a VSphereCluster whose endpoint kube-vip holds. */
 export interface KubeVipProps {
   /**
    * kube-vip image, pinned by tag or digest (`latest` is refused: a new release would change running

@@ -45,7 +45,7 @@ export interface ProviderBootstrap {
   readonly controlPlaneFiles?: readonly KubeadmFile[];
 }
 
-/** Props of {@link ProviderBootstrap.custom}: the hooks for providers without a reference template. */
+/** Props of `ProviderBootstrap.custom`: the hooks for providers without a reference template. */
 export interface CustomProviderBootstrapProps {
   /** Named in conflict errors. @default 'the provider bootstrap' */
   readonly source?: string;
@@ -91,7 +91,7 @@ const OPENSTACK: ProviderBootstrap = Object.freeze({
   nodeName: LOCAL_HOSTNAME,
 });
 
-/** Props of {@link ProviderBootstrap.vsphere}. */
+/** Props of `ProviderBootstrap.vsphere`. */
 export interface VSphereBootstrapProps {
   /**
    * kube-vip holding the control-plane endpoint `address:port` on the control-plane machines; omit
@@ -101,7 +101,7 @@ export interface VSphereBootstrapProps {
   readonly kubeVip?: KubeVipProps & { readonly address: string; readonly port?: number };
 }
 
-function vsphere(props: VSphereBootstrapProps = {}): ProviderBootstrap {
+function vsphereBootstrap(props: VSphereBootstrapProps = {}): ProviderBootstrap {
   const p = new Problems('ProviderBootstrap.vsphere');
   if (!checkObject(p, 'props', props)) p.throwIfErrors();
   for (const k of Object.keys(props)) if (k !== 'kubeVip' && (props as Record<string, unknown>)[k] !== undefined) p.error(k, `${show(k)} is not a known field; the vSphere bootstrap has kubeVip`);
@@ -128,8 +128,7 @@ function vsphere(props: VSphereBootstrapProps = {}): ProviderBootstrap {
 
 const CUSTOM_FIELDS = ['source', 'kubeletExtraArgs', 'controllerManagerExtraArgs', 'nodeName', 'criSocket', 'preKubeadmCommands', 'files', 'controlPlaneFiles'];
 
-/** Provider bootstrap for a provider the library has no preset for (oVirt, Basis, Shturval, ...). Validated; throws ValidationError. */
-function custom(props: CustomProviderBootstrapProps): ProviderBootstrap {
+function customBootstrap(props: CustomProviderBootstrapProps): ProviderBootstrap {
   const p = new Problems('ProviderBootstrap.custom');
   if (!checkObject(p, 'props', props)) p.throwIfErrors();
   for (const k of Object.keys(props)) {
@@ -160,9 +159,10 @@ function custom(props: CustomProviderBootstrapProps): ProviderBootstrap {
 export const ProviderBootstrap = Object.freeze({
   /** CAPO's bootstrap: external cloud provider, provider ID from the Nova instance, node named after the host. */
   openstack: (): ProviderBootstrap => OPENSTACK,
-  /** CAPV's bootstrap, with kube-vip holding the endpoint when `kubeVip` is given. */
-  vsphere,
-  custom,
+  /** CAPV's bootstrap, with kube-vip holding the endpoint when `kubeVip` is given. Validated; throws ValidationError. */
+  vsphere: (props?: VSphereBootstrapProps): ProviderBootstrap => vsphereBootstrap(props),
+  /** The hooks for a provider without a reference template (oVirt, Basis, Shturval, ...). Validated; throws ValidationError. */
+  custom: (props: CustomProviderBootstrapProps): ProviderBootstrap => customBootstrap(props),
 });
 
 /** True for a value shaped like a {@link ProviderBootstrap} (any object with a string `source`). */

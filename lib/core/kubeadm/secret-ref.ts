@@ -2,6 +2,7 @@
 import { Problems, show } from '../errors';
 import { checkObject, isDns1123Subdomain } from '../validation';
 
+/** A key of a Secret in the cluster's namespace, where KubeadmConfig reads content it must not hold inline. */
 export interface SecretKeyRef {
   readonly secret: {
     /** A Secret in the cluster's namespace on the management cluster. */

@@ -12,9 +12,12 @@
 import { Problems, show } from '../errors';
 import { checkEnum, checkObject, isLabelKey, isLabelValue } from '../validation';
 
+/** What a taint does to pods that do not tolerate it. */
 export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+/** Every taint effect Kubernetes knows. */
 export const TAINT_EFFECTS: readonly TaintEffect[] = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
+/** A taint a node registers with (`nodeRegistration.taints[]`). */
 export interface Taint {
   /** A qualified name, e.g. `dedicated` or `example.com/gpu`. */
   readonly key: string;

@@ -10,6 +10,7 @@ import { Problems, show } from '../errors';
 import { checkBoolean, checkObject } from '../validation';
 import { checkSecretKeyRef, SecretKeyRef } from './secret-ref';
 
+/** An OS user cloud-init creates on every node of the group (`KubeadmConfigSpec.users[]`). */
 export interface KubeadmUser {
   /** Login name. */
   readonly name: string;

@@ -3,7 +3,7 @@
  * Like lib/core/validation.ts, every `check*` records problems and never throws.
  */
 import { INFRASTRUCTURE_GROUP } from '../api-versions';
-import { Problems, show } from '../errors';
+import { ProblemReporter, Problems, show } from '../errors';
 import { MachineRole, MachineTemplateMetadata } from '../machine-template';
 import { checkBoolean, checkEnum, checkInt, checkLabels, checkObject, isDns1123Subdomain } from '../validation';
 
@@ -171,7 +171,7 @@ export const KUBEADM_CONTROL_PLANE_MIN_MEMORY_MIB = 1700;
  * (preflight errors NumCPU and Mem). Checked only where the template sets those values.
  */
 export function checkControlPlaneCapacity(
-  role: MachineRole, p: Problems, path: string,
+  role: MachineRole, p: ProblemReporter, path: string,
   cpus: { field: string; value?: number }, memory: { field: string; valueMiB?: number },
 ): void {
   if (role !== 'control-plane') return;

@@ -10,8 +10,10 @@
 import { Problems, show } from '../errors';
 import { checkEnum, checkObject } from '../validation';
 
+/** A security group CAPO manages, as a rule's remote. */
 export type OpenStackManagedGroup = 'bastion' | 'controlplane' | 'worker';
 
+/** A rule of CAPO's managed security groups (`managedSecurityGroups.allNodesSecurityGroupRules[]`). */
 export interface OpenStackSecurityGroupRule {
   /** Unique name of the rule. */
   readonly name: string;

@@ -13,7 +13,7 @@
 import { isIP } from 'net';
 import { INFRASTRUCTURE_GROUP } from '../api-versions';
 import { InfrastructureCluster } from '../cluster';
-import { Problems, show, ValidationError, Warning } from '../errors';
+import { ProblemReporter, Problems, show, ValidationError, Warning } from '../errors';
 import { MachineRole, MachineTemplate, MachineTemplateMetadata } from '../machine-template';
 import { checkKubeVip, KubeVipProps } from '../kubeadm/kube-vip';
 import { ProviderBootstrap } from '../kubeadm/provider-bootstrap';
@@ -313,7 +313,7 @@ export class VSphereMachineTemplate implements MachineTemplate {
   }
 
   /** kubeadm's control-plane minimums (2 CPUs, 1700 MB), where the template sets them. */
-  validateFor(role: MachineRole, problems: Problems, path: string): void {
+  validateFor(role: MachineRole, problems: ProblemReporter, path: string): void {
     checkControlPlaneCapacity(role, problems, path, { field: 'numCPUs', value: this.props.numCPUs }, { field: 'memoryMiB', valueMiB: this.props.memoryMiB });
   }
 }
