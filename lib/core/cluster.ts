@@ -138,6 +138,9 @@ export function checkClusterRef(p: Problems, path: string, value: unknown): Clus
   }
   // A plain ClusterRef object (a cluster defined elsewhere) gets the same name and version rules.
   const before = p.errors.length;
+  if (c.bootstrap !== undefined && !isProviderBootstrap(c.bootstrap)) {
+    p.error(`${path}.bootstrap`, `must be a ProviderBootstrap (ProviderBootstrap.openstack(), .vsphere(...) or .custom(...)), got ${show(c.bootstrap)}`);
+  }
   checkDns1123Label(p, `${path}.name`, c.name);
   checkDns1123Label(p, `${path}.namespace`, c.namespace);
   if (checkKubernetesVersion(p, `${path}.kubernetesVersion`, c.kubernetesVersion) !== c.kubernetesVersion && p.errors.length === before) {

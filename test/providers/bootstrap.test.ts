@@ -208,3 +208,9 @@ describe('providers without a reference template: the same hooks', () => {
     expect(validationError(() => ProviderBootstrap.vsphere({ kubeVip: { address: 'api.example.com' } })).issues.map((i) => i.path)).toEqual(['kubeVip.address']);
   });
 });
+
+test('a plain ClusterRef with a malformed bootstrap is a ValidationError, not a TypeError', () => {
+  const ref = { name: 'prod', namespace: 'default', kubernetesVersion: 'v1.31.4', apiVersion: 'v1beta2' as const, bootstrap: { source: 'x', files: 'not a list' } as any };
+  const e = validationError(() => new WorkerGroup(new Chart(Testing.app(), 'x'), 'md', { cluster: ref, name: 'md', machineTemplate: new VSphereMachineTemplate({ template: 't', networkName: 'n' }) }));
+  expect(e.issues.map((i) => i.path)).toEqual(['cluster.bootstrap']);
+});

@@ -165,7 +165,17 @@ export const ProviderBootstrap = Object.freeze({
   custom: (props: CustomProviderBootstrapProps): ProviderBootstrap => customBootstrap(props),
 });
 
-/** True for a value shaped like a {@link ProviderBootstrap} (any object with a string `source`). */
+/**
+ * True for a value shaped like a {@link ProviderBootstrap}: a string `source`, and each other field
+ * absent or of its type (so that merging it can never throw). The presets and `custom` also check the
+ * values; a hand-made object is trusted for them.
+ */
 export function isProviderBootstrap(value: unknown): value is ProviderBootstrap {
-  return !!value && typeof value === 'object' && typeof (value as ProviderBootstrap).source === 'string';
+  if (!value || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  const map = (x: unknown) => x === undefined || (x !== null && typeof x === 'object' && !Array.isArray(x));
+  const list = (x: unknown) => x === undefined || Array.isArray(x);
+  const text = (x: unknown) => x === undefined || typeof x === 'string';
+  return typeof v.source === 'string' && map(v.kubeletExtraArgs) && map(v.controllerManagerExtraArgs) && text(v.nodeName) && text(v.criSocket)
+    && list(v.preKubeadmCommands) && list(v.files) && list(v.controlPlaneFiles);
 }
