@@ -208,6 +208,11 @@ export function buildCluster(props: ClusterProps): ClusterModel {
   if (ep !== undefined && checkObject(p, 'controlPlaneEndpoint', ep)) {
     if (typeof ep.host !== 'string' || ep.host === '') p.error('controlPlaneEndpoint.host', `is required, got ${show(ep.host)}`);
     if (ep.port !== undefined) checkInt(p, 'controlPlaneEndpoint.port', ep.port, 1, 65535);
+    // The provider copies its own endpoint to the Cluster (and kube-vip holds the VSphereCluster's): two different ones cannot both hold.
+    const infraEp = infra?.spec?.controlPlaneEndpoint as { host?: unknown; port?: unknown } | undefined;
+    if (infraEp && typeof infraEp === 'object' && (infraEp.host !== ep.host || (infraEp.port ?? 6443) !== (ep.port ?? 6443))) {
+      p.error('controlPlaneEndpoint', `${show(ep)} differs from the ${infra!.kind}'s controlPlaneEndpoint ${show(infraEp)}: the provider fills in the Cluster's endpoint from its own; set it in one place`);
+    }
   }
   checkBoolean(p, 'paused', props.paused);
   p.throwIfErrors();

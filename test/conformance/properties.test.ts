@@ -66,7 +66,9 @@ const validCluster: fc.Arbitrary<ClusterProps> = fc.record({
     new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.0.0.10' } }),
     new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: 'api.example.com' }, controlPlaneLoadBalancer: 'external' }),
   ),
-}, { requiredKeys: ['name', 'kubernetesVersion', 'infrastructure'] });
+}, { requiredKeys: ['name', 'kubernetesVersion', 'infrastructure'] })
+  // a VSphereCluster has its own endpoint, which the Cluster's must not contradict
+  .map((c) => (c.infrastructure instanceof VSphereCluster ? { ...c, controlPlaneEndpoint: undefined } : c));
 
 /** Valid kubeadm props of a node group (no library-managed argument, so no override is needed). */
 const kubeadmNode = {

@@ -214,3 +214,10 @@ test('a plain ClusterRef with a malformed bootstrap is a ValidationError, not a 
   const e = validationError(() => new WorkerGroup(new Chart(Testing.app(), 'x'), 'md', { cluster: ref, name: 'md', machineTemplate: new VSphereMachineTemplate({ template: 't', networkName: 'n' }) }));
   expect(e.issues.map((i) => i.path)).toEqual(['cluster.bootstrap']);
 });
+
+test('a Cluster endpoint that differs from the infrastructure cluster\'s is an error; the same one is fine', () => {
+  const make = (host: string) => () => new Cluster(new Chart(Testing.app(), 'x'), 'c', { name: 'prod', kubernetesVersion: 'v1.31.4', controlPlaneEndpoint: { host }, infrastructure: vsphere() });
+  const e = validationError(make('10.20.0.99'));
+  expect(e.issues).toEqual([{ path: 'controlPlaneEndpoint', message: expect.stringMatching(/^\{"host":"10.20.0.99"\} differs from the VSphereCluster's controlPlaneEndpoint \{"host":"10.20.0.10","port":6443\}/) }]);
+  expect(make(VIP)).not.toThrow();
+});
