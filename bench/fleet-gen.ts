@@ -10,7 +10,7 @@
 import { ClusterComponent, ClusterSpec } from '../lib/core/render';
 import { HealthCheck } from '../lib/core/health-check';
 import { CustomMachineTemplate, MachineTemplate } from '../lib/core/machine-template';
-import { ClusterRef } from '../lib/core/cluster';
+import { ClusterRef, InfrastructureCluster } from '../lib/core/cluster';
 import { Rendered } from '../lib/core/manifest';
 
 interface Plugin<T> {
@@ -95,6 +95,22 @@ const PROVIDERS: Plugin<MachineTemplate>[] = [
   },
 ];
 
+/**
+ * The infrastructure cluster of cluster i (every Cluster needs one): a VSphereCluster with kube-vip for
+ * every third cluster, an OpenStackCluster for the others, each bringing its provider bootstrap.
+ */
+const INFRASTRUCTURE: Plugin<InfrastructureCluster> = {
+  name: 'infrastructure',
+  real: (i) => (i % 3 === 0
+    ? new (libClass('../lib/core/providers/vsphere', 'VSphereCluster'))({
+      server: 'vcenter.example.com', identityRef: { kind: 'Secret', name: 'vsphere-credentials' }, controlPlaneEndpoint: { host: `10.${(i >> 8) & 255}.${i & 255}.10` },
+    })
+    : new (libClass('../lib/core/providers/openstack', 'OpenStackCluster'))({
+      cloudName: 'openstack', secretName: 'fleet-cloud-config', externalNetwork: 'public', managedSubnets: [{ cidr: '10.6.0.0/24' }], apiServerLoadBalancer: true,
+    })),
+  standIn: (i) => ({ apiGroup: 'infrastructure.cluster.x-k8s.io', version: 'v1beta1', kind: 'OpenStackCluster', spec: { identityRef: { cloudName: 'openstack', name: 'fleet-cloud-config' }, apiServerLoadBalancer: { enabled: i >= 0 } } }),
+};
+
 /** A stand-in add-on (Flux HelmRepository + HelmRelease) used until the library's add-ons exist. */
 class StandInAddon implements ClusterComponent {
   public readonly subject: string;
@@ -150,22 +166,23 @@ function resolve<T>(plugins: Plugin<T>[]): Resolved<T>[] {
   });
 }
 
-let cache: { providers: Resolved<MachineTemplate>[]; addons: Resolved<ClusterComponent>[] } | undefined;
-function plugins(): { providers: Resolved<MachineTemplate>[]; addons: Resolved<ClusterComponent>[] } {
-  cache ??= { providers: resolve(PROVIDERS), addons: resolve(ADDONS) };
+interface Plugins { providers: Resolved<MachineTemplate>[]; addons: Resolved<ClusterComponent>[]; infrastructure: Resolved<InfrastructureCluster> }
+let cache: Plugins | undefined;
+function plugins(): Plugins {
+  cache ??= { providers: resolve(PROVIDERS), addons: resolve(ADDONS), infrastructure: resolve([INFRASTRUCTURE])[0] };
   return cache;
 }
 
 /** Which providers and add-ons are the library's own and which are stand-ins. */
 export function describeFleet(): string {
-  const { providers, addons } = plugins();
+  const { providers, addons, infrastructure } = plugins();
   const fmt = (xs: { name: string; real: boolean }[]) => xs.map((x) => `${x.name}${x.real ? '' : ' (stand-in)'}`).join(', ');
-  return `providers: ${fmt(providers)}; add-ons: ${fmt(addons)}`;
+  return `providers: ${fmt(providers)}; ${fmt([infrastructure])}; add-ons: ${fmt(addons)}`;
 }
 
 /** Cluster i of the fleet. Each group uses a different provider; the mix rotates with i. */
 export function clusterSpec(i: number): ClusterSpec {
-  const { providers, addons } = plugins();
+  const { providers, addons, infrastructure } = plugins();
   const P = providers.length;
   const tpl = (k: number) => providers[(i + k) % P].make(i);
   const name = `fleet-${String(i).padStart(4, '0')}`;
@@ -175,6 +192,7 @@ export function clusterSpec(i: number): ClusterSpec {
       name,
       namespace: `tenant-${i % 20}`,
       kubernetesVersion: 'v1.31.4',
+      infrastructure: infrastructure.make(i),
       clusterNetwork: { pods: ['10.244.0.0/16'], services: ['10.96.0.0/12'] },
       labels: { 'fleet.example.com/region': ['eu', 'us', 'ap'][i % 3], 'fleet.example.com/tier': i % 10 === 0 ? 'gold' : 'standard' },
       nodeFailureDetection: i % 2 ? { nodeStatusUpdateFrequency: '10s', nodeMonitorPeriod: '5s', nodeMonitorGracePeriod: '40s' } : undefined,

@@ -13,10 +13,15 @@
  * The props are exported so that the Pulumi twin (examples/pulumi/addons.ts) uses the same ones.
  */
 import { App, Chart } from 'cdk8s';
-import { addonPortSummary, Cluster, ClusterAddon, ClusterAddonProps, ClusterProps, FluxResourceMetrics, FluxResourceMetricsProps } from '../lib';
+import {
+  addonPortSummary, Cluster, ClusterAddon, ClusterAddonProps, ClusterProps, existingInfrastructureCluster, FluxResourceMetrics, FluxResourceMetricsProps,
+} from '../lib';
+
+/** The clusters' OpenStackClusters are managed elsewhere (examples/providers-openstack.ts builds one): referenced, with CAPO's node bootstrap. */
+const infrastructure = existingInfrastructureCluster({ kind: 'OpenStackCluster', version: 'v1beta1' });
 
 /** The workload cluster whose add-ons Flux on the management cluster installs. */
-export const clusterProps: ClusterProps = { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4' };
+export const clusterProps: ClusterProps = { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', infrastructure };
 export const jupyterHub: Omit<ClusterAddonProps<'jupyterhub'>, 'cluster'> = {
   addon: 'jupyterhub',
   parameters: {
@@ -38,7 +43,7 @@ export const jupyterHub: Omit<ClusterAddonProps<'jupyterhub'>, 'cluster'> = {
 export const kubeRay: Omit<ClusterAddonProps<'kuberay'>, 'cluster'> = { addon: 'kuberay', parameters: { head: { cpu: '1', memory: '4Gi' } } };
 
 /** The edge cluster, where Flux runs on the workload cluster itself (mode `tenant`). */
-export const edgeClusterProps: ClusterProps = { name: 'edge', namespace: 'tenants', kubernetesVersion: 'v1.30.2' };
+export const edgeClusterProps: ClusterProps = { name: 'edge', namespace: 'tenants', kubernetesVersion: 'v1.30.2', infrastructure };
 export const edgeJupyterHub: Omit<ClusterAddonProps<'jupyterhub'>, 'cluster'> = {
   addon: 'jupyterhub',
   mode: 'tenant',

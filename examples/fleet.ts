@@ -9,7 +9,7 @@
  * The fleet is exported so that the Pulumi twin (examples/pulumi/fleet.ts) builds the same clusters.
  */
 import { App } from 'cdk8s';
-import { addFleet, addonComponent, ClusterSpec, HealthCheck, OpenStackMachineTemplate } from '../lib';
+import { addFleet, addonComponent, ClusterSpec, CALICO_SECURITY_GROUP_RULES, HealthCheck, OpenStackCluster, OpenStackMachineTemplate } from '../lib';
 
 /** One template per machine size, shared by every cluster (each group emits its own template object). */
 const small = new OpenStackMachineTemplate({ flavor: 'm1.large', image: 'ubuntu-2204-kube-v1.31.4', sshKeyName: 'ops', securityGroups: ['k8s-nodes'] });
@@ -28,6 +28,12 @@ export const fleet: ClusterSpec[] = REGIONS.map((r) => ({
     namespace: 'fleet',
     kubernetesVersion: 'v1.31.4',
     labels: { 'fleet.example.com/region': r.region },
+    // Each cluster's OpenStackCluster: the API load balancer is the endpoint; clouds.yaml stays in the Secret <cluster>-cloud-config.
+    infrastructure: new OpenStackCluster({
+      cloudName: 'openstack', secretName: `${r.name}-cloud-config`, externalNetwork: 'public',
+      managedSubnets: [{ cidr: '10.6.0.0/24', dnsNameservers: ['10.0.0.2'] }], managedSecurityGroups: { allNodesSecurityGroupRules: CALICO_SECURITY_GROUP_RULES },
+      apiServerLoadBalancer: true,
+    }),
   },
   controlPlane: { replicas: 3, machineTemplate: small, healthCheck: HealthCheck.controlPlane() },
   workers: [

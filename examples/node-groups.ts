@@ -7,7 +7,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import {
-  CapiVersion, Cluster, ClusterProps, ControlPlaneGroup, ControlPlaneGroupProps, CustomMachineTemplate, HealthCheck,
+  CapiVersion, Cluster, ClusterProps, ControlPlaneGroup, ControlPlaneGroupProps, CustomMachineTemplate, existingInfrastructureCluster, HealthCheck,
   IngressWorkerGroupProps, WorkerGroup, WorkerGroupProps,
 } from '../lib';
 
@@ -18,6 +18,8 @@ export function clusterProps(apiVersion: CapiVersion): ClusterProps {
     namespace: 'tenants',
     kubernetesVersion: 'v1.31.4',
     apiVersion,
+    // A CAPD DockerCluster made elsewhere (the provider examples build theirs: examples/providers-*.ts).
+    infrastructure: existingInfrastructureCluster({ kind: 'DockerCluster', version: 'v1beta2' }),
     clusterNetwork: { pods: ['10.244.0.0/16'], services: ['10.96.0.0/12'] },
     nodeFailureDetection: { nodeStatusUpdateFrequency: '10s', nodeMonitorPeriod: '5s', nodeMonitorGracePeriod: '40s' },
   };

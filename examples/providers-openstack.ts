@@ -2,11 +2,17 @@
  * OpenStack (CAPO 0.14, v1beta1): an OpenStackCluster and its node groups. The credentials stay in the
  * Secret `openstack-prod-cloud-config` (key `clouds.yaml`), created outside this chart.
  *
+ * It boots as CAPO's own template does: the Octavia load balancer is the endpoint, every kubelet
+ * runs with the external cloud provider and the provider ID `openstack:///<instance id>` (how
+ * Cluster API matches a Machine to its Node), and the managed security groups open BGP and IP-in-IP
+ * between the nodes for Calico. The OpenStack cloud controller manager and the CNI are installed
+ * apart from this chart (docs/providers.md, "What a cluster needs besides these objects").
+ *
  * The props are exported so that the Pulumi twin (examples/pulumi/providers-openstack.ts) uses the same ones.
  */
 import { App, Chart } from 'cdk8s';
 import {
-  Cluster, ClusterProps, ControlPlaneGroup, ControlPlaneGroupProps, HealthCheck, OpenStackCluster, OpenStackMachineTemplate,
+  CALICO_SECURITY_GROUP_RULES, Cluster, ClusterProps, ControlPlaneGroup, ControlPlaneGroupProps, HealthCheck, OpenStackCluster, OpenStackMachineTemplate,
   WorkerGroup, WorkerGroupProps,
 } from '../lib';
 
@@ -22,7 +28,7 @@ export const clusterProps: ClusterProps = {
     ...identity,
     externalNetwork: 'public',
     managedSubnets: [{ cidr: '10.6.0.0/24', dnsNameservers: ['10.0.0.2'] }],
-    managedSecurityGroups: { allowAllInClusterTraffic: true },
+    managedSecurityGroups: { allNodesSecurityGroupRules: CALICO_SECURITY_GROUP_RULES },
     apiServerLoadBalancer: true,
   }),
 };

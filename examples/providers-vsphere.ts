@@ -1,6 +1,12 @@
 /**
  * vSphere (CAPV 1.16+, v1beta2): a VSphereCluster, 3 control-plane nodes and a worker group copied from them with more resources.
  *
+ * It boots as CAPV's own template does: kube-vip (a static pod on the control-plane machines) holds
+ * the endpoint 10.20.0.10, a free address in the nodes' network; every node runs with the external
+ * cloud provider, the containerd socket and CAPV's hostname commands; `ops` logs in with an SSH key.
+ * The vSphere CPI and CSI (which set the nodes' provider IDs and give volumes) and the CNI are
+ * installed apart from this chart (docs/providers.md, "What a cluster needs besides these objects").
+ *
  * The props are exported so that the Pulumi twin (examples/pulumi/providers-vsphere.ts) uses the same ones.
  */
 import { App, Chart } from 'cdk8s';
@@ -9,18 +15,25 @@ import {
   WorkerGroup, WorkerGroupProps,
 } from '../lib';
 
-/** The cluster, with its VSphereCluster and the API server's fixed address. */
+/** The cluster, with its VSphereCluster; kube-vip holds the API server's virtual IP. */
 export const clusterProps: ClusterProps = {
   name: 'vsphere-prod',
   namespace: 'tenants',
   kubernetesVersion: 'v1.31.4',
-  controlPlaneEndpoint: { host: '10.20.0.10' },
   infrastructure: new VSphereCluster({
     server: 'vcenter.example.com',
     thumbprint: '5A:2B:3C:4D:5E:6F:70:81:92:A3:B4:C5:D6:E7:F8:09:1A:2B:3C:4D',
     identityRef: { kind: 'Secret', name: 'vsphere-prod-credentials' },
     controlPlaneEndpoint: { host: '10.20.0.10' },
+    // the default; 'external' when a load balancer of yours holds the address instead
+    controlPlaneLoadBalancer: 'kube-vip',
   }),
+};
+
+/** SSH access to every node, with a public key (never a password). */
+const kubeadm = {
+  users: [{ name: 'ops', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@example.com'], sudo: 'ALL=(ALL) NOPASSWD:ALL' }],
+  ntp: { servers: ['ntp.example.com'] },
 };
 
 /** Control-plane machines: where they are placed and how big they are. */
@@ -40,13 +53,14 @@ export const controlPlaneTemplate = new VSphereMachineTemplate({
 /** The seed's "copy from an existing template": same placement, bigger machines. */
 export const workerTemplate = VSphereMachineTemplate.from(controlPlaneTemplate, { numCPUs: 8, memoryMiB: 16384, diskGiB: 100 });
 
-export const controlPlane: Omit<ControlPlaneGroupProps, 'cluster'> = { replicas: 3, machineTemplate: controlPlaneTemplate, healthCheck: HealthCheck.controlPlane() };
+export const controlPlane: Omit<ControlPlaneGroupProps, 'cluster'> = { replicas: 3, machineTemplate: controlPlaneTemplate, healthCheck: HealthCheck.controlPlane(), kubeadm };
 
 export const workerGroup: Omit<WorkerGroupProps, 'cluster'> = {
   name: 'workers',
   scaling: { min: 3, max: 6 },
   machineTemplate: workerTemplate,
   healthCheck: HealthCheck.workers(),
+  kubeadm: { ...kubeadm, kubeletExtraArgs: { 'max-pods': '150' } },
 };
 
 export default function (app: App): void {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { CapiVersion } from '../core/api-versions';
 import { buildCluster, ClusterProps, ClusterRef } from '../core/cluster';
 import { Warning } from '../core/errors';
+import { ProviderBootstrap } from '../core/kubeadm/provider-bootstrap';
 import { ResolvedNodeFailureDetection } from '../core/node-failure-detection';
 import { emit } from './emit';
 
@@ -17,6 +18,8 @@ export class Cluster extends Construct implements ClusterRef {
   public readonly kubernetesVersion: string;
   public readonly apiVersion: CapiVersion;
   public readonly nodeFailureDetection?: ResolvedNodeFailureDetection;
+  /** The infrastructure provider's additions to every node's kubeadm configuration. */
+  public readonly bootstrap?: ProviderBootstrap;
   /** Legal but risky settings found in the props. */
   public readonly warnings: readonly Warning[];
   /** The emitted objects: the infrastructure cluster (if any) and the Cluster. */
@@ -30,6 +33,7 @@ export class Cluster extends Construct implements ClusterRef {
     this.kubernetesVersion = model.ref.kubernetesVersion;
     this.apiVersion = model.ref.apiVersion;
     this.nodeFailureDetection = model.ref.nodeFailureDetection;
+    this.bootstrap = model.ref.bootstrap;
     this.warnings = model.warnings;
     this.apiObjects = emit(this, `Cluster "${this.name}"`, model);
   }

@@ -9,6 +9,7 @@ import {
 import { checkCidr } from './cidr';
 import { Problems, show, Warning } from './errors';
 import { compact, Manifest, Rendered } from './manifest';
+import { isProviderBootstrap, ProviderBootstrap } from './kubeadm/provider-bootstrap';
 import { memoize } from './memo';
 import { controlPlaneName } from './naming';
 import { NodeFailureDetection, ResolvedNodeFailureDetection, resolveNodeFailureDetection } from './node-failure-detection';
@@ -36,6 +37,12 @@ export interface InfrastructureCluster {
   readonly spec?: Readonly<Record<string, unknown>>;
   /** Warnings found when the value was built. */
   readonly warnings?: readonly Warning[];
+  /**
+   * What this provider needs in every node's kubeadm configuration (cloud provider, provider ID,
+   * kube-vip, ...), merged by the node groups with their own `kubeadm` props.
+   * @default none
+   */
+  readonly bootstrap?: ProviderBootstrap;
 }
 
 export interface ClusterNetwork {
@@ -69,10 +76,11 @@ export interface ClusterProps {
   /** @default none (set by the infrastructure provider) */
   readonly controlPlaneEndpoint?: { readonly host: string; readonly port?: number };
   /**
-   * The provider's cluster object to emit or reference.
-   * @default none: no infrastructureRef is emitted (bring your own, or set it later)
+   * The provider's cluster object to emit (VSphereCluster, OpenStackCluster, ...) or, made elsewhere,
+   * to reference (`existingInfrastructureCluster(...)`). Required: without `spec.infrastructureRef`
+   * nothing fills in the control-plane endpoint and the cluster never boots.
    */
-  readonly infrastructure?: InfrastructureCluster;
+  readonly infrastructure: InfrastructureCluster;
   /**
    * Faster or slower node failure detection, applied to every node group of this cluster.
    * @default none: Kubernetes defaults (10s / 5s / 40-50s)
@@ -96,6 +104,8 @@ export interface ClusterRef {
   readonly kubernetesVersion: string;
   readonly apiVersion: CapiVersion;
   readonly nodeFailureDetection?: ResolvedNodeFailureDetection;
+  /** The infrastructure provider's additions to every node's kubeadm configuration. @default none */
+  readonly bootstrap?: ProviderBootstrap;
 }
 
 /** A validated cluster: its reference data, its objects and its warnings. */
@@ -140,6 +150,9 @@ export function checkClusterRef(p: Problems, path: string, value: unknown): Clus
   }
   // A plain ClusterRef object (a cluster defined elsewhere) gets the same name and version rules.
   const before = p.errors.length;
+  if (c.bootstrap !== undefined && !isProviderBootstrap(c.bootstrap)) {
+    p.error(`${path}.bootstrap`, `must be a ProviderBootstrap (ProviderBootstrap.openstack(), .vsphere(...) or .custom(...)), got ${show(c.bootstrap)}`);
+  }
   checkDns1123Label(p, `${path}.name`, c.name);
   checkDns1123Label(p, `${path}.namespace`, c.namespace);
   if (checkKubernetesVersion(p, `${path}.kubernetesVersion`, c.kubernetesVersion) !== c.kubernetesVersion && p.errors.length === before) {
@@ -148,8 +161,11 @@ export function checkClusterRef(p: Problems, path: string, value: unknown): Clus
   return p.errors.length === before ? c : undefined;
 }
 
-function checkInfrastructure(p: Problems, path: string, value: unknown): InfrastructureCluster | undefined {
-  if (value === undefined) return undefined;
+function checkInfrastructure(p: Problems, path: string, value: unknown, cluster: string | undefined): InfrastructureCluster | undefined {
+  if (value === undefined) {
+    p.error(path, `is required: KubeadmControlPlane ${show(controlPlaneName(cluster ?? '<cluster>'))} waits for a control-plane endpoint that only the infrastructure provider fills in, so a Cluster without spec.infrastructureRef never boots; pass the provider's cluster object (VSphereCluster, OpenStackCluster, ...) or, for one made elsewhere, existingInfrastructureCluster({ kind, version, name })`);
+    return undefined;
+  }
   const v = value as InfrastructureCluster;
   if (!checkObject(p, path, value)) return undefined;
   let ok = true;
@@ -158,6 +174,10 @@ function checkInfrastructure(p: Problems, path: string, value: unknown): Infrast
       p.error(`${path}.${f}`, `is required, got ${show(v[f])}`);
       ok = false;
     }
+  }
+  if (v.bootstrap !== undefined && !isProviderBootstrap(v.bootstrap)) {
+    p.error(`${path}.bootstrap`, `must be a ProviderBootstrap (ProviderBootstrap.openstack(), .vsphere(...) or .custom(...)), got ${show(v.bootstrap)}`);
+    ok = false;
   }
   return ok ? v : undefined;
 }
@@ -176,7 +196,7 @@ export function buildCluster(props: ClusterProps): ClusterModel {
   if (labels && name !== undefined && labels[LABEL_CLUSTER_NAME] !== undefined && labels[LABEL_CLUSTER_NAME] !== name) {
     p.error(`labels.${LABEL_CLUSTER_NAME}`, `${show(labels[LABEL_CLUSTER_NAME])} must equal the cluster name ${show(name)}: add-on ClusterResourceSets select the Cluster by this label`);
   }
-  const infra = checkInfrastructure(p, 'infrastructure', props.infrastructure);
+  const infra = checkInfrastructure(p, 'infrastructure', props.infrastructure, name);
   if (infra?.name !== undefined) checkDns1123Label(p, 'infrastructure.name', infra.name);
   const net = props.clusterNetwork;
   if (net !== undefined && checkObject(p, 'clusterNetwork', net)) {
@@ -200,11 +220,16 @@ export function buildCluster(props: ClusterProps): ClusterModel {
   if (ep !== undefined && checkObject(p, 'controlPlaneEndpoint', ep)) {
     if (typeof ep.host !== 'string' || ep.host === '') p.error('controlPlaneEndpoint.host', `is required, got ${show(ep.host)}`);
     if (ep.port !== undefined) checkInt(p, 'controlPlaneEndpoint.port', ep.port, 1, 65535);
+    // The provider copies its own endpoint to the Cluster (and kube-vip holds the VSphereCluster's): two different ones cannot both hold.
+    const infraEp = infra?.spec?.controlPlaneEndpoint as { host?: unknown; port?: unknown } | undefined;
+    if (infraEp && typeof infraEp === 'object' && (infraEp.host !== ep.host || (infraEp.port ?? 6443) !== (ep.port ?? 6443))) {
+      p.error('controlPlaneEndpoint', `${show(ep)} differs from the ${infra!.kind}'s controlPlaneEndpoint ${show(infraEp)}: the provider fills in the Cluster's endpoint from its own; set it in one place`);
+    }
   }
   checkBoolean(p, 'paused', props.paused);
   p.throwIfErrors();
 
-  const ref: ClusterRef = { name: name!, namespace: namespace!, kubernetesVersion: version!, apiVersion: capi!, nodeFailureDetection: nfd };
+  const ref: ClusterRef = { name: name!, namespace: namespace!, kubernetesVersion: version!, apiVersion: capi!, nodeFailureDetection: nfd, bootstrap: infra?.bootstrap };
   const manifests: Manifest[] = [];
   let infraRef: ObjectRef | undefined;
   if (infra) {

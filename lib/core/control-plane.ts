@@ -17,11 +17,11 @@ import { checkClusterRef, ClusterRef } from './cluster';
 import { Problems, show, Warning } from './errors';
 import { HealthCheck, renderHealthCheck } from './health-check';
 import { withKubeadmConfigFloor } from './kubeadm-config-floor';
+import { ControlPlaneKubeadmProps, renderKubeadmConfigSpec, resolveKubeadm } from './kubeadm/config';
 import { MachineDeletionProps, renderDeletion, resolveDeletion } from './machine-deletion';
 import { isMachineTemplate, MachineTemplate, renderMachineTemplate } from './machine-template';
 import { compact, Manifest, Rendered } from './manifest';
 import { controlPlaneHealthCheckName, controlPlaneName } from './naming';
-import { controllerManagerArgs, kubeletArgs, renderExtraArgs } from './node-failure-detection';
 import { checkDuration, checkInt, checkIntOrPercent, checkLabels, checkObject, Duration, goDuration, IntOrPercent } from './validation';
 
 export interface ControlPlaneRemediation {
@@ -55,6 +55,12 @@ export interface ControlPlaneGroupProps extends MachineDeletionProps {
   readonly healthCheck?: HealthCheck;
   /** Labels on every control-plane Machine (`spec.machineTemplate.metadata.labels`). @default none */
   readonly machineLabels?: Record<string, string>;
+  /**
+   * kubeadm settings: kubelet and component arguments, taints, files, commands, users, NTP, etcd.
+   * The provider bootstrap of the cluster's infrastructure and its nodeFailureDetection are added.
+   * @default only what the library manages
+   */
+  readonly kubeadm?: ControlPlaneKubeadmProps;
 }
 
 /** Resolves maxSurge to the 0 or 1 the webhook accepts. */
@@ -125,6 +131,8 @@ export function renderControlPlaneFor(props: Omit<ControlPlaneGroupProps, 'clust
     template.validateFor?.('control-plane', p, 'machineTemplate');
   }
 
+  const kubeadm = cluster && resolveKubeadm(p, 'kubeadm', props.kubeadm, 'control-plane', cluster.bootstrap, cluster.nodeFailureDetection);
+
   let healthCheck: Manifest | undefined;
   // Checked even when other fields are invalid, so that all problems are reported together
   // (minSize 0 skips the rounding warning while replicas is unknown).
@@ -145,7 +153,8 @@ export function renderControlPlaneFor(props: Omit<ControlPlaneGroupProps, 'clust
   const t = template as MachineTemplate;
   const labels = { [LABEL_CLUSTER_NAME]: c.name };
   const infra = renderMachineTemplate(t, name, c.namespace, labels);
-  const kcp = renderKcp(c, name, replicas!, maxSurge, remediation, renderDeletion(deletion, c.apiVersion), renderRef(infra.ref, c.apiVersion, c.namespace), machineLabels);
+  const kubeadmConfigSpec = renderKubeadmConfigSpec(kubeadm!, c.apiVersion);
+  const kcp = renderKcp(c, name, replicas!, maxSurge, remediation, renderDeletion(deletion, c.apiVersion), renderRef(infra.ref, c.apiVersion, c.namespace), machineLabels, kubeadmConfigSpec);
   const manifests = [infra.manifest, kcp, ...(healthCheck ? [healthCheck] : [])];
   const warnings: Warning[] = [...t.warnings.map((w) => ({ path: `machineTemplate.${w.path}`, message: w.message })), ...p.warnings];
   return { manifests, warnings };
@@ -155,17 +164,10 @@ function renderKcp(
   c: ClusterRef, name: string, replicas: number, maxSurge: number,
   remediation: { maxRetry?: number; retry?: number; minHealthy?: number } | undefined,
   deletion: Record<string, unknown>, infraRef: Record<string, string>, machineLabels: Record<string, string> | undefined,
+  kubeadmConfigSpec: Record<string, unknown>,
 ): Manifest {
   const capi: CapiVersion = c.apiVersion;
   const v2 = capi === 'v1beta2';
-  const nfd = c.nodeFailureDetection;
-  const kubelet = nfd && { nodeRegistration: { kubeletExtraArgs: renderExtraArgs(kubeletArgs(nfd), capi) } };
-  const kubeadmConfigSpec = {
-    format: 'cloud-config',
-    clusterConfiguration: nfd && { controllerManager: { extraArgs: renderExtraArgs(controllerManagerArgs(nfd), capi) } },
-    initConfiguration: kubelet,
-    joinConfiguration: kubelet,
-  };
   const machineMetadata = machineLabels && { labels: machineLabels };
   const strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge } };
   const spec = v2
@@ -177,7 +179,6 @@ function renderKcp(
       remediation: remediation && {
         maxRetry: remediation.maxRetry, retryPeriodSeconds: remediation.retry, minHealthyPeriodSeconds: remediation.minHealthy,
       },
-      kubeadmConfigSpec: withKubeadmConfigFloor(kubeadmConfigSpec),
     }
     : {
       replicas,
@@ -189,12 +190,15 @@ function renderKcp(
         retryPeriod: remediation.retry === undefined ? undefined : goDuration(remediation.retry),
         minHealthyPeriod: remediation.minHealthy === undefined ? undefined : goDuration(remediation.minHealthy),
       },
-      kubeadmConfigSpec: withKubeadmConfigFloor(kubeadmConfigSpec),
     };
-  return compact({
+  const kcp = compact({
     apiVersion: `${CONTROL_PLANE_GROUP}/${capi}`,
     kind: 'KubeadmControlPlane',
     metadata: { name, namespace: c.namespace, labels: { [LABEL_CLUSTER_NAME]: c.name } },
     spec,
   }) as Manifest;
+  // already compacted, and may hold an explicit `taints: []` that another compact would drop; the floor keeps
+  // every kubeadm section present once created, so that a later update never removes one (kubeadm-config-floor.ts)
+  (kcp.spec as Record<string, unknown>).kubeadmConfigSpec = withKubeadmConfigFloor(kubeadmConfigSpec);
+  return kcp;
 }

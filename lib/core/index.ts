@@ -23,13 +23,22 @@ export { controlPlaneHealthCheckName, controlPlaneName, kubeconfigSecretName, wo
 // Cluster, control plane, worker groups, health checks
 export type { ClusterNetwork, ClusterProps, ClusterRef, InfrastructureCluster } from './cluster';
 export { NODE_FAILURE_DETECTION_DEFAULTS } from './node-failure-detection';
-export type { ExtraArgs, NodeFailureDetection, ResolvedNodeFailureDetection } from './node-failure-detection';
+export type { NodeFailureDetection, ResolvedNodeFailureDetection } from './node-failure-detection';
 export type { ControlPlaneGroupProps, ControlPlaneRemediation } from './control-plane';
 export type {
   AutoScaling, IngressWorkerGroupProps, ManualScaling, OnDeleteStrategy, RollingUpdateStrategy, WorkerGroupProps, WorkerScaling,
   WorkerStrategy,
 } from './worker-group';
 export type { MachineDeletionProps } from './machine-deletion';
+
+// kubeadm configuration of the node groups, and what each provider adds to it
+export type {
+  ComponentProps, ControlPlaneKubeadmProps, CustomProviderBootstrapProps, EtcdProps, ExtraArgs, FileEncoding, KubeadmFile, KubeadmNodeProps,
+  KubeadmUser, KubeVipProps, NtpProps, SecretKeyRef, Taint, TaintEffect, VSphereBootstrapProps, WorkerKubeadmProps,
+} from './kubeadm';
+export {
+  CONTROL_PLANE_TAINT, KUBE_VIP_DEFAULT_IMAGE, KUBE_VIP_HOSTS_PATH, KUBE_VIP_MANIFEST_PATH, KUBE_VIP_PREPARE_PATH, ProviderBootstrap, TAINT_EFFECTS,
+} from './kubeadm';
 export { HealthCheck } from './health-check';
 export type { HealthCheckOptions, HealthCheckRole, HealthCheckTarget, UnhealthyCondition } from './health-check';
 
@@ -37,13 +46,13 @@ export type { HealthCheckOptions, HealthCheckRole, HealthCheckTarget, UnhealthyC
 export { CustomMachineTemplate, isMachineTemplate } from './machine-template';
 export type { CustomMachineTemplateProps, MachineRole, MachineTemplateMetadata } from './machine-template';
 export {
-  BasisMachineTemplate, existingInfrastructureCluster, KUBEADM_CONTROL_PLANE_MIN_CPUS, KUBEADM_CONTROL_PLANE_MIN_MEMORY_MIB,
+  BasisMachineTemplate, CALICO_SECURITY_GROUP_RULES, existingInfrastructureCluster, KUBEADM_CONTROL_PLANE_MIN_CPUS, KUBEADM_CONTROL_PLANE_MIN_MEMORY_MIB,
   MachineTemplate, OPENSTACK_VERSIONS, OpenStackCluster, OpenStackMachineTemplate, OVirtMachineTemplate, ShturvalMachineTemplate,
   VSPHERE_VERSIONS, VSphereCluster, VSphereMachineTemplate,
 } from './providers';
 export type {
   BasisMachineTemplateOverrides, BasisMachineTemplateProps, ExistingInfrastructureClusterProps, HostSelector, HostSelectorExpression,
-  HostSelectorOperator, MachineTemplateObject, OpenStackClusterProps, OpenStackImage, OpenStackMachineTemplateOverrides,
+  HostSelectorOperator, MachineTemplateObject, OpenStackClusterProps, OpenStackManagedGroup, OpenStackSecurityGroupRule, OpenStackImage, OpenStackMachineTemplateOverrides,
   OpenStackMachineTemplateProps, OpenStackRootVolume, OpenStackVersion, OVirtCpu, OVirtMachineTemplateOverrides, OVirtMachineTemplateProps,
   OVirtNic, ProviderMachineTemplate, ShturvalMachineTemplateOverrides, ShturvalMachineTemplateProps, VSphereClusterProps, VSphereIpPoolRef,
   VSphereMachineTemplateOverrides, VSphereMachineTemplateProps, VSphereNetworkDevice, VSphereVersion,

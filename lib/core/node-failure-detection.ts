@@ -16,12 +16,11 @@
  * `KubeadmControlPlane.spec.kubeadmConfigSpec.clusterConfiguration.controllerManager.extraArgs`; the
  * kubelet flag in `nodeRegistration.kubeletExtraArgs` of both `initConfiguration` and
  * `joinConfiguration` on control-plane nodes, and of `joinConfiguration` in workers'
- * KubeadmConfigTemplate. v1beta1 spells extraArgs as a map, v1beta2 as a list of `{name, value}`.
+ * KubeadmConfigTemplate (merged with the other arguments by lib/core/kubeadm/args.ts). v1beta1 spells
+ * extraArgs as a map, v1beta2 as a list of `{name, value}`.
  * Changing them rolls all machines (a new KubeadmConfigTemplate name for workers).
  */
-import { CapiVersion } from './api-versions';
 import { Problems } from './errors';
-import { sortKeys } from './manifest';
 import { checkDuration, checkObject, Duration, shortDuration } from './validation';
 
 export interface NodeFailureDetection {
@@ -87,15 +86,6 @@ export function resolveNodeFailureDetection(p: Problems, path: string, value: No
     p.warn(`${path}.nodeMonitorGracePeriod`, `${shortDuration(grace)} allows fewer than ${RECOMMENDED_GRACE_PERIOD_FACTOR} status updates (every ${shortDuration(freq)}); a node under load or behind a short network outage will be marked NotReady and its pods evicted`);
   }
   return { nodeStatusUpdateFrequency: freq, nodeMonitorPeriod: period, nodeMonitorGracePeriod: grace };
-}
-
-export type ExtraArgs = Record<string, string> | { name: string; value: string }[];
-
-/** extraArgs in the shape of the apiVersion: a map (v1beta1) or a name-sorted `{name, value}` list (v1beta2). */
-export function renderExtraArgs(args: Record<string, string>, capi: CapiVersion): ExtraArgs {
-  const names = sortKeys(Object.keys(args));
-  if (capi === 'v1beta1') return Object.fromEntries(names.map((n) => [n, args[n]]));
-  return names.map((name) => ({ name, value: args[name] }));
 }
 
 export function kubeletArgs(n: ResolvedNodeFailureDetection): Record<string, string> {

@@ -21,11 +21,11 @@ import {
 import { checkClusterRef, ClusterRef } from './cluster';
 import { Problems, show, Warning } from './errors';
 import { HealthCheck, renderHealthCheck } from './health-check';
+import { renderKubeadmConfigSpec, ResolvedKubeadm, resolveKubeadm, WorkerKubeadmProps } from './kubeadm/config';
 import { MachineDeletionProps, renderDeletion, resolveDeletion } from './machine-deletion';
 import { isMachineTemplate, MachineTemplate, renderMachineTemplate } from './machine-template';
 import { compact, Manifest, Rendered } from './manifest';
 import { templateName, workerGroupName, workerHealthCheckName } from './naming';
-import { kubeletArgs, renderExtraArgs } from './node-failure-detection';
 import {
   checkDns1123Label, checkEnum, checkGeneratedName, checkInt, checkIntOrPercent, checkLabels, checkObject, intOrPercentValue,
   IntOrPercent, isLabelKey, ParsedIntOrPercent,
@@ -88,6 +88,17 @@ export interface WorkerGroupProps extends MachineDeletionProps {
   readonly machineLabels?: Record<string, string>;
   /** MachineHealthCheck preset, usually `HealthCheck.workers()`. @default none */
   readonly healthCheck?: HealthCheck;
+  /**
+   * Failure domain (e.g. an OpenStack availability zone) the group's machines are placed in
+   * (`spec.template.spec.failureDomain`). @default none: the provider chooses
+   */
+  readonly failureDomain?: string;
+  /**
+   * kubeadm settings: kubelet arguments, taints, files, commands, users, NTP. The provider
+   * bootstrap of the cluster's infrastructure and its nodeFailureDetection are added.
+   * @default only what the library manages
+   */
+  readonly kubeadm?: WorkerKubeadmProps;
 }
 
 /** Label key prefixes Cluster API copies from Machines to Nodes by default. */
@@ -227,6 +238,8 @@ export function renderWorkerGroupFor(props: Omit<WorkerGroupProps, 'cluster'>, c
   } else {
     template.validateFor?.('worker', p, 'machineTemplate');
   }
+  const failureDomain = props.failureDomain === undefined ? undefined : checkFailureDomain(p, 'failureDomain', props.failureDomain);
+  const kubeadm = cluster && resolveKubeadm(p, 'kubeadm', props.kubeadm, 'worker', cluster.bootstrap, cluster.nodeFailureDetection);
   let healthCheck: Manifest | undefined;
   // Checked even when other fields are invalid, so that all problems are reported together
   // (minSize 0 skips the rounding warning while the group size is unknown).
@@ -247,16 +260,25 @@ export function renderWorkerGroupFor(props: Omit<WorkerGroupProps, 'cluster'>, c
   const t = template as MachineTemplate;
   const labels = { [LABEL_CLUSTER_NAME]: c.name };
   const infra = renderMachineTemplate(t, name!, c.namespace, labels);
-  const kct = renderKubeadmConfigTemplate(c, name!);
+  const kct = renderKubeadmConfigTemplate(c, name!, kubeadm!);
   const selector = { [LABEL_CLUSTER_NAME]: c.name, [LABEL_DEPLOYMENT_NAME]: name! };
   const machineMeta = { labels: machineTemplateLabels(machineLabels, roles!, selector) };
   const md = renderMachineDeployment({
     c, name: name!, scaling: scaling!, strategy: strategy!, deletionOrder, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit,
-    selector, machineMeta, deletion: renderDeletion(deletion, c.apiVersion), infraRef: infra.ref, bootstrapRef: kct.ref,
+    selector, machineMeta, deletion: renderDeletion(deletion, c.apiVersion), infraRef: infra.ref, bootstrapRef: kct.ref, failureDomain,
   });
   const manifests = [infra.manifest, kct.manifest, md, ...(healthCheck ? [healthCheck] : [])];
   const warnings: Warning[] = [...t.warnings.map((w) => ({ path: `machineTemplate.${w.path}`, message: w.message })), ...p.warnings];
   return { manifests, warnings };
+}
+
+/** A failure domain name: what the provider reports in `Cluster.status.failureDomains` (1..256 characters, the CRD's limit). */
+function checkFailureDomain(p: Problems, path: string, value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '' || value.length > 256 || /\s/.test(value)) {
+    p.error(path, `${show(value)} is not a failure domain name: a non-empty string of at most 256 characters without whitespace, as the provider reports it in Cluster.status.failureDomains`);
+    return undefined;
+  }
+  return value;
 }
 
 function warnRemovedInV1beta2(p: Problems, field: 'progressDeadlineSeconds' | 'revisionHistoryLimit', value: unknown): void {
@@ -272,14 +294,8 @@ function machineTemplateLabels(machineLabels: Record<string, string> | undefined
 }
 
 /** The workers' KubeadmConfigTemplate, named `<md>-<hash of its spec>` (a changed spec rolls the group). */
-function renderKubeadmConfigTemplate(c: ClusterRef, base: string): { manifest: Manifest; ref: ObjectRef } {
-  const nfd = c.nodeFailureDetection;
-  const template = compact({
-    spec: {
-      format: 'cloud-config',
-      joinConfiguration: nfd && { nodeRegistration: { kubeletExtraArgs: renderExtraArgs(kubeletArgs(nfd), c.apiVersion) } },
-    },
-  });
+function renderKubeadmConfigTemplate(c: ClusterRef, base: string, kubeadm: ResolvedKubeadm): { manifest: Manifest; ref: ObjectRef } {
+  const template = { spec: renderKubeadmConfigSpec(kubeadm, c.apiVersion) };
   const apiVersion = `${BOOTSTRAP_GROUP}/${c.apiVersion}`;
   const name = templateName(base, { apiVersion, kind: 'KubeadmConfigTemplate', template });
   return {
@@ -292,7 +308,7 @@ interface MdInput {
   c: ClusterRef; name: string; scaling: ResolvedScaling; strategy: ResolvedStrategy;
   deletionOrder?: string; minReadySeconds?: number; progressDeadlineSeconds?: number; revisionHistoryLimit?: number;
   selector: Record<string, string>; machineMeta: { labels: Record<string, string> }; deletion: Record<string, unknown>;
-  infraRef: ObjectRef; bootstrapRef: ObjectRef;
+  infraRef: ObjectRef; bootstrapRef: ObjectRef; failureDomain?: string;
 }
 
 function renderMachineDeployment(i: MdInput): Manifest {
@@ -310,6 +326,7 @@ function renderMachineDeployment(i: MdInput): Manifest {
     version: c.kubernetesVersion,
     bootstrap: { configRef: renderRef(i.bootstrapRef, capi, c.namespace) },
     infrastructureRef: renderRef(i.infraRef, capi, c.namespace),
+    failureDomain: i.failureDomain,
     minReadySeconds: v2 ? i.minReadySeconds : undefined,
     ...i.deletion,
   };

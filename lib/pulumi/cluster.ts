@@ -3,6 +3,7 @@ import { CapiVersion } from '../core/api-versions';
 import { buildCluster, ClusterProps, ClusterRef } from '../core/cluster';
 import { show, Warning } from '../core/errors';
 import { Manifest } from '../core/manifest';
+import { ProviderBootstrap } from '../core/kubeadm/provider-bootstrap';
 import { ResolvedNodeFailureDetection } from '../core/node-failure-detection';
 import { reportWarnings } from '../core/warnings';
 import { ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX } from './emit';
@@ -19,6 +20,8 @@ export class Cluster extends pulumi.ComponentResource implements ClusterRef {
   public readonly kubernetesVersion: string;
   public readonly apiVersion: CapiVersion;
   public readonly nodeFailureDetection?: ResolvedNodeFailureDetection;
+  /** The infrastructure provider's additions to every node's kubeadm configuration. */
+  public readonly bootstrap?: ProviderBootstrap;
   /** Legal but risky settings found in the props. */
   public readonly warnings: readonly Warning[];
   /** The objects sent to Kubernetes, in emit order (the same objects cdk8s synthesizes). */
@@ -34,6 +37,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterRef {
     this.kubernetesVersion = model.ref.kubernetesVersion;
     this.apiVersion = model.ref.apiVersion;
     this.nodeFailureDetection = model.ref.nodeFailureDetection;
+    this.bootstrap = model.ref.bootstrap;
     this.warnings = model.warnings;
     this.manifests = model.manifests;
     this.resources = registerManifests(this, model.manifests, provider);

@@ -1,12 +1,13 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { Cluster, ClusterAddon } from '../../lib';
 import { ClusterAddonProps } from '../../lib/core/addons';
+import { TEST_INFRA } from '../support/infrastructure';
 
 /** A chart with a v1.31.4 cluster `prod` in namespace `tenants` (or other cluster props). */
 export function clusterChart(cluster: Partial<{ name: string; namespace: string; kubernetesVersion: string; apiVersion: 'v1beta1' | 'v1beta2' }> = {}): { chart: Chart; cluster: Cluster } {
   const app = Testing.app();
   const chart = new Chart(app, 'test');
-  const c = new Cluster(chart, 'cluster', { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', ...cluster });
+  const c = new Cluster(chart, 'cluster', { infrastructure: TEST_INFRA, name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', ...cluster });
   return { chart, cluster: c };
 }
 

@@ -14,6 +14,8 @@ import {
   ValidationError, WorkerGroup, WorkerGroupProps,
 } from '../../lib';
 import { conformanceFailures } from './check';
+import { TEST_INFRA } from '../support/infrastructure';
+import { OpenStackCluster, VSphereCluster } from '../../lib';
 
 const RUNS = { numRuns: 120 };
 
@@ -57,7 +59,40 @@ const validCluster: fc.Arbitrary<ClusterProps> = fc.record({
   nodeFailureDetection: fc.option(nodeFailureDetection, { nil: undefined }),
   labels: fc.option(labels, { nil: undefined }),
   paused: fc.option(fc.boolean(), { nil: undefined }),
-}, { requiredKeys: ['name', 'kubernetesVersion'] });
+  // every provider bootstrap: none, OpenStack's, vSphere's with kube-vip and with an external load balancer
+  infrastructure: fc.constantFrom(
+    TEST_INFRA,
+    new OpenStackCluster({ cloudName: 'openstack', secretName: 'cloud-config', apiServerLoadBalancer: true }),
+    new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.0.0.10' } }),
+    new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: 'api.example.com' }, controlPlaneLoadBalancer: 'external' }),
+  ),
+}, { requiredKeys: ['name', 'kubernetesVersion', 'infrastructure'] })
+  // a VSphereCluster has its own endpoint, which the Cluster's must not contradict
+  .map((c) => (c.infrastructure instanceof VSphereCluster ? { ...c, controlPlaneEndpoint: undefined } : c));
+
+/** Valid kubeadm props of a node group (no library-managed argument, so no override is needed). */
+const kubeadmNode = {
+  kubeletExtraArgs: fc.option(fc.dictionary(fc.constantFrom('max-pods', 'system-reserved', 'v', 'feature-gates'), fc.constantFrom('110', 'cpu=500m', '2', '')), { nil: undefined }),
+  taints: fc.option(fc.uniqueArray(fc.record({
+    key: labelKey, value: fc.option(labelValue, { nil: undefined }), effect: fc.constantFrom('NoSchedule' as const, 'PreferNoSchedule' as const, 'NoExecute' as const),
+  }, { requiredKeys: ['key', 'effect'] }), { maxLength: 3, selector: (t) => `${t.key}:${t.effect}` }), { nil: undefined }),
+  files: fc.option(fc.uniqueArray(fc.record({
+    path: fc.constantFrom('/etc/motd', '/etc/sysctl.d/90-k8s.conf', '/opt/app/config.toml', '/etc/ssl/certs/corp-ca.pem'),
+    content: fc.constantFrom('hello\n', 'net.ipv4.ip_forward = 1\n'),
+    owner: fc.option(fc.constantFrom('root:root', 'root'), { nil: undefined }),
+    permissions: fc.option(fc.constantFrom('0644', '0600', '755'), { nil: undefined }),
+  }, { requiredKeys: ['path', 'content'] }), { minLength: 1, maxLength: 3, selector: (f) => f.path }), { nil: undefined }),
+  preKubeadmCommands: fc.option(fc.array(fc.constantFrom('echo pre', 'sysctl --system'), { minLength: 1, maxLength: 2 }), { nil: undefined }),
+  postKubeadmCommands: fc.option(fc.array(fc.constantFrom('echo post'), { minLength: 1, maxLength: 2 }), { nil: undefined }),
+  users: fc.option(fc.constant([{ name: 'ops', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@example'], sudo: 'ALL=(ALL) NOPASSWD:ALL' }]), { nil: undefined }),
+  ntp: fc.option(fc.record({ servers: fc.constant(['0.pool.ntp.org', '10.0.0.2']), enabled: fc.option(fc.boolean(), { nil: undefined }) }, { requiredKeys: ['servers'] }), { nil: undefined }),
+};
+const args = fc.option(fc.record({ extraArgs: fc.dictionary(fc.constantFrom('v', 'profiling', 'audit-log-maxage'), fc.constantFrom('2', 'false', '30'), { minKeys: 1 }) }), { nil: undefined });
+const kubeadmWorker = fc.option(fc.record(kubeadmNode, { requiredKeys: [] }), { nil: undefined });
+const kubeadmControlPlane = fc.option(fc.record({
+  ...kubeadmNode, apiServer: args, controllerManager: args, scheduler: args,
+  etcd: fc.option(fc.record({ dataDir: fc.option(fc.constant('/var/lib/etcd-data'), { nil: undefined }), extraArgs: fc.option(fc.constant({ 'quota-backend-bytes': '8589934592' }), { nil: undefined }) }), { nil: undefined }),
+}, { requiredKeys: [] }), { nil: undefined });
 
 /**
  * Infrastructure templates with a public CRD, written as raw fields, so the template object is
@@ -110,6 +145,7 @@ const validControlPlane: fc.Arbitrary<CpInput> = fc.constantFrom(1, 3, 5, 7).cha
   }), { nil: undefined }),
   healthCheck: fc.option(healthCheckOptions(replicas).map((o) => HealthCheck.controlPlane(o)), { nil: undefined }),
   machineLabels: fc.option(labels, { nil: undefined }),
+  kubeadm: kubeadmControlPlane,
   ...deletionTimeouts,
 }, { requiredKeys: ['machineTemplate', 'replicas'] }));
 
@@ -141,6 +177,8 @@ const validWorkers = (clusterName: string): fc.Arbitrary<WgInput> => scaling.cha
   roles: fc.option(fc.uniqueArray(fc.constantFrom('worker', 'ingress', 'gpu', 'infra', 'batch'), { minLength: 1, maxLength: 3 }), { nil: undefined }),
   machineLabels: fc.option(labels, { nil: undefined }),
   healthCheck: fc.option(healthCheckOptions('min' in sc ? sc.min : sc.replicas).map((o) => HealthCheck.workers(o)), { nil: undefined }),
+  failureDomain: fc.option(fc.constantFrom('az-1', 'nova'), { nil: undefined }),
+  kubeadm: kubeadmWorker,
   ...deletionTimeouts,
 }, { requiredKeys: ['name', 'machineTemplate'] }));
 
@@ -188,10 +226,26 @@ const clusterCorruptions: fc.Arbitrary<Corruption> = fc.oneof(
     { nodeMonitorPeriod: '1m' }, { nodeStatusUpdateFrequency: 0 }, { nodeMonitorGracePeriod: '500ms' }, { nodeStatusUpdateFrequency: -1 })),
   fc.tuple(fc.constant('labels'), fc.constantFrom<unknown>(null, 'a', { 'bad key!': 'v' }, { k: 'bad value!' }, { k: 1 })),
   fc.tuple(fc.constant('paused'), fc.constantFrom<unknown>(null, 'yes', 1)),
-  fc.tuple(fc.constant('infrastructure'), fc.constantFrom<unknown>(null, 'vsphere', {}, { apiGroup: 'a', version: 'v1' })),
+  fc.tuple(fc.constant('infrastructure'), fc.constantFrom<unknown>(undefined, null, 'vsphere', {}, { apiGroup: 'a', version: 'v1' }, { ...TEST_INFRA, bootstrap: 'openstack' })),
+);
+
+/** Corruptions of the kubeadm props shared by both groups. */
+const kubeadmCorruptions = fc.constantFrom<unknown>(
+  null, 'x', { unknown: 1 }, { kubeletExtraArgs: { '--max-pods': '10' } }, { kubeletExtraArgs: { 'max-pods': 10 } }, { kubeletExtraArgs: { 'a b': 'c' } },
+  { taints: [{ key: 'a', effect: 'Never' }] }, { taints: [{ key: 'bad key', effect: 'NoSchedule' }] }, { taints: 'a=b:NoSchedule' },
+  { taints: [{ key: 'a', effect: 'NoSchedule' }, { key: 'a', value: 'b', effect: 'NoSchedule' }] },
+  { files: [{ path: 'etc/motd', content: 'x' }] }, { files: [{ path: '/a', content: 'x', permissions: 644 }] }, { files: [{ path: '/a', content: 'x', permissions: '0999' }] },
+  { files: [{ path: '/a', content: 'x' }, { path: '/a', content: 'y' }] }, { files: [{ path: '/a' }] },
+  { files: [{ path: '/a', content: 'x', contentFrom: { secret: { name: 's', key: 'k' } } }] },
+  { files: [{ path: '/etc/app/token', content: 'abc' }] }, { files: [{ path: '/a', content: '-----BEGIN RSA PRIVATE KEY-----\nMII' }] },
+  { preKubeadmCommands: ['', 'x'] }, { postKubeadmCommands: 'echo' }, { users: [{ name: 'Ops' }] }, { users: [{ name: 'ops', passwd: 'x' }] },
+  { users: [{ name: 'ops', sshAuthorizedKeys: ['not a key'] }] }, { ntp: { servers: [] } }, { ntp: { servers: ['a b'] } },
+  { override: ['kubeletExtraArgs.max-pods'] }, { override: 'x' },
 );
 
 const cpCorruptions: fc.Arbitrary<Corruption> = fc.oneof(
+  fc.tuple(fc.constant('kubeadm'), kubeadmCorruptions),
+  fc.tuple(fc.constant('kubeadm'), fc.constantFrom<unknown>({ etcd: { dataDir: 'var/lib/etcd' } }, { apiServer: { extraArgs: { '--v': '2' } } }, { scheduler: 'x' }, { controllerManager: { args: {} } })),
   fc.tuple(fc.constant('replicas'), fc.constantFrom<unknown>(0, -1, 2, 4, 1.5, '3', null, NaN)),
   fc.tuple(fc.constant('replicas'), fc.integer({ min: 1, max: 50 }).map((n) => n * 2)),
   fc.tuple(fc.constant('machineTemplate'), fc.constantFrom<unknown>(undefined, null, {}, 'vsphere', { kind: 'X', apiGroup: 'a', version: 'v1' })),
@@ -207,7 +261,11 @@ const cpCorruptions: fc.Arbitrary<Corruption> = fc.oneof(
   fc.tuple(fc.constant('cluster'), fc.constantFrom<unknown>(undefined, null, 'prod', {}, { name: 'x' })),
 );
 
+
 const wgCorruptions: fc.Arbitrary<Corruption> = fc.oneof(
+  fc.tuple(fc.constant('kubeadm'), kubeadmCorruptions),
+  fc.tuple(fc.constant('kubeadm'), fc.constantFrom<unknown>({ apiServer: { extraArgs: { v: '2' } } }, { etcd: {} })),
+  fc.tuple(fc.constant('failureDomain'), fc.constantFrom<unknown>(null, '', 'a b', 3)),
   fc.tuple(fc.constant('name'), fc.constantFrom<unknown>(undefined, null, '', 'Workers', 'w_1', 'w'.repeat(64), 3)),
   fc.tuple(fc.constant('scaling'), fc.constantFrom<unknown>(null, 'auto', {}, { replicas: -1 }, { replicas: 1.5 }, { replicas: '2' }, { min: 1 }, { max: 3 },
     { min: 3, max: 2 }, { min: -1, max: 2 }, { min: 0, max: 0 }, { min: 1, max: 3, replicas: 5 })),
@@ -318,17 +376,17 @@ describe('arbitrary values as props', () => {
   });
 
   test('ControlPlaneGroupProps (with a valid cluster and template, every other field arbitrary)', () => {
-    const props = field(['replicas', 'rollout', 'remediation', 'healthCheck', 'machineLabels', 'nodeDrainTimeout', 'nodeVolumeDetachTimeout', 'nodeDeletionTimeout']);
+    const props = field(['replicas', 'rollout', 'remediation', 'healthCheck', 'machineLabels', 'nodeDrainTimeout', 'nodeVolumeDetachTimeout', 'nodeDeletionTimeout', 'kubeadm']);
     fc.assert(fc.property(props, machineTemplate, (p, t) => neverCrashes((chart) => {
-      const cluster = new Cluster(new Chart(Testing.app(), 'ok'), 'c', { name: 'c', kubernetesVersion: 'v1.31.4' });
+      const cluster = new Cluster(new Chart(Testing.app(), 'ok'), 'c', { infrastructure: TEST_INFRA, name: 'c', kubernetesVersion: 'v1.31.4' });
       new ControlPlaneGroup(chart, 'cp', { cluster, machineTemplate: t, ...(p as object) });
     })), { numRuns: 200 });
   });
 
   test('WorkerGroupProps (with a valid cluster, every other field arbitrary)', () => {
-    const props = field(['name', 'machineTemplate', 'scaling', 'strategy', 'deletionOrder', 'minReadySeconds', 'progressDeadlineSeconds', 'revisionHistoryLimit', 'roles', 'machineLabels', 'healthCheck', 'nodeDrainTimeout']);
+    const props = field(['name', 'machineTemplate', 'scaling', 'strategy', 'deletionOrder', 'minReadySeconds', 'progressDeadlineSeconds', 'revisionHistoryLimit', 'roles', 'machineLabels', 'healthCheck', 'nodeDrainTimeout', 'failureDomain', 'kubeadm']);
     fc.assert(fc.property(props, capiVersion, (p, v) => neverCrashes((chart) => {
-      const cluster = new Cluster(new Chart(Testing.app(), 'ok'), 'c', { name: 'c', kubernetesVersion: 'v1.31.4', apiVersion: v });
+      const cluster = new Cluster(new Chart(Testing.app(), 'ok'), 'c', { infrastructure: TEST_INFRA, name: 'c', kubernetesVersion: 'v1.31.4', apiVersion: v });
       new WorkerGroup(chart, 'w', { cluster, ...(p as object) } as unknown as WorkerGroupProps);
     })), { numRuns: 200 });
   });

@@ -16,7 +16,9 @@ import { Problems } from '../../lib/core/errors';
 import { renderWorkerGroup } from '../../lib/core/worker-group';
 import { addonChartValues } from '../../lib/core/addons/parameters';
 import { OpenStackCluster, OpenStackClusterProps } from '../../lib/core/providers/openstack';
-import { VSphereMachineTemplate, VSphereMachineTemplateProps } from '../../lib/core/providers/vsphere';
+import { VSphereCluster, VSphereMachineTemplate, VSphereMachineTemplateProps } from '../../lib/core/providers/vsphere';
+import { CONTROL_PLANE_TAINT } from '../../lib/core/kubeadm/taints';
+import { TEST_INFRA } from '../support/infrastructure';
 
 const REPO = path.resolve(__dirname, '../..');
 
@@ -81,7 +83,7 @@ function warnSites(): Site[] {
 // Inputs
 
 const template = () => new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4' } });
-const clusterProps = (o: Partial<ClusterProps> = {}): ClusterProps => ({ name: 'lint', kubernetesVersion: 'v1.31.4', ...o });
+const clusterProps = (o: Partial<ClusterProps> = {}): ClusterProps => ({ infrastructure: TEST_INFRA, name: 'lint', kubernetesVersion: 'v1.31.4', ...o });
 const ref = (o: Partial<ClusterProps> = {}) => buildCluster(clusterProps(o)).ref;
 
 const clusterWarnings = (o: Partial<ClusterProps>) => buildCluster(clusterProps(o)).warnings;
@@ -110,7 +112,30 @@ interface Lint {
   readonly message: RegExp;
 }
 
+const onOpenStack = { infrastructure: new OpenStackCluster({ cloudName: 'openstack', secretName: 'cloud-config' }) };
+const onVSphere = { infrastructure: new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.0.0.10' } }) };
+
 const LINTS: Lint[] = [
+  {
+    site: { file: 'lib/core/kubeadm/args.ts', pathArg: '`${prefix}${key}`', message: '`${show(user[name])} overrides' },
+    what: 'a library-managed kubelet argument replaced with override',
+    trigger: () => wgWarnings({ kubeadm: { kubeletExtraArgs: { 'provider-id': 'openstack:///fixed' }, override: ['kubeletExtraArgs.provider-id'] } }, onOpenStack),
+    clean: () => wgWarnings({ kubeadm: { kubeletExtraArgs: { 'max-pods': '200' } } }, onOpenStack),
+    path: 'kubeadm.kubeletExtraArgs.provider-id', message: /^"openstack:\/\/\/fixed" overrides "openstack:\/\/\/'\{\{ instance_id \}\}'" set by the OpenStack provider bootstrap/,
+  },
+  {
+    site: { file: 'lib/core/kubeadm/files.ts', pathArg: 'at', message: '`${show(f.path)} replaces the file' },
+    what: 'a library-managed file replaced with override',
+    trigger: () => cpWarnings({ kubeadm: { files: [{ path: '/etc/kube-vip.hosts', content: '127.0.0.1 localhost' }], override: ['files[/etc/kube-vip.hosts]'] } }, onVSphere),
+    clean: () => cpWarnings({ kubeadm: { files: [{ path: '/etc/motd', content: 'hello' }] } }, onVSphere),
+    path: 'kubeadm.files[0].path', message: /^"\/etc\/kube-vip.hosts" replaces the file written by the vSphere provider bootstrap \(VSphereCluster, kube-vip\)/,
+  },
+  {
+    site: { file: 'lib/core/kubeadm/config.ts', pathArg: '`${path}.taints`', message: '`${taints.length === 0' },
+    what: 'control-plane taints without the control-plane taint',
+    trigger: () => cpWarnings({ kubeadm: { taints: [] } }), clean: () => cpWarnings({ kubeadm: { taints: [CONTROL_PLANE_TAINT] } }),
+    path: 'kubeadm.taints', message: /^no taints replaces kubeadm's default node-role.kubernetes.io\/control-plane:NoSchedule: ordinary workloads will be scheduled/,
+  },
   {
     site: { file: 'lib/core/control-plane.ts', pathArg: "'replicas'", message: "'1 control-plane node" },
     what: 'a single control-plane node', trigger: () => cpWarnings({ replicas: 1 }), clean: () => cpWarnings({ replicas: 3 }),

@@ -13,13 +13,14 @@ import {
 } from '../../lib';
 import { OpenStackMachineTemplate, OpenStackMachineTemplateProps, VSphereMachineTemplate, VSphereMachineTemplateProps } from '../../lib';
 import { conformanceFailures } from './check';
+import { TEST_INFRA } from '../support/infrastructure';
 
 const template = () => new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4' } });
 
 type Objects = any[];
 type Build = (chart: Chart, input: any) => void;
 
-const CLUSTER: ClusterProps = { name: 'wh', namespace: 'ns', kubernetesVersion: 'v1.31.4' };
+const CLUSTER: ClusterProps = { name: 'wh', namespace: 'ns', kubernetesVersion: 'v1.31.4', infrastructure: TEST_INFRA };
 
 const buildCluster: Build = (chart, input: Partial<ClusterProps>) => {
   new Cluster(chart, 'c', { ...CLUSTER, ...input });

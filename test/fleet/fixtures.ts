@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { ClusterSpec, CustomMachineTemplate, HealthCheck } from '../../lib';
+import { TEST_INFRA } from '../support/infrastructure';
 
 const docker = (image: string) => new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: image } });
 
@@ -50,7 +51,7 @@ export function featureFleet(): ClusterSpec[] {
       components: [addon],
     },
     {
-      cluster: { name: 'beta', kubernetesVersion: 'v1.30.8', apiVersion: 'v1beta1', nodeFailureDetection: { nodeStatusUpdateFrequency: '4s', nodeMonitorPeriod: '2s', nodeMonitorGracePeriod: '20s' }, paused: true },
+      cluster: { name: 'beta', kubernetesVersion: 'v1.30.8', infrastructure: TEST_INFRA, apiVersion: 'v1beta1', nodeFailureDetection: { nodeStatusUpdateFrequency: '4s', nodeMonitorPeriod: '2s', nodeMonitorGracePeriod: '20s' }, paused: true },
       controlPlane: { machineTemplate: docker('kindest/node:v1.30.8'), replicas: 5, rollout: { maxSurge: '20%' }, remediation: { retryPeriod: '90s', minHealthyPeriod: '2h' }, healthCheck: HealthCheck.controlPlane() },
       workers: [
         { name: 'md-0', machineTemplate: docker('kindest/node:v1.30.8'), scaling: { min: 1, max: 4 }, progressDeadlineSeconds: 900, revisionHistoryLimit: 3, deletionOrder: 'Newest', minReadySeconds: 10, healthCheck: HealthCheck.workers({ nodeStartupTimeout: '15m' }) },

@@ -1,5 +1,7 @@
 /** Manifest sets for plan tests, built through the public API (renderClusters), plus helpers to pick and edit objects. */
-import { ClusterComponent, ClusterProps, ClusterSpec, CustomMachineTemplate, HealthCheck, Manifest, setWarningHandler } from '../../lib';
+import {
+  ClusterComponent, ClusterProps, ClusterSpec, CustomMachineTemplate, existingInfrastructureCluster, HealthCheck, Manifest, setWarningHandler,
+} from '../../lib';
 import { renderClusters } from '../../lib/core/render';
 
 setWarningHandler(() => undefined);
@@ -18,7 +20,7 @@ export type ClusterSpecOverrides = Omit<Partial<ClusterSpec>, 'cluster'> & { clu
 export function clusterSpec(over: ClusterSpecOverrides = {}): ClusterSpec {
   return {
     ...over,
-    cluster: { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', ...over.cluster },
+    cluster: { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }), ...over.cluster } as ClusterProps,
     controlPlane: over.controlPlane ?? { replicas: 3, machineTemplate: docker(), healthCheck: HealthCheck.controlPlane() },
     workers: over.workers ?? [{ name: 'md', machineTemplate: docker(), scaling: { replicas: 3 } }],
   };
@@ -46,7 +48,8 @@ export function rendered(spec: ClusterSpec, kind: string): Manifest {
 /**
  * A fleet change that touches every category: prod upgrades one minor (rolls everything), turns node
  * failure detection off, scales, changes autoscaler bounds, drops a worker group and an add-on;
- * stage skips a minor and drops its infrastructure (rejected); old is deleted; edge is new.
+ * stage skips a minor (rejected; a dropped infrastructureRef, which the library no longer emits since
+ * infrastructure is required, is covered as a hand edit in update-rules.test.ts); old is deleted; edge is new.
  */
 /** An add-on rendered as a Flux HelmRelease (what the catalog add-ons emit). */
 const metrics: ClusterComponent = {
@@ -91,8 +94,8 @@ export function nextFleet(): ClusterSpec[] {
         { name: 'auto', machineTemplate: docker('kindest/node:v1.32.0'), scaling: { min: 3, max: 9 }, machineLabels: { 'node.cluster.x-k8s.io/pool': 'auto' } },
       ],
     }),
-    // two minors up and the infrastructure dropped: both rejected
-    clusterSpec({ cluster: { name: 'stage', kubernetesVersion: 'v1.33.0' } }),
+    // two minors up: rejected
+    clusterSpec({ cluster: { name: 'stage', kubernetesVersion: 'v1.33.0', infrastructure: infra } }),
     clusterSpec({ cluster: { name: 'edge' } }),
   ];
 }

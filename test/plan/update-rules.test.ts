@@ -94,8 +94,9 @@ const cluster = (over: ClusterSpecOverrides = {}) => rendered(clusterSpec(over),
 
 const clusterRows: Row[] = [
   {
-    upstream: CLUSTER, what: 'infrastructureRef removed (the infrastructure prop dropped)',
-    pair: () => [cluster({ cluster: withInfra }), cluster()],
+    // The library requires infrastructure now; the previous state may be a hand edit or an older release's output.
+    upstream: CLUSTER, what: 'infrastructureRef removed (hand edit, or an older output without infrastructure)',
+    pair: () => { const c = cluster({ cluster: withInfra }); return [c, edited(c, (o) => { delete o.spec.infrastructureRef; })]; },
     check: clusterUpdateRules, expect: [['spec.infrastructureRef', 'rejected']], rule: /cannot be removed/,
   },
   {

@@ -12,7 +12,7 @@ function synth(infrastructure: InfrastructureCluster, apiVersion: 'v1beta2' | 'v
 
 describe.each<[string, () => InfrastructureCluster]>([
   ['VSphereCluster v1beta2', () => new VSphereCluster({ server: 'vcenter.example.com', thumbprint: 'AA:BB', identityRef: { kind: 'Secret', name: 'vsphere-creds' }, controlPlaneEndpoint: { host: '10.0.0.10' } })],
-  ['VSphereCluster v1beta1', () => new VSphereCluster({ version: 'v1beta1', server: 'vcenter.example.com' })],
+  ['VSphereCluster v1beta1', () => new VSphereCluster({ version: 'v1beta1', server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.0.0.11' }, controlPlaneLoadBalancer: 'external' })],
   ['OpenStackCluster v1beta1', () => new OpenStackCluster({
     cloudName: 'openstack', secretName: 'prod-cloud-config', externalNetwork: 'public', managedSubnets: [{ cidr: '10.6.0.0/24', dnsNameservers: ['8.8.8.8'] }],
     managedSecurityGroups: true, apiServerLoadBalancer: true,
@@ -47,7 +47,7 @@ test('OpenStackCluster maps the API server options to each version', () => {
 
 test.each<[string, () => unknown, string, RegExp]>([
   ['VSphereCluster without server', () => new VSphereCluster({} as any), 'server', /is required/],
-  ['VSphereCluster with an unknown identity kind', () => new VSphereCluster({ server: 'v', identityRef: { kind: 'Password', name: 'x' } as any }), 'identityRef.kind', /one of "VSphereClusterIdentity", "Secret"/],
+  ['VSphereCluster with an unknown identity kind', () => new VSphereCluster({ server: 'v', controlPlaneEndpoint: { host: '10.0.0.10' }, identityRef: { kind: 'Password', name: 'x' } as any }), 'identityRef.kind', /one of "VSphereClusterIdentity", "Secret"/],
   ['VSphereCluster with inline credentials', () => new VSphereCluster({ server: 'v', password: 'x' } as any), 'password', /never inline credentials/],
   ['VSphereCluster with a bad port', () => new VSphereCluster({ server: 'v', controlPlaneEndpoint: { host: 'h', port: 70000 } }), 'controlPlaneEndpoint.port', /between 1 and 65535/],
   ['OpenStackCluster without secretName', () => new OpenStackCluster({ cloudName: 'c' } as any), 'secretName', /is required/],

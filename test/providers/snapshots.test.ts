@@ -4,24 +4,32 @@
  * upstream CRDs; the schema check is repeated here so a failure points at the provider.
  */
 import { Testing } from 'cdk8s';
-import { MachineTemplate } from '../../lib';
+import { existingInfrastructureCluster, InfrastructureCluster, MachineTemplate, OpenStackCluster, ProviderBootstrap, VSphereCluster } from '../../lib';
 import { conformanceFailures } from '../conformance/check';
 import { basis, groupChart, openstack, ovirt, Role, shturval, vsphere } from './fixtures';
 
-const CASES: [string, () => MachineTemplate][] = [
-  ['VSphereMachineTemplate v1beta2', () => vsphere('v1beta2')],
-  ['VSphereMachineTemplate v1beta1', () => vsphere('v1beta1')],
-  ['OpenStackMachineTemplate v1beta1', () => openstack('v1beta1')],
-  ['OpenStackMachineTemplate v1beta2', () => openstack('v1beta2')],
-  ['OVirtMachineTemplate v1beta1', ovirt],
-  ['BasisMachineTemplate v1beta1', basis],
-  ['ShturvalMachineTemplate v1beta1', shturval],
+/** Each provider's infrastructure cluster, so that the snapshots show its node bootstrap too. */
+const vsphereCluster = (): InfrastructureCluster => new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.20.0.10' } });
+const openstackCluster = (): InfrastructureCluster => new OpenStackCluster({ cloudName: 'openstack', secretName: 'prod-cloud-config', apiServerLoadBalancer: true });
+/** The no-CRD providers: a cluster object made elsewhere, with the custom hooks (a kubelet argument). */
+const existing = (kind: string) => (): InfrastructureCluster => existingInfrastructureCluster({
+  kind, version: 'v1beta1', bootstrap: ProviderBootstrap.custom({ source: `the ${kind} bootstrap`, kubeletExtraArgs: { 'cloud-provider': 'external' } }),
+});
+
+const CASES: [string, () => MachineTemplate, () => InfrastructureCluster][] = [
+  ['VSphereMachineTemplate v1beta2', () => vsphere('v1beta2'), vsphereCluster],
+  ['VSphereMachineTemplate v1beta1', () => vsphere('v1beta1'), vsphereCluster],
+  ['OpenStackMachineTemplate v1beta1', () => openstack('v1beta1'), openstackCluster],
+  ['OpenStackMachineTemplate v1beta2', () => openstack('v1beta2'), openstackCluster],
+  ['OVirtMachineTemplate v1beta1', ovirt, existing('OVirtCluster')],
+  ['BasisMachineTemplate v1beta1', basis, existing('BasisCluster')],
+  ['ShturvalMachineTemplate v1beta1', shturval, existing('ShturvalCluster')],
 ];
 const ROLES: Role[] = ['control-plane', 'worker'];
 
-describe.each(CASES)('%s', (_name, make) => {
+describe.each(CASES)('%s', (_name, make, infrastructure) => {
   test.each(ROLES)('as %s matches the snapshot', (role) => {
-    expect(Testing.synth(groupChart(make(), role))).toMatchSnapshot();
+    expect(Testing.synth(groupChart(make(), role, { infrastructure: infrastructure() }))).toMatchSnapshot();
   });
 
   test.each(ROLES)('as %s is referenced by the group under its emitted name and version', (role) => {
@@ -38,7 +46,7 @@ describe.each(CASES)('%s', (_name, make) => {
   });
 
   test.each(ROLES)('as %s passes the CRD schema (where one exists)', (role) => {
-    expect(conformanceFailures(Testing.synth(groupChart(make(), role)), role)).toEqual([]);
+    expect(conformanceFailures(Testing.synth(groupChart(make(), role, { infrastructure: infrastructure() })), role)).toEqual([]);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import type * as P from '../../lib/pulumi';
 import { canonical, normalize, PulumiRun, runPulumi } from './harness';
+import { TEST_INFRA } from '../support/infrastructure';
 
 const lib = (): typeof P => require('../../lib/pulumi');
 const cluster = { name: 'demo', namespace: 'tenants', kubernetesVersion: 'v1.31.4', apiVersion: 'v1beta2' } as const;
@@ -93,7 +94,7 @@ test('exposes the same names as the cdk8s ClusterAddon, and the same cleanup com
   const { ClusterAddon: Cdk8sAddon, Cluster: Cdk8sCluster } = require('../../lib');
   const { Chart, Testing } = require('cdk8s');
   const chart = new Chart(Testing.app(), 'c');
-  const cdk = new Cdk8sAddon(chart, 'a', { cluster: new Cdk8sCluster(chart, 'cluster', cluster), addon: 'kuberay' });
+  const cdk = new Cdk8sAddon(chart, 'a', { cluster: new Cdk8sCluster(chart, 'cluster', { ...cluster, infrastructure: TEST_INFRA }), addon: 'kuberay' });
   for (const field of ['addon', 'mode', 'namespace', 'releaseName', 'clusterName', 'clusterNamespace', 'names', 'securityGroupPorts'] as const) {
     expect((component as any)[field]).toEqual(cdk[field]);
   }

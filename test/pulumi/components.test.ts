@@ -5,6 +5,7 @@
 import type * as K8s from '@pulumi/kubernetes';
 import type * as P from '../../lib/pulumi';
 import { runPulumi, PulumiRun } from './harness';
+import { TEST_INFRA } from '../support/infrastructure';
 
 // Loaded inside the tests, after setMocks (toolchain.md P9).
 const lib = (): typeof P => require('../../lib/pulumi');
@@ -12,7 +13,7 @@ const lib = (): typeof P => require('../../lib/pulumi');
 const emitter = (): typeof import('../../lib/pulumi/emit') => require('../../lib/pulumi/emit');
 const k8s = (): typeof K8s => require('@pulumi/kubernetes');
 
-const clusterProps = { name: 'demo', namespace: 'tenants', kubernetesVersion: 'v1.31.4' } as const;
+const clusterProps = { name: 'demo', namespace: 'tenants', kubernetesVersion: 'v1.31.4', infrastructure: TEST_INFRA } as const;
 const template = () => new (lib().CustomMachineTemplate)({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4' } });
 
 function outputsOf(run: PulumiRun, type: string, name: string): Record<string, any> {
@@ -107,7 +108,7 @@ describe('validation', () => {
     });
     expect(error?.name).toBe('ValidationError');
     expect(error.statusCode).toBe(400);
-    expect(error.issues.map((i: any) => i.path).sort()).toEqual(['kubernetesVersion', 'name']);
+    expect(error.issues.map((i: any) => i.path).sort()).toEqual(['infrastructure', 'kubernetesVersion', 'name']);
     expect(run.registrations).toEqual([]);
   });
 

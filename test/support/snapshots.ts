@@ -26,7 +26,12 @@ export function snapshotFiles(dir: string): string[] {
   return out.sort();
 }
 
-/** pretty-format text -> JSON text: escape raw newlines inside strings, drop trailing commas. */
+/**
+ * pretty-format text -> JSON text: escape raw newlines inside strings, drop trailing commas.
+ * pretty-format does not escape `"` inside strings (a kube-vip manifest holds `value: "true"`), so a
+ * `"` inside a string closes it only where a JSON string can end here: before `,` + newline, before
+ * `: ` (a key), or before a newline and the closing bracket of the enclosing list or object.
+ */
 function toJson(text: string): string {
   let out = '';
   let inString = false;
@@ -34,7 +39,13 @@ function toJson(text: string): string {
     const ch = text[i];
     if (inString) {
       if (ch === '\\') { out += ch + (text[i + 1] ?? ''); i++; continue; }
-      if (ch === '"') inString = false;
+      if (ch === '"') {
+        if (closesString(text, i + 1)) {
+          inString = false;
+          out += ch;
+        } else out += '\\"';
+        continue;
+      }
       out += ch === '\n' ? '\\n' : ch;
     } else {
       if (ch === '"') inString = true;
@@ -42,6 +53,12 @@ function toJson(text: string): string {
     }
   }
   return out.replace(/,(\s*[\]}])/g, '$1');
+}
+
+function closesString(text: string, at: number): boolean {
+  if (at >= text.length) return true;
+  const rest = text.slice(at, at + 200);
+  return /^(,\n|: |\n\s*[\]}]|\s*$)/.test(rest);
 }
 
 const isK8sObject = (o: any): boolean => !!o && typeof o === 'object' && typeof o.apiVersion === 'string' && typeof o.kind === 'string';

@@ -2,10 +2,16 @@
  * A reference to an infrastructure cluster object managed elsewhere: the way to point a Cluster at
  * the cluster kinds of providers without a public CRD (oVirt, Basis, Shturval) or at any object the
  * library should not emit.
+ *
+ * `bootstrap` says what the provider needs in every node's kubeadm configuration. By default an
+ * `OpenStackCluster` gets CAPO's (`ProviderBootstrap.openstack()`) and a `VSphereCluster` CAPV's
+ * without kube-vip (the endpoint is not known here: pass `ProviderBootstrap.vsphere({ kubeVip })`,
+ * or let an external load balancer hold it); other kinds get none: `ProviderBootstrap.custom(...)`.
  */
 import { INFRASTRUCTURE_GROUP } from '../api-versions';
 import { InfrastructureCluster } from '../cluster';
 import { Problems, show } from '../errors';
+import { isProviderBootstrap, ProviderBootstrap } from '../kubeadm/provider-bootstrap';
 import { checkObject } from '../validation';
 import { checkGvk, checkObjectName } from './common';
 
@@ -18,6 +24,11 @@ export interface ExistingInfrastructureClusterProps {
   readonly kind: string;
   /** Name of the object. @default the Cluster's name */
   readonly name?: string;
+  /**
+   * The provider's additions to every node's kubeadm configuration, or `false` for none.
+   * @default by kind: OpenStackCluster `ProviderBootstrap.openstack()`, VSphereCluster `ProviderBootstrap.vsphere()` (no kube-vip), others none
+   */
+  readonly bootstrap?: ProviderBootstrap | false;
 }
 
 /**
@@ -31,6 +42,23 @@ export function existingInfrastructureCluster(props: ExistingInfrastructureClust
   if (props.kind === undefined) p.error('kind', 'is required, e.g. "OVirtCluster"');
   const gvk = checkGvk(p, props, { version: 'v1beta1', kind: 'Cluster' });
   const name = props.name === undefined ? undefined : checkObjectName(p, 'name', props.name, true);
+  if (props.bootstrap !== undefined && props.bootstrap !== false && !isProviderBootstrap(props.bootstrap)) {
+    p.error('bootstrap', `must be a ProviderBootstrap (ProviderBootstrap.openstack(), .vsphere(...), .custom(...)) or false, got ${show(props.bootstrap)}`);
+  }
+  for (const k of Object.keys(props)) {
+    if (!['apiGroup', 'version', 'kind', 'name', 'bootstrap'].includes(k) && (props as unknown as Record<string, unknown>)[k] !== undefined) {
+      p.error(k, `${show(k)} is not a known field; known fields are apiGroup, version, kind, name, bootstrap`);
+    }
+  }
   p.throwIfErrors();
-  return Object.freeze({ apiGroup: gvk.apiGroup ?? INFRASTRUCTURE_GROUP, version: gvk.version!, kind: gvk.kind!, name });
+  const apiGroup = gvk.apiGroup ?? INFRASTRUCTURE_GROUP;
+  const bootstrap = props.bootstrap === false ? undefined : props.bootstrap ?? defaultBootstrap(apiGroup, gvk.kind!);
+  return Object.freeze({ apiGroup, version: gvk.version!, kind: gvk.kind!, name, bootstrap });
+}
+
+function defaultBootstrap(apiGroup: string, kind: string): ProviderBootstrap | undefined {
+  if (apiGroup !== INFRASTRUCTURE_GROUP) return undefined;
+  if (kind === 'OpenStackCluster') return ProviderBootstrap.openstack();
+  if (kind === 'VSphereCluster') return ProviderBootstrap.vsphere();
+  return undefined;
 }

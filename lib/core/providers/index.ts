@@ -6,6 +6,7 @@ export * from './vsphere';
 export * from './openstack';
 export * from './vsphere-rules';
 export * from './openstack-rules';
+export * from './openstack-security-group-rules';
 export * from './ovirt';
 export * from './basis';
 export * from './shturval';

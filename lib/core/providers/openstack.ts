@@ -17,12 +17,14 @@ import { InfrastructureCluster } from '../cluster';
 import { ProblemReporter, Problems, show, Warning } from '../errors';
 import { MachineRole, MachineTemplate } from '../machine-template';
 import { compact } from '../manifest';
+import { ProviderBootstrap } from '../kubeadm/provider-bootstrap';
 import { checkEnum, checkObject } from '../validation';
 import {
   checkAdditionalFields, checkKnownKeys, checkObjectName, checkVersion, MachineTemplateObject, mergeOverrides, optBool, optInt,
   optString, optStringList, propPathOf, readTemplateObject, reqString, takeRest, UUID,
 } from './common';
 import { checkOpenStackMachineSpec } from './openstack-rules';
+import { checkSecurityGroupRules, OpenStackSecurityGroupRule } from './openstack-security-group-rules';
 
 export type OpenStackVersion = 'v1beta1' | 'v1beta2';
 export const OPENSTACK_VERSIONS: readonly OpenStackVersion[] = ['v1beta1', 'v1beta2'];
@@ -290,8 +292,16 @@ export interface OpenStackClusterProps {
   readonly network?: string | { readonly id: string };
   /** The subnet CAPO creates (at most one). @default none */
   readonly managedSubnets?: readonly { readonly cidr: string; readonly dnsNameservers?: readonly string[] }[];
-  /** Let CAPO manage security groups; `allowAllInClusterTraffic` opens all traffic between nodes. @default unmanaged */
-  readonly managedSecurityGroups?: boolean | { readonly allowAllInClusterTraffic?: boolean };
+  /**
+   * Let CAPO manage security groups; `allowAllInClusterTraffic` opens all traffic between nodes,
+   * `allNodesSecurityGroupRules` opens chosen traffic between all nodes (e.g. `CALICO_SECURITY_GROUP_RULES`;
+   * emitted as `clusterNodesSecurityGroupRules` for v1beta2).
+   * @default unmanaged
+   */
+  readonly managedSecurityGroups?: boolean | {
+    readonly allowAllInClusterTraffic?: boolean;
+    readonly allNodesSecurityGroupRules?: readonly OpenStackSecurityGroupRule[];
+  };
   /** Put an Octavia load balancer in front of the API servers. @default false */
   readonly apiServerLoadBalancer?: boolean;
   /** Give the API server a floating IP. @default true */
@@ -319,6 +329,8 @@ export class OpenStackCluster implements InfrastructureCluster {
   public readonly name?: string;
   public readonly spec: Readonly<Record<string, unknown>>;
   public readonly warnings: readonly Warning[];
+  /** CAPO's node bootstrap: external cloud provider, provider ID from the Nova instance, node named after the host. */
+  public readonly bootstrap: ProviderBootstrap = ProviderBootstrap.openstack();
 
   constructor(props: OpenStackClusterProps) {
     const p = new Problems('OpenStackCluster');
@@ -346,7 +358,15 @@ export class OpenStackCluster implements InfrastructureCluster {
     const sg = props.managedSecurityGroups;
     if (sg === true) securityGroups = { allowAllInClusterTraffic: false };
     else if (sg !== undefined && sg !== false && checkObject(p, 'managedSecurityGroups', sg)) {
-      securityGroups = { allowAllInClusterTraffic: optBool(p, 'managedSecurityGroups.allowAllInClusterTraffic', sg.allowAllInClusterTraffic) ?? false };
+      for (const k of Object.keys(sg)) {
+        if (k !== 'allowAllInClusterTraffic' && k !== 'allNodesSecurityGroupRules' && (sg as Record<string, unknown>)[k] !== undefined) p.error(`managedSecurityGroups.${k}`, 'is not a known field; managedSecurityGroups has allowAllInClusterTraffic and allNodesSecurityGroupRules');
+      }
+      securityGroups = {
+        allowAllInClusterTraffic: optBool(p, 'managedSecurityGroups.allowAllInClusterTraffic', sg.allowAllInClusterTraffic) ?? false,
+        // v1beta2 renamed the field to clusterNodesSecurityGroupRules (CAPO v0.15)
+        [v2 ? 'clusterNodesSecurityGroupRules' : 'allNodesSecurityGroupRules']:
+          checkSecurityGroupRules(p, 'managedSecurityGroups.allNodesSecurityGroupRules', sg.allNodesSecurityGroupRules),
+      };
     } else if (sg !== undefined && typeof sg !== 'boolean' && typeof sg !== 'object') p.error('managedSecurityGroups', `must be a boolean or { allowAllInClusterTraffic }, got ${show(sg)}`);
     const lb = optBool(p, 'apiServerLoadBalancer', props.apiServerLoadBalancer);
     const fip = optBool(p, 'apiServerFloatingIP', props.apiServerFloatingIP);

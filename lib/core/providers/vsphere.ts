@@ -10,10 +10,13 @@
  * - `hardwareVersion` matches `vmx-N`; a soft power-off timeout needs `powerOffMode: trySoft`.
  * The template spec is immutable in CAPV; the group names the object after a hash of it.
  */
+import { isIP } from 'net';
 import { INFRASTRUCTURE_GROUP } from '../api-versions';
 import { InfrastructureCluster } from '../cluster';
 import { ProblemReporter, Problems, show, ValidationError, Warning } from '../errors';
 import { MachineRole, MachineTemplate, MachineTemplateMetadata } from '../machine-template';
+import { checkKubeVip, KubeVipProps } from '../kubeadm/kube-vip';
+import { ProviderBootstrap } from '../kubeadm/provider-bootstrap';
 import { compact } from '../manifest';
 import { checkDuration, checkEnum, checkObject, Duration } from '../validation';
 import {
@@ -361,8 +364,21 @@ export interface VSphereClusterProps {
    * @default none: the credentials CAPV was started with
    */
   readonly identityRef?: { readonly kind: 'VSphereClusterIdentity' | 'Secret'; readonly name: string };
-  /** The API server endpoint (e.g. a kube-vip address). @default none (set on the Cluster or by a load balancer) */
-  readonly controlPlaneEndpoint?: { readonly host: string; readonly port?: number };
+  /**
+   * The API server endpoint. With kube-vip (the default) `host` is the virtual IP address kube-vip
+   * holds, a free address in the nodes' network; with an external load balancer, the balancer's address.
+   * Required: nothing else gives a vSphere cluster its endpoint.
+   */
+  readonly controlPlaneEndpoint: { readonly host: string; readonly port?: number };
+  /**
+   * What holds the endpoint: `'kube-vip'` (a static pod on every control-plane machine, as CAPV's
+   * default template does) or `'external'` (a load balancer you run; CAPV's
+   * external-loadbalancer template).
+   * @default 'kube-vip'
+   */
+  readonly controlPlaneLoadBalancer?: 'kube-vip' | 'external';
+  /** kube-vip settings (image, interface); only with `controlPlaneLoadBalancer: 'kube-vip'`. @default see KubeVipProps */
+  readonly kubeVip?: KubeVipProps;
   /** Turn off vSphere cluster modules (anti-affinity). @default false */
   readonly disableClusterModule?: boolean;
 }
@@ -375,12 +391,14 @@ export class VSphereCluster implements InfrastructureCluster {
   public readonly name?: string;
   public readonly spec: Readonly<Record<string, unknown>>;
   public readonly warnings: readonly Warning[];
+  /** CAPV's node bootstrap: external cloud provider, containerd socket, hostname commands, and kube-vip unless external. */
+  public readonly bootstrap: ProviderBootstrap;
 
   constructor(props: VSphereClusterProps) {
     const p = new Problems('VSphereCluster');
     if (!checkObject(p, 'props', props)) p.throwIfErrors();
     checkKnownKeys(p, props as unknown as Record<string, unknown>,
-      ['version', 'name', 'server', 'thumbprint', 'identityRef', 'controlPlaneEndpoint', 'disableClusterModule'],
+      ['version', 'name', 'server', 'thumbprint', 'identityRef', 'controlPlaneEndpoint', 'controlPlaneLoadBalancer', 'kubeVip', 'disableClusterModule'],
       'reference a VSphereClusterIdentity or Secret with identityRef');
     const version = checkVersion(p, 'version', props.version, VSPHERE_VERSIONS, 'v1beta2');
     const server = reqString(p, 'server', props.server, 1024);
@@ -391,17 +409,28 @@ export class VSphereCluster implements InfrastructureCluster {
       const name = checkObjectName(p, 'identityRef.name', props.identityRef.name, true);
       if (kind && name) identityRef = { kind, name };
     }
-    let endpoint: Record<string, unknown> | undefined;
+    const lb = props.controlPlaneLoadBalancer === undefined ? 'kube-vip' : checkEnum(p, 'controlPlaneLoadBalancer', props.controlPlaneLoadBalancer, ['kube-vip', 'external'] as const);
+    let endpoint: { host?: string; port?: number } | undefined;
     const ep = props.controlPlaneEndpoint;
-    if (ep !== undefined && checkObject(p, 'controlPlaneEndpoint', ep)) {
+    if (ep === undefined) {
+      p.error('controlPlaneEndpoint', lb === 'external'
+        ? 'is required: the address of the load balancer in front of the API servers (nothing in vSphere provides one)'
+        : 'is required: the virtual IP kube-vip holds for the API servers, a free address in the nodes\' network (nothing in vSphere provides an endpoint)');
+    } else if (checkObject(p, 'controlPlaneEndpoint', ep)) {
       endpoint = { host: reqString(p, 'controlPlaneEndpoint.host', ep.host, 512), port: ep.port === undefined ? 6443 : optInt(p, 'controlPlaneEndpoint.port', ep.port, 1, 65535) };
+      if (lb === 'kube-vip' && endpoint.host !== undefined && isIP(endpoint.host) === 0) {
+        p.error('controlPlaneEndpoint.host', `${show(endpoint.host)} is not an IP address: kube-vip announces the endpoint by ARP and needs the virtual IP itself (use controlPlaneLoadBalancer: 'external' for a load balancer's DNS name)`);
+      }
     }
+    if (lb === 'external' && props.kubeVip !== undefined) p.error('kubeVip', 'applies only with controlPlaneLoadBalancer \'kube-vip\', not \'external\'');
+    const kubeVip = lb === 'kube-vip' ? checkKubeVip(p, 'kubeVip', props.kubeVip) : undefined;
     const name = props.name === undefined ? undefined : checkObjectName(p, 'name', props.name, true);
     const disableClusterModule = optBool(p, 'disableClusterModule', props.disableClusterModule);
     p.throwIfErrors();
     this.version = version!;
     this.name = name;
     this.spec = compact({ server, thumbprint, identityRef, controlPlaneEndpoint: endpoint, disableClusterModule: disableClusterModule || undefined });
+    this.bootstrap = ProviderBootstrap.vsphere(kubeVip ? { kubeVip: { address: endpoint!.host!, port: endpoint!.port!, ...kubeVip } } : {});
     this.warnings = p.warnings;
   }
 }
