@@ -18,3 +18,6 @@ export * from './providers';
 // The value MachineTemplate (MachineTemplate.from) and the interface of the same name: resolves the two star exports.
 export { MachineTemplate } from './providers';
 export * from './addons';
+export * from './strict-props';
+export * from './free-form';
+export * from './credentials';

@@ -21,6 +21,7 @@ import {
   checkAdditionalFields, checkKnownKeys, checkObjectName, checkVersion, MachineTemplateObject, mergeOverrides, optBool, optInt,
   optString, optStringList, readTemplateObject, reqString, takeRest, UUID,
 } from './common';
+import { propKeys } from '../strict-props';
 
 export type OpenStackVersion = 'v1beta1' | 'v1beta2';
 export const OPENSTACK_VERSIONS: readonly OpenStackVersion[] = ['v1beta1', 'v1beta2'];
@@ -91,10 +92,9 @@ export interface OpenStackMachineTemplateProps {
 
 export type OpenStackMachineTemplateOverrides = Partial<OpenStackMachineTemplateProps>;
 
-const KNOWN: readonly (keyof OpenStackMachineTemplateProps)[] = [
-  'version', 'flavor', 'flavorId', 'image', 'sshKeyName', 'rootVolume', 'cloudName', 'secretName', 'identityType', 'region',
-  'securityGroups', 'tags', 'configDrive', 'additionalFields',
-];
+const KNOWN = propKeys<OpenStackMachineTemplateProps>()('OpenStackMachineTemplateProps', {
+  version: true, flavor: true, flavorId: true, image: true, sshKeyName: true, rootVolume: true, cloudName: true, secretName: true, identityType: true, region: true, securityGroups: true, tags: true, configDrive: true, additionalFields: true,
+});
 const TYPED_FIELDS = ['flavor', 'flavorID', 'image', 'sshKeyName', 'rootVolume', 'identityRef', 'securityGroups', 'tags', 'configDrive'];
 const FORBIDDEN = { providerID: 'providerID cannot be set in templates: CAPO rejects it (each machine gets its own)' };
 
@@ -174,7 +174,7 @@ export class OpenStackMachineTemplate implements MachineTemplate {
   constructor(props: OpenStackMachineTemplateProps) {
     const p = new Problems('OpenStackMachineTemplate');
     if (!checkObject(p, 'props', props)) p.throwIfErrors();
-    checkKnownKeys(p, props as unknown as Record<string, unknown>, KNOWN, CREDENTIAL_HINT);
+    checkKnownKeys(p, props, KNOWN, CREDENTIAL_HINT);
     const version = checkVersion(p, 'version', props.version, OPENSTACK_VERSIONS, 'v1beta1');
     let flavor: unknown;
     if (props.flavor !== undefined && props.flavorId !== undefined) {
@@ -308,6 +308,11 @@ function networkRef(p: Problems, path: string, value: unknown): Record<string, u
 }
 
 /** The OpenStackCluster object, passed as `infrastructure` of a Cluster, which emits it. */
+const OPENSTACK_CLUSTER_KEYS = propKeys<OpenStackClusterProps>()('OpenStackClusterProps', {
+  version: true, name: true, cloudName: true, secretName: true, identityType: true, region: true, externalNetwork: true, network: true,
+  managedSubnets: true, managedSecurityGroups: true, apiServerLoadBalancer: true, apiServerFloatingIP: true, controlPlaneEndpoint: true,
+});
+
 export class OpenStackCluster implements InfrastructureCluster {
   public readonly apiGroup = INFRASTRUCTURE_GROUP;
   public readonly version: OpenStackVersion;
@@ -319,9 +324,7 @@ export class OpenStackCluster implements InfrastructureCluster {
   constructor(props: OpenStackClusterProps) {
     const p = new Problems('OpenStackCluster');
     if (!checkObject(p, 'props', props)) p.throwIfErrors();
-    checkKnownKeys(p, props as unknown as Record<string, unknown>, [
-      'version', 'name', 'cloudName', 'secretName', 'identityType', 'region', 'externalNetwork', 'network', 'managedSubnets',
-      'managedSecurityGroups', 'apiServerLoadBalancer', 'apiServerFloatingIP', 'controlPlaneEndpoint'], CREDENTIAL_HINT);
+    checkKnownKeys(p, props, OPENSTACK_CLUSTER_KEYS, CREDENTIAL_HINT);
     const version = checkVersion(p, 'version', props.version, OPENSTACK_VERSIONS, 'v1beta1');
     const v2 = version === 'v1beta2';
     const identity = checkIdentity(p, props, true);

@@ -29,6 +29,7 @@ import {
   checkAdditionalFields, checkControlPlaneCapacity, checkGvk, checkKnownKeys, checkTemplateMetadata, MachineTemplateObject, mergeOverrides,
   optInt, readTemplateObject, reqString, takeRest,
 } from './common';
+import { propKeys } from '../strict-props';
 
 /** Default API version of the no-CRD providers' kinds (overridable with `version`). */
 export const OVIRT_DEFAULT_VERSION = 'v1beta1';
@@ -73,9 +74,9 @@ export interface OVirtMachineTemplateProps {
 
 export type OVirtMachineTemplateOverrides = Partial<OVirtMachineTemplateProps>;
 
-const KNOWN: readonly (keyof OVirtMachineTemplateProps)[] = [
-  'apiGroup', 'version', 'kind', 'template', 'cpu', 'sizemb', 'osdisksizegb', 'nics', 'templateMetadata', 'additionalFields',
-];
+const KNOWN = propKeys<OVirtMachineTemplateProps>()('OVirtMachineTemplateProps', {
+  apiGroup: true, version: true, kind: true, template: true, cpu: true, sizemb: true, osdisksizegb: true, nics: true, templateMetadata: true, additionalFields: true,
+});
 const TYPED_FIELDS = ['template', 'cpu', 'sizemb', 'osdisksizegb', 'nics'];
 const CPU_KEYS = ['cores', 'sockets', 'threads'] as const;
 
@@ -103,7 +104,7 @@ export class OVirtMachineTemplate implements MachineTemplate {
   constructor(props: OVirtMachineTemplateProps) {
     const p = new Problems('OVirtMachineTemplate');
     if (!checkObject(p, 'props', props)) p.throwIfErrors();
-    checkKnownKeys(p, props as unknown as Record<string, unknown>, KNOWN, 'the oVirt engine credentials belong to the provider, not to a template');
+    checkKnownKeys(p, props, KNOWN, 'the oVirt engine credentials belong to the provider, not to a template');
     const gvk = checkGvk(p, props, { version: OVIRT_DEFAULT_VERSION, kind: OVIRT_KIND });
     const template = reqString(p, 'template', props.template);
     let cpu: Record<string, number | undefined> | undefined;

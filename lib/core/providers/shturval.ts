@@ -28,6 +28,7 @@ import { checkEnum, checkLabels, checkObject, isLabelKey, isLabelValue } from '.
 import {
   checkAdditionalFields, checkGvk, checkKnownKeys, checkTemplateMetadata, MachineTemplateObject, mergeOverrides, readTemplateObject, takeRest,
 } from './common';
+import { propKeys } from '../strict-props';
 
 export const SHTURVAL_DEFAULT_VERSION = 'v1beta1';
 export const SHTURVAL_KIND = 'ShturvalMachineTemplate';
@@ -71,7 +72,9 @@ export interface ShturvalMachineTemplateProps {
 
 export type ShturvalMachineTemplateOverrides = Partial<ShturvalMachineTemplateProps>;
 
-const KNOWN: readonly (keyof ShturvalMachineTemplateProps)[] = ['apiGroup', 'version', 'kind', 'hostSelector', 'selectorField', 'templateMetadata', 'additionalFields'];
+const KNOWN = propKeys<ShturvalMachineTemplateProps>()('ShturvalMachineTemplateProps', {
+  apiGroup: true, version: true, kind: true, hostSelector: true, selectorField: true, templateMetadata: true, additionalFields: true,
+});
 
 /** Checks a host selector with the usual LabelSelector rules; returns it in emitted form. */
 export function checkHostSelector(p: Problems, path: string, value: unknown): Record<string, unknown> | undefined {
@@ -151,7 +154,7 @@ export class ShturvalMachineTemplate implements MachineTemplate {
   constructor(props: ShturvalMachineTemplateProps) {
     const p = new Problems('ShturvalMachineTemplate');
     if (!checkObject(p, 'props', props)) p.throwIfErrors();
-    checkKnownKeys(p, props as unknown as Record<string, unknown>, KNOWN, 'the platform credentials belong to the provider, not to a template');
+    checkKnownKeys(p, props, KNOWN, 'the platform credentials belong to the provider, not to a template');
     const gvk = checkGvk(p, props, { version: SHTURVAL_DEFAULT_VERSION, kind: SHTURVAL_KIND });
     let field: string | undefined = SHTURVAL_DEFAULT_SELECTOR_FIELD;
     if (props.selectorField !== undefined) {

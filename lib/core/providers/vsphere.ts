@@ -20,6 +20,7 @@ import {
   checkAdditionalFields, checkControlPlaneCapacity, checkKnownKeys, checkObjectName, checkTemplateMetadata, checkVersion,
   MachineTemplateObject, mergeOverrides, optBool, optInt, optString, optStringList, readTemplateObject, reqString, takeRest,
 } from './common';
+import { propKeys } from '../strict-props';
 
 export type VSphereVersion = 'v1beta2' | 'v1beta1';
 export const VSPHERE_VERSIONS: readonly VSphereVersion[] = ['v1beta2', 'v1beta1'];
@@ -117,11 +118,9 @@ export interface VSphereMachineTemplateProps {
 /** Props of {@link VSphereMachineTemplate.from}: any subset of the props. */
 export type VSphereMachineTemplateOverrides = Partial<VSphereMachineTemplateProps>;
 
-const KNOWN: readonly (keyof VSphereMachineTemplateProps)[] = [
-  'version', 'template', 'server', 'thumbprint', 'datacenter', 'datastore', 'folder', 'resourcePool', 'storagePolicyName',
-  'numCPUs', 'numCoresPerSocket', 'memoryMiB', 'diskGiB', 'additionalDisksGiB', 'cloneMode', 'snapshot', 'networkName', 'networks',
-  'hardwareVersion', 'powerOffMode', 'guestSoftPowerOffTimeout', 'tagIDs', 'templateMetadata', 'additionalFields',
-];
+const KNOWN = propKeys<VSphereMachineTemplateProps>()('VSphereMachineTemplateProps', {
+  version: true, template: true, server: true, thumbprint: true, datacenter: true, datastore: true, folder: true, resourcePool: true, storagePolicyName: true, numCPUs: true, numCoresPerSocket: true, memoryMiB: true, diskGiB: true, additionalDisksGiB: true, cloneMode: true, snapshot: true, networkName: true, networks: true, hardwareVersion: true, powerOffMode: true, guestSoftPowerOffTimeout: true, tagIDs: true, templateMetadata: true, additionalFields: true,
+});
 
 /** `spec.template.spec` fields the typed props emit (in either version). */
 const TYPED_FIELDS = [
@@ -211,7 +210,7 @@ export class VSphereMachineTemplate implements MachineTemplate {
   constructor(props: VSphereMachineTemplateProps) {
     const p = new Problems('VSphereMachineTemplate');
     if (!checkObject(p, 'props', props)) p.throwIfErrors();
-    checkKnownKeys(p, props as unknown as Record<string, unknown>, KNOWN, 'reference a VSphereClusterIdentity or Secret from VSphereCluster.identityRef instead');
+    checkKnownKeys(p, props, KNOWN, 'reference a VSphereClusterIdentity or Secret from VSphereCluster.identityRef instead');
     const version = checkVersion(p, 'version', props.version, VSPHERE_VERSIONS, 'v1beta2');
     const v2 = version !== 'v1beta1';
     const long = v2 ? 2048 : undefined;
@@ -364,6 +363,10 @@ export interface VSphereClusterProps {
   readonly disableClusterModule?: boolean;
 }
 
+const VSPHERE_CLUSTER_KEYS = propKeys<VSphereClusterProps>()('VSphereClusterProps', {
+  version: true, name: true, server: true, thumbprint: true, identityRef: true, controlPlaneEndpoint: true, disableClusterModule: true,
+});
+
 /** The VSphereCluster object, passed as `infrastructure` of a Cluster, which emits it. */
 export class VSphereCluster implements InfrastructureCluster {
   public readonly apiGroup = INFRASTRUCTURE_GROUP;
@@ -376,9 +379,7 @@ export class VSphereCluster implements InfrastructureCluster {
   constructor(props: VSphereClusterProps) {
     const p = new Problems('VSphereCluster');
     if (!checkObject(p, 'props', props)) p.throwIfErrors();
-    checkKnownKeys(p, props as unknown as Record<string, unknown>,
-      ['version', 'name', 'server', 'thumbprint', 'identityRef', 'controlPlaneEndpoint', 'disableClusterModule'],
-      'reference a VSphereClusterIdentity or Secret with identityRef');
+    checkKnownKeys(p, props, VSPHERE_CLUSTER_KEYS, 'reference a VSphereClusterIdentity or Secret with identityRef');
     const version = checkVersion(p, 'version', props.version, VSPHERE_VERSIONS, 'v1beta2');
     const server = reqString(p, 'server', props.server, 1024);
     const thumbprint = optString(p, 'thumbprint', props.thumbprint, 1024);
