@@ -14,6 +14,7 @@ export * from './control-plane';
 export * from './worker-group';
 export * from './yaml';
 export * from './render';
+export * from './write-fleet';
 export * from './providers';
 // The value MachineTemplate (MachineTemplate.from) and the interface of the same name: resolves the two star exports.
 export { MachineTemplate } from './providers';

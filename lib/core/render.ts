@@ -7,16 +7,13 @@
  * same core render functions as the constructs, then through {@link toCdk8sJson} (cdk8s's
  * `ApiObject.toJson` normalization) and {@link stringifyManifests} (cdk8s's `Yaml.stringify`).
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { buildCluster, ClusterProps, ClusterRef } from './cluster';
 import { ControlPlaneGroupProps, renderControlPlaneFor } from './control-plane';
-import { Problems, show, ValidationError, Warning } from './errors';
+import { Problems, show, Warning } from './errors';
 import { Manifest, Rendered } from './manifest';
 import { checkPropKeys, propKeys } from './strict-props';
 import { isPlainRecord } from './validation';
 import { controlPlaneName, workerGroupName } from './naming';
-import { reportWarnings } from './warnings';
 import { stringifyManifests } from './yaml';
 import { renderWorkerGroupFor, WorkerGroupProps } from './worker-group';
 
@@ -275,7 +272,7 @@ export function renderFleet(specs: readonly ClusterSpec[], options: RenderFleetO
  * rendered (while no problem has been found), so that nothing needs to hold every file at once.
  * Throws the collected problems at the end.
  */
-function forEachClusterFile(specs: readonly ClusterSpec[], ext: string, use: (file: string, content: string) => void): Omit<RenderedFleet, 'files'> {
+export function forEachClusterFile(specs: readonly ClusterSpec[], ext: string, use: (file: string, content: string) => void): Omit<RenderedFleet, 'files'> {
   const warnings: { subject: string; warning: Warning }[] = [];
   let objectCount = 0;
   forEachCluster(specs, ext, (rc) => {
@@ -285,68 +282,4 @@ function forEachClusterFile(specs: readonly ClusterSpec[], ext: string, use: (fi
     use(clusterFileName(rc.ref.name, ext), stringifyManifests(manifests));
   });
   return { warnings, objectCount };
-}
-
-/** Files that a previous render (or `cdk8s synth`) may have left in the output directory. */
-function isReplaceable(dir: string, ext: string): boolean {
-  if (!fs.existsSync(dir)) return true;
-  if (!fs.statSync(dir).isDirectory()) return false;
-  return fs.readdirSync(dir, { withFileTypes: true }).every((e) => e.isFile() && e.name.endsWith(ext));
-}
-
-/** Result of {@link writeFleet}. */
-export interface WrittenFleet {
-  /** The output directory, resolved. */
-  readonly outdir: string;
-  /** File names written (relative to `outdir`), in fleet order. */
-  readonly files: readonly string[];
-  /** Every warning, per cluster part, with the subject it is reported under. */
-  readonly warnings: readonly { readonly subject: string; readonly warning: Warning }[];
-  /** Number of objects written. */
-  readonly objectCount: number;
-}
-
-/**
- * Renders the fleet and writes one `<cluster>.k8s.yaml` per cluster to `outdir`, atomically: each
- * cluster's file goes to a temporary sibling directory as soon as the cluster is rendered (the
- * YAML of a whole fleet is never held in memory), and only when every cluster is valid and written
- * is that directory swapped into place. Invalid input or a failed write removes the temporary
- * directory and leaves `outdir` as it was. `outdir` must be missing, empty or hold only
- * `*.k8s.yaml` files (it is replaced as a whole, like `cdk8s synth` does); anything else is refused.
- * Warnings go to the warning handler (stderr by default) and are returned. For the YAML in memory,
- * use {@link renderFleet}.
- */
-export function writeFleet(outdir: string, specs: readonly ClusterSpec[], options: RenderFleetOptions = {}): WrittenFleet {
-  const ext = checkFleetOptions(options);
-  if (typeof outdir !== 'string' || outdir === '' || outdir.includes('\0')) {
-    throw new ValidationError('Fleet', [{ path: 'outdir', message: `must be a directory path, got ${show(outdir)}` }]);
-  }
-  const target = path.resolve(outdir);
-  if (!isReplaceable(target, ext)) {
-    throw new ValidationError('Fleet', [{ path: 'outdir', message: `${show(outdir)} holds files other than *${ext}: refusing to replace it (choose an empty or new directory)` }]);
-  }
-  const parent = path.dirname(target);
-  fs.mkdirSync(parent, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.tmp-`));
-  const files: string[] = [];
-  let rendered: Omit<RenderedFleet, 'files'>;
-  let old: string | undefined;
-  try {
-    rendered = forEachClusterFile(specs, ext, (file, content) => {
-      fs.writeFileSync(path.join(tmp, file), content, { encoding: 'utf8' });
-      files.push(file);
-    });
-    if (fs.existsSync(target)) {
-      old = `${tmp}.old`;
-      fs.renameSync(target, old);
-    }
-    fs.renameSync(tmp, target);
-  } catch (e) {
-    if (old && !fs.existsSync(target)) fs.renameSync(old, target);
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  if (old) fs.rmSync(old, { recursive: true, force: true });
-  for (const { subject, warning } of rendered.warnings) reportWarnings(subject, [warning]);
-  return { outdir: target, files, ...rendered };
 }
