@@ -4,13 +4,14 @@
  * free-form, but only JSON can reach a manifest, and only keys Kubernetes and cdk8s can carry:
  *
  * - values: plain objects (`{}` or `Object.create(null)`), arrays, strings, booleans, finite numbers
- *   within ±2^53 (beyond that a number is already rounded: write it as a string), and `null` (dropped,
- *   as cdk8s drops it, so that both adapters emit the same object). BigInt, Symbol, functions,
- *   `undefined` list items, Date, Map, Set and other class instances, cycles and nesting deeper than
+ *   within ±2^53 (beyond that a number is already rounded: write it as a string), and `null` as a map
+ *   value (dropped, as cdk8s drops it, so that both adapters emit the same object). BigInt, Symbol,
+ *   functions, `null` and `undefined` list items, Date, Map, Set and other class instances, cycles and nesting deeper than
  *   {@link MAX_FREE_FORM_DEPTH} are errors naming the path;
  * - strings: no unpaired UTF-16 surrogate (Kubernetes stores UTF-8 and would replace it);
  * - keys: not `__proto__`, `constructor` or `prototype` (cdk8s cannot render `constructor`, and the
- *   others are JavaScript object machinery, not API fields), not the YAML merge key `<<`;
+ *   others are JavaScript object machinery, not API fields), not the YAML merge key `<<`, not Pulumi's
+ *   secret signature key;
  * - credentials: no secret-like key and no credential-shaped text (see credentials.ts).
  *
  * {@link checkFreeForm} returns a normalized deep copy: the caller's object is never referenced by
@@ -25,10 +26,17 @@ export const MAX_FREE_FORM_DEPTH = 64;
 
 const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
+/**
+ * Pulumi's secret signature key: an object holding it is read by the Pulumi SDK as a secret value, which
+ * would make the whole resource spec secret (and differ from what cdk8s emits).
+ */
+export const PULUMI_SECRET_SIGNATURE_KEY = '4dabf18193072939515e22adb298388d';
+
 /** Why `key` cannot be a key of any map the library emits (labels, annotations, free-form fields), or undefined. */
 export function reservedKeyProblem(key: string): string | undefined {
   if (RESERVED_KEYS.has(key)) return `${show(key)} cannot be a key: it is JavaScript object machinery, which cdk8s cannot render and no Kubernetes API field is named`;
   if (key === '<<') return '"<<" cannot be a key: the Kubernetes YAML reader treats it as a merge key';
+  if (key === PULUMI_SECRET_SIGNATURE_KEY) return `${show(key)} cannot be a key: it is Pulumi's secret signature, which would turn the whole resource into a Pulumi secret`;
   return undefined;
 }
 
@@ -102,7 +110,7 @@ function copyValue(p: Problems, at: string, v: unknown, depth: number, ancestors
     const out: unknown[] = [];
     for (let i = 0; i < v.length; i++) {
       const item = v[i];
-      if (item === undefined) p.error(`${at}[${i}]`, 'is undefined: a list item must be a JSON value');
+      if (item === undefined || item === null) p.error(`${at}[${i}]`, `is ${String(item)}: a list item must be a value (cdk8s and Pulumi would send different lists)`);
       else out.push(copyValue(p, `${at}[${i}]`, item, depth + 1, ancestors));
     }
     ancestors.delete(v);

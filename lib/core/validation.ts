@@ -61,11 +61,16 @@ export function isKind(v: unknown): v is string {
   return typeof v === 'string' && v.length <= 63 && KIND.test(v);
 }
 
-/** An object built by `{}` or `Object.create(null)`: props and free-form maps (class instances are not). */
+/**
+ * An object built by `{}` or `Object.create(null)`, in this realm or another (a vm context, a test
+ * runner's sandbox): props and free-form maps. Class instances, Dates, Maps, Sets and arrays are not.
+ */
 export function isPlainRecord(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
   const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
+  if (proto === Object.prototype || proto === null) return true;
+  // another realm's Object.prototype: a root prototype, and the object is tagged as a plain Object
+  return Object.getPrototypeOf(proto) === null && Object.prototype.toString.call(v) === '[object Object]';
 }
 
 export function checkRequired(p: Problems, path: string, value: unknown): boolean {

@@ -183,6 +183,13 @@ describe('defect 5: no silent loss', () => {
     expect(i).toEqual([expect.stringMatching(/^components\[1\]: emits HelmRepository .* which "kuberay" already emits/)]);
   });
 
+  it('plain objects from another realm (a vm context) are plain; lone surrogates are rejected', () => {
+    const foreign = require('vm').runInNewContext('({ vmx: { a: "1", list: [1, 2] } })');
+    expect(new VSphereMachineTemplate({ template: 't', networkName: 'n', additionalFields: foreign }).spec).toMatchObject({ vmx: { a: '1', list: [1, 2] } });
+    expect(validationError(() => new VSphereMachineTemplate({ template: 't', networkName: 'n', additionalFields: { a: 'x\ud800' } })).issues[0].message).toMatch(/unpaired UTF-16 surrogate/);
+    expect(validationError(() => new CustomMachineTemplate({ kind: 'K', version: 'v1', spec: {}, templateMetadata: { annotations: { a: '\udc00' } } })).issues[0].path).toBe('templateMetadata.annotations.a');
+  });
+
   it('free-form values are copied: changing the input afterwards changes nothing', () => {
     const extra = { vmx: { a: '1' } };
     const t = new VSphereMachineTemplate({ template: 't', networkName: 'n', additionalFields: extra });
