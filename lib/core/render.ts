@@ -142,8 +142,12 @@ export function renderClusterSpec(spec: ClusterSpec): RenderedCluster {
       if (!ref) return;
       try {
         const r = comp.render(ref);
+        if (!isRendered(r)) {
+          p.error(path, `render() must return { manifests, warnings } with objects that have apiVersion, kind and metadata.name, got ${show(r)}`);
+          return;
+        }
         pathOf.set(comp.id, path);
-        parts.push({ id: comp.id, subject: comp.subject ?? comp.id, manifests: r.manifests, warnings: r.warnings });
+        parts.push({ id: comp.id, subject: typeof comp.subject === 'string' ? comp.subject : comp.id, manifests: r.manifests, warnings: r.warnings });
       } catch (e) {
         p.absorb(path, e);
       }
@@ -152,6 +156,14 @@ export function renderClusterSpec(spec: ClusterSpec): RenderedCluster {
   if (!p.hasErrors) checkUniqueObjects(p, parts, pathOf);
   p.throwIfErrors();
   return { ref: ref!, parts };
+}
+
+/** The shape a component's render() must return: lists of objects with apiVersion, kind and metadata.name, and of warnings. */
+function isRendered(r: unknown): r is Rendered {
+  if (!isPlainRecord(r) || !Array.isArray(r.manifests) || !Array.isArray(r.warnings)) return false;
+  return r.manifests.every((m: unknown) => isPlainRecord(m) && typeof m.apiVersion === 'string' && typeof m.kind === 'string'
+    && isPlainRecord(m.metadata) && typeof m.metadata.name === 'string')
+    && r.warnings.every((w: unknown) => isPlainRecord(w) && typeof w.path === 'string' && typeof w.message === 'string');
 }
 
 /**
