@@ -114,11 +114,12 @@ async function pulumiRun(n: number, raw: boolean): Promise<{ objects: number; bu
   }, 'bench', 'bench', false);
   const k8s = await import('@pulumi/kubernetes');
   const pl = await import('../lib/pulumi');
+  const emitter = await import('../lib/pulumi/emit');
   const { pre, specs } = inputFor(n, raw);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   if (pre) {
-    for (const c of pre) for (const m of c.manifests) pl.newResource(m, {});
+    for (const c of pre) for (const m of c.manifests) emitter.newResource(m, {});
   } else {
     for (const spec of specs) {
       const cluster = new pl.Cluster(`${spec.cluster.name}`, spec.cluster);
@@ -126,7 +127,7 @@ async function pulumiRun(n: number, raw: boolean): Promise<{ objects: number; bu
       for (const w of spec.workers ?? []) new pl.WorkerGroup(`${spec.cluster.name}-${w.name}`, { ...w, cluster }, { parent: cluster });
       for (const c of spec.components ?? []) {
         const comp = new pulumi.ComponentResource('bench:index:Addon', `${spec.cluster.name}-${c.id}`, {}, { parent: cluster });
-        pl.registerManifests(comp, c.render(cluster).manifests, undefined);
+        emitter.registerManifests(comp, c.render(cluster).manifests, undefined);
       }
     }
   }

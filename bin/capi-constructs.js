@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-// Shim for the `capi-constructs` command. An installed package runs the compiled build/cli/index.js;
-// inside this repository (no build/) it runs lib/cli/index.ts through tsx's CommonJS loader.
+// Shim for the `capi-constructs` command. An installed package (which ships build/, not lib/) runs the
+// compiled build/cli/index.js; inside this repository it runs lib/cli/index.ts through tsx's CommonJS
+// loader, so that a stale build/ left by `npm pack` never stands in for the sources.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 
-const compiled = path.join(__dirname, '..', 'build', 'cli', 'index.js');
-let entry = compiled;
-if (!fs.existsSync(compiled)) {
+const source = path.join(__dirname, '..', 'lib', 'cli', 'index.ts');
+let entry = path.join(__dirname, '..', 'build', 'cli', 'index.js');
+if (fs.existsSync(source)) {
   require('tsx/cjs/api').register();
-  entry = path.join(__dirname, '..', 'lib', 'cli', 'index.ts');
+  entry = source;
 }
 const { main } = require(entry);
 main(process.argv.slice(2), process.stdout, process.stderr).then(

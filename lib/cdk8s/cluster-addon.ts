@@ -1,37 +1,11 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   addonCleanupCommands, AddonMode, AddonName, AddonNames, ClusterAddonProps, FluxResourceMetricsProps, renderClusterAddon,
   renderFluxResourceMetrics, SecurityGroupPort,
 } from '../core/addons';
 import { Warning } from '../core/errors';
-import { Manifest } from '../core/manifest';
 import { emit, objectId } from './emit';
-
-interface PolicyRule {
-  from?: { podSelector?: Record<string, never>; namespaceSelector?: Record<string, never> }[];
-  ports?: { protocol: string; port: number }[];
-}
-
-/**
- * The core NetworkPolicy object as a typed cdk8s-plus-28 L1 construct. The spec is the core's, field
- * for field, so cdk8s and the Pulumi adapter (which registers the plain object) emit the same object.
- */
-function kubeNetworkPolicy(scope: Construct, m: Manifest): ApiObject {
-  const spec = m.spec as { podSelector: Record<string, never>; policyTypes: string[]; ingress: PolicyRule[] };
-  return new k8s.KubeNetworkPolicy(scope, objectId(scope, m.kind), {
-    metadata: m.metadata,
-    spec: {
-      podSelector: spec.podSelector,
-      policyTypes: spec.policyTypes,
-      ingress: spec.ingress.map((r) => ({
-        from: r.from,
-        ports: r.ports?.map((p) => ({ protocol: p.protocol, port: k8s.IntOrString.fromNumber(p.port) })),
-      })),
-    },
-  });
-}
 
 /**
  * A catalog add-on (JupyterHub, KubeRay) on a workload cluster, installed by Flux: a HelmRepository and
@@ -72,12 +46,8 @@ export class ClusterAddon<A extends AddonName = AddonName> extends Construct {
     this.clusterName = props.cluster.name;
     this.clusterNamespace = props.cluster.namespace;
     const subject = `ClusterAddon "${this.addon}" on cluster "${this.clusterName}"`;
-    const objects: ApiObject[] = [];
-    for (const m of model.manifests) {
-      objects.push(...(m.kind === 'NetworkPolicy' ? [kubeNetworkPolicy(this, m)] : emit(this, subject, { manifests: [m], warnings: [] })));
-    }
-    emit(this, subject, { manifests: [], warnings: model.warnings });
-    this.apiObjects = objects;
+    // Plain ApiObjects, the NetworkPolicy too: no cdk8s-plus, so any cdk8s-plus version can sit beside the library.
+    this.apiObjects = emit(this, subject, model);
   }
 
   /** The kubectl commands that remove this add-on's release and namespace (same as `npx capi-constructs addon-cleanup`). */

@@ -1,5 +1,6 @@
-import { ADDON_NAMES, AddonName, addonPortSummary, isAddonName } from '../core/addons';
-import { Command, parseFlags, UsageError } from './args';
+import { ADDON_NAMES, AddonName, addonPortSummary, isAddonName, unknownAddonMessage } from '../core/addons';
+import { ValidationError } from '../core/errors';
+import { Command, parseFlags } from './args';
 
 export const addonPorts: Command = {
   usage: `  capi-constructs addon-ports [--addon <${ADDON_NAMES.join('|')}>]
@@ -7,7 +8,7 @@ export const addonPorts: Command = {
   run(args, out) {
     const flags = parseFlags(args, ['addon']);
     if (flags.addon !== undefined && !isAddonName(flags.addon)) {
-      throw new UsageError(`unknown add-on ${JSON.stringify(flags.addon)}: use one of ${ADDON_NAMES.join(', ')}`);
+      throw new ValidationError('addon-ports', [{ path: 'addon', message: unknownAddonMessage(flags.addon) }]);
     }
     out.write(`${addonPortSummary(flags.addon ? [flags.addon as AddonName] : ADDON_NAMES)}\n`);
     return 0;

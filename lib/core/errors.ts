@@ -44,7 +44,16 @@ export class ValidationError extends Error {
  * Collects errors and warnings while one object is validated.
  * Call {@link Problems.throwIfErrors} once, after every field has been checked.
  */
-export class Problems {
+/**
+ * Where a check reports what it finds: an error fails the object, a warning is reported beside it.
+ * The argument of {@link MachineTemplate.validateFor}; the library passes its collector of the object's problems.
+ */
+export interface ProblemReporter {
+  error(path: string, message: string): void;
+  warn(path: string, message: string): void;
+}
+
+export class Problems implements ProblemReporter {
   public readonly errors: Issue[] = [];
   public readonly warnings: Warning[] = [];
 

@@ -1,24 +1,68 @@
-/** capi-constructs core: framework-free specs, validation, naming and spec -> manifest functions. */
-export * from './api-versions';
-export * from './errors';
-export * from './manifest';
-export * from './validation';
-export * from './naming';
-export * from './warnings';
-export * from './machine-template';
-export * from './machine-deletion';
-export * from './node-failure-detection';
-export * from './cluster';
-export * from './health-check';
-export * from './control-plane';
-export * from './worker-group';
-export * from './yaml';
-export * from './render';
-export * from './write-fleet';
-export * from './providers';
-// The value MachineTemplate (MachineTemplate.from) and the interface of the same name: resolves the two star exports.
-export { MachineTemplate } from './providers';
-export * from './addons';
-export * from './strict-props';
-export * from './free-form';
-export * from './credentials';
+/**
+ * capi-constructs/core: the framework-free specs, validation, naming and spec -> manifest functions.
+ *
+ * This file is the public surface of the core, name by name (api/capi-constructs.api.md is its report).
+ * Everything else under lib/core is internal: the adapters and the tests import it from its own module.
+ */
+
+// Errors and warnings
+export { ValidationError } from './errors';
+export type { Issue, ProblemReporter, Warning } from './errors';
+export { setWarningHandler } from './warnings';
+export type { WarningHandler } from './warnings';
+
+// Plain objects and shared value types
+export type { JsonValue, Manifest, ObjectMeta, Rendered } from './manifest';
+export { CAPI_VERSIONS } from './api-versions';
+export type { CapiVersion, ObjectRef } from './api-versions';
+export type { Duration, IntOrPercent } from './validation';
+
+// Names the constructs generate
+export { controlPlaneHealthCheckName, controlPlaneName, kubeconfigSecretName, workerGroupName, workerHealthCheckName } from './naming';
+
+// Cluster, control plane, worker groups, health checks
+export type { ClusterNetwork, ClusterProps, ClusterRef, InfrastructureCluster } from './cluster';
+export { NODE_FAILURE_DETECTION_DEFAULTS } from './node-failure-detection';
+export type { ExtraArgs, NodeFailureDetection, ResolvedNodeFailureDetection } from './node-failure-detection';
+export type { ControlPlaneGroupProps, ControlPlaneRemediation } from './control-plane';
+export type {
+  AutoScaling, IngressWorkerGroupProps, ManualScaling, OnDeleteStrategy, RollingUpdateStrategy, WorkerGroupProps, WorkerScaling,
+  WorkerStrategy,
+} from './worker-group';
+export type { MachineDeletionProps } from './machine-deletion';
+export { HealthCheck } from './health-check';
+export type { HealthCheckOptions, HealthCheckRole, HealthCheckTarget, UnhealthyCondition } from './health-check';
+
+// Machine templates and infrastructure clusters
+export { CustomMachineTemplate, isMachineTemplate } from './machine-template';
+export type { CustomMachineTemplateProps, MachineRole, MachineTemplateMetadata } from './machine-template';
+export {
+  BasisMachineTemplate, existingInfrastructureCluster, KUBEADM_CONTROL_PLANE_MIN_CPUS, KUBEADM_CONTROL_PLANE_MIN_MEMORY_MIB,
+  MachineTemplate, OPENSTACK_VERSIONS, OpenStackCluster, OpenStackMachineTemplate, OVirtMachineTemplate, ShturvalMachineTemplate,
+  VSPHERE_VERSIONS, VSphereCluster, VSphereMachineTemplate,
+} from './providers';
+export type {
+  BasisMachineTemplateOverrides, BasisMachineTemplateProps, ExistingInfrastructureClusterProps, HostSelector, HostSelectorExpression,
+  HostSelectorOperator, MachineTemplateObject, OpenStackClusterProps, OpenStackImage, OpenStackMachineTemplateOverrides,
+  OpenStackMachineTemplateProps, OpenStackRootVolume, OpenStackVersion, OVirtCpu, OVirtMachineTemplateOverrides, OVirtMachineTemplateProps,
+  OVirtNic, ProviderMachineTemplate, ShturvalMachineTemplateOverrides, ShturvalMachineTemplateProps, VSphereClusterProps, VSphereIpPoolRef,
+  VSphereMachineTemplateOverrides, VSphereMachineTemplateProps, VSphereNetworkDevice, VSphereVersion,
+} from './providers';
+
+// Fleets: a cluster as a spec, rendered without a construct tree
+export { clusterFileName, renderFleet } from './render';
+export type { ClusterComponent, ClusterSpec, RenderedCluster, RenderedFleet, RenderedPart, RenderFleetOptions } from './render';
+export { FleetLockedError, writeFleet } from './write-fleet';
+export type { WrittenFleet } from './write-fleet';
+
+// Add-ons
+export {
+  ADDON_CATALOG, ADDON_CATALOG_VERSION, ADDON_MODES, ADDON_NAMES, addonCleanupCommands, addonComponent, addonNames, addonPortSummary,
+  addonSecurityGroupPorts, isAddonName, renderClusterAddon, renderFluxResourceMetrics,
+} from './addons';
+export type {
+  AddonCatalogEntry, AddonCleanupInput, AddonComponent, AddonMode, AddonModel, AddonMonitoringOptions, AddonName, AddonNames, AddonParameters,
+  AddonPortSummaryEntry, AddonReleaseNames, CatalogChart, CatalogParameter, CatalogPort, ClusterAddonProps, FluxResourceMetricsProps,
+  JupyterHubParameters, KubeRayParameters, ParameterKind, PortAccess, Quantity, RayPodResources, RayWorkerParameters, SecurityGroupPort,
+  ServiceType,
+} from './addons';

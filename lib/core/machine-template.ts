@@ -7,7 +7,7 @@
  * serve several groups; each gets its own object.
  */
 import { ObjectRef } from './api-versions';
-import { Problems, show, Warning } from './errors';
+import { ProblemReporter, Problems, show, Warning } from './errors';
 import { checkFreeForm } from './free-form';
 import { checkGvk, checkTemplateMetadata } from './providers/common';
 import { checkPropKeys, propKeys } from './strict-props';
@@ -38,7 +38,7 @@ export interface MachineTemplate {
   /** Legal but risky settings found when the template was built. */
   readonly warnings: readonly Warning[];
   /** Optional checks that depend on the role of the group using the template. */
-  validateFor?(role: MachineRole, problems: Problems, path: string): void;
+  validateFor?(role: MachineRole, problems: ProblemReporter, path: string): void;
 }
 
 /** True for any object that implements {@link MachineTemplate}. */

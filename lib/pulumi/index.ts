@@ -6,9 +6,13 @@
  * values shared by both frameworks; they are re-exported here from the core, with every other core
  * export (props types, errors, naming, warning handler).
  */
+// First: a missing @pulumi/pulumi or @pulumi/kubernetes is reported as an instruction (./peers).
+import './peers';
+
 export * from '../core';
-export { ComponentOptions, newResource, registerManifests, resourceName, TYPE_PREFIX } from './emit';
-export * from './cluster';
-export * from './control-plane-group';
-export * from './worker-group';
-export * from './cluster-addon';
+export type { ComponentOptions } from './emit';
+export { Cluster } from './cluster';
+export { ControlPlaneGroup } from './control-plane-group';
+export { WorkerGroup } from './worker-group';
+export { ClusterAddon, FluxResourceMetrics } from './cluster-addon';
+export type { PulumiClusterAddonProps } from './cluster-addon';

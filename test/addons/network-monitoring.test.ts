@@ -39,7 +39,7 @@ describe('NetworkPolicy', () => {
     expect(admittedFromOutside).not.toContain(ADDON_CATALOG.kuberay.ports.find((p) => p.name === 'gcs-server')!.targetPort);
   });
 
-  test('tenant mode: the cdk8s-plus-28 object equals the core object', () => {
+  test('tenant mode: the cdk8s object equals the core object', () => {
     const { addon, objects } = synthAddon({ addon: 'kuberay', mode: 'tenant' });
     const core = renderClusterAddon({ cluster: ref, addon: 'kuberay', mode: 'tenant' }).networkPolicy;
     expect(objects.find((o) => o.kind === 'NetworkPolicy')).toEqual(core);

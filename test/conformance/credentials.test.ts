@@ -3,10 +3,9 @@
  * credential check (lib/core/credentials.ts); now each is a ValidationError naming the path and
  * saying where the value belongs (a Secret, referenced by name).
  */
-import {
-  Cluster, ClusterSpec, credentialKeyProblem, credentialTextProblem, CustomMachineTemplate, foldKey, OpenStackMachineTemplate, renderClusterSpec,
-  VSphereCluster, VSphereMachineTemplate,
-} from '../../lib';
+import { Cluster, ClusterSpec, CustomMachineTemplate, OpenStackMachineTemplate, VSphereCluster, VSphereMachineTemplate } from '../../lib';
+import { credentialKeyProblem, credentialTextProblem, foldKey } from '../../lib/core/credentials';
+import { renderClusterSpec } from '../../lib/core/render';
 import { validationError } from '../support/validation-error';
 import { Chart, Testing } from 'cdk8s';
 

@@ -12,7 +12,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import fc from 'fast-check';
-import { kubernetesSafeString, Manifest, stringifyCdk8sJson, stringifyManifests, toCdk8sJson } from '../../lib';
+import { Manifest } from '../../lib';
+import { kubernetesSafeString, stringifyCdk8sJson, stringifyManifests, toCdk8sJson } from '../../lib/core/yaml';
 import { cdk8sYamlStringify } from '../support/cdk8s-yaml';
 import { kubernetesRead } from '../support/kubectl';
 

@@ -11,7 +11,6 @@ export const NO_SCHEMA_KINDS: Readonly<Record<string, string>> = {
   BasisCluster: 'Basis Dynamix has no public Cluster API CRD (shared/crds/basis/README.md)',
   ShturvalMachineTemplate: 'Shturval is proprietary; no CRD is public (shared/crds/shturval/README.md)',
   ShturvalCluster: 'Shturval is proprietary; no CRD is public (shared/crds/shturval/README.md)',
-  DockerMachineTemplate: 'CAPD (test provider used by examples via CustomMachineTemplate); its CRD is not in shared/crds',
   // Core Kubernetes kinds: validated by the API server's built-in schemas, not by CRDs.
   Namespace: 'core Kubernetes kind (v1), no CRD',
   ConfigMap: 'core Kubernetes kind (v1), no CRD',
@@ -21,10 +20,6 @@ export const NO_SCHEMA_KINDS: Readonly<Record<string, string>> = {
   ClusterRole: 'core Kubernetes kind (rbac.authorization.k8s.io/v1), no CRD',
   ClusterRoleBinding: 'core Kubernetes kind (rbac.authorization.k8s.io/v1), no CRD',
   // CRDs that exist upstream but were not copied into shared/crds.
-  ClusterResourceSet: 'Cluster API addons.cluster.x-k8s.io CRD is not in shared/crds',
-  PrometheusRule: 'prometheus-operator monitoring.coreos.com CRD is not in shared/crds',
-  ServiceMonitor: 'prometheus-operator monitoring.coreos.com CRD is not in shared/crds',
-  PodMonitor: 'prometheus-operator monitoring.coreos.com CRD is not in shared/crds',
   Kustomization: 'Flux kustomize.toolkit.fluxcd.io CRD is not in shared/crds',
   GitRepository: 'Flux source.toolkit.fluxcd.io GitRepository CRD is not in shared/crds',
 };

@@ -7,9 +7,11 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as ts from 'typescript';
 import {
-  addonComponent, Cluster, ClusterSpec, ControlPlaneGroup, CustomMachineTemplate, HealthCheck, nearestKey, OpenStackMachineTemplate,
-  renderClusterSpec, renderFleet, VSphereMachineTemplate, WorkerGroup,
+  addonComponent, Cluster, ClusterSpec, ControlPlaneGroup, CustomMachineTemplate, HealthCheck, OpenStackMachineTemplate, renderFleet,
+  VSphereMachineTemplate, WorkerGroup,
 } from '../../lib';
+import { renderClusterSpec } from '../../lib/core/render';
+import { nearestKey } from '../../lib/core/strict-props';
 import { validationError } from '../support/validation-error';
 
 const docker = () => new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4' } });

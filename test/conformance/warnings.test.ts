@@ -7,9 +7,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import {
-  buildCluster, Cluster, ClusterProps, ControlPlaneGroup, ControlPlaneGroupProps, CustomMachineTemplate, HealthCheck, Problems,
-  renderControlPlane, renderWorkerGroup, setWarningHandler, Warning, WorkerGroupProps,
+  Cluster, ClusterProps, ControlPlaneGroup, ControlPlaneGroupProps, CustomMachineTemplate, HealthCheck, setWarningHandler, Warning,
+  WorkerGroupProps,
 } from '../../lib';
+import { buildCluster } from '../../lib/core/cluster';
+import { renderControlPlane } from '../../lib/core/control-plane';
+import { Problems } from '../../lib/core/errors';
+import { renderWorkerGroup } from '../../lib/core/worker-group';
 import { addonChartValues } from '../../lib/core/addons/parameters';
 import { OpenStackCluster, OpenStackClusterProps } from '../../lib/core/providers/openstack';
 import { VSphereMachineTemplate, VSphereMachineTemplateProps } from '../../lib/core/providers/vsphere';

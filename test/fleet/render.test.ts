@@ -9,9 +9,9 @@ import fc from 'fast-check';
 import { ApiObject, App, Chart, Testing, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  addFleet, Cluster, ClusterSpec, ControlPlaneGroup, FleetApp, FleetChart, renderFleet, setWarningHandler, stringifyManifests,
-  toCdk8sJson, WorkerGroup, writeFleet,
+  addFleet, Cluster, ClusterSpec, ControlPlaneGroup, FleetApp, FleetChart, renderFleet, setWarningHandler, WorkerGroup, writeFleet,
 } from '../../lib';
+import { stringifyManifests, toCdk8sJson } from '../../lib/core/yaml';
 import { emit } from '../../lib/cdk8s/emit';
 import { cleanTmp, featureFleet, readDir, synthApp, tmpDir } from './fixtures';
 import { cdk8sYamlStringify, hasSaferStrings, writtenSaferThanCdk8s } from '../support/cdk8s-yaml';

@@ -9,7 +9,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
-import { FLEET_LOCK_FILE, FLEET_TMP_PREFIX, FleetLockedError, renderFleet, writeFleet } from '../../lib/core';
+import { FleetLockedError, renderFleet, writeFleet } from '../../lib/core';
+import { FLEET_LOCK_FILE, FLEET_TMP_PREFIX } from '../../lib/core/write-fleet';
 import { validationError } from '../support/validation-error';
 import { crashFleets } from './write-fleet-fixtures';
 

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { ApiObject, App, Chart } from 'cdk8s';
+import { stringifyManifests } from '../../lib/core/yaml';
 import { cdk8sYamlStringify, hasSaferStrings } from '../support/cdk8s-yaml';
-import { stringifyManifests } from '../../lib';
 
 function cdk8sYaml(manifest: any): string {
   return cdk8sYamlStringify(new ApiObject(new Chart(new App(), 'c'), 'o', structuredClone(manifest)).toJson());

@@ -8,6 +8,8 @@ import { runPulumi, PulumiRun } from './harness';
 
 // Loaded inside the tests, after setMocks (toolchain.md P9).
 const lib = (): typeof P => require('../../lib/pulumi');
+// Internal: the adapter's object registration (lib/pulumi/emit.ts), required after setMocks as lib() is.
+const emitter = (): typeof import('../../lib/pulumi/emit') => require('../../lib/pulumi/emit');
 const k8s = (): typeof K8s => require('@pulumi/kubernetes');
 
 const clusterProps = { name: 'demo', namespace: 'tenants', kubernetesVersion: 'v1.31.4' } as const;
@@ -159,7 +161,7 @@ describe('resource class per apiVersion', () => {
   test('core-group objects use the typed kubernetes.core.v1 class, others CustomResource', async () => {
     let classes: string[] = [];
     const run = await runPulumi(() => {
-      const { newResource } = lib();
+      const { newResource } = emitter();
       const ns = newResource({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'addons' } }, {});
       const cm = newResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'values', namespace: 'addons' }, data: { 'values.yaml': 'a: 1' } }, {});
       const np = newResource({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'addons' }, spec: { podSelector: {} } }, {});
@@ -178,7 +180,7 @@ describe('resource class per apiVersion', () => {
 
   test('an unknown core-group kind is an error, not a silently dropped object', async () => {
     await runPulumi(() => {
-      expect(() => lib().newResource({ apiVersion: 'v1', kind: 'Gadget', metadata: { name: 'x' } }, {})).toThrow(/no Pulumi resource class for v1 Gadget/);
+      expect(() => emitter().newResource({ apiVersion: 'v1', kind: 'Gadget', metadata: { name: 'x' } }, {})).toThrow(/no Pulumi resource class for v1 Gadget/);
     });
   });
 });

@@ -11,6 +11,8 @@
  *   rules that need `oldSelf` and unknown rules are skipped and listed by {@link skippedCelRules}),
  *   `x-kubernetes-preserve-unknown-fields`, `x-kubernetes-map-type` (no effect on a single object);
  *   formats int32/int64 (range-checked), date-time, uuid, byte, ipv4, uri.
+ * - `pattern` is Go RE2 syntax (e.g. prometheus-operator's `(?i)`), translated to an equivalent JavaScript
+ *   RegExp by ./re2.ts, so a string is accepted exactly when Go's regexp would accept it.
  * - Unknown fields: the API server prunes fields a structural schema does not list instead of rejecting
  *   them. For this library that is a bug (the setting would be silently lost), so `additionalProperties:
  *   false` is injected into every object schema that has `properties`, no `additionalProperties` and no
@@ -25,6 +27,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
+import { re2RegExp } from './re2';
 
 export const CRDS_ENV = 'CAPI_SHARED_CRDS';
 
@@ -37,7 +40,7 @@ export function crdsDir(): string {
 export class CrdsMissingError extends Error {
   constructor(dir: string, why: string) {
     super(`Upstream CRDs not found: looked in ${dir} (${why}). The conformance tests read the Cluster API, Flux, vSphere, `
-      + `OpenStack and Metal3 CRDs from ../shared/crds next to the repository; set ${CRDS_ENV} to the directory that holds them.`);
+      + `OpenStack, Metal3, Docker (CAPD) and prometheus-operator CRDs from ../shared/crds next to the repository; set ${CRDS_ENV} to the directory that holds them.`);
     this.name = 'CrdsMissingError';
   }
 }
@@ -179,6 +182,27 @@ export function allCelRules(): Map<string, string[]> {
   return rules;
 }
 
+/** Every distinct `pattern` (and `patternProperties` key) in every CRD under the shared directory. */
+export function allPatterns(): Map<string, string[]> {
+  const patterns = new Map<string, string[]>();
+  const note = (p: string, where: string) => {
+    const list = patterns.get(p) ?? [];
+    if (!list.includes(where)) list.push(where);
+    patterns.set(p, list);
+  };
+  const walk = (s: Json, where: string): void => {
+    if (Array.isArray(s)) { s.forEach((x) => walk(x, where)); return; }
+    if (!s || typeof s !== 'object') return;
+    if (typeof s.pattern === 'string') note(s.pattern, where);
+    for (const k of Object.keys(s.patternProperties ?? {})) note(k, where);
+    for (const v of Object.values(s)) walk(v, where);
+  };
+  for (const f of crdFiles()) {
+    for (const [v, { schema }] of load(f).versions) walk(schema, `${path.relative(crdsDir(), f.file)}@${v}`);
+  }
+  return patterns;
+}
+
 /** Why a rule is not evaluated, or undefined when {@link CEL_RULES} implements it. */
 export function celSkipReason(rule: string): string | undefined {
   if (CEL_RULES[rule]) return undefined;
@@ -235,7 +259,9 @@ let ajvInstance: Ajv | undefined;
 
 function ajv(): Ajv {
   if (ajvInstance) return ajvInstance;
-  const a = new Ajv({ strict: false, allErrors: true, validateFormats: true, unicodeRegExp: false, logger: false });
+  // CRD patterns are Go RE2 (the API server's regexp package), not ECMAScript: translated, see ./re2.ts.
+  const regExp = Object.assign((pattern: string) => re2RegExp(pattern), { code: 'require("./re2").re2RegExp' });
+  const a = new Ajv({ strict: false, allErrors: true, validateFormats: true, logger: false, code: { regExp } });
   const INT32 = 2 ** 31;
   a.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -INT32 && n < INT32 });
   a.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });

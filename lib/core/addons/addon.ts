@@ -11,7 +11,7 @@ import { checkPropKeys, propKeys } from '../strict-props';
 import { checkEnum, checkObject, isPlainRecord } from '../validation';
 import type { ClusterComponent } from '../render';
 import { stringifyManifests } from '../yaml';
-import { ADDON_CATALOG_VERSION, ADDON_NAMES, AddonName, catalogEntry, isAddonName } from './catalog';
+import { ADDON_CATALOG_VERSION, AddonName, catalogEntry, isAddonName, unknownAddonMessage } from './catalog';
 import { addonCleanupCommandLine } from './cleanup';
 import { AddonMonitoringOptions, checkAddonMonitoring, renderAddonPrometheusRule } from './monitoring';
 import { ADDON_MODES, AddonMode, AddonNames, addonNames } from './naming';
@@ -131,7 +131,7 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
   const cluster = checkClusterRef(p, 'cluster', props.cluster);
   const addon = isAddonName(props.addon) ? props.addon : undefined;
   if (addon === undefined) {
-    p.error('addon', `${show(props.addon)} is not an add-on in the catalog (version ${ADDON_CATALOG_VERSION}): use one of ${ADDON_NAMES.map((a) => show(a)).join(', ')}`);
+    p.error('addon', unknownAddonMessage(props.addon));
   }
   if (cluster) p.subject = `ClusterAddon ${show(props.addon)} on cluster "${cluster.name}"`;
   const mode = props.mode === undefined ? 'management' : checkEnum(p, 'mode', props.mode, ADDON_MODES);

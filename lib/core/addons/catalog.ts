@@ -4,8 +4,10 @@
  *
  * The catalog is data, deeply frozen and versioned ({@link ADDON_CATALOG_VERSION}); it cannot be
  * extended or changed at runtime. A change to any entry is a library release with a new catalog
- * version. Sources for every value: /work/shared/facts/flux-addons.md (z2jh 4.4.0, KubeRay v1.7.0).
+ * version. Sources for every value: ../shared/facts/flux-addons.md (z2jh 4.4.0, KubeRay v1.7.0).
  */
+
+import { show } from '../errors';
 
 /** Version of the catalog data below. Emitted as an annotation on every add-on object. */
 export const ADDON_CATALOG_VERSION = '2026.11.0';
@@ -157,6 +159,13 @@ export const ADDON_NAMES: readonly AddonName[] = Object.freeze(Object.keys(ADDON
 
 export function isAddonName(value: unknown): value is AddonName {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ADDON_CATALOG, value);
+}
+
+/**
+ * The one message for a name that is not in the catalog (constructs, CLI and add-on API alike).
+ */
+export function unknownAddonMessage(value: unknown): string {
+  return `${show(value)} is not an add-on in the catalog (version ${ADDON_CATALOG_VERSION}): use one of ${ADDON_NAMES.map((a) => show(a)).join(', ')}`;
 }
 
 /** The catalog entry of an add-on. */

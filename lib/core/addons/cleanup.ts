@@ -4,7 +4,7 @@
  */
 import { Problems, show } from '../errors';
 import { checkDns1123Label, checkEnum } from '../validation';
-import { ADDON_NAMES, AddonName, isAddonName } from './catalog';
+import { AddonName, isAddonName, unknownAddonMessage } from './catalog';
 import { ADDON_MODES, AddonMode, addonNames } from './naming';
 
 export interface AddonCleanupInput {
@@ -47,7 +47,7 @@ export function addonCleanupCommands(input: AddonCleanupInput): string[] {
   const namespace = input.namespace === undefined ? 'default' : checkDns1123Label(p, 'namespace', input.namespace);
   const mode = input.mode === undefined ? 'management' : checkEnum(p, 'mode', input.mode, ADDON_MODES);
   if (!isAddonName(input.addon)) {
-    p.error('addon', `${show(input.addon)} is not an add-on in the catalog: use one of ${ADDON_NAMES.map((a) => show(a)).join(', ')}`);
+    p.error('addon', unknownAddonMessage(input.addon));
   }
   p.throwIfErrors();
   const names = addonNames({ name: cluster!, namespace: namespace! }, input.addon as AddonName);

@@ -19,7 +19,7 @@
  * The same layout is described in docs/providers.md. Fields the platform has beyond these go in
  * `additionalFields`; a different group/version/kind in `apiGroup` / `version` / `kind`.
  */
-import { Problems, Warning } from '../errors';
+import { ProblemReporter, Problems, Warning } from '../errors';
 import { MachineRole, MachineTemplate, MachineTemplateMetadata } from '../machine-template';
 import { compact } from '../manifest';
 import { checkObject } from '../validation';
@@ -103,7 +103,7 @@ export class BasisMachineTemplate implements MachineTemplate {
   }
 
   /** kubeadm's control-plane minimums (2 vCPUs, 1700 MB), where the template sets them. */
-  validateFor(role: MachineRole, problems: Problems, path: string): void {
+  validateFor(role: MachineRole, problems: ProblemReporter, path: string): void {
     checkControlPlaneCapacity(role, problems, path, { field: 'cpu', value: this.props.cpu }, { field: 'memory', valueMiB: this.props.memory });
   }
 }

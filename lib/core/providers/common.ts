@@ -4,7 +4,7 @@
  */
 import { INFRASTRUCTURE_GROUP } from '../api-versions';
 import { credentialKeyProblem } from '../credentials';
-import { Problems, show } from '../errors';
+import { ProblemReporter, Problems, show } from '../errors';
 import { checkFreeForm } from '../free-form';
 import { checkPropKeys, PropKeys } from '../strict-props';
 import { MachineRole, MachineTemplateMetadata } from '../machine-template';
@@ -173,7 +173,7 @@ export const KUBEADM_CONTROL_PLANE_MIN_MEMORY_MIB = 1700;
  * (preflight errors NumCPU and Mem). Checked only where the template sets those values.
  */
 export function checkControlPlaneCapacity(
-  role: MachineRole, p: Problems, path: string,
+  role: MachineRole, p: ProblemReporter, path: string,
   cpus: { field: string; value?: number }, memory: { field: string; valueMiB?: number },
 ): void {
   if (role !== 'control-plane') return;

@@ -13,7 +13,7 @@
  */
 import { INFRASTRUCTURE_GROUP } from '../api-versions';
 import { InfrastructureCluster } from '../cluster';
-import { Problems, show, Warning } from '../errors';
+import { ProblemReporter, Problems, show, Warning } from '../errors';
 import { MachineRole, MachineTemplate } from '../machine-template';
 import { compact } from '../manifest';
 import { checkEnum, checkObject } from '../validation';
@@ -225,7 +225,7 @@ export class OpenStackMachineTemplate implements MachineTemplate {
   }
 
   /** Flavors are named, not sized: nothing to check per role. */
-  validateFor(_role: MachineRole, _problems: Problems, _path: string): void {
+  validateFor(_role: MachineRole, _problems: ProblemReporter, _path: string): void {
     // CPU and RAM come from the flavor, which only the cloud knows.
   }
 }

@@ -21,7 +21,7 @@
  * The same layout is described in docs/providers.md. Fields the platform has beyond these go in
  * `additionalFields`; a different group/version/kind in `apiGroup` / `version` / `kind`.
  */
-import { Problems, show, Warning } from '../errors';
+import { ProblemReporter, Problems, show, Warning } from '../errors';
 import { MachineRole, MachineTemplate, MachineTemplateMetadata } from '../machine-template';
 import { compact } from '../manifest';
 import { checkObject } from '../validation';
@@ -140,7 +140,7 @@ export class OVirtMachineTemplate implements MachineTemplate {
   }
 
   /** kubeadm's control-plane minimums (2 vCPUs, 1700 MB), where the template sets them. */
-  validateFor(role: MachineRole, problems: Problems, path: string): void {
+  validateFor(role: MachineRole, problems: ProblemReporter, path: string): void {
     checkControlPlaneCapacity(role, problems, path, { field: 'cpu', value: this.vcpus }, { field: 'sizemb', valueMiB: this.props.sizemb });
   }
 }

@@ -12,7 +12,7 @@
  */
 import { INFRASTRUCTURE_GROUP } from '../api-versions';
 import { InfrastructureCluster } from '../cluster';
-import { Problems, show, ValidationError, Warning } from '../errors';
+import { ProblemReporter, Problems, show, ValidationError, Warning } from '../errors';
 import { MachineRole, MachineTemplate, MachineTemplateMetadata } from '../machine-template';
 import { compact } from '../manifest';
 import { checkDuration, checkEnum, checkObject, Duration } from '../validation';
@@ -309,7 +309,7 @@ export class VSphereMachineTemplate implements MachineTemplate {
   }
 
   /** kubeadm's control-plane minimums (2 CPUs, 1700 MB), where the template sets them. */
-  validateFor(role: MachineRole, problems: Problems, path: string): void {
+  validateFor(role: MachineRole, problems: ProblemReporter, path: string): void {
     checkControlPlaneCapacity(role, problems, path, { field: 'numCPUs', value: this.props.numCPUs }, { field: 'memoryMiB', valueMiB: this.props.memoryMiB });
   }
 }
