@@ -12,7 +12,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import fc from 'fast-check';
-import { Manifest } from '../../lib';
+// the cdk8s adapter, as an app imports it: it points cdk8s's Yaml.stringify at the library's writer
+import '../../lib';
+import type { Manifest } from '../../lib';
 import { kubernetesSafeString, stringifyCdk8sJson, stringifyManifests, toCdk8sJson } from '../../lib/core/yaml';
 import { cdk8sYamlStringify } from '../support/cdk8s-yaml';
 import { kubernetesRead } from '../support/kubectl';
