@@ -21,5 +21,5 @@ export default function program(): void {
   const edgeHub = new ClusterAddon('addons-tenant-jhub', { cluster: edge, ...edgeJupyterHub });
   new FluxResourceMetrics('addons-tenant-flux-metrics', fluxMetrics);
 
-  pulumi.log.info(addonPortSummary([jhub, ray, edgeHub].map((a) => ({ addon: a.addon, cluster: a.clusterName, namespace: a.namespace }))));
+  pulumi.log.info(addonPortSummary([jhub, ray, edgeHub].map((a) => ({ addon: a.addon, cluster: a.clusterName, namespace: a.namespace, securityGroupPorts: a.securityGroupPorts }))));
 }

@@ -9,7 +9,7 @@ import { emit, objectId } from './emit';
 
 /**
  * A catalog add-on (JupyterHub, KubeRay) on a workload cluster, installed by Flux: a HelmRepository and
- * HelmRelease(s), the add-on namespace's NetworkPolicy, and a PrometheusRule.
+ * HelmRelease(s), the add-on namespace's NetworkPolicies, and a PrometheusRule.
  *
  * Throws ValidationError (statusCode 400, every problem listed) for an unknown add-on or parameter,
  * invalid quantities, or a cluster whose Kubernetes version fails the add-on's constraint — before

@@ -2,8 +2,10 @@
 import { addonCleanup } from './addon-cleanup';
 import { addonPorts } from './addon-ports';
 import { Command } from './args';
+import { node } from './node';
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   'addon-cleanup': addonCleanup,
   'addon-ports': addonPorts,
+  node,
 };

@@ -18,10 +18,22 @@ export const INFRASTRUCTURE_GROUP = 'infrastructure.cluster.x-k8s.io';
 export const LABEL_CLUSTER_NAME = 'cluster.x-k8s.io/cluster-name';
 export const LABEL_CONTROL_PLANE = 'cluster.x-k8s.io/control-plane';
 export const LABEL_DEPLOYMENT_NAME = 'cluster.x-k8s.io/deployment-name';
+/** MachineSet name on its Machines. */
+export const LABEL_SET_NAME = 'cluster.x-k8s.io/set-name';
+/** KubeadmControlPlane name on its Machines (hashed when longer than 63 characters). */
+export const LABEL_CONTROL_PLANE_NAME = 'cluster.x-k8s.io/control-plane-name';
+
+/**
+ * On a Machine: delete this one first when its MachineSet or KubeadmControlPlane scales down
+ * (the key's presence counts; the value is ignored).
+ */
+export const ANNOTATION_DELETE_MACHINE = 'cluster.x-k8s.io/delete-machine';
 
 /** Cluster-autoscaler (clusterapi provider) node-group size annotations. */
 export const ANNOTATION_AUTOSCALER_MIN = 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size';
 export const ANNOTATION_AUTOSCALER_MAX = 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size';
+/** On a Node: the cluster-autoscaler never scales this node down (value `"true"`). */
+export const ANNOTATION_SCALE_DOWN_DISABLED = 'cluster-autoscaler.kubernetes.io/scale-down-disabled';
 
 /** Label prefix that Cluster API syncs from Machines to Nodes (since CAPI 1.4). */
 export const NODE_ROLE_PREFIX = 'node-role.kubernetes.io/';

@@ -109,7 +109,9 @@ describe('parameters', () => {
     const [hr] = helmReleases(synthAddon({ addon: 'jupyterhub' }).objects);
     const d = Object.fromEntries(ADDON_CATALOG.jupyterhub.parameters.map((p) => [p.name, p.default]));
     expect(hr.spec.values.singleuser.storage.capacity).toBe(d.storage);
-    expect(hr.spec.values.proxy.service.type).toBe(d.serviceType);
+    // no authentication: the hub stays inside the cluster (defect 1: the chart's LoadBalancer was the default)
+    expect(d.serviceType).toBeUndefined();
+    expect(hr.spec.values.proxy.service.type).toBe('ClusterIP');
     expect(hr.spec.values.singleuser.cpu.limit).toBe(Number(d.cpu));
   });
 
@@ -121,9 +123,11 @@ describe('parameters', () => {
     expect(v.worker).toMatchObject({ replicas: 2, minReplicas: 1, maxReplicas: 4, resources: { limits: { cpu: '500m', memory: '1Gi' } } });
   });
 
-  test('KubeRay: exposing the head outside the cluster is a warning', () => {
-    const { addon } = synthAddon({ addon: 'kuberay', parameters: { serviceType: 'LoadBalancer' } });
-    expect(addon.warnings.map((w) => w.path)).toEqual(['parameters.serviceType']);
+  test('KubeRay: exposing the head needs the CIDRs allowed to connect, and warns', () => {
+    const err = validationError(() => synthAddon({ addon: 'kuberay', parameters: { serviceType: 'LoadBalancer' } }));
+    expect(err.issues.map((i) => i.path)).toEqual(['parameters.access.cidrs']);
+    const { addon } = synthAddon({ addon: 'kuberay', parameters: { serviceType: 'LoadBalancer', access: { cidrs: ['203.0.113.0/24'] } } });
+    expect(addon.warnings.map((w) => w.path)).toEqual(['parameters.access']);
     expect(synthAddon({ addon: 'kuberay' }).addon.warnings).toEqual([]);
   });
 });
@@ -204,11 +208,15 @@ describe('errors (ValidationError, statusCode 400, thrown before anything is add
 });
 
 describe('core objects', () => {
-  /** Paths of undefined values and of empty objects or lists, except the NetworkPolicy selectors where `{}` means "all". */
+  /**
+   * Paths of undefined values and of empty objects or lists, except the NetworkPolicy selectors where `{}`
+   * means "all", and z2jh's `allowedIngressPorts`, where `[]` replaces the chart's default list (HelmRelease
+   * values are free-form, so the API server accepts it).
+   */
   function emptyPaths(v: unknown, path: string, out: string[] = []): string[] {
     if (v === undefined) out.push(path);
     else if (Array.isArray(v)) {
-      if (v.length === 0) out.push(path);
+      if (v.length === 0 && !/\.spec\.values\.proxy\.(chp|traefik)\.networkPolicy\.allowedIngressPorts$/.test(path)) out.push(path);
       v.forEach((x, i) => emptyPaths(x, `${path}[${i}]`, out));
     } else if (v !== null && typeof v === 'object') {
       if (Object.keys(v).length === 0 && !/\.(podSelector|namespaceSelector)$/.test(path)) out.push(path);

@@ -78,11 +78,18 @@ exit 0
     expect(r.stderr).toMatch(message);
   });
 
-  test('addon-ports prints the security-group ports', () => {
+  test('addon-ports prints the security-group ports of the Service type: none for ClusterIP, node ports for NodePort', () => {
     const r = run('addon-ports');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('jupyterhub: 80/TCP');
-    expect(r.stdout).toContain('kuberay: 8265/TCP');
+    expect(r.stdout).toContain('jupyterhub: none (ClusterIP');
+    expect(r.stdout).toContain('kuberay: none (ClusterIP');
+    const lb = run('addon-ports', '--service-type', 'LoadBalancer', '--https');
+    expect(lb.stdout).toContain('jupyterhub: 443/TCP https -> Service proxy-public (LoadBalancer)');
+    expect(lb.stdout).toContain('kuberay: 10001/TCP client -> Service <raycluster>-head-svc (LoadBalancer)');
+    expect(lb.stdout).not.toContain('8265');
+    const np = run('addon-ports', '--addon', 'kuberay', '--service-type', 'NodePort', '--expose-dashboard');
+    expect(np.stdout).toContain('kuberay: 30265/TCP dashboard -> node port of Service <raycluster>-head-svc port 8265');
+    expect(run('addon-ports', '--service-type', 'Ingress').code).toBe(2);
   });
 
   test('the function throws ValidationError (400) for an unknown add-on', () => {

@@ -9,45 +9,102 @@ import { helmReleases, synthAddon } from './fixtures';
 
 const ref = { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', apiVersion: 'v1beta2' as const };
 
+const exposedHub = {
+  authentication: { type: 'oidc', issuer: 'https://id.example.com', clientId: 'hub', clientSecret: { name: 'hub-oidc', key: 'client-secret' }, allowedGroups: ['data'] },
+  https: { hosts: ['hub.example.com'], tlsSecret: 'hub-tls' },
+} as const;
+
 describe('security-group ports', () => {
-  test('are the public catalog ports: JupyterHub 80, KubeRay 8265 (+ client and serve)', () => {
-    expect(addonSecurityGroupPorts('jupyterhub').map((p) => p.port)).toEqual([80]);
-    expect(addonSecurityGroupPorts('kuberay').map((p) => p.port).sort((a, b) => a - b)).toEqual([8000, 8265, 10001]);
-    expect(synthAddon({ addon: 'kuberay' }).addon.securityGroupPorts).toEqual(addonSecurityGroupPorts('kuberay'));
+  test('none for ClusterIP: the defaults of both add-ons open nothing (defect 4: ClusterIP listed public ports)', () => {
+    expect(addonSecurityGroupPorts('jupyterhub')).toEqual([]);
+    expect(addonSecurityGroupPorts('kuberay')).toEqual([]);
+    expect(synthAddon({ addon: 'kuberay' }).addon.securityGroupPorts).toEqual([]);
+    expect(renderClusterAddon({ cluster: ref, addon: 'jupyterhub', parameters: { serviceType: 'ClusterIP', ...exposedHub } }).securityGroupPorts).toEqual([]);
   });
 
-  test('the summary lists every port with add-on, cluster and namespace', () => {
-    const { addon } = synthAddon({ addon: 'jupyterhub' });
-    const text = addonPortSummary([{ addon: 'jupyterhub', cluster: 'prod', namespace: addon.namespace }, 'kuberay']);
-    expect(text).toContain(`jupyterhub (cluster prod, namespace ${addon.namespace}): 80/TCP`);
-    expect(text).toContain('kuberay: 8265/TCP dashboard');
+  test('LoadBalancer: the Service ports, with the real Service name of the Ray head (<raycluster>-head-svc)', () => {
+    const hub = renderClusterAddon({ cluster: ref, addon: 'jupyterhub', parameters: { ...exposedHub } });
+    expect(hub.securityGroupPorts.map((p) => [p.port, p.service, p.serviceType])).toEqual([[443, 'proxy-public', 'LoadBalancer'], [80, 'proxy-public', 'LoadBalancer']]);
+    const ray = renderClusterAddon({ cluster: ref, addon: 'kuberay', parameters: { serviceType: 'LoadBalancer', access: { cidrs: ['203.0.113.0/24'] } } });
+    expect(ray.securityGroupPorts.map((p) => [p.name, p.port, p.service])).toEqual([
+      ['client', 10001, `${ray.names.release}-head-svc`], ['serve', 8000, `${ray.names.release}-head-svc`],
+    ]);
+    expect(JSON.stringify(ray.securityGroupPorts)).not.toContain('<raycluster>');
+  });
+
+  test('NodePort: the fixed node ports, which the chart values set', () => {
+    const hub = renderClusterAddon({ cluster: ref, addon: 'jupyterhub', parameters: { ...exposedHub, serviceType: 'NodePort' } });
+    expect(hub.securityGroupPorts.map((p) => [p.port, p.servicePort])).toEqual([[30443, 443], [30080, 80]]);
+    const values = (hub.manifests.find((m) => m.kind === 'HelmRelease') as any).spec.values;
+    expect(values.proxy.service).toEqual({ type: 'NodePort', nodePorts: { http: 30080, https: 30443 } });
+    const ray = renderClusterAddon({ cluster: ref, addon: 'kuberay', parameters: { serviceType: 'NodePort', access: { cidrs: ['203.0.113.0/24'], exposeDashboard: true } } });
+    expect(ray.securityGroupPorts.map((p) => [p.name, p.port])).toEqual([['client', 30001], ['serve', 30800], ['dashboard', 30265]]);
+    const rc = (helmReleases(ray.manifests).find((h: any) => h.spec.chart.spec.chart === 'ray-cluster') as any).spec.values;
+    const nodePorts = Object.fromEntries(rc.head.headService.spec.ports.filter((p: any) => p.nodePort).map((p: any) => [p.name, p.nodePort]));
+    expect(nodePorts).toEqual({ client: 30001, serve: 30800, dashboard: 30265 });
+  });
+
+  test('the summary lists every port with add-on, cluster and namespace, and says when nothing is exposed', () => {
+    const hub = renderClusterAddon({ cluster: ref, addon: 'jupyterhub', parameters: { ...exposedHub } });
+    const text = addonPortSummary([{ addon: 'jupyterhub', cluster: 'prod', namespace: hub.names.namespace, securityGroupPorts: hub.securityGroupPorts }, 'kuberay']);
+    expect(text).toContain(`jupyterhub (cluster prod, namespace ${hub.names.namespace}): 443/TCP https -> Service proxy-public (LoadBalancer)`);
+    expect(text).toContain('kuberay: none (ClusterIP');
   });
 });
 
 describe('NetworkPolicy', () => {
-  test('admits public ports from anywhere at their container ports (JupyterHub 80 -> proxy 8000), cluster ports from any namespace, the rest only from the namespace', () => {
-    const { networkPolicy } = renderClusterAddon({ cluster: ref, addon: 'jupyterhub', mode: 'tenant' });
-    const spec = networkPolicy.spec as any;
-    expect(spec.podSelector).toEqual({});
-    expect(spec.policyTypes).toEqual(['Ingress']);
-    expect(spec.ingress).toEqual([{ from: [{ podSelector: {} }] }, { ports: [{ protocol: 'TCP', port: 8000 }] }]);
-    const ray = renderClusterAddon({ cluster: ref, addon: 'kuberay' }).networkPolicy.spec as any;
-    const publicPorts = ray.ingress.find((r: any) => !r.from).ports.map((p: any) => p.port);
-    expect(publicPorts).toEqual([8000, 8265, 10001]);
-    expect(ray.ingress.find((r: any) => r.from?.[0].namespaceSelector)).toEqual({ from: [{ namespaceSelector: {} }], ports: [{ protocol: 'TCP', port: 8080 }] });
-    const admittedFromOutside = ray.ingress.filter((r: any) => !r.from?.[0].podSelector).flatMap((r: any) => r.ports.map((p: any) => p.port));
-    expect(admittedFromOutside).not.toContain(ADDON_CATALOG.kuberay.ports.find((p) => p.name === 'gcs-server')!.targetPort);
+  const policies = (addon: 'jupyterhub' | 'kuberay', parameters?: object) => renderClusterAddon({ cluster: ref, addon, mode: 'tenant', parameters } as any).networkPolicies as any[];
+
+  test('no library policy selects every pod (defect 2: podSelector {} with broad rules undid z2jh\'s isolation)', () => {
+    for (const p of [...policies('jupyterhub'), ...policies('jupyterhub', exposedHub), ...policies('kuberay')]) {
+      expect(Object.keys(p.spec.podSelector.matchLabels ?? {}).length).toBeGreaterThan(0);
+    }
   });
 
-  test('tenant mode: the cdk8s object equals the core object', () => {
+  test('JupyterHub: nothing when not exposed; when exposed only the proxy pod, on its public container ports', () => {
+    expect(policies('jupyterhub')).toEqual([]);
+    const [pub, ...rest] = policies('jupyterhub', exposedHub);
+    expect(rest).toEqual([]);
+    expect(pub.spec.podSelector.matchLabels).toMatchObject({ component: 'proxy', app: 'jupyterhub' });
+    expect(pub.spec.ingress).toEqual([{ ports: [{ protocol: 'TCP', port: 8000 }, { protocol: 'TCP', port: 8443 }] }]);
+    const le = policies('jupyterhub', { ...exposedHub, https: { hosts: ['hub.example.com'], letsEncrypt: { contactEmail: 'ops@example.com' } } });
+    expect(le[0].spec.podSelector.matchLabels.component).toBe('autohttps');
+  });
+
+  test('KubeRay: head and workers by ray.io labels; the head\'s user ports to the namespace only by default (defect 3)', () => {
+    const [head, worker, operator] = policies('kuberay');
+    expect(head.spec.podSelector.matchLabels['ray.io/node-type']).toBe('head');
+    expect(worker.spec.podSelector.matchLabels['ray.io/node-type']).toBe('worker');
+    expect(operator.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'kuberay-operator' });
+    const fromOutsideNamespace = head.spec.ingress.filter((r: any) => r.from?.some((f: any) => f.namespaceSelector || f.ipBlock) ?? true);
+    expect(fromOutsideNamespace.flatMap((r: any) => r.ports.map((p: any) => p.port))).toEqual([8080]);
+    const gcs = ADDON_CATALOG.kuberay.ports.find((p) => p.name === 'gcs-server')!.targetPort;
+    expect(JSON.stringify(fromOutsideNamespace)).not.toContain(String(gcs));
+  });
+
+  test('KubeRay: listed sources reach client and serve; the dashboard only with exposeDashboard', () => {
+    const head = (access: object) => policies('kuberay', { access })[0].spec.ingress.find((r: any) => r.from?.some((f: any) => f.ipBlock || f.namespaceSelector?.matchLabels));
+    const sources = { namespaces: ['ml'], podSelectors: [{ namespace: 'ci', matchLabels: { app: 'runner' } }], cidrs: ['203.0.113.0/24'] };
+    expect(head(sources)).toEqual({
+      from: [
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ml' } } },
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ci' } }, podSelector: { matchLabels: { app: 'runner' } } },
+        { ipBlock: { cidr: '203.0.113.0/24' } },
+      ],
+      ports: [{ protocol: 'TCP', port: 8000 }, { protocol: 'TCP', port: 10001 }],
+    });
+    expect(head({ ...sources, exposeDashboard: true }).ports.map((p: any) => p.port)).toEqual([8000, 8265, 10001]);
+  });
+
+  test('tenant mode: the cdk8s objects equal the core objects', () => {
     const { addon, objects } = synthAddon({ addon: 'kuberay', mode: 'tenant' });
-    const core = renderClusterAddon({ cluster: ref, addon: 'kuberay', mode: 'tenant' }).networkPolicy;
-    expect(objects.find((o) => o.kind === 'NetworkPolicy')).toEqual(core);
-    expect(core.metadata.namespace).toBe(addon.namespace);
+    const core = renderClusterAddon({ cluster: ref, addon: 'kuberay', mode: 'tenant' }).networkPolicies;
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy')).toEqual(core);
+    expect(core[0].metadata.namespace).toBe(addon.namespace);
   });
 
-  test('management mode: Namespace and NetworkPolicy reach the workload cluster through a ClusterResourceSet selecting the Cluster', () => {
-    const model = renderClusterAddon({ cluster: ref, addon: 'jupyterhub' });
+  test('management mode: Namespace and NetworkPolicies reach the workload cluster through a ClusterResourceSet selecting the Cluster', () => {
+    const model = renderClusterAddon({ cluster: ref, addon: 'kuberay' });
     expect(model.manifests.some((m) => m.kind === 'NetworkPolicy' || m.kind === 'Namespace')).toBe(false);
     const cm = model.manifests.find((m) => m.kind === 'ConfigMap')!;
     const crs = model.manifests.find((m) => m.kind === 'ClusterResourceSet')! as any;
@@ -56,8 +113,8 @@ describe('NetworkPolicy', () => {
     expect(crs.metadata.namespace).toBe(ref.namespace);
     const docs = parseAllDocuments((cm as any).data['resources.yaml']).map((d) => d.toJS());
     expect(docs).toEqual(model.workloadClusterManifests);
-    expect(docs.map((d) => d.kind)).toEqual(['Namespace', 'NetworkPolicy']);
-    expect(docs[1]).toEqual(model.networkPolicy);
+    expect(docs.map((d) => d.kind)).toEqual(['Namespace', 'NetworkPolicy', 'NetworkPolicy', 'NetworkPolicy']);
+    expect(docs.slice(1)).toEqual(model.networkPolicies);
   });
 });
 
@@ -86,7 +143,8 @@ describe('monitoring', () => {
       expect(notReady.expr).toContain(`name=~"${hrs.map((h) => h.metadata.name).join('|')}"`);
       expect(notReady.expr).toContain('ready!="True"');
       const missing = r.spec.groups[0].rules.filter((a: any) => a.alert === 'FluxHelmReleaseStateMissing');
-      expect(missing.map((a: any) => /name="([^"]+)"/.exec(a.expr)![1])).toEqual(hrs.map((h) => h.metadata.name));
+      expect(missing).toHaveLength(1);
+      expect([...missing[0].expr.matchAll(/absent\(gotk_resource_info\{[^}]*name="([^"]+)"\}\)/g)].map((m) => m[1])).toEqual(hrs.map((h) => h.metadata.name));
     }
   });
 
@@ -120,6 +178,8 @@ describe('monitoring', () => {
     const objs = Testing.synth(chart);
     expect(objs.map((o) => o.kind)).toEqual(['ConfigMap', 'ClusterRole', 'ClusterRoleBinding']);
     expect(objs[1].rules[0]).toEqual({ apiGroups: ['helm.toolkit.fluxcd.io'], resources: ['helmreleases'], verbs: ['list', 'watch'] });
+    // defect 5: kube-state-metrics' custom-resource-state discovery needs list/watch on CRDs, or gotk_resource_info never appears
+    expect(objs[1].rules).toContainEqual({ apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['list', 'watch'] });
     expect(() => renderFluxResourceMetrics({ namespace: 'Bad_NS' })).toThrow(/namespace/);
   });
 });

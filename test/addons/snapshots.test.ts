@@ -11,7 +11,11 @@ expect.addSnapshotSerializer({
 const asSnapshot = (objects: any[]) => Object.assign([...objects], { [K8S_LIST]: true });
 
 const PARAMS = {
-  jupyterhub: { cpu: '2', memory: '4Gi' },
+  jupyterhub: {
+    cpu: '2', memory: '4Gi',
+    authentication: { type: 'oidc', issuer: 'https://id.example.com/realms/lab', clientId: 'hub', clientSecret: { name: 'hub-oidc', key: 'client-secret' }, allowedGroups: ['data-science'] },
+    https: { hosts: ['hub.example.com'], tlsSecret: 'hub-tls' },
+  },
   kuberay: { head: { cpu: '1', memory: '4Gi' } },
 } as const;
 

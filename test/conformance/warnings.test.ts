@@ -89,12 +89,15 @@ const cpWarnings = (o: Partial<ControlPlaneGroupProps>, c: Partial<ClusterProps>
 const wgWarnings = (o: Partial<WorkerGroupProps>, c: Partial<ClusterProps> = {}) => renderWorkerGroup({ cluster: ref(c), name: 'md', machineTemplate: template(), ...o }).warnings;
 const vsphere = (o: Partial<VSphereMachineTemplateProps>) => new VSphereMachineTemplate({ template: 'ubuntu-2404', networkName: 'VM Network', ...o } as VSphereMachineTemplateProps).warnings;
 const openstack = (o: Partial<OpenStackClusterProps>) => new OpenStackCluster({ cloudName: 'openstack', secretName: 'cloud-config', ...o }).warnings;
-const kuberay = (parameters: Record<string, unknown>) => {
-  const p = new Problems('ClusterAddon kuberay');
-  addonChartValues(p, 'kuberay', parameters);
+const addonWarnings = (addon: 'kuberay' | 'jupyterhub') => (parameters: Record<string, unknown>) => {
+  const p = new Problems(`ClusterAddon ${addon}`);
+  addonChartValues(p, addon, parameters);
   expect(p.errors).toEqual([]);
   return p.warnings;
 };
+const kuberay = addonWarnings('kuberay');
+const jupyterhub = addonWarnings('jupyterhub');
+const exposedHub = { authentication: { type: 'native', adminUsers: ['admin'] } };
 
 interface Lint {
   /** The call site: file, source text of the path argument, start of the message argument. */
@@ -215,9 +218,28 @@ const LINTS: Lint[] = [
     path: 'apiServerFloatingIP', message: /reachable only on its fixed IP inside the cloud/,
   },
   {
-    site: { file: 'lib/core/addons/parameters.ts', pathArg: "'parameters.serviceType'", message: '`${show(r.get(\'serviceType\'))} exposes the Ray head' },
-    what: 'a Ray head exposed outside the cluster', trigger: () => kuberay({ serviceType: 'LoadBalancer' }), clean: () => kuberay({ serviceType: 'ClusterIP' }),
-    path: 'parameters.serviceType', message: /^"LoadBalancer" exposes the Ray head outside the cluster/,
+    site: { file: 'lib/core/addons/ray-access.ts', pathArg: "'parameters.access'", message: '`${sources} can reach the Ray client port' },
+    what: 'Ray client and serve open to sources beyond the namespace',
+    trigger: () => kuberay({ access: { namespaces: ['ml'] } }), clean: () => kuberay({}),
+    path: 'parameters.access', message: /^namespace ml can reach the Ray client port \(10001\), which runs code/,
+  },
+  {
+    site: { file: 'lib/core/addons/ray-access.ts', pathArg: "'parameters.access.exposeDashboard'", message: '`the Ray dashboard (8265) is also the job-submission API' },
+    what: 'the Ray dashboard open beyond the namespace',
+    trigger: () => kuberay({ access: { cidrs: ['203.0.113.0/24'], exposeDashboard: true } }), clean: () => kuberay({ access: { cidrs: ['203.0.113.0/24'] } }),
+    path: 'parameters.access.exposeDashboard', message: /^the Ray dashboard \(8265\) is also the job-submission API and has no authentication: 203\.0\.113\.0\/24/,
+  },
+  {
+    site: { file: 'lib/core/addons/jupyterhub-access.ts', pathArg: "'parameters.authentication.type'", message: '\'"dummy" lets anyone who reaches the hub' },
+    what: 'the dummy authenticator', trigger: () => jupyterhub({ authentication: { type: 'dummy' } }), clean: () => jupyterhub({ authentication: { type: 'native', adminUsers: ['admin'] } }),
+    path: 'parameters.authentication.type', message: /^"dummy" lets anyone who reaches the hub log in with any name and password/,
+  },
+  {
+    site: { file: 'lib/core/addons/jupyterhub-access.ts', pathArg: "'parameters.https.letsEncrypt'", message: '`Let\'s Encrypt\'s HTTP-01 challenge' },
+    what: "Let's Encrypt on a NodePort hub",
+    trigger: () => jupyterhub({ ...exposedHub, https: { hosts: ['hub.example.com'], letsEncrypt: { contactEmail: 'ops@example.com' } }, serviceType: 'NodePort' }),
+    clean: () => jupyterhub({ ...exposedHub, https: { hosts: ['hub.example.com'], letsEncrypt: { contactEmail: 'ops@example.com' } }, serviceType: 'LoadBalancer' }),
+    path: 'parameters.https.letsEncrypt', message: /^Let's Encrypt's HTTP-01 challenge connects to port 80 of hub\.example\.com, but a NodePort hub listens on node port 30080/,
   },
 ];
 

@@ -15,8 +15,8 @@ import { ADDON_CATALOG_VERSION, AddonName, catalogEntry, isAddonName, unknownAdd
 import { addonCleanupCommandLine } from './cleanup';
 import { AddonMonitoringOptions, checkAddonMonitoring, renderAddonPrometheusRule } from './monitoring';
 import { ADDON_MODES, AddonMode, AddonNames, addonNames } from './naming';
-import { frozenSecurityGroupPorts, renderAddonNetworkPolicy, SecurityGroupPort } from './network';
-import { AddonParameters, addonChartValues } from './parameters';
+import { addonSecurityGroupPorts, renderAddonNetworkPolicies, SecurityGroupPort } from './network';
+import { AddonParameters, ExactValue, resolveAddonParameters } from './parameters';
 
 export const HELM_RELEASE_API_VERSION = 'helm.toolkit.fluxcd.io/v2';
 export const HELM_REPOSITORY_API_VERSION = 'source.toolkit.fluxcd.io/v1';
@@ -77,11 +77,14 @@ export interface AddonModel extends Rendered {
   readonly names: AddonNames;
   /** Where the HelmReleases live (`cluster.namespace` in management mode, the add-on namespace in tenant mode). */
   readonly releaseNamespace: string;
-  /** Ports to open in the cluster's security groups. */
+  /** Ports to open in the cluster's security groups: none for ClusterIP, node ports for NodePort, Service ports for LoadBalancer. */
   readonly securityGroupPorts: readonly SecurityGroupPort[];
-  /** The add-on namespace's NetworkPolicy (in `manifests` in tenant mode; inside the ClusterResourceSet ConfigMap in management mode). */
-  readonly networkPolicy: Manifest;
-  /** The objects for the workload cluster (Namespace, NetworkPolicy). */
+  /**
+   * The add-on namespace's NetworkPolicies (in `manifests` in tenant mode; inside the ClusterResourceSet
+   * ConfigMap in management mode): only what the charts do not already allow (see network.ts).
+   */
+  readonly networkPolicies: readonly Manifest[];
+  /** The objects for the workload cluster (Namespace, NetworkPolicies). */
   readonly workloadClusterManifests: readonly Manifest[];
 }
 
@@ -116,6 +119,18 @@ function objectMeta(name: string, namespace: string | undefined, labels: Record<
   return { name, namespace, labels: { ...labels }, annotations: { ...annotations } };
 }
 
+/** Sets the exact values into (a compacted copy of) the chart values; fresh arrays, so no manifest shares them. */
+function withExactValues(values: Record<string, unknown> | undefined, exact: readonly ExactValue[] | undefined): Record<string, unknown> | undefined {
+  if (!exact?.length) return values;
+  const out = values ?? {};
+  for (const { path, value } of exact) {
+    let cur = out;
+    for (const key of path.slice(0, -1)) cur = (cur[key] ??= {}) as Record<string, unknown>;
+    cur[path[path.length - 1]] = Array.isArray(value) ? [...value] : value;
+  }
+  return out;
+}
+
 function releaseNameOf(names: AddonNames, component: string): string {
   return names.releases.find((r) => r.component === component)!.name;
 }
@@ -141,7 +156,7 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
   }
   const monitoring = checkAddonMonitoring(p, 'monitoring', props.monitoring);
   if (cluster && addon) checkKubernetesConstraint(p, cluster, addon);
-  const values = addon ? addonChartValues(p, addon, props.parameters) : {};
+  const { values, exactValues, exposure } = addon ? resolveAddonParameters(p, addon, props.parameters) : { values: {}, exactValues: undefined, exposure: undefined };
   p.throwIfErrors();
 
   const entry = catalogEntry(addon!);
@@ -151,8 +166,8 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
   const annotations = { [ANNOTATION_CATALOG_VERSION]: ADDON_CATALOG_VERSION };
 
   const namespace: Manifest = compact({ apiVersion: 'v1', kind: 'Namespace', metadata: objectMeta(names.namespace, undefined, labels, annotations) });
-  const networkPolicy = renderAddonNetworkPolicy(addon!, names.networkPolicy, names.namespace, { ...labels });
-  const workloadClusterManifests = [namespace, networkPolicy];
+  const networkPolicies = renderAddonNetworkPolicies(exposure!, names, labels);
+  const workloadClusterManifests = [namespace, ...networkPolicies];
 
   const repository: Manifest = compact({
     apiVersion: HELM_REPOSITORY_API_VERSION,
@@ -173,14 +188,14 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
       ? { createNamespace: true, crds: 'CreateReplace', remediation: { retries: ADDON_REMEDIATION_RETRIES } }
       : { crds: 'CreateReplace', remediation: { retries: ADDON_REMEDIATION_RETRIES } };
     spec.upgrade = { crds: 'CreateReplace', cleanupOnFail: true, remediation: { retries: ADDON_REMEDIATION_RETRIES, strategy: 'rollback' } };
-    const chartValues = compact(values[chart.component]);
+    const chartValues = withExactValues(compact(values[chart.component]), exactValues?.[chart.component]);
     if (chartValues !== undefined) spec.values = chartValues;
     return { apiVersion: HELM_RELEASE_API_VERSION, kind: 'HelmRelease', metadata: objectMeta(name, releaseNamespace, labels, annotations), spec };
   });
 
   const manifests: Manifest[] = [];
   if (mode === 'tenant') {
-    manifests.push(namespace, networkPolicy, repository, ...releases);
+    manifests.push(namespace, ...networkPolicies, repository, ...releases);
   } else {
     manifests.push(repository, ...releases);
     // Objects applied here would land on the management cluster; the workload cluster gets them from
@@ -221,8 +236,8 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
     mode: mode!,
     names,
     releaseNamespace,
-    securityGroupPorts: frozenSecurityGroupPorts(addon!),
-    networkPolicy,
+    securityGroupPorts: Object.freeze(addonSecurityGroupPorts(exposure!, names).map((x) => Object.freeze(x))),
+    networkPolicies,
     workloadClusterManifests,
     manifests,
     warnings: p.warnings,

@@ -10,16 +10,18 @@
 import { show } from '../errors';
 
 /** Version of the catalog data below. Emitted as an annotation on every add-on object. */
-export const ADDON_CATALOG_VERSION = '2026.11.0';
+export const ADDON_CATALOG_VERSION = '2026.12.0';
 
 /** The add-ons in the catalog. */
 export type AddonName = 'jupyterhub' | 'kuberay';
 
 /**
- * Who may reach a port.
- * - `public`: users outside the cluster; admitted from anywhere by the NetworkPolicy and listed for security groups.
+ * Who may reach a port (see network.ts for the NetworkPolicies built from it).
+ * - `public`: the add-on's user-facing ports. JupyterHub: from anywhere, only when the hub is exposed
+ *   (LoadBalancer, NodePort). KubeRay: from the add-on namespace, plus the sources listed in
+ *   `parameters.access`. These are the ports security groups open for an exposed Service.
  * - `cluster`: other pods in the workload cluster (e.g. Prometheus scraping metrics); admitted from every namespace.
- * - `namespace`: only the add-on's own pods; admitted by the same-namespace rule, nothing else.
+ * - `namespace`: only the add-on's own pods.
  */
 export type PortAccess = 'public' | 'cluster' | 'namespace';
 
@@ -27,14 +29,18 @@ export type PortAccess = 'public' | 'cluster' | 'namespace';
 export interface CatalogPort {
   /** Port name in the Service. */
   readonly name: string;
-  /** Service that exposes it (name as the chart renders it). */
+  /** Service that exposes it, as the chart names it (`<raycluster>` is the RayCluster's name, see network.ts). */
   readonly service: string;
-  /** Service port: what users and security groups see. */
+  /** Service port: what users and load balancers see. */
   readonly port: number;
   /** Container port behind it: what a NetworkPolicy matches (policies see traffic after the Service's DNAT). */
   readonly targetPort: number;
+  /** Node port the library fixes in the chart values for a NodePort Service (what security groups open then). */
+  readonly nodePort?: number;
   readonly protocol: 'TCP' | 'UDP';
   readonly access: PortAccess;
+  /** Present only when the add-on is configured so: `https` (JupyterHub with HTTPS), `exposeDashboard` (KubeRay opt-in). */
+  readonly when?: 'https' | 'exposeDashboard';
   readonly description: string;
 }
 
@@ -54,7 +60,9 @@ export interface CatalogChart {
 }
 
 /** Kinds of parameter value. */
-export type ParameterKind = 'cpu' | 'memory' | 'storage' | 'integer' | 'boolean' | 'enum' | 'storageClass';
+export type ParameterKind = 'cpu' | 'memory' | 'storage' | 'integer' | 'boolean' | 'enum' | 'storageClass'
+  /** Structured parameters, each validated by its own checker (jupyterhub-access.ts, ray-access.ts). */
+  | 'jupyterhubAuthentication' | 'jupyterhubHttps' | 'rayAccess';
 
 /** One user-settable parameter. Dotted names (`head.cpu`) are nested objects in the props. */
 export interface CatalogParameter {
@@ -110,10 +118,13 @@ const CATALOG: Readonly<Record<AddonName, AddonCatalogEntry>> = {
       { name: 'memoryGuarantee', kind: 'memory', values: ['singleuser.memory.guarantee'], description: 'Memory request of each user server. Defaults to `memory`; must not exceed it.' },
       { name: 'storage', kind: 'storage', default: '10Gi', values: ['singleuser.storage.capacity'], description: 'Size of each user\'s home volume (PVC).' },
       { name: 'storageClass', kind: 'storageClass', values: ['singleuser.storage.dynamic.storageClass'], description: 'StorageClass of the home volumes. Default: the cluster\'s default StorageClass (the hub database PVC always uses it).' },
-      { name: 'serviceType', kind: 'enum', default: 'LoadBalancer', allowed: SERVICE_TYPES, values: ['proxy.service.type'], description: 'Type of the proxy-public Service users connect to.' },
+      { name: 'authentication', kind: 'jupyterhubAuthentication', values: ['hub.config.JupyterHub.authenticator_class', 'hub.config.GenericOAuthenticator', 'hub.config.NativeAuthenticator', 'hub.config.Authenticator', 'hub.extraEnv.OAUTH_CLIENT_SECRET', 'hub.extraConfig'], description: 'Who may log in: OIDC (GenericOAuthenticator, client secret by Secret reference) or NativeAuthenticator (admin-approved sign-ups); `dummy` only by name, with a warning. Default: nobody (JupyterHub\'s NullAuthenticator).' },
+      { name: 'https', kind: 'jupyterhubHttps', values: ['proxy.https'], description: 'HTTPS: host names and a TLS Secret, or Let\'s Encrypt with a contact e-mail. Required for an exposed hub.' },
+      { name: 'serviceType', kind: 'enum', allowed: SERVICE_TYPES, values: ['proxy.service.type', 'proxy.service.nodePorts'], description: 'Type of the proxy-public Service users connect to. Default: LoadBalancer when authentication (not dummy) and https are set, else ClusterIP. NodePort uses the node ports 30080 (http) and 30443 (https).' },
     ],
     ports: [
-      { name: 'http', service: 'proxy-public', port: 80, targetPort: 8000, protocol: 'TCP', access: 'public', description: 'JupyterHub web UI and user servers (configurable-http-proxy)' },
+      { name: 'https', service: 'proxy-public', port: 443, targetPort: 8443, nodePort: 30443, protocol: 'TCP', access: 'public', when: 'https', description: 'JupyterHub over HTTPS (configurable-http-proxy, or autohttps with Let\'s Encrypt)' },
+      { name: 'http', service: 'proxy-public', port: 80, targetPort: 8000, nodePort: 30080, protocol: 'TCP', access: 'public', description: 'JupyterHub web UI and user servers (configurable-http-proxy; with HTTPS a redirect, and Let\'s Encrypt\'s HTTP-01 challenge)' },
       { name: 'api', service: 'proxy-api', port: 8001, targetPort: 8001, protocol: 'TCP', access: 'namespace', description: 'proxy REST API, used by the hub' },
       { name: 'hub', service: 'hub', port: 8081, targetPort: 8081, protocol: 'TCP', access: 'namespace', description: 'hub API and /hub/metrics' },
     ],
@@ -138,12 +149,13 @@ const CATALOG: Readonly<Record<AddonName, AddonCatalogEntry>> = {
       { name: 'worker.minReplicas', kind: 'integer', default: 1, min: 0, values: ['worker.minReplicas'], description: 'Lower bound for the autoscaler.' },
       { name: 'worker.maxReplicas', kind: 'integer', default: 5, min: 1, values: ['worker.maxReplicas'], description: 'Upper bound for the autoscaler.' },
       { name: 'autoscaling', kind: 'boolean', default: false, values: ['head.enableInTreeAutoscaling'], description: 'Run the Ray autoscaler (a head sidecar) to scale workers between min and max.' },
-      { name: 'serviceType', kind: 'enum', default: 'ClusterIP', allowed: SERVICE_TYPES, values: ['service.type'], description: 'Type of the head Service (dashboard, client, serve).' },
+      { name: 'serviceType', kind: 'enum', default: 'ClusterIP', allowed: SERVICE_TYPES, values: ['service.type', 'head.headService', 'head.ports'], description: 'Type of the head Service (dashboard, client, serve). NodePort uses the node ports 30001 (client), 30800 (serve) and 30265 (dashboard).' },
+      { name: 'access', kind: 'rayAccess', values: [], description: 'Sources (namespaces, pod selectors, CIDRs) admitted to the head\'s client and serve ports, and with exposeDashboard to the dashboard. Default: the add-on namespace only.' },
     ],
     ports: [
-      { name: 'dashboard', service: '<raycluster>-head-svc', port: 8265, targetPort: 8265, protocol: 'TCP', access: 'public', description: 'Ray dashboard and job submission API' },
-      { name: 'client', service: '<raycluster>-head-svc', port: 10001, targetPort: 10001, protocol: 'TCP', access: 'public', description: 'Ray client (ray.init("ray://..."))' },
-      { name: 'serve', service: '<raycluster>-head-svc', port: 8000, targetPort: 8000, protocol: 'TCP', access: 'public', description: 'Ray Serve HTTP endpoints' },
+      { name: 'client', service: '<raycluster>-head-svc', port: 10001, targetPort: 10001, nodePort: 30001, protocol: 'TCP', access: 'public', description: 'Ray client (ray.init("ray://...")): runs code, no authentication' },
+      { name: 'serve', service: '<raycluster>-head-svc', port: 8000, targetPort: 8000, nodePort: 30800, protocol: 'TCP', access: 'public', description: 'Ray Serve HTTP endpoints' },
+      { name: 'dashboard', service: '<raycluster>-head-svc', port: 8265, targetPort: 8265, nodePort: 30265, protocol: 'TCP', access: 'public', when: 'exposeDashboard', description: 'Ray dashboard and job submission API: runs code, no authentication' },
       { name: 'gcs-server', service: '<raycluster>-head-svc', port: 6379, targetPort: 6379, protocol: 'TCP', access: 'namespace', description: 'Ray GCS, used by the worker pods' },
       { name: 'metrics', service: '<raycluster>-head-svc', port: 8080, targetPort: 8080, protocol: 'TCP', access: 'cluster', description: 'Ray node metrics (head and workers), for Prometheus' },
       { name: 'http', service: 'kuberay-operator', port: 8080, targetPort: 8080, protocol: 'TCP', access: 'cluster', description: 'KubeRay operator metrics, for Prometheus' },

@@ -4,6 +4,8 @@ export * from './quantity';
 export * from './naming';
 export * from './parameters';
 export * from './network';
+export * from './jupyterhub-access';
+export * from './ray-access';
 export * from './monitoring';
 export * from './cleanup';
 export * from './addon';

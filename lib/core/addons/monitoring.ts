@@ -113,7 +113,7 @@ function selector(matchers: Record<string, string>): string {
  *   suspended releases are excluded;
  * - `FluxHelmReleaseStateMissing`: no `gotk_resource_info` series for a release (kube-state-metrics not
  *   configured, or the HelmRelease is gone) — otherwise the first alert could never fire, which is exactly
- *   how alerts on the removed `gotk_reconcile_condition` fail;
+ *   how alerts on the removed `gotk_reconcile_condition` fail; one rule, `absent(...) or absent(...)`;
  * - `FluxHelmReleaseSlowReconcile`: mean of `gotk_reconcile_duration_seconds` over 30m above the threshold.
  */
 export function renderAddonPrometheusRule(input: AddonPrometheusRuleInput): Manifest {
@@ -139,16 +139,18 @@ export function renderAddonPrometheusRule(input: AddonPrometheusRuleInput): Mani
         description: runbook,
       },
     },
-    ...input.releases.map((r) => ({
+    {
+      // One rule for all releases: rules with the same name and labels are duplicates (promtool lints
+      // them). `absent()` keeps the equality matchers as labels, so each missing release is its own series.
       alert: 'FluxHelmReleaseStateMissing',
-      expr: `absent(gotk_resource_info{${info}, name="${r}"})`,
+      expr: input.releases.map((r) => `absent(gotk_resource_info{${info}, name="${r}"})`).join(' or '),
       for: shortDuration(o.notReadyForSeconds),
       labels: { severity: 'warning', ...labels },
       annotations: {
-        summary: `No gotk_resource_info for HelmRelease ${input.releaseNamespace}/${r}: its readiness is not monitored.`,
-        description: 'kube-state-metrics must run with the Flux CustomResourceStateMetrics config (FluxResourceMetrics / renderFluxResourceMetrics), or the HelmRelease no longer exists.',
+        summary: `No gotk_resource_info for HelmRelease ${input.releaseNamespace}/{{ $labels.name }} (add-on ${input.addon}, cluster ${input.cluster}): its readiness is not monitored.`,
+        description: 'kube-state-metrics must run with the Flux CustomResourceStateMetrics config (FluxResourceMetrics / renderFluxResourceMetrics) and may list and watch CustomResourceDefinitions, or the HelmRelease no longer exists.',
       },
-    })),
+    },
     {
       alert: 'FluxHelmReleaseSlowReconcile',
       expr: slow,
@@ -210,7 +212,7 @@ function resourceInfo(group: string, version: string, kind: string, extra: Recor
  * The kube-state-metrics CustomResourceStateMetrics config that defines `gotk_resource_info` for
  * `helm.toolkit.fluxcd.io/v2` HelmRelease and `source.toolkit.fluxcd.io/v1` HelmRepository (the
  * versions Flux 2.8+ serves), as in fluxcd/flux2-monitoring-example; plus a ClusterRole to list and
- * watch them. Start kube-state-metrics with
+ * watch them and the CustomResourceDefinitions (kube-state-metrics discovers custom resources through them). Start kube-state-metrics with
  * `--custom-resource-state-config-file=/etc/customresourcestate/config.yaml` (mount the ConfigMap there).
  */
 export function renderFluxResourceMetrics(props: FluxResourceMetricsProps): Rendered {
@@ -250,6 +252,9 @@ export function renderFluxResourceMetrics(props: FluxResourceMetricsProps): Rend
       rules: [
         { apiGroups: ['helm.toolkit.fluxcd.io'], resources: ['helmreleases'], verbs: ['list', 'watch'] },
         { apiGroups: ['source.toolkit.fluxcd.io'], resources: ['helmrepositories'], verbs: ['list', 'watch'] },
+        // kube-state-metrics' custom-resource-state discovery watches CRDs to find the served resources;
+        // without this rule it never exports gotk_resource_info.
+        { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['list', 'watch'] },
       ],
     },
   ];

@@ -48,7 +48,7 @@ export interface AddonNames {
   readonly release: string;
   /** HelmRepository: `<addon>-<suffix>`. */
   readonly helmRepository: string;
-  /** NetworkPolicy in the add-on namespace. */
+  /** Prefix of the NetworkPolicies in the add-on namespace: `<release>-ingress-<role>` (see network.ts). */
   readonly networkPolicy: string;
   /** Management mode: ConfigMap with the workload-cluster objects, and the ClusterResourceSet that applies it. */
   readonly tenantResources: string;

@@ -1,44 +1,93 @@
 /**
- * Network access of an add-on: the NetworkPolicy for its namespace on the workload cluster and the
+ * Network access of an add-on: the NetworkPolicies for its namespace on the workload cluster and the
  * ports that security groups must open.
+ *
+ * NetworkPolicies add up: a pod selected by several policies admits the union of their rules. So the
+ * library adds only what the charts do not already allow, and never selects pods it does not mean:
+ * - JupyterHub: z2jh's own policies (hub, proxy, singleuser) stay in charge. The chart's "from anywhere"
+ *   rule on the proxy is switched off in the values (`allowedIngressPorts: []`); the library opens the
+ *   public ports of the pod behind `proxy-public` (proxy, or autohttps with Let's Encrypt) only when the
+ *   hub is exposed. No library policy selects user servers.
+ * - KubeRay: the charts ship no policy. The library selects the Ray pods by role (`ray.io/node-type`) and
+ *   RayCluster (`ray.io/cluster`), and the operator by its name label; being selected, everything else to
+ *   them is denied.
  */
 import { Manifest } from '../manifest';
 import { ADDON_CATALOG, ADDON_NAMES, AddonName, CatalogPort, catalogEntry } from './catalog';
+import type { AddonNames } from './naming';
+import type { ResolvedRayAccess } from './ray-access';
+import { NO_RAY_ACCESS } from './ray-access';
+import type { ServiceType } from './parameters';
 
-/** A port users must reach from outside the cluster. */
+/** How an add-on is exposed: the input of its NetworkPolicies and security-group ports. */
+export type AddonExposure =
+  | { readonly addon: 'jupyterhub'; readonly serviceType: ServiceType; readonly https?: 'secret' | 'letsencrypt' }
+  | { readonly addon: 'kuberay'; readonly serviceType: ServiceType; readonly access: ResolvedRayAccess };
+
+/** The exposure of an add-on with its catalog defaults (both are ClusterIP). */
+export function defaultExposure(addon: AddonName, serviceType: ServiceType = 'ClusterIP'): AddonExposure {
+  return addon === 'jupyterhub' ? { addon, serviceType } : { addon, serviceType, access: NO_RAY_ACCESS };
+}
+
+/** A port to open in the cluster's security groups. */
 export interface SecurityGroupPort {
   readonly addon: AddonName;
   readonly name: string;
+  /** The Service, by the name the chart (or the KubeRay operator) gives it. */
   readonly service: string;
+  readonly serviceType: 'NodePort' | 'LoadBalancer';
+  /** The port to open: the node port for NodePort, the Service port for LoadBalancer. */
   readonly port: number;
+  /** The Service port. */
+  readonly servicePort: number;
   readonly protocol: 'TCP' | 'UDP';
   readonly description: string;
 }
 
-/** The ports an add-on needs opened in the cluster's security groups (its `public` catalog ports). */
-export function addonSecurityGroupPorts(addon: AddonName): SecurityGroupPort[] {
-  return catalogEntry(addon).ports
-    .filter((p) => p.access === 'public')
-    .map((p) => ({ addon, name: p.name, service: p.service, port: p.port, protocol: p.protocol, description: p.description }));
+/**
+ * The RayCluster the `ray-cluster` chart renders for a release: its `nameOverride` is `kuberay`, and a
+ * release name that contains it is used as is (the library's `kuberay-<suffix>` always does).
+ */
+export function rayClusterName(release: string): string {
+  const name = release.includes('kuberay') ? release : `${release}-kuberay`;
+  return name.slice(0, 63).replace(/-+$/, '');
+}
+
+/** The head Service the KubeRay operator creates for a RayCluster. */
+export function rayHeadServiceName(rayCluster: string): string {
+  return `${rayCluster}-head-svc`;
+}
+
+function serviceName(port: CatalogPort, names: Pick<AddonNames, 'release'> | undefined): string {
+  if (!port.service.includes('<raycluster>')) return port.service;
+  return names ? port.service.replace('<raycluster>', rayClusterName(names.release)) : port.service;
+}
+
+/** The catalog `public` ports the exposure makes reachable from beyond the add-on namespace. */
+function exposedPorts(e: AddonExposure): CatalogPort[] {
+  return ADDON_CATALOG[e.addon].ports.filter((p) => p.access === 'public' && (p.when === undefined
+    || (p.when === 'https' && e.addon === 'jupyterhub' && e.https !== undefined)
+    || (p.when === 'exposeDashboard' && e.addon === 'kuberay' && e.access.exposeDashboard)));
 }
 
 /**
- * {@link addonSecurityGroupPorts}, computed once per add-on (the catalog is frozen) and frozen: what
- * every rendered add-on carries in `securityGroupPorts`.
+ * The ports to open in security groups: none for ClusterIP; the fixed node ports for NodePort; the
+ * Service ports for LoadBalancer. Service names are real when `names` is given (else `<raycluster>`).
  */
-export function frozenSecurityGroupPorts(addon: AddonName): readonly SecurityGroupPort[] {
-  let ports = frozenPorts.get(addon);
-  if (ports === undefined) {
-    ports = Object.freeze(addonSecurityGroupPorts(addon).map((x) => Object.freeze(x)));
-    frozenPorts.set(addon, ports);
-  }
-  return ports;
-}
-const frozenPorts = new Map<AddonName, readonly SecurityGroupPort[]>();
-
-/** The security-group ports of every add-on in the catalog, keyed by add-on. */
-export function allSecurityGroupPorts(): Record<AddonName, SecurityGroupPort[]> {
-  return Object.fromEntries(ADDON_NAMES.map((a) => [a, addonSecurityGroupPorts(a)])) as Record<AddonName, SecurityGroupPort[]>;
+export function addonSecurityGroupPorts(exposure: AddonExposure | AddonName, names?: Pick<AddonNames, 'release'>): SecurityGroupPort[] {
+  const e = typeof exposure === 'string' ? defaultExposure(exposure) : exposure;
+  const type = e.serviceType;
+  if (type === 'ClusterIP') return [];
+  return exposedPorts(e).map((p) => ({
+    addon: e.addon,
+    name: p.name,
+    service: serviceName(p, names),
+    serviceType: type,
+    port: type === 'NodePort' ? p.nodePort! : p.port,
+    servicePort: p.port,
+    protocol: p.protocol,
+    description: p.description,
+  }));
 }
 
 /** One installed add-on, for {@link addonPortSummary}. */
@@ -48,70 +97,99 @@ export interface AddonPortSummaryEntry {
   readonly cluster?: string;
   /** Add-on namespace on the workload cluster. */
   readonly namespace?: string;
+  /** The add-on's ports (`ClusterAddon.securityGroupPorts`). @default those of the catalog defaults (none) */
+  readonly securityGroupPorts?: readonly SecurityGroupPort[];
 }
 
 /**
  * A human-readable table of the security-group ports, one line per port, e.g. for printing during
- * `cdk8s synth`. Pass add-on names, or entries with cluster and namespace; defaults to the catalog.
+ * `cdk8s synth`. Pass add-on names, or entries with cluster, namespace and the add-on's ports.
  */
 export function addonPortSummary(addons: readonly (AddonName | AddonPortSummaryEntry)[] = ADDON_NAMES): string {
   const lines = ['Add-on ports to open in security groups:'];
   for (const a of addons) {
     const e: AddonPortSummaryEntry = typeof a === 'string' ? { addon: a } : a;
     const where = [e.cluster && `cluster ${e.cluster}`, e.namespace && `namespace ${e.namespace}`].filter(Boolean).join(', ');
-    for (const p of addonSecurityGroupPorts(e.addon)) {
-      lines.push(`  ${e.addon}${where ? ` (${where})` : ''}: ${p.port}/${p.protocol} ${p.name} -> Service ${p.service}: ${p.description}`);
+    const ports = e.securityGroupPorts ?? addonSecurityGroupPorts(e.addon);
+    const head = `  ${e.addon}${where ? ` (${where})` : ''}`;
+    if (ports.length === 0) lines.push(`${head}: none (ClusterIP: not exposed outside the cluster)`);
+    for (const p of ports) {
+      const via = p.serviceType === 'NodePort' ? `node port of Service ${p.service} port ${p.servicePort}` : `Service ${p.service} (LoadBalancer)`;
+      lines.push(`${head}: ${p.port}/${p.protocol} ${p.name} -> ${via}: ${p.description}`);
     }
   }
   return lines.join('\n');
 }
 
-/** An add-on's policy ports by access, fresh objects each time (they go into a manifest) from lists computed once per add-on. */
-function addonPolicyPorts(addon: AddonName): { publicPorts: PolicyPort[]; clusterPorts: PolicyPort[] } {
-  let lists = policyPortLists.get(addon);
-  if (lists === undefined) {
-    const ports = ADDON_CATALOG[addon].ports;
-    lists = { publicPorts: policyPorts(ports.filter((p) => p.access === 'public')), clusterPorts: policyPorts(ports.filter((p) => p.access === 'cluster')) };
-    policyPortLists.set(addon, lists);
-  }
-  return { publicPorts: lists.publicPorts.map((x) => ({ protocol: x.protocol, port: x.port })), clusterPorts: lists.clusterPorts.map((x) => ({ protocol: x.protocol, port: x.port })) };
-}
-interface PolicyPort { protocol: string; port: number }
-const policyPortLists = new Map<AddonName, { publicPorts: readonly PolicyPort[]; clusterPorts: readonly PolicyPort[] }>();
+type Peer = Record<string, unknown>;
+interface Rule { from?: Peer[]; ports?: { protocol: string; port: number }[] }
 
-function policyPorts(ports: readonly CatalogPort[]): { protocol: string; port: number }[] {
-  const seen = new Set<string>();
-  const out: { protocol: string; port: number }[] = [];
-  for (const p of ports) {
-    const key = `${p.protocol}/${p.targetPort}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ protocol: p.protocol, port: p.targetPort });
-  }
-  return out.sort((a, b) => a.port - b.port);
+function tcp(...ports: number[]): { protocol: string; port: number }[] {
+  return [...new Set(ports)].sort((a, b) => a - b).map((port) => ({ protocol: 'TCP', port }));
 }
 
-/**
- * The NetworkPolicy for an add-on namespace (a plain `networking.k8s.io/v1` object). It selects every
- * pod in the namespace and admits ingress only:
- * - from pods of the same namespace, on any port (hub <-> proxy <-> user servers; Ray head <-> workers
- *   use many dynamic ports; the KubeRay operator reaches the head);
- * - on the `public` catalog ports, from anywhere;
- * - on the `cluster` catalog ports, from pods of any namespace (e.g. Prometheus).
- * Ports are the container ports (`targetPort`): a NetworkPolicy sees traffic after the Service has
- * translated e.g. JupyterHub's port 80 to the proxy's 8000. Egress is not restricted. Policies add
- * up: the charts' own NetworkPolicies (z2jh ships some) still apply.
- * Note: `podSelector: {}` is required and must stay empty, so this object is not passed through `compact`.
- */
-export function renderAddonNetworkPolicy(addon: AddonName, name: string, namespace: string, labels: Record<string, string>): Manifest {
-  const { publicPorts, clusterPorts } = addonPolicyPorts(addon);
-  const ingress: Record<string, unknown>[] = [{ from: [{ podSelector: {} }] }];
-  if (publicPorts.length > 0) ingress.push({ ports: publicPorts });
-  if (clusterPorts.length > 0) ingress.push({ from: [{ namespaceSelector: {} }], ports: clusterPorts });
+function policy(name: string, namespace: string, labels: Record<string, string>, podSelector: Record<string, string>, ingress: Rule[]): Manifest {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: { name, namespace, labels },
-    spec: { podSelector: {}, policyTypes: ['Ingress'], ingress },
+    metadata: { name, namespace, labels: { ...labels } },
+    spec: { podSelector: { matchLabels: podSelector }, policyTypes: ['Ingress'], ingress },
   };
+}
+
+/** The container ports of a catalog port list by access. */
+function targetPorts(addon: AddonName, pred: (p: CatalogPort) => boolean): number[] {
+  return catalogEntry(addon).ports.filter(pred).map((p) => p.targetPort);
+}
+
+/** Peers of the user-listed Ray sources. */
+function rayPeers(a: ResolvedRayAccess): Peer[] {
+  const byName = (ns: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': ns } });
+  return [
+    ...a.namespaces.map((ns) => ({ namespaceSelector: byName(ns) })),
+    ...a.podSelectors.map((s) => ({ namespaceSelector: byName(s.namespace), podSelector: { matchLabels: { ...s.matchLabels } } })),
+    ...a.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+  ];
+}
+
+/** The container ports of z2jh's autohttps pod (traefik), which receives the public traffic with Let's Encrypt. */
+const AUTOHTTPS_PORTS = { http: 8080, https: 8443 };
+
+/**
+ * The add-on's NetworkPolicies (plain `networking.k8s.io/v1` objects, ingress only; egress is left to
+ * the charts), named `<names.networkPolicy>-<role>`:
+ * - JupyterHub, exposed only: `-public` selects the pod behind `proxy-public` (z2jh labels `component`,
+ *   `app: jupyterhub`, `release`) and admits its public container ports (8000, and 8443 with HTTPS; with
+ *   Let's Encrypt the autohttps pod's 8080 and 8443) from anywhere. Not exposed: no policy at all.
+ * - KubeRay: `-ray-head` and `-ray-worker` select the RayCluster's pods by `ray.io/cluster` and
+ *   `ray.io/node-type`; both admit every port from pods of the same RayCluster (Ray's internal ports are
+ *   dynamic) and the metrics port from every namespace; the head admits client, serve and dashboard from the
+ *   add-on namespace, and client and serve (dashboard only with `exposeDashboard`) from the listed sources.
+ *   `-operator` admits only the operator's metrics port, from every namespace.
+ */
+export function renderAddonNetworkPolicies(exposure: AddonExposure, names: Pick<AddonNames, 'release' | 'namespace' | 'networkPolicy'>, labels: Record<string, string>): Manifest[] {
+  const ns = names.namespace;
+  const name = (role: string) => `${names.networkPolicy}-${role}`;
+  if (exposure.addon === 'jupyterhub') {
+    if (exposure.serviceType === 'ClusterIP') return [];
+    const auto = exposure.https === 'letsencrypt';
+    const ports = auto ? [AUTOHTTPS_PORTS.http, AUTOHTTPS_PORTS.https] : exposedPorts(exposure).map((p) => p.targetPort);
+    const selector = { component: auto ? 'autohttps' : 'proxy', app: 'jupyterhub', release: names.release };
+    return [policy(name('public'), ns, labels, selector, [{ ports: tcp(...ports) }])];
+  }
+  const rc = rayClusterName(names.release);
+  // fresh objects for each policy: manifests share no mutable parts
+  const sameRayCluster = (): Rule => ({ from: [{ podSelector: { matchLabels: { 'ray.io/cluster': rc } } }] });
+  const metrics = (): Rule => ({ from: [{ namespaceSelector: {} }], ports: tcp(...targetPorts('kuberay', (p) => p.access === 'cluster' && p.service !== 'kuberay-operator')) });
+  const userPorts = targetPorts('kuberay', (p) => p.access === 'public');
+  const head: Rule[] = [sameRayCluster(), { from: [{ podSelector: {} }], ports: tcp(...userPorts) }];
+  const peers = rayPeers(exposure.access);
+  if (peers.length > 0) head.push({ from: peers, ports: tcp(...exposedPorts(exposure).map((p) => p.targetPort)) });
+  head.push(metrics());
+  const operatorMetrics = targetPorts('kuberay', (p) => p.service === 'kuberay-operator');
+  return [
+    policy(name('ray-head'), ns, labels, { 'ray.io/cluster': rc, 'ray.io/node-type': 'head' }, head),
+    policy(name('ray-worker'), ns, labels, { 'ray.io/cluster': rc, 'ray.io/node-type': 'worker' }, [sameRayCluster(), metrics()]),
+    policy(name('operator'), ns, labels, { 'app.kubernetes.io/name': 'kuberay-operator' }, [{ from: [{ namespaceSelector: {} }], ports: tcp(...operatorMetrics) }]),
+  ];
 }

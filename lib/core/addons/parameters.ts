@@ -6,6 +6,9 @@ import { Problems, show } from '../errors';
 import { checkBoolean, checkEnum, checkInt, checkObject, isDns1123Subdomain } from '../validation';
 import { memoize } from '../memo';
 import { AddonName, CatalogParameter, catalogEntry } from './catalog';
+import { checkJupyterHubAuthentication, checkJupyterHubHttps, JUPYTERHUB_NODE_PORTS, JupyterHubAuthentication, JupyterHubHttps, jupyterHubAccess } from './jupyterhub-access';
+import { AddonExposure } from './network';
+import { checkRayAccess, checkRayExposure, NO_RAY_ACCESS, RayAccess, ResolvedRayAccess } from './ray-access';
 import { checkBytes, checkCpu, compareQuantities, cpuCores, jupyterHubBytes, memoryBytes, ParsedQuantity, Quantity } from './quantity';
 
 export type ServiceType = 'LoadBalancer' | 'NodePort' | 'ClusterIP';
@@ -43,8 +46,21 @@ export interface JupyterHubParameters {
    */
   readonly storageClass?: string;
   /**
-   * Type of the `proxy-public` Service.
-   * @default 'LoadBalancer'
+   * Who may log in. Without it nobody can (JupyterHub's NullAuthenticator) and the hub cannot be exposed.
+   * `{ type: 'dummy' }` (any name, any password) is emitted only when asked for, with a warning, and never
+   * for an exposed hub.
+   * @default none
+   */
+  readonly authentication?: JupyterHubAuthentication;
+  /**
+   * HTTPS with a TLS Secret or Let's Encrypt; required for an exposed hub.
+   * @default none
+   */
+  readonly https?: JupyterHubHttps;
+  /**
+   * Type of the `proxy-public` Service. LoadBalancer and NodePort (node ports 30080, 30443) need
+   * `authentication` (not `dummy`) and `https`.
+   * @default 'LoadBalancer' when authentication (not dummy) and https are set, else 'ClusterIP'
    */
   readonly serviceType?: ServiceType;
 }
@@ -79,10 +95,17 @@ export interface KubeRayParameters {
    */
   readonly autoscaling?: boolean;
   /**
-   * Type of the head Service (dashboard 8265, client 10001, serve 8000).
+   * Type of the head Service (dashboard 8265, client 10001, serve 8000). NodePort fixes the node ports
+   * 30001 (client), 30800 (serve), 30265 (dashboard). An exposed head needs `access.cidrs`.
    * @default 'ClusterIP'
    */
   readonly serviceType?: ServiceType;
+  /**
+   * Who may reach the head's client and serve ports (and, with `exposeDashboard`, the dashboard) besides
+   * the add-on namespace.
+   * @default the add-on namespace only
+   */
+  readonly access?: RayAccess;
 }
 
 /** Parameters by add-on. */
@@ -92,7 +115,7 @@ export interface AddonParameters {
 }
 
 /** A validated parameter value: a parsed quantity, number, boolean or string. */
-type ParameterValue = ParsedQuantity | number | boolean | string | undefined;
+type ParameterValue = ParsedQuantity | number | boolean | string | JupyterHubAuthentication | JupyterHubHttps | ResolvedRayAccess | undefined;
 /** Validated parameter values by name, defaults applied. */
 type Resolved = Map<string, ParameterValue>;
 
@@ -116,6 +139,9 @@ function checkParameter(p: Problems, path: string, spec: CatalogParameter, value
     case 'integer': return checkInt(p, path, value, spec.min ?? 0);
     case 'enum': return checkEnum(p, path, value, spec.allowed ?? []);
     case 'boolean': return checkBoolean(p, path, value);
+    case 'jupyterhubAuthentication': return checkJupyterHubAuthentication(p, path, value);
+    case 'jupyterhubHttps': return checkJupyterHubHttps(p, path, value);
+    case 'rayAccess': return checkRayAccess(p, path, value);
     case 'storageClass':
       if (typeof value !== 'string' || !isDns1123Subdomain(value)) {
         p.error(path, `${show(value)} is not a StorageClass name: a DNS subdomain of lower-case letters, digits, '-' and '.'`);
@@ -178,7 +204,31 @@ function q(r: Resolved, name: string): ParsedQuantity | undefined {
 /** Chart values per component (catalog `charts[].component`). */
 export type ComponentValues = Readonly<Record<string, Record<string, unknown>>>;
 
-function jupyterHubValues(p: Problems, r: Resolved): ComponentValues {
+/** A chart value set as is, after `compact` (which drops empty lists): e.g. `[]` replacing a chart's default list. */
+export interface ExactValue {
+  readonly path: readonly string[];
+  readonly value: unknown;
+}
+
+/** What the parameters resolve to: chart values, and how the add-on is exposed. */
+export interface ResolvedAddon {
+  readonly values: ComponentValues;
+  /** Values per component that must survive `compact` (empty lists); set after it. */
+  readonly exactValues?: Readonly<Record<string, readonly ExactValue[]>>;
+  readonly exposure?: AddonExposure;
+}
+
+/**
+ * z2jh opens the public ports of the proxy (and autohttps) pods to every source with
+ * `allowedIngressPorts: [http, https]`. An empty list (Helm replaces lists) switches that off; network.ts
+ * opens the ports only for an exposed hub. (`null` would do for Helm, but cdk8s drops null values.)
+ */
+const JUPYTERHUB_CLOSED_PROXY: readonly ExactValue[] = Object.freeze([
+  Object.freeze({ path: Object.freeze(['proxy', 'chp', 'networkPolicy', 'allowedIngressPorts']), value: Object.freeze([]) }),
+  Object.freeze({ path: Object.freeze(['proxy', 'traefik', 'networkPolicy', 'allowedIngressPorts']), value: Object.freeze([]) }),
+]);
+
+function jupyterHubValues(p: Problems, r: Resolved): ResolvedAddon {
   const cpu = q(r, 'cpu');
   const cpuGuarantee = q(r, 'cpuGuarantee') ?? cpu;
   const memory = q(r, 'memory');
@@ -189,10 +239,13 @@ function jupyterHubValues(p: Problems, r: Resolved): ComponentValues {
   if (memory && memoryGuarantee && compareQuantities(memoryGuarantee, memory) > 0) {
     p.error('parameters.memoryGuarantee', `${show(memoryGuarantee.text)} exceeds the limit memory ${show(memory.text)}: a request may not be larger than its limit`);
   }
-  if (p.hasErrors) return {};
+  const access = jupyterHubAccess(p, r.get('authentication') as JupyterHubAuthentication | undefined, r.get('https') as JupyterHubHttps | undefined, r.get('serviceType') as ServiceType | undefined);
+  if (p.hasErrors) return { values: {} };
   const storage = q(r, 'storage')!;
-  return {
+  const type = access.serviceType;
+  const values = {
     jupyterhub: {
+      hub: access.hub,
       singleuser: {
         // z2jh's schema types singleuser.cpu.* as number: "500m" would fail the chart's values schema.
         cpu: { limit: cpuCores(cpu!), guarantee: cpuCores(cpuGuarantee!) },
@@ -200,9 +253,13 @@ function jupyterHubValues(p: Problems, r: Resolved): ComponentValues {
         memory: { limit: jupyterHubBytes(memoryBytes(memory!)), guarantee: jupyterHubBytes(memoryBytes(memoryGuarantee!)) },
         storage: { capacity: storage.text, dynamic: { storageClass: r.get('storageClass') } },
       },
-      proxy: { service: { type: r.get('serviceType') } },
+      proxy: {
+        service: { type, nodePorts: type === 'NodePort' ? { http: JUPYTERHUB_NODE_PORTS.http, https: access.https ? JUPYTERHUB_NODE_PORTS.https : undefined } : undefined },
+        https: access.proxyHttps,
+      },
     },
   };
+  return { values, exactValues: { jupyterhub: JUPYTERHUB_CLOSED_PROXY }, exposure: { addon: 'jupyterhub', serviceType: type, https: access.https } };
 }
 
 function resources(r: Resolved, prefix: string): Record<string, unknown> {
@@ -212,7 +269,25 @@ function resources(r: Resolved, prefix: string): Record<string, unknown> {
   return { requests: { cpu, memory }, limits: { cpu, memory } };
 }
 
-function kubeRayValues(p: Problems, r: Resolved): ComponentValues {
+/**
+ * The head Service ports for NodePort: the operator appends the ports the head container declares to a
+ * user-provided `headService`, so the container declares only `metrics` (which the operator always
+ * adds) and the head Service template lists the others, with fixed node ports for client, serve and dashboard.
+ */
+function rayNodePortValues(): { ports: Record<string, unknown>[]; headService: Record<string, unknown> } {
+  const ports = catalogEntry('kuberay').ports.filter((x) => x.service === '<raycluster>-head-svc');
+  const metrics = ports.find((x) => x.name === 'metrics')!;
+  return {
+    ports: [{ name: metrics.name, containerPort: metrics.targetPort, protocol: metrics.protocol }],
+    headService: {
+      spec: {
+        ports: ports.filter((x) => x !== metrics).map((x) => ({ name: x.name, port: x.port, targetPort: x.targetPort, protocol: x.protocol, nodePort: x.nodePort })),
+      },
+    },
+  };
+}
+
+function kubeRayValues(p: Problems, r: Resolved): ResolvedAddon {
   const replicas = r.get('worker.replicas') as number | undefined;
   const min = r.get('worker.minReplicas') as number | undefined;
   const max = r.get('worker.maxReplicas') as number | undefined;
@@ -221,34 +296,44 @@ function kubeRayValues(p: Problems, r: Resolved): ComponentValues {
   } else if (replicas !== undefined && min !== undefined && max !== undefined && (replicas < min || replicas > max)) {
     p.error('parameters.worker.replicas', `${replicas} is outside worker.minReplicas..worker.maxReplicas (${min}..${max})`);
   }
-  if (r.get('serviceType') !== undefined && r.get('serviceType') !== 'ClusterIP') {
-    p.warn('parameters.serviceType', `${show(r.get('serviceType'))} exposes the Ray head outside the cluster: the dashboard (8265) accepts job submissions and the client port (10001) runs code, both without authentication; restrict the security group to trusted source ranges`);
-  }
-  if (p.hasErrors) return {};
+  const serviceType = (r.get('serviceType') as ServiceType | undefined) ?? 'ClusterIP';
+  const access = (r.get('access') as ResolvedRayAccess | undefined) ?? NO_RAY_ACCESS;
+  checkRayExposure(p, access, serviceType);
+  if (p.hasErrors) return { values: {} };
+  const nodePort = serviceType === 'NodePort' ? rayNodePortValues() : undefined;
   return {
-    operator: {},
-    'ray-cluster': {
-      head: { resources: resources(r, 'head'), enableInTreeAutoscaling: r.get('autoscaling') || undefined },
-      worker: { resources: resources(r, 'worker'), replicas, minReplicas: min, maxReplicas: max },
-      service: { type: r.get('serviceType') },
+    values: {
+      operator: {},
+      'ray-cluster': {
+        head: { resources: resources(r, 'head'), enableInTreeAutoscaling: r.get('autoscaling') || undefined, ...nodePort },
+        worker: { resources: resources(r, 'worker'), replicas, minReplicas: min, maxReplicas: max },
+        service: { type: serviceType },
+      },
     },
+    exposure: { addon: 'kuberay', serviceType, access },
   };
 }
 
-const VALUES: Record<AddonName, (p: Problems, r: Resolved) => ComponentValues> = {
+const VALUES: Record<AddonName, (p: Problems, r: Resolved) => ResolvedAddon> = {
   jupyterhub: jupyterHubValues,
   kuberay: kubeRayValues,
 };
 
 /**
- * Validates an add-on's parameters (unknown keys, quantities, ranges, limits vs requests) into `p`
- * and returns the chart values per component. Returns `{}` when there were errors.
+ * Validates an add-on's parameters (unknown keys, quantities, ranges, limits vs requests, exposure
+ * rules) into `p` and returns the chart values per component and the exposure. Returns `{ values: {} }`
+ * when there were errors.
  */
-export function addonChartValues(p: Problems, addon: AddonName, parameters: unknown): ComponentValues {
+export function resolveAddonParameters(p: Problems, addon: AddonName, parameters: unknown): ResolvedAddon {
   const local = new Problems(p.subject);
   const resolved = resolveParameters(local, addon, parameters);
-  const values = local.hasErrors ? {} : VALUES[addon](local, resolved);
+  const out = local.hasErrors ? { values: {} } : VALUES[addon](local, resolved);
   p.errors.push(...local.errors);
   p.warnings.push(...local.warnings);
-  return local.hasErrors ? {} : values;
+  return local.hasErrors ? { values: {} } : out;
+}
+
+/** The chart values of {@link resolveAddonParameters} (before its `exactValues` are set into them). */
+export function addonChartValues(p: Problems, addon: AddonName, parameters: unknown): ComponentValues {
+  return resolveAddonParameters(p, addon, parameters).values;
 }

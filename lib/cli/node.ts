@@ -1,0 +1,166 @@
+/**
+ * `capi-constructs node <action> <node> --cluster <name> --namespace <ns> ...`: the node actions of
+ * {@link NodeOperations} on the command line.
+ *
+ * Exit codes (besides the CLI's 0 and 2): 1 the Kubernetes API failed; 3 a rule refused the action
+ * (nothing was written); 4 the node, its Machine or the cluster's kubeconfig Secret was not found;
+ * 5 the drain timed out (the node stays cordoned).
+ */
+import { KubeConfig } from '@kubernetes/client-node';
+import { Problems, ValidationError } from '../core/errors';
+import { checkDuration } from '../core/validation';
+import { describeApiError } from '../ops/api-errors';
+import { Clock } from '../ops/context';
+import { DrainProgress } from '../ops/drain';
+import { DrainTimeout, NodeOperationError, NodeOperationNotFound, NodeOperationRefused } from '../ops/errors';
+import { NodeOperations } from '../ops/node-operations';
+import { describeRequest, NodeOperationResult } from '../ops/requests';
+import { NodeReport } from '../ops/show';
+import { Command, Output, parseFlags, UsageError } from './args';
+
+export const NODE_ACTIONS = ['cordon', 'uncordon', 'drain', 'delete', 'exclude-from-autoscaling', 'include-in-autoscaling', 'show'] as const;
+type Action = typeof NODE_ACTIONS[number];
+
+/** Exit codes of `capi-constructs node`. */
+export const NODE_EXIT = { ok: 0, apiError: 1, usage: 2, refused: 3, notFound: 4, drainTimeout: 5 } as const;
+
+const VALUE_OPTIONS = ['cluster', 'namespace', 'kubeconfig', 'confirm', 'timeout', 'output'];
+const SWITCHES = ['replace', 'no-replace', 'delete-emptydir-data', 'dry-run'];
+/** Options that only some actions take. */
+const ONLY_FOR: Readonly<Record<string, readonly Action[]>> = {
+  replace: ['delete'], 'no-replace': ['delete'], confirm: ['delete'],
+  'delete-emptydir-data': ['drain'], timeout: ['drain'],
+  'dry-run': NODE_ACTIONS.filter((a) => a !== 'show'),
+};
+
+/** What tests replace: the clock of drains. */
+export interface NodeCommandDependencies {
+  readonly clock?: Clock;
+}
+
+export function nodeCommand(deps: NodeCommandDependencies = {}): Command {
+  return {
+    usage: `  capi-constructs node <${NODE_ACTIONS.join('|')}> <node> --cluster <name> --namespace <ns> [--kubeconfig <file>] [--replace|--no-replace] [--confirm <node>] [--delete-emptydir-data] [--timeout 5m] [--dry-run] [--output json]
+      Act on a node of a Cluster API cluster (docs/operations.md). --kubeconfig defaults to $KUBECONFIG, then ~/.kube/config.
+      Exit codes: 1 API error, 3 refused by a rule (nothing written), 4 not found, 5 drain timed out.`,
+    run: (args, out, err) => runNode(args, out, err, deps),
+  };
+}
+
+export const node: Command = nodeCommand();
+
+async function runNode(args: readonly string[], out: Output, err: Output, deps: NodeCommandDependencies): Promise<number> {
+  const [action, nodeName, ...rest] = args;
+  if (!(NODE_ACTIONS as readonly string[]).includes(action)) throw new UsageError(`node: action must be one of ${NODE_ACTIONS.join(', ')}, got ${action === undefined ? 'nothing' : JSON.stringify(action)}`);
+  if (nodeName === undefined || nodeName.startsWith('--')) throw new UsageError(`node ${action}: missing <node>`);
+  const flags = parseFlags(rest, VALUE_OPTIONS, SWITCHES);
+  const a = action as Action;
+  const missing = ['cluster', 'namespace'].filter((k) => flags[k] === undefined);
+  if (missing.length) throw new UsageError(`node ${a}: missing ${missing.map((m) => `--${m}`).join(' and ')}`);
+  for (const [flag, actions] of Object.entries(ONLY_FOR)) {
+    if (flags[flag] !== undefined && !actions.includes(a)) throw new UsageError(`node ${a}: --${flag} applies only to ${actions.join(', ')}`);
+  }
+  if (flags.output !== undefined && flags.output !== 'json') throw new UsageError(`--output must be json, got ${JSON.stringify(flags.output)}`);
+  if (flags.replace && flags['no-replace']) throw new UsageError('node delete: --replace and --no-replace exclude each other');
+  if (a === 'delete' && !flags.replace && !flags['no-replace']) throw new UsageError('node delete: choose --replace (a new Machine takes its place) or --no-replace (the group shrinks by one)');
+  let timeoutSeconds: number | undefined;
+  if (flags.timeout !== undefined) {
+    const p = new Problems('node drain');
+    timeoutSeconds = checkDuration(p, 'timeout', flags.timeout);
+    if (timeoutSeconds === 0) p.error('timeout', 'must be longer than 0s: a drain waits at most this long');
+    p.throwIfErrors();
+  }
+  const json = flags.output === 'json';
+
+  const kc = new KubeConfig();
+  try {
+    if (flags.kubeconfig) kc.loadFromFile(flags.kubeconfig);
+    else kc.loadFromDefault();
+  } catch (e) {
+    throw new UsageError(`cannot load the kubeconfig ${flags.kubeconfig ?? '(KUBECONFIG or ~/.kube/config)'}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const ops = new NodeOperations(kc, { name: flags.cluster, namespace: flags.namespace }, { dryRun: flags['dry-run'] === 'true', ...(deps.clock ? { clock: deps.clock } : {}) });
+
+  try {
+    if (a === 'show') {
+      const report = await ops.show(nodeName);
+      out.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+      return NODE_EXIT.ok;
+    }
+    const progress = a === 'drain' && !json ? progressPrinter(err) : undefined;
+    const result: NodeOperationResult = await (
+      a === 'cordon' ? ops.cordon(nodeName)
+        : a === 'uncordon' ? ops.uncordon(nodeName)
+          : a === 'drain' ? ops.drain(nodeName, { deleteEmptyDirData: flags['delete-emptydir-data'] === 'true', ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}), ...(progress ? { onProgress: progress.update } : {}) }).finally(() => progress?.end())
+            : a === 'delete' ? ops.delete(nodeName, { replace: flags.replace === 'true', ...(flags.confirm !== undefined ? { confirm: flags.confirm } : {}) })
+              : a === 'exclude-from-autoscaling' ? ops.excludeFromAutoscaling(nodeName)
+                : ops.includeInAutoscaling(nodeName));
+    out.write(json ? `${JSON.stringify(result, null, 2)}\n` : formatResult(result));
+    return NODE_EXIT.ok;
+  } catch (e) {
+    if (e instanceof ValidationError) throw e;
+    const code = e instanceof NodeOperationRefused ? NODE_EXIT.refused
+      : e instanceof NodeOperationNotFound ? NODE_EXIT.notFound
+        : e instanceof DrainTimeout ? NODE_EXIT.drainTimeout
+          : NODE_EXIT.apiError;
+    const message = e instanceof NodeOperationError ? e.message : `${a} ${nodeName} failed: ${describeApiError(e)}`;
+    err.write(`capi-constructs node: ${message}\n`);
+    if (e instanceof DrainTimeout && !json) err.write(formatRequests(e.requests, false));
+    if (json) {
+      const reason = e instanceof NodeOperationError ? e.reason : 'ApiError';
+      out.write(`${JSON.stringify({ error: { reason, message, ...(e instanceof DrainTimeout ? { remaining: e.remaining, requests: e.requests } : {}) } }, null, 2)}\n`);
+    }
+    return code;
+  }
+}
+
+function formatRequests(requests: NodeOperationResult['requests'], dryRun: boolean): string {
+  return requests.map((r) => `  ${dryRun ? 'would send ' : ''}${describeRequest(r)}\n`).join('');
+}
+
+function formatResult(r: NodeOperationResult): string {
+  return `${r.summary}\n${formatRequests(r.requests, r.dryRun)}`;
+}
+
+/** Drain progress: one line rewritten in place on a terminal, a line per change otherwise. */
+function progressPrinter(err: Output): { update(p: DrainProgress): void; end(): void } {
+  const tty = (err as { isTTY?: boolean }).isTTY === true;
+  let last = '';
+  return {
+    update(p) {
+      const blocked = p.pods.filter((x) => x.blockedBy).map((x) => `${x.namespace}/${x.name} by PodDisruptionBudget ${x.blockedBy}`);
+      const line = `drain ${p.node}: ${p.evicted} evicted, ${p.podsLeft} pod${p.podsLeft === 1 ? '' : 's'} left${blocked.length ? `; blocked: ${blocked.join(', ')}` : ''}`;
+      if (line === last) return;
+      last = line;
+      err.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
+    },
+    end() {
+      if (tty && last) err.write('\n');
+    },
+  };
+}
+
+function formatConditions(list: NodeReport['node']['conditions']): string {
+  return list.length ? list.map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`).join(', ') : 'none reported';
+}
+
+function formatReport(r: NodeReport): string {
+  const lines = [
+    `node ${r.node.name} (${r.role}) of cluster ${r.cluster.namespace}/${r.cluster.name}, read at Cluster API ${r.apiVersion}`,
+    `  node:         ${r.node.exists ? 'exists' : 'missing'}; cordoned: ${r.node.cordoned ? 'yes' : 'no'}; excluded from autoscaling: ${r.node.excludedFromAutoscaling ? 'yes' : 'no'}${r.node.kubeletVersion ? `; kubelet ${r.node.kubeletVersion}` : ''}${r.node.providerID ? `; ${r.node.providerID}` : ''}`,
+    `    conditions: ${formatConditions(r.node.conditions)}`,
+    `  machine:      ${r.machine.name}${r.machine.phase ? `; phase ${r.machine.phase}` : ''}${r.machine.version ? `; ${r.machine.version}` : ''}${r.machine.deleting ? '; being deleted' : ''}${r.machine.markedForDeletion ? '; marked for deletion' : ''}`,
+    `    conditions: ${formatConditions(r.machine.conditions)}`,
+  ];
+  const infra = r.infrastructureMachine;
+  if (infra) {
+    lines.push(`  infra machine: ${infra.kind} ${infra.name}${infra.apiVersion ? ` (${infra.apiVersion})` : ''}${infra.error ? `: ${infra.error}` : `; ready: ${infra.ready === undefined ? 'unknown' : infra.ready ? 'yes' : 'no'}`}`);
+    if (infra.conditions) lines.push(`    conditions: ${formatConditions(infra.conditions)}`);
+  }
+  for (const g of r.groups) {
+    const scale = g.autoscaling ? `autoscaled ${g.autoscaling.min}..${g.autoscaling.max}` : g.autoscaling === null ? 'scaled manually' : '';
+    const detail = g.error ? g.error : [g.replicas !== undefined ? `${g.replicas} replicas` : '', g.readyReplicas !== undefined ? `${g.readyReplicas} ready` : '', scale].filter(Boolean).join(', ');
+    lines.push(`  group:        ${g.kind} ${g.name}${detail ? `: ${detail}` : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

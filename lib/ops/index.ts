@@ -1,0 +1,10 @@
+/** capi-constructs ops: node operations on running clusters, over `@kubernetes/client-node`. */
+export * from './node-operations';
+export * from './errors';
+export * from './requests';
+export { CapiVersionChoice, ClusterReference, KUBECONFIG_SECRET_KEY } from './cluster-access';
+export { Clock } from './context';
+export { DrainOptions, DrainProgress, DrainResult, PodReference, SkippedPod, DEFAULT_DRAIN_TIMEOUT_SECONDS, MIRROR_POD_ANNOTATION } from './drain';
+export { DeleteOptions, DeleteResult, MIN_OTHER_READY_CONTROL_PLANE_NODES } from './delete';
+export { NodeReport, GroupReport, ConditionReport } from './show';
+export { AutoscalingBounds, NodeGroup } from './node-lookup';

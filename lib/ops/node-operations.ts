@@ -1,0 +1,91 @@
+/**
+ * `NodeOperations`: the seed's node actions (cordon, uncordon, drain, delete with or without
+ * replacement, exclusion from autoscaling, show) over `@kubernetes/client-node`.
+ *
+ * Built from the management cluster's KubeConfig and a reference to the workload cluster's Cluster
+ * object; the workload cluster is reached through its `<cluster>-kubeconfig` Secret, read into memory.
+ * Every action is idempotent and returns what it wrote (or, with `dryRun`, would write); a rule that
+ * forbids an action throws {@link NodeOperationRefused} before any write.
+ *
+ * @example
+ * const ops = new NodeOperations(kubeConfig, { name: 'prod', namespace: 'tenants' });
+ * await ops.drain('prod-workers-abcde', { timeoutSeconds: 300 });
+ */
+import { KubeConfig } from '@kubernetes/client-node';
+import { excludeFromAutoscaling, includeInAutoscaling } from './autoscaling-exclusion';
+import { CapiVersionChoice, ClusterAccess, ClusterReference } from './cluster-access';
+import { Clock, OperationContext, REAL_CLOCK } from './context';
+import { cordon, uncordon } from './cordon';
+import { DeleteOptions, DeleteResult, deleteNode } from './delete';
+import { drain, DrainOptions, DrainResult } from './drain';
+import { checkCall, checkConstruction } from './options';
+import { NodeOperationResult } from './requests';
+import { NodeReport, showNode } from './show';
+
+export interface NodeOperationsOptions {
+  /** Plan the write requests without sending them (reads are still sent). @default false */
+  readonly dryRun?: boolean;
+  /**
+   * Cluster API version to read and write Machines, MachineSets, MachineDeployments and
+   * KubeadmControlPlanes at; `'preferred'` asks discovery (`GET /apis`).
+   * @default 'preferred'
+   */
+  readonly apiVersion?: CapiVersionChoice;
+  /** Time source for drain timeouts and backoff. @default the system clock */
+  readonly clock?: Clock;
+}
+
+export class NodeOperations {
+  private readonly ctx: OperationContext;
+
+  /** @throws ValidationError for a bad cluster reference or unknown or ill-typed options. */
+  constructor(kubeConfig: KubeConfig, cluster: ClusterReference, options: NodeOperationsOptions = {}) {
+    checkConstruction(cluster, options);
+    this.ctx = {
+      access: new ClusterAccess(kubeConfig, { name: cluster.name, namespace: cluster.namespace }, options.apiVersion ?? 'preferred'),
+      dryRun: options.dryRun ?? false,
+      clock: options.clock ?? REAL_CLOCK,
+    };
+  }
+
+  /** Marks the node unschedulable. */
+  async cordon(node: string): Promise<NodeOperationResult> {
+    return cordon(this.ctx, checked('cordon', node));
+  }
+
+  /** Makes the node schedulable again (undoes cordon and drain). */
+  async uncordon(node: string): Promise<NodeOperationResult> {
+    return uncordon(this.ctx, checked('uncordon', node));
+  }
+
+  /** Cordons the node and evicts its pods through the Eviction API. */
+  async drain(node: string, options?: DrainOptions): Promise<DrainResult> {
+    return drain(this.ctx, checked('drain', node, options), options);
+  }
+
+  /** Deletes the node's Machine (replace) or removes the node for good (no replace, workers only). */
+  async delete(node: string, options: DeleteOptions): Promise<DeleteResult> {
+    return deleteNode(this.ctx, checked('delete', node, options), options);
+  }
+
+  /** Annotates the node so the cluster-autoscaler never scales it down (autoscaled groups only). */
+  async excludeFromAutoscaling(node: string): Promise<NodeOperationResult> {
+    return excludeFromAutoscaling(this.ctx, checked('exclude-from-autoscaling', node));
+  }
+
+  /** Removes the exclusion. */
+  async includeInAutoscaling(node: string): Promise<NodeOperationResult> {
+    return includeInAutoscaling(this.ctx, checked('include-in-autoscaling', node));
+  }
+
+  /** Reads the node, its Machine, infrastructure machine and groups. */
+  async show(node: string): Promise<NodeReport> {
+    return showNode(this.ctx, checked('show', node));
+  }
+}
+
+/** The node name, once the call's arguments are valid (a ValidationError otherwise). */
+function checked(action: string, node: string, options?: unknown): string {
+  checkCall(action, node, options);
+  return node;
+}

@@ -1,0 +1,59 @@
+/**
+ * Validation of what callers pass to NodeOperations: every problem of one call reported together as
+ * a ValidationError naming the field, before anything is read or written. Unknown options are errors.
+ */
+import { Problems, show } from '../core/errors';
+import { checkBoolean, checkDns1123Label, checkInt, isDns1123Subdomain } from '../core/validation';
+
+function checkKeys(p: Problems, path: string, value: unknown, known: readonly string[], required = false): value is Record<string, unknown> {
+  if (value === undefined && !required) return false;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    p.error(path, `must be an object, got ${show(value)}`);
+    return false;
+  }
+  for (const k of Object.keys(value)) {
+    if (!known.includes(k)) p.error(`${path}.${k}`, `is not an option (allowed: ${known.join(', ')})`);
+  }
+  return true;
+}
+
+/** Node names are DNS-1123 subdomains; anything else cannot name a Node (nor reach a URL path). */
+function checkNodeName(p: Problems, node: unknown): void {
+  if (typeof node !== 'string' || !isDns1123Subdomain(node)) p.error('node', `${show(node)} is not a node name (a DNS-1123 subdomain of at most 253 characters)`);
+}
+
+export function checkConstruction(cluster: unknown, options: unknown): void {
+  const p = new Problems('NodeOperations');
+  const c = cluster as { name?: unknown; namespace?: unknown } | undefined;
+  if (checkKeys(p, 'cluster', cluster, ['name', 'namespace'], true)) {
+    checkDns1123Label(p, 'cluster.name', c?.name);
+    checkDns1123Label(p, 'cluster.namespace', c?.namespace);
+  }
+  if (checkKeys(p, 'options', options, ['dryRun', 'apiVersion', 'clock'])) {
+    const o = options as Record<string, unknown>;
+    checkBoolean(p, 'options.dryRun', o.dryRun);
+    if (o.apiVersion !== undefined && !['preferred', 'v1beta2', 'v1beta1'].includes(o.apiVersion as string)) {
+      p.error('options.apiVersion', `${show(o.apiVersion)} must be "preferred", "v1beta2" or "v1beta1"`);
+    }
+  }
+  p.throwIfErrors();
+}
+
+export function checkCall(action: string, node: unknown, options?: unknown): void {
+  const p = new Problems(`${action} ${typeof node === 'string' ? node : show(node)}`);
+  checkNodeName(p, node);
+  if (action === 'drain' && checkKeys(p, 'options', options, ['deleteEmptyDirData', 'timeoutSeconds', 'onProgress'])) {
+    const o = options as Record<string, unknown>;
+    checkBoolean(p, 'options.deleteEmptyDirData', o.deleteEmptyDirData);
+    if (o.timeoutSeconds !== undefined) checkInt(p, 'options.timeoutSeconds', o.timeoutSeconds, 1);
+    if (o.onProgress !== undefined && typeof o.onProgress !== 'function') p.error('options.onProgress', `must be a function, got ${show(o.onProgress)}`);
+  }
+  if (action === 'delete') {
+    if (checkKeys(p, 'options', options, ['replace', 'confirm'], true)) {
+      const o = options as Record<string, unknown>;
+      if (typeof o.replace !== 'boolean') p.error('options.replace', `must be true (replace the Machine) or false (remove it for good), got ${show(o.replace)}`);
+      if (o.confirm !== undefined && typeof o.confirm !== 'string') p.error('options.confirm', `must be the node's name, got ${show(o.confirm)}`);
+    }
+  }
+  p.throwIfErrors();
+}

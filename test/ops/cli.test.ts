@@ -1,0 +1,170 @@
+/**
+ * `capi-constructs node ...` end to end: main() with a kubeconfig file pointing at the management fake.
+ * Exit codes: 0 done, 1 API error, 2 usage, 3 refused, 4 not found, 5 drain timeout.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { main } from '../../lib/cli';
+import { NODE_EXIT, nodeCommand } from '../../lib/cli/node';
+import { Clusters, fakeClock, pod, startClusters, writeLines } from './harness';
+
+let c: Clusters;
+let dir: string;
+let kubeconfig: string;
+beforeEach(async () => {
+  c = await startClusters();
+  dir = mkdtempSync(join(tmpdir(), 'node-cli-'));
+  kubeconfig = join(dir, 'management.yaml');
+  writeFileSync(kubeconfig, c.management.kubeconfigYaml());
+});
+afterEach(async () => {
+  await c.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function sink(isTTY = false) {
+  let text = '';
+  return { isTTY, write: (s: string) => { text += s; return true; }, get text() { return text; } };
+}
+
+async function run(...args: string[]) {
+  const out = sink();
+  const err = sink();
+  const code = await main(['node', ...args, '--cluster', 'prod', '--namespace', 'tenants', '--kubeconfig', kubeconfig], out, err);
+  return { code, out: out.text, err: err.text };
+}
+
+test('cordon prints what it did and the request it sent', async () => {
+  const r = await run('cordon', 'w-1');
+  expect(r).toEqual({ code: 0, err: '', out: 'cordoned node w-1\n  PATCH /api/v1/nodes/w-1 (workload, application/merge-patch+json) {"spec":{"unschedulable":true}}\n' });
+  expect((await run('cordon', 'w-1')).out).toBe('node w-1 is already cordoned\n');
+});
+
+test('--dry-run prints the requests it would send and sends none', async () => {
+  const r = await run('delete', 'w-1', '--no-replace', '--dry-run');
+  expect(r.code).toBe(0);
+  expect(r.out).toBe([
+    '(dry run) would have marked Machine prod-workers-abc-1 of node w-1 for deletion and lowered MachineDeployment prod-workers from 2 to 1 replicas',
+    '  would send PATCH /apis/cluster.x-k8s.io/v1beta2/namespaces/tenants/machines/prod-workers-abc-1 (management, application/merge-patch+json) {"metadata":{"annotations":{"cluster.x-k8s.io/delete-machine":"true"}}}',
+    `  would send PATCH /apis/cluster.x-k8s.io/v1beta2/namespaces/tenants/machinedeployments/prod-workers (management, application/merge-patch+json) {"metadata":{"resourceVersion":"${c.management.get('cluster.x-k8s.io/v1beta2', 'MachineDeployment', 'tenants', 'prod-workers').metadata.resourceVersion}"},"spec":{"replicas":1}}`,
+    '',
+  ].join('\n'));
+  expect(writeLines(c)).toEqual([]);
+});
+
+test('a refusal exits 3 with the reason on stderr and writes nothing', async () => {
+  const r = await run('delete', 'a-1', '--no-replace');
+  expect(r.code).toBe(NODE_EXIT.refused);
+  expect(r.out).toBe('');
+  expect(r.err).toMatch(/^capi-constructs node: delete a-1 refused \(AutoscaledGroup\): node a-1 belongs to MachineDeployment prod-auto, which the cluster-autoscaler sizes \(min 1, max 5\)/);
+  expect(writeLines(c)).toEqual([]);
+});
+
+test('a control-plane delete with a wrong --confirm exits 3', async () => {
+  const r = await run('delete', 'cp-1', '--replace', '--confirm', 'cp-2');
+  expect(r.code).toBe(3);
+  expect(r.err).toContain('(ConfirmationMismatch)');
+  expect(writeLines(c)).toEqual([]);
+});
+
+test('--output json prints the result, and a refusal as {error: {reason, message}}', async () => {
+  const ok = await run('exclude-from-autoscaling', 'a-1', '--output', 'json');
+  expect(JSON.parse(ok.out)).toMatchObject({ action: 'exclude-from-autoscaling', node: 'a-1', changed: true, requests: [{ method: 'PATCH', path: '/api/v1/nodes/a-1' }] });
+  const refused = await run('exclude-from-autoscaling', 'w-1', '--output', 'json');
+  expect(refused.code).toBe(3);
+  expect(JSON.parse(refused.out)).toEqual({ error: { reason: 'NotAutoscaled', message: expect.stringContaining('scaled manually') } });
+});
+
+test('show prints the report, as text or JSON', async () => {
+  const text = await run('show', 'w-1');
+  expect(text.code).toBe(0);
+  expect(text.out).toContain('node w-1 (worker) of cluster tenants/prod, read at Cluster API v1beta2');
+  expect(text.out).toContain('group:        MachineDeployment prod-workers: 2 replicas, 2 ready, scaled manually');
+  const json = JSON.parse((await run('show', 'w-1', '--output', 'json')).out);
+  expect(json).toMatchObject({ apiVersion: 'v1beta2', machine: { name: 'prod-workers-abc-1' } });
+});
+
+test('not found exits 4', async () => {
+  const r = await run('show', 'orphan');
+  expect(r.code).toBe(NODE_EXIT.notFound);
+  expect(r.err).toContain('has no Machine of cluster tenants/prod');
+});
+
+test('an API failure exits 1 with the status, not a stack', async () => {
+  c.workload.failNext({ method: 'PATCH', path: '/api/v1/nodes/w-1', status: 503, message: 'apiserver is shutting down' });
+  const r = await run('cordon', 'w-1');
+  expect(r).toMatchObject({ code: NODE_EXIT.apiError, err: 'capi-constructs node: cordon w-1 failed: HTTP 503 ServiceUnavailable: apiserver is shutting down\n' });
+});
+
+test.each([
+  [['delete', 'w-1'], 'choose --replace'],
+  [['delete', 'w-1', '--replace', '--no-replace'], 'exclude each other'],
+  [['cordon', 'w-1', '--confirm', 'w-1'], '--confirm applies only to delete'],
+  [['drain', 'w-1', '--timeout', 'soon'], '--timeout: "soon" is not a duration'],
+  [['show', 'w-1', '--output', 'yaml'], '--output must be json'],
+  [['drain', 'w-1', '--timeout', '0s'], '--timeout: must be longer than 0s'],
+  [['show', 'w-1', '--dry-run'], '--dry-run applies only to'],
+  [['reboot', 'w-1'], 'action must be one of'],
+])('usage errors exit 2: %j', async (args, message) => {
+  const r = await run(...args);
+  expect(r.code).toBe(NODE_EXIT.usage);
+  expect(r.err).toContain(message);
+  expect(writeLines(c)).toEqual([]);
+});
+
+async function drainWith(isTTY: boolean, ...extra: string[]) {
+  c.workload.seed(pod('web-1', 'w-1', { owner: 'ReplicaSet', labels: { app: 'web' } }));
+  c.workload.blockEvictions(2, { pdb: 'web-pdb' });
+  const out = sink();
+  const err = sink(isTTY);
+  const code = await nodeCommand({ clock: fakeClock() }).run(['drain', 'w-1', '--cluster', 'prod', '--namespace', 'tenants', '--kubeconfig', kubeconfig, ...extra], out, err);
+  return { code, out: out.text, err: err.text };
+}
+
+test('drain progress: plain lines when stderr is not a terminal', async () => {
+  const r = await drainWith(false);
+  expect(r.code).toBe(0);
+  expect(r.err).toBe([
+    'drain w-1: 0 evicted, 1 pod left; blocked: default/web-1 by PodDisruptionBudget web-pdb',
+    'drain w-1: 1 evicted, 0 pods left',
+    '',
+  ].join('\n'));
+  expect(r.out.split('\n')[0]).toBe('drained node w-1: 1 pod evicted');
+});
+
+test('drain progress: one line rewritten in place on a terminal', async () => {
+  const r = await drainWith(true);
+  expect(r.err).toBe('\r\x1b[Kdrain w-1: 0 evicted, 1 pod left; blocked: default/web-1 by PodDisruptionBudget web-pdb\r\x1b[Kdrain w-1: 1 evicted, 0 pods left\n');
+});
+
+test('a drain timeout exits 5 naming the blocking budget', async () => {
+  c.workload.seed(pod('web-1', 'w-1', { owner: 'ReplicaSet', labels: { app: 'web' } }));
+  c.workload.seed({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'default' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'web' } } } });
+  const out = sink();
+  const err = sink();
+  const code = await nodeCommand({ clock: fakeClock() }).run(['drain', 'w-1', '--cluster', 'prod', '--namespace', 'tenants', '--kubeconfig', kubeconfig, '--timeout', '10s'], out, err);
+  expect(code).toBe(NODE_EXIT.drainTimeout);
+  expect(err.text).toContain('capi-constructs node: drain w-1 timed out after 10s with 1 pod left: default/web-1 (blocked by PodDisruptionBudget web); the node stays cordoned');
+});
+
+test('an unreadable --kubeconfig is a usage error naming the file', async () => {
+  const err = sink();
+  const code = await main(['node', 'show', 'w-1', '--cluster', 'prod', '--namespace', 'tenants', '--kubeconfig', join(dir, 'missing.yaml')], sink(), err);
+  expect(code).toBe(2);
+  expect(err.text).toContain(`cannot load the kubeconfig ${join(dir, 'missing.yaml')}: `);
+  expect(err.text).toContain('ENOENT: no such file or directory');
+});
+
+test('--kubeconfig defaults to KUBECONFIG', async () => {
+  const before = process.env.KUBECONFIG;
+  process.env.KUBECONFIG = kubeconfig;
+  try {
+    const out = sink();
+    const code = await main(['node', 'cordon', 'w-2', '--cluster', 'prod', '--namespace', 'tenants'], out, sink());
+    expect(code).toBe(0);
+    expect(out.text).toContain('cordoned node w-2');
+  } finally {
+    if (before === undefined) delete process.env.KUBECONFIG; else process.env.KUBECONFIG = before;
+  }
+});
