@@ -180,6 +180,13 @@ describe('defect 5: no silent loss', () => {
     expect(e.issues.map((i) => i.path).sort()).toEqual(['apiGroup', 'kind', 'templateMetadata.labels.bad key!', 'version']);
   });
 
+  it('quantities that overflow or were already rounded are errors, not .inf or a different number', () => {
+    const cpu = issues({ ...base(), components: [addonComponent({ addon: 'jupyterhub', parameters: { cpu: `1${'0'.repeat(400)}` } })] });
+    expect(cpu).toEqual([expect.stringMatching(/^components\[0\]\.parameters\.cpu: .* is too large/)]);
+    const memory = issues({ ...base(), components: [addonComponent({ addon: 'jupyterhub', parameters: { memory: 9007199254740993 } })] });
+    expect(memory).toEqual([expect.stringMatching(/^components\[0\]\.parameters\.memory: 9007199254740992 is beyond 2\^53/)]);
+  });
+
   it('the same add-on twice is an error, not duplicate objects', () => {
     const i = issues({ ...base(), components: [addonComponent({ addon: 'kuberay' }), addonComponent({ addon: 'kuberay' }, 'kuberay-again')] });
     expect(i).toEqual([expect.stringMatching(/^components\[1\]: emits HelmRepository .* which "kuberay" already emits/)]);
