@@ -38,3 +38,15 @@ describe('FleetApp without dependencies', () => {
     expect(synth(FleetApp, build)).toEqual(plain);
   });
 });
+
+describe('FleetApp: no partial output (issue 15, defect 3)', () => {
+  test('a chart that throws while rendering leaves no file behind, not even the charts before it', () => {
+    const outdir = path.join(tmpDir(), 'dist');
+    const app = new FleetApp({ outdir });
+    new ApiObject(new Chart(app, 'first'), 'o', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'first' } });
+    const broken = new Chart(app, 'second');
+    broken.toJson = () => { throw new Error('broken chart'); };
+    expect(() => app.synth()).toThrow(/broken chart/);
+    expect(readDir(outdir)).toEqual({});
+  });
+});
