@@ -51,10 +51,13 @@ export function propKeys<T>(): <D extends PropKeyDeclaration<T>>(
 
 /**
  * Records an error for every own key of `value` that `known` does not declare (values `undefined`
- * excepted). `path` is the path of `value` itself (`''` for the top-level props). Returns true when
- * every key is known.
+ * excepted). `path` is the path of `value` itself (`''` for the top-level props). `hint` may give a
+ * key its own message, or `null` when the caller reports that key itself. Returns true when every key
+ * is known.
  */
-export function checkPropKeys<T>(p: Problems, path: string, value: object, known: PropKeys<T>, hint?: (key: string) => string | undefined): boolean {
+export function checkPropKeys<T>(
+  p: Problems, path: string, value: object, known: PropKeys<T>, hint?: (key: string) => string | null | undefined,
+): boolean {
   let ok = true;
   for (const k of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[k];
@@ -67,6 +70,7 @@ export function checkPropKeys<T>(p: Problems, path: string, value: object, known
     ok = false;
     const at = path ? `${path}.${k}` : k;
     const special = hint?.(k);
+    if (special === null) continue;
     if (special !== undefined) {
       p.error(at, special);
       continue;

@@ -7,8 +7,8 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as ts from 'typescript';
 import {
-  addonComponent, Cluster, ClusterSpec, ControlPlaneGroup, CustomMachineTemplate, HealthCheck, OpenStackMachineTemplate, renderFleet,
-  VSphereMachineTemplate, WorkerGroup,
+  addonComponent, Cluster, ClusterSpec, ControlPlaneGroup, CustomMachineTemplate, HealthCheck, OpenStackMachineTemplate, OVirtMachineTemplate,
+  renderFleet, ShturvalMachineTemplate, VSphereCluster, VSphereMachineTemplate, WorkerGroup,
 } from '../../lib';
 import { renderClusterSpec } from '../../lib/core/render';
 import { nearestKey } from '../../lib/core/strict-props';
@@ -71,6 +71,19 @@ describe('defect 1: misspelled props are errors with a suggestion, at every dept
   it('machine templates and CustomMachineTemplate use the same rule', () => {
     expect(validationError(() => new VSphereMachineTemplate({ template: 't', networkName: 'n', numCpus: 2 } as any)).issues[0].message).toContain('did you mean "numCPUs"?');
     expect(validationError(() => new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: {}, templateMetdata: {} } as any)).issues[0].message).toContain('did you mean "templateMetadata"?');
+  });
+
+  it.each<[string, () => unknown, string, string]>([
+    ['vSphere network device', () => new VSphereMachineTemplate({ template: 't', networks: [{ netwrokName: 'n' }] } as any), 'networks[0].netwrokName', 'networkName'],
+    ['vSphere IP pool', () => new VSphereMachineTemplate({ template: 't', networks: [{ networkName: 'n', addressesFromPools: [{ kind: 'InClusterIPPool', nmae: 'p' }] }] } as any), 'networks[0].addressesFromPools[0].nmae', 'name'],
+    ['vSphere identityRef', () => new VSphereCluster({ server: 'vc', identityRef: { kind: 'Secret', nam: 's' } } as any), 'identityRef.nam', 'name'],
+    ['OpenStack rootVolume', () => new OpenStackMachineTemplate({ flavor: 'm1', image: 'u', rootVolume: { sizeGib: 10 } } as any), 'rootVolume.sizeGib', 'sizeGiB'],
+    ['OpenStack image', () => new OpenStackMachineTemplate({ flavor: 'm1', image: { nme: 'u' } } as any), 'image.nme', 'name'],
+    ['oVirt cpu', () => new OVirtMachineTemplate({ template: 't', cpu: { core: 2 } } as any), 'cpu.core', 'cores'],
+    ['Shturval host selector', () => new ShturvalMachineTemplate({ hostSelector: { matchLabel: { a: 'b' } } } as any), 'hostSelector.matchLabel', 'matchLabels'],
+    ['templateMetadata', () => new CustomMachineTemplate({ kind: 'K', version: 'v1', spec: {}, templateMetadata: { label: {} } } as any), 'templateMetadata.label', 'labels'],
+  ])('nested provider props: %s', (_n, make, at, suggestion) => {
+    expect(validationError(make).issues.find((i) => i.path === at)?.message).toContain(`did you mean "${suggestion}"?`);
   });
 
   it('nearestKey: transpositions and case count as one edit; far keys get no suggestion', () => {

@@ -6,7 +6,7 @@ import { INFRASTRUCTURE_GROUP } from '../api-versions';
 import { credentialKeyProblem } from '../credentials';
 import { ProblemReporter, Problems, show } from '../errors';
 import { checkFreeForm } from '../free-form';
-import { checkPropKeys, PropKeys } from '../strict-props';
+import { checkPropKeys, PropKeys, propKeys } from '../strict-props';
 import { MachineRole, MachineTemplateMetadata } from '../machine-template';
 import {
   checkBoolean, checkEnum, checkInt, checkLabels, checkObject, isApiGroup, isApiVersionName, isDns1123Subdomain, isKind,
@@ -93,13 +93,13 @@ export function optStringList(p: Problems, path: string, value: unknown, opts: {
   return ok && value.length > 0 ? [...value] : undefined;
 }
 
+const TEMPLATE_METADATA_PROPS = propKeys<MachineTemplateMetadata>()('MachineTemplateMetadata', { labels: true, annotations: true });
+
 /** `templateMetadata`: labels and annotations for `spec.template.metadata`. */
 export function checkTemplateMetadata(p: Problems, path: string, value: unknown): MachineTemplateMetadata | undefined {
   if (value === undefined) return undefined;
   if (!checkObject(p, path, value)) return undefined;
-  for (const k of Object.keys(value)) {
-    if (k !== 'labels' && k !== 'annotations' && value[k] !== undefined) p.error(`${path}.${k}`, `is not a known field; templateMetadata has labels and annotations`);
-  }
+  checkPropKeys(p, path, value, TEMPLATE_METADATA_PROPS);
   const labels = checkLabels(p, `${path}.labels`, value.labels, 'labels');
   const annotations = checkLabels(p, `${path}.annotations`, value.annotations, 'annotations');
   const hasLabels = labels && Object.keys(labels).length > 0;

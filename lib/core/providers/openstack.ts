@@ -21,7 +21,7 @@ import {
   checkAdditionalFields, checkKnownKeys, checkObjectName, checkVersion, MachineTemplateObject, mergeOverrides, optBool, optInt,
   optString, optStringList, readTemplateObject, reqString, takeRest, UUID,
 } from './common';
-import { propKeys } from '../strict-props';
+import { checkPropKeys, propKeys } from '../strict-props';
 
 export type OpenStackVersion = 'v1beta1' | 'v1beta2';
 export const OPENSTACK_VERSIONS: readonly OpenStackVersion[] = ['v1beta1', 'v1beta2'];
@@ -117,6 +117,9 @@ function checkIdentity(
   return cloudName && name && type ? { type, name, cloudName, region } : undefined;
 }
 
+const IMAGE_PROPS = propKeys<OpenStackImage>()('OpenStackImage', { name: true, tags: true, id: true, imageRef: true });
+const ROOT_VOLUME_PROPS = propKeys<OpenStackRootVolume>()('OpenStackRootVolume', { sizeGiB: true, volumeType: true, availabilityZone: true });
+
 function checkImage(p: Problems, value: unknown): Record<string, unknown> | undefined {
   if (value === undefined || value === null || value === '') {
     p.error('image', 'is required: a Glance image name, or { name, tags } / { id } / { imageRef }');
@@ -124,9 +127,7 @@ function checkImage(p: Problems, value: unknown): Record<string, unknown> | unde
   }
   if (typeof value === 'string') return { filter: { name: value } };
   if (!checkObject(p, 'image', value)) return undefined;
-  for (const k of Object.keys(value)) {
-    if (!['name', 'tags', 'id', 'imageRef'].includes(k) && value[k] !== undefined) p.error(`image.${k}`, 'is not a known field; image has name, tags, id or imageRef');
-  }
+  checkPropKeys(p, 'image', value, IMAGE_PROPS);
   const byFilter = value.name !== undefined || value.tags !== undefined;
   const chosen = [byFilter && 'name/tags', value.id !== undefined && 'id', value.imageRef !== undefined && 'imageRef'].filter(Boolean);
   if (chosen.length !== 1) {
@@ -192,9 +193,7 @@ export class OpenStackMachineTemplate implements MachineTemplate {
     let rootVolume: Record<string, unknown> | undefined;
     const rv = props.rootVolume;
     if (rv !== undefined && checkObject(p, 'rootVolume', rv)) {
-      for (const k of Object.keys(rv)) {
-        if (!['sizeGiB', 'volumeType', 'availabilityZone'].includes(k) && rv[k] !== undefined) p.error(`rootVolume.${k}`, 'is not a known field; rootVolume has sizeGiB, volumeType and availabilityZone');
-      }
+      checkPropKeys(p, 'rootVolume', rv, ROOT_VOLUME_PROPS);
       if (rv.sizeGiB === undefined) p.error('rootVolume.sizeGiB', 'is required: the size of the root volume in GiB');
       const az = optString(p, 'rootVolume.availabilityZone', rv.availabilityZone);
       if (az !== undefined && /\s/.test(az)) p.error('rootVolume.availabilityZone', `${show(az)} must not contain spaces`);
@@ -307,12 +306,15 @@ function networkRef(p: Problems, path: string, value: unknown): Record<string, u
   return undefined;
 }
 
-/** The OpenStackCluster object, passed as `infrastructure` of a Cluster, which emits it. */
 const OPENSTACK_CLUSTER_KEYS = propKeys<OpenStackClusterProps>()('OpenStackClusterProps', {
   version: true, name: true, cloudName: true, secretName: true, identityType: true, region: true, externalNetwork: true, network: true,
   managedSubnets: true, managedSecurityGroups: true, apiServerLoadBalancer: true, apiServerFloatingIP: true, controlPlaneEndpoint: true,
 });
+const SUBNET_PROPS = propKeys<NonNullable<OpenStackClusterProps['managedSubnets']>[number]>()('managedSubnets[]', { cidr: true, dnsNameservers: true });
+const SECURITY_GROUPS_PROPS = propKeys<Exclude<NonNullable<OpenStackClusterProps['managedSecurityGroups']>, boolean>>()('managedSecurityGroups', { allowAllInClusterTraffic: true });
+const ENDPOINT_PROPS = propKeys<NonNullable<OpenStackClusterProps['controlPlaneEndpoint']>>()('controlPlaneEndpoint', { host: true, port: true });
 
+/** The OpenStackCluster object, passed as `infrastructure` of a Cluster, which emits it. */
 export class OpenStackCluster implements InfrastructureCluster {
   public readonly apiGroup = INFRASTRUCTURE_GROUP;
   public readonly version: OpenStackVersion;
@@ -334,7 +336,7 @@ export class OpenStackCluster implements InfrastructureCluster {
       if (!Array.isArray(props.managedSubnets) || props.managedSubnets.length > 1) {
         p.error('managedSubnets', `must be a list of at most one subnet { cidr, dnsNameservers }, got ${show(props.managedSubnets)}`);
       } else {
-        subnets = props.managedSubnets.map((sn, i) => (checkObject(p, `managedSubnets[${i}]`, sn) ? {
+        subnets = props.managedSubnets.map((sn, i) => (checkObject(p, `managedSubnets[${i}]`, sn) && checkPropKeys(p, `managedSubnets[${i}]`, sn, SUBNET_PROPS) ? {
           cidr: reqString(p, `managedSubnets[${i}].cidr`, sn.cidr),
           dnsNameservers: optStringList(p, `managedSubnets[${i}].dnsNameservers`, sn.dnsNameservers),
         } : {}));
@@ -345,6 +347,7 @@ export class OpenStackCluster implements InfrastructureCluster {
     const sg = props.managedSecurityGroups;
     if (sg === true) securityGroups = { allowAllInClusterTraffic: false };
     else if (sg !== undefined && sg !== false && checkObject(p, 'managedSecurityGroups', sg)) {
+      checkPropKeys(p, 'managedSecurityGroups', sg, SECURITY_GROUPS_PROPS);
       securityGroups = { allowAllInClusterTraffic: optBool(p, 'managedSecurityGroups.allowAllInClusterTraffic', sg.allowAllInClusterTraffic) ?? false };
     } else if (sg !== undefined && typeof sg !== 'boolean' && typeof sg !== 'object') p.error('managedSecurityGroups', `must be a boolean or { allowAllInClusterTraffic }, got ${show(sg)}`);
     const lb = optBool(p, 'apiServerLoadBalancer', props.apiServerLoadBalancer);
@@ -352,6 +355,7 @@ export class OpenStackCluster implements InfrastructureCluster {
     let endpoint: Record<string, unknown> | undefined;
     const ep = props.controlPlaneEndpoint;
     if (ep !== undefined && checkObject(p, 'controlPlaneEndpoint', ep)) {
+      checkPropKeys(p, 'controlPlaneEndpoint', ep, ENDPOINT_PROPS);
       endpoint = { host: reqString(p, 'controlPlaneEndpoint.host', ep.host, 512), port: ep.port === undefined ? 6443 : optInt(p, 'controlPlaneEndpoint.port', ep.port, 1, 65535) };
     }
     if (fip === false && !lb && !endpoint) p.warn('apiServerFloatingIP', 'false without apiServerLoadBalancer or controlPlaneEndpoint: the API server is reachable only on its fixed IP inside the cloud');

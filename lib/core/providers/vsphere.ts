@@ -20,7 +20,7 @@ import {
   checkAdditionalFields, checkControlPlaneCapacity, checkKnownKeys, checkObjectName, checkTemplateMetadata, checkVersion,
   MachineTemplateObject, mergeOverrides, optBool, optInt, optString, optStringList, readTemplateObject, reqString, takeRest,
 } from './common';
-import { propKeys } from '../strict-props';
+import { checkPropKeys, propKeys } from '../strict-props';
 
 export type VSphereVersion = 'v1beta2' | 'v1beta1';
 export const VSPHERE_VERSIONS: readonly VSphereVersion[] = ['v1beta2', 'v1beta1'];
@@ -133,7 +133,13 @@ const FORBIDDEN = {
   providerID: 'providerID cannot be set in templates: CAPV rejects it (each machine gets its own)',
 };
 
-const DEVICE_KEYS = ['networkName', 'dhcp4', 'dhcp6', 'addressesFromPools', 'gateway4', 'gateway6', 'nameservers', 'searchDomains', 'mtu', 'deviceName'];
+const DEVICE_PROPS = propKeys<VSphereNetworkDevice>()('VSphereNetworkDevice', {
+  networkName: true, dhcp4: true, dhcp6: true, addressesFromPools: true, gateway4: true, gateway6: true, nameservers: true, searchDomains: true,
+  mtu: true, deviceName: true,
+});
+const IP_POOL_REF_PROPS = propKeys<VSphereIpPoolRef>()('VSphereIpPoolRef', { apiGroup: true, kind: true, name: true });
+const IDENTITY_REF_PROPS = propKeys<NonNullable<VSphereClusterProps['identityRef']>>()('identityRef', { kind: true, name: true });
+const ENDPOINT_PROPS = propKeys<NonNullable<VSphereClusterProps['controlPlaneEndpoint']>>()('controlPlaneEndpoint', { host: true, port: true });
 
 /** vSphere accepts only memory sizes that are multiples of 4 MB. */
 const MEMORY_MULTIPLE = 4;
@@ -143,9 +149,8 @@ function checkDevice(p: Problems, path: string, d: unknown, v2: boolean): Record
   if ((d as { ipAddrs?: unknown }).ipAddrs !== undefined) {
     p.error(`${path}.ipAddrs`, `${show(d.ipAddrs)}: fixed IP addresses cannot be set in templates (CAPV rejects them; every machine would get the same address): use DHCP or addressesFromPools`);
   }
-  for (const k of Object.keys(d)) {
-    if (k !== 'ipAddrs' && !DEVICE_KEYS.includes(k) && d[k] !== undefined) p.error(`${path}.${k}`, `is not a known network device field; known fields are ${DEVICE_KEYS.join(', ')}`);
-  }
+  // ipAddrs has its own message (above)
+  checkPropKeys(p, path, d, DEVICE_PROPS, (k) => (k === 'ipAddrs' ? null : undefined));
   const max = v2 ? 2048 : undefined;
   const networkName = reqString(p, `${path}.networkName`, d.networkName, max);
   const dhcp4 = optBool(p, `${path}.dhcp4`, d.dhcp4);
@@ -158,6 +163,7 @@ function checkDevice(p: Problems, path: string, d: unknown, v2: boolean): Record
       d.addressesFromPools.forEach((r: unknown, i: number) => {
         const rp = `${path}.addressesFromPools[${i}]`;
         if (!checkObject(p, rp, r)) return;
+        checkPropKeys(p, rp, r, IP_POOL_REF_PROPS);
         const apiGroup = r.apiGroup === undefined ? 'ipam.cluster.x-k8s.io' : optString(p, `${rp}.apiGroup`, r.apiGroup, 253);
         const kind = reqString(p, `${rp}.kind`, r.kind, 63);
         const name = checkObjectName(p, `${rp}.name`, r.name, true);
@@ -385,6 +391,7 @@ export class VSphereCluster implements InfrastructureCluster {
     const thumbprint = optString(p, 'thumbprint', props.thumbprint, 1024);
     let identityRef: Record<string, string> | undefined;
     if (props.identityRef !== undefined && checkObject(p, 'identityRef', props.identityRef)) {
+      checkPropKeys(p, 'identityRef', props.identityRef, IDENTITY_REF_PROPS);
       const kind = checkEnum(p, 'identityRef.kind', props.identityRef.kind, ['VSphereClusterIdentity', 'Secret'] as const);
       const name = checkObjectName(p, 'identityRef.name', props.identityRef.name, true);
       if (kind && name) identityRef = { kind, name };
@@ -392,6 +399,7 @@ export class VSphereCluster implements InfrastructureCluster {
     let endpoint: Record<string, unknown> | undefined;
     const ep = props.controlPlaneEndpoint;
     if (ep !== undefined && checkObject(p, 'controlPlaneEndpoint', ep)) {
+      checkPropKeys(p, 'controlPlaneEndpoint', ep, ENDPOINT_PROPS);
       endpoint = { host: reqString(p, 'controlPlaneEndpoint.host', ep.host, 512), port: ep.port === undefined ? 6443 : optInt(p, 'controlPlaneEndpoint.port', ep.port, 1, 65535) };
     }
     const name = props.name === undefined ? undefined : checkObjectName(p, 'name', props.name, true);
