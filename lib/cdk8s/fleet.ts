@@ -14,6 +14,7 @@ import { ApiObject, App, AppProps, Chart, ChartProps, DependencyGraph, Names, Ya
 import { Construct, IConstruct } from 'constructs';
 import { ClusterRef } from '../core/cluster';
 import { ClusterSpec, RenderedCluster, renderClusterSpec, renderClusters } from '../core/render';
+import { FLEET_TMP_PREFIX } from '../core/write-fleet';
 import { stringifyCdk8sJson } from '../core/yaml';
 import { emit } from './emit';
 
@@ -107,6 +108,10 @@ export class FleetApp extends App {
     const charts = noDeps ? topologyWithoutDependencies(this, all).filter((c): c is Chart => Chart.isChart(c)) : this.charts;
     // Each file goes to a temporary name first and all are renamed into place only when every chart has
     // rendered: a chart that throws (e.g. a custom toJson) leaves no partial output behind.
+    // leftovers of a synth that was killed before its renames
+    for (const leftover of fs.readdirSync(this.outdir)) {
+      if (leftover.startsWith(FLEET_TMP_PREFIX) && leftover.endsWith('.partial')) fs.rmSync(path.join(this.outdir, leftover), { force: true });
+    }
     const written: { tmp: string; file: string }[] = [];
     try {
       charts.forEach((chart, i) => {
@@ -114,7 +119,7 @@ export class FleetApp extends App {
         const own = chart.toJson === Chart.prototype.toJson || chart.toJson === FleetChart.prototype.toJson;
         const objects = own ? chartObjects(chart, noDeps ? chart.node.findAll() : undefined) : Object.values(chart.toJson());
         const file = path.join(this.outdir, name + this.outputFileExtension);
-        const tmp = path.join(this.outdir, `.capi-constructs-tmp-${process.pid}-${name}.partial`);
+        const tmp = path.join(this.outdir, `${FLEET_TMP_PREFIX}${process.pid}-${name}.partial`);
         fs.writeFileSync(tmp, stringifyCdk8sJson(objects), { encoding: 'utf8' });
         written.push({ tmp, file });
       });

@@ -50,3 +50,13 @@ describe('FleetApp: no partial output (issue 15, defect 3)', () => {
     expect(readDir(outdir)).toEqual({});
   });
 });
+
+test('FleetApp removes the temporary files a killed synth left behind', () => {
+  const outdir = path.join(tmpDir(), 'dist');
+  require('fs').mkdirSync(outdir, { recursive: true });
+  require('fs').writeFileSync(path.join(outdir, '.capi-constructs-tmp-1-c.partial'), 'half');
+  const app = new FleetApp({ outdir });
+  new ApiObject(new Chart(app, 'c'), 'o', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } });
+  app.synth();
+  expect(require('fs').readdirSync(outdir)).toEqual(['c.k8s.yaml']);
+});
