@@ -61,6 +61,10 @@ export {
   addonSecurityGroupPorts, isAddonName, renderClusterAddon, renderFluxResourceMetrics,
 } from './addons';
 export type {
+  AddonExposure, JupyterHubAuthentication, JupyterHubDummyAuthentication, JupyterHubHttps, JupyterHubNativeAuthentication,
+  JupyterHubOidcAuthentication, RayAccess, RayAccessPodSelector, ResolvedRayAccess, SecretKeySelector,
+} from './addons';
+export type {
   AddonCatalogEntry, AddonCleanupInput, AddonComponent, AddonMode, AddonModel, AddonMonitoringOptions, AddonName, AddonNames, AddonParameters,
   AddonPortSummaryEntry, AddonReleaseNames, CatalogChart, CatalogParameter, CatalogPort, ClusterAddonProps, FluxResourceMetricsProps,
   JupyterHubParameters, KubeRayParameters, ParameterKind, PortAccess, Quantity, RayPodResources, RayWorkerParameters, SecurityGroupPort,
