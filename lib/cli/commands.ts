@@ -3,9 +3,11 @@ import { addonCleanup } from './addon-cleanup';
 import { addonPorts } from './addon-ports';
 import { Command } from './args';
 import { node } from './node';
+import { plan } from './plan';
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   'addon-cleanup': addonCleanup,
   'addon-ports': addonPorts,
   node,
+  plan,
 };

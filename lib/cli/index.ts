@@ -2,6 +2,7 @@
  * `capi-constructs` command line (bin/capi-constructs.js). One file per subcommand (lib/cli/commands.ts).
  *
  * Exit codes: 0 success, 2 usage error (unknown command or add-on, missing or invalid argument);
+ * `plan` has its own (lib/cli/plan.ts: 1 usage error, 2 rejected changes);
  * a subcommand may document others.
  */
 import * as fs from 'fs';

@@ -6,6 +6,7 @@ import * as semver from 'semver';
 import {
   CAPI_VERSIONS, CapiVersion, CLUSTER_GROUP, CONTROL_PLANE_GROUP, LABEL_CLUSTER_NAME, ObjectRef, renderRef,
 } from './api-versions';
+import { checkCidr } from './cidr';
 import { Problems, show, Warning } from './errors';
 import { compact, Manifest, Rendered } from './manifest';
 import { memoize } from './memo';
@@ -116,17 +117,28 @@ export interface ClusterModel extends Rendered {
   readonly ref: ClusterRef;
 }
 
-const CIDR = /^(([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])|[0-9a-fA-F:]+:[0-9a-fA-F:]*\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$/;
+/**
+ * A strict semantic version (`MAJOR.MINOR.PATCH[-pre][+build]`, no leading zeros) with nothing around
+ * it. node-semver's `parse` trims surrounding whitespace and accepts a leading `v` or `=`, which Go's
+ * `semver.Parse` (used by the Cluster API webhooks after they strip one `v`) does not.
+ */
+export function isStrictSemver(s: string): boolean {
+  return s.length > 0 && s === s.trim() && s.charCodeAt(0) >= 48 && s.charCodeAt(0) <= 57 && semver.parse(s) !== null;
+}
 
-/** `v<major>.<minor>.<patch>[...]` and semver-valid. Remembered per string: a fleet checks the same few versions for every group. */
-const isFullVersion = memoize((v) => semver.valid(v.slice(1)) !== null && /^v\d+\.\d+\.\d+/.test(v));
+/** `v<strict semver>`. Remembered per string: a fleet checks the same few versions for every group. */
+const isFullVersion = memoize((v) => v.startsWith('v') && isStrictSemver(v.slice(1)));
 
 /** Normalizes and checks a Kubernetes version the way the KubeadmControlPlane webhook does. */
 export function checkKubernetesVersion(p: Problems, path: string, value: unknown): string | undefined {
   if (!checkRequired(p, path, value) || !checkString(p, path, value)) return undefined;
+  if (value.trim() !== value) {
+    p.error(path, `${show(value)} has surrounding whitespace: Cluster API parses versions as strict semantic versions such as "v1.31.4"`);
+    return undefined;
+  }
   const v = value.startsWith('v') ? value : `v${value}`;
   if (!isFullVersion(v)) {
-    p.error(path, `${show(value)} is not a full semantic version such as "v1.31.4": Cluster API rejects "v1.31" and other partial versions`);
+    p.error(path, `${show(value)} is not a strict semantic version such as "v1.31.4": Cluster API rejects "v1.31", leading zeros and other non-semver versions`);
     return undefined;
   }
   return v;
@@ -198,7 +210,7 @@ export function buildCluster(props: ClusterProps): ClusterModel {
         continue;
       }
       blocks.forEach((b, i) => {
-        if (typeof b !== 'string' || !CIDR.test(b)) p.error(`clusterNetwork.${key}[${i}]`, `${show(b)} is not a CIDR block such as "192.168.0.0/16"`);
+        checkCidr(p, `clusterNetwork.${key}[${i}]`, b);
       });
     }
     if (net.apiServerPort !== undefined) checkInt(p, 'clusterNetwork.apiServerPort', net.apiServerPort, 1, 65535);

@@ -17,6 +17,7 @@ import { checkClusterRef, ClusterRef } from './cluster';
 import { Problems, show, Warning } from './errors';
 import { checkPropKeys, propKeys } from './strict-props';
 import { HealthCheck, renderHealthCheck } from './health-check';
+import { withKubeadmConfigFloor } from './kubeadm-config-floor';
 import { MachineDeletionProps, renderDeletion, resolveDeletion } from './machine-deletion';
 import { isMachineTemplate, MachineTemplate, renderMachineTemplate } from './machine-template';
 import { compact, Manifest, Rendered } from './manifest';
@@ -188,7 +189,7 @@ function renderKcp(
       remediation: remediation && {
         maxRetry: remediation.maxRetry, retryPeriodSeconds: remediation.retry, minHealthyPeriodSeconds: remediation.minHealthy,
       },
-      kubeadmConfigSpec,
+      kubeadmConfigSpec: withKubeadmConfigFloor(kubeadmConfigSpec),
     }
     : {
       replicas,
@@ -200,7 +201,7 @@ function renderKcp(
         retryPeriod: remediation.retry === undefined ? undefined : goDuration(remediation.retry),
         minHealthyPeriod: remediation.minHealthy === undefined ? undefined : goDuration(remediation.minHealthy),
       },
-      kubeadmConfigSpec,
+      kubeadmConfigSpec: withKubeadmConfigFloor(kubeadmConfigSpec),
     };
   return compact({
     apiVersion: `${CONTROL_PLANE_GROUP}/${capi}`,

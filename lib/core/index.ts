@@ -70,3 +70,23 @@ export type {
   JupyterHubParameters, KubeRayParameters, ParameterKind, PortAccess, Quantity, RayPodResources, RayWorkerParameters, SecurityGroupPort,
   ServiceType,
 } from './addons';
+
+// Create-time rules mirrored from Go (CIDR blocks as net.ParseCIDR, CAPV naming templates)
+export { isGoCidr, parseGoCidr } from './cidr';
+export type { ParsedCidr } from './cidr';
+export { evaluateGoTemplate, SPRIG_NAME_FUNCTIONS } from './go-template';
+export type { TemplateFunction, TemplateResult, TemplateValue } from './go-template';
+export { VSPHERE_VM_NAME_MAX_LENGTH, vsphereVmName } from './providers/vsphere-rules';
+
+// Day 2: what the next apply rejects, rolls, deletes, scales and changes in place (docs/day-2.md)
+export {
+  addonRemoval, autoscalerChange, CAPI_SOURCE, CAPO_SOURCE, CAPV_SOURCE, clusterNameOf, clusterUpdateRules, controlPlaneRollCauses, diffFields,
+  formatPlan, groupRemoval, groupRoll, indexManifests, infraMachineTemplateUpdateRules, inPlaceChange, KCP_UPDATE_ALLOWED_PATHS, kcpAllowListRule,
+  kcpEtcdRule, kcpPathAllowed, kcpVersionRule, kubeadmConfigTemplateUpdateRules, kubeadmControlPlaneUpdateRules, machineDeploymentRollCauses,
+  machineDeploymentUpdateRules, machineDeploymentVersionSkewRule, machineHealthCheckUpdateRules, openStackClusterUpdateRules, parseManifestFile,
+  planCluster, planFleet, planJson, rejectedUpdate, replicaChange, rolloutPacing, updateRulesFor,
+} from './plan';
+export type {
+  AddonRemoval, AutoscalerChange, ClusterObjects, ClusterPlan, FieldChange, FleetPlan, GroupRemoval, InPlaceChange, ManifestSet, ObjectId,
+  RejectedChange, RejectionEffect, ReplicaChange, Roll, RolloutPacing, UpdateRule,
+} from './plan';

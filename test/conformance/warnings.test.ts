@@ -201,6 +201,13 @@ const LINTS: Lint[] = [
     path: 'diskGiB', message: /^40 is ignored with cloneMode linkedClone/,
   },
   {
+    site: { file: 'lib/core/providers/vsphere-rules.ts', pathArg: 'path', message: '`${show(template)} uses Go template features' },
+    what: 'a vSphere naming template outside the evaluated Go template subset',
+    trigger: () => vsphere({ additionalFields: { naming: { template: '{{ if true }}{{ .machine.name }}{{ end }}' } } }),
+    clean: () => vsphere({ additionalFields: { naming: { template: '{{ .machine.name }}' } } }),
+    path: 'additionalFields.naming.template', message: /uses Go template features this library does not evaluate \("if" is outside the supported subset\)/,
+  },
+  {
     site: { file: 'lib/core/providers/vsphere.ts', pathArg: "'snapshot'", message: '`${show(snapshot)} is used only by linked clones' },
     what: 'a snapshot with a full clone', trigger: () => vsphere({ cloneMode: 'fullClone', snapshot: 'base' }), clean: () => vsphere({ cloneMode: 'linkedClone', snapshot: 'base' }),
     path: 'snapshot', message: /^"base" is used only by linked clones/,

@@ -248,3 +248,11 @@ export function checkObjectName(p: Problems, path: string, value: unknown, requi
   }
   return value;
 }
+
+/**
+ * Maps a `spec.template.spec` field to where the user set it: the typed prop of the same name, or
+ * `additionalFields.<field>` (for rules checked on the emitted spec).
+ */
+export function propPathOf(typedFields: readonly string[]): (field: string) => string {
+  return (field) => (typedFields.includes(field) ? field : `additionalFields.${field}`);
+}

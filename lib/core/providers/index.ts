@@ -4,6 +4,8 @@ export type { MachineTemplateObject } from './common';
 export { KUBEADM_CONTROL_PLANE_MIN_CPUS, KUBEADM_CONTROL_PLANE_MIN_MEMORY_MIB } from './common';
 export * from './vsphere';
 export * from './openstack';
+export * from './vsphere-rules';
+export * from './openstack-rules';
 export * from './ovirt';
 export * from './basis';
 export * from './shturval';

@@ -12,6 +12,7 @@
  * OpenStackMachineTemplate has no `spec.template.metadata`. The template spec is immutable in CAPO.
  */
 import { INFRASTRUCTURE_GROUP } from '../api-versions';
+import { checkCidr } from '../cidr';
 import { InfrastructureCluster } from '../cluster';
 import { ProblemReporter, Problems, show, Warning } from '../errors';
 import { MachineRole, MachineTemplate } from '../machine-template';
@@ -19,9 +20,10 @@ import { compact } from '../manifest';
 import { checkEnum, checkObject } from '../validation';
 import {
   checkAdditionalFields, checkKnownKeys, checkObjectName, checkVersion, MachineTemplateObject, mergeOverrides, optBool, optInt,
-  optString, optStringList, readTemplateObject, reqString, takeRest, UUID,
+  optString, optStringList, propPathOf, readTemplateObject, reqString, takeRest, UUID,
 } from './common';
 import { checkPropKeys, propKeys } from '../strict-props';
+import { checkOpenStackMachineSpec } from './openstack-rules';
 
 export type OpenStackVersion = 'v1beta1' | 'v1beta2';
 export const OPENSTACK_VERSIONS: readonly OpenStackVersion[] = ['v1beta1', 'v1beta2'];
@@ -85,7 +87,8 @@ export interface OpenStackMachineTemplateProps {
   readonly configDrive?: boolean;
   /**
    * Other `spec.template.spec` fields of the chosen version (e.g. `ports`, `serverGroup`), emitted
-   * verbatim and not validated. @default none
+   * verbatim. Checked only against CAPO's OpenStackMachine create-time rules (root device, port
+   * security: lib/core/providers/openstack-rules.ts). @default none
    */
   readonly additionalFields?: Record<string, unknown>;
 }
@@ -216,6 +219,7 @@ export class OpenStackMachineTemplate implements MachineTemplate {
       tags: optStringList(p, 'tags', props.tags),
       configDrive: optBool(p, 'configDrive', props.configDrive),
     };
+    checkOpenStackMachineSpec(p, { ...extra, ...fields }, propPathOf(TYPED_FIELDS));
     p.throwIfErrors();
     this.version = version!;
     this.spec = compact({ ...extra, ...fields });
@@ -337,7 +341,7 @@ export class OpenStackCluster implements InfrastructureCluster {
         p.error('managedSubnets', `must be a list of at most one subnet { cidr, dnsNameservers }, got ${show(props.managedSubnets)}`);
       } else {
         subnets = props.managedSubnets.map((sn, i) => (checkObject(p, `managedSubnets[${i}]`, sn) && checkPropKeys(p, `managedSubnets[${i}]`, sn, SUBNET_PROPS) ? {
-          cidr: reqString(p, `managedSubnets[${i}].cidr`, sn.cidr),
+          cidr: reqString(p, `managedSubnets[${i}].cidr`, sn.cidr) === undefined ? undefined : checkCidr(p, `managedSubnets[${i}].cidr`, sn.cidr),
           dnsNameservers: optStringList(p, `managedSubnets[${i}].dnsNameservers`, sn.dnsNameservers),
         } : {}));
       }

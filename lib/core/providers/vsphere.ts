@@ -18,9 +18,10 @@ import { compact } from '../manifest';
 import { checkDuration, checkEnum, checkObject, Duration } from '../validation';
 import {
   checkAdditionalFields, checkControlPlaneCapacity, checkKnownKeys, checkObjectName, checkTemplateMetadata, checkVersion,
-  MachineTemplateObject, mergeOverrides, optBool, optInt, optString, optStringList, readTemplateObject, reqString, takeRest,
+  MachineTemplateObject, mergeOverrides, optBool, optInt, optString, optStringList, propPathOf, readTemplateObject, reqString, takeRest,
 } from './common';
 import { checkPropKeys, propKeys } from '../strict-props';
+import { checkVSphereMachineSpec } from './vsphere-rules';
 
 export type VSphereVersion = 'v1beta2' | 'v1beta1';
 export const VSPHERE_VERSIONS: readonly VSphereVersion[] = ['v1beta2', 'v1beta1'];
@@ -110,7 +111,8 @@ export interface VSphereMachineTemplateProps {
   readonly templateMetadata?: MachineTemplateMetadata;
   /**
    * Other `spec.template.spec` fields of the chosen version (e.g. `dataDisks`, `pciDevices`),
-   * emitted verbatim and not validated. @default none
+   * emitted verbatim. Checked only against CAPV's create-time rules (pciDevices, namingStrategy/naming
+   * template: lib/core/providers/vsphere-rules.ts). @default none
    */
   readonly additionalFields?: Record<string, unknown>;
 }
@@ -301,6 +303,7 @@ export class VSphereMachineTemplate implements MachineTemplate {
     if (numCPUs !== undefined && fields.numCoresPerSocket && numCPUs % fields.numCoresPerSocket !== 0) {
       p.error('numCoresPerSocket', `${fields.numCoresPerSocket} does not divide numCPUs (${numCPUs}): vSphere needs a whole number of sockets`);
     }
+    checkVSphereMachineSpec(p, { ...extra, ...fields }, propPathOf(TYPED_FIELDS));
     p.throwIfErrors();
 
     this.version = version!;
