@@ -4,10 +4,12 @@ import { addonPorts } from './addon-ports';
 import { Command } from './args';
 import { node } from './node';
 import { plan } from './plan';
+import { serve } from './serve';
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   'addon-cleanup': addonCleanup,
   'addon-ports': addonPorts,
   node,
   plan,
+  serve,
 };

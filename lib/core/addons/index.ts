@@ -9,3 +9,4 @@ export * from './ray-access';
 export * from './monitoring';
 export * from './cleanup';
 export * from './addon';
+export * from './release-status';

@@ -1,0 +1,118 @@
+/**
+ * Bounded loopback load test of the add-on API (`npm run bench:addon-api`): concurrent installs of both
+ * catalog add-ons on 100 clusters, every install sent twice (duplicates), against the in-process
+ * Kubernetes fake. Checks that every request was answered 202, that each duplicate pair produced exactly
+ * one change (the other answered `unchanged: true`), and that the fake holds every object exactly once
+ * (no apply lost). Prints throughput and latency percentiles. Not a unit test: numbers depend on the machine.
+ *
+ *   npm run bench:addon-api -- [--clusters 100] [--concurrency 32]
+ */
+import { performance } from 'perf_hooks';
+import { buildCluster } from '../lib/core/cluster';
+import { ADDON_NAMES, addonNames, renderClusterAddon } from '../lib/core/addons';
+import { createAddonService } from '../lib/service';
+import { startKubeFake } from '../test/support/kube-fake';
+
+/** The parameters every install of an add-on sends. */
+const PARAMETERS: Readonly<Record<string, object>> = { jupyterhub: { cpu: '2' }, kuberay: { worker: { replicas: 2 } } };
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(v) || v < 1 || v > 10000) throw new Error(`--${name} must be an integer 1..10000`);
+  return v;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function main(): Promise<void> {
+  const clusters = flag('clusters', 100);
+  const concurrency = flag('concurrency', 32);
+  const namespace = 'fleet';
+  const token = 'bench-token';
+  const fake = await startKubeFake({
+    tokens: { [token]: { username: 'bench', groups: ['system:authenticated'] } },
+    authorizer: (a) => a.groups.includes('system:masters') || (a.user === 'bench' && a.namespace === namespace),
+  });
+  const names = Array.from({ length: clusters }, (_, i) => `c${String(i).padStart(3, '0')}`);
+  for (const name of names) {
+    fake.seed(buildCluster({ name, namespace, kubernetesVersion: 'v1.31.4' }).manifests.filter((m) => m.kind === 'Cluster'));
+    fake.seed({ apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2', kind: 'KubeadmControlPlane', metadata: { name: `${name}-control-plane`, namespace }, spec: { version: 'v1.31.4' } });
+  }
+  const service = createAddonService({ kubeConfig: fake.kubeConfig(), readinessPollMs: 10, log: { level: 'warn' } });
+  const url = await service.listen(0, '127.0.0.1');
+  while (!service.lifecycle.ready) await new Promise((r) => setTimeout(r, 10));
+
+  // every (cluster, add-on) twice, the duplicates interleaved with the other requests
+  const jobs = names.flatMap((cluster) => ADDON_NAMES.map((addon) => ({ cluster, addon })));
+  const requests = [...jobs, ...jobs].map((j, i) => ({ ...j, i }));
+  for (let i = requests.length - 1; i > 0; i--) { // deterministic shuffle
+    const k = (i * 7919) % (i + 1);
+    [requests[i], requests[k]] = [requests[k], requests[i]];
+  }
+  const latencies: number[] = [];
+  const answers: { cluster: string; addon: string; status: number; unchanged?: boolean }[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < requests.length) {
+      const r = requests[next++];
+      const t0 = performance.now();
+      const res = await fetch(`${url}/v1/namespaces/${namespace}/clusters/${r.cluster}/addons`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ addon: r.addon, parameters: PARAMETERS[r.addon] }),
+      });
+      const body = await res.json() as { unchanged?: boolean };
+      latencies.push(performance.now() - t0);
+      answers.push({ cluster: r.cluster, addon: r.addon, status: res.status, unchanged: body.unchanged });
+    }
+  }));
+  const seconds = (performance.now() - started) / 1000;
+
+  const problems: string[] = [];
+  if (answers.length !== requests.length) problems.push(`${requests.length - answers.length} requests without an answer`);
+  const bad = answers.filter((a) => a.status !== 202);
+  if (bad.length) problems.push(`${bad.length} answers were not 202: ${JSON.stringify(bad.slice(0, 3))}`);
+  for (const j of jobs) {
+    const pair = answers.filter((a) => a.cluster === j.cluster && a.addon === j.addon);
+    const changed = pair.filter((a) => a.unchanged === false).length;
+    if (pair.length !== 2 || changed !== 1) problems.push(`${j.cluster}/${j.addon}: ${pair.length} answers, ${changed} changes (want 2 and 1)`);
+  }
+  // no apply lost: every rendered object is stored, exactly once
+  let expected = 0;
+  const kinds = new Set<string>();
+  for (const j of jobs) {
+    const model = renderClusterAddon({ cluster: { name: j.cluster, namespace, kubernetesVersion: 'v1.31.4', apiVersion: 'v1beta2' }, addon: j.addon, parameters: PARAMETERS[j.addon] as never });
+    for (const m of model.manifests) {
+      expected++;
+      kinds.add(`${m.apiVersion.split('/')[0]}/${m.kind}`);
+      if (!fake.get(m.apiVersion, m.kind, m.metadata.namespace, m.metadata.name!)) problems.push(`missing ${m.kind} ${m.metadata.name}`);
+    }
+  }
+  const stored = [...kinds].map((k) => (k.startsWith('v1/') ? k.slice(3) : k))
+    .reduce((n, k) => n + fake.list(k, namespace).filter((o) => o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'capi-constructs').length, 0);
+  if (stored !== expected) problems.push(`the fake holds ${stored} add-on objects, expected ${expected}`);
+  const releases = fake.list('HelmRelease', namespace).length;
+  const wantReleases = names.length * ADDON_NAMES.reduce((n, a) => n + addonNames({ name: 'x', namespace }, a).releases.length, 0);
+  if (releases !== wantReleases) problems.push(`${releases} HelmReleases, expected ${wantReleases}`);
+
+  await service.shutdown();
+  await fake.close();
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const result = {
+    clusters, concurrency, requests: requests.length, answered: answers.length, objectsStored: stored, helmReleases: releases,
+    seconds: Number(seconds.toFixed(2)), throughputPerSecond: Number((requests.length / seconds).toFixed(1)),
+    p50Ms: Number(percentile(sorted, 50).toFixed(1)), p99Ms: Number(percentile(sorted, 99).toFixed(1)), maxMs: Number(sorted[sorted.length - 1].toFixed(1)),
+    node: process.version,
+  };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  if (problems.length) {
+    process.stderr.write(`FAILED:\n  ${problems.slice(0, 20).join('\n  ')}\n`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((e) => { process.stderr.write(`${e?.stack ?? e}\n`); process.exitCode = 1; });

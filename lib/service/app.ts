@@ -1,0 +1,275 @@
+/**
+ * The add-on API service (`capi-constructs serve`): Fastify routes over the library core, talking to
+ * the management cluster through `@kubernetes/client-node` only.
+ *
+ * Per add-on request: drain check (503) → authentication (TokenReview, 401) → authorization
+ * (SubjectAccessReviews on the Cluster's namespace, 403) → schema validation (400) → the operation.
+ * Every answered add-on request is counted in the metrics and logged as one JSON line.
+ */
+import type { Writable } from 'stream';
+import Fastify, { FastifyInstance, FastifyReply, FastifyRequest, LogController } from 'fastify';
+import { KubeConfig } from '@kubernetes/client-node';
+import { ValidationError } from '../core/errors';
+import { CapiVersion } from '../core/api-versions';
+import { addonNames, isAddonName } from '../core/addons';
+import { authenticate, authorize, bearerToken, Operation, requiredPermissions, ReviewCache } from './auth';
+import { keyedSerializer, ServiceContext } from './context';
+import { errorBody, ErrorType, fromFrameworkError, fromValidationError, ServiceError } from './errors';
+import { installAddon } from './install';
+import { k8sApiError, kubeClients } from './kube';
+import { Lifecycle } from './lifecycle';
+import { levelOf, loggerOptions, OperationLogFields, REQUEST_ID_HEADER, requestIdOf } from './logging';
+import { AddonApiMetrics } from './metrics';
+import { ROUTES } from './routes';
+import { getAddonStatus, listAddons } from './status';
+import { uninstallAddon } from './uninstall';
+
+export interface AddonServiceOptions {
+  /** Credentials and address of the management cluster. */
+  readonly kubeConfig: KubeConfig;
+  /**
+   * Cluster API version the Cluster objects are read at.
+   * @default 'v1beta2'
+   */
+  readonly capiVersion?: CapiVersion;
+  /**
+   * Apply each add-on's PrometheusRule: `'auto'` when the management cluster serves monitoring.coreos.com.
+   * @default 'auto'
+   */
+  readonly monitoring?: boolean | 'auto';
+  /**
+   * An uninstall not finished after this many seconds is reported Failed with the cleanup commands.
+   * @default 1200 (20 minutes: above the 15m Helm timeout of the longest chart)
+   */
+  readonly uninstallTimeoutSeconds?: number;
+  /** @default 2000 */
+  readonly uninstallPollMs?: number;
+  /** Interval between readiness probes of the management cluster until it answers. @default 2000 */
+  readonly readinessPollMs?: number;
+  /** Longest wait for requests in flight on shutdown. @default 30000 */
+  readonly drainTimeoutMs?: number;
+  /** Largest accepted request body in bytes. @default 65536 */
+  readonly bodyLimit?: number;
+  /** Audiences the bearer tokens must be issued for (TokenReview `spec.audiences`). @default the API server's */
+  readonly tokenAudiences?: readonly string[];
+  /**
+   * How long an accepted token and an allowed permission are remembered (rejections never are).
+   * @default 10
+   */
+  readonly authCacheSeconds?: number;
+  /** Log level and destination (stdout by default). */
+  readonly log?: { readonly level?: string; readonly stream?: Writable };
+  /** Serve HTTPS with this key and certificate (PEM). */
+  readonly https?: { readonly key: string | Buffer; readonly cert: string | Buffer };
+}
+
+export interface AddonService {
+  readonly app: FastifyInstance;
+  readonly context: ServiceContext;
+  readonly metrics: AddonApiMetrics;
+  readonly lifecycle: Lifecycle;
+  /** Starts listening and probing the management cluster; resolves to the address. */
+  listen(port: number, host?: string): Promise<string>;
+  /** Graceful shutdown: new requests 503, requests in flight finish, background cleanups stop, listener closes. */
+  shutdown(): Promise<void>;
+}
+
+/** What one add-on request did, for its metrics and its log line. */
+interface OperationState {
+  operation: Operation;
+  clusterId?: string;
+  addon?: string;
+  addonId?: string;
+  user?: string;
+  errorType?: ErrorType;
+  error?: string;
+}
+
+/** The ServiceError for anything a request can throw. */
+function toServiceError(e: unknown): ServiceError {
+  if (e instanceof ServiceError) return e;
+  if (e instanceof ValidationError) return fromValidationError(e);
+  if (e && typeof e === 'object' && ('validation' in e || 'code' in e || 'statusCode' in e)) return fromFrameworkError(e as never);
+  return new ServiceError(500, 'internal-error', 'internal error');
+}
+
+export function createAddonService(options: AddonServiceOptions): AddonService {
+  const clients = kubeClients(options.kubeConfig);
+  const metrics = new AddonApiMetrics();
+  const lifecycle = new Lifecycle();
+  const context: ServiceContext = {
+    clients,
+    capiVersion: options.capiVersion ?? 'v1beta2',
+    mode: 'management',
+    monitoring: options.monitoring === true,
+    uninstallTimeoutSeconds: options.uninstallTimeoutSeconds ?? 1200,
+    uninstallPollMs: options.uninstallPollMs ?? 2000,
+    tokenAudiences: options.tokenAudiences,
+    uninstalls: new Map(),
+    serialize: keyedSerializer(),
+  };
+  const states = new WeakMap<FastifyRequest, OperationState>();
+  const reviews = new ReviewCache((options.authCacheSeconds ?? 10) * 1000);
+  // the background part of an uninstall gets its own line (the DELETE's line was written at its 202)
+  context.onUninstallEnd = (key, error) => {
+    const [namespace, cluster, addon] = key.split('/');
+    const fields = { operation: 'uninstall', clusterId: `${namespace}/${cluster}`, addon, addonId: isAddonName(addon) ? addonNames({ name: cluster, namespace }, addon).release : undefined };
+    if (error === undefined) app.log.info({ ...fields, outcome: 'success', phase: 'cleanup' }, 'uninstall completed');
+    else app.log.error({ ...fields, outcome: 'failure', phase: 'cleanup', error }, 'uninstall failed');
+  };
+
+  const app = Fastify({
+    logger: loggerOptions(options.log),
+    // the operation line (onResponse below) replaces Fastify's "incoming request" / "request completed" pair
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    genReqId: requestIdOf,
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    // Unknown fields are errors (not silently dropped), types are not coerced, every problem is reported.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: true } },
+    ...(options.https ? { https: { key: options.https.key, cert: options.https.cert } } : {}),
+  } as never) as unknown as FastifyInstance;
+  // JSON only: Fastify's text/plain parser would hand handlers a string.
+  app.removeContentTypeParser('text/plain');
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    reply.raw.once('close', lifecycle.begin());
+    const operation = (request.routeOptions.config as { operation?: Operation }).operation;
+    if (operation) {
+      const params = request.params as { namespace?: string; cluster?: string; addon?: string };
+      const state: OperationState = { operation, clusterId: params.cluster && `${params.namespace}/${params.cluster}` };
+      const addon = params.addon ?? undefined;
+      if (addon !== undefined) setAddon(state, params, addon);
+      states.set(request, state);
+    }
+    if (lifecycle.draining) {
+      reply.header('connection', 'close');
+      throw new ServiceError(503, 'unavailable', 'the service is shutting down: retry on another instance');
+    }
+  });
+
+  function setAddon(state: OperationState, params: { namespace?: string; cluster?: string }, addon: unknown): void {
+    if (typeof addon !== 'string') return;
+    state.addon = addon;
+    if (isAddonName(addon) && params.namespace && params.cluster) state.addonId = addonNames({ name: params.cluster, namespace: params.namespace }, addon).release;
+  }
+
+  /** Authentication and authorization of an add-on operation (route-level onRequest: before the body is parsed). */
+  async function guard(request: FastifyRequest): Promise<void> {
+    const state = states.get(request)!;
+    if (!lifecycle.ready) throw new ServiceError(503, 'unavailable', 'the management cluster has not answered yet: retry shortly');
+    const token = bearerToken(request.headers.authorization);
+    const user = await authenticate(clients, token, context.tokenAudiences, reviews);
+    state.user = user.username;
+    const params = request.params as { namespace: string; cluster: string };
+    await authorize(clients, user, params.namespace, requiredPermissions(state.operation, params.cluster, context.monitoring), reviews);
+  }
+
+  app.setErrorHandler((err, request, reply) => {
+    const se = toServiceError(err);
+    const state = states.get(request);
+    if (state) { state.errorType = se.errorType; state.error = se.message; }
+    if (se.errorType === 'internal-error') {
+      request.log.error({ errorName: (err as Error)?.name, errorMessage: String((err as Error)?.message).slice(0, 300) }, 'internal error');
+    }
+    if (se.statusCode === 401) reply.header('www-authenticate', 'Bearer');
+    void reply.code(se.statusCode).send(errorBody(se));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send(errorBody(new ServiceError(404, 'not-found', `no route ${request.method} ${request.url.split('?')[0].slice(0, 200)}`)));
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const state = states.get(request);
+    if (!state) return;
+    const seconds = reply.elapsedTime / 1000;
+    const failed = reply.statusCode >= 400;
+    metrics.observe(state.operation, reply.statusCode, seconds, failed ? (state.errorType ?? 'internal-error') : undefined);
+    const line: OperationLogFields = {
+      operation: state.operation,
+      clusterId: state.clusterId,
+      addon: state.addon,
+      addonId: state.addonId,
+      outcome: failed ? 'failure' : 'success',
+      statusCode: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 1000) / 1000,
+      errorType: failed ? state.errorType : undefined,
+      error: failed ? state.error : undefined,
+      user: state.user,
+    };
+    const msg = `${state.operation} ${failed ? 'failed' : 'succeeded'}`;
+    request.log[levelOf(reply.statusCode)](line, msg);
+  });
+
+  type Params = { namespace: string; cluster: string; addon: string };
+  const handlers: Record<string, (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>> = {
+    install: async (request, reply) => {
+      const p = request.params as Params;
+      const body = request.body as { addon: string; parameters?: unknown };
+      const state = states.get(request)!;
+      setAddon(state, p, body.addon);
+      const answer = await installAddon(context, { namespace: p.namespace, cluster: p.cluster, addon: body.addon, parameters: body.parameters });
+      return reply.code(202).send(answer);
+    },
+    list: async (request) => {
+      const p = request.params as Params;
+      return listAddons(context, p.namespace, p.cluster);
+    },
+    status: async (request) => {
+      const p = request.params as Params;
+      return getAddonStatus(context, p.namespace, p.cluster, p.addon);
+    },
+    uninstall: async (request, reply) => {
+      const p = request.params as Params;
+      return reply.code(202).send(await uninstallAddon(context, p.namespace, p.cluster, p.addon));
+    },
+    '/healthz': async () => ({ status: 'ok' }),
+    '/readyz': async (_request, reply) => (lifecycle.ready
+      ? { status: 'ready' }
+      : reply.code(503).send(errorBody(new ServiceError(503, 'unavailable', 'not ready: the management cluster has not answered yet')))),
+    '/metrics': async (_request, reply) => reply.type(metrics.contentType).send(await metrics.text()),
+  };
+
+  for (const route of ROUTES) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      schema: route.produces ? undefined : route.schema,
+      config: { operation: route.operation },
+      onRequest: route.operation ? [async (request) => guard(request)] : undefined,
+      handler: handlers[route.operation ?? route.url],
+    });
+  }
+
+  const probe = async () => {
+    const groups = await clients.apis.getAPIVersions();
+    if (options.monitoring === undefined || options.monitoring === 'auto') {
+      context.monitoring = (groups.groups ?? []).some((g) => g.name === 'monitoring.coreos.com');
+    }
+  };
+
+  return {
+    app,
+    context,
+    metrics,
+    lifecycle,
+    async listen(port, host = '0.0.0.0') {
+      const address = await app.listen({ port, host });
+      lifecycle.startReadinessProbe(probe, options.readinessPollMs ?? 2000, (e) => {
+        // the service cannot serve until it answers: an error, repeated every probe
+        app.log.error({ error: k8sApiError('probing the management cluster', e).message }, 'management cluster not ready');
+      });
+      return address;
+    },
+    async shutdown() {
+      await lifecycle.drain(options.drainTimeoutMs ?? 30000);
+      for (const u of context.uninstalls.values()) u.cancel?.();
+      await Promise.all([...context.uninstalls.values()].map((u) => u.done));
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * Authentication and authorization of every add-on request through the management cluster itself:
+ * the bearer token is verified with a TokenReview, and each operation is authorized with
+ * SubjectAccessReviews on the Cluster's namespace for every resource the operation touches, so the API
+ * never does more than the caller could do with its own Kubernetes rights.
+ */
+import { createHash } from 'crypto';
+import { V1ResourceAttributes, V1UserInfo } from '@kubernetes/client-node';
+import { ADDONS_GROUP, HELM_RELEASE_API_VERSION, HELM_REPOSITORY_API_VERSION } from '../core/addons';
+import { CLUSTER_GROUP } from '../core/api-versions';
+import { kubeconfigSecretName } from '../core/naming';
+import { ServiceError } from './errors';
+import { groupVersion, k8sApiError, KubeClients } from './kube';
+
+/** The add-on operations (the `operation` label and log field). */
+export type Operation = 'install' | 'status' | 'list' | 'uninstall';
+export const OPERATIONS: readonly Operation[] = ['install', 'status', 'list', 'uninstall'];
+
+/** One Kubernetes permission: verb on group/resource (optionally one named object) in the Cluster's namespace. */
+export interface Permission {
+  readonly verb: string;
+  readonly group: string;
+  readonly resource: string;
+  readonly name?: string;
+}
+
+const HELM_RELEASES = { group: groupVersion(HELM_RELEASE_API_VERSION).group, resource: 'helmreleases' };
+const HELM_REPOSITORIES = { group: groupVersion(HELM_REPOSITORY_API_VERSION).group, resource: 'helmrepositories' };
+const CONFIG_MAPS = { group: '', resource: 'configmaps' };
+const CLUSTER_RESOURCE_SETS = { group: ADDONS_GROUP, resource: 'clusterresourcesets' };
+const PROMETHEUS_RULES = { group: 'monitoring.coreos.com', resource: 'prometheusrules' };
+
+/**
+ * What each operation needs, in the Cluster's namespace: install creates the add-on's objects (and
+ * reads the Cluster); status and list read HelmReleases; uninstall deletes the objects and reads the
+ * cluster's kubeconfig Secret, through which it deletes the add-on namespace on the workload cluster.
+ */
+export function requiredPermissions(operation: Operation, cluster: string, monitoring: boolean): Permission[] {
+  const written = [HELM_RELEASES, HELM_REPOSITORIES, CONFIG_MAPS, CLUSTER_RESOURCE_SETS, ...(monitoring ? [PROMETHEUS_RULES] : [])];
+  switch (operation) {
+    case 'install': return [...written.map((r) => ({ verb: 'create', ...r })), { verb: 'get', group: CLUSTER_GROUP, resource: 'clusters', name: cluster }];
+    case 'status': return [{ verb: 'get', ...HELM_RELEASES }];
+    case 'list': return [{ verb: 'list', ...HELM_RELEASES }, { verb: 'get', group: CLUSTER_GROUP, resource: 'clusters', name: cluster }];
+    case 'uninstall': return [...written.map((r) => ({ verb: 'delete', ...r })), { verb: 'get', group: '', resource: 'secrets', name: kubeconfigSecretName(cluster) }];
+  }
+}
+
+/** `verb group/resource[/name]` for messages. */
+export function showPermission(p: Permission): string {
+  return `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource}${p.name ? ` "${p.name}"` : ''}`;
+}
+
+/** The bearer token of an Authorization header, or a 401. */
+export function bearerToken(header: unknown): string {
+  if (typeof header !== 'string' || header === '') throw new ServiceError(401, 'unauthenticated', 'authentication required: send "Authorization: Bearer <token>" with a token the management cluster accepts');
+  const m = /^Bearer +([^\s]+)\s*$/i.exec(header);
+  if (!m) throw new ServiceError(401, 'unauthenticated', 'the Authorization header must be "Bearer <token>"');
+  return m[1];
+}
+
+/**
+ * Positive review results, remembered for a few seconds (kube-apiserver's webhook authenticator and
+ * authorizer cache theirs for 2 and 5 minutes). A rejected token or a denied permission is never
+ * remembered, so a new grant works at once; a revocation takes effect within the TTL. Tokens are kept
+ * only as SHA-256 digests.
+ */
+export class ReviewCache {
+  private readonly users = new Map<string, { user: V1UserInfo; until: number }>();
+  private readonly allowed = new Map<string, number>();
+
+  /** @param ttlMs 0 disables the cache */
+  constructor(private readonly ttlMs: number, private readonly maxEntries = 10000) {}
+
+  static tokenKey(token: string): string {
+    return createHash('sha256').update(token).digest('hex');
+  }
+
+  user(token: string): V1UserInfo | undefined {
+    const hit = this.users.get(ReviewCache.tokenKey(token));
+    return hit && hit.until > Date.now() ? hit.user : undefined;
+  }
+
+  rememberUser(token: string, user: V1UserInfo): void {
+    if (this.ttlMs <= 0) return;
+    if (this.users.size >= this.maxEntries) this.users.clear();
+    this.users.set(ReviewCache.tokenKey(token), { user, until: Date.now() + this.ttlMs });
+  }
+
+  isAllowed(key: string): boolean {
+    return (this.allowed.get(key) ?? 0) > Date.now();
+  }
+
+  rememberAllowed(key: string): void {
+    if (this.ttlMs <= 0) return;
+    if (this.allowed.size >= this.maxEntries) this.allowed.clear();
+    this.allowed.set(key, Date.now() + this.ttlMs);
+  }
+}
+
+/** Verifies a token with a TokenReview (or the cache); the authenticated user, or a 401. */
+export async function authenticate(clients: KubeClients, token: string, audiences?: readonly string[], cache?: ReviewCache): Promise<V1UserInfo> {
+  const known = cache?.user(token);
+  if (known) return known;
+  let review;
+  try {
+    review = await clients.authn.createTokenReview({
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token, audiences: audiences ? [...audiences] : undefined } },
+    });
+  } catch (e) {
+    throw k8sApiError('reviewing the bearer token (TokenReview)', e);
+  }
+  if (review.status?.authenticated !== true || !review.status.user?.username) {
+    throw new ServiceError(401, 'unauthenticated', 'the bearer token was not accepted by the management cluster');
+  }
+  cache?.rememberUser(token, review.status.user);
+  return review.status.user;
+}
+
+/** Checks every permission with a SubjectAccessReview for the user; a 403 naming each one denied. */
+export async function authorize(clients: KubeClients, user: V1UserInfo, namespace: string, permissions: readonly Permission[], cache?: ReviewCache): Promise<void> {
+  const results = await Promise.all(permissions.map(async (p) => {
+    const resourceAttributes: V1ResourceAttributes = { namespace, verb: p.verb, group: p.group, resource: p.resource, name: p.name };
+    const key = JSON.stringify([user.username, user.uid, user.groups, user.extra, resourceAttributes]);
+    if (cache?.isAllowed(key)) return true;
+    try {
+      const review = await clients.authz.createSubjectAccessReview({
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SubjectAccessReview',
+          spec: { user: user.username, uid: user.uid, groups: user.groups, extra: user.extra, resourceAttributes },
+        },
+      });
+      const allowed = review.status?.allowed === true && review.status.denied !== true;
+      if (allowed) cache?.rememberAllowed(key);
+      return allowed;
+    } catch (e) {
+      throw k8sApiError('authorizing the request (SubjectAccessReview)', e);
+    }
+  }));
+  const denied = permissions.filter((_p, i) => !results[i]);
+  if (denied.length > 0) {
+    throw new ServiceError(403, 'forbidden', `user "${user.username}" may not ${denied.map(showPermission).join(', ')} in namespace "${namespace}"`);
+  }
+}

@@ -1,0 +1,9 @@
+/** The add-on API service behind `capi-constructs serve`. */
+export { AddonService, AddonServiceOptions, createAddonService } from './app';
+export { Operation, OPERATIONS, Permission, requiredPermissions } from './auth';
+export { ErrorType, ServiceError } from './errors';
+export { FIELD_MANAGER, loadKubeConfig } from './kube';
+export { METRIC_DURATION, METRIC_ERRORS, METRIC_TOTAL } from './metrics';
+export { addonApiOpenApi } from './openapi';
+export { ROUTES } from './routes';
+export { ADDON_API_SERVICE_RULES, PolicyRule, rulesAllow } from './rbac';

@@ -1,0 +1,30 @@
+/** Reads of an add-on's HelmReleases on the management cluster (the one place that knows where they live). */
+import { AddonName, AddonNames, addonNames, catalogEntry, HELM_RELEASE_API_VERSION, HelmReleaseObject, isAddonName, unknownAddonMessage } from '../core/addons';
+import { ServiceError } from './errors';
+import { ServiceContext } from './context';
+import { groupVersion, orNotFound } from './kube';
+
+const HR = groupVersion(HELM_RELEASE_API_VERSION);
+
+/** The add-on name of a request, or a 400 `validation-error` naming the catalog. */
+export function checkAddon(path: string, value: unknown): AddonName {
+  if (isAddonName(value)) return value;
+  throw new ServiceError(400, 'validation-error', `unknown add-on ${JSON.stringify(value)}`, [{ path, message: unknownAddonMessage(value) }]);
+}
+
+/** The add-on's release names in catalog order, the primary one marked. */
+export function releaseList(names: AddonNames, addon: AddonName): { name: string; primary: boolean }[] {
+  const charts = catalogEntry(addon).charts;
+  return names.releases.map((r) => ({ name: r.name, primary: charts.find((c) => c.component === r.component)!.primary }));
+}
+
+/** The live HelmReleases of one add-on of one cluster, by name (absent ones are missing). */
+export async function readReleases(ctx: ServiceContext, namespace: string, cluster: string, addon: AddonName): Promise<{ names: AddonNames; live: Map<string, HelmReleaseObject> }> {
+  const names = addonNames({ name: cluster, namespace }, addon);
+  const found = await Promise.all(names.releases.map((r) => orNotFound(`reading HelmRelease ${namespace}/${r.name}`, () => ctx.clients.custom.getNamespacedCustomObject({
+    group: HR.group, version: HR.version, namespace, plural: 'helmreleases', name: r.name,
+  }) as Promise<HelmReleaseObject>)));
+  const live = new Map<string, HelmReleaseObject>();
+  names.releases.forEach((r, i) => { if (found[i] !== undefined) live.set(r.name, found[i]!); });
+  return { names, live };
+}
