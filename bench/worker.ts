@@ -32,7 +32,8 @@ import { Construct } from 'constructs';
 import { Cluster, ControlPlaneGroup, WorkerGroup } from '../lib/cdk8s';
 import { emit } from '../lib/cdk8s/emit';
 import { addFleet, FleetApp, FleetChart } from '../lib/cdk8s/fleet';
-import { ClusterSpec, renderClusters, renderFleet, writeFleet } from '../lib/core/render';
+import { ClusterSpec, renderClusters, renderFleet } from '../lib/core/render';
+import { writeFleet } from '../lib/core/write-fleet';
 import { Manifest } from '../lib/core/manifest';
 import { describeFleet, fleetSpecs } from './fleet-gen';
 

@@ -2,6 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Manifest, Rendered } from '../core/manifest';
 import { reportWarnings } from '../core/warnings';
+// every construct emits through here: cdk8s's Yaml.stringify is Kubernetes-safe wherever one is used
+import './yaml-output';
 
 /**
  * Places core manifests into the construct tree as ApiObjects (one child per object) and reports the

@@ -14,6 +14,7 @@ import { ApiObject, App, AppProps, Chart, ChartProps, DependencyGraph, Names, Ya
 import { Construct, IConstruct } from 'constructs';
 import { ClusterRef } from '../core/cluster';
 import { ClusterSpec, RenderedCluster, renderClusterSpec, renderClusters } from '../core/render';
+import { FLEET_TMP_PREFIX } from '../core/write-fleet';
 import { stringifyCdk8sJson } from '../core/yaml';
 import { emit } from './emit';
 
@@ -83,6 +84,8 @@ function topologyWithoutDependencies(app: App, all: readonly IConstruct[]): ICon
  *   from its own subtree (cdk8s re-walks the whole app for every chart: O(N²)).
  * - YAML is written by the library's writer, which produces exactly `Yaml.stringify`'s text and
  *   falls back to it for anything outside plain JSON maps, lists and scalars (about 10x faster).
+ * - No partial output: every file is written under a temporary name and renamed into place only when
+ *   every chart has rendered; a chart that throws leaves the output directory as it was.
  * - Charts that override `toJson()` are still asked for their JSON. Output types other than the
  *   default `FILE_PER_CHART`, and `recordConstructMetadata`, go through `App.synth()` unchanged.
  */
@@ -103,12 +106,28 @@ export class FleetApp extends App {
     // without any dependency (the usual fleet), the charts' and objects' order is construct order: no dependency graphs
     const noDeps = !hasDependencies(all);
     const charts = noDeps ? topologyWithoutDependencies(this, all).filter((c): c is Chart => Chart.isChart(c)) : this.charts;
-    charts.forEach((chart, i) => {
-      const name = hasDependantCharts ? `${String(i).padStart(4, '0')}-${Names.toDnsLabel(chart)}` : Names.toDnsLabel(chart);
-      const own = chart.toJson === Chart.prototype.toJson || chart.toJson === FleetChart.prototype.toJson;
-      const objects = own ? chartObjects(chart, noDeps ? chart.node.findAll() : undefined) : Object.values(chart.toJson());
-      fs.writeFileSync(path.join(this.outdir, name + this.outputFileExtension), stringifyCdk8sJson(objects), { encoding: 'utf8' });
-    });
+    // Each file goes to a temporary name first and all are renamed into place only when every chart has
+    // rendered: a chart that throws (e.g. a custom toJson) leaves no partial output behind.
+    // leftovers of a synth that was killed before its renames
+    for (const leftover of fs.readdirSync(this.outdir)) {
+      if (leftover.startsWith(FLEET_TMP_PREFIX) && leftover.endsWith('.partial')) fs.rmSync(path.join(this.outdir, leftover), { force: true });
+    }
+    const written: { tmp: string; file: string }[] = [];
+    try {
+      charts.forEach((chart, i) => {
+        const name = hasDependantCharts ? `${String(i).padStart(4, '0')}-${Names.toDnsLabel(chart)}` : Names.toDnsLabel(chart);
+        const own = chart.toJson === Chart.prototype.toJson || chart.toJson === FleetChart.prototype.toJson;
+        const objects = own ? chartObjects(chart, noDeps ? chart.node.findAll() : undefined) : Object.values(chart.toJson());
+        const file = path.join(this.outdir, name + this.outputFileExtension);
+        const tmp = path.join(this.outdir, `${FLEET_TMP_PREFIX}${process.pid}-${name}.partial`);
+        fs.writeFileSync(tmp, stringifyCdk8sJson(objects), { encoding: 'utf8' });
+        written.push({ tmp, file });
+      });
+    } catch (e) {
+      for (const w of written) fs.rmSync(w.tmp, { force: true });
+      throw e;
+    }
+    for (const w of written) fs.renameSync(w.tmp, w.file);
   }
 }
 

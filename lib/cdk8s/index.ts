@@ -1,5 +1,7 @@
 // First: a missing cdk8s or constructs is reported as an instruction (./peers).
 import './peers';
+// cdk8s's Yaml.stringify writes strings Kubernetes would misread double-quoted (./yaml-output)
+import './yaml-output';
 
 export { Cluster } from './cluster';
 export { ControlPlaneGroup } from './control-plane-group';

@@ -13,9 +13,12 @@ import { isProviderBootstrap, ProviderBootstrap } from './kubeadm/provider-boots
 import { memoize } from './memo';
 import { controlPlaneName } from './naming';
 import { NodeFailureDetection, ResolvedNodeFailureDetection, resolveNodeFailureDetection } from './node-failure-detection';
+import { checkPropKeys, propKeys } from './strict-props';
 import {
   checkBoolean, checkDns1123Label, checkEnum, checkGeneratedName, checkInt, checkLabels, checkObject, checkRequired, checkString,
+  isApiGroup, isApiVersionName, isKind, isPlainRecord,
 } from './validation';
+import { checkFreeForm } from './free-form';
 
 /**
  * The provider's cluster object (VSphereCluster, OpenStackCluster, ...). With a `spec` the Cluster
@@ -96,6 +99,17 @@ export interface ClusterProps {
   readonly paused?: boolean;
 }
 
+/** The known keys of {@link ClusterProps} and its nested objects (strict props: tied to the interfaces by the compiler). */
+export const CLUSTER_PROPS = propKeys<ClusterProps>()('ClusterProps', {
+  name: true, namespace: true, kubernetesVersion: true, apiVersion: true, clusterNetwork: true, controlPlaneEndpoint: true,
+  infrastructure: true, nodeFailureDetection: true, labels: true, paused: true,
+});
+export const CLUSTER_NETWORK_PROPS = propKeys<ClusterNetwork>()('ClusterNetwork', { pods: true, services: true, serviceDomain: true, apiServerPort: true });
+export const CONTROL_PLANE_ENDPOINT_PROPS = propKeys<NonNullable<ClusterProps['controlPlaneEndpoint']>>()('controlPlaneEndpoint', { host: true, port: true });
+export const INFRASTRUCTURE_CLUSTER_PROPS = propKeys<InfrastructureCluster>()('InfrastructureCluster', {
+  apiGroup: true, version: true, kind: true, name: true, spec: true, warnings: true, bootstrap: true,
+});
+
 /** What node groups and add-ons read from a cluster. Implemented by the cdk8s and Pulumi Cluster. */
 export interface ClusterRef {
   readonly name: string;
@@ -168,24 +182,30 @@ function checkInfrastructure(p: Problems, path: string, value: unknown, cluster:
   }
   const v = value as InfrastructureCluster;
   if (!checkObject(p, path, value)) return undefined;
-  let ok = true;
+  // a plain object is props; a class instance (VSphereCluster, ...) was validated when it was built
+  if (isPlainRecord(value)) checkPropKeys(p, path, value, INFRASTRUCTURE_CLUSTER_PROPS);
+  const before = p.errors.length;
   for (const f of ['apiGroup', 'version', 'kind'] as const) {
-    if (typeof v[f] !== 'string' || v[f] === '') {
-      p.error(`${path}.${f}`, `is required, got ${show(v[f])}`);
-      ok = false;
-    }
+    if (typeof v[f] !== 'string' || v[f] === '') p.error(`${path}.${f}`, `is required, got ${show(v[f])}`);
   }
+  if (p.errors.length > before) return undefined;
+  if (!isApiGroup(v.apiGroup)) p.error(`${path}.apiGroup`, `${show(v.apiGroup)} is not an API group: use a DNS subdomain such as "infrastructure.cluster.x-k8s.io"`);
+  if (!isApiVersionName(v.version)) p.error(`${path}.version`, `${show(v.version)} is not a Kubernetes API version such as "v1beta1", "v1alpha3" or "v1"`);
+  if (!isKind(v.kind)) p.error(`${path}.kind`, `${show(v.kind)} is not a kind: use an UpperCamelCase name such as "VSphereCluster"`);
   if (v.bootstrap !== undefined && !isProviderBootstrap(v.bootstrap)) {
     p.error(`${path}.bootstrap`, `must be a ProviderBootstrap (ProviderBootstrap.openstack(), .vsphere(...) or .custom(...)), got ${show(v.bootstrap)}`);
-    ok = false;
   }
-  return ok ? v : undefined;
+  let spec: Record<string, unknown> | undefined;
+  if (v.spec !== undefined) spec = checkFreeForm(p, `${path}.spec`, v.spec);
+  if (v.warnings !== undefined && !Array.isArray(v.warnings)) p.error(`${path}.warnings`, `must be a list of warnings, got ${show(v.warnings)}`);
+  return p.errors.length > before ? undefined : { apiGroup: v.apiGroup, version: v.version, kind: v.kind, name: v.name, spec, warnings: v.warnings, bootstrap: v.bootstrap };
 }
 
 /** Validates cluster props and renders the Cluster (and infrastructure cluster) objects. */
 export function buildCluster(props: ClusterProps): ClusterModel {
   const p = new Problems(`Cluster ${show(props?.name)}`);
   if (!checkObject(p, 'props', props)) p.throwIfErrors();
+  checkPropKeys(p, '', props, CLUSTER_PROPS);
   const name = checkDns1123Label(p, 'name', props.name);
   if (name !== undefined) checkGeneratedName(p, 'name', 'KubeadmControlPlane', controlPlaneName(name), 'the cluster name');
   const namespace = props.namespace === undefined ? 'default' : checkDns1123Label(p, 'namespace', props.namespace);
@@ -200,6 +220,7 @@ export function buildCluster(props: ClusterProps): ClusterModel {
   if (infra?.name !== undefined) checkDns1123Label(p, 'infrastructure.name', infra.name);
   const net = props.clusterNetwork;
   if (net !== undefined && checkObject(p, 'clusterNetwork', net)) {
+    checkPropKeys(p, 'clusterNetwork', net, CLUSTER_NETWORK_PROPS);
     for (const key of ['pods', 'services'] as const) {
       const blocks = net[key];
       if (blocks === undefined) continue;
@@ -218,6 +239,7 @@ export function buildCluster(props: ClusterProps): ClusterModel {
   }
   const ep = props.controlPlaneEndpoint;
   if (ep !== undefined && checkObject(p, 'controlPlaneEndpoint', ep)) {
+    checkPropKeys(p, 'controlPlaneEndpoint', ep, CONTROL_PLANE_ENDPOINT_PROPS);
     if (typeof ep.host !== 'string' || ep.host === '') p.error('controlPlaneEndpoint.host', `is required, got ${show(ep.host)}`);
     if (ep.port !== undefined) checkInt(p, 'controlPlaneEndpoint.port', ep.port, 1, 65535);
     // The provider copies its own endpoint to the Cluster (and kube-vip holds the VSphereCluster's): two different ones cannot both hold.
@@ -239,7 +261,7 @@ export function buildCluster(props: ClusterProps): ClusterModel {
         apiVersion: `${infra.apiGroup}/${infra.version}`,
         kind: infra.kind,
         metadata: { name: infraRef.name, namespace: ref.namespace, labels: { [LABEL_CLUSTER_NAME]: ref.name } },
-        spec: compact(infra.spec as Record<string, unknown>),
+        spec: compact(infra.spec),
       });
     }
   }

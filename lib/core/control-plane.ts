@@ -15,6 +15,7 @@
 import { CapiVersion, CONTROL_PLANE_GROUP, LABEL_CLUSTER_NAME, LABEL_CONTROL_PLANE, renderRef } from './api-versions';
 import { checkClusterRef, ClusterRef } from './cluster';
 import { Problems, show, Warning } from './errors';
+import { checkPropKeys, propKeys } from './strict-props';
 import { HealthCheck, renderHealthCheck } from './health-check';
 import { withKubeadmConfigFloor } from './kubeadm-config-floor';
 import { ControlPlaneKubeadmProps, renderKubeadmConfigSpec, resolveKubeadm } from './kubeadm/config';
@@ -63,6 +64,14 @@ export interface ControlPlaneGroupProps extends MachineDeletionProps {
   readonly kubeadm?: ControlPlaneKubeadmProps;
 }
 
+/** The known keys of {@link ControlPlaneGroupProps} and its nested objects (strict props). */
+export const CONTROL_PLANE_GROUP_PROPS = propKeys<ControlPlaneGroupProps>()('ControlPlaneGroupProps', {
+  cluster: true, machineTemplate: true, replicas: true, rollout: true, remediation: true, healthCheck: true, machineLabels: true,
+  nodeDrainTimeout: true, nodeVolumeDetachTimeout: true, nodeDeletionTimeout: true, kubeadm: true,
+});
+const ROLLOUT_PROPS = propKeys<NonNullable<ControlPlaneGroupProps['rollout']>>()('rollout', { maxSurge: true });
+const REMEDIATION_PROPS = propKeys<ControlPlaneRemediation>()('ControlPlaneRemediation', { maxRetry: true, retryPeriod: true, minHealthyPeriod: true });
+
 /** Resolves maxSurge to the 0 or 1 the webhook accepts. */
 function resolveMaxSurge(p: Problems, value: unknown, replicas: number | undefined): number | undefined {
   const parsed = checkIntOrPercent(p, 'rollout.maxSurge', value);
@@ -95,6 +104,7 @@ export function renderControlPlane(props: ControlPlaneGroupProps): Rendered {
 export function renderControlPlaneFor(props: Omit<ControlPlaneGroupProps, 'cluster'>, clusterProp: unknown): Rendered {
   const p = new Problems('ControlPlaneGroup');
   if (!checkObject(p, 'props', props)) p.throwIfErrors();
+  checkPropKeys(p, '', props, CONTROL_PLANE_GROUP_PROPS);
   const cluster = checkClusterRef(p, 'cluster', clusterProp);
   const name = cluster ? controlPlaneName(cluster.name) : 'control-plane';
   p.subject = `ControlPlaneGroup "${name}"`;
@@ -110,12 +120,14 @@ export function renderControlPlaneFor(props: Omit<ControlPlaneGroupProps, 'clust
     }
   }
   let maxSurge = 1;
-  if (props.rollout !== undefined && checkObject(p, 'rollout', props.rollout) && props.rollout.maxSurge !== undefined) {
+  if (props.rollout !== undefined && checkObject(p, 'rollout', props.rollout) && checkPropKeys(p, 'rollout', props.rollout, ROLLOUT_PROPS)
+    && props.rollout.maxSurge !== undefined) {
     maxSurge = resolveMaxSurge(p, props.rollout.maxSurge, replicas) ?? 1;
   }
   let remediation: { maxRetry?: number; retry?: number; minHealthy?: number } | undefined;
   const r = props.remediation;
   if (r !== undefined && checkObject(p, 'remediation', r)) {
+    checkPropKeys(p, 'remediation', r, REMEDIATION_PROPS);
     remediation = {
       maxRetry: r.maxRetry === undefined ? undefined : checkInt(p, 'remediation.maxRetry', r.maxRetry, 0),
       retry: r.retryPeriod === undefined ? undefined : checkDuration(p, 'remediation.retryPeriod', r.retryPeriod),

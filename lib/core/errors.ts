@@ -85,19 +85,40 @@ export class Problems implements ProblemReporter {
   }
 }
 
-/** Formats a user-supplied value for an error message. */
+/** Error messages show at most this many characters of a value. */
+export const MAX_SHOWN_VALUE = 200;
+
+/** Formats a user-supplied value for an error message, cut to {@link MAX_SHOWN_VALUE} characters. */
 export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') {
+    return value.length > MAX_SHOWN_VALUE ? `${JSON.stringify(value.slice(0, MAX_SHOWN_VALUE))}… (${value.length} characters)` : JSON.stringify(value);
+  }
+  return clip(formatted(value));
+}
+
+function clip(s: string): string {
+  return s.length > MAX_SHOWN_VALUE ? `${s.slice(0, MAX_SHOWN_VALUE)}… (${s.length} characters)` : s;
+}
+
+function formatted(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol' || typeof value === 'function') return safeString(value);
   try {
     const s = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
-    return s === undefined ? String(value) : s;
+    return s === undefined ? safeString(value) : s;
   } catch {
-    // Circular values; String() itself throws for objects without a prototype.
-    try {
-      return String(value);
-    } catch {
-      return Object.prototype.toString.call(value);
-    }
+    // circular values
+    return safeString(value);
+  }
+}
+
+/** String(value), or Object.prototype.toString for values String() throws on (no prototype, hostile toString). */
+function safeString(value: unknown): string {
+  if (typeof value === 'function') return `[function ${value.name || 'anonymous'}]`;
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
   }
 }

@@ -17,9 +17,10 @@
  */
 import { CapiVersion, CLUSTER_GROUP, LABEL_CLUSTER_NAME } from './api-versions';
 import { Problems, show } from './errors';
+import { checkPropKeys, propKeys } from './strict-props';
 import { compact, Manifest } from './manifest';
 import {
-  checkDuration, checkIntOrPercent, checkObject, Duration, goDuration, intOrPercentValue, IntOrPercent, shortDuration,
+  checkDuration, checkIntOrPercent, checkObject, Duration, goDuration, intOrPercentValue, IntOrPercent, isPlainRecord, shortDuration,
 } from './validation';
 
 export interface UnhealthyCondition {
@@ -68,19 +69,34 @@ const DEFAULT_CONDITIONS: readonly UnhealthyCondition[] = [
   { type: 'Ready', status: 'False', timeout: '5m' },
 ];
 
+/** The known keys of {@link HealthCheckOptions} and of each {@link UnhealthyCondition} (strict props). */
+export const HEALTH_CHECK_OPTIONS = propKeys<HealthCheckOptions>()('HealthCheckOptions', {
+  maxUnhealthy: true, unhealthyRange: true, nodeStartupTimeout: true, unhealthyConditions: true,
+});
+const UNHEALTHY_CONDITION_PROPS = propKeys<UnhealthyCondition>()('UnhealthyCondition', { type: true, status: true, timeout: true });
+
 /** A MachineHealthCheck preset with overrides. Pass it as `healthCheck` of a group. */
 export class HealthCheck {
   /** Control-plane preset: maxUnhealthy 100%, Ready Unknown/False for 5m. */
   static controlPlane(overrides: HealthCheckOptions = {}): HealthCheck {
-    return new HealthCheck('control-plane', { maxUnhealthy: '100%', unhealthyConditions: DEFAULT_CONDITIONS, ...overrides });
+    return new HealthCheck('control-plane', { maxUnhealthy: '100%', unhealthyConditions: DEFAULT_CONDITIONS }, overrides);
   }
 
   /** Worker preset: maxUnhealthy 40%, nodeStartupTimeout 10m, Ready Unknown/False for 5m. */
   static workers(overrides: HealthCheckOptions = {}): HealthCheck {
-    return new HealthCheck('workers', { maxUnhealthy: '40%', nodeStartupTimeout: '10m', unhealthyConditions: DEFAULT_CONDITIONS, ...overrides });
+    return new HealthCheck('workers', { maxUnhealthy: '40%', nodeStartupTimeout: '10m', unhealthyConditions: DEFAULT_CONDITIONS }, overrides);
   }
 
-  private constructor(public readonly role: HealthCheckRole, public readonly options: HealthCheckOptions) {}
+  /** The preset's values with the overrides on top. */
+  public readonly options: HealthCheckOptions;
+
+  /**
+   * `overrides` is kept as given and checked when a group renders the preset (unknown keys, a
+   * non-object); only a plain object's own keys are laid over the preset (never a string's characters).
+   */
+  private constructor(public readonly role: HealthCheckRole, preset: HealthCheckOptions, public readonly overrides: unknown) {
+    this.options = isPlainRecord(overrides) ? { ...preset, ...overrides } : preset;
+  }
 }
 
 export interface HealthCheckTarget {
@@ -108,6 +124,11 @@ export function renderHealthCheck(p: Problems, path: string, hc: unknown, t: Hea
   }
   const o = hc.options;
   const errorsBefore = p.errors.length;
+  if (hc.overrides !== undefined && !isPlainRecord(hc.overrides)) {
+    p.error(path, `the overrides of HealthCheck.${hc.role === 'control-plane' ? 'controlPlane' : 'workers'}() must be an object of HealthCheckOptions, got ${show(hc.overrides)}`);
+  } else if (hc.overrides !== undefined) {
+    checkPropKeys(p, path, hc.overrides, HEALTH_CHECK_OPTIONS);
+  }
   const maxUnhealthy = o.maxUnhealthy === undefined ? undefined : checkIntOrPercent(p, `${path}.maxUnhealthy`, o.maxUnhealthy);
   if (o.unhealthyRange !== undefined) {
     const m = typeof o.unhealthyRange === 'string' ? /^\[([0-9]+)-([0-9]+)\]$/.exec(o.unhealthyRange) : null;
@@ -133,6 +154,7 @@ export function renderHealthCheck(p: Problems, path: string, hc: unknown, t: Hea
       conds.forEach((c: UnhealthyCondition, i) => {
         const cp = `${path}.unhealthyConditions[${i}]`;
         if (!checkObject(p, cp, c as unknown)) return;
+        if (!checkPropKeys(p, cp, c, UNHEALTHY_CONDITION_PROPS)) return;
         if (typeof c.type !== 'string' || c.type === '') p.error(`${cp}.type`, `is required, got ${show(c.type)}`);
         if (!['True', 'False', 'Unknown'].includes(c.status)) p.error(`${cp}.status`, `must be "True", "False" or "Unknown", got ${show(c.status)}`);
         const s = checkDuration(p, `${cp}.timeout`, c.timeout);

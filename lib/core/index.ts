@@ -59,8 +59,10 @@ export type {
 } from './providers';
 
 // Fleets: a cluster as a spec, rendered without a construct tree
-export { clusterFileName, renderFleet, writeFleet } from './render';
-export type { ClusterComponent, ClusterSpec, RenderedCluster, RenderedFleet, RenderedPart, RenderFleetOptions, WrittenFleet } from './render';
+export { clusterFileName, renderFleet } from './render';
+export type { ClusterComponent, ClusterSpec, RenderedCluster, RenderedFleet, RenderedPart, RenderFleetOptions } from './render';
+export { FleetLockedError, writeFleet } from './write-fleet';
+export type { WrittenFleet } from './write-fleet';
 
 // Add-ons
 export {

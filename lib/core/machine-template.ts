@@ -6,8 +6,12 @@
  * object's name belongs to the group: `<cluster>-<group>-<hash of the spec>`. One template value may
  * serve several groups; each gets its own object.
  */
-import { INFRASTRUCTURE_GROUP, ObjectRef } from './api-versions';
-import { ProblemReporter, Problems, Warning } from './errors';
+import { ObjectRef } from './api-versions';
+import { ProblemReporter, Problems, show, Warning } from './errors';
+import { checkFreeForm } from './free-form';
+import { checkGvk, checkTemplateMetadata } from './providers/common';
+import { checkPropKeys, propKeys } from './strict-props';
+import { checkObject, isPlainRecord } from './validation';
 import { compact, Manifest } from './manifest';
 import { templateName } from './naming';
 
@@ -102,19 +106,24 @@ export class CustomMachineTemplate implements MachineTemplate {
   public readonly warnings: readonly Warning[] = [];
 
   constructor(props: CustomMachineTemplateProps) {
-    const p = new Problems(`CustomMachineTemplate ${props?.kind ?? ''}`.trim());
-    if (!props || typeof props !== 'object') {
-      p.error('props', 'must be an object');
-      p.throwIfErrors();
-    }
-    if (!props.kind || typeof props.kind !== 'string') p.error('kind', `is required, got ${JSON.stringify(props.kind)}`);
-    if (!props.version || typeof props.version !== 'string') p.error('version', `is required, got ${JSON.stringify(props.version)}`);
-    if (!props.spec || typeof props.spec !== 'object' || Array.isArray(props.spec)) p.error('spec', 'must be an object');
+    const p = new Problems(`CustomMachineTemplate${isPlainRecord(props) && typeof props.kind === 'string' ? ` ${show(props.kind)}` : ''}`);
+    if (!checkObject(p, 'props', props)) p.throwIfErrors();
+    checkPropKeys(p, '', props, CUSTOM_MACHINE_TEMPLATE_PROPS);
+    const gvk = checkGvk(p, props, { version: '', kind: '' });
+    if (props.version === undefined) p.error('version', 'is required, e.g. "v1beta1"');
+    if (props.kind === undefined) p.error('kind', 'is required, e.g. "DockerMachineTemplate"');
+    const spec = props.spec === undefined ? (p.error('spec', 'is required: the fields of spec.template.spec'), undefined) : checkFreeForm(p, 'spec', props.spec);
+    const templateMetadata = checkTemplateMetadata(p, 'templateMetadata', props.templateMetadata);
     p.throwIfErrors();
-    this.apiGroup = props.apiGroup ?? INFRASTRUCTURE_GROUP;
-    this.version = props.version;
-    this.kind = props.kind;
-    this.spec = props.spec;
-    this.templateMetadata = props.templateMetadata;
+    this.apiGroup = gvk.apiGroup!;
+    this.version = gvk.version!;
+    this.kind = gvk.kind!;
+    this.spec = spec!;
+    this.templateMetadata = templateMetadata;
   }
 }
+
+/** The known keys of {@link CustomMachineTemplateProps} (strict props). */
+const CUSTOM_MACHINE_TEMPLATE_PROPS = propKeys<CustomMachineTemplateProps>()('CustomMachineTemplateProps', {
+  apiGroup: true, version: true, kind: true, spec: true, templateMetadata: true,
+});

@@ -21,6 +21,7 @@
  * Changing them rolls all machines (a new KubeadmConfigTemplate name for workers).
  */
 import { Problems } from './errors';
+import { checkPropKeys, propKeys } from './strict-props';
 import { checkDuration, checkObject, Duration, shortDuration } from './validation';
 
 export interface NodeFailureDetection {
@@ -57,9 +58,15 @@ export const NODE_FAILURE_DETECTION_DEFAULTS: ResolvedNodeFailureDetection = {
 /** Below this many status updates per grace period, a few lost updates mark a healthy node down. */
 export const RECOMMENDED_GRACE_PERIOD_FACTOR = 4;
 
+/** The known keys of {@link NodeFailureDetection} (strict props). */
+export const NODE_FAILURE_DETECTION_PROPS = propKeys<NodeFailureDetection>()('NodeFailureDetection', {
+  nodeStatusUpdateFrequency: true, nodeMonitorPeriod: true, nodeMonitorGracePeriod: true,
+});
+
 export function resolveNodeFailureDetection(p: Problems, path: string, value: NodeFailureDetection | undefined): ResolvedNodeFailureDetection | undefined {
   if (value === undefined) return undefined;
   if (!checkObject(p, path, value)) return undefined;
+  if (!checkPropKeys(p, path, value, NODE_FAILURE_DETECTION_PROPS)) return undefined;
   const d = NODE_FAILURE_DETECTION_DEFAULTS;
   const freq = value.nodeStatusUpdateFrequency === undefined ? d.nodeStatusUpdateFrequency : checkDuration(p, `${path}.nodeStatusUpdateFrequency`, value.nodeStatusUpdateFrequency);
   const period = value.nodeMonitorPeriod === undefined ? d.nodeMonitorPeriod : checkDuration(p, `${path}.nodeMonitorPeriod`, value.nodeMonitorPeriod);

@@ -7,14 +7,13 @@
  * same core render functions as the constructs, then through {@link toCdk8sJson} (cdk8s's
  * `ApiObject.toJson` normalization) and {@link stringifyManifests} (cdk8s's `Yaml.stringify`).
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { buildCluster, ClusterProps, ClusterRef } from './cluster';
 import { ControlPlaneGroupProps, renderControlPlaneFor } from './control-plane';
-import { Problems, show, ValidationError, Warning } from './errors';
+import { Problems, show, Warning } from './errors';
 import { Manifest, Rendered } from './manifest';
+import { checkPropKeys, propKeys } from './strict-props';
+import { isPlainRecord } from './validation';
 import { controlPlaneName, workerGroupName } from './naming';
-import { reportWarnings } from './warnings';
 import { stringifyManifests } from './yaml';
 import { renderWorkerGroupFor, WorkerGroupProps } from './worker-group';
 
@@ -43,6 +42,11 @@ export interface ClusterSpec {
   readonly components?: readonly ClusterComponent[];
 }
 
+/** The known keys of {@link ClusterSpec} (strict props). */
+export const CLUSTER_SPEC_PROPS = propKeys<ClusterSpec>()('ClusterSpec', { cluster: true, controlPlane: true, workers: true, components: true });
+/** The known keys of {@link RenderFleetOptions} (strict props). */
+export const RENDER_FLEET_OPTIONS = propKeys<RenderFleetOptions>()('RenderFleetOptions', { outputFileExtension: true });
+
 /** One rendered part of a cluster: what one construct emits. */
 export interface RenderedPart extends Rendered {
   /** Construct id in the cdk8s adapter: `cluster`, `control-plane`, `workers-<name>` or the component id. */
@@ -64,12 +68,14 @@ export interface RenderedCluster {
  * such as `workers[1].scaling.max`.
  */
 export function renderClusterSpec(spec: ClusterSpec): RenderedCluster {
-  const p = new Problems(`ClusterSpec ${show((spec as ClusterSpec | undefined)?.cluster?.name)}`);
+  const p = new Problems(`ClusterSpec ${show(isPlainRecord(spec) && isPlainRecord(spec.cluster) ? spec.cluster.name : undefined)}`);
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
     p.error('spec', `must be an object with cluster, controlPlane and workers, got ${show(spec)}`);
     p.throwIfErrors();
   }
+  checkPropKeys(p, '', spec, CLUSTER_SPEC_PROPS);
   const parts: RenderedPart[] = [];
+  const pathOf = new Map<string, string>([['cluster', 'cluster'], ['control-plane', 'controlPlane']]);
   let ref: ClusterRef | undefined;
   try {
     const model = buildCluster(spec.cluster);
@@ -109,6 +115,7 @@ export function renderClusterSpec(spec: ClusterSpec): RenderedCluster {
       if (!ref) return;
       try {
         const r = renderWorkerGroupFor(w as Omit<WorkerGroupProps, 'cluster'>, ref);
+        pathOf.set(`workers-${name}`, path);
         parts.push({ id: `workers-${name}`, subject: `WorkerGroup "${workerGroupName(ref.name, name as string)}"`, ...r });
       } catch (e) {
         p.absorb(path, e);
@@ -135,14 +142,48 @@ export function renderClusterSpec(spec: ClusterSpec): RenderedCluster {
       if (!ref) return;
       try {
         const r = comp.render(ref);
-        parts.push({ id: comp.id, subject: comp.subject ?? comp.id, manifests: r.manifests, warnings: r.warnings });
+        if (!isRendered(r)) {
+          p.error(path, `render() must return { manifests, warnings } with objects that have apiVersion, kind and metadata.name, got ${show(r)}`);
+          return;
+        }
+        pathOf.set(comp.id, path);
+        parts.push({ id: comp.id, subject: typeof comp.subject === 'string' ? comp.subject : comp.id, manifests: r.manifests, warnings: r.warnings });
       } catch (e) {
         p.absorb(path, e);
       }
     });
   }
+  if (!p.hasErrors) checkUniqueObjects(p, parts, pathOf);
   p.throwIfErrors();
   return { ref: ref!, parts };
+}
+
+/** The shape a component's render() must return: lists of objects with apiVersion, kind and metadata.name, and of warnings. */
+function isRendered(r: unknown): r is Rendered {
+  if (!isPlainRecord(r) || !Array.isArray(r.manifests) || !Array.isArray(r.warnings)) return false;
+  return r.manifests.every((m: unknown) => isPlainRecord(m) && typeof m.apiVersion === 'string' && typeof m.kind === 'string'
+    && isPlainRecord(m.metadata) && typeof m.metadata.name === 'string')
+    && r.warnings.every((w: unknown) => isPlainRecord(w) && typeof w.path === 'string' && typeof w.message === 'string');
+}
+
+/**
+ * No two parts of a cluster may emit the same object (apiVersion, kind, namespace and name): the same
+ * add-on added twice under two ids would otherwise write every object twice, and the second apply
+ * would silently win. Linear in the number of objects.
+ */
+function checkUniqueObjects(p: Problems, parts: readonly RenderedPart[], pathOf: ReadonlyMap<string, string>): void {
+  const owner = new Map<string, string>();
+  for (const part of parts) {
+    for (const m of part.manifests) {
+      const key = `${m.apiVersion}\0${m.kind}\0${m.metadata.namespace ?? ''}\0${m.metadata.name}`;
+      const first = owner.get(key);
+      if (first === undefined) owner.set(key, part.id);
+      else {
+        p.error(pathOf.get(part.id) ?? part.id, `emits ${m.kind} ${show(`${m.metadata.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata.name}`)}, which ${show(first)} already emits: the same object twice (is the same add-on listed twice?)`);
+        return;
+      }
+    }
+  }
 }
 
 /** The file a cluster is written to, by the direct render and by `ClusterChart`/`FleetChart` under `cdk8s synth`. */
@@ -208,10 +249,33 @@ function forEachCluster(specs: readonly ClusterSpec[], ext: string, use: (rc: Re
   p.throwIfErrors();
 }
 
+/**
+ * Checks the options of {@link renderFleet} / {@link writeFleet} and returns the file extension: a
+ * string of at most 64 characters with no path separator, no NUL and no `..`, so that every file lands
+ * directly in the output directory.
+ */
+export function checkFleetOptions(options: unknown): string {
+  const p = new Problems('Fleet');
+  if (options === undefined) return '.k8s.yaml';
+  if (!isPlainRecord(options)) {
+    p.error('options', `must be an object such as { outputFileExtension: '.k8s.yaml' }, got ${show(options)}`);
+    p.throwIfErrors();
+  }
+  checkPropKeys(p, 'options', options as object, RENDER_FLEET_OPTIONS);
+  const ext = (options as RenderFleetOptions).outputFileExtension ?? '.k8s.yaml';
+  if (typeof ext !== 'string' || ext === '' || ext.length > 64) {
+    p.error('options.outputFileExtension', `must be a non-empty string of at most 64 characters such as ".k8s.yaml", got ${show(ext)}`);
+  } else if (/[/\\\0]/.test(ext) || ext.includes('..')) {
+    p.error('options.outputFileExtension', `${show(ext)} must not contain a path separator, NUL or "..": every file is written directly into the output directory`);
+  }
+  p.throwIfErrors();
+  return ext;
+}
+
 /** Validates every cluster of the fleet and renders one YAML file per cluster, in memory. */
 export function renderFleet(specs: readonly ClusterSpec[], options: RenderFleetOptions = {}): RenderedFleet {
   const files = new Map<string, string>();
-  const { warnings, objectCount } = forEachClusterFile(specs, options, (file, content) => files.set(file, content));
+  const { warnings, objectCount } = forEachClusterFile(specs, checkFleetOptions(options), (file, content) => files.set(file, content));
   return { files, warnings, objectCount };
 }
 
@@ -220,8 +284,7 @@ export function renderFleet(specs: readonly ClusterSpec[], options: RenderFleetO
  * rendered (while no problem has been found), so that nothing needs to hold every file at once.
  * Throws the collected problems at the end.
  */
-function forEachClusterFile(specs: readonly ClusterSpec[], options: RenderFleetOptions, use: (file: string, content: string) => void): Omit<RenderedFleet, 'files'> {
-  const ext = options.outputFileExtension ?? '.k8s.yaml';
+export function forEachClusterFile(specs: readonly ClusterSpec[], ext: string, use: (file: string, content: string) => void): Omit<RenderedFleet, 'files'> {
   const warnings: { subject: string; warning: Warning }[] = [];
   let objectCount = 0;
   forEachCluster(specs, ext, (rc) => {
@@ -231,65 +294,4 @@ function forEachClusterFile(specs: readonly ClusterSpec[], options: RenderFleetO
     use(clusterFileName(rc.ref.name, ext), stringifyManifests(manifests));
   });
   return { warnings, objectCount };
-}
-
-/** Files that a previous render (or `cdk8s synth`) may have left in the output directory. */
-function isReplaceable(dir: string, ext: string): boolean {
-  if (!fs.existsSync(dir)) return true;
-  if (!fs.statSync(dir).isDirectory()) return false;
-  return fs.readdirSync(dir, { withFileTypes: true }).every((e) => e.isFile() && e.name.endsWith(ext));
-}
-
-/** Result of {@link writeFleet}. */
-export interface WrittenFleet {
-  /** The output directory, resolved. */
-  readonly outdir: string;
-  /** File names written (relative to `outdir`), in fleet order. */
-  readonly files: readonly string[];
-  /** Every warning, per cluster part, with the subject it is reported under. */
-  readonly warnings: readonly { readonly subject: string; readonly warning: Warning }[];
-  /** Number of objects written. */
-  readonly objectCount: number;
-}
-
-/**
- * Renders the fleet and writes one `<cluster>.k8s.yaml` per cluster to `outdir`, atomically: each
- * cluster's file goes to a temporary sibling directory as soon as the cluster is rendered (the
- * YAML of a whole fleet is never held in memory), and only when every cluster is valid and written
- * is that directory swapped into place. Invalid input or a failed write removes the temporary
- * directory and leaves `outdir` as it was. `outdir` must be missing, empty or hold only
- * `*.k8s.yaml` files (it is replaced as a whole, like `cdk8s synth` does); anything else is refused.
- * Warnings go to the warning handler (stderr by default) and are returned. For the YAML in memory,
- * use {@link renderFleet}.
- */
-export function writeFleet(outdir: string, specs: readonly ClusterSpec[], options: RenderFleetOptions = {}): WrittenFleet {
-  const ext = options.outputFileExtension ?? '.k8s.yaml';
-  const target = path.resolve(outdir);
-  if (!isReplaceable(target, ext)) {
-    throw new ValidationError('Fleet', [{ path: 'outdir', message: `${show(outdir)} holds files other than *${ext}: refusing to replace it (choose an empty or new directory)` }]);
-  }
-  const parent = path.dirname(target);
-  fs.mkdirSync(parent, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.tmp-`));
-  const files: string[] = [];
-  let rendered: Omit<RenderedFleet, 'files'>;
-  let old: string | undefined;
-  try {
-    rendered = forEachClusterFile(specs, options, (file, content) => {
-      fs.writeFileSync(path.join(tmp, file), content, { encoding: 'utf8' });
-      files.push(file);
-    });
-    if (fs.existsSync(target)) {
-      old = `${tmp}.old`;
-      fs.renameSync(target, old);
-    }
-    fs.renameSync(tmp, target);
-  } catch (e) {
-    if (old && !fs.existsSync(target)) fs.renameSync(old, target);
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  if (old) fs.rmSync(old, { recursive: true, force: true });
-  for (const { subject, warning } of rendered.warnings) reportWarnings(subject, [warning]);
-  return { outdir: target, files, ...rendered };
 }

@@ -4,6 +4,8 @@
  * when the input was invalid or absent.
  */
 import { Problems, show } from './errors';
+import { credentialTextProblem } from './credentials';
+import { hasLoneSurrogate, reservedKeyProblem } from './free-form';
 import { memoize } from './memo';
 
 /** A duration: a Go duration string (`"90s"`, `"5m"`, `"1h30m"`) or a number of seconds. */
@@ -39,6 +41,36 @@ export function isLabelKey(v: string): boolean {
   const name = slash >= 0 ? v.slice(slash + 1) : v;
   if (prefix !== undefined && !isDns1123Subdomain(prefix)) return false;
   return name.length <= 63 && LABEL_NAME.test(name);
+}
+
+const KIND = /^[A-Z][A-Za-z0-9]*$/;
+const API_VERSION_NAME = /^v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$/;
+
+/** An API group of a kind outside the core group: a DNS subdomain with at least one dot (`infrastructure.cluster.x-k8s.io`). */
+export function isApiGroup(v: unknown): v is string {
+  return typeof v === 'string' && isDns1123Subdomain(v) && v.includes('.');
+}
+
+/** A Kubernetes API version name: `v1`, `v1beta2`, `v1alpha3`. */
+export function isApiVersionName(v: unknown): v is string {
+  return typeof v === 'string' && API_VERSION_NAME.test(v);
+}
+
+/** A kind: UpperCamelCase letters and digits, at most 63 characters. */
+export function isKind(v: unknown): v is string {
+  return typeof v === 'string' && v.length <= 63 && KIND.test(v);
+}
+
+/**
+ * An object built by `{}` or `Object.create(null)`, in this realm or another (a vm context, a test
+ * runner's sandbox): props and free-form maps. Class instances, Dates, Maps, Sets and arrays are not.
+ */
+export function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) return true;
+  // another realm's Object.prototype: a root prototype, and the object is tagged as a plain Object
+  return Object.getPrototypeOf(proto) === null && Object.prototype.toString.call(v) === '[object Object]';
 }
 
 export function checkRequired(p: Problems, path: string, value: unknown): boolean {
@@ -218,25 +250,43 @@ export function checkObject(p: Problems, path: string, value: unknown): value is
   return true;
 }
 
-/** Checks a map of labels or annotations: valid keys and, for labels, valid values. */
+/**
+ * Checks a map of labels or annotations: valid keys (not `constructor`, `__proto__` or `prototype`,
+ * which cdk8s cannot render) and string values: for labels, valid label values; for annotations, no
+ * unpaired surrogate and no credential-shaped text.
+ */
 export function checkLabels(p: Problems, path: string, value: unknown, kind: 'labels' | 'annotations'): Record<string, string> | undefined {
   if (value === undefined) return undefined;
   if (!checkObject(p, path, value)) return undefined;
   let ok = true;
-  for (const [k, v] of Object.entries(value)) {
-    if (!isLabelKey(k)) {
-      p.error(`${path}.${k}`, `${show(k)} is not a valid ${kind === 'labels' ? 'label' : 'annotation'} key: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.'`);
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(value)) {
+    const v = value[k];
+    const at = `${path}.${k.length > 80 ? `${k.slice(0, 80)}…` : k}`;
+    const reserved = reservedKeyProblem(k);
+    if (reserved) {
+      p.error(at, reserved);
+      ok = false;
+    } else if (!isLabelKey(k)) {
+      p.error(at, `${show(k)} is not a valid ${kind === 'labels' ? 'label' : 'annotation'} key: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.'`);
       ok = false;
     }
     if (typeof v !== 'string') {
-      p.error(`${path}.${k}`, `value must be a string, got ${show(v)}`);
+      p.error(at, `value must be a string, got ${show(v)}`);
       ok = false;
     } else if (kind === 'labels' && !isLabelValue(v)) {
-      p.error(`${path}.${k}`, `${show(v)} is not a valid label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`);
+      p.error(at, `${show(v)} is not a valid label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`);
       ok = false;
+    } else if (kind === 'annotations') {
+      const problem = hasLoneSurrogate(v) ? `${show(v)} contains an unpaired UTF-16 surrogate, which Kubernetes cannot store` : credentialTextProblem(v);
+      if (problem) {
+        p.error(at, problem);
+        ok = false;
+      }
     }
+    if (ok) out[k] = v as string;
   }
-  return ok ? (value as Record<string, string>) : undefined;
+  return ok ? out : undefined;
 }
 
 /** Reports every key of a props object that is not in `known` (a typo would otherwise be ignored silently). */

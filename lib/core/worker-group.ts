@@ -20,6 +20,7 @@ import {
 } from './api-versions';
 import { checkClusterRef, ClusterRef } from './cluster';
 import { Problems, show, Warning } from './errors';
+import { checkPropKeys, propKeys } from './strict-props';
 import { HealthCheck, renderHealthCheck } from './health-check';
 import { renderKubeadmConfigSpec, ResolvedKubeadm, resolveKubeadm, WorkerKubeadmProps } from './kubeadm/config';
 import { MachineDeletionProps, renderDeletion, resolveDeletion } from './machine-deletion';
@@ -101,6 +102,15 @@ export interface WorkerGroupProps extends MachineDeletionProps {
   readonly kubeadm?: WorkerKubeadmProps;
 }
 
+/** The known keys of {@link WorkerGroupProps} and its nested objects (strict props). */
+export const WORKER_GROUP_PROPS = propKeys<WorkerGroupProps>()('WorkerGroupProps', {
+  cluster: true, name: true, machineTemplate: true, scaling: true, strategy: true, deletionOrder: true, minReadySeconds: true,
+  progressDeadlineSeconds: true, revisionHistoryLimit: true, roles: true, machineLabels: true, healthCheck: true,
+  nodeDrainTimeout: true, nodeVolumeDetachTimeout: true, nodeDeletionTimeout: true, failureDomain: true, kubeadm: true,
+});
+const SCALING_PROPS = propKeys<ManualScaling & AutoScaling>()('WorkerScaling', { replicas: true, min: true, max: true });
+const STRATEGY_PROPS = propKeys<RollingUpdateStrategy>()('WorkerStrategy', { type: true, maxSurge: true, maxUnavailable: true });
+
 /** Label key prefixes Cluster API copies from Machines to Nodes by default. */
 const SYNCED_LABEL = /^(node-role\.kubernetes\.io\/|([a-z0-9.-]+\.)?node-restriction\.kubernetes\.io\/|([a-z0-9.-]+\.)?node\.cluster\.x-k8s\.io\/)/;
 
@@ -114,6 +124,7 @@ interface ResolvedScaling { replicas?: number; min?: number; max?: number; minSi
 function resolveScaling(p: Problems, s: unknown): ResolvedScaling | undefined {
   if (s === undefined) return { replicas: 1, minSize: 1 };
   if (!checkObject(p, 'scaling', s)) return undefined;
+  if (!checkPropKeys(p, 'scaling', s, SCALING_PROPS)) return undefined;
   const v = s as Partial<ManualScaling & AutoScaling>;
   const auto = v.min !== undefined || v.max !== undefined;
   if (!auto) {
@@ -155,6 +166,7 @@ function resolveStrategy(p: Problems, s: unknown): ResolvedStrategy | undefined 
   const def: ResolvedStrategy = { type: 'RollingUpdate', maxSurge: { kind: 'int', value: 1 }, maxUnavailable: { kind: 'int', value: 0 } };
   if (s === undefined) return def;
   if (!checkObject(p, 'strategy', s)) return undefined;
+  if (!checkPropKeys(p, 'strategy', s, STRATEGY_PROPS)) return undefined;
   const v = s as Partial<RollingUpdateStrategy> & { type?: string };
   const type = checkEnum(p, 'strategy.type', v.type, ['RollingUpdate', 'OnDelete'] as const);
   if (!type) return undefined;
@@ -181,14 +193,16 @@ function resolveRoles(p: Problems, roles: unknown): string[] | undefined {
     return undefined;
   }
   const out: string[] = [];
+  const seen = new Set<string>();
   roles.forEach((r, i) => {
     if (typeof r !== 'string' || !isLabelKey(`${NODE_ROLE_PREFIX}${r}`) || r.includes('/')) {
       p.error(`roles[${i}]`, `${show(r)} is not a valid role: it becomes the label name after "${NODE_ROLE_PREFIX}" (at most 63 letters, digits, '-', '_' or '.')`);
     } else if (RESERVED_ROLES.includes(r)) {
       p.error(`roles[${i}]`, `${show(r)} marks control-plane nodes; a worker group must not carry it (use ControlPlaneGroup)`);
-    } else if (out.includes(r)) {
+    } else if (seen.has(r)) {
       p.error(`roles[${i}]`, `${show(r)} is listed twice`);
     } else {
+      seen.add(r);
       out.push(r);
     }
   });
@@ -206,6 +220,7 @@ export function renderWorkerGroup(props: WorkerGroupProps): Rendered {
 export function renderWorkerGroupFor(props: Omit<WorkerGroupProps, 'cluster'>, clusterProp: unknown): Rendered {
   const p = new Problems('WorkerGroup');
   if (!checkObject(p, 'props', props)) p.throwIfErrors();
+  checkPropKeys(p, '', props, WORKER_GROUP_PROPS);
   const cluster = checkClusterRef(p, 'cluster', clusterProp);
   const group = checkDns1123Label(p, 'name', props.name);
   const name = cluster && group ? workerGroupName(cluster.name, group) : undefined;

@@ -48,8 +48,102 @@ function sanitize(value: unknown, o: { filterEmpty: boolean; sortKeys: boolean }
   return out;
 }
 
-/** cdk8s's `Yaml.stringify` options (cdk8s 2.70: YAML 1.1 schema, no line folding). */
-const YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as const;
+/**
+ * Strings the Kubernetes YAML reader (go-yaml v2 through sigs.k8s.io/yaml) cannot read back as they
+ * were written by the `yaml` package, whatever the quoting yaml picks: line and paragraph separators
+ * (U+0085, U+2028, U+2029, which go-yaml folds or splits on), C1 controls and DEL (U+007F to U+009F),
+ * the non-characters U+FFFE and U+FFFF, and unpaired surrogates. yaml writes them raw, even inside
+ * double quotes; {@link kubernetesSafeString} escapes them.
+ */
+const NEEDS_ESCAPES = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** go-yaml v2's plain-scalar words that are not strings (resolve.go): booleans, null, special floats and the merge key. */
+const GO_YAML_WORDS = new Set([
+  'y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE',
+  '', '~', 'null', 'Null', 'NULL', '.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF', '<<',
+]);
+/** strconv.ParseInt/ParseUint with base 0, after go-yaml removed every `_`: 0x, 0o, 0b prefixes in either case, legacy octal. */
+const GO_INT = /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
+/** go-yaml v2's yamlStyleFloat. */
+const GO_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+/** go-yaml v2's timestamp layouts (2006-1-2, with a time after T, t or a space). */
+const GO_TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?(Z|[-+][0-9]{2}(:?[0-9]{2})?)|[ ][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?)?$/;
+
+/** True when go-yaml v2 would resolve `s`, written as a plain scalar, to something other than the string `s`. */
+export function goYamlReadsPlainAsNonString(s: string): boolean {
+  if (GO_YAML_WORDS.has(s)) return true;
+  const c = s.charCodeAt(0);
+  // go-yaml tries numbers and timestamps only for plain scalars starting with a digit, a sign or a dot
+  if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return false;
+  const plain = s.includes('_') ? s.replace(/_/g, '') : s;
+  return GO_INT.test(plain) || GO_FLOAT.test(plain) || GO_TIMESTAMP.test(s);
+}
+
+/** Multi-line text made only of blanks and line breaks: yaml writes a block scalar whose blanks go-yaml drops. */
+const BLANK_LINES_ONLY = /^[ \t\n]*$/;
+/** A line starting with a tab: in the block scalar yaml writes, go-yaml rejects it ("found a tab character where an indentation space is expected"). */
+const TAB_LINE = /(^|\n)\t/;
+
+/**
+ * True for strings that the `yaml` package writes in a form Kubernetes misreads or rejects, whatever
+ * the position: characters that need escapes, and multi-line text made only of blanks or with a
+ * line starting with a tab.
+ */
+export function needsKubernetesEscapes(s: string): boolean {
+  return NEEDS_ESCAPES.test(s) || (s.includes('\n') && ((BLANK_LINES_ONLY.test(s) && /[ \t]/.test(s)) || TAB_LINE.test(s)));
+}
+
+/**
+ * A double-quoted YAML scalar on one line that go-yaml reads back as exactly `s`: `\` and `"` escaped,
+ * C0 controls, DEL and C1 controls as `\xHH`, U+0085, U+2028, U+2029, U+FFFE, U+FFFF and unpaired
+ * surrogates as `\uHHHH` (Kubernetes rejects the last; validation refuses them before they get here).
+ */
+export function kubernetesSafeString(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22) out += '\\"';
+    else if (c === 0x5c) out += '\\\\';
+    else if (c === 0x0a) out += '\\n';
+    else if (c === 0x09) out += '\\t';
+    else if (c === 0x0d) out += '\\r';
+    else if (c < 0x20 || (c >= 0x7f && c <= 0x9f && c !== 0x85)) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else if (c === 0x85 || c === 0x2028 || c === 0x2029 || c === 0xfffe || c === 0xffff) out += `\\u${c.toString(16).padStart(4, '0')}`;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff) {
+      out += s[i] + s[i + 1];
+      i++;
+    } else if (c >= 0xd800 && c <= 0xdfff) out += `\\u${c.toString(16)}`;
+    else out += s[i];
+  }
+  return `${out}"`;
+}
+
+/**
+ * The `yaml` package's string tag with Kubernetes' reader in mind: strings that need escapes, and
+ * strings yaml writes plain that go-yaml would read as another type (`0o17`, `0X1F`, `-0o7`, `<<`), are
+ * written by {@link kubernetesSafeString}; every other string exactly as yaml writes it.
+ */
+const KUBERNETES_SAFE_TAGS = (tags: YAML.Tags): YAML.Tags => tags.map((t) => {
+  const tag = t as YAML.ScalarTag;
+  if (tag.tag !== 'tag:yaml.org,2002:str' || typeof tag.stringify !== 'function') return t;
+  const base = tag.stringify.bind(tag);
+  return {
+    ...tag,
+    stringify(item, ctx, onComment, onChompKeep) {
+      const v = (item as YAML.Scalar).value;
+      if (typeof v !== 'string') return base(item, ctx, onComment, onChompKeep);
+      if (needsKubernetesEscapes(v)) return kubernetesSafeString(v);
+      const r = base(item, ctx, onComment, onChompKeep);
+      return r === v && goYamlReadsPlainAsNonString(v) ? kubernetesSafeString(v) : r;
+    },
+  } as YAML.ScalarTag;
+});
+
+/**
+ * cdk8s's `Yaml.stringify` options (cdk8s 2.70: YAML 1.1 schema, no line folding), with the string
+ * tag that writes what Kubernetes would misread double-quoted (identical output for every other string).
+ */
+const YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1', customTags: KUBERNETES_SAFE_TAGS } as const;
 
 /**
  * Multi-document YAML exactly as cdk8s writes a chart file: each object normalized like
@@ -187,8 +281,9 @@ function isSimplePlain(v: string): boolean {
 
 /** A string on one line, as yaml writes it as a value, list item or key, when that does not depend on the position. */
 function uncachedFastString(v: string, where: 'v' | 's' | 'k'): string | null {
+  if (needsKubernetesEscapes(v)) return kubernetesSafeString(v);
   if (v.includes('\n') || FORCE_DOUBLE.test(v) || /^(?:---|\.\.\.)/.test(v) || (where === 'k' && v.length > 1000)) return slowRepr(v, where);
-  if (!PLAIN_FORBIDDEN.test(v) && !TYPE_TESTS.some((t) => t.test(v))) return v;
+  if (!PLAIN_FORBIDDEN.test(v) && !TYPE_TESTS.some((t) => t.test(v))) return goYamlReadsPlainAsNonString(v) ? kubernetesSafeString(v) : v;
   // quoted: double quotes unless the string has `"` (then yaml may pick single quotes); JSON-escaping changes nothing without `"`, `\`, tabs
   if (!v.includes('"') && !v.includes('\\') && !v.includes('\t')) return `"${v}"`;
   return slowRepr(v, where);
@@ -331,7 +426,7 @@ function writeBlockString(k: string, v: string, indent: string, out: string[]): 
  * prefixed with `indent`; null if yaml does not write a block there.
  */
 function blockText(k: string, v: string, indent: string): string | null {
-  if (/^[\s]|\n\s*\n$/.test(v) || FORCE_DOUBLE.test(v) || /[\t\r]/.test(v)) return null;
+  if (/^[\s]|\n\s*\n$/.test(v) || FORCE_DOUBLE.test(v) || NEEDS_ESCAPES.test(v) || /[\t\r]/.test(v)) return null;
   const direct = literalBlock(k, v, indent);
   if (direct !== null) return direct;
   const text = YAML.stringify({ [k]: v }, YAML_OPTIONS);

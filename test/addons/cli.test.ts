@@ -27,9 +27,39 @@ describe('addon-cleanup CLI', () => {
     expect(r.stdout.trim().split('\n')).toEqual([
       `kubectl delete helmrelease -n default ${n.release}`,
       `kubectl delete helmrelease -n default ${n.release}-operator`,
-      `kubectl get secret -n default prod-kubeconfig -o jsonpath='{.data.value}' | base64 -d > prod.kubeconfig`,
-      `kubectl --kubeconfig prod.kubeconfig delete namespace ${n.namespace}`,
+      `kubeconfig="$(mktemp)" && chmod 600 "$kubeconfig"`,
+      `kubectl get secret -n default prod-kubeconfig -o jsonpath='{.data.value}' | base64 -d > "$kubeconfig"`,
+      `kubectl --kubeconfig "$kubeconfig" delete namespace ${n.namespace}; rm -f "$kubeconfig"`,
     ]);
+  });
+
+  test('management mode: the printed commands keep the kubeconfig in a private temporary file and delete it (issue 15, defect 7)', () => {
+    // run the printed commands in a shell with a fake kubectl; the kubeconfig must never land in the current directory
+    const fs = require('fs') as typeof import('fs');
+    const os = require('os') as typeof import('os');
+    const path = require('path') as typeof import('path');
+    const { execFileSync } = require('child_process') as typeof import('child_process');
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'capi-cleanup-'));
+    const bin = path.join(work, 'bin');
+    const cwd = path.join(work, 'cwd');
+    const tmp = path.join(work, 'tmp');
+    for (const d of [bin, cwd, tmp]) fs.mkdirSync(d);
+    // fake kubectl: `get secret` prints base64 of a kubeconfig; `--kubeconfig F delete` records F's mode and content
+    fs.writeFileSync(path.join(bin, 'kubectl'), `#!/bin/sh
+if [ "$1" = "get" ]; then printf '%s' "$(printf 'apiVersion: v1\nkind: Config\n' | base64)"; exit 0; fi
+if [ "$1" = "--kubeconfig" ]; then stat -c '%a' "$2" > "${work}/mode"; cp "$2" "${work}/seen"; exit 0; fi
+exit 0
+`, { mode: 0o755 });
+    const r = run('addon-cleanup', '--cluster', 'prod', '--addon', 'kuberay');
+    execFileSync('sh', ['-c', r.stdout], { cwd, env: { PATH: `${bin}:/usr/bin:/bin`, TMPDIR: tmp } });
+    try {
+      expect(fs.readFileSync(path.join(work, 'mode'), 'utf8').trim()).toBe('600');
+      expect(fs.readFileSync(path.join(work, 'seen'), 'utf8')).toBe('apiVersion: v1\nkind: Config\n');
+      expect(fs.readdirSync(cwd)).toEqual([]);
+      expect(fs.readdirSync(tmp)).toEqual([]);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   });
 
   test.each([

@@ -38,3 +38,25 @@ describe('FleetApp without dependencies', () => {
     expect(synth(FleetApp, build)).toEqual(plain);
   });
 });
+
+describe('FleetApp: no partial output (issue 15, defect 3)', () => {
+  test('a chart that throws while rendering leaves no file behind, not even the charts before it', () => {
+    const outdir = path.join(tmpDir(), 'dist');
+    const app = new FleetApp({ outdir });
+    new ApiObject(new Chart(app, 'first'), 'o', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'first' } });
+    const broken = new Chart(app, 'second');
+    broken.toJson = () => { throw new Error('broken chart'); };
+    expect(() => app.synth()).toThrow(/broken chart/);
+    expect(readDir(outdir)).toEqual({});
+  });
+});
+
+test('FleetApp removes the temporary files a killed synth left behind', () => {
+  const outdir = path.join(tmpDir(), 'dist');
+  require('fs').mkdirSync(outdir, { recursive: true });
+  require('fs').writeFileSync(path.join(outdir, '.capi-constructs-tmp-1-c.partial'), 'half');
+  const app = new FleetApp({ outdir });
+  new ApiObject(new Chart(app, 'c'), 'o', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } });
+  app.synth();
+  expect(require('fs').readdirSync(outdir)).toEqual(['c.k8s.yaml']);
+});

@@ -4,11 +4,12 @@
  * key and value, including lines that look like document markers).
  */
 import fc from 'fast-check';
-import { ApiObject, App, Chart, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { stringifyManifests } from '../../lib/core/yaml';
+import { cdk8sYamlStringify, hasSaferStrings } from '../support/cdk8s-yaml';
 
 function cdk8sYaml(manifest: any): string {
-  return Yaml.stringify(new ApiObject(new Chart(new App(), 'c'), 'o', structuredClone(manifest)).toJson());
+  return cdk8sYamlStringify(new ApiObject(new Chart(new App(), 'c'), 'o', structuredClone(manifest)).toJson());
 }
 
 describe('core YAML writer fast paths', () => {
@@ -26,6 +27,7 @@ describe('core YAML writer fast paths', () => {
     const line = fc.oneof(fc.constantFrom('', 'a', 'b: c', '---', '--- x', '...', '%YAML 1.1', '- x', '  y', '#c'), fc.string({ maxLength: 5 }));
     fc.assert(fc.property(fc.array(line, { minLength: 2, maxLength: 5 }).map((ls) => ls.join('\n')), (v) => {
       const manifest = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'n' }, data: { v }, spec: { deep: { v }, list: [{ v }] } };
+      if (hasSaferStrings(manifest)) return; // written safer than cdk8s: test/conformance/kubernetes-yaml.test.ts
       expect(stringifyManifests([manifest])).toBe(cdk8sYaml(manifest));
       expect(stringifyManifests([manifest])).toBe(cdk8sYaml(manifest));
     }), { numRuns: 1500 });

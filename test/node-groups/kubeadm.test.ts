@@ -216,7 +216,7 @@ describe('bad input: the error names the field, the value and the rule', () => {
     ['two users of one name', { users: [{ name: 'ops' }, { name: 'ops' }] }, 'kubeadm.users[1].name', /^"ops" is already defined by kubeadm.users\[0\]/],
     ['an empty NTP server list', { ntp: { servers: [] } }, 'kubeadm.ntp.servers', /^must be a list of 1 to 100 NTP servers, got \[\]/],
     ['an NTP server with a space', { ntp: { servers: ['pool ntp'] } }, 'kubeadm.ntp.servers[0]', /^"pool ntp" is not a host name or IP address/],
-    ['an unknown kubeadm field', { kubeletArgs: {} }, 'kubeadm.kubeletArgs', /^"kubeletArgs" is not a known field; known fields are kubeletExtraArgs/],
+    ['an unknown kubeadm field', { kubeletArgs: {} }, 'kubeadm.kubeletArgs', /^"kubeletArgs" is not a known field of (ControlPlane|Worker)KubeadmProps; known fields are kubeletExtraArgs/],
   ])('%s (both groups)', (_what, kubeadm, path, message) => {
     for (const e of [cpError(kubeadm), wError(kubeadm)]) {
       const i = only(e);
@@ -228,9 +228,9 @@ describe('bad input: the error names the field, the value and the rule', () => {
 
   test.each<[string, unknown, string, RegExp]>([
     ['a relative etcd dataDir', { etcd: { dataDir: 'var/lib/etcd' } }, 'kubeadm.etcd.dataDir', /^"var\/lib\/etcd" is not an absolute directory path/],
-    ['an unknown etcd field', { etcd: { external: {} } }, 'kubeadm.etcd.external', /^"external" is not a known field; etcd has extraArgs and dataDir \(local etcd\)/],
+    ['an unknown etcd field', { etcd: { external: {} } }, 'kubeadm.etcd.external', /^"external" is not a known field of EtcdProps; known fields are extraArgs, dataDir/],
     ['an API server argument with dashes', { apiServer: { extraArgs: { '--v': '2' } } }, 'kubeadm.apiServer.extraArgs.--v', /starts with "-"/],
-    ['a component without extraArgs', { scheduler: { args: {} } }, 'kubeadm.scheduler.args', /^"args" is not a known field; kubeadm.scheduler has extraArgs/],
+    ['a component without extraArgs', { scheduler: { args: {} } }, 'kubeadm.scheduler.args', /^"args" is not a known field of ComponentProps; known fields are extraArgs/],
   ])('control plane: %s', (_what, kubeadm, path, message) => {
     const i = only(cpError(kubeadm));
     expect(i.path).toBe(path);
@@ -240,7 +240,7 @@ describe('bad input: the error names the field, the value and the rule', () => {
   test('control-plane components on a worker group are unknown fields that say where they belong', () => {
     const i = only(wError({ apiServer: { extraArgs: { v: '2' } } }));
     expect(i.path).toBe('kubeadm.apiServer');
-    expect(i.message).toMatch(/^"apiServer" is not a known field \(control-plane components are set on the ControlPlaneGroup\)/);
+    expect(i.message).toMatch(/^"apiServer" is not a known field of WorkerKubeadmProps: control-plane components are set on the ControlPlaneGroup's kubeadm/);
   });
 
   test('every problem of the kubeadm props is reported together, and nothing is emitted', () => {

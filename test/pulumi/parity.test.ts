@@ -52,3 +52,65 @@ describe.each(examples.map((e) => [e.file, e] as const))('examples/%s', (file, e
     expect(new Set(keys).size).toBe(keys.length);
   });
 });
+
+/**
+ * Issue 15, defect 9: the fuzz cases. Random free-form values (additionalFields of a machine template:
+ * nested maps and lists, null map values, hostile strings, Pulumi's secret signature key) through both
+ * adapters: either both throw the same ValidationError, or Pulumi registers exactly the objects cdk8s
+ * synthesizes, and no registered input is a Pulumi secret.
+ */
+describe('fuzz: free-form values give the same objects in cdk8s and Pulumi', () => {
+  // required lazily: @swc/jest hoists imports above the mocks (see harness.ts)
+  const lib = () => require('../../lib') as typeof import('../../lib');
+  const pulumiLib = () => require('../../lib/pulumi') as typeof import('../../lib/pulumi');
+  const fc = require('fast-check') as typeof import('fast-check');
+  const SEED = 915;
+  const cluster = { name: 'fz', namespace: 'default', kubernetesVersion: 'v1.31.4', apiVersion: 'v1beta2' as const };
+  const key = fc.oneof(fc.constantFrom('a', 'b', 'vmx', 'nested', 'list', '4dabf18193072939515e22adb298388d', 'value', '0o17', 'yes', 'x y'), fc.string({ maxLength: 4 }));
+  const leaf = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('0o17', '\u2028', 'a\u0085b', '1b47061264138c4ac30d75fd1eb44270', ''), fc.integer(), fc.boolean(), fc.constant(null));
+  const value = fc.letrec((tie) => ({
+    v: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(key, tie('v'), { maxKeys: 3 })),
+  })).v;
+  const fields = fc.dictionary(key, value, { minKeys: 1, maxKeys: 4 });
+
+  const render = (additionalFields: Record<string, unknown>) => ({
+    name: 'md',
+    cluster,
+    machineTemplate: new (lib().VSphereMachineTemplate)({ template: 't', networkName: 'n', additionalFields }),
+  });
+
+  test('either the same ValidationError or the same objects, never a secret', async () => {
+    const { Chart, Testing } = require('cdk8s') as typeof import('cdk8s');
+    const samples = fc.sample(fields, { numRuns: 30, seed: SEED });
+    let valid = 0;
+    for (const f of samples) {
+      let props: ReturnType<typeof render>;
+      try {
+        props = render(structuredClone(f));
+      } catch (e: any) {
+        expect(e.name).toBe('ValidationError'); // the template rejects it for both adapters alike
+        continue;
+      }
+      valid++;
+      const chart = new Chart(Testing.app(), 'c');
+      new (lib().WorkerGroup)(chart, 'w', props);
+      const expected = chart.toJson();
+      const run = await runPulumi(() => new (pulumiLib().WorkerGroup)('w', props));
+      expect(normalize(run.objects)).toEqual(normalize(expected));
+      expect(JSON.stringify(run.objects)).not.toContain('4dabf18193072939515e22adb298388d');
+    }
+    expect(valid).toBeGreaterThan(3);
+  }, 60_000);
+
+  test('null in a free-form map is dropped by both; the secret signature key is rejected', async () => {
+    const { Chart, Testing } = require('cdk8s') as typeof import('cdk8s');
+    const props = render({ vmx: { a: null, b: 'x' } });
+    const chart = new Chart(Testing.app(), 'c');
+    new (lib().WorkerGroup)(chart, 'w', props);
+    const run = await runPulumi(() => new (pulumiLib().WorkerGroup)('w', props));
+    expect(normalize(run.objects)).toEqual(normalize(chart.toJson()));
+    const template = run.objects.find((o) => o.kind === 'VSphereMachineTemplate');
+    expect(template?.spec.template.spec.vmx).toEqual({ b: 'x' });
+    expect(() => render({ x: { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', value: 's' } })).toThrow(/secret signature/);
+  });
+});

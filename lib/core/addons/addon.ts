@@ -7,7 +7,8 @@ import { checkClusterRef, ClusterRef } from '../cluster';
 import { Problems, show } from '../errors';
 import { compact, Manifest, ObjectMeta, Rendered } from '../manifest';
 import { memoize } from '../memo';
-import { checkEnum } from '../validation';
+import { checkPropKeys, propKeys } from '../strict-props';
+import { checkEnum, checkObject, isPlainRecord } from '../validation';
 import type { ClusterComponent } from '../render';
 import { stringifyManifests } from '../yaml';
 import { ADDON_CATALOG_VERSION, AddonName, catalogEntry, isAddonName, unknownAddonMessage } from './catalog';
@@ -63,6 +64,11 @@ export interface ClusterAddonProps<A extends AddonName = AddonName> {
    */
   readonly monitoring?: AddonMonitoringOptions | false;
 }
+
+/** The known keys of {@link ClusterAddonProps} (strict props). */
+export const CLUSTER_ADDON_PROPS = propKeys<ClusterAddonProps>()('ClusterAddonProps', {
+  cluster: true, addon: true, parameters: true, mode: true, interval: true, monitoring: true,
+});
 
 /** A rendered add-on. */
 export interface AddonModel extends Rendered {
@@ -134,11 +140,9 @@ function releaseNameOf(names: AddonNames, component: string): string {
  * the add-on's objects.
  */
 export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
-  const p = new Problems(`ClusterAddon ${show(props?.addon)}`);
-  if (props === null || typeof props !== 'object') {
-    p.error('props', `must be an object, got ${show(props)}`);
-    p.throwIfErrors();
-  }
+  const p = new Problems(`ClusterAddon ${show(isPlainRecord(props) ? props.addon : undefined)}`);
+  if (!checkObject(p, 'props', props)) p.throwIfErrors();
+  checkPropKeys(p, '', props, CLUSTER_ADDON_PROPS);
   const cluster = checkClusterRef(p, 'cluster', props.cluster);
   const addon = isAddonName(props.addon) ? props.addon : undefined;
   if (addon === undefined) {
@@ -257,11 +261,11 @@ export interface AddonComponent<A extends AddonName = AddonName> extends Cluster
  * ```
  */
 export function addonComponent<A extends AddonName>(props: Omit<ClusterAddonProps<A>, 'cluster'>, id?: string): AddonComponent<A> {
-  const name = id ?? String((props as Partial<ClusterAddonProps<A>> | undefined)?.addon);
+  const addon = isPlainRecord(props) ? props.addon : undefined;
   return {
-    id: name,
-    subject: `ClusterAddon ${show((props as Partial<ClusterAddonProps<A>> | undefined)?.addon)}`,
+    id: id ?? (typeof addon === 'string' ? addon : show(addon)),
+    subject: `ClusterAddon ${show(addon)}`,
     props,
-    render: (cluster: ClusterRef) => renderClusterAddon({ ...props, cluster } as ClusterAddonProps),
+    render: (cluster: ClusterRef) => renderClusterAddon((isPlainRecord(props) ? { ...props, cluster } : props) as ClusterAddonProps),
   };
 }

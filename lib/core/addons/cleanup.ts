@@ -33,7 +33,8 @@ export function addonCleanupCommandLine(cluster: { readonly name: string; readon
  * The kubectl commands that remove one add-on release, in order: delete its HelmRelease(s)
  * (dependents first, so the KubeRay operator can still clean up the RayCluster), then delete the
  * add-on namespace on the workload cluster. In `management` mode the HelmReleases are deleted on the
- * management cluster and the namespace through the workload cluster's CAPI kubeconfig.
+ * management cluster and the namespace through the workload cluster's CAPI kubeconfig, which is kept in
+ * a private temporary file (`mktemp`, mode 0600) that the last command deletes.
  * Throws ValidationError (statusCode 400) for an unknown add-on or invalid names.
  */
 export function addonCleanupCommands(input: AddonCleanupInput): string[] {
@@ -57,10 +58,12 @@ export function addonCleanupCommands(input: AddonCleanupInput): string[] {
       `kubectl delete namespace ${names.namespace}`,
     ];
   }
-  const kubeconfig = `${cluster}.kubeconfig`;
+  // the workload cluster's admin kubeconfig goes to a private temporary file (mktemp: mode 0600, in $TMPDIR), never
+  // into the current directory, and is deleted by the same command that uses it, whether the deletion succeeds or not
   return [
     ...releases.map((r) => `kubectl delete helmrelease -n ${namespace} ${r}`),
-    `kubectl get secret -n ${namespace} ${names.kubeconfigSecret} -o jsonpath='{.data.value}' | base64 -d > ${kubeconfig}`,
-    `kubectl --kubeconfig ${kubeconfig} delete namespace ${names.namespace}`,
+    `kubeconfig="$(mktemp)" && chmod 600 "$kubeconfig"`,
+    `kubectl get secret -n ${namespace} ${names.kubeconfigSecret} -o jsonpath='{.data.value}' | base64 -d > "$kubeconfig"`,
+    `kubectl --kubeconfig "$kubeconfig" delete namespace ${names.namespace}; rm -f "$kubeconfig"`,
   ];
 }

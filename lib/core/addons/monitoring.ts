@@ -9,6 +9,7 @@
  */
 import { stringify } from 'yaml';
 import { Problems, show } from '../errors';
+import { checkPropKeys, propKeys } from '../strict-props';
 import { compact, Manifest, Rendered } from '../manifest';
 import { checkDuration, checkLabels, checkObject, checkString, isDns1123Label, shortDuration } from '../validation';
 import { AddonName } from './catalog';
@@ -49,11 +50,17 @@ export interface ResolvedAddonMonitoring {
 
 const PROM_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+/** The known keys of {@link AddonMonitoringOptions} (strict props). */
+export const ADDON_MONITORING_PROPS = propKeys<AddonMonitoringOptions>()('AddonMonitoringOptions', {
+  notReadyFor: true, slowReconcileThreshold: true, namespaceLabel: true, ruleLabels: true,
+});
+
 /** Validates the `monitoring` prop: `false` disables the PrometheusRule. */
 export function checkAddonMonitoring(p: Problems, path: string, value: unknown): ResolvedAddonMonitoring | false | undefined {
   if (value === false) return false;
   const v = (value ?? {}) as AddonMonitoringOptions;
   if (value !== undefined && !checkObject(p, path, value)) return undefined;
+  if (value !== undefined && !checkPropKeys(p, path, value as object, ADDON_MONITORING_PROPS)) return undefined;
   const notReady = checkDuration(p, `${path}.notReadyFor`, v.notReadyFor ?? '15m');
   const slow = checkDuration(p, `${path}.slowReconcileThreshold`, v.slowReconcileThreshold ?? '5m');
   for (const [f, s] of [['notReadyFor', notReady], ['slowReconcileThreshold', slow]] as const) {

@@ -94,6 +94,7 @@ export function jupyterHubBytes(bytes: bigint): string | number {
  * Returns the parsed value.
  */
 export function checkCpu(p: Problems, path: string, value: unknown): ParsedQuantity | undefined {
+  if (isRoundedNumber(p, path, value)) return undefined;
   const q = parseQuantity(value);
   if (q === undefined) {
     p.error(path, `${show(value)} is not a Kubernetes CPU quantity: use cores such as "2", "1.5" or millicores such as "500m"`);
@@ -107,7 +108,21 @@ export function checkCpu(p: Problems, path: string, value: unknown): ParsedQuant
     p.error(path, `${show(value)} is finer than a millicore; Kubernetes keeps CPU only to 1m precision`);
     return undefined;
   }
+  if ((q.numerator * 1000n) / q.denominator > MAX_EXACT) {
+    p.error(path, `${show(value)} is too large: at most ${MAX_EXACT / 1000n} cores (${MAX_EXACT} millicores, the largest the chart values can hold exactly)`);
+    return undefined;
+  }
   return q;
+}
+
+/** The largest integer a chart value (a JSON number) holds exactly: 2^53 - 1. */
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A number beyond ±2^53 was already rounded by JavaScript: an error, not a silently different quantity. */
+function isRoundedNumber(p: Problems, path: string, value: unknown): boolean {
+  if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) <= Number.MAX_SAFE_INTEGER) return false;
+  p.error(path, `${String(value)} is beyond 2^53: JavaScript has already rounded it; write the exact quantity as a string such as "8Ei"`);
+  return true;
 }
 
 /**
@@ -115,6 +130,7 @@ export function checkCpu(p: Problems, path: string, value: unknown): ParsedQuant
  * of bytes. Returns the parsed value.
  */
 export function checkBytes(p: Problems, path: string, value: unknown, what = 'memory'): ParsedQuantity | undefined {
+  if (isRoundedNumber(p, path, value)) return undefined;
   const q = parseQuantity(value);
   if (q === undefined) {
     p.error(path, `${show(value)} is not a Kubernetes ${what} quantity: use bytes with a suffix such as "512Mi", "4Gi" or "4G"`);
@@ -126,6 +142,10 @@ export function checkBytes(p: Problems, path: string, value: unknown, what = 'me
   }
   if (q.numerator % q.denominator !== 0n) {
     p.error(path, `${show(value)} is not a whole number of bytes`);
+    return undefined;
+  }
+  if (q.numerator / q.denominator > MAX_EXACT) {
+    p.error(path, `${show(value)} is too large: at most ${MAX_EXACT} bytes (8Pi), the largest the chart values can hold exactly`);
     return undefined;
   }
   return q;

@@ -22,6 +22,7 @@ import { Problems, show } from '../errors';
 import { MachineRole } from '../machine-template';
 import { compact } from '../manifest';
 import { controllerManagerArgs, kubeletArgs, ResolvedNodeFailureDetection } from '../node-failure-detection';
+import { checkPropKeys, propKeys } from '../strict-props';
 import { checkObject } from '../validation';
 import { checkExtraArgs, ExtraArgs, ManagedArg, mergeExtraArgs, renderExtraArgs } from './args';
 import { checkCommands, checkNtp, NtpProps } from './commands';
@@ -111,8 +112,16 @@ export interface ResolvedKubeadm {
   readonly etcd?: { extraArgs?: Record<string, string>; dataDir?: string };
 }
 
-const NODE_FIELDS = ['kubeletExtraArgs', 'taints', 'files', 'preKubeadmCommands', 'postKubeadmCommands', 'users', 'ntp', 'override'];
-const CONTROL_PLANE_FIELDS = [...NODE_FIELDS, 'apiServer', 'controllerManager', 'scheduler', 'etcd'];
+/** The known keys of the kubeadm props (strict props, tied to the interfaces by the compiler). */
+const NODE_FIELDS = propKeys<WorkerKubeadmProps>()('WorkerKubeadmProps', {
+  kubeletExtraArgs: true, taints: true, files: true, preKubeadmCommands: true, postKubeadmCommands: true, users: true, ntp: true, override: true,
+});
+const CONTROL_PLANE_FIELDS = propKeys<ControlPlaneKubeadmProps>()('ControlPlaneKubeadmProps', {
+  ...Object.fromEntries(NODE_FIELDS.keys.map((k) => [k, true])) as Record<keyof WorkerKubeadmProps, true>,
+  apiServer: true, controllerManager: true, scheduler: true, etcd: true,
+});
+const COMPONENT_FIELDS = propKeys<ComponentProps>()('ComponentProps', { extraArgs: true });
+const ETCD_FIELDS = propKeys<EtcdProps>()('EtcdProps', { extraArgs: true, dataDir: true });
 const NFD_SOURCE = 'the Cluster\'s nodeFailureDetection';
 
 function managed(args: Readonly<Record<string, string>> | undefined, source: string, into: Record<string, ManagedArg>): void {
@@ -122,7 +131,7 @@ function managed(args: Readonly<Record<string, string>> | undefined, source: str
 function checkComponent(p: Problems, path: string, value: unknown): Record<string, string> | undefined {
   if (value === undefined) return undefined;
   if (!checkObject(p, path, value)) return undefined;
-  for (const k of Object.keys(value)) if (k !== 'extraArgs' && value[k] !== undefined) p.error(`${path}.${k}`, `${show(k)} is not a known field; ${path} has extraArgs`);
+  checkPropKeys(p, path, value, COMPONENT_FIELDS);
   return checkExtraArgs(p, `${path}.extraArgs`, value.extraArgs);
 }
 
@@ -149,12 +158,9 @@ export function resolveKubeadm(
   if (value !== undefined) {
     if (!checkObject(p, path, value)) return undefined;
     v = value;
-    const known = role === 'control-plane' ? CONTROL_PLANE_FIELDS : NODE_FIELDS;
-    for (const k of Object.keys(v)) {
-      if (known.includes(k) || v[k] === undefined) continue;
-      const where = CONTROL_PLANE_FIELDS.includes(k) ? ' (control-plane components are set on the ControlPlaneGroup)' : '';
-      p.error(`${path}.${k}`, `${show(k)} is not a known field${where}; known fields are ${known.join(', ')}`);
-    }
+    checkPropKeys(p, path, v, role === 'control-plane' ? CONTROL_PLANE_FIELDS : NODE_FIELDS,
+      (k) => (role !== 'control-plane' && CONTROL_PLANE_FIELDS.has(k)
+        ? `${show(k)} is not a known field of WorkerKubeadmProps: control-plane components are set on the ControlPlaneGroup's kubeadm` : undefined));
   }
   const prefix = `${path}.`;
   const overrideList = checkOverride(p, `${path}.override`, v.override);
@@ -216,7 +222,7 @@ export function resolveKubeadm(
 function checkEtcd(p: Problems, path: string, value: unknown): { extraArgs?: Record<string, string>; dataDir?: string } | undefined {
   if (value === undefined) return undefined;
   if (!checkObject(p, path, value)) return undefined;
-  for (const k of Object.keys(value)) if (k !== 'extraArgs' && k !== 'dataDir' && value[k] !== undefined) p.error(`${path}.${k}`, `${show(k)} is not a known field; etcd has extraArgs and dataDir (local etcd)`);
+  checkPropKeys(p, path, value, ETCD_FIELDS);
   const extraArgs = checkExtraArgs(p, `${path}.extraArgs`, value.extraArgs);
   const d = value.dataDir;
   if (d !== undefined && (typeof d !== 'string' || !d.startsWith('/') || d.length > 512 || /\s/.test(d) || d.split('/').includes('..'))) {

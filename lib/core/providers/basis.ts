@@ -27,6 +27,7 @@ import {
   checkAdditionalFields, checkControlPlaneCapacity, checkGvk, checkKnownKeys, checkTemplateMetadata, MachineTemplateObject, mergeOverrides,
   optInt, readTemplateObject, reqString, takeRest,
 } from './common';
+import { propKeys } from '../strict-props';
 
 export const BASIS_DEFAULT_VERSION = 'v1beta1';
 export const BASIS_KIND = 'BasisMachineTemplate';
@@ -54,7 +55,9 @@ export interface BasisMachineTemplateProps {
 
 export type BasisMachineTemplateOverrides = Partial<BasisMachineTemplateProps>;
 
-const KNOWN: readonly (keyof BasisMachineTemplateProps)[] = ['apiGroup', 'version', 'kind', 'image', 'cpu', 'memory', 'disk', 'templateMetadata', 'additionalFields'];
+const KNOWN = propKeys<BasisMachineTemplateProps>()('BasisMachineTemplateProps', {
+  apiGroup: true, version: true, kind: true, image: true, cpu: true, memory: true, disk: true, templateMetadata: true, additionalFields: true,
+});
 const TYPED_FIELDS = ['image', 'cpu', 'memory', 'disk'];
 
 /**
@@ -79,7 +82,7 @@ export class BasisMachineTemplate implements MachineTemplate {
   constructor(props: BasisMachineTemplateProps) {
     const p = new Problems('BasisMachineTemplate');
     if (!checkObject(p, 'props', props)) p.throwIfErrors();
-    checkKnownKeys(p, props as unknown as Record<string, unknown>, KNOWN, 'the platform credentials belong to the provider, not to a template');
+    checkKnownKeys(p, props, KNOWN, 'the platform credentials belong to the provider, not to a template');
     const gvk = checkGvk(p, props, { version: BASIS_DEFAULT_VERSION, kind: BASIS_KIND });
     const fields = {
       image: reqString(p, 'image', props.image),

@@ -3,9 +3,14 @@
  * Like lib/core/validation.ts, every `check*` records problems and never throws.
  */
 import { INFRASTRUCTURE_GROUP } from '../api-versions';
+import { credentialKeyProblem } from '../credentials';
 import { ProblemReporter, Problems, show } from '../errors';
+import { checkFreeForm } from '../free-form';
+import { checkPropKeys, PropKeys, propKeys } from '../strict-props';
 import { MachineRole, MachineTemplateMetadata } from '../machine-template';
-import { checkBoolean, checkEnum, checkInt, checkLabels, checkObject, isDns1123Subdomain } from '../validation';
+import {
+  checkBoolean, checkEnum, checkInt, checkLabels, checkObject, isApiGroup, isApiVersionName, isDns1123Subdomain, isKind,
+} from '../validation';
 
 /**
  * A machine template object as read from a management cluster (`kubectl get ... -o yaml`, parsed):
@@ -26,16 +31,11 @@ export interface MachineTemplateObject {
 /** Prop names that would carry credentials: always rejected, whatever the provider. */
 const CREDENTIAL_KEYS = /^(clouds?(yaml)?|password|passwd|token|secret|credentials?|auth|applicationcredential.*|username|user|cacert|privatekey|key)$/i;
 
-/** Rejects props the class does not know (typos, and credentials that must stay in a Secret). */
-export function checkKnownKeys(p: Problems, props: Record<string, unknown>, known: readonly string[], credentialHint: string): void {
-  for (const k of Object.keys(props)) {
-    if (known.includes(k) || props[k] === undefined) continue;
-    if (CREDENTIAL_KEYS.test(k.replace(/[-_.]/g, ''))) {
-      p.error(k, `${show(k)} looks like a credential: never inline credentials in a template; ${credentialHint}`);
-    } else {
-      p.error(k, `${show(k)} is not a known field; known fields are ${known.join(', ')} (use additionalFields for other provider fields)`);
-    }
-  }
+/** Rejects props the class does not know (typos, and credentials that must stay in a Secret): the strict-props rule. */
+export function checkKnownKeys<T>(p: Problems, props: T, known: PropKeys<T>, credentialHint: string): void {
+  checkPropKeys(p, '', props as object, known, (k) => (CREDENTIAL_KEYS.test(k.replace(/[-_.]/g, '')) || credentialKeyProblem(k)
+    ? `${show(k)} looks like a credential: never inline credentials in a template; ${credentialHint}`
+    : undefined));
 }
 
 /** An optional non-empty string of at most `max` characters (the CRDs' minLength 1 / maxLength). */
@@ -80,23 +80,26 @@ export function optStringList(p: Problems, path: string, value: unknown, opts: {
     return undefined;
   }
   let ok = true;
+  const seen = new Set<string>();
   value.forEach((v, i) => {
     if (optString(p, `${path}[${i}]`, v, opts.maxLength) === undefined) ok = false;
-    else if (value.indexOf(v) !== i) {
+    else if (seen.has(v)) {
       p.error(`${path}[${i}]`, `${show(v)} is listed twice`);
       ok = false;
+    } else {
+      seen.add(v);
     }
   });
   return ok && value.length > 0 ? [...value] : undefined;
 }
 
+const TEMPLATE_METADATA_PROPS = propKeys<MachineTemplateMetadata>()('MachineTemplateMetadata', { labels: true, annotations: true });
+
 /** `templateMetadata`: labels and annotations for `spec.template.metadata`. */
 export function checkTemplateMetadata(p: Problems, path: string, value: unknown): MachineTemplateMetadata | undefined {
   if (value === undefined) return undefined;
   if (!checkObject(p, path, value)) return undefined;
-  for (const k of Object.keys(value)) {
-    if (k !== 'labels' && k !== 'annotations' && value[k] !== undefined) p.error(`${path}.${k}`, `is not a known field; templateMetadata has labels and annotations`);
-  }
+  checkPropKeys(p, path, value, TEMPLATE_METADATA_PROPS);
   const labels = checkLabels(p, `${path}.labels`, value.labels, 'labels');
   const annotations = checkLabels(p, `${path}.annotations`, value.annotations, 'annotations');
   const hasLabels = labels && Object.keys(labels).length > 0;
@@ -116,20 +119,22 @@ export function checkAdditionalFields(
   if (value === undefined) return undefined;
   if (!checkObject(p, path, value)) return undefined;
   let ok = true;
-  for (const [k, v] of Object.entries(value)) {
-    if (v === undefined) continue;
-    if (forbidden[k] !== undefined) {
+  for (const k of Object.keys(value)) {
+    if (value[k] === undefined) continue;
+    if (Object.hasOwn(forbidden, k)) {
       p.error(`${path}.${k}`, forbidden[k]);
       ok = false;
     } else if (typed.includes(k)) {
       p.error(`${path}.${k}`, `${show(k)} is a typed field of this template: set it directly instead of through additionalFields`);
       ok = false;
-    } else if (CREDENTIAL_KEYS.test(k.replace(/[-_.]/g, ''))) {
+    } else if (!credentialKeyProblem(k) && CREDENTIAL_KEYS.test(k.replace(/[-_.]/g, ''))) {
       p.error(`${path}.${k}`, `${show(k)} looks like a credential: never inline credentials in a template`);
       ok = false;
     }
   }
-  return ok ? { ...value } : undefined;
+  // every value at every depth: JSON only, no reserved or secret-like keys, no credential text
+  const copy = checkFreeForm(p, path, value);
+  return ok ? copy : undefined;
 }
 
 /** One of the supported API versions, or the default. */
@@ -137,26 +142,23 @@ export function checkVersion<T extends string>(p: Problems, path: string, value:
   return value === undefined ? def : checkEnum(p, path, value, allowed);
 }
 
-const KIND = /^[A-Z][A-Za-z0-9]*$/;
-const VERSION = /^v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$/;
-
 /** apiGroup / version / kind for the providers without a public CRD: overridable, checked for shape. */
 export function checkGvk(
   p: Problems, props: { apiGroup?: unknown; version?: unknown; kind?: unknown }, defaults: { version: string; kind: string },
 ): { apiGroup?: string; version?: string; kind?: string } {
   let apiGroup: string | undefined = INFRASTRUCTURE_GROUP;
   if (props.apiGroup !== undefined) {
-    apiGroup = typeof props.apiGroup === 'string' && isDns1123Subdomain(props.apiGroup) && props.apiGroup.includes('.') ? props.apiGroup : undefined;
+    apiGroup = isApiGroup(props.apiGroup) ? props.apiGroup : undefined;
     if (!apiGroup) p.error('apiGroup', `${show(props.apiGroup)} is not an API group: use a DNS subdomain such as "infrastructure.cluster.x-k8s.io"`);
   }
   let version: string | undefined = defaults.version;
   if (props.version !== undefined) {
-    version = typeof props.version === 'string' && VERSION.test(props.version) ? props.version : undefined;
+    version = isApiVersionName(props.version) ? props.version : undefined;
     if (!version) p.error('version', `${show(props.version)} is not a Kubernetes API version such as "v1beta1", "v1alpha3" or "v1"`);
   }
   let kind: string | undefined = defaults.kind;
   if (props.kind !== undefined) {
-    kind = typeof props.kind === 'string' && KIND.test(props.kind) ? props.kind : undefined;
+    kind = isKind(props.kind) ? props.kind : undefined;
     if (!kind) p.error('kind', `${show(props.kind)} is not a kind: use an UpperCamelCase name such as "OVirtMachineTemplate"`);
   }
   return { apiGroup, version, kind };

@@ -23,6 +23,7 @@ import {
   checkAdditionalFields, checkKnownKeys, checkObjectName, checkVersion, MachineTemplateObject, mergeOverrides, optBool, optInt,
   optString, optStringList, propPathOf, readTemplateObject, reqString, takeRest, UUID,
 } from './common';
+import { checkPropKeys, propKeys } from '../strict-props';
 import { checkOpenStackMachineSpec } from './openstack-rules';
 import { checkSecurityGroupRules, OpenStackSecurityGroupRule } from './openstack-security-group-rules';
 
@@ -96,10 +97,9 @@ export interface OpenStackMachineTemplateProps {
 
 export type OpenStackMachineTemplateOverrides = Partial<OpenStackMachineTemplateProps>;
 
-const KNOWN: readonly (keyof OpenStackMachineTemplateProps)[] = [
-  'version', 'flavor', 'flavorId', 'image', 'sshKeyName', 'rootVolume', 'cloudName', 'secretName', 'identityType', 'region',
-  'securityGroups', 'tags', 'configDrive', 'additionalFields',
-];
+const KNOWN = propKeys<OpenStackMachineTemplateProps>()('OpenStackMachineTemplateProps', {
+  version: true, flavor: true, flavorId: true, image: true, sshKeyName: true, rootVolume: true, cloudName: true, secretName: true, identityType: true, region: true, securityGroups: true, tags: true, configDrive: true, additionalFields: true,
+});
 const TYPED_FIELDS = ['flavor', 'flavorID', 'image', 'sshKeyName', 'rootVolume', 'identityRef', 'securityGroups', 'tags', 'configDrive'];
 const FORBIDDEN = { providerID: 'providerID cannot be set in templates: CAPO rejects it (each machine gets its own)' };
 
@@ -122,6 +122,9 @@ function checkIdentity(
   return cloudName && name && type ? { type, name, cloudName, region } : undefined;
 }
 
+const IMAGE_PROPS = propKeys<OpenStackImage>()('OpenStackImage', { name: true, tags: true, id: true, imageRef: true });
+const ROOT_VOLUME_PROPS = propKeys<OpenStackRootVolume>()('OpenStackRootVolume', { sizeGiB: true, volumeType: true, availabilityZone: true });
+
 function checkImage(p: Problems, value: unknown): Record<string, unknown> | undefined {
   if (value === undefined || value === null || value === '') {
     p.error('image', 'is required: a Glance image name, or { name, tags } / { id } / { imageRef }');
@@ -129,9 +132,7 @@ function checkImage(p: Problems, value: unknown): Record<string, unknown> | unde
   }
   if (typeof value === 'string') return { filter: { name: value } };
   if (!checkObject(p, 'image', value)) return undefined;
-  for (const k of Object.keys(value)) {
-    if (!['name', 'tags', 'id', 'imageRef'].includes(k) && value[k] !== undefined) p.error(`image.${k}`, 'is not a known field; image has name, tags, id or imageRef');
-  }
+  checkPropKeys(p, 'image', value, IMAGE_PROPS);
   const byFilter = value.name !== undefined || value.tags !== undefined;
   const chosen = [byFilter && 'name/tags', value.id !== undefined && 'id', value.imageRef !== undefined && 'imageRef'].filter(Boolean);
   if (chosen.length !== 1) {
@@ -179,7 +180,7 @@ export class OpenStackMachineTemplate implements MachineTemplate {
   constructor(props: OpenStackMachineTemplateProps) {
     const p = new Problems('OpenStackMachineTemplate');
     if (!checkObject(p, 'props', props)) p.throwIfErrors();
-    checkKnownKeys(p, props as unknown as Record<string, unknown>, KNOWN, CREDENTIAL_HINT);
+    checkKnownKeys(p, props, KNOWN, CREDENTIAL_HINT);
     const version = checkVersion(p, 'version', props.version, OPENSTACK_VERSIONS, 'v1beta1');
     let flavor: unknown;
     if (props.flavor !== undefined && props.flavorId !== undefined) {
@@ -197,9 +198,7 @@ export class OpenStackMachineTemplate implements MachineTemplate {
     let rootVolume: Record<string, unknown> | undefined;
     const rv = props.rootVolume;
     if (rv !== undefined && checkObject(p, 'rootVolume', rv)) {
-      for (const k of Object.keys(rv)) {
-        if (!['sizeGiB', 'volumeType', 'availabilityZone'].includes(k) && rv[k] !== undefined) p.error(`rootVolume.${k}`, 'is not a known field; rootVolume has sizeGiB, volumeType and availabilityZone');
-      }
+      checkPropKeys(p, 'rootVolume', rv, ROOT_VOLUME_PROPS);
       if (rv.sizeGiB === undefined) p.error('rootVolume.sizeGiB', 'is required: the size of the root volume in GiB');
       const az = optString(p, 'rootVolume.availabilityZone', rv.availabilityZone);
       if (az !== undefined && /\s/.test(az)) p.error('rootVolume.availabilityZone', `${show(az)} must not contain spaces`);
@@ -321,6 +320,14 @@ function networkRef(p: Problems, path: string, value: unknown): Record<string, u
   return undefined;
 }
 
+const OPENSTACK_CLUSTER_KEYS = propKeys<OpenStackClusterProps>()('OpenStackClusterProps', {
+  version: true, name: true, cloudName: true, secretName: true, identityType: true, region: true, externalNetwork: true, network: true,
+  managedSubnets: true, managedSecurityGroups: true, apiServerLoadBalancer: true, apiServerFloatingIP: true, controlPlaneEndpoint: true,
+});
+const SUBNET_PROPS = propKeys<NonNullable<OpenStackClusterProps['managedSubnets']>[number]>()('managedSubnets[]', { cidr: true, dnsNameservers: true });
+const SECURITY_GROUPS_PROPS = propKeys<Exclude<NonNullable<OpenStackClusterProps['managedSecurityGroups']>, boolean>>()('managedSecurityGroups', { allowAllInClusterTraffic: true, allNodesSecurityGroupRules: true });
+const ENDPOINT_PROPS = propKeys<NonNullable<OpenStackClusterProps['controlPlaneEndpoint']>>()('controlPlaneEndpoint', { host: true, port: true });
+
 /** The OpenStackCluster object, passed as `infrastructure` of a Cluster, which emits it. */
 export class OpenStackCluster implements InfrastructureCluster {
   public readonly apiGroup = INFRASTRUCTURE_GROUP;
@@ -335,9 +342,7 @@ export class OpenStackCluster implements InfrastructureCluster {
   constructor(props: OpenStackClusterProps) {
     const p = new Problems('OpenStackCluster');
     if (!checkObject(p, 'props', props)) p.throwIfErrors();
-    checkKnownKeys(p, props as unknown as Record<string, unknown>, [
-      'version', 'name', 'cloudName', 'secretName', 'identityType', 'region', 'externalNetwork', 'network', 'managedSubnets',
-      'managedSecurityGroups', 'apiServerLoadBalancer', 'apiServerFloatingIP', 'controlPlaneEndpoint'], CREDENTIAL_HINT);
+    checkKnownKeys(p, props, OPENSTACK_CLUSTER_KEYS, CREDENTIAL_HINT);
     const version = checkVersion(p, 'version', props.version, OPENSTACK_VERSIONS, 'v1beta1');
     const v2 = version === 'v1beta2';
     const identity = checkIdentity(p, props, true);
@@ -347,7 +352,7 @@ export class OpenStackCluster implements InfrastructureCluster {
       if (!Array.isArray(props.managedSubnets) || props.managedSubnets.length > 1) {
         p.error('managedSubnets', `must be a list of at most one subnet { cidr, dnsNameservers }, got ${show(props.managedSubnets)}`);
       } else {
-        subnets = props.managedSubnets.map((sn, i) => (checkObject(p, `managedSubnets[${i}]`, sn) ? {
+        subnets = props.managedSubnets.map((sn, i) => (checkObject(p, `managedSubnets[${i}]`, sn) && checkPropKeys(p, `managedSubnets[${i}]`, sn, SUBNET_PROPS) ? {
           cidr: reqString(p, `managedSubnets[${i}].cidr`, sn.cidr) === undefined ? undefined : checkCidr(p, `managedSubnets[${i}].cidr`, sn.cidr),
           dnsNameservers: optStringList(p, `managedSubnets[${i}].dnsNameservers`, sn.dnsNameservers),
         } : {}));
@@ -358,9 +363,7 @@ export class OpenStackCluster implements InfrastructureCluster {
     const sg = props.managedSecurityGroups;
     if (sg === true) securityGroups = { allowAllInClusterTraffic: false };
     else if (sg !== undefined && sg !== false && checkObject(p, 'managedSecurityGroups', sg)) {
-      for (const k of Object.keys(sg)) {
-        if (k !== 'allowAllInClusterTraffic' && k !== 'allNodesSecurityGroupRules' && (sg as Record<string, unknown>)[k] !== undefined) p.error(`managedSecurityGroups.${k}`, 'is not a known field; managedSecurityGroups has allowAllInClusterTraffic and allNodesSecurityGroupRules');
-      }
+      checkPropKeys(p, 'managedSecurityGroups', sg, SECURITY_GROUPS_PROPS);
       securityGroups = {
         allowAllInClusterTraffic: optBool(p, 'managedSecurityGroups.allowAllInClusterTraffic', sg.allowAllInClusterTraffic) ?? false,
         // v1beta2 renamed the field to clusterNodesSecurityGroupRules (CAPO v0.15)
@@ -373,6 +376,7 @@ export class OpenStackCluster implements InfrastructureCluster {
     let endpoint: Record<string, unknown> | undefined;
     const ep = props.controlPlaneEndpoint;
     if (ep !== undefined && checkObject(p, 'controlPlaneEndpoint', ep)) {
+      checkPropKeys(p, 'controlPlaneEndpoint', ep, ENDPOINT_PROPS);
       endpoint = { host: reqString(p, 'controlPlaneEndpoint.host', ep.host, 512), port: ep.port === undefined ? 6443 : optInt(p, 'controlPlaneEndpoint.port', ep.port, 1, 65535) };
     }
     if (fip === false && !lb && !endpoint) p.warn('apiServerFloatingIP', 'false without apiServerLoadBalancer or controlPlaneEndpoint: the API server is reachable only on its fixed IP inside the cloud');

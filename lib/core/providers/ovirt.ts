@@ -29,6 +29,7 @@ import {
   checkAdditionalFields, checkControlPlaneCapacity, checkGvk, checkKnownKeys, checkTemplateMetadata, MachineTemplateObject, mergeOverrides,
   optInt, readTemplateObject, reqString, takeRest,
 } from './common';
+import { checkPropKeys, propKeys } from '../strict-props';
 
 /** Default API version of the no-CRD providers' kinds (overridable with `version`). */
 export const OVIRT_DEFAULT_VERSION = 'v1beta1';
@@ -73,11 +74,13 @@ export interface OVirtMachineTemplateProps {
 
 export type OVirtMachineTemplateOverrides = Partial<OVirtMachineTemplateProps>;
 
-const KNOWN: readonly (keyof OVirtMachineTemplateProps)[] = [
-  'apiGroup', 'version', 'kind', 'template', 'cpu', 'sizemb', 'osdisksizegb', 'nics', 'templateMetadata', 'additionalFields',
-];
+const KNOWN = propKeys<OVirtMachineTemplateProps>()('OVirtMachineTemplateProps', {
+  apiGroup: true, version: true, kind: true, template: true, cpu: true, sizemb: true, osdisksizegb: true, nics: true, templateMetadata: true, additionalFields: true,
+});
 const TYPED_FIELDS = ['template', 'cpu', 'sizemb', 'osdisksizegb', 'nics'];
 const CPU_KEYS = ['cores', 'sockets', 'threads'] as const;
+const CPU_PROPS = propKeys<OVirtCpu>()('OVirtCpu', { cores: true, sockets: true, threads: true });
+const NIC_PROPS = propKeys<OVirtNic>()('OVirtNic', { vnicprofile: true });
 
 /**
  * An oVirt machine template, usable as the `machineTemplate` of a ControlPlaneGroup or WorkerGroup.
@@ -103,13 +106,13 @@ export class OVirtMachineTemplate implements MachineTemplate {
   constructor(props: OVirtMachineTemplateProps) {
     const p = new Problems('OVirtMachineTemplate');
     if (!checkObject(p, 'props', props)) p.throwIfErrors();
-    checkKnownKeys(p, props as unknown as Record<string, unknown>, KNOWN, 'the oVirt engine credentials belong to the provider, not to a template');
+    checkKnownKeys(p, props, KNOWN, 'the oVirt engine credentials belong to the provider, not to a template');
     const gvk = checkGvk(p, props, { version: OVIRT_DEFAULT_VERSION, kind: OVIRT_KIND });
     const template = reqString(p, 'template', props.template);
     let cpu: Record<string, number | undefined> | undefined;
     if (props.cpu !== undefined && checkObject(p, 'cpu', props.cpu)) {
       const c = props.cpu;
-      for (const k of Object.keys(c)) if (!(CPU_KEYS as readonly string[]).includes(k) && c[k] !== undefined) p.error(`cpu.${k}`, 'is not a known field; cpu has cores, sockets and threads');
+      checkPropKeys(p, 'cpu', c, CPU_PROPS);
       cpu = Object.fromEntries(CPU_KEYS.map((k) => [k, c[k] === undefined ? 1 : optInt(p, `cpu.${k}`, c[k], 1)]));
     }
     const sizemb = optInt(p, 'sizemb', props.sizemb, 1);
@@ -120,7 +123,7 @@ export class OVirtMachineTemplate implements MachineTemplate {
       else {
         nics = props.nics.map((n, i) => {
           if (!checkObject(p, `nics[${i}]`, n)) return {};
-          for (const k of Object.keys(n)) if (k !== 'vnicprofile' && n[k] !== undefined) p.error(`nics[${i}].${k}`, 'is not a known field; a NIC has vnicprofile');
+          checkPropKeys(p, `nics[${i}]`, n, NIC_PROPS);
           return { vnicprofile: reqString(p, `nics[${i}].vnicprofile`, n.vnicprofile) };
         });
       }

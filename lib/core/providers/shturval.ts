@@ -28,6 +28,7 @@ import { checkEnum, checkLabels, checkObject, isLabelKey, isLabelValue } from '.
 import {
   checkAdditionalFields, checkGvk, checkKnownKeys, checkTemplateMetadata, MachineTemplateObject, mergeOverrides, readTemplateObject, takeRest,
 } from './common';
+import { checkPropKeys, propKeys } from '../strict-props';
 
 export const SHTURVAL_DEFAULT_VERSION = 'v1beta1';
 export const SHTURVAL_KIND = 'ShturvalMachineTemplate';
@@ -71,7 +72,12 @@ export interface ShturvalMachineTemplateProps {
 
 export type ShturvalMachineTemplateOverrides = Partial<ShturvalMachineTemplateProps>;
 
-const KNOWN: readonly (keyof ShturvalMachineTemplateProps)[] = ['apiGroup', 'version', 'kind', 'hostSelector', 'selectorField', 'templateMetadata', 'additionalFields'];
+const KNOWN = propKeys<ShturvalMachineTemplateProps>()('ShturvalMachineTemplateProps', {
+  apiGroup: true, version: true, kind: true, hostSelector: true, selectorField: true, templateMetadata: true, additionalFields: true,
+});
+
+const HOST_SELECTOR_PROPS = propKeys<HostSelector>()('HostSelector', { matchLabels: true, matchExpressions: true });
+const HOST_SELECTOR_EXPRESSION_PROPS = propKeys<HostSelectorExpression>()('HostSelectorExpression', { key: true, operator: true, values: true });
 
 /** Checks a host selector with the usual LabelSelector rules; returns it in emitted form. */
 export function checkHostSelector(p: Problems, path: string, value: unknown): Record<string, unknown> | undefined {
@@ -81,9 +87,7 @@ export function checkHostSelector(p: Problems, path: string, value: unknown): Re
   }
   if (!checkObject(p, path, value)) return undefined;
   const errorsBefore = p.errors.length;
-  for (const k of Object.keys(value)) {
-    if (k !== 'matchLabels' && k !== 'matchExpressions' && value[k] !== undefined) p.error(`${path}.${k}`, 'is not a known field; a host selector has matchLabels and matchExpressions');
-  }
+  checkPropKeys(p, path, value, HOST_SELECTOR_PROPS);
   const matchLabels = checkLabels(p, `${path}.matchLabels`, value.matchLabels, 'labels');
   let expressions: Record<string, unknown>[] | undefined;
   const me = value.matchExpressions;
@@ -96,7 +100,7 @@ export function checkHostSelector(p: Problems, path: string, value: unknown): Re
       me.forEach((e: unknown, i: number) => {
         const ep = `${path}.matchExpressions[${i}]`;
         if (!checkObject(p, ep, e)) return;
-        for (const k of Object.keys(e)) if (!['key', 'operator', 'values'].includes(k) && e[k] !== undefined) p.error(`${ep}.${k}`, 'is not a known field; an expression has key, operator and values');
+        checkPropKeys(p, ep, e, HOST_SELECTOR_EXPRESSION_PROPS);
         const key = typeof e.key === 'string' && isLabelKey(e.key) ? e.key : undefined;
         if (!key) p.error(`${ep}.key`, `${show(e.key)} is not a valid label key: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.'`);
         else if (seen.has(key)) p.error(`${ep}.key`, `${show(key)} already has an expression: combine its values into one (one expression per key)`);
@@ -151,7 +155,7 @@ export class ShturvalMachineTemplate implements MachineTemplate {
   constructor(props: ShturvalMachineTemplateProps) {
     const p = new Problems('ShturvalMachineTemplate');
     if (!checkObject(p, 'props', props)) p.throwIfErrors();
-    checkKnownKeys(p, props as unknown as Record<string, unknown>, KNOWN, 'the platform credentials belong to the provider, not to a template');
+    checkKnownKeys(p, props, KNOWN, 'the platform credentials belong to the provider, not to a template');
     const gvk = checkGvk(p, props, { version: SHTURVAL_DEFAULT_VERSION, kind: SHTURVAL_KIND });
     let field: string | undefined = SHTURVAL_DEFAULT_SELECTOR_FIELD;
     if (props.selectorField !== undefined) {

@@ -23,6 +23,7 @@ import {
   checkAdditionalFields, checkControlPlaneCapacity, checkKnownKeys, checkObjectName, checkTemplateMetadata, checkVersion,
   MachineTemplateObject, mergeOverrides, optBool, optInt, optString, optStringList, propPathOf, readTemplateObject, reqString, takeRest,
 } from './common';
+import { checkPropKeys, propKeys } from '../strict-props';
 import { checkVSphereMachineSpec } from './vsphere-rules';
 
 export type VSphereVersion = 'v1beta2' | 'v1beta1';
@@ -122,11 +123,9 @@ export interface VSphereMachineTemplateProps {
 /** Props of {@link VSphereMachineTemplate.from}: any subset of the props. */
 export type VSphereMachineTemplateOverrides = Partial<VSphereMachineTemplateProps>;
 
-const KNOWN: readonly (keyof VSphereMachineTemplateProps)[] = [
-  'version', 'template', 'server', 'thumbprint', 'datacenter', 'datastore', 'folder', 'resourcePool', 'storagePolicyName',
-  'numCPUs', 'numCoresPerSocket', 'memoryMiB', 'diskGiB', 'additionalDisksGiB', 'cloneMode', 'snapshot', 'networkName', 'networks',
-  'hardwareVersion', 'powerOffMode', 'guestSoftPowerOffTimeout', 'tagIDs', 'templateMetadata', 'additionalFields',
-];
+const KNOWN = propKeys<VSphereMachineTemplateProps>()('VSphereMachineTemplateProps', {
+  version: true, template: true, server: true, thumbprint: true, datacenter: true, datastore: true, folder: true, resourcePool: true, storagePolicyName: true, numCPUs: true, numCoresPerSocket: true, memoryMiB: true, diskGiB: true, additionalDisksGiB: true, cloneMode: true, snapshot: true, networkName: true, networks: true, hardwareVersion: true, powerOffMode: true, guestSoftPowerOffTimeout: true, tagIDs: true, templateMetadata: true, additionalFields: true,
+});
 
 /** `spec.template.spec` fields the typed props emit (in either version). */
 const TYPED_FIELDS = [
@@ -139,7 +138,13 @@ const FORBIDDEN = {
   providerID: 'providerID cannot be set in templates: CAPV rejects it (each machine gets its own)',
 };
 
-const DEVICE_KEYS = ['networkName', 'dhcp4', 'dhcp6', 'addressesFromPools', 'gateway4', 'gateway6', 'nameservers', 'searchDomains', 'mtu', 'deviceName'];
+const DEVICE_PROPS = propKeys<VSphereNetworkDevice>()('VSphereNetworkDevice', {
+  networkName: true, dhcp4: true, dhcp6: true, addressesFromPools: true, gateway4: true, gateway6: true, nameservers: true, searchDomains: true,
+  mtu: true, deviceName: true,
+});
+const IP_POOL_REF_PROPS = propKeys<VSphereIpPoolRef>()('VSphereIpPoolRef', { apiGroup: true, kind: true, name: true });
+const IDENTITY_REF_PROPS = propKeys<NonNullable<VSphereClusterProps['identityRef']>>()('identityRef', { kind: true, name: true });
+const ENDPOINT_PROPS = propKeys<NonNullable<VSphereClusterProps['controlPlaneEndpoint']>>()('controlPlaneEndpoint', { host: true, port: true });
 
 /** vSphere accepts only memory sizes that are multiples of 4 MB. */
 const MEMORY_MULTIPLE = 4;
@@ -149,9 +154,8 @@ function checkDevice(p: Problems, path: string, d: unknown, v2: boolean): Record
   if ((d as { ipAddrs?: unknown }).ipAddrs !== undefined) {
     p.error(`${path}.ipAddrs`, `${show(d.ipAddrs)}: fixed IP addresses cannot be set in templates (CAPV rejects them; every machine would get the same address): use DHCP or addressesFromPools`);
   }
-  for (const k of Object.keys(d)) {
-    if (k !== 'ipAddrs' && !DEVICE_KEYS.includes(k) && d[k] !== undefined) p.error(`${path}.${k}`, `is not a known network device field; known fields are ${DEVICE_KEYS.join(', ')}`);
-  }
+  // ipAddrs has its own message (above)
+  checkPropKeys(p, path, d, DEVICE_PROPS, (k) => (k === 'ipAddrs' ? null : undefined));
   const max = v2 ? 2048 : undefined;
   const networkName = reqString(p, `${path}.networkName`, d.networkName, max);
   const dhcp4 = optBool(p, `${path}.dhcp4`, d.dhcp4);
@@ -164,6 +168,7 @@ function checkDevice(p: Problems, path: string, d: unknown, v2: boolean): Record
       d.addressesFromPools.forEach((r: unknown, i: number) => {
         const rp = `${path}.addressesFromPools[${i}]`;
         if (!checkObject(p, rp, r)) return;
+        checkPropKeys(p, rp, r, IP_POOL_REF_PROPS);
         const apiGroup = r.apiGroup === undefined ? 'ipam.cluster.x-k8s.io' : optString(p, `${rp}.apiGroup`, r.apiGroup, 253);
         const kind = reqString(p, `${rp}.kind`, r.kind, 63);
         const name = checkObjectName(p, `${rp}.name`, r.name, true);
@@ -216,7 +221,7 @@ export class VSphereMachineTemplate implements MachineTemplate {
   constructor(props: VSphereMachineTemplateProps) {
     const p = new Problems('VSphereMachineTemplate');
     if (!checkObject(p, 'props', props)) p.throwIfErrors();
-    checkKnownKeys(p, props as unknown as Record<string, unknown>, KNOWN, 'reference a VSphereClusterIdentity or Secret from VSphereCluster.identityRef instead');
+    checkKnownKeys(p, props, KNOWN, 'reference a VSphereClusterIdentity or Secret from VSphereCluster.identityRef instead');
     const version = checkVersion(p, 'version', props.version, VSPHERE_VERSIONS, 'v1beta2');
     const v2 = version !== 'v1beta1';
     const long = v2 ? 2048 : undefined;
@@ -383,6 +388,11 @@ export interface VSphereClusterProps {
   readonly disableClusterModule?: boolean;
 }
 
+const VSPHERE_CLUSTER_KEYS = propKeys<VSphereClusterProps>()('VSphereClusterProps', {
+  version: true, name: true, server: true, thumbprint: true, identityRef: true, controlPlaneEndpoint: true, controlPlaneLoadBalancer: true,
+  kubeVip: true, disableClusterModule: true,
+});
+
 /** The VSphereCluster object, passed as `infrastructure` of a Cluster, which emits it. */
 export class VSphereCluster implements InfrastructureCluster {
   public readonly apiGroup = INFRASTRUCTURE_GROUP;
@@ -397,14 +407,13 @@ export class VSphereCluster implements InfrastructureCluster {
   constructor(props: VSphereClusterProps) {
     const p = new Problems('VSphereCluster');
     if (!checkObject(p, 'props', props)) p.throwIfErrors();
-    checkKnownKeys(p, props as unknown as Record<string, unknown>,
-      ['version', 'name', 'server', 'thumbprint', 'identityRef', 'controlPlaneEndpoint', 'controlPlaneLoadBalancer', 'kubeVip', 'disableClusterModule'],
-      'reference a VSphereClusterIdentity or Secret with identityRef');
+    checkKnownKeys(p, props, VSPHERE_CLUSTER_KEYS, 'reference a VSphereClusterIdentity or Secret with identityRef');
     const version = checkVersion(p, 'version', props.version, VSPHERE_VERSIONS, 'v1beta2');
     const server = reqString(p, 'server', props.server, 1024);
     const thumbprint = optString(p, 'thumbprint', props.thumbprint, 1024);
     let identityRef: Record<string, string> | undefined;
     if (props.identityRef !== undefined && checkObject(p, 'identityRef', props.identityRef)) {
+      checkPropKeys(p, 'identityRef', props.identityRef, IDENTITY_REF_PROPS);
       const kind = checkEnum(p, 'identityRef.kind', props.identityRef.kind, ['VSphereClusterIdentity', 'Secret'] as const);
       const name = checkObjectName(p, 'identityRef.name', props.identityRef.name, true);
       if (kind && name) identityRef = { kind, name };
@@ -417,6 +426,7 @@ export class VSphereCluster implements InfrastructureCluster {
         ? 'is required: the address of the load balancer in front of the API servers (nothing in vSphere provides one)'
         : 'is required: the virtual IP kube-vip holds for the API servers, a free address in the nodes\' network (nothing in vSphere provides an endpoint)');
     } else if (checkObject(p, 'controlPlaneEndpoint', ep)) {
+      checkPropKeys(p, 'controlPlaneEndpoint', ep, ENDPOINT_PROPS);
       endpoint = { host: reqString(p, 'controlPlaneEndpoint.host', ep.host, 512), port: ep.port === undefined ? 6443 : optInt(p, 'controlPlaneEndpoint.port', ep.port, 1, 65535) };
       if (lb === 'kube-vip' && endpoint.host !== undefined && isIP(endpoint.host) === 0) {
         p.error('controlPlaneEndpoint.host', `${show(endpoint.host)} is not an IP address: kube-vip announces the endpoint by ARP and needs the virtual IP itself (use controlPlaneLoadBalancer: 'external' for a load balancer's DNS name)`);
