@@ -18,6 +18,8 @@ export const ENTRY_POINTS: Readonly<Record<string, string>> = {
   'capi-constructs': 'lib/index.ts',
   'capi-constructs/pulumi': 'lib/pulumi/index.ts',
   'capi-constructs/core': 'lib/core/index.ts',
+  'capi-constructs/ops': 'lib/ops/index.ts',
+  'capi-constructs/service': 'lib/service/index.ts',
 };
 
 const CORE = 'capi-constructs/core';
