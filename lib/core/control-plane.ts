@@ -20,7 +20,7 @@ import { HealthCheck, renderHealthCheck } from './health-check';
 import { withKubeadmConfigFloor } from './kubeadm-config-floor';
 import { ControlPlaneKubeadmProps, renderKubeadmConfigSpec, resolveKubeadm } from './kubeadm/config';
 import { MachineDeletionProps, renderDeletion, resolveDeletion } from './machine-deletion';
-import { isMachineTemplate, MachineTemplate, renderMachineTemplate } from './machine-template';
+import { checkTemplateGeneration, isMachineTemplate, MachineTemplate, renderMachineTemplate } from './machine-template';
 import { compact, Manifest, Rendered } from './manifest';
 import { controlPlaneHealthCheckName, controlPlaneName } from './naming';
 import { checkDuration, checkInt, checkIntOrPercent, checkLabels, checkObject, Duration, goDuration, IntOrPercent } from './validation';
@@ -143,6 +143,7 @@ export function renderControlPlaneFor(props: Omit<ControlPlaneGroupProps, 'clust
     p.error('machineTemplate', `must be a machine template (VSphereMachineTemplate, OpenStackMachineTemplate, ...), got ${show(template)}`);
   } else {
     template.validateFor?.('control-plane', p, 'machineTemplate');
+    if (cluster) checkTemplateGeneration(template, cluster.apiVersion, p, 'machineTemplate');
   }
 
   const kubeadm = cluster && resolveKubeadm(p, 'kubeadm', props.kubeadm, 'control-plane', cluster.bootstrap, cluster.nodeFailureDetection);

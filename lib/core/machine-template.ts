@@ -6,7 +6,7 @@
  * object's name belongs to the group: `<cluster>-<group>-<hash of the spec>`. One template value may
  * serve several groups; each gets its own object.
  */
-import { ObjectRef } from './api-versions';
+import { CapiVersion, INFRASTRUCTURE_GROUP, ObjectRef } from './api-versions';
 import { ProblemReporter, Problems, show, Warning } from './errors';
 import { checkFreeForm } from './free-form';
 import { checkGvk, checkTemplateMetadata } from './providers/common';
@@ -40,6 +40,30 @@ export interface MachineTemplate {
   readonly warnings: readonly Warning[];
   /** Optional checks that depend on the role of the group using the template. */
   validateFor?(role: MachineRole, problems: ProblemReporter, path: string): void;
+}
+
+/**
+ * Machine template kinds whose provider versions follow the Cluster API contract of the same name, with
+ * the provider release that pairs each with a Cluster API version (../shared/facts/providers.md §1).
+ * OpenStack is not listed: CAPO's only stable version is v1beta1, which serves Cluster API v1beta2 clusters.
+ */
+const CONTRACT_VERSIONED_TEMPLATES: Readonly<Record<string, Readonly<Record<CapiVersion, string>>>> = {
+  VSphereMachineTemplate: {
+    v1beta2: 'CAPV 1.16 and later, for Cluster API 1.11+',
+    v1beta1: 'CAPV 1.15 and older (deprecated in CAPV 1.16)',
+  },
+};
+
+/**
+ * Warns when a machine template's API version belongs to another Cluster API generation than the
+ * cluster's (e.g. a v1beta1 VSphereMachineTemplate in a v1beta2 Cluster): legal while the provider still
+ * serves both, but a mix of provider releases and deprecated APIs.
+ */
+export function checkTemplateGeneration(template: MachineTemplate, capi: CapiVersion, p: ProblemReporter, path: string): void {
+  const releases = template.apiGroup === INFRASTRUCTURE_GROUP ? CONTRACT_VERSIONED_TEMPLATES[template.kind] : undefined;
+  if (!releases || template.version === capi || !Object.prototype.hasOwnProperty.call(releases, template.version)) return;
+  p.warn(`${path}.version`, `${template.kind} ${template.version} is the API of ${releases[template.version as CapiVersion]}, but the cluster uses Cluster API ${capi}: `
+    + `use version "${capi}" (${releases[capi]}) so that the provider and Cluster API releases match`);
 }
 
 /** True for any object that implements {@link MachineTemplate}. */

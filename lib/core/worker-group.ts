@@ -24,7 +24,7 @@ import { checkPropKeys, propKeys } from './strict-props';
 import { HealthCheck, renderHealthCheck } from './health-check';
 import { renderKubeadmConfigSpec, ResolvedKubeadm, resolveKubeadm, WorkerKubeadmProps } from './kubeadm/config';
 import { MachineDeletionProps, renderDeletion, resolveDeletion } from './machine-deletion';
-import { isMachineTemplate, MachineTemplate, renderMachineTemplate } from './machine-template';
+import { checkTemplateGeneration, isMachineTemplate, MachineTemplate, renderMachineTemplate } from './machine-template';
 import { compact, Manifest, Rendered } from './manifest';
 import { templateName, workerGroupName, workerHealthCheckName } from './naming';
 import {
@@ -257,6 +257,7 @@ export function renderWorkerGroupFor(props: Omit<WorkerGroupProps, 'cluster'>, c
     p.error('machineTemplate', `must be a machine template (VSphereMachineTemplate, OpenStackMachineTemplate, ...), got ${show(template)}`);
   } else {
     template.validateFor?.('worker', p, 'machineTemplate');
+    if (cluster) checkTemplateGeneration(template, cluster.apiVersion, p, 'machineTemplate');
   }
   const failureDomain = props.failureDomain === undefined ? undefined : checkFailureDomain(p, 'failureDomain', props.failureDomain);
   const kubeadm = cluster && resolveKubeadm(p, 'kubeadm', props.kubeadm, 'worker', cluster.bootstrap, cluster.nodeFailureDetection);

@@ -117,6 +117,14 @@ const onVSphere = { infrastructure: new VSphereCluster({ server: 'vcenter.exampl
 
 const LINTS: Lint[] = [
   {
+    site: { file: 'lib/core/machine-template.ts', pathArg: '`${path}.version`', message: '`${template.kind} ${template.version} is the API of' },
+    what: 'a VSphereMachineTemplate of the other Cluster API generation than the cluster (v1beta1 template, v1beta2 Cluster)',
+    trigger: () => [...cpWarnings({ machineTemplate: new VSphereMachineTemplate({ template: 'ubuntu', networkName: 'n', numCPUs: 2, memoryMiB: 4096, version: 'v1beta1' }) }, onVSphere)],
+    clean: () => [...cpWarnings({ machineTemplate: new VSphereMachineTemplate({ template: 'ubuntu', networkName: 'n', numCPUs: 2, memoryMiB: 4096 }) }, onVSphere)],
+    path: 'machineTemplate.version',
+    message: /^VSphereMachineTemplate v1beta1 is the API of CAPV 1\.15 and older .*but the cluster uses Cluster API v1beta2: use version "v1beta2" \(CAPV 1\.16 and later/,
+  },
+  {
     site: { file: 'lib/core/kubeadm/args.ts', pathArg: '`${prefix}${key}`', message: '`${show(user[name])} overrides' },
     what: 'a library-managed kubelet argument replaced with override',
     trigger: () => wgWarnings({ kubeadm: { kubeletExtraArgs: { 'provider-id': 'openstack:///fixed' }, override: ['kubeletExtraArgs.provider-id'] } }, onOpenStack),
@@ -339,5 +347,15 @@ describe('adapters report warnings (never swallowed)', () => {
     const t = new VSphereMachineTemplate({ template: 'ubuntu', networkName: 'n', memoryMiB: 4098 });
     const ws = renderControlPlane({ cluster: ref(), machineTemplate: t }).warnings;
     expect(ws.map((w) => w.path)).toContain('machineTemplate.memoryMiB');
+  });
+});
+
+describe('machine template generation', () => {
+  const t = (version?: 'v1beta1' | 'v1beta2') => new VSphereMachineTemplate({ template: 'ubuntu', networkName: 'n', numCPUs: 2, memoryMiB: 4096, version });
+  test('worker groups warn too, and so does a v1beta2 template in a v1beta1 Cluster', () => {
+    expect(wgWarnings({ machineTemplate: t('v1beta1') }, onVSphere).map((w) => w.path)).toEqual(['machineTemplate.version']);
+    const old = wgWarnings({ machineTemplate: t('v1beta2') }, { ...onVSphere, apiVersion: 'v1beta1', infrastructure: new VSphereCluster({ version: 'v1beta1', server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.0.0.10' } }) });
+    expect(old.map((w) => [w.path, w.message.slice(0, 60)])).toEqual([['machineTemplate.version', 'VSphereMachineTemplate v1beta2 is the API of CAPV 1.16 and l']]);
+    expect(wgWarnings({ machineTemplate: t('v1beta1') }, { ...onVSphere, apiVersion: 'v1beta1', infrastructure: new VSphereCluster({ version: 'v1beta1', server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.0.0.10' } }) })).toEqual([]);
   });
 });
