@@ -26,7 +26,7 @@ export const fleet: ClusterSpec[] = REGIONS.map((r) => ({
   cluster: {
     name: r.name,
     namespace: 'fleet',
-    kubernetesVersion: 'v1.31.4',
+    cni: 'calico', kubernetesVersion: 'v1.31.4',
     labels: { 'fleet.example.com/region': r.region },
     // Each cluster's OpenStackCluster: the API load balancer is the endpoint; clouds.yaml stays in the Secret <cluster>-cloud-config.
     infrastructure: new OpenStackCluster({

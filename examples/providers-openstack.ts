@@ -23,7 +23,7 @@ const identity = { cloudName: 'openstack', secretName: 'openstack-prod-cloud-con
 export const clusterProps: ClusterProps = {
   name: 'openstack-prod',
   namespace: 'tenants',
-  kubernetesVersion: 'v1.31.4',
+  cni: 'calico', kubernetesVersion: 'v1.31.4',
   infrastructure: new OpenStackCluster({
     ...identity,
     externalNetwork: 'public',

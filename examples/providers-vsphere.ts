@@ -19,7 +19,7 @@ import {
 export const clusterProps: ClusterProps = {
   name: 'vsphere-prod',
   namespace: 'tenants',
-  kubernetesVersion: 'v1.31.4',
+  cni: 'calico', kubernetesVersion: 'v1.31.4',
   infrastructure: new VSphereCluster({
     server: 'vcenter.example.com',
     thumbprint: '5A:2B:3C:4D:5E:6F:70:81:92:A3:B4:C5:D6:E7:F8:09:1A:2B:3C:4D',

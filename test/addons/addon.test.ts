@@ -203,7 +203,7 @@ describe('errors (ValidationError, statusCode 400, thrown before anything is add
   test('a Cluster construct can be passed directly', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'c');
-    const cluster = new Cluster(chart, 'cluster', { infrastructure: TEST_INFRA, name: 'x', kubernetesVersion: '1.30.1' });
+    const cluster = new Cluster(chart, 'cluster', { infrastructure: TEST_INFRA, cni: 'calico', name: 'x', kubernetesVersion: '1.30.1' });
     expect(new ClusterAddon(chart, 'a', { cluster, addon: 'kuberay' }).names.kubeconfigSecret).toBe('x-kubeconfig');
   });
 });

@@ -7,7 +7,7 @@ import { TEST_INFRA } from '../support/infrastructure';
 export function clusterChart(cluster: Partial<{ name: string; namespace: string; kubernetesVersion: string; apiVersion: 'v1beta1' | 'v1beta2' }> = {}): { chart: Chart; cluster: Cluster } {
   const app = Testing.app();
   const chart = new Chart(app, 'test');
-  const c = new Cluster(chart, 'cluster', { infrastructure: TEST_INFRA, name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', ...cluster });
+  const c = new Cluster(chart, 'cluster', { infrastructure: TEST_INFRA, cni: 'calico', name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', ...cluster });
   return { chart, cluster: c };
 }
 

@@ -83,7 +83,7 @@ function warnSites(): Site[] {
 // Inputs
 
 const template = () => new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4' } });
-const clusterProps = (o: Partial<ClusterProps> = {}): ClusterProps => ({ infrastructure: TEST_INFRA, name: 'lint', kubernetesVersion: 'v1.31.4', ...o });
+const clusterProps = (o: Partial<ClusterProps> = {}): ClusterProps => ({ infrastructure: TEST_INFRA, cni: 'calico', name: 'lint', kubernetesVersion: 'v1.31.4', ...o });
 const ref = (o: Partial<ClusterProps> = {}) => buildCluster(clusterProps(o)).ref;
 
 const clusterWarnings = (o: Partial<ClusterProps>) => buildCluster(clusterProps(o)).warnings;

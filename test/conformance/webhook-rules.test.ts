@@ -20,7 +20,7 @@ const template = () => new CustomMachineTemplate({ kind: 'DockerMachineTemplate'
 type Objects = any[];
 type Build = (chart: Chart, input: any) => void;
 
-const CLUSTER: ClusterProps = { name: 'wh', namespace: 'ns', kubernetesVersion: 'v1.31.4', infrastructure: TEST_INFRA };
+const CLUSTER: ClusterProps = { name: 'wh', namespace: 'ns', kubernetesVersion: 'v1.31.4', infrastructure: TEST_INFRA, cni: 'calico' };
 
 const buildCluster: Build = (chart, input: Partial<ClusterProps>) => {
   new Cluster(chart, 'c', { ...CLUSTER, ...input });

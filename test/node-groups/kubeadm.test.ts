@@ -16,7 +16,7 @@ type Capi = 'v1beta2' | 'v1beta1';
 
 function build(opts: { capi?: Capi; cp?: ControlPlaneKubeadmProps; worker?: WorkerKubeadmProps; cluster?: Partial<ClusterProps> } = {}) {
   const chart = newChart();
-  const cluster = new Cluster(chart, 'c', { name: 'k', namespace: 'tenants', kubernetesVersion: 'v1.31.4', apiVersion: opts.capi ?? 'v1beta2', infrastructure: TEST_INFRA, ...opts.cluster });
+  const cluster = new Cluster(chart, 'c', { name: 'k', namespace: 'tenants', kubernetesVersion: 'v1.31.4', apiVersion: opts.capi ?? 'v1beta2', infrastructure: TEST_INFRA, cni: 'calico', ...opts.cluster });
   const cp = new ControlPlaneGroup(chart, 'cp', { cluster, machineTemplate: dockerTemplate(), kubeadm: opts.cp });
   const md = new WorkerGroup(chart, 'md', { cluster, name: 'md', machineTemplate: dockerTemplate(), kubeadm: opts.worker });
   const objects = objectsOf(chart);
@@ -245,7 +245,7 @@ describe('bad input: the error names the field, the value and the rule', () => {
 
   test('every problem of the kubeadm props is reported together, and nothing is emitted', () => {
     const chart = newChart();
-    const cluster = new Cluster(chart, 'c', { name: 'k', kubernetesVersion: 'v1.31.4', infrastructure: TEST_INFRA });
+    const cluster = new Cluster(chart, 'c', { name: 'k', kubernetesVersion: 'v1.31.4', infrastructure: TEST_INFRA, cni: 'calico' });
     const before = objectsOf(chart).length;
     const e = validationError(() => new WorkerGroup(chart, 'md', {
       cluster, name: 'md', machineTemplate: dockerTemplate(),

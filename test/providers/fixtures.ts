@@ -74,7 +74,7 @@ export type Role = 'control-plane' | 'worker';
 export function groupChart(template: MachineTemplate, role: Role, opts: { capi?: CapiVersion; infrastructure?: InfrastructureCluster; groupName?: string } = {}): Chart {
   const chart = new Chart(Testing.app(), 'providers');
   const cluster = new Cluster(chart, 'cluster', {
-    name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', apiVersion: opts.capi ?? 'v1beta2', infrastructure: opts.infrastructure ?? TEST_INFRA,
+    name: 'prod', namespace: 'tenants', cni: 'calico', kubernetesVersion: 'v1.31.4', apiVersion: opts.capi ?? 'v1beta2', infrastructure: opts.infrastructure ?? TEST_INFRA,
   });
   if (role === 'control-plane') new ControlPlaneGroup(chart, 'cp', { cluster, machineTemplate: template });
   else new WorkerGroup(chart, 'md', { cluster, name: opts.groupName ?? 'workers', machineTemplate: template, scaling: { replicas: 2 } });

@@ -6,7 +6,7 @@ import { validationError } from './fixtures';
 
 function synth(infrastructure: InfrastructureCluster, apiVersion: 'v1beta2' | 'v1beta1' = 'v1beta2'): any[] {
   const chart = new Chart(Testing.app(), 'infra');
-  new Cluster(chart, 'c', { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', apiVersion, infrastructure });
+  new Cluster(chart, 'c', { name: 'prod', namespace: 'tenants', cni: 'calico', kubernetesVersion: 'v1.31.4', apiVersion, infrastructure });
   return Testing.synth(chart);
 }
 

@@ -155,7 +155,7 @@ function vsphereCluster(lb: 'kube-vip' | 'external'): any[] {
   const v = VSPHERE_VARS;
   const chart = new Chart(Testing.app(), 'ref');
   const cluster = new Cluster(chart, 'cluster', {
-    name: v.CLUSTER_NAME, namespace: v.NAMESPACE, kubernetesVersion: v.KUBERNETES_VERSION, clusterNetwork: { pods: ['192.168.0.0/16'] },
+    name: v.CLUSTER_NAME, namespace: v.NAMESPACE, cni: 'calico', kubernetesVersion: v.KUBERNETES_VERSION, clusterNetwork: { pods: ['192.168.0.0/16'] },
     infrastructure: new VSphereCluster({
       server: v.VSPHERE_SERVER, thumbprint: v.VSPHERE_TLS_THUMBPRINT, identityRef: { kind: 'Secret', name: v.CLUSTER_NAME },
       controlPlaneEndpoint: { host: v.CONTROL_PLANE_ENDPOINT_IP }, controlPlaneLoadBalancer: lb,
@@ -176,7 +176,7 @@ function openstackCluster(loadBalancer: boolean): any[] {
   const v = OPENSTACK_VARS;
   const chart = new Chart(Testing.app(), 'ref');
   const cluster = new Cluster(chart, 'cluster', {
-    name: v.CLUSTER_NAME, kubernetesVersion: v.KUBERNETES_VERSION, clusterNetwork: { pods: ['192.168.0.0/16'], serviceDomain: 'cluster.local' },
+    name: v.CLUSTER_NAME, cni: 'calico', kubernetesVersion: v.KUBERNETES_VERSION, clusterNetwork: { pods: ['192.168.0.0/16'], serviceDomain: 'cluster.local' },
     infrastructure: new OpenStackCluster({
       cloudName: v.OPENSTACK_CLOUD, secretName: `${v.CLUSTER_NAME}-cloud-config`, externalNetwork: { id: v.OPENSTACK_EXTERNAL_NETWORK_ID },
       managedSecurityGroups: { allNodesSecurityGroupRules: CALICO_SECURITY_GROUP_RULES },
