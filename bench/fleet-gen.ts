@@ -191,7 +191,8 @@ export function clusterSpec(i: number): ClusterSpec {
     cluster: {
       name,
       namespace: `tenant-${i % 20}`,
-      cni: 'calico', kubernetesVersion: 'v1.31.4',
+      kubernetesVersion: 'v1.31.4',
+      cni: 'calico',
       infrastructure: infrastructure.make(i),
       clusterNetwork: { pods: ['10.244.0.0/16'], services: ['10.96.0.0/12'] },
       labels: { 'fleet.example.com/region': ['eu', 'us', 'ap'][i % 3], 'fleet.example.com/tier': i % 10 === 0 ? 'gold' : 'standard' },

@@ -26,7 +26,9 @@ export const fleet: ClusterSpec[] = REGIONS.map((r) => ({
   cluster: {
     name: r.name,
     namespace: 'fleet',
-    cni: 'calico', kubernetesVersion: 'v1.31.4',
+    kubernetesVersion: 'v1.31.4',
+    cni: 'calico',
+    cloudController: { credentialsSecret: `${r.name}-cloud-controller` },
     labels: { 'fleet.example.com/region': r.region },
     // Each cluster's OpenStackCluster: the API load balancer is the endpoint; clouds.yaml stays in the Secret <cluster>-cloud-config.
     infrastructure: new OpenStackCluster({

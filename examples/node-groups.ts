@@ -16,7 +16,8 @@ export function clusterProps(apiVersion: CapiVersion): ClusterProps {
   return {
     name: `prod-${apiVersion}`,
     namespace: 'tenants',
-    cni: 'calico', kubernetesVersion: 'v1.31.4',
+    kubernetesVersion: 'v1.31.4',
+    cni: 'calico',
     apiVersion,
     // A CAPD DockerCluster made elsewhere (the provider examples build theirs: examples/providers-*.ts).
     infrastructure: existingInfrastructureCluster({ kind: 'DockerCluster', version: 'v1beta2' }),

@@ -59,6 +59,8 @@ const validCluster: fc.Arbitrary<ClusterProps> = fc.record({
   nodeFailureDetection: fc.option(nodeFailureDetection, { nil: undefined }),
   labels: fc.option(labels, { nil: undefined }),
   paused: fc.option(fc.boolean(), { nil: undefined }),
+  // Kubernetes minors from 1.1 to 1.40: no cloud controller chart for most, so none is installed
+  cloudController: fc.constant(false as const),
   // every provider bootstrap: none, OpenStack's, vSphere's with kube-vip and with an external load balancer
   infrastructure: fc.constantFrom(
     TEST_INFRA,
@@ -66,7 +68,7 @@ const validCluster: fc.Arbitrary<ClusterProps> = fc.record({
     new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.0.0.10' } }),
     new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: 'api.example.com' }, controlPlaneLoadBalancer: 'external' }),
   ),
-}, { requiredKeys: ['name', 'kubernetesVersion', 'infrastructure'] })
+}, { requiredKeys: ['name', 'cni', 'kubernetesVersion', 'infrastructure', 'cloudController'] })
   // a VSphereCluster has its own endpoint, which the Cluster's must not contradict
   .map((c) => (c.infrastructure instanceof VSphereCluster ? { ...c, controlPlaneEndpoint: undefined } : c));
 

@@ -15,7 +15,7 @@ import { KUBEADM_DEFAULT_IMAGE_PULL_POLICY } from '../../lib/core/kubeadm-config
 
 function synth(infrastructure: InfrastructureCluster, kubernetesVersion = 'v1.31.4') {
   const chart = new Chart(Testing.app(), 'b');
-  const cluster = new Cluster(chart, 'c', { name: 'prod', namespace: 'tenants', cni: 'calico', kubernetesVersion, infrastructure });
+  const cluster = new Cluster(chart, 'c', { name: 'prod', namespace: 'tenants', cni: 'calico', kubernetesVersion, infrastructure, cloudController: false });
   const t = new VSphereMachineTemplate({ template: 'ubuntu', networkName: 'k8s', numCPUs: 4, memoryMiB: 8192 });
   new ControlPlaneGroup(chart, 'cp', { cluster, machineTemplate: t });
   new WorkerGroup(chart, 'md', { cluster, name: 'md', machineTemplate: t });
@@ -78,7 +78,7 @@ describe('OpenStack', () => {
       const field = version === 'v1beta1' ? 'allNodesSecurityGroupRules' : 'clusterNodesSecurityGroupRules';
       expect((c.spec.managedSecurityGroups as any)[field]).toEqual(CALICO_SECURITY_GROUP_RULES.map((r) => ({ ...r })));
       const chart = new Chart(Testing.app(), 'x');
-      new Cluster(chart, 'c', { name: 'prod', cni: 'calico', kubernetesVersion: 'v1.31.4', infrastructure: c });
+      new Cluster(chart, 'c', { name: 'prod', cni: 'calico', kubernetesVersion: 'v1.31.4', infrastructure: c, cloudController: false });
       expect(conformanceFailures(Testing.synth(chart), version)).toEqual([]);
     }
   });
@@ -219,7 +219,7 @@ test('a plain ClusterRef with a malformed bootstrap is a ValidationError, not a 
 });
 
 test('a Cluster endpoint that differs from the infrastructure cluster\'s is an error; the same one is fine', () => {
-  const make = (host: string) => () => new Cluster(new Chart(Testing.app(), 'x'), 'c', { name: 'prod', cni: 'calico', kubernetesVersion: 'v1.31.4', controlPlaneEndpoint: { host }, infrastructure: vsphere() });
+  const make = (host: string) => () => new Cluster(new Chart(Testing.app(), 'x'), 'c', { name: 'prod', cni: 'calico', cloudController: false, kubernetesVersion: 'v1.31.4', controlPlaneEndpoint: { host }, infrastructure: vsphere() });
   const e = validationError(make('10.20.0.99'));
   expect(e.issues).toEqual([{ path: 'controlPlaneEndpoint', message: expect.stringMatching(/^\{"host":"10.20.0.99"\} differs from the VSphereCluster's controlPlaneEndpoint \{"host":"10.20.0.10","port":6443\}/) }]);
   expect(make(VIP)).not.toThrow();

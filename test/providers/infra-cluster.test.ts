@@ -1,12 +1,13 @@
 /** VSphereCluster, OpenStackCluster and existingInfrastructureCluster as the `infrastructure` of a Cluster. */
 import { Chart, Testing } from 'cdk8s';
 import { Cluster, existingInfrastructureCluster, InfrastructureCluster, OpenStackCluster, ValidationError, VSphereCluster } from '../../lib';
+import { testCloudController } from '../support/infrastructure';
 import { conformanceFailures } from '../conformance/check';
 import { validationError } from './fixtures';
 
 function synth(infrastructure: InfrastructureCluster, apiVersion: 'v1beta2' | 'v1beta1' = 'v1beta2'): any[] {
   const chart = new Chart(Testing.app(), 'infra');
-  new Cluster(chart, 'c', { name: 'prod', namespace: 'tenants', cni: 'calico', kubernetesVersion: 'v1.31.4', apiVersion, infrastructure });
+  new Cluster(chart, 'c', { name: 'prod', namespace: 'tenants', cni: 'calico', kubernetesVersion: 'v1.31.4', apiVersion, infrastructure, cloudController: testCloudController(infrastructure) });
   return Testing.synth(chart);
 }
 

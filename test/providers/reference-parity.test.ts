@@ -156,6 +156,7 @@ function vsphereCluster(lb: 'kube-vip' | 'external'): any[] {
   const chart = new Chart(Testing.app(), 'ref');
   const cluster = new Cluster(chart, 'cluster', {
     name: v.CLUSTER_NAME, namespace: v.NAMESPACE, cni: 'calico', kubernetesVersion: v.KUBERNETES_VERSION, clusterNetwork: { pods: ['192.168.0.0/16'] },
+    cloudController: { credentialsSecret: 'cloud-provider-vsphere-credentials' },
     infrastructure: new VSphereCluster({
       server: v.VSPHERE_SERVER, thumbprint: v.VSPHERE_TLS_THUMBPRINT, identityRef: { kind: 'Secret', name: v.CLUSTER_NAME },
       controlPlaneEndpoint: { host: v.CONTROL_PLANE_ENDPOINT_IP }, controlPlaneLoadBalancer: lb,
@@ -177,6 +178,7 @@ function openstackCluster(loadBalancer: boolean): any[] {
   const chart = new Chart(Testing.app(), 'ref');
   const cluster = new Cluster(chart, 'cluster', {
     name: v.CLUSTER_NAME, cni: 'calico', kubernetesVersion: v.KUBERNETES_VERSION, clusterNetwork: { pods: ['192.168.0.0/16'], serviceDomain: 'cluster.local' },
+    cloudController: { credentialsSecret: `${v.CLUSTER_NAME}-cloud-controller` },
     infrastructure: new OpenStackCluster({
       cloudName: v.OPENSTACK_CLOUD, secretName: `${v.CLUSTER_NAME}-cloud-config`, externalNetwork: { id: v.OPENSTACK_EXTERNAL_NETWORK_ID },
       managedSecurityGroups: { allNodesSecurityGroupRules: CALICO_SECURITY_GROUP_RULES },
