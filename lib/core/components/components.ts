@@ -12,7 +12,7 @@ import { Problems, show } from '../errors';
 import { compact, Manifest } from '../manifest';
 import { kubeconfigSecretName } from '../naming';
 import { checkPropKeys, propKeys } from '../strict-props';
-import { checkBoolean, checkEnum, checkObject, isDns1123Subdomain } from '../validation';
+import { checkBoolean, checkEnum, checkObject, isDns1123Subdomain, isPlainRecord } from '../validation';
 import {
   CALICO_CHART_VERSION, CALICO_REPOSITORY, chartForMinor, CILIUM_CHART_VERSION, CILIUM_REPOSITORY, CINDER_CSI_CHART_VERSIONS, ComponentRepository,
   OPENSTACK_CCM_CHART_VERSIONS, OPENSTACK_REPOSITORY, supportedMinors, VSPHERE_CPI_CHART_VERSIONS, VSPHERE_CPI_REPOSITORY,
@@ -93,7 +93,7 @@ export interface ResolvedComponents {
 const RECLAIM_POLICIES = ['Delete', 'Retain'] as const;
 
 function versionProblem(component: string, version: string, table: Readonly<Record<number, string>>): string {
-  return `${show(version)} has no ${component} release: the chart is released per Kubernetes minor, and the supported minors are ${supportedMinors(table)}`;
+  return `${show(version)} has no release of ${component}: its chart is released per Kubernetes minor, and the supported minors are ${supportedMinors(table)}`;
 }
 
 /** Validates the component props of a cluster (all problems at once, into `p`). */
@@ -132,9 +132,11 @@ export function resolveComponents(
     if (cloud !== 'openstack') {
       p.error('csi', `no CSI driver for ${show(infrastructureKind ?? 'no infrastructure')}: the library installs Cinder CSI on OpenStackCluster only (the vSphere CSI driver has no chart to pin yet; see docs/components.md)`);
     } else {
-      const secret = c.credentialsSecret !== undefined || cloudController === undefined
+      // the cloud controller manager's Secret, when it is given (even if something else about it is wrong)
+      const ccSecret = isPlainRecord(cc) && typeof cc.credentialsSecret === 'string' ? cc.credentialsSecret : undefined;
+      const secret = c.credentialsSecret !== undefined || ccSecret === undefined
         ? checkCredentialsSecret(p, { path: 'csi.credentialsSecret', component: 'Cinder CSI (cinder-csi-plugin)', key: 'cloud-config.yaml', delivers: `the Secret "${OPENSTACK_CLOUD_CONFIG_SECRET}" in namespace kube-system with key "cloud.conf"` }, c.credentialsSecret, cluster)
-        : cloudController.credentialsSecret;
+        : ccSecret;
       const chartVersion = kubernetesVersion === undefined ? undefined : chartForMinor(CINDER_CSI_CHART_VERSIONS, kubernetesVersion);
       if (kubernetesVersion !== undefined && chartVersion === undefined) p.error('kubernetesVersion', versionProblem('Cinder CSI (cinder-csi-plugin)', kubernetesVersion, CINDER_CSI_CHART_VERSIONS));
       const classes = checkStorageClasses(p, 'csi.storageClasses', c.storageClasses);
