@@ -21,7 +21,7 @@ describe('cdk8s-plus', () => {
     const chart = new Chart(Testing.app(), 'mixed');
     const cluster = new Cluster(chart, 'c', {
       name: 'prod', namespace: 'tenants', cni: 'calico', kubernetesVersion: 'v1.31.4',
-      infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'VSphereCluster' }),
+      infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'VSphereCluster' }), cloudController: { credentialsSecret: 'prod-cloud-controller' },
     });
     new ClusterAddon(chart, 'ray', { cluster, addon: 'kuberay', mode: 'tenant' });
     new plus.ConfigMap(chart, 'cm', { metadata: { name: 'settings' }, data: { a: '1' } });

@@ -176,7 +176,7 @@ describe('defect 4: values outside JSON are ValidationErrors with the path', () 
   });
 
   it('infrastructure.apiGroup "a/b" and a bad kind are ValidationErrors', () => {
-    const i = issues({ ...base(), cluster: { name: 'c1', kubernetesVersion: 'v1.31.4', infrastructure: { apiGroup: 'a/b', version: 'v1beta1', kind: 'not a kind' } } });
+    const i = issues({ ...base(), cluster: { name: 'c1', cni: 'calico', kubernetesVersion: 'v1.31.4', infrastructure: { apiGroup: 'a/b', version: 'v1beta1', kind: 'not a kind' } } });
     expect(i).toEqual([expect.stringMatching(/^cluster\.infrastructure\.apiGroup: "a\/b" is not an API group/), expect.stringMatching(/^cluster\.infrastructure\.kind: "not a kind" is not a kind/)]);
   });
 

@@ -112,10 +112,16 @@ interface Lint {
   readonly message: RegExp;
 }
 
-const onOpenStack = { infrastructure: new OpenStackCluster({ cloudName: 'openstack', secretName: 'cloud-config' }) };
-const onVSphere = { infrastructure: new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.0.0.10' } }) };
+const onOpenStack = { infrastructure: new OpenStackCluster({ cloudName: 'openstack', secretName: 'cloud-config' }), cloudController: false as const };
+const onVSphere = { infrastructure: new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.0.0.10' } }), cloudController: false as const };
 
 const LINTS: Lint[] = [
+  {
+    site: { file: 'lib/core/components/components.ts', pathArg: "'cni'", message: "`'none': the library installs no CNI" },
+    what: "cni 'none' (no CNI installed)",
+    trigger: () => clusterWarnings({ cni: 'none' }), clean: () => clusterWarnings({ cni: 'cilium' }),
+    path: 'cni', message: /^'none': the library installs no CNI, so the cluster's Nodes stay NotReady/,
+  },
   {
     site: { file: 'lib/core/kubeadm/args.ts', pathArg: '`${prefix}${key}`', message: '`${show(user[name])} overrides' },
     what: 'a library-managed kubelet argument replaced with override',

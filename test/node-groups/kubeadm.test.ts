@@ -35,8 +35,8 @@ const only = (e: { issues: readonly { path: string; message: string }[] }) => {
 };
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@example.com';
-const openstack = { infrastructure: new OpenStackCluster({ cloudName: 'openstack', secretName: 'cloud-config' }) };
-const vsphere = { infrastructure: new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.0.0.10' } }) };
+const openstack = { infrastructure: new OpenStackCluster({ cloudName: 'openstack', secretName: 'cloud-config' }), cloudController: false as const };
+const vsphere = { infrastructure: new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.0.0.10' } }), cloudController: false as const };
 
 const FULL_NODE: WorkerKubeadmProps = {
   kubeletExtraArgs: { 'max-pods': '200', 'system-reserved': 'cpu=500m,memory=1Gi' },

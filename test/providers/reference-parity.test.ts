@@ -59,7 +59,7 @@ function roles(objects: any[]): Map<string, any> {
   for (const o of objects) {
     let key = o.kind;
     if (/MachineTemplate$/.test(o.kind)) key = `${o.kind}/${o.metadata.name === cpTemplate ? 'control-plane' : o.metadata.name === mdTemplate ? 'worker' : 'unreferenced'}`;
-    else if (o.kind === 'Secret' || o.kind === 'ConfigMap') key = `${o.kind}/${o.metadata.name}`;
+    else if (['Secret', 'ConfigMap', 'HelmRepository', 'HelmRelease'].includes(o.kind)) key = `${o.kind}/${o.metadata.name}`;
     if (out.has(key)) throw new Error(`two objects of ${key}`);
     out.set(key, o);
   }
