@@ -7,6 +7,7 @@
  */
 export type CapiVersion = 'v1beta2' | 'v1beta1';
 
+/** The Cluster API versions the library emits: `v1beta2` (Cluster API 1.11+) and `v1beta1` (1.10 and older). */
 export const CAPI_VERSIONS: readonly CapiVersion[] = ['v1beta2', 'v1beta1'];
 
 export const CLUSTER_GROUP = 'cluster.x-k8s.io';

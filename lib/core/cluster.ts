@@ -50,6 +50,7 @@ export interface InfrastructureCluster {
   readonly bootstrap?: ProviderBootstrap;
 }
 
+/** The Cluster's `spec.clusterNetwork`: pod and service CIDRs, service domain and API server port. */
 export interface ClusterNetwork {
   /** Pod CIDR blocks. @default Cluster API / provider default */
   readonly pods?: string[];
@@ -61,6 +62,7 @@ export interface ClusterNetwork {
   readonly apiServerPort?: number;
 }
 
+/** Props of a Cluster: name, namespace, Kubernetes version, infrastructure, network and node failure detection. */
 export interface ClusterProps {
   /** Cluster name: a DNS-1123 label; also a label value, so at most 63 characters (49 with "-control-plane"). */
   readonly name: string;

@@ -25,6 +25,7 @@ import { compact, Manifest, Rendered } from './manifest';
 import { controlPlaneHealthCheckName, controlPlaneName } from './naming';
 import { checkDuration, checkInt, checkIntOrPercent, checkLabels, checkObject, Duration, goDuration, IntOrPercent } from './validation';
 
+/** KubeadmControlPlane remediation settings: retries, retry period and the healthy period that resets them. */
 export interface ControlPlaneRemediation {
   /** Retries when a replacement machine fails too. @default unlimited */
   readonly maxRetry?: number;
@@ -34,6 +35,7 @@ export interface ControlPlaneRemediation {
   readonly minHealthyPeriod?: Duration;
 }
 
+/** Props of a control-plane group (a KubeadmControlPlane, its machine template and health check). */
 export interface ControlPlaneGroupProps extends MachineDeletionProps {
   /** The cluster this control plane belongs to. */
   readonly cluster: ClusterRef;

@@ -23,6 +23,7 @@ import {
   checkDuration, checkIntOrPercent, checkObject, Duration, goDuration, intOrPercentValue, IntOrPercent, isPlainRecord, shortDuration,
 } from './validation';
 
+/** A node condition that makes a MachineHealthCheck remediate a machine after a timeout. */
 export interface UnhealthyCondition {
   /** Node condition type, e.g. `Ready`. */
   readonly type: string;
@@ -32,6 +33,7 @@ export interface UnhealthyCondition {
   readonly timeout: Duration;
 }
 
+/** Settings of a MachineHealthCheck preset; every value overrides the preset's. */
 export interface HealthCheckOptions {
   /**
    * Remediate only while at most this many (or this percentage) of the group's machines are unhealthy.
@@ -57,6 +59,7 @@ export interface HealthCheckOptions {
   readonly unhealthyConditions?: readonly UnhealthyCondition[];
 }
 
+/** Which group a health check is for: `control-plane` or `workers`. */
 export type HealthCheckRole = 'control-plane' | 'workers';
 
 /** Minimum non-zero nodeStartupTimeout accepted by the MachineHealthCheck webhook. */
@@ -99,6 +102,7 @@ export class HealthCheck {
   }
 }
 
+/** What a MachineHealthCheck selects: the cluster and the machine labels of one group. */
 export interface HealthCheckTarget {
   readonly capi: CapiVersion;
   readonly clusterName: string;

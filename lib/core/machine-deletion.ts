@@ -15,6 +15,7 @@ import { CapiVersion } from './api-versions';
 import { Problems } from './errors';
 import { checkDuration, Duration, goDuration } from './validation';
 
+/** How machines are deleted: drain, volume-detach and deletion timeouts. */
 export interface MachineDeletionProps {
   /** @default unlimited (0) */
   readonly nodeDrainTimeout?: Duration;

@@ -18,6 +18,7 @@ import { templateName } from './naming';
 /** Which kind of group uses a template. */
 export type MachineRole = 'control-plane' | 'worker';
 
+/** Labels and annotations emitted at a machine template's `spec.template.metadata`. */
 export interface MachineTemplateMetadata {
   readonly labels?: Record<string, string>;
   readonly annotations?: Record<string, string>;

@@ -2,6 +2,7 @@
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** The metadata of an emitted object: name, namespace, labels and annotations. */
 export interface ObjectMeta {
   name: string;
   namespace?: string;

@@ -24,6 +24,7 @@ import { Problems } from './errors';
 import { checkPropKeys, propKeys } from './strict-props';
 import { checkDuration, checkObject, Duration, shortDuration } from './validation';
 
+/** How fast a failed node is noticed: kubelet status updates and the controller-manager's monitor period and grace period. */
 export interface NodeFailureDetection {
   /**
    * kubelet `--node-status-update-frequency`.
@@ -49,6 +50,7 @@ export interface ResolvedNodeFailureDetection {
   readonly nodeMonitorGracePeriod: number;
 }
 
+/** The kubelet and controller-manager defaults that node failure detection changes from. */
 export const NODE_FAILURE_DETECTION_DEFAULTS: ResolvedNodeFailureDetection = {
   nodeStatusUpdateFrequency: 10,
   nodeMonitorPeriod: 5,

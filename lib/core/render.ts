@@ -201,6 +201,7 @@ export interface RenderedFleet {
   readonly objectCount: number;
 }
 
+/** Options of {@link renderFleet}: the file extension of each cluster's file. */
 export interface RenderFleetOptions {
   /** @default '.k8s.yaml' (as cdk8s) */
   readonly outputFileExtension?: string;

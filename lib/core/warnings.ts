@@ -6,6 +6,7 @@
  */
 import { Warning } from './errors';
 
+/** Receives the warnings of one construct or spec; see {@link setWarningHandler}. */
 export type WarningHandler = (subject: string, warning: Warning) => void;
 
 const stderrHandler: WarningHandler = (subject, w) => {

@@ -48,8 +48,10 @@ export interface AutoScaling {
   readonly replicas?: number;
 }
 
+/** A worker group's size: fixed replicas, or cluster-autoscaler min/max bounds. */
 export type WorkerScaling = ManualScaling | AutoScaling;
 
+/** A MachineDeployment rolling update: how many machines may be added or missing at a time. */
 export interface RollingUpdateStrategy {
   readonly type: 'RollingUpdate';
   /** Extra machines during a rollout (rounded up for percentages). @default 1 */
@@ -58,12 +60,15 @@ export interface RollingUpdateStrategy {
   readonly maxUnavailable?: IntOrPercent;
 }
 
+/** A MachineDeployment strategy that replaces machines only when they are deleted. */
 export interface OnDeleteStrategy {
   readonly type: 'OnDelete';
 }
 
+/** How a worker group replaces machines: RollingUpdate or OnDelete. */
 export type WorkerStrategy = RollingUpdateStrategy | OnDeleteStrategy;
 
+/** Props of a worker group (a MachineDeployment, its KubeadmConfigTemplate, machine template and health check). */
 export interface WorkerGroupProps extends MachineDeletionProps {
   /** The cluster this group belongs to. */
   readonly cluster: ClusterRef;

@@ -33,6 +33,7 @@ export const REPLICAS_CONFLICT_ATTEMPTS = 5;
 /** Value written to `cluster.x-k8s.io/delete-machine` (Cluster API reads only the key). */
 export const DELETE_MACHINE_VALUE = 'true';
 
+/** Options of `NodeOperations.delete`: replacement, confirmation for control-plane nodes. */
 export interface DeleteOptions {
   /**
    * `true`: delete the Machine and let its MachineSet or KubeadmControlPlane create a new one.
@@ -43,6 +44,7 @@ export interface DeleteOptions {
   readonly confirm?: string;
 }
 
+/** What `NodeOperations.delete` did (or, with dryRun, would do). */
 export interface DeleteResult extends NodeOperationResult {
   /** The Cluster API version the Machine and its group were read and written at. */
   readonly apiVersion: CapiVersion;

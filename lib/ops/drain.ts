@@ -32,6 +32,7 @@ export const EVICTION_BACKOFF_MAX_MS = 16000;
 /** How often evicted pods are checked for being gone. */
 export const POD_GONE_POLL_MS = 1000;
 
+/** Options of `NodeOperations.drain`: emptyDir data, timeout and progress callback. */
 export interface DrainOptions {
   /** Evict pods that use emptyDir volumes; their emptyDir data is lost. @default false */
   readonly deleteEmptyDirData?: boolean;
@@ -41,15 +42,18 @@ export interface DrainOptions {
   readonly onProgress?: (progress: DrainProgress) => void;
 }
 
+/** A pod by namespace and name. */
 export interface PodReference {
   readonly namespace: string;
   readonly name: string;
 }
 
+/** A pod a drain left alone, with the reason (DaemonSet, mirror pod). */
 export interface SkippedPod extends PodReference {
   readonly reason: 'DaemonSet' | 'MirrorPod';
 }
 
+/** The progress of a drain: pods left and the PodDisruptionBudget blocking, if any. */
 export interface DrainProgress {
   readonly node: string;
   /** Pods still on the node that the drain removes. */
@@ -58,6 +62,7 @@ export interface DrainProgress {
   readonly evicted: number;
 }
 
+/** What `NodeOperations.drain` did: evicted and skipped pods and the requests sent. */
 export interface DrainResult extends NodeOperationResult {
   /** Pods whose eviction the API accepted (or, with dryRun, would be asked to evict). */
   readonly evicted: readonly PodReference[];

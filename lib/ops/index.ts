@@ -1,7 +1,8 @@
 /** capi-constructs ops: node operations on running clusters, over `@kubernetes/client-node`. */
 export * from './node-operations';
 export * from './errors';
-export * from './requests';
+export type { NodeAction, NodeOperationResult, PlannedRequest, Target } from './requests';
+export { describeRequest } from './requests';
 export { CapiVersionChoice, ClusterReference, KUBECONFIG_SECRET_KEY } from './cluster-access';
 export { Clock } from './context';
 export { DrainOptions, DrainProgress, DrainResult, PodReference, SkippedPod, DEFAULT_DRAIN_TIMEOUT_SECONDS, MIRROR_POD_ANNOTATION } from './drain';

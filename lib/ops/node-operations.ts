@@ -22,6 +22,7 @@ import { checkCall, checkConstruction } from './options';
 import { NodeOperationResult } from './requests';
 import { NodeReport, showNode } from './show';
 
+/** Options of {@link NodeOperations}: dry run, Cluster API version, clock. */
 export interface NodeOperationsOptions {
   /** Plan the write requests without sending them (reads are still sent). @default false */
   readonly dryRun?: boolean;
@@ -35,6 +36,7 @@ export interface NodeOperationsOptions {
   readonly clock?: Clock;
 }
 
+/** The node actions of the platform's node page (cordon, drain, delete, autoscaling exclusion, show) for one cluster. */
 export class NodeOperations {
   private readonly ctx: OperationContext;
 

@@ -18,6 +18,7 @@ import { isCordoned } from './cordon';
 import { isExcludedFromAutoscaling } from './autoscaling-exclusion';
 import { AutoscalingBounds, autoscalingBounds, findMachine, isDeleting } from './node-lookup';
 
+/** One condition of a Node, Machine or infrastructure machine, as `show` reports it. */
 export interface ConditionReport {
   readonly type: string;
   readonly status: string;
@@ -26,6 +27,7 @@ export interface ConditionReport {
   readonly lastTransitionTime?: string;
 }
 
+/** The group a node belongs to (MachineDeployment or KubeadmControlPlane), as `show` reports it. */
 export interface GroupReport {
   readonly kind: 'KubeadmControlPlane' | 'MachineDeployment' | 'MachineSet';
   readonly name: string;
@@ -37,6 +39,7 @@ export interface GroupReport {
   readonly error?: string;
 }
 
+/** Everything `NodeOperations.show` reports about a node. */
 export interface NodeReport {
   readonly cluster: { readonly name: string; readonly namespace: string };
   /** The Cluster API version the Machine and its groups were read at. */

@@ -24,6 +24,7 @@ import { ROUTES } from './routes';
 import { getAddonStatus, listAddons } from './status';
 import { uninstallAddon } from './uninstall';
 
+/** Options of {@link createAddonService}: the management cluster, timeouts, logging, HTTPS. */
 export interface AddonServiceOptions {
   /** Credentials and address of the management cluster. */
   readonly kubeConfig: KubeConfig;
@@ -63,10 +64,15 @@ export interface AddonServiceOptions {
   readonly https?: { readonly key: string | Buffer; readonly cert: string | Buffer };
 }
 
+/** A running add-on API service (what `capi-constructs serve` starts). */
 export interface AddonService {
+  /** The Fastify instance (routes, hooks), e.g. for `inject()` in tests. */
   readonly app: FastifyInstance;
+  /** @internal the clients, caches and queues of the operations */
   readonly context: ServiceContext;
+  /** @internal the three metric families */
   readonly metrics: AddonApiMetrics;
+  /** @internal readiness and draining */
   readonly lifecycle: Lifecycle;
   /** Starts listening and probing the management cluster; resolves to the address. */
   listen(port: number, host?: string): Promise<string>;
@@ -93,6 +99,7 @@ function toServiceError(e: unknown): ServiceError {
   return new ServiceError(500, 'internal-error', 'internal error');
 }
 
+/** Creates the add-on API service over a management cluster (not yet listening). */
 export function createAddonService(options: AddonServiceOptions): AddonService {
   const clients = kubeClients(options.kubeConfig);
   const metrics = new AddonApiMetrics();

@@ -14,6 +14,7 @@ import { groupVersion, k8sApiError, KubeClients } from './kube';
 
 /** The add-on operations (the `operation` label and log field). */
 export type Operation = 'install' | 'status' | 'list' | 'uninstall';
+/** The operations of the add-on API (install, status, list, uninstall). */
 export const OPERATIONS: readonly Operation[] = ['install', 'status', 'list', 'uninstall'];
 
 /** One Kubernetes permission: verb on group/resource (optionally one named object) in the Cluster's namespace. */

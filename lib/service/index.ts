@@ -1,5 +1,6 @@
 /** The add-on API service behind `capi-constructs serve`. */
 export { AddonService, AddonServiceOptions, createAddonService } from './app';
+export type { RouteDefinition } from './routes';
 export { Operation, OPERATIONS, Permission, requiredPermissions } from './auth';
 export { ErrorType, ServiceError } from './errors';
 export { FIELD_MANAGER, loadKubeConfig } from './kube';

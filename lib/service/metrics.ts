@@ -9,8 +9,11 @@ import { Counter, Histogram, Registry } from 'prom-client';
 import { ErrorType } from './errors';
 import { Operation } from './auth';
 
+/** Name of the request duration histogram, labelled by operation and status. */
 export const METRIC_DURATION = 'iaas_addon_api_duration_seconds';
+/** Name of the request counter, labelled by operation and status. */
 export const METRIC_TOTAL = 'iaas_addon_api_total';
+/** Name of the error counter, labelled by error type. */
 export const METRIC_ERRORS = 'iaas_addon_api_errors_total';
 
 export class AddonApiMetrics {

@@ -17,6 +17,7 @@ export interface PolicyRule {
 /** Server-side apply creates missing objects, so it needs create as well as patch. */
 const APPLY_AND_DELETE = ['get', 'create', 'patch', 'delete'];
 
+/** The ClusterRole rules the add-on API service itself needs on the management cluster. */
 export const ADDON_API_SERVICE_RULES: readonly PolicyRule[] = [
   // verify callers' tokens and rights
   { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },

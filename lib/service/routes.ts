@@ -7,6 +7,7 @@ import {
   addonParams, clusterParams, errorAnswer, healthAnswer, installAnswer, installBody, listAnswer, statusAnswer, uninstallAnswer,
 } from './schemas';
 
+/** One route of the add-on API: method, path, operation and schemas. */
 export interface RouteDefinition {
   readonly method: 'GET' | 'POST' | 'DELETE';
   /** Fastify path (`:param`). */
@@ -29,6 +30,7 @@ const ADDONS = '/v1/namespaces/:namespace/clusters/:cluster/addons';
 /** Error answers every add-on operation may give. */
 const COMMON_ERRORS = { 400: errorAnswer, 401: errorAnswer, 403: errorAnswer, 404: errorAnswer, 502: errorAnswer, 503: errorAnswer };
 
+/** The add-on API's routes with their schemas (the source of its OpenAPI description). */
 export const ROUTES: readonly RouteDefinition[] = [
   {
     method: 'POST',

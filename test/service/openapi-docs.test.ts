@@ -56,7 +56,8 @@ describe('docs/addon-api.md', () => {
     }
   });
 
-  it('shows the embedding example exactly as examples/service/addon-api-server.ts (which tsc compiles)', () => {
-    expect(block('Embedding the service', 'ts')).toBe(readFileSync(join(__dirname, '../../examples/service/addon-api-server.ts'), 'utf8'));
+  it('shows the embedding example exactly as examples/service/addon-api-server.ts (which tsc compiles), importing the package entry point', () => {
+    const example = readFileSync(join(__dirname, '../../examples/service/addon-api-server.ts'), 'utf8');
+    expect(block('Embedding the service', 'ts')).toBe(example.replace("from '../../lib/service'", "from 'capi-constructs/service'"));
   });
 });

@@ -34,6 +34,7 @@ export const ANNOTATION_CATALOG_VERSION = 'addons.capi-constructs.io/catalog-ver
 
 const FLUX_DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
 
+/** Props of a catalog add-on (`ClusterAddon`, `addonComponent`, `renderClusterAddon`). */
 export interface ClusterAddonProps<A extends AddonName = AddonName> {
   /** The workload cluster (a `Cluster` construct). Its Kubernetes version must satisfy the add-on's constraint. */
   readonly cluster: ClusterRef;

@@ -79,6 +79,7 @@ export interface CatalogParameter {
   readonly description: string;
 }
 
+/** One add-on of the frozen catalog: its charts, Kubernetes constraint, parameters and service ports. */
 export interface AddonCatalogEntry {
   readonly name: AddonName;
   readonly displayName: string;
@@ -169,6 +170,7 @@ export const ADDON_CATALOG: Readonly<Record<AddonName, AddonCatalogEntry>> = dee
 /** Names of all add-ons in the catalog, sorted. */
 export const ADDON_NAMES: readonly AddonName[] = Object.freeze(Object.keys(ADDON_CATALOG).sort() as AddonName[]);
 
+/** True if the value names an add-on of the catalog. */
 export function isAddonName(value: unknown): value is AddonName {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ADDON_CATALOG, value);
 }

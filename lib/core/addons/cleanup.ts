@@ -7,6 +7,7 @@ import { checkDns1123Label, checkEnum } from '../validation';
 import { AddonName, isAddonName, unknownAddonMessage } from './catalog';
 import { ADDON_MODES, AddonMode, addonNames } from './naming';
 
+/** Which add-on of which cluster {@link addonCleanupCommands} prints the cleanup commands for. */
 export interface AddonCleanupInput {
   /** Workload cluster name. */
   readonly cluster: string;

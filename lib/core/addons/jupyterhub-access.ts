@@ -58,6 +58,7 @@ export interface JupyterHubDummyAuthentication {
   readonly type: 'dummy';
 }
 
+/** How users log in to JupyterHub: OIDC/OAuth2, NativeAuthenticator, or `dummy` (testing only, warns). */
 export type JupyterHubAuthentication = JupyterHubOidcAuthentication | JupyterHubNativeAuthentication | JupyterHubDummyAuthentication;
 
 /** HTTPS of the hub: exactly one of `tlsSecret` and `letsEncrypt`. */

@@ -38,6 +38,7 @@ export interface AddonReleaseNames {
   readonly name: string;
 }
 
+/** Every name generated for one add-on of one cluster (namespace, releases, repository, policies). */
 export interface AddonNames {
   readonly suffix: string;
   /** Namespace on the workload cluster: `iaas-addon-<addon>-<suffix>`. */
@@ -88,4 +89,5 @@ export function addonNames(cluster: { readonly name: string; readonly namespace:
  * - `tenant`: Flux on the workload cluster itself; everything is applied there, in the add-on namespace.
  */
 export type AddonMode = 'management' | 'tenant';
+/** Where an add-on's Flux objects live: `management` (HelmReleases on the management cluster, with the workload cluster's kubeconfig) or `tenant` (Flux on the workload cluster). */
 export const ADDON_MODES: readonly AddonMode[] = ['management', 'tenant'];

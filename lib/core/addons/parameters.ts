@@ -11,6 +11,7 @@ import { AddonExposure } from './network';
 import { checkRayAccess, checkRayExposure, NO_RAY_ACCESS, RayAccess, ResolvedRayAccess } from './ray-access';
 import { checkBytes, checkCpu, compareQuantities, cpuCores, jupyterHubBytes, memoryBytes, ParsedQuantity, Quantity } from './quantity';
 
+/** How an add-on's service is exposed: `ClusterIP`, `NodePort` or `LoadBalancer`. */
 export type ServiceType = 'LoadBalancer' | 'NodePort' | 'ClusterIP';
 
 /** JupyterHub (z2jh 4.4.0) parameters. Every field is optional. */

@@ -32,6 +32,7 @@ import { propKeys } from '../strict-props';
 export const BASIS_DEFAULT_VERSION = 'v1beta1';
 export const BASIS_KIND = 'BasisMachineTemplate';
 
+/** Props of a {@link BasisMachineTemplate} (Basis Dynamix virtual machines). */
 export interface BasisMachineTemplateProps {
   /** @default 'infrastructure.cluster.x-k8s.io' */
   readonly apiGroup?: string;
@@ -53,6 +54,7 @@ export interface BasisMachineTemplateProps {
   readonly additionalFields?: Record<string, unknown>;
 }
 
+/** Props changed when a Basis template is copied with `BasisMachineTemplate.from`. */
 export type BasisMachineTemplateOverrides = Partial<BasisMachineTemplateProps>;
 
 const KNOWN = propKeys<BasisMachineTemplateProps>()('BasisMachineTemplateProps', {

@@ -166,6 +166,7 @@ export function checkGvk(
 
 /** kubeadm's preflight minimums for a control-plane node ([ERROR NumCPU], [ERROR Mem]). */
 export const KUBEADM_CONTROL_PLANE_MIN_CPUS = 2;
+/** kubeadm's minimum memory for a control-plane machine, in MiB (its preflight check requires 1700 MB). */
 export const KUBEADM_CONTROL_PLANE_MIN_MEMORY_MIB = 1700;
 
 /**

@@ -15,6 +15,7 @@ import { isProviderBootstrap, ProviderBootstrap } from '../kubeadm/provider-boot
 import { checkObject } from '../validation';
 import { checkGvk, checkObjectName } from './common';
 
+/** Props of {@link existingInfrastructureCluster}: an infrastructure cluster object made elsewhere. */
 export interface ExistingInfrastructureClusterProps {
   /** @default 'infrastructure.cluster.x-k8s.io' */
   readonly apiGroup?: string;

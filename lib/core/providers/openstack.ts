@@ -27,7 +27,9 @@ import { checkPropKeys, propKeys } from '../strict-props';
 import { checkOpenStackMachineSpec } from './openstack-rules';
 import { checkSecurityGroupRules, OpenStackSecurityGroupRule } from './openstack-security-group-rules';
 
+/** An OpenStack provider (CAPO) API version. */
 export type OpenStackVersion = 'v1beta1' | 'v1beta2';
+/** The OpenStackMachineTemplate/OpenStackCluster versions the library emits (CAPO v1beta1, and v1beta2 from CAPO 0.15). */
 export const OPENSTACK_VERSIONS: readonly OpenStackVersion[] = ['v1beta1', 'v1beta2'];
 
 const CREDENTIAL_HINT = 'put clouds.yaml in a Secret (key "clouds.yaml") and pass its name as secretName, with cloudName naming the entry';
@@ -54,6 +56,7 @@ export interface OpenStackRootVolume {
   readonly availabilityZone?: string;
 }
 
+/** Props of an {@link OpenStackMachineTemplate} (OpenStack servers: flavor, image, volumes, ports). */
 export interface OpenStackMachineTemplateProps {
   /**
    * CAPO API version to emit: v1beta1 for CAPO 0.14 (and 0.15), v1beta2 for CAPO 0.15+.
@@ -95,6 +98,7 @@ export interface OpenStackMachineTemplateProps {
   readonly additionalFields?: Record<string, unknown>;
 }
 
+/** Props changed when an OpenStack template is copied with `OpenStackMachineTemplate.from`. */
 export type OpenStackMachineTemplateOverrides = Partial<OpenStackMachineTemplateProps>;
 
 const KNOWN = propKeys<OpenStackMachineTemplateProps>()('OpenStackMachineTemplateProps', {
@@ -272,6 +276,7 @@ function propsFromObject(existing: unknown): OpenStackMachineTemplateProps {
   return props as unknown as OpenStackMachineTemplateProps;
 }
 
+/** Props of an {@link OpenStackCluster}: cloud credentials by reference, networks, load balancer and security groups. */
 export interface OpenStackClusterProps {
   /** CAPO API version. @default 'v1beta1' */
   readonly version?: OpenStackVersion;

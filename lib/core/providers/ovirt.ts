@@ -35,6 +35,7 @@ import { checkPropKeys, propKeys } from '../strict-props';
 export const OVIRT_DEFAULT_VERSION = 'v1beta1';
 export const OVIRT_KIND = 'OVirtMachineTemplate';
 
+/** The CPU topology of an oVirt virtual machine. */
 export interface OVirtCpu {
   /** Cores per socket. @default 1 */
   readonly cores?: number;
@@ -44,11 +45,13 @@ export interface OVirtCpu {
   readonly threads?: number;
 }
 
+/** One network interface of an oVirt virtual machine. */
 export interface OVirtNic {
   /** vNIC profile of the NIC (seed: nics.vnicprofile). */
   readonly vnicprofile: string;
 }
 
+/** Props of an {@link OVirtMachineTemplate} (oVirt virtual machines). */
 export interface OVirtMachineTemplateProps {
   /** @default 'infrastructure.cluster.x-k8s.io' */
   readonly apiGroup?: string;
@@ -72,6 +75,7 @@ export interface OVirtMachineTemplateProps {
   readonly additionalFields?: Record<string, unknown>;
 }
 
+/** Props changed when an oVirt template is copied with `OVirtMachineTemplate.from`. */
 export type OVirtMachineTemplateOverrides = Partial<OVirtMachineTemplateProps>;
 
 const KNOWN = propKeys<OVirtMachineTemplateProps>()('OVirtMachineTemplateProps', {

@@ -34,9 +34,11 @@ export const SHTURVAL_DEFAULT_VERSION = 'v1beta1';
 export const SHTURVAL_KIND = 'ShturvalMachineTemplate';
 export const SHTURVAL_DEFAULT_SELECTOR_FIELD = 'hostSelector';
 
+/** The operators of a Shturval host selector expression. */
 export type HostSelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
 export const HOST_SELECTOR_OPERATORS: readonly HostSelectorOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
+/** One expression of a Shturval host selector: a field, an operator and values. */
 export interface HostSelectorExpression {
   /** Label key of the host. */
   readonly key: string;
@@ -53,6 +55,7 @@ export interface HostSelector {
   readonly matchExpressions?: readonly HostSelectorExpression[];
 }
 
+/** Props of a {@link ShturvalMachineTemplate} (Shturval hosts chosen by a host selector). */
 export interface ShturvalMachineTemplateProps {
   /** @default 'infrastructure.cluster.x-k8s.io' */
   readonly apiGroup?: string;
@@ -70,6 +73,7 @@ export interface ShturvalMachineTemplateProps {
   readonly additionalFields?: Record<string, unknown>;
 }
 
+/** Props changed when a Shturval template is copied with `ShturvalMachineTemplate.from`. */
 export type ShturvalMachineTemplateOverrides = Partial<ShturvalMachineTemplateProps>;
 
 const KNOWN = propKeys<ShturvalMachineTemplateProps>()('ShturvalMachineTemplateProps', {

@@ -26,7 +26,9 @@ import {
 import { checkPropKeys, propKeys } from '../strict-props';
 import { checkVSphereMachineSpec } from './vsphere-rules';
 
+/** A vSphere provider (CAPV) API version. */
 export type VSphereVersion = 'v1beta2' | 'v1beta1';
+/** The VSphereMachineTemplate/VSphereCluster versions the library emits (CAPV v1beta2 from 1.16, v1beta1 before). */
 export const VSPHERE_VERSIONS: readonly VSphereVersion[] = ['v1beta2', 'v1beta1'];
 
 /** An IPAM pool a network device takes its address from (`addressesFromPools[]`). */
@@ -62,6 +64,7 @@ export interface VSphereNetworkDevice {
   readonly deviceName?: string;
 }
 
+/** Props of a {@link VSphereMachineTemplate} (vSphere VMs cloned from a template). */
 export interface VSphereMachineTemplateProps {
   /**
    * CAPV API version to emit: v1beta2 for CAPV 1.16+, v1beta1 for CAPV 1.15 and older.
@@ -354,6 +357,7 @@ function propsFromObject(existing: unknown): VSphereMachineTemplateProps {
   return props as unknown as VSphereMachineTemplateProps;
 }
 
+/** Props of a {@link VSphereCluster}: vCenter, credentials by reference, the control-plane endpoint and kube-vip. */
 export interface VSphereClusterProps {
   /** @default 'v1beta2' */
   readonly version?: VSphereVersion;
