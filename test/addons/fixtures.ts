@@ -11,11 +11,12 @@ export function clusterChart(cluster: Partial<{ name: string; namespace: string;
   return { chart, cluster: c };
 }
 
-/** Synthesizes one add-on (without the Cluster object). */
+/** Synthesizes one add-on (without the Cluster construct's objects: the Cluster and its components). */
 export function synthAddon(props: Omit<ClusterAddonProps, 'cluster'>, cluster?: Parameters<typeof clusterChart>[0]): { addon: ClusterAddon; objects: any[] } {
   const { chart, cluster: c } = clusterChart(cluster);
   const addon = new ClusterAddon(chart, 'addon', { ...props, cluster: c } as ClusterAddonProps);
-  return { addon, objects: Testing.synth(chart).filter((o: any) => o.kind !== 'Cluster') };
+  const own = new Set(c.apiObjects.map((o) => `${o.kind}/${o.name}`));
+  return { addon, objects: Testing.synth(chart).filter((o: any) => !own.has(`${o.kind}/${o.metadata.name}`)) };
 }
 
 export function kinds(objects: any[]): string[] {
