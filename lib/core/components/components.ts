@@ -24,8 +24,10 @@ import { cinderCsiValues, ResolvedStorageClass, StorageClassProps } from './csi'
 
 /** The CNI: `'none'` when you install your own (the cluster's Nodes stay NotReady until you do). */
 export type CniPlugin = 'calico' | 'cilium' | 'none';
+/** The values of `cni`. */
 export const CNI_PLUGINS: readonly CniPlugin[] = ['calico', 'cilium', 'none'];
 
+/** The `cloudController` prop of a Cluster: the resource-set Secret with the cloud controller manager's cloud config. */
 export interface CloudControllerProps {
   /**
    * Management-cluster Secret (type `addons.cluster.x-k8s.io/resource-set`, in the Cluster's namespace)
@@ -36,6 +38,7 @@ export interface CloudControllerProps {
   readonly credentialsSecret: string;
 }
 
+/** The `csi` prop of a Cluster: the CSI driver's StorageClasses and credentials. */
 export interface CsiProps {
   /**
    * StorageClasses of the driver.
