@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   });
   const names = Array.from({ length: clusters }, (_, i) => `c${String(i).padStart(3, '0')}`);
   for (const name of names) {
-    fake.seed(buildCluster({ name, namespace, kubernetesVersion: 'v1.31.4', infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) }).manifests.filter((m) => m.kind === 'Cluster'));
+    fake.seed(buildCluster({ name, namespace, cni: 'calico', kubernetesVersion: 'v1.31.4', infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) }).manifests.filter((m) => m.kind === 'Cluster'));
     fake.seed({ apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2', kind: 'KubeadmControlPlane', metadata: { name: `${name}-control-plane`, namespace }, spec: { version: 'v1.31.4' } });
   }
   const service = createAddonService({ kubeConfig: fake.kubeConfig(), readinessPollMs: 10, log: { level: 'warn' } });

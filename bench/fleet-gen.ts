@@ -192,6 +192,9 @@ export function clusterSpec(i: number): ClusterSpec {
       name,
       namespace: `tenant-${i % 20}`,
       kubernetesVersion: 'v1.31.4',
+      // components: Calico, and the provider's cloud controller manager with its credentials Secret
+      cni: 'calico',
+      cloudController: { credentialsSecret: `${name}-cloud-controller` },
       infrastructure: infrastructure.make(i),
       clusterNetwork: { pods: ['10.244.0.0/16'], services: ['10.96.0.0/12'] },
       labels: { 'fleet.example.com/region': ['eu', 'us', 'ap'][i % 3], 'fleet.example.com/tier': i % 10 === 0 ? 'gold' : 'standard' },

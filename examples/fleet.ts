@@ -27,6 +27,8 @@ export const fleet: ClusterSpec[] = REGIONS.map((r) => ({
     name: r.name,
     namespace: 'fleet',
     kubernetesVersion: 'v1.31.4',
+    cni: 'calico',
+    cloudController: { credentialsSecret: `${r.name}-cloud-controller` },
     labels: { 'fleet.example.com/region': r.region },
     // Each cluster's OpenStackCluster: the API load balancer is the endpoint; clouds.yaml stays in the Secret <cluster>-cloud-config.
     infrastructure: new OpenStackCluster({

@@ -17,6 +17,7 @@ export function clusterProps(apiVersion: CapiVersion): ClusterProps {
     name: `prod-${apiVersion}`,
     namespace: 'tenants',
     kubernetesVersion: 'v1.31.4',
+    cni: 'calico',
     apiVersion,
     // A CAPD DockerCluster made elsewhere (the provider examples build theirs: examples/providers-*.ts).
     infrastructure: existingInfrastructureCluster({ kind: 'DockerCluster', version: 'v1beta2' }),

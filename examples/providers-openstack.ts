@@ -5,8 +5,10 @@
  * It boots as CAPO's own template does: the Octavia load balancer is the endpoint, every kubelet
  * runs with the external cloud provider and the provider ID `openstack:///<instance id>` (how
  * Cluster API matches a Machine to its Node), and the managed security groups open BGP and IP-in-IP
- * between the nodes for Calico. The OpenStack cloud controller manager and the CNI are installed
- * apart from this chart (docs/providers.md, "What a cluster needs besides these objects").
+ * between the nodes for Calico. Its components come from the management cluster (docs/components.md):
+ * Calico, the OpenStack cloud controller manager and Cinder CSI, each a Flux HelmRelease through the
+ * cluster's kubeconfig; their cloud config comes from the resource-set Secret `openstack-prod-cloud-controller`
+ * you create (it holds the Secret `cloud-config`, key `cloud.conf`), applied by a ClusterResourceSet.
  *
  * The props are exported so that the Pulumi twin (examples/pulumi/providers-openstack.ts) uses the same ones.
  */
@@ -24,6 +26,10 @@ export const clusterProps: ClusterProps = {
   name: 'openstack-prod',
   namespace: 'tenants',
   kubernetesVersion: 'v1.31.4',
+  cni: 'calico',
+  // the Secret (type addons.cluster.x-k8s.io/resource-set) that delivers kube-system/cloud-config to the cluster
+  cloudController: { credentialsSecret: 'openstack-prod-cloud-controller' },
+  csi: { storageClasses: [{ name: 'ssd', default: true, volumeType: 'ceph-ssd' }, { name: 'ssd-retain', reclaimPolicy: 'Retain', volumeType: 'ceph-ssd' }] },
   infrastructure: new OpenStackCluster({
     ...identity,
     externalNetwork: 'public',

@@ -15,6 +15,7 @@ export const clusterProps: ClusterProps = {
   name: 'shturval-prod',
   namespace: 'tenants',
   kubernetesVersion: 'v1.31.4',
+  cni: 'calico',
   // Made by the platform, referenced here. No public template says what its nodes need in kubeadm:
   // pass bootstrap: ProviderBootstrap.custom({ ... }) with the platform's values (docs/providers.md).
   infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'ShturvalCluster' }),

@@ -4,8 +4,10 @@
  * It boots as CAPV's own template does: kube-vip (a static pod on the control-plane machines) holds
  * the endpoint 10.20.0.10, a free address in the nodes' network; every node runs with the external
  * cloud provider, the containerd socket and CAPV's hostname commands; `ops` logs in with an SSH key.
- * The vSphere CPI and CSI (which set the nodes' provider IDs and give volumes) and the CNI are
- * installed apart from this chart (docs/providers.md, "What a cluster needs besides these objects").
+ * Its components come from the management cluster (docs/components.md): Calico and the vSphere CPI
+ * (which sets the nodes' provider IDs), each a Flux HelmRelease through the cluster's kubeconfig; the
+ * CPI's cloud config comes from the resource-set Secret `vsphere-prod-cloud-controller` you create, applied by
+ * a ClusterResourceSet. The vSphere CSI driver is not installed by the library yet (docs/components.md).
  *
  * The props are exported so that the Pulumi twin (examples/pulumi/providers-vsphere.ts) uses the same ones.
  */
@@ -20,6 +22,9 @@ export const clusterProps: ClusterProps = {
   name: 'vsphere-prod',
   namespace: 'tenants',
   kubernetesVersion: 'v1.31.4',
+  cni: 'calico',
+  // the Secret (type addons.cluster.x-k8s.io/resource-set) that delivers kube-system/cloud-config (vsphere.conf) and its credentials Secret
+  cloudController: { credentialsSecret: 'vsphere-prod-cloud-controller' },
   infrastructure: new VSphereCluster({
     server: 'vcenter.example.com',
     thumbprint: '5A:2B:3C:4D:5E:6F:70:81:92:A3:B4:C5:D6:E7:F8:09:1A:2B:3C:4D',

@@ -20,9 +20,11 @@ export class Cluster extends Construct implements ClusterRef {
   public readonly nodeFailureDetection?: ResolvedNodeFailureDetection;
   /** The infrastructure provider's additions to every node's kubeadm configuration. */
   public readonly bootstrap?: ProviderBootstrap;
+  /** The CNI's HelmRelease, which management-mode add-ons depend on. */
+  public readonly cniRelease?: string;
   /** Legal but risky settings found in the props. */
   public readonly warnings: readonly Warning[];
-  /** The emitted objects: the infrastructure cluster (if any) and the Cluster. */
+  /** The emitted objects: the infrastructure cluster (if any), the Cluster and its components (docs/components.md). */
   public readonly apiObjects: readonly ApiObject[];
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
@@ -34,6 +36,7 @@ export class Cluster extends Construct implements ClusterRef {
     this.apiVersion = model.ref.apiVersion;
     this.nodeFailureDetection = model.ref.nodeFailureDetection;
     this.bootstrap = model.ref.bootstrap;
+    this.cniRelease = model.ref.cniRelease;
     this.warnings = model.warnings;
     this.apiObjects = emit(this, `Cluster "${this.name}"`, model);
   }

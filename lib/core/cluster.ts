@@ -19,6 +19,8 @@ import {
   isApiGroup, isApiVersionName, isKind, isPlainRecord,
 } from './validation';
 import { checkFreeForm } from './free-form';
+import { CloudControllerProps, CniPlugin, CsiProps, renderComponents, resolveComponents } from './components/components';
+import { checkSecurityGroupRules, CALICO_SECURITY_GROUP_RULES } from './providers/openstack-security-group-rules';
 
 /**
  * The provider's cluster object (VSphereCluster, OpenStackCluster, ...). With a `spec` the Cluster
@@ -99,12 +101,29 @@ export interface ClusterProps {
   readonly labels?: Record<string, string>;
   /** @default false */
   readonly paused?: boolean;
+  /**
+   * The CNI, installed from the management cluster before anything else (docs/components.md):
+   * `'calico'` (tigera-operator, IP pools = the pod CIDRs), `'cilium'`, or `'none'` when you install
+   * your own (a warning: Nodes stay NotReady until you do). Required.
+   */
+  readonly cni: CniPlugin;
+  /**
+   * The provider's cloud controller manager (OpenStack CCM, vSphere CPI), chart matched to the
+   * Kubernetes minor; its credentials come from the resource-set Secret you name. `false` installs none.
+   * @default on for OpenStackCluster and VSphereCluster (then `credentialsSecret` is required); none elsewhere
+   */
+  readonly cloudController?: CloudControllerProps | false;
+  /**
+   * The CSI driver with its StorageClasses (Cinder CSI on OpenStack).
+   * @default none
+   */
+  readonly csi?: CsiProps;
 }
 
 /** The known keys of {@link ClusterProps} and its nested objects (strict props: tied to the interfaces by the compiler). */
 export const CLUSTER_PROPS = propKeys<ClusterProps>()('ClusterProps', {
   name: true, namespace: true, kubernetesVersion: true, apiVersion: true, clusterNetwork: true, controlPlaneEndpoint: true,
-  infrastructure: true, nodeFailureDetection: true, labels: true, paused: true,
+  infrastructure: true, nodeFailureDetection: true, labels: true, paused: true, cni: true, cloudController: true, csi: true,
 });
 export const CLUSTER_NETWORK_PROPS = propKeys<ClusterNetwork>()('ClusterNetwork', { pods: true, services: true, serviceDomain: true, apiServerPort: true });
 export const CONTROL_PLANE_ENDPOINT_PROPS = propKeys<NonNullable<ClusterProps['controlPlaneEndpoint']>>()('controlPlaneEndpoint', { host: true, port: true });
@@ -122,6 +141,11 @@ export interface ClusterRef {
   readonly nodeFailureDetection?: ResolvedNodeFailureDetection;
   /** The infrastructure provider's additions to every node's kubeadm configuration. @default none */
   readonly bootstrap?: ProviderBootstrap;
+  /**
+   * The CNI's HelmRelease (in the Cluster's namespace on the management cluster): management-mode
+   * add-ons depend on it. @default none (`cni: 'none'`, or a cluster defined elsewhere)
+   */
+  readonly cniRelease?: string;
 }
 
 /** A validated cluster: its reference data, its objects and its warnings. */
@@ -251,9 +275,15 @@ export function buildCluster(props: ClusterProps): ClusterModel {
     }
   }
   checkBoolean(p, 'paused', props.paused);
+  const components = name === undefined ? undefined : resolveComponents(p, props, name, version, infra?.kind);
   p.throwIfErrors();
 
-  const ref: ClusterRef = { name: name!, namespace: namespace!, kubernetesVersion: version!, apiVersion: capi!, nodeFailureDetection: nfd, bootstrap: infra?.bootstrap };
+  const base = { name: name!, namespace: namespace!, apiVersion: capi! };
+  const rendered = renderComponents(base, components!, net?.pods ?? []);
+  const ref: ClusterRef = {
+    name: name!, namespace: namespace!, kubernetesVersion: version!, apiVersion: capi!, nodeFailureDetection: nfd, bootstrap: infra?.bootstrap,
+    cniRelease: rendered.cniRelease,
+  };
   const manifests: Manifest[] = [];
   let infraRef: ObjectRef | undefined;
   if (infra) {
@@ -263,7 +293,7 @@ export function buildCluster(props: ClusterProps): ClusterModel {
         apiVersion: `${infra.apiGroup}/${infra.version}`,
         kind: infra.kind,
         metadata: { name: infraRef.name, namespace: ref.namespace, labels: { [LABEL_CLUSTER_NAME]: ref.name } },
-        spec: compact(infra.spec),
+        spec: compact(components!.cni === 'calico' && infra.kind === 'OpenStackCluster' ? withCalicoRules(infra.spec) : infra.spec),
       });
     }
   }
@@ -286,5 +316,22 @@ export function buildCluster(props: ClusterProps): ClusterModel {
       infrastructureRef: infraRef && renderRef(infraRef, ref.apiVersion, ref.namespace),
     },
   }));
+  manifests.push(...rendered.manifests);
   return { ref, manifests, warnings: [...p.warnings, ...(infra?.warnings ?? [])] };
+}
+
+/**
+ * CAPO's managed security groups with Calico: BGP and IP-in-IP between all nodes (the CAPO reference's
+ * rules), added unless a rule of the same name is there or all in-cluster traffic is allowed.
+ */
+function withCalicoRules(spec: Record<string, unknown>): Record<string, unknown> {
+  const sg = spec.managedSecurityGroups as Record<string, unknown> | undefined;
+  if (!isPlainRecord(sg) || sg.allowAllInClusterTraffic === true) return spec;
+  const field = 'clusterNodesSecurityGroupRules' in sg ? 'clusterNodesSecurityGroupRules'
+    : 'allNodesSecurityGroupRules' in sg || !isPlainRecord(spec.apiServer) ? 'allNodesSecurityGroupRules' : 'clusterNodesSecurityGroupRules';
+  const existing = Array.isArray(sg[field]) ? sg[field] as Record<string, unknown>[] : [];
+  const names = new Set(existing.map((r) => r.name));
+  const added = (checkSecurityGroupRules(new Problems('CALICO_SECURITY_GROUP_RULES'), 'rules', CALICO_SECURITY_GROUP_RULES) ?? []).filter((r) => !names.has(r.name));
+  if (added.length === 0) return spec;
+  return { ...spec, managedSecurityGroups: { ...sg, [field]: [...existing, ...added] } };
 }

@@ -58,6 +58,13 @@ export type {
   VSphereMachineTemplateOverrides, VSphereMachineTemplateProps, VSphereNetworkDevice, VSphereVersion,
 } from './providers';
 
+// Cluster components: CNI, cloud controller manager, CSI (docs/components.md)
+export {
+  CALICO_CHART_VERSION, CILIUM_CHART_VERSION, CINDER_CSI_CHART_VERSIONS, CNI_PLUGINS, OPENSTACK_CCM_CHART_VERSIONS, RESOURCE_SET_SECRET_TYPE,
+  VSPHERE_CPI_CHART_VERSIONS,
+} from './components';
+export type { CloudControllerProps, CniPlugin, CsiProps, StorageClassProps } from './components';
+
 // Fleets: a cluster as a spec, rendered without a construct tree
 export { clusterFileName, renderFleet } from './render';
 export type { ClusterComponent, ClusterSpec, RenderedCluster, RenderedFleet, RenderedPart, RenderFleetOptions } from './render';

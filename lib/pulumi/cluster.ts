@@ -22,6 +22,8 @@ export class Cluster extends pulumi.ComponentResource implements ClusterRef {
   public readonly nodeFailureDetection?: ResolvedNodeFailureDetection;
   /** The infrastructure provider's additions to every node's kubeadm configuration. */
   public readonly bootstrap?: ProviderBootstrap;
+  /** The CNI's HelmRelease, which management-mode add-ons depend on. */
+  public readonly cniRelease?: string;
   /** Legal but risky settings found in the props. */
   public readonly warnings: readonly Warning[];
   /** The objects sent to Kubernetes, in emit order (the same objects cdk8s synthesizes). */
@@ -38,6 +40,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterRef {
     this.apiVersion = model.ref.apiVersion;
     this.nodeFailureDetection = model.ref.nodeFailureDetection;
     this.bootstrap = model.ref.bootstrap;
+    this.cniRelease = model.ref.cniRelease;
     this.warnings = model.warnings;
     this.manifests = model.manifests;
     this.resources = registerManifests(this, model.manifests, provider);

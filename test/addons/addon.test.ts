@@ -94,8 +94,9 @@ describe('HelmRelease', () => {
     const hrs = helmReleases(synthAddon({ addon: 'kuberay' }).objects);
     const operator = hrs.find((h) => h.spec.chart.spec.chart === 'kuberay-operator');
     const cluster = hrs.find((h) => h.spec.chart.spec.chart === 'ray-cluster');
-    expect(cluster.spec.dependsOn).toEqual([{ name: operator.metadata.name }]);
-    expect(operator.spec.dependsOn).toBeUndefined();
+    // both wait for the cluster's CNI first (docs/components.md)
+    expect(cluster.spec.dependsOn).toEqual([{ name: 'prod-cni' }, { name: operator.metadata.name }]);
+    expect(operator.spec.dependsOn).toEqual([{ name: 'prod-cni' }]);
   });
 });
 
@@ -203,7 +204,7 @@ describe('errors (ValidationError, statusCode 400, thrown before anything is add
   test('a Cluster construct can be passed directly', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'c');
-    const cluster = new Cluster(chart, 'cluster', { infrastructure: TEST_INFRA, name: 'x', kubernetesVersion: '1.30.1' });
+    const cluster = new Cluster(chart, 'cluster', { infrastructure: TEST_INFRA, cni: 'calico', name: 'x', kubernetesVersion: '1.30.1' });
     expect(new ClusterAddon(chart, 'a', { cluster, addon: 'kuberay' }).names.kubeconfigSecret).toBe('x-kubeconfig');
   });
 });
@@ -247,7 +248,7 @@ describe('addonComponent (an add-on in a fleet ClusterSpec)', () => {
   test('bad add-on props are reported per cluster with the full path, with the other problems of the fleet', () => {
     const [spec] = fleet;
     const bad = { ...spec, components: [addonComponent({ addon: 'jupyterhub', parameters: { cpu: 'lots' } })] };
-    const err = validationError(() => renderFleet([bad, { ...bad, cluster: { ...bad.cluster, name: 'other', kubernetesVersion: 'v1.20.0' } }]));
+    const err = validationError(() => renderFleet([bad, { ...bad, cluster: { ...bad.cluster, name: 'other', kubernetesVersion: 'v1.20.0', cloudController: false } }]));
     const paths = err.issues.map((i) => i.path);
     expect(paths).toContain('clusters[0].components[0].parameters.cpu');
     expect(paths).toContain('clusters[1].components[0].parameters.cpu');

@@ -20,8 +20,8 @@ describe('cdk8s-plus', () => {
   test.each([['cdk8s-plus-28', plus28], ['cdk8s-plus-33', plus33]] as const)('constructs of %s and of the library share a chart', (_, plus) => {
     const chart = new Chart(Testing.app(), 'mixed');
     const cluster = new Cluster(chart, 'c', {
-      name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4',
-      infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'VSphereCluster' }),
+      name: 'prod', namespace: 'tenants', cni: 'calico', kubernetesVersion: 'v1.31.4',
+      infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'VSphereCluster' }), cloudController: { credentialsSecret: 'prod-cloud-controller' },
     });
     new ClusterAddon(chart, 'ray', { cluster, addon: 'kuberay', mode: 'tenant' });
     new plus.ConfigMap(chart, 'cm', { metadata: { name: 'settings' }, data: { a: '1' } });

@@ -36,7 +36,7 @@ describe('secret-like keys in free-form fields, at every depth', () => {
   it('CustomMachineTemplate.spec.password and infrastructure.spec.token', () => {
     expect(validationError(() => new CustomMachineTemplate({ kind: 'K', version: 'v1', spec: { password: 'x' } })).issues[0].path).toBe('spec.password');
     const e = validationError(() => renderClusterSpec({
-      cluster: { name: 'c', kubernetesVersion: 'v1.31.4', infrastructure: { apiGroup: 'infrastructure.cluster.x-k8s.io', version: 'v1beta1', kind: 'DockerCluster', spec: { a: { token: 't' } } } },
+      cluster: { name: 'c', cni: 'calico', kubernetesVersion: 'v1.31.4', infrastructure: { apiGroup: 'infrastructure.cluster.x-k8s.io', version: 'v1beta1', kind: 'DockerCluster', spec: { a: { token: 't' } } } },
       controlPlane: { machineTemplate: new CustomMachineTemplate({ kind: 'K', version: 'v1', spec: {} }) },
     } as ClusterSpec));
     expect(e.issues.map((i) => i.path)).toContain('cluster.infrastructure.spec.a.token');
@@ -77,6 +77,6 @@ describe('credential-shaped text in any string prop or free-form value', () => {
     for (const s of ['https://vc.example.com/sdk', 'git@github.com:org/repo', 'user@example.com', 'a: b\nc: d', 'clouds: 3', 'kind: ConfigMap']) {
       expect(credentialTextProblem(s)).toBeUndefined();
     }
-    expect(() => new Cluster(new Chart(Testing.app(), 'c'), 'c', { name: 'c', kubernetesVersion: 'v1.31.4', labels: { owner: 'team-a' }, infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) })).not.toThrow();
+    expect(() => new Cluster(new Chart(Testing.app(), 'c'), 'c', { name: 'c', cni: 'calico', kubernetesVersion: 'v1.31.4', labels: { owner: 'team-a' }, infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) })).not.toThrow();
   });
 });

@@ -47,7 +47,7 @@ const cidr = fc.tuple(fc.integer({ min: 10, max: 192 }), fc.integer({ min: 0, ma
 const validCluster: fc.Arbitrary<ClusterProps> = fc.record({
   name: dnsLabel(49),
   namespace: fc.option(dnsLabel(63), { nil: undefined }),
-  kubernetesVersion: fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 30 })).map(([v, mi, pa]) => `${v ? 'v' : ''}1.${mi}.${pa}`),
+  cni: fc.constant('calico' as const), kubernetesVersion: fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 30 })).map(([v, mi, pa]) => `${v ? 'v' : ''}1.${mi}.${pa}`),
   apiVersion: fc.option(capiVersion, { nil: undefined }),
   clusterNetwork: fc.option(fc.record({
     pods: fc.option(fc.array(cidr, { minLength: 1, maxLength: 2 }), { nil: undefined }),
@@ -59,6 +59,8 @@ const validCluster: fc.Arbitrary<ClusterProps> = fc.record({
   nodeFailureDetection: fc.option(nodeFailureDetection, { nil: undefined }),
   labels: fc.option(labels, { nil: undefined }),
   paused: fc.option(fc.boolean(), { nil: undefined }),
+  // Kubernetes minors from 1.1 to 1.40: no cloud controller chart for most, so none is installed
+  cloudController: fc.constant(false as const),
   // every provider bootstrap: none, OpenStack's, vSphere's with kube-vip and with an external load balancer
   infrastructure: fc.constantFrom(
     TEST_INFRA,
@@ -66,7 +68,7 @@ const validCluster: fc.Arbitrary<ClusterProps> = fc.record({
     new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.0.0.10' } }),
     new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: 'api.example.com' }, controlPlaneLoadBalancer: 'external' }),
   ),
-}, { requiredKeys: ['name', 'kubernetesVersion', 'infrastructure'] })
+}, { requiredKeys: ['name', 'cni', 'kubernetesVersion', 'infrastructure', 'cloudController'] })
   // a VSphereCluster has its own endpoint, which the Cluster's must not contradict
   .map((c) => (c.infrastructure instanceof VSphereCluster ? { ...c, controlPlaneEndpoint: undefined } : c));
 
@@ -378,7 +380,7 @@ describe('arbitrary values as props', () => {
   test('ControlPlaneGroupProps (with a valid cluster and template, every other field arbitrary)', () => {
     const props = field(['replicas', 'rollout', 'remediation', 'healthCheck', 'machineLabels', 'nodeDrainTimeout', 'nodeVolumeDetachTimeout', 'nodeDeletionTimeout', 'kubeadm']);
     fc.assert(fc.property(props, machineTemplate, (p, t) => neverCrashes((chart) => {
-      const cluster = new Cluster(new Chart(Testing.app(), 'ok'), 'c', { infrastructure: TEST_INFRA, name: 'c', kubernetesVersion: 'v1.31.4' });
+      const cluster = new Cluster(new Chart(Testing.app(), 'ok'), 'c', { infrastructure: TEST_INFRA, cni: 'calico', name: 'c', kubernetesVersion: 'v1.31.4' });
       new ControlPlaneGroup(chart, 'cp', { cluster, machineTemplate: t, ...(p as object) });
     })), { numRuns: 200 });
   });
@@ -386,7 +388,7 @@ describe('arbitrary values as props', () => {
   test('WorkerGroupProps (with a valid cluster, every other field arbitrary)', () => {
     const props = field(['name', 'machineTemplate', 'scaling', 'strategy', 'deletionOrder', 'minReadySeconds', 'progressDeadlineSeconds', 'revisionHistoryLimit', 'roles', 'machineLabels', 'healthCheck', 'nodeDrainTimeout', 'failureDomain', 'kubeadm']);
     fc.assert(fc.property(props, capiVersion, (p, v) => neverCrashes((chart) => {
-      const cluster = new Cluster(new Chart(Testing.app(), 'ok'), 'c', { infrastructure: TEST_INFRA, name: 'c', kubernetesVersion: 'v1.31.4', apiVersion: v });
+      const cluster = new Cluster(new Chart(Testing.app(), 'ok'), 'c', { infrastructure: TEST_INFRA, cni: 'calico', name: 'c', kubernetesVersion: 'v1.31.4', apiVersion: v });
       new WorkerGroup(chart, 'w', { cluster, ...(p as object) } as unknown as WorkerGroupProps);
     })), { numRuns: 200 });
   });

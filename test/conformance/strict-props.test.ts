@@ -17,7 +17,7 @@ import { validationError } from '../support/validation-error';
 
 const docker = () => new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4' } });
 const base = (): ClusterSpec => ({
-  cluster: { name: 'c1', kubernetesVersion: 'v1.31.4', infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) },
+  cluster: { name: 'c1', cni: 'calico', kubernetesVersion: 'v1.31.4', infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) },
   controlPlane: { machineTemplate: docker() },
   workers: [{ name: 'md', machineTemplate: docker() }],
 });
@@ -55,7 +55,7 @@ describe('defect 1: misspelled props are errors with a suggestion, at every dept
 
   it('the constructs reject the same typos and add nothing to the chart', () => {
     const chart = new Chart(Testing.app(), 't');
-    const cluster = new Cluster(chart, 'c', { name: 'c1', kubernetesVersion: 'v1.31.4', infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) });
+    const cluster = new Cluster(chart, 'c', { name: 'c1', cni: 'calico', kubernetesVersion: 'v1.31.4', infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) });
     const before = chart.node.findAll().length;
     const e = validationError(() => new ControlPlaneGroup(chart, 'cp', { cluster, machineTemplate: docker(), replica: 5 } as any));
     expect(e.issues).toEqual([{ path: 'replica', message: '"replica" is not a known field of ControlPlaneGroupProps; did you mean "replicas"?' }]);
@@ -176,13 +176,13 @@ describe('defect 4: values outside JSON are ValidationErrors with the path', () 
   });
 
   it('infrastructure.apiGroup "a/b" and a bad kind are ValidationErrors', () => {
-    const i = issues({ ...base(), cluster: { name: 'c1', kubernetesVersion: 'v1.31.4', infrastructure: { apiGroup: 'a/b', version: 'v1beta1', kind: 'not a kind' } } });
+    const i = issues({ ...base(), cluster: { name: 'c1', cni: 'calico', kubernetesVersion: 'v1.31.4', infrastructure: { apiGroup: 'a/b', version: 'v1beta1', kind: 'not a kind' } } });
     expect(i).toEqual([expect.stringMatching(/^cluster\.infrastructure\.apiGroup: "a\/b" is not an API group/), expect.stringMatching(/^cluster\.infrastructure\.kind: "not a kind" is not a kind/)]);
   });
 
   it('messages show at most 200 characters of a bad value', () => {
     const huge = 'x'.repeat(10_000_000);
-    const e = validationError(() => renderClusterSpec({ ...base(), cluster: { name: huge, kubernetesVersion: 'v1.31.4', infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) } }));
+    const e = validationError(() => renderClusterSpec({ ...base(), cluster: { name: huge, cni: 'calico', kubernetesVersion: 'v1.31.4', infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) } }));
     expect(e.message.length).toBeLessThan(2000);
     expect(e.issues[0].message).toContain('(10000000 characters)');
   });

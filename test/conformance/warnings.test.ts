@@ -83,7 +83,7 @@ function warnSites(): Site[] {
 // Inputs
 
 const template = () => new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4' } });
-const clusterProps = (o: Partial<ClusterProps> = {}): ClusterProps => ({ infrastructure: TEST_INFRA, name: 'lint', kubernetesVersion: 'v1.31.4', ...o });
+const clusterProps = (o: Partial<ClusterProps> = {}): ClusterProps => ({ infrastructure: TEST_INFRA, cni: 'calico', name: 'lint', kubernetesVersion: 'v1.31.4', ...o });
 const ref = (o: Partial<ClusterProps> = {}) => buildCluster(clusterProps(o)).ref;
 
 const clusterWarnings = (o: Partial<ClusterProps>) => buildCluster(clusterProps(o)).warnings;
@@ -112,8 +112,8 @@ interface Lint {
   readonly message: RegExp;
 }
 
-const onOpenStack = { infrastructure: new OpenStackCluster({ cloudName: 'openstack', secretName: 'cloud-config' }) };
-const onVSphere = { infrastructure: new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.0.0.10' } }) };
+const onOpenStack = { infrastructure: new OpenStackCluster({ cloudName: 'openstack', secretName: 'cloud-config' }), cloudController: false as const };
+const onVSphere = { infrastructure: new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.0.0.10' } }), cloudController: false as const };
 
 const LINTS: Lint[] = [
   {
@@ -123,6 +123,12 @@ const LINTS: Lint[] = [
     clean: () => [...cpWarnings({ machineTemplate: new VSphereMachineTemplate({ template: 'ubuntu', networkName: 'n', numCPUs: 2, memoryMiB: 4096 }) }, onVSphere)],
     path: 'machineTemplate.version',
     message: /^VSphereMachineTemplate v1beta1 is the API of CAPV 1\.15 and older .*but the cluster uses Cluster API v1beta2: use version "v1beta2" \(CAPV 1\.16 and later/,
+  },
+  {
+    site: { file: 'lib/core/components/components.ts', pathArg: "'cni'", message: "`'none': the library installs no CNI" },
+    what: "cni 'none' (no CNI installed)",
+    trigger: () => clusterWarnings({ cni: 'none' }), clean: () => clusterWarnings({ cni: 'cilium' }),
+    path: 'cni', message: /^'none': the library installs no CNI, so the cluster's Nodes stay NotReady/,
   },
   {
     site: { file: 'lib/core/kubeadm/args.ts', pathArg: '`${prefix}${key}`', message: '`${show(user[name])} overrides' },

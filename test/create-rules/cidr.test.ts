@@ -52,7 +52,7 @@ test('parseGoCidr returns the family, the address and the prefix', () => {
 
 test('Cluster clusterNetwork and OpenStackCluster managedSubnets use it, naming field, value and rule', () => {
   const err = validationError(() => new Cluster(new Chart(Testing.app(), 'c'), 'c', {
-    name: 'prod', kubernetesVersion: 'v1.31.4', infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }), clusterNetwork: { pods: ['010.244.0.0/16', '::ffff:10.0.0.0/104'], services: ['fe80::1%eth0/64'] },
+    name: 'prod', cni: 'calico', kubernetesVersion: 'v1.31.4', infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }), clusterNetwork: { pods: ['010.244.0.0/16', '::ffff:10.0.0.0/104'], services: ['fe80::1%eth0/64'] },
   }));
   expect(err.issues).toEqual([
     { path: 'clusterNetwork.pods[0]', message: expect.stringMatching(/"010.244.0.0\/16" is not a CIDR block as Cluster API parses it \(Go net.ParseCIDR\): "010.244.0.0" is not an IPv4 address: four decimal numbers of at most 255, without leading zeros/) },

@@ -3,7 +3,7 @@ import { existingInfrastructureCluster } from '../../lib';
 import { buildCluster } from '../../lib/core/cluster';
 import { validationError } from '../support/validation-error';
 
-const version = (v: string) => buildCluster({ name: 'prod', kubernetesVersion: v, infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) }).ref.kubernetesVersion;
+const version = (v: string) => buildCluster({ name: 'prod', cni: 'calico', kubernetesVersion: v, infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) }).ref.kubernetesVersion;
 
 test.each([
   ['v1.31.4', 'v1.31.4'],

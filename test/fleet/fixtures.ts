@@ -30,7 +30,7 @@ export function featureFleet(): ClusterSpec[] {
   return [
     {
       cluster: {
-        name: 'alpha', namespace: 'tenants', kubernetesVersion: '1.31.4',
+        name: 'alpha', namespace: 'tenants', cni: 'calico', kubernetesVersion: '1.31.4',
         clusterNetwork: { pods: ['10.244.0.0/16'], services: ['10.96.0.0/12'], serviceDomain: 'alpha.local', apiServerPort: 6443 },
         controlPlaneEndpoint: { host: '10.0.0.10' },
         infrastructure: { apiGroup: 'infrastructure.cluster.x-k8s.io', version: 'v1beta1', kind: 'DockerCluster', spec: { loadBalancer: { imageTag: 'v0.5.0' } } },
@@ -51,7 +51,7 @@ export function featureFleet(): ClusterSpec[] {
       components: [addon],
     },
     {
-      cluster: { name: 'beta', kubernetesVersion: 'v1.30.8', infrastructure: TEST_INFRA, apiVersion: 'v1beta1', nodeFailureDetection: { nodeStatusUpdateFrequency: '4s', nodeMonitorPeriod: '2s', nodeMonitorGracePeriod: '20s' }, paused: true },
+      cluster: { name: 'beta', kubernetesVersion: 'v1.30.8', infrastructure: TEST_INFRA, cni: 'calico', apiVersion: 'v1beta1', nodeFailureDetection: { nodeStatusUpdateFrequency: '4s', nodeMonitorPeriod: '2s', nodeMonitorGracePeriod: '20s' }, paused: true },
       controlPlane: { machineTemplate: docker('kindest/node:v1.30.8'), replicas: 5, rollout: { maxSurge: '20%' }, remediation: { retryPeriod: '90s', minHealthyPeriod: '2h' }, healthCheck: HealthCheck.controlPlane() },
       workers: [
         { name: 'md-0', machineTemplate: docker('kindest/node:v1.30.8'), scaling: { min: 1, max: 4 }, progressDeadlineSeconds: 900, revisionHistoryLimit: 3, deletionOrder: 'Newest', minReadySeconds: 10, healthCheck: HealthCheck.workers({ nodeStartupTimeout: '15m' }) },

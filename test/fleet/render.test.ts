@@ -37,8 +37,11 @@ describe('direct render is byte-identical to cdk8s synth', () => {
     writeFleet(out, example.fleet);
     expect(readDir(out)).toEqual(cdk8s);
     expect(Object.keys(cdk8s)).toEqual(['fleet-eu-1.k8s.yaml', 'fleet-eu-2.k8s.yaml', 'fleet-us-1.k8s.yaml']);
-    expect(cdk8s['fleet-eu-1.k8s.yaml']).toContain('kind: HelmRelease');
-    expect(cdk8s['fleet-us-1.k8s.yaml']).not.toContain('kind: HelmRelease');
+    // every cluster has its components (CNI, cloud controller manager); only the eu clusters have the add-on
+    for (const f of Object.values(cdk8s)) expect(f).toContain('name: fleet-');
+    expect(cdk8s['fleet-eu-1.k8s.yaml']).toMatch(/kind: HelmRelease\nmetadata:\n(.*\n)*?  name: jupyterhub-/);
+    expect(cdk8s['fleet-us-1.k8s.yaml']).not.toContain('jupyterhub');
+    expect(cdk8s['fleet-us-1.k8s.yaml']).toContain('name: fleet-us-1-cloud-controller');
   });
 
   test('against the natural constructs in one plain Chart per cluster', () => {
@@ -83,7 +86,7 @@ describe('direct render is byte-identical to cdk8s synth', () => {
     const r = renderFleet(specs);
     const kinds = r.files.get('alpha.k8s.yaml')!.split('---\n').map((d) => /^kind: (\S+)$/m.exec(d)![1]);
     expect(kinds).toEqual([
-      'DockerCluster', 'Cluster',
+      'DockerCluster', 'Cluster', 'HelmRepository', 'HelmRelease',
       'DockerMachineTemplate', 'KubeadmControlPlane', 'MachineHealthCheck',
       ...['general', 'batch', 'ingress'].flatMap(() => ['DockerMachineTemplate', 'KubeadmConfigTemplate', 'MachineDeployment', 'MachineHealthCheck']),
       'HelmRelease',

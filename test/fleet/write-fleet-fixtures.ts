@@ -3,7 +3,7 @@ import { ClusterSpec, CustomMachineTemplate, existingInfrastructureCluster } fro
 /** Two fleets that share some cluster names (different content) and not others (files to add and to drop). */
 export function crashFleets(): [ClusterSpec[], ClusterSpec[]] {
   const fleet = (names: string[], version: string): ClusterSpec[] => names.map((name) => ({
-    cluster: { name, kubernetesVersion: version, infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) },
+    cluster: { name, cni: 'calico', kubernetesVersion: version, infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) },
     controlPlane: { machineTemplate: new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: `kindest/node:${version}` } }) },
     workers: Array.from({ length: 6 }, (_, i) => ({
       name: `md-${i}`,

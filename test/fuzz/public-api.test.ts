@@ -31,7 +31,7 @@ function baseSpec(): ClusterSpec {
   const docker = new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4', extra: { a: [1, 'b'] } } });
   return {
     cluster: {
-      name: 'fz', namespace: 'tenants', kubernetesVersion: 'v1.31.4',
+      name: 'fz', namespace: 'tenants', cni: 'calico', kubernetesVersion: 'v1.31.4',
       clusterNetwork: { pods: ['10.244.0.0/16'], services: ['10.96.0.0/12'], serviceDomain: 'cluster.local', apiServerPort: 6443 },
       controlPlaneEndpoint: { host: '10.0.0.10', port: 6443 },
       infrastructure: { apiGroup: 'infrastructure.cluster.x-k8s.io', version: 'v1beta1', kind: 'DockerCluster', spec: { loadBalancer: { imageTag: 'v0.5.0' } } },
@@ -183,7 +183,7 @@ describe('fuzz: arbitrary values as whole arguments', () => {
     fc.assert(fc.property(anything, fc.nat({ max: 9 }), (value, which) => {
       const before = fingerprint(value);
       const chart = new Chart(Testing.app(), 'c');
-      const cluster = new Cluster(chart, 'base', { name: 'base', kubernetesVersion: 'v1.31.4', infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) });
+      const cluster = new Cluster(chart, 'base', { name: 'base', cni: 'calico', kubernetesVersion: 'v1.31.4', infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) });
       const size = chart.node.findAll().length;
       const docker = new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: {} });
       const calls: (() => unknown)[] = [

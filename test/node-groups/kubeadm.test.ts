@@ -16,7 +16,7 @@ type Capi = 'v1beta2' | 'v1beta1';
 
 function build(opts: { capi?: Capi; cp?: ControlPlaneKubeadmProps; worker?: WorkerKubeadmProps; cluster?: Partial<ClusterProps> } = {}) {
   const chart = newChart();
-  const cluster = new Cluster(chart, 'c', { name: 'k', namespace: 'tenants', kubernetesVersion: 'v1.31.4', apiVersion: opts.capi ?? 'v1beta2', infrastructure: TEST_INFRA, ...opts.cluster });
+  const cluster = new Cluster(chart, 'c', { name: 'k', namespace: 'tenants', kubernetesVersion: 'v1.31.4', apiVersion: opts.capi ?? 'v1beta2', infrastructure: TEST_INFRA, cni: 'calico', ...opts.cluster });
   const cp = new ControlPlaneGroup(chart, 'cp', { cluster, machineTemplate: dockerTemplate(), kubeadm: opts.cp });
   const md = new WorkerGroup(chart, 'md', { cluster, name: 'md', machineTemplate: dockerTemplate(), kubeadm: opts.worker });
   const objects = objectsOf(chart);
@@ -35,8 +35,8 @@ const only = (e: { issues: readonly { path: string; message: string }[] }) => {
 };
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@example.com';
-const openstack = { infrastructure: new OpenStackCluster({ cloudName: 'openstack', secretName: 'cloud-config' }) };
-const vsphere = { infrastructure: new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.0.0.10' } }) };
+const openstack = { infrastructure: new OpenStackCluster({ cloudName: 'openstack', secretName: 'cloud-config' }), cloudController: false as const };
+const vsphere = { infrastructure: new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.0.0.10' } }), cloudController: false as const };
 
 const FULL_NODE: WorkerKubeadmProps = {
   kubeletExtraArgs: { 'max-pods': '200', 'system-reserved': 'cpu=500m,memory=1Gi' },
@@ -245,7 +245,7 @@ describe('bad input: the error names the field, the value and the rule', () => {
 
   test('every problem of the kubeadm props is reported together, and nothing is emitted', () => {
     const chart = newChart();
-    const cluster = new Cluster(chart, 'c', { name: 'k', kubernetesVersion: 'v1.31.4', infrastructure: TEST_INFRA });
+    const cluster = new Cluster(chart, 'c', { name: 'k', kubernetesVersion: 'v1.31.4', infrastructure: TEST_INFRA, cni: 'calico' });
     const before = objectsOf(chart).length;
     const e = validationError(() => new WorkerGroup(chart, 'md', {
       cluster, name: 'md', machineTemplate: dockerTemplate(),

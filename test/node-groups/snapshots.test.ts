@@ -5,7 +5,7 @@ import { TEST_INFRA } from '../support/infrastructure';
 
 function fullCluster(apiVersion: 'v1beta2' | 'v1beta1'): Chart {
   const chart = new Chart(Testing.app(), 'snap');
-  const cluster = new Cluster(chart, 'prod', { infrastructure: TEST_INFRA,
+  const cluster = new Cluster(chart, 'prod', { infrastructure: TEST_INFRA, cni: 'calico',
     name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', apiVersion,
     clusterNetwork: { pods: ['10.244.0.0/16'], services: ['10.96.0.0/12'], serviceDomain: 'cluster.local', apiServerPort: 6443 },
     controlPlaneEndpoint: { host: '10.0.0.10' },

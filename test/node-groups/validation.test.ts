@@ -6,7 +6,7 @@ import { TEST_INFRA } from '../support/infrastructure';
 
 function setup(apiVersion: 'v1beta2' | 'v1beta1' = 'v1beta2') {
   const chart = newChart();
-  const cluster = new Cluster(chart, 'c', { infrastructure: TEST_INFRA, name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', apiVersion });
+  const cluster = new Cluster(chart, 'c', { infrastructure: TEST_INFRA, cni: 'calico', name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', apiVersion });
   return { chart, cluster, machineTemplate: dockerTemplate() };
 }
 
@@ -27,20 +27,20 @@ describe('Cluster', () => {
 
   test('the Cluster carries cluster.x-k8s.io/cluster-name (add-on ClusterResourceSets select it); a conflicting value is rejected', () => {
     const chart = newChart();
-    new Cluster(chart, 'c', { infrastructure: TEST_INFRA, name: 'a', kubernetesVersion: 'v1.31.4', labels: { team: 'x' } });
+    new Cluster(chart, 'c', { infrastructure: TEST_INFRA, cni: 'calico', name: 'a', kubernetesVersion: 'v1.31.4', labels: { team: 'x' } });
     expect(objectsOf(chart, 'Cluster')[0].metadata.labels).toEqual({ team: 'x', 'cluster.x-k8s.io/cluster-name': 'a' });
-    const e = validationError(() => new Cluster(newChart(), 'c', { infrastructure: TEST_INFRA, name: 'a', kubernetesVersion: 'v1.31.4', labels: { 'cluster.x-k8s.io/cluster-name': 'b' } }));
+    const e = validationError(() => new Cluster(newChart(), 'c', { infrastructure: TEST_INFRA, cni: 'calico', name: 'a', kubernetesVersion: 'v1.31.4', labels: { 'cluster.x-k8s.io/cluster-name': 'b' } }));
     expect(paths(e)).toEqual(['labels.cluster.x-k8s.io/cluster-name']);
   });
 
   test('a missing leading v is added, as the webhook does', () => {
     const chart = newChart();
-    expect(new Cluster(chart, 'c', { infrastructure: TEST_INFRA, name: 'a', kubernetesVersion: '1.30.2' }).kubernetesVersion).toBe('v1.30.2');
+    expect(new Cluster(chart, 'c', { infrastructure: TEST_INFRA, cni: 'calico', name: 'a', kubernetesVersion: '1.30.2' }).kubernetesVersion).toBe('v1.30.2');
   });
 
   test('all problems of the props are reported together, with statusCode 400', () => {
     const chart = newChart();
-    const e = validationError(() => new Cluster(chart, 'c', { infrastructure: TEST_INFRA,
+    const e = validationError(() => new Cluster(chart, 'c', { infrastructure: TEST_INFRA, cni: 'calico',
       name: 'Prod_1', namespace: 'Bad NS', kubernetesVersion: 'v1.31', apiVersion: 'v1alpha4' as any,
       clusterNetwork: { pods: ['10.0.0.0/33'] },
     }));
@@ -53,10 +53,10 @@ describe('Cluster', () => {
 
   test('a name too long for the generated KubeadmControlPlane name says which name overflows', () => {
     const name = 'a'.repeat(50);
-    const e = validationError(() => new Cluster(newChart(), 'c', { infrastructure: TEST_INFRA, name, kubernetesVersion: 'v1.31.4' }));
+    const e = validationError(() => new Cluster(newChart(), 'c', { infrastructure: TEST_INFRA, cni: 'calico', name, kubernetesVersion: 'v1.31.4' }));
     expect(e.issues[0].path).toBe('name');
     expect(e.issues[0].message).toContain(`"${name}-control-plane" is 64 characters`);
-    expect(() => new Cluster(newChart(), 'c', { infrastructure: TEST_INFRA, name: 'a'.repeat(49), kubernetesVersion: 'v1.31.4' })).not.toThrow();
+    expect(() => new Cluster(newChart(), 'c', { infrastructure: TEST_INFRA, cni: 'calico', name: 'a'.repeat(49), kubernetesVersion: 'v1.31.4' })).not.toThrow();
   });
 
   test('null or non-object props raise ValidationError, not TypeError', () => {
@@ -67,7 +67,7 @@ describe('Cluster', () => {
 
 describe('node failure detection', () => {
   test('grace period not above the update frequency is rejected', () => {
-    const e = validationError(() => new Cluster(newChart(), 'c', { infrastructure: TEST_INFRA,
+    const e = validationError(() => new Cluster(newChart(), 'c', { infrastructure: TEST_INFRA, cni: 'calico',
       name: 'a', kubernetesVersion: 'v1.31.4', nodeFailureDetection: { nodeStatusUpdateFrequency: '40s', nodeMonitorGracePeriod: '40s' },
     }));
     expect(e.issues).toEqual([expect.objectContaining({ path: 'nodeFailureDetection.nodeMonitorGracePeriod' })]);
@@ -75,23 +75,23 @@ describe('node failure detection', () => {
   });
 
   test('monitor period not below the grace period is rejected', () => {
-    const e = validationError(() => new Cluster(newChart(), 'c', { infrastructure: TEST_INFRA,
+    const e = validationError(() => new Cluster(newChart(), 'c', { infrastructure: TEST_INFRA, cni: 'calico',
       name: 'a', kubernetesVersion: 'v1.31.4', nodeFailureDetection: { nodeMonitorPeriod: '1m', nodeMonitorGracePeriod: '50s' },
     }));
     expect(paths(e)).toEqual(['nodeFailureDetection.nodeMonitorPeriod']);
   });
 
   test('a grace period of fewer than 4 updates warns', () => {
-    const c = new Cluster(newChart(), 'c', { infrastructure: TEST_INFRA, name: 'a', kubernetesVersion: 'v1.31.4', nodeFailureDetection: { nodeStatusUpdateFrequency: '10s', nodeMonitorGracePeriod: '20s' } });
+    const c = new Cluster(newChart(), 'c', { infrastructure: TEST_INFRA, cni: 'calico', name: 'a', kubernetesVersion: 'v1.31.4', nodeFailureDetection: { nodeStatusUpdateFrequency: '10s', nodeMonitorGracePeriod: '20s' } });
     expect(c.warnings.map((w) => w.path)).toEqual(['nodeFailureDetection.nodeMonitorGracePeriod']);
-    const ok = new Cluster(newChart(), 'd', { infrastructure: TEST_INFRA, name: 'b', kubernetesVersion: 'v1.31.4', nodeFailureDetection: {} });
+    const ok = new Cluster(newChart(), 'd', { infrastructure: TEST_INFRA, cni: 'calico', name: 'b', kubernetesVersion: 'v1.31.4', nodeFailureDetection: {} });
     expect(ok.warnings).toEqual([]);
   });
 
   test('flags land at the real v1beta2 and v1beta1 paths', () => {
     for (const apiVersion of ['v1beta2', 'v1beta1'] as const) {
       const chart = newChart();
-      const cluster = new Cluster(chart, 'c', { infrastructure: TEST_INFRA, name: 'a', kubernetesVersion: 'v1.31.4', apiVersion, nodeFailureDetection: { nodeStatusUpdateFrequency: 5, nodeMonitorPeriod: '2s', nodeMonitorGracePeriod: '30s' } });
+      const cluster = new Cluster(chart, 'c', { infrastructure: TEST_INFRA, cni: 'calico', name: 'a', kubernetesVersion: 'v1.31.4', apiVersion, nodeFailureDetection: { nodeStatusUpdateFrequency: 5, nodeMonitorPeriod: '2s', nodeMonitorGracePeriod: '30s' } });
       new ControlPlaneGroup(chart, 'cp', { cluster, machineTemplate: dockerTemplate() });
       new WorkerGroup(chart, 'w', { cluster, name: 'w', machineTemplate: dockerTemplate() });
       const kcp = objectsOf(chart, 'KubeadmControlPlane')[0].spec.kubeadmConfigSpec;
@@ -328,7 +328,7 @@ describe('WorkerGroup', () => {
   test('a changed bootstrap setting gives the KubeadmConfigTemplate a new name and updates the reference', () => {
     const names = ['10s', '10s', '5s'].map((freq) => {
       const chart = newChart();
-      const cluster = new Cluster(chart, 'c', { infrastructure: TEST_INFRA, name: 'p', kubernetesVersion: 'v1.31.4', nodeFailureDetection: { nodeStatusUpdateFrequency: freq } });
+      const cluster = new Cluster(chart, 'c', { infrastructure: TEST_INFRA, cni: 'calico', name: 'p', kubernetesVersion: 'v1.31.4', nodeFailureDetection: { nodeStatusUpdateFrequency: freq } });
       new WorkerGroup(chart, 'w', { cluster, name: 'w', machineTemplate: dockerTemplate() });
       const [kct] = objectsOf(chart, 'KubeadmConfigTemplate');
       const [md] = objectsOf(chart, 'MachineDeployment');

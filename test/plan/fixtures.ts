@@ -20,7 +20,7 @@ export type ClusterSpecOverrides = Omit<Partial<ClusterSpec>, 'cluster'> & { clu
 export function clusterSpec(over: ClusterSpecOverrides = {}): ClusterSpec {
   return {
     ...over,
-    cluster: { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }), ...over.cluster } as ClusterProps,
+    cluster: { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', cni: 'calico', infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }), ...over.cluster } as ClusterProps,
     controlPlane: over.controlPlane ?? { replicas: 3, machineTemplate: docker(), healthCheck: HealthCheck.controlPlane() },
     workers: over.workers ?? [{ name: 'md', machineTemplate: docker(), scaling: { replicas: 3 } }],
   };

@@ -154,7 +154,7 @@ const osProps: OpenStackClusterProps = {
   cloudName: 'openstack', secretName: 'prod-cloud-config', externalNetwork: 'public', managedSubnets: [{ cidr: '10.6.0.0/24', dnsNameservers: ['8.8.8.8'] }],
   managedSecurityGroups: true, apiServerLoadBalancer: true,
 };
-const osc = (over: Partial<OpenStackClusterProps> = {}) => rendered(clusterSpec({ cluster: { infrastructure: new OpenStackCluster({ ...osProps, ...over }) } }), 'OpenStackCluster');
+const osc = (over: Partial<OpenStackClusterProps> = {}) => rendered(clusterSpec({ cluster: { infrastructure: new OpenStackCluster({ ...osProps, ...over }), cloudController: false } }), 'OpenStackCluster');
 
 const openstackRows: Row[] = [
   {

@@ -15,7 +15,7 @@ import { KUBEADM_DEFAULT_IMAGE_PULL_POLICY } from '../../lib/core/kubeadm-config
 
 function synth(infrastructure: InfrastructureCluster, kubernetesVersion = 'v1.31.4') {
   const chart = new Chart(Testing.app(), 'b');
-  const cluster = new Cluster(chart, 'c', { name: 'prod', namespace: 'tenants', kubernetesVersion, infrastructure });
+  const cluster = new Cluster(chart, 'c', { name: 'prod', namespace: 'tenants', cni: 'calico', kubernetesVersion, infrastructure, cloudController: false });
   const t = new VSphereMachineTemplate({ template: 'ubuntu', networkName: 'k8s', numCPUs: 4, memoryMiB: 8192 });
   new ControlPlaneGroup(chart, 'cp', { cluster, machineTemplate: t });
   new WorkerGroup(chart, 'md', { cluster, name: 'md', machineTemplate: t });
@@ -33,7 +33,7 @@ const vsphere = (props: Partial<ConstructorParameters<typeof VSphereCluster>[0]>
 
 describe('infrastructure is required', () => {
   test('a Cluster without infrastructure is a ValidationError that says why', () => {
-    const e = validationError(() => new Cluster(new Chart(Testing.app(), 'x'), 'c', { name: 'prod', kubernetesVersion: 'v1.31.4' } as any));
+    const e = validationError(() => new Cluster(new Chart(Testing.app(), 'x'), 'c', { name: 'prod', cni: 'calico', kubernetesVersion: 'v1.31.4' } as any));
     expect(e.issues).toEqual([{
       path: 'infrastructure',
       message: expect.stringMatching(/^is required: KubeadmControlPlane "prod-control-plane" waits for a control-plane endpoint that only the infrastructure provider fills in, so a Cluster without spec.infrastructureRef never boots; .*existingInfrastructureCluster/),
@@ -48,7 +48,7 @@ describe('infrastructure is required', () => {
 
   test('a bootstrap that is not a ProviderBootstrap is rejected on the Cluster', () => {
     const e = validationError(() => new Cluster(new Chart(Testing.app(), 'x'), 'c', {
-      name: 'prod', kubernetesVersion: 'v1.31.4', infrastructure: { apiGroup: 'infrastructure.cluster.x-k8s.io', version: 'v1beta1', kind: 'X', bootstrap: 'openstack' as any },
+      name: 'prod', cni: 'calico', kubernetesVersion: 'v1.31.4', infrastructure: { apiGroup: 'infrastructure.cluster.x-k8s.io', version: 'v1beta1', kind: 'X', bootstrap: 'openstack' as any },
     }));
     expect(e.issues.map((i) => i.path)).toEqual(['infrastructure.bootstrap']);
   });
@@ -78,7 +78,7 @@ describe('OpenStack', () => {
       const field = version === 'v1beta1' ? 'allNodesSecurityGroupRules' : 'clusterNodesSecurityGroupRules';
       expect((c.spec.managedSecurityGroups as any)[field]).toEqual(CALICO_SECURITY_GROUP_RULES.map((r) => ({ ...r })));
       const chart = new Chart(Testing.app(), 'x');
-      new Cluster(chart, 'c', { name: 'prod', kubernetesVersion: 'v1.31.4', infrastructure: c });
+      new Cluster(chart, 'c', { name: 'prod', cni: 'calico', kubernetesVersion: 'v1.31.4', infrastructure: c, cloudController: false });
       expect(conformanceFailures(Testing.synth(chart), version)).toEqual([]);
     }
   });
@@ -174,7 +174,7 @@ describe('providers without a reference template: the same hooks', () => {
       controlPlaneFiles: [{ path: '/etc/cp-only', content: 'y' }],
     });
     const chart = new Chart(Testing.app(), 'o');
-    const cluster = new Cluster(chart, 'c', { name: 'prod', kubernetesVersion: 'v1.31.4', infrastructure: existingInfrastructureCluster({ kind: 'OVirtCluster', version: 'v1beta1', bootstrap }) });
+    const cluster = new Cluster(chart, 'c', { name: 'prod', cni: 'calico', kubernetesVersion: 'v1.31.4', infrastructure: existingInfrastructureCluster({ kind: 'OVirtCluster', version: 'v1beta1', bootstrap }) });
     const t = new OVirtMachineTemplate({ template: 'ubuntu', cpu: { cores: 2 }, sizemb: 4096 });
     new ControlPlaneGroup(chart, 'cp', { cluster, machineTemplate: t });
     new WorkerGroup(chart, 'md', { cluster, name: 'md', machineTemplate: t });
@@ -219,7 +219,7 @@ test('a plain ClusterRef with a malformed bootstrap is a ValidationError, not a 
 });
 
 test('a Cluster endpoint that differs from the infrastructure cluster\'s is an error; the same one is fine', () => {
-  const make = (host: string) => () => new Cluster(new Chart(Testing.app(), 'x'), 'c', { name: 'prod', kubernetesVersion: 'v1.31.4', controlPlaneEndpoint: { host }, infrastructure: vsphere() });
+  const make = (host: string) => () => new Cluster(new Chart(Testing.app(), 'x'), 'c', { name: 'prod', cni: 'calico', cloudController: false, kubernetesVersion: 'v1.31.4', controlPlaneEndpoint: { host }, infrastructure: vsphere() });
   const e = validationError(make('10.20.0.99'));
   expect(e.issues).toEqual([{ path: 'controlPlaneEndpoint', message: expect.stringMatching(/^\{"host":"10.20.0.99"\} differs from the VSphereCluster's controlPlaneEndpoint \{"host":"10.20.0.10","port":6443\}/) }]);
   expect(make(VIP)).not.toThrow();

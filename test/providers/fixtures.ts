@@ -4,7 +4,7 @@ import {
   BasisMachineTemplate, CapiVersion, Cluster, ControlPlaneGroup, InfrastructureCluster, MachineTemplate, OpenStackMachineTemplate,
   OVirtMachineTemplate, ShturvalMachineTemplate, VSphereMachineTemplate, WorkerGroup,
 } from '../../lib';
-import { TEST_INFRA } from '../support/infrastructure';
+import { TEST_INFRA, testCloudController } from '../support/infrastructure';
 import { validationError } from '../support/validation-error';
 
 export { validationError };
@@ -74,7 +74,8 @@ export type Role = 'control-plane' | 'worker';
 export function groupChart(template: MachineTemplate, role: Role, opts: { capi?: CapiVersion; infrastructure?: InfrastructureCluster; groupName?: string } = {}): Chart {
   const chart = new Chart(Testing.app(), 'providers');
   const cluster = new Cluster(chart, 'cluster', {
-    name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', apiVersion: opts.capi ?? 'v1beta2', infrastructure: opts.infrastructure ?? TEST_INFRA,
+    name: 'prod', namespace: 'tenants', cni: 'calico', kubernetesVersion: 'v1.31.4', apiVersion: opts.capi ?? 'v1beta2', infrastructure: opts.infrastructure ?? TEST_INFRA,
+    cloudController: testCloudController(opts.infrastructure ?? TEST_INFRA),
   });
   if (role === 'control-plane') new ControlPlaneGroup(chart, 'cp', { cluster, machineTemplate: template });
   else new WorkerGroup(chart, 'md', { cluster, name: opts.groupName ?? 'workers', machineTemplate: template, scaling: { replicas: 2 } });

@@ -56,7 +56,7 @@ describe('an unchanged spec', () => {
   test('a template shared by two groups gets one object per group, each named after its group', () => {
     const t = vsphere('v1beta2');
     const chart = new Chart(Testing.app(), 'shared');
-    const cluster = new Cluster(chart, 'c', { infrastructure: TEST_INFRA, name: 'prod', kubernetesVersion: 'v1.31.4' });
+    const cluster = new Cluster(chart, 'c', { infrastructure: TEST_INFRA, cni: 'calico', name: 'prod', kubernetesVersion: 'v1.31.4' });
     new ControlPlaneGroup(chart, 'cp', { cluster, machineTemplate: t });
     new WorkerGroup(chart, 'a', { cluster, name: 'a', machineTemplate: t });
     new WorkerGroup(chart, 'b', { cluster, name: 'b', machineTemplate: t });
@@ -71,7 +71,7 @@ describe('an unchanged spec', () => {
 describe('KubeadmConfigTemplate of a worker group', () => {
   function kct(nfd?: NodeFailureDetection): { name: string; ref: any } {
     const chart = new Chart(Testing.app(), 'kct');
-    const cluster = new Cluster(chart, 'c', { infrastructure: TEST_INFRA, name: 'prod', kubernetesVersion: 'v1.31.4', nodeFailureDetection: nfd });
+    const cluster = new Cluster(chart, 'c', { infrastructure: TEST_INFRA, cni: 'calico', name: 'prod', kubernetesVersion: 'v1.31.4', nodeFailureDetection: nfd });
     new WorkerGroup(chart, 'md', { cluster, name: 'workers', machineTemplate: ovirt() });
     const objs = Testing.synth(chart);
     return {
@@ -97,7 +97,7 @@ describe('KubeadmConfigTemplate of a worker group', () => {
   test('does not change when only the machine template changes', () => {
     const chart = (t: MachineTemplate): string => {
       const c = new Chart(Testing.app(), 'x');
-      const cluster = new Cluster(c, 'c', { infrastructure: TEST_INFRA, name: 'prod', kubernetesVersion: 'v1.31.4' });
+      const cluster = new Cluster(c, 'c', { infrastructure: TEST_INFRA, cni: 'calico', name: 'prod', kubernetesVersion: 'v1.31.4' });
       new WorkerGroup(c, 'md', { cluster, name: 'workers', machineTemplate: t });
       return Testing.synth(c).find((o) => o.kind === 'KubeadmConfigTemplate').metadata.name;
     };

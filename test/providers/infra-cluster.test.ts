@@ -1,12 +1,13 @@
 /** VSphereCluster, OpenStackCluster and existingInfrastructureCluster as the `infrastructure` of a Cluster. */
 import { Chart, Testing } from 'cdk8s';
 import { Cluster, existingInfrastructureCluster, InfrastructureCluster, OpenStackCluster, ValidationError, VSphereCluster } from '../../lib';
+import { testCloudController } from '../support/infrastructure';
 import { conformanceFailures } from '../conformance/check';
 import { validationError } from './fixtures';
 
 function synth(infrastructure: InfrastructureCluster, apiVersion: 'v1beta2' | 'v1beta1' = 'v1beta2'): any[] {
   const chart = new Chart(Testing.app(), 'infra');
-  new Cluster(chart, 'c', { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', apiVersion, infrastructure });
+  new Cluster(chart, 'c', { name: 'prod', namespace: 'tenants', cni: 'calico', kubernetesVersion: 'v1.31.4', apiVersion, infrastructure, cloudController: testCloudController(infrastructure) });
   return Testing.synth(chart);
 }
 
@@ -70,7 +71,7 @@ test('OpenStackCluster warns when the API server has no floating IP, load balanc
 test('existingInfrastructureCluster is only referenced, in either Cluster API version', () => {
   const infra = existingInfrastructureCluster({ version: 'v1beta1', kind: 'OVirtCluster', name: 'prod-ovirt' });
   const v2 = synth(infra);
-  expect(v2.map((o) => o.kind)).toEqual(['Cluster']);
+  expect(v2.map((o) => o.kind)).toEqual(['Cluster', 'HelmRepository', 'HelmRelease']); // Calico (docs/components.md)
   expect(v2[0].spec.infrastructureRef).toEqual({ apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'OVirtCluster', name: 'prod-ovirt' });
   expect(synth(infra, 'v1beta1')[0].spec.infrastructureRef).toEqual({
     apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'OVirtCluster', name: 'prod-ovirt', namespace: 'tenants',

@@ -59,7 +59,7 @@ function roles(objects: any[]): Map<string, any> {
   for (const o of objects) {
     let key = o.kind;
     if (/MachineTemplate$/.test(o.kind)) key = `${o.kind}/${o.metadata.name === cpTemplate ? 'control-plane' : o.metadata.name === mdTemplate ? 'worker' : 'unreferenced'}`;
-    else if (o.kind === 'Secret' || o.kind === 'ConfigMap') key = `${o.kind}/${o.metadata.name}`;
+    else if (['Secret', 'ConfigMap', 'HelmRepository', 'HelmRelease'].includes(o.kind)) key = `${o.kind}/${o.metadata.name}`;
     if (out.has(key)) throw new Error(`two objects of ${key}`);
     out.set(key, o);
   }
@@ -155,7 +155,8 @@ function vsphereCluster(lb: 'kube-vip' | 'external'): any[] {
   const v = VSPHERE_VARS;
   const chart = new Chart(Testing.app(), 'ref');
   const cluster = new Cluster(chart, 'cluster', {
-    name: v.CLUSTER_NAME, namespace: v.NAMESPACE, kubernetesVersion: v.KUBERNETES_VERSION, clusterNetwork: { pods: ['192.168.0.0/16'] },
+    name: v.CLUSTER_NAME, namespace: v.NAMESPACE, cni: 'calico', kubernetesVersion: v.KUBERNETES_VERSION, clusterNetwork: { pods: ['192.168.0.0/16'] },
+    cloudController: { credentialsSecret: 'cloud-provider-vsphere-credentials' },
     infrastructure: new VSphereCluster({
       server: v.VSPHERE_SERVER, thumbprint: v.VSPHERE_TLS_THUMBPRINT, identityRef: { kind: 'Secret', name: v.CLUSTER_NAME },
       controlPlaneEndpoint: { host: v.CONTROL_PLANE_ENDPOINT_IP }, controlPlaneLoadBalancer: lb,
@@ -176,7 +177,8 @@ function openstackCluster(loadBalancer: boolean): any[] {
   const v = OPENSTACK_VARS;
   const chart = new Chart(Testing.app(), 'ref');
   const cluster = new Cluster(chart, 'cluster', {
-    name: v.CLUSTER_NAME, kubernetesVersion: v.KUBERNETES_VERSION, clusterNetwork: { pods: ['192.168.0.0/16'], serviceDomain: 'cluster.local' },
+    name: v.CLUSTER_NAME, cni: 'calico', kubernetesVersion: v.KUBERNETES_VERSION, clusterNetwork: { pods: ['192.168.0.0/16'], serviceDomain: 'cluster.local' },
+    cloudController: { credentialsSecret: `${v.CLUSTER_NAME}-cloud-controller` },
     infrastructure: new OpenStackCluster({
       cloudName: v.OPENSTACK_CLOUD, secretName: `${v.CLUSTER_NAME}-cloud-config`, externalNetwork: { id: v.OPENSTACK_EXTERNAL_NETWORK_ID },
       managedSecurityGroups: { allNodesSecurityGroupRules: CALICO_SECURITY_GROUP_RULES },

@@ -94,7 +94,7 @@ test('exposes the same names as the cdk8s ClusterAddon, and the same cleanup com
   const { ClusterAddon: Cdk8sAddon, Cluster: Cdk8sCluster } = require('../../lib');
   const { Chart, Testing } = require('cdk8s');
   const chart = new Chart(Testing.app(), 'c');
-  const cdk = new Cdk8sAddon(chart, 'a', { cluster: new Cdk8sCluster(chart, 'cluster', { ...cluster, infrastructure: TEST_INFRA }), addon: 'kuberay' });
+  const cdk = new Cdk8sAddon(chart, 'a', { cluster: new Cdk8sCluster(chart, 'cluster', { ...cluster, infrastructure: TEST_INFRA, cni: 'calico' }), addon: 'kuberay' });
   for (const field of ['addon', 'mode', 'namespace', 'releaseName', 'clusterName', 'clusterNamespace', 'names', 'securityGroupPorts'] as const) {
     expect((component as any)[field]).toEqual(cdk[field]);
   }

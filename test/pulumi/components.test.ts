@@ -13,7 +13,7 @@ const lib = (): typeof P => require('../../lib/pulumi');
 const emitter = (): typeof import('../../lib/pulumi/emit') => require('../../lib/pulumi/emit');
 const k8s = (): typeof K8s => require('@pulumi/kubernetes');
 
-const clusterProps = { name: 'demo', namespace: 'tenants', kubernetesVersion: 'v1.31.4', infrastructure: TEST_INFRA } as const;
+const clusterProps = { name: 'demo', namespace: 'tenants', kubernetesVersion: 'v1.31.4', infrastructure: TEST_INFRA, cni: 'none' } as const; // no component objects: the tree of the node groups (components: test/pulumi/parity.test.ts)
 const template = () => new (lib().CustomMachineTemplate)({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4' } });
 
 function outputsOf(run: PulumiRun, type: string, name: string): Record<string, any> {

@@ -114,3 +114,26 @@ describe('fuzz: free-form values give the same objects in cdk8s and Pulumi', () 
     expect(() => render({ x: { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', value: 's' } })).toThrow(/secret signature/);
   });
 });
+
+/** Issue 14: a Cluster's components (CNI, cloud controller manager, CSI, credentials ClusterResourceSet) through both adapters. */
+describe('cluster components: the same objects in cdk8s and Pulumi', () => {
+  const lib = () => require('../../lib') as typeof import('../../lib');
+  const pulumiLib = () => require('../../lib/pulumi') as typeof import('../../lib/pulumi');
+
+  test.each(['calico', 'cilium'] as const)('OpenStack with %s, the CCM and Cinder CSI', async (cni) => {
+    const { Chart, Testing } = require('cdk8s') as typeof import('cdk8s');
+    const props = {
+      name: 'comp', namespace: 'tenants', kubernetesVersion: 'v1.33.1', cni, clusterNetwork: { pods: ['172.20.0.0/16'] },
+      infrastructure: new (lib().OpenStackCluster)({ cloudName: 'openstack', secretName: 'comp-cloud-config', managedSecurityGroups: true }),
+      cloudController: { credentialsSecret: 'comp-cloud-controller' },
+      csi: { storageClasses: [{ name: 'ssd', default: true, volumeType: 'ssd' }] },
+    };
+    const chart = new Chart(Testing.app(), 'c');
+    new (lib().Cluster)(chart, 'cluster', props);
+    const expected = chart.toJson();
+    expect(expected.filter((o: any) => o.kind === 'HelmRelease').map((o: any) => o.metadata.name)).toEqual(['comp-cni', 'comp-cloud-controller', 'comp-csi']);
+    const run = await runPulumi(() => new (pulumiLib().Cluster)('cluster', props));
+    expect(run.objects.map(identity).sort()).toEqual(expected.map(identity).sort());
+    expect(normalize(run.objects)).toEqual(normalize(expected));
+  });
+});

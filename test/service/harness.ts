@@ -88,7 +88,7 @@ export async function startHarness(options: { fake?: KubeFakeOptions; service?: 
     get logs() { return lines.map((l) => JSON.parse(l)); },
     rawLogs: () => lines.join('\n'),
     seedCluster(name, kubernetesVersion = 'v1.31.4', namespace = NAMESPACE) {
-      const cluster = buildCluster({ name, namespace, kubernetesVersion, infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) });
+      const cluster = buildCluster({ name, namespace, cni: 'calico', kubernetesVersion, infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) });
       fake.seed(cluster.manifests.filter((m) => m.kind === 'Cluster'));
       fake.seed({
         apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2',

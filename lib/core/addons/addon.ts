@@ -17,9 +17,9 @@ import { AddonMonitoringOptions, checkAddonMonitoring, renderAddonPrometheusRule
 import { ADDON_MODES, AddonMode, AddonNames, addonNames } from './naming';
 import { addonSecurityGroupPorts, renderAddonNetworkPolicies, SecurityGroupPort } from './network';
 import { AddonParameters, ExactValue, resolveAddonParameters } from './parameters';
+import { renderHelmRelease, renderHelmRepository } from './flux-release';
 
-export const HELM_RELEASE_API_VERSION = 'helm.toolkit.fluxcd.io/v2';
-export const HELM_REPOSITORY_API_VERSION = 'source.toolkit.fluxcd.io/v1';
+export { ADDON_REMEDIATION_RETRIES, HELM_RELEASE_API_VERSION, HELM_REPOSITORY_API_VERSION } from './flux-release';
 export const ADDONS_GROUP = 'addons.cluster.x-k8s.io';
 
 /**
@@ -31,9 +31,6 @@ export const ADDON_CLUSTER_SELECTOR_LABEL = 'cluster.x-k8s.io/cluster-name';
 export const LABEL_ADDON = 'addons.capi-constructs.io/addon';
 export const LABEL_ADDON_CLUSTER = 'addons.capi-constructs.io/cluster';
 export const ANNOTATION_CATALOG_VERSION = 'addons.capi-constructs.io/catalog-version';
-
-/** Retries of a failed install or upgrade before Flux gives up (remediation between attempts). */
-export const ADDON_REMEDIATION_RETRIES = 3;
 
 const FLUX_DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
 
@@ -170,28 +167,25 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
   const networkPolicies = renderAddonNetworkPolicies(exposure!, names, labels);
   const workloadClusterManifests = [namespace, ...networkPolicies];
 
-  const repository: Manifest = compact({
-    apiVersion: HELM_REPOSITORY_API_VERSION,
-    kind: 'HelmRepository',
-    metadata: objectMeta(names.helmRepository, releaseNamespace, labels, annotations),
-    spec: { url: entry.repository.url, interval: '1h' },
-  });
+  const repository: Manifest = compact(renderHelmRepository(objectMeta(names.helmRepository, releaseNamespace, labels, annotations), entry.repository.url));
   const releases: Manifest[] = entry.charts.map((chart) => {
     const name = releaseNameOf(names, chart.component);
-    // Built without undefined or empty fields, so that only the chart values need `compact`.
-    const spec: Record<string, unknown> = { interval, releaseName: name, targetNamespace: names.namespace, storageNamespace: names.namespace };
-    if (mode === 'management') spec.kubeConfig = { secretRef: { name: names.kubeconfigSecret, key: 'value' } };
-    if (chart.dependsOn.length > 0) spec.dependsOn = chart.dependsOn.map((c) => ({ name: releaseNameOf(names, c) }));
-    spec.chart = { spec: { chart: chart.chart, version: chart.version, sourceRef: { kind: 'HelmRepository', name: names.helmRepository } } };
-    if (chart.timeout !== undefined) spec.timeout = chart.timeout;
-    // Tenant mode applies the Namespace itself (the HelmRelease lives in it).
-    spec.install = mode === 'management'
-      ? { createNamespace: true, crds: 'CreateReplace', remediation: { retries: ADDON_REMEDIATION_RETRIES } }
-      : { crds: 'CreateReplace', remediation: { retries: ADDON_REMEDIATION_RETRIES } };
-    spec.upgrade = { crds: 'CreateReplace', cleanupOnFail: true, remediation: { retries: ADDON_REMEDIATION_RETRIES, strategy: 'rollback' } };
-    const chartValues = withExactValues(compact(values[chart.component]), exactValues?.[chart.component]);
-    if (chartValues !== undefined) spec.values = chartValues;
-    return { apiVersion: HELM_RELEASE_API_VERSION, kind: 'HelmRelease', metadata: objectMeta(name, releaseNamespace, labels, annotations), spec };
+    const dependsOn = chart.dependsOn.map((c) => releaseNameOf(names, c));
+    // Cluster components (CNI) are released from the management cluster, in the Cluster's namespace.
+    if (mode === 'management' && cluster!.cniRelease !== undefined) dependsOn.unshift(cluster!.cniRelease);
+    return renderHelmRelease({
+      metadata: objectMeta(name, releaseNamespace, labels, annotations),
+      interval,
+      releaseName: name,
+      targetNamespace: names.namespace,
+      kubeconfigSecret: mode === 'management' ? names.kubeconfigSecret : undefined,
+      dependsOn,
+      chart: chart.chart,
+      version: chart.version,
+      helmRepository: names.helmRepository,
+      timeout: chart.timeout,
+      values: withExactValues(compact(values[chart.component]), exactValues?.[chart.component]),
+    });
   });
 
   const manifests: Manifest[] = [];

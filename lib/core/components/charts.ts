@@ -1,0 +1,45 @@
+/**
+ * The component charts and the releases the library pins. One table per chart; the cloud-provider
+ * charts release once per Kubernetes minor (openstack-cloud-controller-manager and cinder-csi-plugin
+ * 2.N.x, vsphere-cpi 1.N.x for Kubernetes 1.N), so their tables are keyed by minor. Tests render
+ * every entry from ../shared/charts and check each version against the chart's own Chart.yaml.
+ */
+
+/** A Helm repository a component chart comes from. */
+export interface ComponentRepository {
+  /** Suffix of the per-cluster HelmRepository name (`<cluster>-<id>`). */
+  readonly id: string;
+  readonly url: string;
+}
+
+export const CALICO_REPOSITORY: ComponentRepository = { id: 'projectcalico', url: 'https://docs.tigera.io/calico/charts' };
+export const CILIUM_REPOSITORY: ComponentRepository = { id: 'cilium', url: 'https://helm.cilium.io/' };
+export const OPENSTACK_REPOSITORY: ComponentRepository = { id: 'cloud-provider-openstack', url: 'https://kubernetes.github.io/cloud-provider-openstack' };
+export const VSPHERE_CPI_REPOSITORY: ComponentRepository = { id: 'cloud-provider-vsphere', url: 'https://kubernetes.github.io/cloud-provider-vsphere' };
+
+/** tigera-operator (Calico) chart version. */
+export const CALICO_CHART_VERSION = 'v3.31.7';
+/** Cilium chart version (the chart is not in ../shared/charts; see docs/components.md). */
+export const CILIUM_CHART_VERSION = '1.18.4';
+
+/** openstack-cloud-controller-manager chart per Kubernetes minor (tags v1.N.x of kubernetes/cloud-provider-openstack). */
+export const OPENSTACK_CCM_CHART_VERSIONS: Readonly<Record<number, string>> = Object.freeze({ 31: '2.31.3', 32: '2.32.1', 33: '2.33.1', 34: '2.34.0', 35: '2.35.0' });
+/** cinder-csi-plugin chart per Kubernetes minor. */
+export const CINDER_CSI_CHART_VERSIONS: Readonly<Record<number, string>> = Object.freeze({ 31: '2.31.7', 32: '2.32.2', 33: '2.33.1', 34: '2.34.0', 35: '2.35.0' });
+/** vsphere-cpi chart per Kubernetes minor (the 1.31 release is tagged with a leading `v`). */
+export const VSPHERE_CPI_CHART_VERSIONS: Readonly<Record<number, string>> = Object.freeze({ 31: 'v1.31.0', 32: '1.32.1', 33: '1.33.0', 34: '1.34.0', 35: '1.35.0' });
+
+/** The Kubernetes minor of a normalized version `v1.N.x`. */
+export function kubernetesMinor(version: string): number {
+  return Number(version.slice(1).split('.')[1]);
+}
+
+/** The chart release for a Kubernetes minor, or undefined; `supported` lists the minors for the error. */
+export function chartForMinor(table: Readonly<Record<number, string>>, version: string): string | undefined {
+  return version.startsWith('v1.') ? table[kubernetesMinor(version)] : undefined;
+}
+
+/** `1.31, 1.32, ...`: the minors a table supports. */
+export function supportedMinors(table: Readonly<Record<number, string>>): string {
+  return Object.keys(table).map((m) => `1.${m}`).join(', ');
+}
