@@ -1,14 +1,6 @@
-import { spawnSync } from 'child_process';
-import * as path from 'path';
 import { addonCleanupCommands, addonNames, ValidationError } from '../../lib/core';
+import { runCli as run } from '../support/cli';
 import { synthAddon } from './fixtures';
-
-const BIN = path.resolve(__dirname, '../../bin/capi-constructs.js');
-
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('addon-cleanup CLI', () => {
   test('prints the seed\'s two commands in tenant mode, for the names the construct emits', () => {

@@ -1,15 +1,8 @@
 /** The command line as a user meets it: version, help for every command, one wording per error. */
-import { spawnSync } from 'child_process';
-import * as path from 'path';
 import { COMMANDS } from '../../lib/cli/commands';
+import { runCli as run } from '../support/cli';
 
-const BIN = path.resolve(__dirname, '../../bin/capi-constructs.js');
 const pkg = require('../../package.json') as { version: string };
-
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('capi-constructs CLI', () => {
   test('--version prints the package version', () => {
