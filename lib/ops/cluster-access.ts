@@ -27,6 +27,19 @@ export type CapiVersionChoice = CapiVersion | 'preferred';
 /** The key of the `<cluster>-kubeconfig` Secret that holds the kubeconfig (Cluster API's `value`). */
 export const KUBECONFIG_SECRET_KEY = 'value';
 
+/**
+ * The workload cluster's KubeConfig from the data of its `<cluster>-kubeconfig` Secret (base64 under
+ * {@link KUBECONFIG_SECRET_KEY}), in memory only; undefined when the key is missing. Throws when the
+ * content is not a kubeconfig (callers must not echo the content: it holds credentials).
+ */
+export function kubeConfigFromSecretData(data: Readonly<Record<string, string>> | undefined): KubeConfig | undefined {
+  const encoded = data?.[KUBECONFIG_SECRET_KEY];
+  if (encoded === undefined) return undefined;
+  const kc = new KubeConfig();
+  kc.loadFromString(Buffer.from(encoded, 'base64').toString('utf8'));
+  return kc;
+}
+
 export interface WorkloadClient {
   readonly core: CoreV1Api;
 }
@@ -64,11 +77,8 @@ export class ClusterAccess {
       if (isNotFound(e)) throw new NodeOperationNotFound(action, node, 'KubeconfigSecretNotFound', `Secret ${this.cluster.namespace}/${name} not found: is ${this.cluster.namespace}/${this.cluster.name} a provisioned Cluster API cluster?`);
       throw e;
     }
-    const encoded = data?.[KUBECONFIG_SECRET_KEY];
-    if (!encoded) throw new NodeOperationNotFound(action, node, 'KubeconfigSecretNotFound', `Secret ${this.cluster.namespace}/${name} has no "${KUBECONFIG_SECRET_KEY}" key`);
-    const kc = new KubeConfig();
-    kc.loadFromString(Buffer.from(encoded, 'base64').toString('utf8'));
-    return kc;
+    if (!data?.[KUBECONFIG_SECRET_KEY]) throw new NodeOperationNotFound(action, node, 'KubeconfigSecretNotFound', `Secret ${this.cluster.namespace}/${name} has no "${KUBECONFIG_SECRET_KEY}" key`);
+    return kubeConfigFromSecretData(data)!;
   }
 
   /** The version Cluster API objects (group cluster.x-k8s.io) are read and written at. */

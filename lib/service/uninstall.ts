@@ -11,7 +11,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
   ADDONS_GROUP, AddonName, AddonNames, addonNames, HELM_RELEASE_API_VERSION, HELM_REPOSITORY_API_VERSION,
 } from '../core/addons';
-import { KUBECONFIG_SECRET_KEY } from '../ops/cluster-access';
+import { KUBECONFIG_SECRET_KEY, kubeConfigFromSecretData } from '../ops/cluster-access';
 import { addonKey, ServiceContext, UninstallRecord } from './context';
 import { ServiceError } from './errors';
 import { groupVersion, k8sApiError, kubeStatusCode, orNotFound, remove } from './kube';
@@ -126,15 +126,14 @@ async function finishUninstall(ctx: ServiceContext, namespace: string, cluster: 
  */
 async function deleteWorkloadNamespace(ctx: ServiceContext, namespace: string, cluster: string, names: AddonNames): Promise<void> {
   const secret = await orNotFound(`reading Secret ${namespace}/${names.kubeconfigSecret}`, () => ctx.clients.core.readNamespacedSecret({ namespace, name: names.kubeconfigSecret }));
-  const data = secret?.data?.[KUBECONFIG_SECRET_KEY];
-  if (data === undefined) return;
-  const kc = new KubeConfig();
+  let kc: KubeConfig | undefined;
   try {
-    kc.loadFromString(Buffer.from(data, 'base64').toString('utf8'));
+    kc = kubeConfigFromSecretData(secret?.data);
   } catch {
     // never the content: it holds the workload cluster's credentials
     throw new ServiceError(502, 'k8s-api-error', `Secret ${namespace}/${names.kubeconfigSecret} does not hold a readable kubeconfig under key "${KUBECONFIG_SECRET_KEY}"`);
   }
+  if (!kc) return;
   try {
     await kc.makeApiClient(CoreV1Api).deleteNamespace({ name: names.namespace });
   } catch (e) {
