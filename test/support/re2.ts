@@ -125,6 +125,16 @@ export function translateRe2(pattern: string): string {
     return next;
   };
 
+  /** The `{...}` argument of an escape such as `\p{Greek}` or `\x{41}`, if one follows; moves past it. */
+  const braced = (escapeName: string): string | undefined => {
+    if (peek() !== '{') return undefined;
+    const end = cps.indexOf('}', i);
+    if (end < 0) return fail(`unterminated ${escapeName}{`);
+    const arg = cps.slice(i + 1, end).join('');
+    i = end + 1;
+    return arg;
+  };
+
   /** One escape after `\`, outside or inside a class. Returns JS source, or a code point for a literal. */
   const escape = (inClass: boolean): string | number => {
     const c = cps[i++];
@@ -142,25 +152,12 @@ export function translateRe2(pattern: string): string {
         if (inClass) return fail('\\S inside a character class is not supported by this translation');
         return `[^${SPACE}]`;
       case 'p': case 'P': {
-        let name: string;
-        if (peek() === '{') {
-          const end = cps.indexOf('}', i);
-          if (end < 0) return fail('unterminated \\p{');
-          name = cps.slice(i + 1, end).join('');
-          i = end + 1;
-        } else {
-          name = cps[i++] ?? fail('\\p needs a class name');
-        }
+        const name = braced('\\p') ?? cps[i++] ?? fail('\\p needs a class name');
         return unicodeClass(name, c === 'P');
       }
       case 'x': {
-        let hex: string;
-        if (peek() === '{') {
-          const end = cps.indexOf('}', i);
-          if (end < 0) return fail('unterminated \\x{');
-          hex = cps.slice(i + 1, end).join('');
-          i = end + 1;
-        } else {
+        let hex = braced('\\x');
+        if (hex === undefined) {
           hex = cps.slice(i, i + 2).join('');
           i += 2;
         }
