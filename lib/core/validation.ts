@@ -289,13 +289,6 @@ export function checkLabels(p: Problems, path: string, value: unknown, kind: 'la
   return ok ? out : undefined;
 }
 
-/** Reports every key of a props object that is not in `known` (a typo would otherwise be ignored silently). */
-export function checkKnownFields(p: Problems, path: string, value: Record<string, unknown>, known: readonly string[]): void {
-  for (const k of Object.keys(value)) {
-    if (!known.includes(k)) p.error(`${path}.${k}`, `${show(k)} is not a field of ${path}: known fields are ${known.map((x) => show(x)).join(', ')}`);
-  }
-}
-
 /** An optional list of strings, each passing `valid` (described by `rule`); empty lists are allowed. */
 export function checkStringList(p: Problems, path: string, value: unknown, valid: (s: string) => boolean, rule: string): string[] | undefined {
   if (value === undefined) return undefined;

@@ -4,7 +4,8 @@
  * (any name, any password) on a LoadBalancer without HTTPS; the library never emits that unless asked.
  */
 import { Problems, show } from '../errors';
-import { checkKnownFields, checkObject, checkStringList, isDns1123Subdomain } from '../validation';
+import { checkPropKeys, propKeys } from '../strict-props';
+import { checkObject, checkStringList, isDns1123Subdomain } from '../validation';
 import type { ServiceType } from './parameters';
 
 /** A key of a Secret in the add-on namespace on the workload cluster. */
@@ -71,6 +72,18 @@ export interface JupyterHubHttps {
   readonly letsEncrypt?: { readonly contactEmail: string };
 }
 
+/** The known keys of the JupyterHub access props (strict props, tied to the interfaces by the compiler). */
+const SECRET_KEY_SELECTOR_PROPS = propKeys<SecretKeySelector>()('SecretKeySelector', { name: true, key: true });
+const DUMMY_PROPS = propKeys<JupyterHubDummyAuthentication>()('JupyterHubDummyAuthentication', { type: true });
+const NATIVE_PROPS = propKeys<JupyterHubNativeAuthentication>()('JupyterHubNativeAuthentication', { type: true, adminUsers: true });
+const OIDC_PROPS = propKeys<JupyterHubOidcAuthentication>()('JupyterHubOidcAuthentication', {
+  type: true, issuer: true, clientId: true, clientSecret: true, allowedUsers: true, allowedGroups: true, adminUsers: true,
+  usernameClaim: true, groupsClaim: true, callbackUrl: true, endpoints: true,
+});
+const OIDC_ENDPOINTS_PROPS = propKeys<NonNullable<JupyterHubOidcAuthentication['endpoints']>>()('endpoints', { authorizeUrl: true, tokenUrl: true, userdataUrl: true });
+const HTTPS_PROPS = propKeys<JupyterHubHttps>()('JupyterHubHttps', { hosts: true, tlsSecret: true, letsEncrypt: true });
+const LETS_ENCRYPT_PROPS = propKeys<NonNullable<JupyterHubHttps['letsEncrypt']>>()('letsEncrypt', { contactEmail: true });
+
 /** Validated access settings of a JupyterHub (`hub` is empty when the settings had errors). */
 export interface JupyterHubAccess {
   readonly serviceType: ServiceType;
@@ -111,7 +124,7 @@ function checkSecretKey(p: Problems, path: string, value: unknown): SecretKeySel
     return undefined;
   }
   if (!checkObject(p, path, value)) return undefined;
-  checkKnownFields(p, path, value, ['name', 'key']);
+  checkPropKeys(p, path, value, SECRET_KEY_SELECTOR_PROPS);
   const { name, key } = value;
   let ok = true;
   if (typeof name !== 'string' || !isDns1123Subdomain(name)) {
@@ -139,18 +152,18 @@ export function checkJupyterHubAuthentication(p: Problems, path: string, value: 
   }
   const errors = p.errors.length;
   if (value.type === 'dummy') {
-    checkKnownFields(p, path, value, ['type']);
+    checkPropKeys(p, path, value, DUMMY_PROPS);
     return p.errors.length === errors ? { type: 'dummy' } : undefined;
   }
   if (value.type === 'native') {
-    checkKnownFields(p, path, value, ['type', 'adminUsers']);
+    checkPropKeys(p, path, value, NATIVE_PROPS);
     const adminUsers = userList(p, `${path}.adminUsers`, value.adminUsers);
     if (value.adminUsers === undefined || adminUsers?.length === 0) {
       p.error(`${path}.adminUsers`, 'must list at least one admin: with NativeAuthenticator only an admin can approve sign-ups');
     }
     return p.errors.length === errors ? { type: 'native', adminUsers: adminUsers! } : undefined;
   }
-  checkKnownFields(p, path, value, ['type', 'issuer', 'clientId', 'clientSecret', 'allowedUsers', 'allowedGroups', 'adminUsers', 'usernameClaim', 'groupsClaim', 'callbackUrl', 'endpoints']);
+  checkPropKeys(p, path, value, OIDC_PROPS);
   const issuer = httpsUrl(p, `${path}.issuer`, value.issuer);
   if (typeof value.clientId !== 'string' || value.clientId === '') p.error(`${path}.clientId`, `must be a non-empty string, got ${show(value.clientId)}`);
   const clientSecret = checkSecretKey(p, `${path}.clientSecret`, value.clientSecret);
@@ -170,7 +183,7 @@ export function checkJupyterHubAuthentication(p: Problems, path: string, value: 
   let endpoints: JupyterHubOidcAuthentication['endpoints'];
   if (value.endpoints !== undefined && checkObject(p, `${path}.endpoints`, value.endpoints)) {
     const e = value.endpoints;
-    checkKnownFields(p, `${path}.endpoints`, e, ['authorizeUrl', 'tokenUrl', 'userdataUrl']);
+    checkPropKeys(p, `${path}.endpoints`, e, OIDC_ENDPOINTS_PROPS);
     const [authorizeUrl, tokenUrl, userdataUrl] = (['authorizeUrl', 'tokenUrl', 'userdataUrl'] as const).map((k) => httpsUrl(p, `${path}.endpoints.${k}`, e[k]));
     if (authorizeUrl && tokenUrl && userdataUrl) endpoints = { authorizeUrl, tokenUrl, userdataUrl };
   }
@@ -185,7 +198,7 @@ export function checkJupyterHubAuthentication(p: Problems, path: string, value: 
 export function checkJupyterHubHttps(p: Problems, path: string, value: unknown): JupyterHubHttps | undefined {
   if (!checkObject(p, path, value)) return undefined;
   const errors = p.errors.length;
-  checkKnownFields(p, path, value, ['hosts', 'tlsSecret', 'letsEncrypt']);
+  checkPropKeys(p, path, value, HTTPS_PROPS);
   const hosts = checkStringList(p, `${path}.hosts`, value.hosts, isDns1123Subdomain, 'a host name (a DNS subdomain)');
   if (value.hosts === undefined || hosts?.length === 0) p.error(`${path}.hosts`, 'must list at least one host name: the names the certificate is for');
   const { tlsSecret, letsEncrypt } = value;
@@ -196,7 +209,7 @@ export function checkJupyterHubHttps(p: Problems, path: string, value: unknown):
     p.error(`${path}.tlsSecret`, `${show(tlsSecret)} is not a Secret name (a DNS subdomain)`);
   }
   if (letsEncrypt !== undefined && checkObject(p, `${path}.letsEncrypt`, letsEncrypt)) {
-    checkKnownFields(p, `${path}.letsEncrypt`, letsEncrypt, ['contactEmail']);
+    checkPropKeys(p, `${path}.letsEncrypt`, letsEncrypt, LETS_ENCRYPT_PROPS);
     if (typeof letsEncrypt.contactEmail !== 'string' || !EMAIL.test(letsEncrypt.contactEmail)) {
       p.error(`${path}.letsEncrypt.contactEmail`, `${show(letsEncrypt.contactEmail)} is not an e-mail address (Let's Encrypt sends expiry notices there)`);
     }

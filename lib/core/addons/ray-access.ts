@@ -5,7 +5,8 @@
  */
 import * as ipaddr from 'ipaddr.js';
 import { Problems, show } from '../errors';
-import { checkKnownFields, checkLabels, checkObject, checkStringList, isDns1123Label } from '../validation';
+import { checkPropKeys, propKeys } from '../strict-props';
+import { checkLabels, checkObject, checkStringList, isDns1123Label } from '../validation';
 import type { ServiceType } from './parameters';
 
 /** Pods of one namespace, selected by labels. */
@@ -46,11 +47,14 @@ function isCidr(s: string): boolean {
   return ipaddr.isValidCIDR(s);
 }
 
+const RAY_ACCESS_PROPS = propKeys<RayAccess>()('RayAccess', { namespaces: true, podSelectors: true, cidrs: true, exposeDashboard: true });
+const RAY_ACCESS_POD_SELECTOR_PROPS = propKeys<RayAccessPodSelector>()('RayAccessPodSelector', { namespace: true, matchLabels: true });
+
 /** Validates `parameters.access`. */
 export function checkRayAccess(p: Problems, path: string, value: unknown): ResolvedRayAccess | undefined {
   if (!checkObject(p, path, value)) return undefined;
   const errors = p.errors.length;
-  checkKnownFields(p, path, value, ['namespaces', 'podSelectors', 'cidrs', 'exposeDashboard']);
+  checkPropKeys(p, path, value, RAY_ACCESS_PROPS);
   const namespaces = checkStringList(p, `${path}.namespaces`, value.namespaces, isDns1123Label, 'a namespace name (a DNS-1123 label)') ?? [];
   const cidrs = checkStringList(p, `${path}.cidrs`, value.cidrs, isCidr, 'a CIDR block such as "203.0.113.0/24"') ?? [];
   const podSelectors: RayAccessPodSelector[] = [];
@@ -60,7 +64,7 @@ export function checkRayAccess(p: Problems, path: string, value: unknown): Resol
       value.podSelectors.forEach((s: unknown, i: number) => {
         const at = `${path}.podSelectors[${i}]`;
         if (!checkObject(p, at, s)) return;
-        checkKnownFields(p, at, s, ['namespace', 'matchLabels']);
+        checkPropKeys(p, at, s, RAY_ACCESS_POD_SELECTOR_PROPS);
         if (typeof s.namespace !== 'string' || !isDns1123Label(s.namespace)) p.error(`${at}.namespace`, `${show(s.namespace)} is not a namespace name (a DNS-1123 label)`);
         const labels = checkLabels(p, `${at}.matchLabels`, s.matchLabels, 'labels');
         if (s.matchLabels === undefined || (labels && Object.keys(labels).length === 0)) {
