@@ -8,7 +8,7 @@
  *   npm run bench:addon-api -- [--clusters 100] [--concurrency 32]
  */
 import { performance } from 'perf_hooks';
-import { buildCluster } from '../lib/core/cluster';
+import { buildCluster } from '../lib/core/cluster/cluster';
 import { existingInfrastructureCluster } from '../lib/core/providers/existing';
 import { ADDON_NAMES, addonNames, renderClusterAddon } from '../lib/core/addons';
 import { createAddonService } from '../lib/service';

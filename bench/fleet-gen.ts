@@ -7,11 +7,11 @@
  * stand-in of the same shape otherwise, so the benchmark runs at every stage of the project.
  * `describeFleet()` says which ones are real.
  */
-import { ClusterComponent, ClusterSpec } from '../lib/core/render';
-import { HealthCheck } from '../lib/core/health-check';
-import { CustomMachineTemplate, MachineTemplate } from '../lib/core/machine-template';
-import { ClusterRef, InfrastructureCluster } from '../lib/core/cluster';
-import { Rendered } from '../lib/core/manifest';
+import { ClusterComponent, ClusterSpec } from '../lib/core/fleet/render';
+import { HealthCheck } from '../lib/core/nodes/health-check';
+import { CustomMachineTemplate, MachineTemplate } from '../lib/core/nodes/machine-template';
+import { ClusterRef, InfrastructureCluster } from '../lib/core/cluster/cluster';
+import { Rendered } from '../lib/core/output/manifest';
 
 interface Plugin<T> {
   readonly name: string;

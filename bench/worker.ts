@@ -32,9 +32,9 @@ import { Construct } from 'constructs';
 import { Cluster, ControlPlaneGroup, WorkerGroup } from '../lib/cdk8s';
 import { emit } from '../lib/cdk8s/emit';
 import { addFleet, FleetApp, FleetChart } from '../lib/cdk8s/fleet';
-import { ClusterSpec, renderClusters, renderFleet } from '../lib/core/render';
-import { writeFleet } from '../lib/core/write-fleet';
-import { Manifest } from '../lib/core/manifest';
+import { ClusterSpec, renderClusters, renderFleet } from '../lib/core/fleet/render';
+import { writeFleet } from '../lib/core/fleet/write-fleet';
+import { Manifest } from '../lib/core/output/manifest';
 import { describeFleet, fleetSpecs } from './fleet-gen';
 
 process.env.CAPI_CONSTRUCTS_WARNINGS = 'silent';

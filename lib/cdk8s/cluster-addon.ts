@@ -4,7 +4,7 @@ import {
   addonCleanupCommands, AddonMode, AddonName, AddonNames, ClusterAddonProps, FluxResourceMetricsProps, renderClusterAddon,
   renderFluxResourceMetrics, SecurityGroupPort,
 } from '../core/addons';
-import { Warning } from '../core/errors';
+import { Warning } from '../core/rules/errors';
 import { emit, objectId } from './emit';
 
 /**

@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CapiVersion } from '../core/api-versions';
-import { buildCluster, ClusterProps, ClusterRef } from '../core/cluster';
-import { Warning } from '../core/errors';
+import { CapiVersion } from '../core/output/api-versions';
+import { buildCluster, ClusterProps, ClusterRef } from '../core/cluster/cluster';
+import { Warning } from '../core/rules/errors';
 import { ProviderBootstrap } from '../core/kubeadm/provider-bootstrap';
-import { ResolvedNodeFailureDetection } from '../core/node-failure-detection';
+import { ResolvedNodeFailureDetection } from '../core/cluster/node-failure-detection';
 import { emit } from './emit';
 
 /**

@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Warning } from '../core/errors';
-import { ControlPlaneGroupProps, renderControlPlane } from '../core/control-plane';
-import { controlPlaneName } from '../core/naming';
+import { Warning } from '../core/rules/errors';
+import { ControlPlaneGroupProps, renderControlPlane } from '../core/nodes/control-plane';
+import { controlPlaneName } from '../core/output/naming';
 import { emit } from './emit';
 
 /**

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Manifest, Rendered } from '../core/manifest';
-import { reportWarnings } from '../core/warnings';
+import { Manifest, Rendered } from '../core/output/manifest';
+import { reportWarnings } from '../core/rules/warnings';
 // every construct emits through here: cdk8s's Yaml.stringify is Kubernetes-safe wherever one is used
 import './yaml-output';
 

@@ -12,10 +12,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, ChartProps, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ClusterRef } from '../core/cluster';
-import { ClusterSpec, RenderedCluster, renderClusterSpec, renderClusters } from '../core/render';
-import { FLEET_TMP_PREFIX } from '../core/write-fleet';
-import { stringifyCdk8sJson } from '../core/yaml';
+import { ClusterRef } from '../core/cluster/cluster';
+import { ClusterSpec, RenderedCluster, renderClusterSpec, renderClusters } from '../core/fleet/render';
+import { FLEET_TMP_PREFIX } from '../core/fleet/write-fleet';
+import { stringifyCdk8sJson } from '../core/output/yaml';
 import { emit } from './emit';
 
 /**

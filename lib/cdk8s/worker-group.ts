@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Warning } from '../core/errors';
-import { workerGroupName } from '../core/naming';
-import { IngressWorkerGroupProps, ingressWorkerGroupProps, renderWorkerGroup, WorkerGroupProps } from '../core/worker-group';
+import { Warning } from '../core/rules/errors';
+import { workerGroupName } from '../core/output/naming';
+import { IngressWorkerGroupProps, ingressWorkerGroupProps, renderWorkerGroup, WorkerGroupProps } from '../core/nodes/worker-group';
 import { emit } from './emit';
 
 /**

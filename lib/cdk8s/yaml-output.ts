@@ -4,11 +4,11 @@
  * no option for how strings are quoted. Importing the cdk8s adapter of capi-constructs points
  * `Yaml.stringify` at the library's writer ({@link stringifyCdk8sJson}): byte for byte what cdk8s
  * writes for every string Kubernetes reads back correctly, and double-quoted with escapes for the
- * strings it would misread (lib/core/yaml.ts). So a plain `App`, a `FleetApp` and `writeFleet` write
+ * strings it would misread (lib/core/output/yaml.ts). So a plain `App`, a `FleetApp` and `writeFleet` write
  * the same bytes for the same objects. Installed once per process; idempotent.
  */
 import { Yaml } from 'cdk8s';
-import { stringifyCdk8sJson } from '../core/yaml';
+import { stringifyCdk8sJson } from '../core/output/yaml';
 
 const INSTALLED = Symbol.for('capi-constructs.kubernetes-safe-yaml');
 

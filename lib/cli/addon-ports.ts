@@ -1,7 +1,7 @@
 import {
   ADDON_NAMES, AddonExposure, AddonName, addonPortSummary, addonSecurityGroupPorts, defaultExposure, isAddonName, NO_RAY_ACCESS, ServiceType, unknownAddonMessage,
 } from '../core/addons';
-import { show, ValidationError } from '../core/errors';
+import { show, ValidationError } from '../core/rules/errors';
 import { Command, parseFlags } from './args';
 
 const SERVICE_TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer'];

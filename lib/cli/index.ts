@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ValidationError } from '../core/errors';
+import { ValidationError } from '../core/rules/errors';
 import { Output, UsageError } from './args';
 import { COMMANDS } from './commands';
 

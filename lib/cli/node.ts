@@ -7,8 +7,8 @@
  * 5 the drain timed out (the node stays cordoned).
  */
 import { KubeConfig } from '@kubernetes/client-node';
-import { Problems, ValidationError } from '../core/errors';
-import { checkDuration } from '../core/validation';
+import { Problems, ValidationError } from '../core/rules/errors';
+import { checkDuration } from '../core/rules/validation';
 import { describeApiError } from '../ops/api-errors';
 import { Clock } from '../ops/context';
 import { DrainProgress } from '../ops/drain';

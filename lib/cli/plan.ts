@@ -9,7 +9,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ValidationError } from '../core/errors';
+import { ValidationError } from '../core/rules/errors';
 import { formatPlan, parseManifestFile, planFleet, planJson } from '../core/plan';
 import { Command, Output, parseFlags, UsageError } from './args';
 

@@ -6,30 +6,30 @@
  */
 
 // Errors and warnings
-export { ValidationError } from './errors';
-export type { Issue, ProblemReporter, Warning } from './errors';
-export { setWarningHandler } from './warnings';
-export type { WarningHandler } from './warnings';
+export { ValidationError } from './rules/errors';
+export type { Issue, ProblemReporter, Warning } from './rules/errors';
+export { setWarningHandler } from './rules/warnings';
+export type { WarningHandler } from './rules/warnings';
 
 // Plain objects and shared value types
-export type { JsonValue, Manifest, ObjectMeta, Rendered } from './manifest';
-export { CAPI_VERSIONS } from './api-versions';
-export type { CapiVersion, ObjectRef } from './api-versions';
-export type { Duration, IntOrPercent } from './validation';
+export type { JsonValue, Manifest, ObjectMeta, Rendered } from './output/manifest';
+export { CAPI_VERSIONS } from './output/api-versions';
+export type { CapiVersion, ObjectRef } from './output/api-versions';
+export type { Duration, IntOrPercent } from './rules/validation';
 
 // Names the constructs generate
-export { controlPlaneHealthCheckName, controlPlaneName, kubeconfigSecretName, workerGroupName, workerHealthCheckName } from './naming';
+export { controlPlaneHealthCheckName, controlPlaneName, kubeconfigSecretName, workerGroupName, workerHealthCheckName } from './output/naming';
 
 // Cluster, control plane, worker groups, health checks
-export type { ClusterNetwork, ClusterProps, ClusterRef, InfrastructureCluster } from './cluster';
-export { NODE_FAILURE_DETECTION_DEFAULTS } from './node-failure-detection';
-export type { NodeFailureDetection, ResolvedNodeFailureDetection } from './node-failure-detection';
-export type { ControlPlaneGroupProps, ControlPlaneRemediation } from './control-plane';
+export type { ClusterNetwork, ClusterProps, ClusterRef, InfrastructureCluster } from './cluster/cluster';
+export { NODE_FAILURE_DETECTION_DEFAULTS } from './cluster/node-failure-detection';
+export type { NodeFailureDetection, ResolvedNodeFailureDetection } from './cluster/node-failure-detection';
+export type { ControlPlaneGroupProps, ControlPlaneRemediation } from './nodes/control-plane';
 export type {
   AutoScaling, IngressWorkerGroupProps, ManualScaling, OnDeleteStrategy, RollingUpdateStrategy, WorkerGroupProps, WorkerScaling,
   WorkerStrategy,
-} from './worker-group';
-export type { MachineDeletionProps } from './machine-deletion';
+} from './nodes/worker-group';
+export type { MachineDeletionProps } from './nodes/machine-deletion';
 
 // kubeadm configuration of the node groups, and what each provider adds to it
 export type {
@@ -39,12 +39,12 @@ export type {
 export {
   CONTROL_PLANE_TAINT, KUBE_VIP_DEFAULT_IMAGE, KUBE_VIP_HOSTS_PATH, KUBE_VIP_MANIFEST_PATH, KUBE_VIP_PREPARE_PATH, ProviderBootstrap, TAINT_EFFECTS,
 } from './kubeadm';
-export { HealthCheck } from './health-check';
-export type { HealthCheckOptions, HealthCheckRole, HealthCheckTarget, UnhealthyCondition } from './health-check';
+export { HealthCheck } from './nodes/health-check';
+export type { HealthCheckOptions, HealthCheckRole, HealthCheckTarget, UnhealthyCondition } from './nodes/health-check';
 
 // Machine templates and infrastructure clusters
-export { CustomMachineTemplate, isMachineTemplate } from './machine-template';
-export type { CustomMachineTemplateProps, MachineRole, MachineTemplateMetadata } from './machine-template';
+export { CustomMachineTemplate, isMachineTemplate } from './nodes/machine-template';
+export type { CustomMachineTemplateProps, MachineRole, MachineTemplateMetadata } from './nodes/machine-template';
 export {
   BasisMachineTemplate, CALICO_SECURITY_GROUP_RULES, existingInfrastructureCluster, KUBEADM_CONTROL_PLANE_MIN_CPUS, KUBEADM_CONTROL_PLANE_MIN_MEMORY_MIB,
   MachineTemplate, OPENSTACK_VERSIONS, OpenStackCluster, OpenStackMachineTemplate, OVirtMachineTemplate, ShturvalMachineTemplate,
@@ -66,10 +66,10 @@ export {
 export type { CloudControllerProps, CniPlugin, CsiProps, StorageClassProps } from './components';
 
 // Fleets: a cluster as a spec, rendered without a construct tree
-export { clusterFileName, renderFleet } from './render';
-export type { ClusterComponent, ClusterSpec, RenderedCluster, RenderedFleet, RenderedPart, RenderFleetOptions } from './render';
-export { FleetLockedError, writeFleet } from './write-fleet';
-export type { WrittenFleet } from './write-fleet';
+export { clusterFileName, renderFleet } from './fleet/render';
+export type { ClusterComponent, ClusterSpec, RenderedCluster, RenderedFleet, RenderedPart, RenderFleetOptions } from './fleet/render';
+export { FleetLockedError, writeFleet } from './fleet/write-fleet';
+export type { WrittenFleet } from './fleet/write-fleet';
 
 // Add-ons
 export {
@@ -88,10 +88,10 @@ export type {
 } from './addons';
 
 // Create-time rules mirrored from Go (CIDR blocks as net.ParseCIDR, CAPV naming templates)
-export { isGoCidr, parseGoCidr } from './cidr';
-export type { ParsedCidr } from './cidr';
-export { evaluateGoTemplate, SPRIG_NAME_FUNCTIONS } from './go-template';
-export type { TemplateFunction, TemplateResult, TemplateValue } from './go-template';
+export { isGoCidr, parseGoCidr } from './rules/cidr';
+export type { ParsedCidr } from './rules/cidr';
+export { evaluateGoTemplate, SPRIG_NAME_FUNCTIONS } from './rules/go-template';
+export type { TemplateFunction, TemplateResult, TemplateValue } from './rules/go-template';
 export { VSPHERE_VM_NAME_MAX_LENGTH, vsphereVmName } from './providers/vsphere-rules';
 
 // Day 2: what the next apply rejects, rolls, deletes, scales and changes in place (docs/day-2.md)

@@ -10,7 +10,7 @@
  * stopped being autoscaled.
  */
 import { PatchStrategy, setHeaderOptions, V1Node } from '@kubernetes/client-node';
-import { ANNOTATION_SCALE_DOWN_DISABLED } from '../core/api-versions';
+import { ANNOTATION_SCALE_DOWN_DISABLED } from '../core/output/api-versions';
 import { OperationContext, resultOf } from './context';
 import { NodeOperationRefused } from './errors';
 import { findMachine, readNode, readScalableGroup } from './node-lookup';

@@ -3,7 +3,7 @@
  * (and, where they differ, both spellings). `@kubernetes/client-node` has no types for custom resources.
  */
 import type { V1ObjectMeta } from '@kubernetes/client-node';
-import { CapiVersion, CLUSTER_GROUP, CONTROL_PLANE_GROUP } from '../core/api-versions';
+import { CapiVersion, CLUSTER_GROUP, CONTROL_PLANE_GROUP } from '../core/output/api-versions';
 
 /** A condition as either version reports it (v1beta1 adds `severity`). */
 export interface CapiCondition {

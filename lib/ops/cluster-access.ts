@@ -9,8 +9,8 @@
  * one at v1beta1; `'v1beta2'` or `'v1beta1'` skips discovery.
  */
 import { ApisApi, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, V1APIGroup } from '@kubernetes/client-node';
-import { CAPI_VERSIONS, CapiVersion, CLUSTER_GROUP, CONTROL_PLANE_GROUP } from '../core/api-versions';
-import { kubeconfigSecretName } from '../core/naming';
+import { CAPI_VERSIONS, CapiVersion, CLUSTER_GROUP, CONTROL_PLANE_GROUP } from '../core/output/api-versions';
+import { kubeconfigSecretName } from '../core/output/naming';
 import { isNotFound } from './api-errors';
 import { NodeOperationNotFound } from './errors';
 import type { NodeAction } from './requests';

@@ -16,7 +16,7 @@
  * already lowered (fewer replicas than live Machines) is not lowered again.
  */
 import { PatchStrategy, setHeaderOptions, V1Node } from '@kubernetes/client-node';
-import { ANNOTATION_DELETE_MACHINE, CapiVersion, LABEL_CONTROL_PLANE, LABEL_DEPLOYMENT_NAME, LABEL_SET_NAME } from '../core/api-versions';
+import { ANNOTATION_DELETE_MACHINE, CapiVersion, LABEL_CONTROL_PLANE, LABEL_DEPLOYMENT_NAME, LABEL_SET_NAME } from '../core/output/api-versions';
 import { isConflict } from './api-errors';
 import { MACHINE_DEPLOYMENTS, MACHINE_SETS, MACHINES, objectParams } from './capi-objects';
 import { OperationContext, resultOf } from './context';

@@ -9,7 +9,7 @@ import { V1Node } from '@kubernetes/client-node';
 import {
   ANNOTATION_AUTOSCALER_MAX, ANNOTATION_AUTOSCALER_MIN, CapiVersion, LABEL_CLUSTER_NAME, LABEL_CONTROL_PLANE,
   LABEL_CONTROL_PLANE_NAME, LABEL_DEPLOYMENT_NAME, LABEL_SET_NAME,
-} from '../core/api-versions';
+} from '../core/output/api-versions';
 import { isNotFound } from './api-errors';
 import { CapiList, Machine, MACHINE_DEPLOYMENTS, MACHINE_SETS, MACHINES, objectParams, ScalableGroup } from './capi-objects';
 import { ClusterAccess } from './cluster-access';

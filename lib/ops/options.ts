@@ -2,8 +2,8 @@
  * Validation of what callers pass to NodeOperations: every problem of one call reported together as
  * a ValidationError naming the field, before anything is read or written. Unknown options are errors.
  */
-import { Problems, show } from '../core/errors';
-import { checkBoolean, checkDns1123Label, checkInt, isDns1123Subdomain } from '../core/validation';
+import { Problems, show } from '../core/rules/errors';
+import { checkBoolean, checkDns1123Label, checkInt, isDns1123Subdomain } from '../core/rules/validation';
 
 function checkKeys(p: Problems, path: string, value: unknown, known: readonly string[], required = false): value is Record<string, unknown> {
   if (value === undefined && !required) return false;

@@ -9,7 +9,7 @@
  * error instead of failing the whole report.
  */
 import { KubernetesObject } from '@kubernetes/client-node';
-import { ANNOTATION_DELETE_MACHINE, CapiVersion } from '../core/api-versions';
+import { ANNOTATION_DELETE_MACHINE, CapiVersion } from '../core/output/api-versions';
 import { describeApiError, isNotFound } from './api-errors';
 import { CapiCondition, CapiObjectReference, KUBEADM_CONTROL_PLANES, KubeadmControlPlane, MACHINE_DEPLOYMENTS, MACHINE_SETS, objectParams, ScalableGroup } from './capi-objects';
 import { ClusterAccess } from './cluster-access';

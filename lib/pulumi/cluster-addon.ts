@@ -8,10 +8,10 @@ import {
   addonCleanupCommands, AddonMode, AddonModel, AddonName, AddonNames, ClusterAddonProps, FluxResourceMetricsProps, HELM_RELEASE_API_VERSION,
   renderClusterAddon, renderFluxResourceMetrics, SecurityGroupPort,
 } from '../core/addons';
-import { Problems, show, ValidationError, Warning } from '../core/errors';
-import { checkBoolean } from '../core/validation';
-import { Manifest } from '../core/manifest';
-import { reportWarnings } from '../core/warnings';
+import { Problems, show, ValidationError, Warning } from '../core/rules/errors';
+import { checkBoolean } from '../core/rules/validation';
+import { Manifest } from '../core/output/manifest';
+import { reportWarnings } from '../core/rules/warnings';
 import { ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX } from './emit';
 
 /**

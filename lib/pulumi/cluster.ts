@@ -1,11 +1,11 @@
 import * as pulumi from '@pulumi/pulumi';
-import { CapiVersion } from '../core/api-versions';
-import { buildCluster, ClusterProps, ClusterRef } from '../core/cluster';
-import { show, Warning } from '../core/errors';
-import { Manifest } from '../core/manifest';
+import { CapiVersion } from '../core/output/api-versions';
+import { buildCluster, ClusterProps, ClusterRef } from '../core/cluster/cluster';
+import { show, Warning } from '../core/rules/errors';
+import { Manifest } from '../core/output/manifest';
 import { ProviderBootstrap } from '../core/kubeadm/provider-bootstrap';
-import { ResolvedNodeFailureDetection } from '../core/node-failure-detection';
-import { reportWarnings } from '../core/warnings';
+import { ResolvedNodeFailureDetection } from '../core/cluster/node-failure-detection';
+import { reportWarnings } from '../core/rules/warnings';
 import { ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX } from './emit';
 
 /**

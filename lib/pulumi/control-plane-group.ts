@@ -1,9 +1,9 @@
 import * as pulumi from '@pulumi/pulumi';
-import { ControlPlaneGroupProps, renderControlPlane } from '../core/control-plane';
-import { Warning } from '../core/errors';
-import { Manifest } from '../core/manifest';
-import { controlPlaneName } from '../core/naming';
-import { reportWarnings } from '../core/warnings';
+import { ControlPlaneGroupProps, renderControlPlane } from '../core/nodes/control-plane';
+import { Warning } from '../core/rules/errors';
+import { Manifest } from '../core/output/manifest';
+import { controlPlaneName } from '../core/output/naming';
+import { reportWarnings } from '../core/rules/warnings';
 import { ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX } from './emit';
 
 /**

@@ -13,8 +13,8 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { Problems, show, ValidationError } from '../core/errors';
-import { Manifest } from '../core/manifest';
+import { Problems, show, ValidationError } from '../core/rules/errors';
+import { Manifest } from '../core/output/manifest';
 
 /** Options of every capi-constructs component. */
 export type ComponentOptions = pulumi.ComponentResourceOptions & {

@@ -1,9 +1,9 @@
 import * as pulumi from '@pulumi/pulumi';
-import { Warning } from '../core/errors';
-import { Manifest } from '../core/manifest';
-import { workerGroupName } from '../core/naming';
-import { reportWarnings } from '../core/warnings';
-import { IngressWorkerGroupProps, ingressWorkerGroupProps, renderWorkerGroup, WorkerGroupProps } from '../core/worker-group';
+import { Warning } from '../core/rules/errors';
+import { Manifest } from '../core/output/manifest';
+import { workerGroupName } from '../core/output/naming';
+import { reportWarnings } from '../core/rules/warnings';
+import { IngressWorkerGroupProps, ingressWorkerGroupProps, renderWorkerGroup, WorkerGroupProps } from '../core/nodes/worker-group';
 import { ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX } from './emit';
 
 /**

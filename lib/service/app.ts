@@ -9,8 +9,8 @@
 import type { Writable } from 'stream';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest, LogController } from 'fastify';
 import { KubeConfig } from '@kubernetes/client-node';
-import { ValidationError } from '../core/errors';
-import { CapiVersion } from '../core/api-versions';
+import { ValidationError } from '../core/rules/errors';
+import { CapiVersion } from '../core/output/api-versions';
 import { addonNames, isAddonName } from '../core/addons';
 import { authenticate, authorize, bearerToken, Operation, requiredPermissions, ReviewCache } from './auth';
 import { keyedSerializer, ServiceContext } from './context';

@@ -7,8 +7,8 @@
 import { createHash } from 'crypto';
 import { V1ResourceAttributes, V1UserInfo } from '@kubernetes/client-node';
 import { ADDONS_GROUP, HELM_RELEASE_API_VERSION, HELM_REPOSITORY_API_VERSION } from '../core/addons';
-import { CLUSTER_GROUP } from '../core/api-versions';
-import { kubeconfigSecretName } from '../core/naming';
+import { CLUSTER_GROUP } from '../core/output/api-versions';
+import { kubeconfigSecretName } from '../core/output/naming';
 import { ServiceError } from './errors';
 import { groupVersion, k8sApiError, KubeClients } from './kube';
 

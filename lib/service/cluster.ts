@@ -3,10 +3,10 @@
  * add-on's constraint is checked against (ClusterClass `spec.topology.version`, else the control
  * plane's `spec.version`), as the core's ClusterRef.
  */
-import { CapiVersion, CLUSTER_GROUP } from '../core/api-versions';
-import { ClusterRef } from '../core/cluster';
+import { CapiVersion, CLUSTER_GROUP } from '../core/output/api-versions';
+import { ClusterRef } from '../core/cluster/cluster';
 import { ADDON_CLUSTER_SELECTOR_LABEL } from '../core/addons';
-import { show, Warning } from '../core/errors';
+import { show, Warning } from '../core/rules/errors';
 import { ServiceError } from './errors';
 import { KubeClients, orNotFound } from './kube';
 

@@ -1,6 +1,6 @@
 /** What every add-on operation works with: the management cluster, the service options, per-add-on serialization. */
 import { AddonMode, AddonName } from '../core/addons';
-import { CapiVersion } from '../core/api-versions';
+import { CapiVersion } from '../core/output/api-versions';
 import { KubeClients } from './kube';
 
 /** The state of an uninstall after its DELETE answered: the HelmReleases are being removed, then the namespace. */

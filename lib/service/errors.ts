@@ -2,7 +2,7 @@
  * The error answers of the add-on API: one class, one `error` type per cause. The `error` type is also
  * the `error_type` label of `iaas_addon_api_errors_total`.
  */
-import { Issue, ValidationError } from '../core/errors';
+import { Issue, ValidationError } from '../core/rules/errors';
 
 /** Every `error` value the API answers with (and counts). */
 export type ErrorType =

@@ -4,8 +4,8 @@
  * field manager. The same parameters again are an idempotent 202; other parameters are a 409.
  */
 import { AddonName, renderClusterAddon } from '../core/addons';
-import { Warning, ValidationError } from '../core/errors';
-import { Manifest, stableStringify } from '../core/manifest';
+import { Warning, ValidationError } from '../core/rules/errors';
+import { Manifest, stableStringify } from '../core/output/manifest';
 import { readClusterRef } from './cluster';
 import { addonKey, ServiceContext } from './context';
 import { fromValidationError, ServiceError } from './errors';

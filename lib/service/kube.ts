@@ -6,7 +6,7 @@ import {
   ApisApi, AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig,
   KubernetesObject, KubernetesObjectApi, PatchStrategy, VersionApi,
 } from '@kubernetes/client-node';
-import { Manifest } from '../core/manifest';
+import { Manifest } from '../core/output/manifest';
 import { describeApiError, statusCode } from '../ops/api-errors';
 import { ServiceError } from './errors';
 

@@ -4,7 +4,7 @@
  * service carry out what a caller was allowed to ask for.
  */
 import { ADDONS_GROUP, HELM_RELEASE_API_VERSION, HELM_REPOSITORY_API_VERSION } from '../core/addons';
-import { CLUSTER_GROUP, CONTROL_PLANE_GROUP } from '../core/api-versions';
+import { CLUSTER_GROUP, CONTROL_PLANE_GROUP } from '../core/output/api-versions';
 import { groupVersion } from './kube';
 
 /** One RBAC PolicyRule (rbac.authorization.k8s.io/v1). */

@@ -3,7 +3,7 @@ import { Cluster, ClusterAddon, ValidationError } from '../../lib';
 import {
   ADDON_CATALOG, ADDON_CATALOG_VERSION, ADDON_NAMES, addonComponent, addonNames, addonSuffix, ClusterAddonProps, MAX_RELEASE_NAME_LENGTH, renderClusterAddon,
 } from '../../lib/core/addons';
-import { renderFleet } from '../../lib/core/render';
+import { renderFleet } from '../../lib/core/fleet/render';
 import { fleet } from '../../examples/fleet';
 import { clusterChart, helmReleases, synthAddon } from './fixtures';
 import { TEST_INFRA } from '../support/infrastructure';

@@ -12,9 +12,9 @@ import {
   addonComponent, CALICO_CHART_VERSION, CINDER_CSI_CHART_VERSIONS, ClusterProps, CustomMachineTemplate, existingInfrastructureCluster,
   OPENSTACK_CCM_CHART_VERSIONS, OpenStackCluster, renderClusterAddon, renderFleet, VSPHERE_CPI_CHART_VERSIONS, VSphereCluster,
 } from '../../lib/core';
-import { buildCluster } from '../../lib/core/cluster';
+import { buildCluster } from '../../lib/core/cluster/cluster';
 import { Cluster } from '../../lib/cdk8s';
-import { Manifest } from '../../lib/core/manifest';
+import { Manifest } from '../../lib/core/output/manifest';
 import { validateManifest } from '../support/crd-schemas';
 import { helmTemplate, RenderedObject, sharedChart } from '../support/helm';
 import { validationError } from '../support/validation-error';

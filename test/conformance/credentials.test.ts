@@ -1,11 +1,11 @@
 /**
  * Issue 15, defect 7: no credential in any manifest. Every case below was emitted inline before the
- * credential check (lib/core/credentials.ts); now each is a ValidationError naming the path and
+ * credential check (lib/core/rules/credentials.ts); now each is a ValidationError naming the path and
  * saying where the value belongs (a Secret, referenced by name).
  */
 import { Cluster, ClusterSpec, CustomMachineTemplate, existingInfrastructureCluster, OpenStackMachineTemplate, VSphereCluster, VSphereMachineTemplate } from '../../lib';
-import { credentialKeyProblem, credentialTextProblem, foldKey } from '../../lib/core/credentials';
-import { renderClusterSpec } from '../../lib/core/render';
+import { credentialKeyProblem, credentialTextProblem, foldKey } from '../../lib/core/rules/credentials';
+import { renderClusterSpec } from '../../lib/core/fleet/render';
 import { validationError } from '../support/validation-error';
 import { Chart, Testing } from 'cdk8s';
 

@@ -15,7 +15,7 @@ import fc from 'fast-check';
 // the cdk8s adapter, as an app imports it: it points cdk8s's Yaml.stringify at the library's writer
 import '../../lib';
 import type { Manifest } from '../../lib';
-import { kubernetesSafeString, stringifyCdk8sJson, stringifyManifests, toCdk8sJson } from '../../lib/core/yaml';
+import { kubernetesSafeString, stringifyCdk8sJson, stringifyManifests, toCdk8sJson } from '../../lib/core/output/yaml';
 import { cdk8sYamlStringify } from '../support/cdk8s-yaml';
 import { kubernetesRead } from '../support/kubectl';
 

@@ -11,8 +11,8 @@ import {
   renderFleet, ShturvalMachineTemplate, VSphereCluster, VSphereMachineTemplate, WorkerGroup,
   existingInfrastructureCluster,
 } from '../../lib';
-import { renderClusterSpec } from '../../lib/core/render';
-import { nearestKey } from '../../lib/core/strict-props';
+import { renderClusterSpec } from '../../lib/core/fleet/render';
+import { nearestKey } from '../../lib/core/rules/strict-props';
 import { validationError } from '../support/validation-error';
 
 const docker = () => new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4' } });
@@ -95,7 +95,7 @@ describe('defect 1: misspelled props are errors with a suggestion, at every dept
 });
 
 describe('the declaration of known keys is tied to the interface by the compiler', () => {
-  const strictProps = path.resolve(__dirname, '../../lib/core/strict-props.ts').replace(/\\/g, '/');
+  const strictProps = path.resolve(__dirname, '../../lib/core/rules/strict-props.ts').replace(/\\/g, '/');
   function diagnostics(body: string): string[] {
     const file = path.resolve(__dirname, '__strict_props_probe__.ts');
     const source = `import { propKeys } from '${strictProps.replace(/\.ts$/, '')}';\ninterface P { a: string; b?: number }\n${body}\n`;

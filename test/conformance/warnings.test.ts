@@ -10,10 +10,10 @@ import {
   Cluster, ClusterProps, ControlPlaneGroup, ControlPlaneGroupProps, CustomMachineTemplate, HealthCheck, setWarningHandler, Warning,
   WorkerGroupProps,
 } from '../../lib';
-import { buildCluster } from '../../lib/core/cluster';
-import { renderControlPlane } from '../../lib/core/control-plane';
-import { Problems } from '../../lib/core/errors';
-import { renderWorkerGroup } from '../../lib/core/worker-group';
+import { buildCluster } from '../../lib/core/cluster/cluster';
+import { renderControlPlane } from '../../lib/core/nodes/control-plane';
+import { Problems } from '../../lib/core/rules/errors';
+import { renderWorkerGroup } from '../../lib/core/nodes/worker-group';
 import { addonChartValues } from '../../lib/core/addons/parameters';
 import { OpenStackCluster, OpenStackClusterProps } from '../../lib/core/providers/openstack';
 import { VSphereCluster, VSphereMachineTemplate, VSphereMachineTemplateProps } from '../../lib/core/providers/vsphere';
@@ -117,7 +117,7 @@ const onVSphere = { infrastructure: new VSphereCluster({ server: 'vcenter.exampl
 
 const LINTS: Lint[] = [
   {
-    site: { file: 'lib/core/machine-template.ts', pathArg: '`${path}.version`', message: '`${template.kind} ${template.version} is the API of' },
+    site: { file: 'lib/core/nodes/machine-template.ts', pathArg: '`${path}.version`', message: '`${template.kind} ${template.version} is the API of' },
     what: 'a VSphereMachineTemplate of the other Cluster API generation than the cluster (v1beta1 template, v1beta2 Cluster)',
     trigger: () => [...cpWarnings({ machineTemplate: new VSphereMachineTemplate({ template: 'ubuntu', networkName: 'n', numCPUs: 2, memoryMiB: 4096, version: 'v1beta1' }) }, onVSphere)],
     clean: () => [...cpWarnings({ machineTemplate: new VSphereMachineTemplate({ template: 'ubuntu', networkName: 'n', numCPUs: 2, memoryMiB: 4096 }) }, onVSphere)],
@@ -151,67 +151,67 @@ const LINTS: Lint[] = [
     path: 'kubeadm.taints', message: /^no taints replaces kubeadm's default node-role.kubernetes.io\/control-plane:NoSchedule: ordinary workloads will be scheduled/,
   },
   {
-    site: { file: 'lib/core/control-plane.ts', pathArg: "'replicas'", message: "'1 control-plane node" },
+    site: { file: 'lib/core/nodes/control-plane.ts', pathArg: "'replicas'", message: "'1 control-plane node" },
     what: 'a single control-plane node', trigger: () => cpWarnings({ replicas: 1 }), clean: () => cpWarnings({ replicas: 3 }),
     path: 'replicas', message: /^1 control-plane node has no high availability/,
   },
   {
-    site: { file: 'lib/core/control-plane.ts', pathArg: "'healthCheck'", message: "'a MachineHealthCheck on a single" },
+    site: { file: 'lib/core/nodes/control-plane.ts', pathArg: "'healthCheck'", message: "'a MachineHealthCheck on a single" },
     what: 'a health check on a single control-plane machine',
     trigger: () => cpWarnings({ replicas: 1, healthCheck: HealthCheck.controlPlane() }), clean: () => cpWarnings({ replicas: 3, healthCheck: HealthCheck.controlPlane() }),
     path: 'healthCheck', message: /cannot act: KubeadmControlPlane remediates only when at least 2 machines exist/,
   },
   {
-    site: { file: 'lib/core/health-check.ts', pathArg: 'path', message: '`a HealthCheck.' },
+    site: { file: 'lib/core/nodes/health-check.ts', pathArg: 'path', message: '`a HealthCheck.' },
     what: 'a control-plane health-check preset on a worker group',
     trigger: () => wgWarnings({ healthCheck: HealthCheck.controlPlane() }), clean: () => wgWarnings({ healthCheck: HealthCheck.workers() }),
     path: 'healthCheck', message: /HealthCheck\.controlPlane\(\) preset is used on a worker group/,
   },
   {
-    site: { file: 'lib/core/health-check.ts', pathArg: '`${path}.nodeStartupTimeout`', message: '`${show(o.nodeStartupTimeout)} is shorter than' },
+    site: { file: 'lib/core/nodes/health-check.ts', pathArg: '`${path}.nodeStartupTimeout`', message: '`${show(o.nodeStartupTimeout)} is shorter than' },
     what: 'too small a nodeStartupTimeout for VMs',
     trigger: () => wgWarnings({ healthCheck: HealthCheck.workers({ nodeStartupTimeout: '2m' }) }),
     clean: () => wgWarnings({ healthCheck: HealthCheck.workers({ nodeStartupTimeout: '5m' }) }),
     path: 'healthCheck.nodeStartupTimeout', message: /^"2m" is shorter than 5m: a VM that needs longer to boot and join is deleted and re-created in a loop/,
   },
   {
-    site: { file: 'lib/core/health-check.ts', pathArg: '`${path}.maxUnhealthy`', message: '`${show(intOrPercentValue(maxUnhealthy))} of' },
+    site: { file: 'lib/core/nodes/health-check.ts', pathArg: '`${path}.maxUnhealthy`', message: '`${show(intOrPercentValue(maxUnhealthy))} of' },
     what: '40% of a small group rounding down to 0',
     trigger: () => wgWarnings({ scaling: { replicas: 2 }, healthCheck: HealthCheck.workers() }),
     clean: () => wgWarnings({ scaling: { replicas: 3 }, healthCheck: HealthCheck.workers() }),
     path: 'healthCheck.maxUnhealthy', message: /^"40%" of 2 machines rounds down to 0: remediation can never run/,
   },
   {
-    site: { file: 'lib/core/worker-group.ts', pathArg: "'scaling.replicas'", message: '`replicas (${replicas}) is set while autoscaling' },
+    site: { file: 'lib/core/nodes/worker-group.ts', pathArg: "'scaling.replicas'", message: '`replicas (${replicas}) is set while autoscaling' },
     what: 'autoscaling with replicas set',
     trigger: () => wgWarnings({ scaling: { min: 1, max: 5, replicas: 2 } }), clean: () => wgWarnings({ scaling: { min: 1, max: 5 } }),
     path: 'scaling.replicas', message: /^replicas \(2\) is set while autoscaling: every apply resets the size the autoscaler chose/,
   },
   {
-    site: { file: 'lib/core/worker-group.ts', pathArg: "'scaling.min'", message: "'0: scaling from zero" },
+    site: { file: 'lib/core/nodes/worker-group.ts', pathArg: "'scaling.min'", message: "'0: scaling from zero" },
     what: 'autoscaling from zero', trigger: () => wgWarnings({ scaling: { min: 0, max: 3 } }), clean: () => wgWarnings({ scaling: { min: 1, max: 3 } }),
     path: 'scaling.min', message: /scaling from zero needs provider support or capacity annotations/,
   },
   {
-    site: { file: 'lib/core/worker-group.ts', pathArg: 'field', message: '`${show(value)} is ignored' },
+    site: { file: 'lib/core/nodes/worker-group.ts', pathArg: 'field', message: '`${show(value)} is ignored' },
     what: 'v1beta1-only progressDeadlineSeconds on a v1beta2 cluster',
     trigger: () => wgWarnings({ progressDeadlineSeconds: 900 }), clean: () => wgWarnings({ progressDeadlineSeconds: 900 }, { apiVersion: 'v1beta1' }),
     path: 'progressDeadlineSeconds', message: /^900 is ignored: Cluster API removed progressDeadlineSeconds from MachineDeployment in v1beta2/,
   },
   {
-    site: { file: 'lib/core/worker-group.ts', pathArg: 'field', message: '`${show(value)} is ignored' },
+    site: { file: 'lib/core/nodes/worker-group.ts', pathArg: 'field', message: '`${show(value)} is ignored' },
     what: 'v1beta1-only revisionHistoryLimit on a v1beta2 cluster',
     trigger: () => wgWarnings({ revisionHistoryLimit: 2 }), clean: () => wgWarnings({ revisionHistoryLimit: 2 }, { apiVersion: 'v1beta1' }),
     path: 'revisionHistoryLimit', message: /^2 is ignored: Cluster API removed revisionHistoryLimit/,
   },
   {
-    site: { file: 'lib/core/worker-group.ts', pathArg: '`machineLabels.${k}`', message: '`stays on the Machine' },
+    site: { file: 'lib/core/nodes/worker-group.ts', pathArg: '`machineLabels.${k}`', message: '`stays on the Machine' },
     what: 'a machine label Cluster API does not sync to the Node',
     trigger: () => wgWarnings({ machineLabels: { team: 'a' } }), clean: () => wgWarnings({ machineLabels: { 'node.cluster.x-k8s.io/team': 'a' } }),
     path: 'machineLabels.team', message: /^stays on the Machine: Cluster API syncs to Nodes only labels under/,
   },
   {
-    site: { file: 'lib/core/node-failure-detection.ts', pathArg: '`${path}.nodeMonitorGracePeriod`', message: '`${shortDuration(grace)} allows fewer than' },
+    site: { file: 'lib/core/cluster/node-failure-detection.ts', pathArg: '`${path}.nodeMonitorGracePeriod`', message: '`${shortDuration(grace)} allows fewer than' },
     what: 'a grace period of fewer than 4 status updates',
     trigger: () => clusterWarnings({ nodeFailureDetection: { nodeStatusUpdateFrequency: '10s', nodeMonitorGracePeriod: '30s' } }),
     clean: () => clusterWarnings({ nodeFailureDetection: { nodeStatusUpdateFrequency: '10s', nodeMonitorGracePeriod: '40s' } }),

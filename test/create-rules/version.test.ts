@@ -1,6 +1,6 @@
 /** Kubernetes versions: strict semver (Go semver.Parse after one "v"), nothing around it. */
 import { existingInfrastructureCluster } from '../../lib';
-import { buildCluster } from '../../lib/core/cluster';
+import { buildCluster } from '../../lib/core/cluster/cluster';
 import { validationError } from '../support/validation-error';
 
 const version = (v: string) => buildCluster({ name: 'prod', cni: 'calico', kubernetesVersion: v, infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) }).ref.kubernetesVersion;

@@ -1,12 +1,12 @@
 /**
  * Template names carry a hash of the template's content; a different hash renames the template and
- * rolls every machine of the group. The fast serializer behind the hash (lib/core/manifest.ts) must
+ * rolls every machine of the group. The fast serializer behind the hash (lib/core/output/manifest.ts) must
  * therefore produce exactly what the original formulation produced, for any JSON-like value.
  */
 import fc from 'fast-check';
-import { compact, sortKeys, stableStringify } from '../../lib/core/manifest';
+import { compact, sortKeys, stableStringify } from '../../lib/core/output/manifest';
 import { createHash } from 'crypto';
-import { contentHash, sha256 } from '../../lib/core/naming';
+import { contentHash, sha256 } from '../../lib/core/output/naming';
 
 /** The first formulation of stableStringify (map/join), kept here as the specification. */
 function reference(value: unknown): string {

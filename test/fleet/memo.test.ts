@@ -1,4 +1,4 @@
-import { memoize } from '../../lib/core/memo';
+import { memoize } from '../../lib/core/rules/memo';
 
 describe('memoize', () => {
   test('calls the function once per argument, including for an undefined result, and empties itself at the limit', () => {

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import {
   addFleet, Cluster, ClusterSpec, ControlPlaneGroup, FleetApp, FleetChart, renderFleet, setWarningHandler, WorkerGroup, writeFleet,
 } from '../../lib';
-import { stringifyManifests, toCdk8sJson } from '../../lib/core/yaml';
+import { stringifyManifests, toCdk8sJson } from '../../lib/core/output/yaml';
 import { emit } from '../../lib/cdk8s/emit';
 import { cleanTmp, featureFleet, readDir, synthApp, tmpDir } from './fixtures';
 import { cdk8sYamlStringify, hasSaferStrings, writtenSaferThanCdk8s } from '../support/cdk8s-yaml';

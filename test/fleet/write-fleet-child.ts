@@ -2,7 +2,7 @@
  * Child process of write-fleet-crash.test.ts: writes fleet A and fleet B to `argv[2]` in turns, forever,
  * until the test kills it with SIGKILL. Prints "ready" once its modules are loaded.
  */
-import { writeFleet } from '../../lib/core/write-fleet';
+import { writeFleet } from '../../lib/core/fleet/write-fleet';
 import { crashFleets } from './write-fleet-fixtures';
 
 const [a, b] = crashFleets();

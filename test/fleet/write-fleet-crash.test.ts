@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
 import { FleetLockedError, renderFleet, writeFleet } from '../../lib/core';
-import { FLEET_LOCK_FILE, FLEET_TMP_PREFIX } from '../../lib/core/write-fleet';
+import { FLEET_LOCK_FILE, FLEET_TMP_PREFIX } from '../../lib/core/fleet/write-fleet';
 import { validationError } from '../support/validation-error';
 import { crashFleets } from './write-fleet-fixtures';
 

@@ -1,11 +1,11 @@
 /**
- * The fast paths of the core YAML writer (lib/core/yaml.ts) against cdk8s's own serialization:
+ * The fast paths of the core YAML writer (lib/core/output/yaml.ts) against cdk8s's own serialization:
  * strings written plain without a cache lookup, and multi-line strings (block scalars, cached per
  * key and value, including lines that look like document markers).
  */
 import fc from 'fast-check';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { stringifyManifests } from '../../lib/core/yaml';
+import { stringifyManifests } from '../../lib/core/output/yaml';
 import { cdk8sYamlStringify, hasSaferStrings } from '../support/cdk8s-yaml';
 
 function cdk8sYaml(manifest: any): string {

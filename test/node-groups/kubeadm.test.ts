@@ -10,7 +10,7 @@ import {
 import { conformanceFailures } from '../conformance/check';
 import { TEST_INFRA } from '../support/infrastructure';
 import { dockerTemplate, newChart, objectsOf, validationError } from './fixtures';
-import { KUBEADM_DEFAULT_ETCD_DATA_DIR, KUBEADM_DEFAULT_IMAGE_PULL_POLICY } from '../../lib/core/kubeadm-config-floor';
+import { KUBEADM_DEFAULT_ETCD_DATA_DIR, KUBEADM_DEFAULT_IMAGE_PULL_POLICY } from '../../lib/core/nodes/kubeadm-config-floor';
 
 type Capi = 'v1beta2' | 'v1beta1';
 
@@ -58,7 +58,7 @@ describe('where the props land', () => {
       ? [{ name: 'max-pods', value: '200' }, { name: 'system-reserved', value: 'cpu=500m,memory=1Gi' }]
       : { 'max-pods': '200', 'system-reserved': 'cpu=500m,memory=1Gi' };
     expect(kct.joinConfiguration.nodeRegistration).toEqual({ kubeletExtraArgs: kubelet, taints: [{ key: 'dedicated', value: 'ingress', effect: 'NoSchedule' }] });
-    // the control plane also carries the update-safe floor (lib/core/kubeadm-config-floor.ts)
+    // the control plane also carries the update-safe floor (lib/core/nodes/kubeadm-config-floor.ts)
     expect(kcp.initConfiguration.nodeRegistration).toEqual({ kubeletExtraArgs: kubelet, taints: [{ key: CONTROL_PLANE_TAINT.key, effect: 'NoSchedule' }], imagePullPolicy: KUBEADM_DEFAULT_IMAGE_PULL_POLICY });
     // KubeadmControlPlane compares machines as if joined: init and join stay identical.
     expect(kcp.joinConfiguration).toEqual(kcp.initConfiguration);

@@ -3,7 +3,7 @@
  * allowed only for nodes of groups carrying the min/max annotations lib/core renders. Fake gap: no
  * cluster-autoscaler reads the annotation; tests assert the Node state left.
  */
-import { ANNOTATION_AUTOSCALER_MAX, ANNOTATION_AUTOSCALER_MIN, ANNOTATION_SCALE_DOWN_DISABLED } from '../../lib/core/api-versions';
+import { ANNOTATION_AUTOSCALER_MAX, ANNOTATION_AUTOSCALER_MIN, ANNOTATION_SCALE_DOWN_DISABLED } from '../../lib/core/output/api-versions';
 import { NodeOperationRefused } from '../../lib/ops';
 import { Clusters, resetLogs, startClusters, writeLines } from './harness';
 

@@ -7,7 +7,7 @@
  * tests assert the requests and the state they leave. No admission webhooks (the MachineDeployment
  * webhook does not clamp replicas to the autoscaler bounds).
  */
-import { ANNOTATION_AUTOSCALER_MAX, ANNOTATION_AUTOSCALER_MIN, ANNOTATION_DELETE_MACHINE } from '../../lib/core/api-versions';
+import { ANNOTATION_AUTOSCALER_MAX, ANNOTATION_AUTOSCALER_MIN, ANNOTATION_DELETE_MACHINE } from '../../lib/core/output/api-versions';
 import { NodeOperationNotFound, NodeOperationRefused } from '../../lib/ops';
 import { CAPI, Clusters, node, NS, resetLogs, startClusters, writeLines } from './harness';
 

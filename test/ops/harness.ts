@@ -13,8 +13,8 @@
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { CustomMachineTemplate, WorkerScaling } from '../../lib/core';
-import { LABEL_CLUSTER_NAME, LABEL_CONTROL_PLANE, LABEL_CONTROL_PLANE_NAME, LABEL_DEPLOYMENT_NAME, LABEL_SET_NAME } from '../../lib/core/api-versions';
-import { renderWorkerGroup } from '../../lib/core/worker-group';
+import { LABEL_CLUSTER_NAME, LABEL_CONTROL_PLANE, LABEL_CONTROL_PLANE_NAME, LABEL_DEPLOYMENT_NAME, LABEL_SET_NAME } from '../../lib/core/output/api-versions';
+import { renderWorkerGroup } from '../../lib/core/nodes/worker-group';
 import { Clock, NodeOperations, NodeOperationsOptions } from '../../lib/ops';
 import { KubeFake, startKubeFake } from '../support/kube-fake';
 

@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { formatPlan, planFleet, setWarningHandler } from '../../lib';
-import { renderClusters } from '../../lib/core/render';
+import { renderClusters } from '../../lib/core/fleet/render';
 import { REPO, typescriptBlocks } from '../support/markdown';
 
 const DOC = 'docs/day-2.md';

@@ -2,7 +2,7 @@
 import {
   ClusterComponent, ClusterProps, ClusterSpec, CustomMachineTemplate, existingInfrastructureCluster, HealthCheck, Manifest, setWarningHandler,
 } from '../../lib';
-import { renderClusters } from '../../lib/core/render';
+import { renderClusters } from '../../lib/core/fleet/render';
 
 setWarningHandler(() => undefined);
 

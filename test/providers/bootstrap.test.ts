@@ -11,7 +11,7 @@ import {
 } from '../../lib';
 import { conformanceFailures } from '../conformance/check';
 import { validationError } from './fixtures';
-import { KUBEADM_DEFAULT_IMAGE_PULL_POLICY } from '../../lib/core/kubeadm-config-floor';
+import { KUBEADM_DEFAULT_IMAGE_PULL_POLICY } from '../../lib/core/nodes/kubeadm-config-floor';
 
 function synth(infrastructure: InfrastructureCluster, kubernetesVersion = 'v1.31.4') {
   const chart = new Chart(Testing.app(), 'b');
@@ -63,7 +63,7 @@ describe('OpenStack', () => {
       name: '{{ local_hostname }}',
       kubeletExtraArgs: [{ name: 'cloud-provider', value: 'external' }, { name: 'provider-id', value: "openstack:///'{{ instance_id }}'" }],
     };
-    // the control plane also carries the update-safe floor (lib/core/kubeadm-config-floor.ts)
+    // the control plane also carries the update-safe floor (lib/core/nodes/kubeadm-config-floor.ts)
     expect(kcp.initConfiguration.nodeRegistration).toEqual({ ...nodeRegistration, imagePullPolicy: KUBEADM_DEFAULT_IMAGE_PULL_POLICY });
     expect(kcp.joinConfiguration.nodeRegistration).toEqual({ ...nodeRegistration, imagePullPolicy: KUBEADM_DEFAULT_IMAGE_PULL_POLICY });
     expect(kct.joinConfiguration.nodeRegistration).toEqual(nodeRegistration);
@@ -100,7 +100,7 @@ describe('vSphere', () => {
   test('kubelet and controller-manager cloud-provider, containerd socket, node name and CAPV\'s preKubeadmCommands on every machine', () => {
     const { kcp, kct, objects } = synth(vsphere());
     const nodeRegistration = { name: '{{ local_hostname }}', criSocket: '/var/run/containerd/containerd.sock', kubeletExtraArgs: [{ name: 'cloud-provider', value: 'external' }] };
-    // the control plane also carries the update-safe floor (lib/core/kubeadm-config-floor.ts)
+    // the control plane also carries the update-safe floor (lib/core/nodes/kubeadm-config-floor.ts)
     expect(kcp.initConfiguration.nodeRegistration).toEqual({ ...nodeRegistration, imagePullPolicy: KUBEADM_DEFAULT_IMAGE_PULL_POLICY });
     expect(kcp.joinConfiguration.nodeRegistration).toEqual({ ...nodeRegistration, imagePullPolicy: KUBEADM_DEFAULT_IMAGE_PULL_POLICY });
     expect(kct.joinConfiguration.nodeRegistration).toEqual(nodeRegistration);

@@ -4,7 +4,7 @@
  * Requests go over real HTTP (fetch); log lines are captured from the pino stream.
  */
 import { Writable } from 'stream';
-import { buildCluster } from '../../lib/core/cluster';
+import { buildCluster } from '../../lib/core/cluster/cluster';
 import { existingInfrastructureCluster } from '../../lib/core/providers/existing';
 import { AddonServiceOptions, createAddonService, AddonService } from '../../lib/service';
 import { AuthorizationAttributes, KubeFake, KubeFakeOptions, startKubeFake } from '../support/kube-fake';

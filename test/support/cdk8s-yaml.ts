@@ -12,7 +12,7 @@ export function cdk8sYamlStringify(...docs: unknown[]): string {
   return docs.map((r) => (r === undefined ? '\n' : cdk8sBundledYaml.stringify(r, { keepUndefined: true, lineWidth: 0, version: '1.1' }))).join('---\n');
 }
 
-import { goYamlReadsPlainAsNonString, needsKubernetesEscapes } from '../../lib/core/yaml';
+import { goYamlReadsPlainAsNonString, needsKubernetesEscapes } from '../../lib/core/output/yaml';
 
 /** True when the library deliberately writes `s` differently from cdk8s: cdk8s's form would be misread by Kubernetes. */
 export function writtenSaferThanCdk8s(s: string): boolean {

@@ -3,14 +3,14 @@
  * add-on namespace's NetworkPolicy (delivered to the workload cluster), and a PrometheusRule.
  */
 import * as semver from 'semver';
-import { checkClusterRef, ClusterRef } from '../cluster';
-import { Problems, show } from '../errors';
-import { compact, Manifest, ObjectMeta, Rendered } from '../manifest';
-import { memoize } from '../memo';
-import { checkPropKeys, propKeys } from '../strict-props';
-import { checkEnum, checkObject, isPlainRecord } from '../validation';
-import type { ClusterComponent } from '../render';
-import { stringifyManifests } from '../yaml';
+import { checkClusterRef, ClusterRef } from '../cluster/cluster';
+import { Problems, show } from '../rules/errors';
+import { compact, Manifest, ObjectMeta, Rendered } from '../output/manifest';
+import { memoize } from '../rules/memo';
+import { checkPropKeys, propKeys } from '../rules/strict-props';
+import { checkEnum, checkObject, isPlainRecord } from '../rules/validation';
+import type { ClusterComponent } from '../fleet/render';
+import { stringifyManifests } from '../output/yaml';
 import { ADDON_CATALOG_VERSION, AddonName, catalogEntry, isAddonName, unknownAddonMessage } from './catalog';
 import { addonCleanupCommandLine } from './cleanup';
 import { AddonMonitoringOptions, checkAddonMonitoring, renderAddonPrometheusRule } from './monitoring';

@@ -7,7 +7,7 @@
  * version. Sources for every value: ../shared/facts/flux-addons.md (z2jh 4.4.0, KubeRay v1.7.0).
  */
 
-import { show } from '../errors';
+import { show } from '../rules/errors';
 
 /** Version of the catalog data below. Emitted as an annotation on every add-on object. */
 export const ADDON_CATALOG_VERSION = '2026.12.0';

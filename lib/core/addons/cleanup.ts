@@ -2,8 +2,8 @@
  * Manual cleanup of a stuck add-on release: the exact kubectl commands, from the same naming code the
  * construct uses. Behind `npx capi-constructs addon-cleanup`.
  */
-import { Problems, show } from '../errors';
-import { checkDns1123Label, checkEnum } from '../validation';
+import { Problems, show } from '../rules/errors';
+import { checkDns1123Label, checkEnum } from '../rules/validation';
 import { AddonName, isAddonName, unknownAddonMessage } from './catalog';
 import { ADDON_MODES, AddonMode, addonNames } from './naming';
 

@@ -3,7 +3,7 @@
  * workload cluster through Cluster API's `<cluster>-kubeconfig` Secret (`spec.kubeConfig`). The
  * management-mode add-ons and the cluster components (CNI, cloud controller manager, CSI) both use it.
  */
-import { Manifest, ObjectMeta } from '../manifest';
+import { Manifest, ObjectMeta } from '../output/manifest';
 
 export const HELM_RELEASE_API_VERSION = 'helm.toolkit.fluxcd.io/v2';
 export const HELM_REPOSITORY_API_VERSION = 'source.toolkit.fluxcd.io/v1';

@@ -3,9 +3,9 @@
  * hub may be exposed outside the cluster at all. z2jh 4.4.0 defaults to the `dummy` authenticator
  * (any name, any password) on a LoadBalancer without HTTPS; the library never emits that unless asked.
  */
-import { Problems, show } from '../errors';
-import { checkPropKeys, propKeys } from '../strict-props';
-import { checkObject, checkStringList, isDns1123Subdomain } from '../validation';
+import { Problems, show } from '../rules/errors';
+import { checkPropKeys, propKeys } from '../rules/strict-props';
+import { checkObject, checkStringList, isDns1123Subdomain } from '../rules/validation';
 import type { ServiceType } from './parameters';
 
 /** A key of a Secret in the add-on namespace on the workload cluster. */

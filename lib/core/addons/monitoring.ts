@@ -8,10 +8,10 @@
  * from helm-controller's `gotk_reconcile_duration_seconds` histogram.
  */
 import { stringify } from 'yaml';
-import { Problems, show } from '../errors';
-import { checkPropKeys, propKeys } from '../strict-props';
-import { compact, Manifest, Rendered } from '../manifest';
-import { checkDuration, checkLabels, checkObject, checkString, isDns1123Label, shortDuration } from '../validation';
+import { Problems, show } from '../rules/errors';
+import { checkPropKeys, propKeys } from '../rules/strict-props';
+import { compact, Manifest, Rendered } from '../output/manifest';
+import { checkDuration, checkLabels, checkObject, checkString, isDns1123Label, shortDuration } from '../rules/validation';
 import { AddonName } from './catalog';
 
 /** Alert settings of a ClusterAddon. */

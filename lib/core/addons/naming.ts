@@ -2,8 +2,8 @@
  * Every name an add-on uses. The construct, the cleanup function and the `addon-cleanup` CLI all call
  * {@link addonNames}; nothing else builds an add-on name.
  */
-import { memoize } from '../memo';
-import { kubeconfigSecretName, sha256 } from '../naming';
+import { memoize } from '../rules/memo';
+import { kubeconfigSecretName, sha256 } from '../output/naming';
 import { AddonName, catalogEntry } from './catalog';
 
 /** Prefix of every add-on namespace on the workload cluster (operations guide: `iaas-addon-{name}`). */

@@ -12,7 +12,7 @@
  *   RayCluster (`ray.io/cluster`), and the operator by its name label; being selected, everything else to
  *   them is denied.
  */
-import { Manifest } from '../manifest';
+import { Manifest } from '../output/manifest';
 import { ADDON_CATALOG, ADDON_NAMES, AddonName, CatalogPort, catalogEntry } from './catalog';
 import type { AddonNames } from './naming';
 import type { ResolvedRayAccess } from './ray-access';

@@ -2,9 +2,9 @@
  * Add-on parameters: the typed props per add-on, their validation against the catalog, and the
  * mapping to each chart's real values keys.
  */
-import { Problems, show } from '../errors';
-import { checkBoolean, checkEnum, checkInt, checkObject, isDns1123Subdomain } from '../validation';
-import { memoize } from '../memo';
+import { Problems, show } from '../rules/errors';
+import { checkBoolean, checkEnum, checkInt, checkObject, isDns1123Subdomain } from '../rules/validation';
+import { memoize } from '../rules/memo';
 import { AddonName, CatalogParameter, catalogEntry } from './catalog';
 import { checkJupyterHubAuthentication, checkJupyterHubHttps, JUPYTERHUB_NODE_PORTS, JupyterHubAuthentication, JupyterHubHttps, jupyterHubAccess } from './jupyterhub-access';
 import { AddonExposure } from './network';

@@ -5,7 +5,7 @@
  * without floating-point error. Used to validate add-on resource parameters and to convert them to
  * the units a chart expects (z2jh's numeric CPU and `K/M/G` byte strings).
  */
-import { Problems, show } from '../errors';
+import { Problems, show } from '../rules/errors';
 
 /** A resource quantity as a Kubernetes manifest accepts it: a string such as `"500m"` or `"4Gi"`, or a plain number. */
 export type Quantity = string | number;

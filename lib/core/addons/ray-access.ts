@@ -4,9 +4,9 @@
  * authentication. By default only pods of the add-on namespace reach them.
  */
 import * as ipaddr from 'ipaddr.js';
-import { Problems, show } from '../errors';
-import { checkPropKeys, propKeys } from '../strict-props';
-import { checkLabels, checkObject, checkStringList, isDns1123Label } from '../validation';
+import { Problems, show } from '../rules/errors';
+import { checkPropKeys, propKeys } from '../rules/strict-props';
+import { checkLabels, checkObject, checkStringList, isDns1123Label } from '../rules/validation';
 import type { ServiceType } from './parameters';
 
 /** Pods of one namespace, selected by labels. */

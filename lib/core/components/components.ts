@@ -7,12 +7,12 @@
  * cloud controller manager next, CSI after both; management-mode add-ons depend on the CNI.
  */
 import { renderHelmRelease, renderHelmRepository } from '../addons/flux-release';
-import { CapiVersion } from '../api-versions';
-import { Problems, show } from '../errors';
-import { compact, Manifest } from '../manifest';
-import { kubeconfigSecretName } from '../naming';
-import { checkPropKeys, propKeys } from '../strict-props';
-import { checkBoolean, checkEnum, checkObject, isDns1123Subdomain, isPlainRecord } from '../validation';
+import { CapiVersion } from '../output/api-versions';
+import { Problems, show } from '../rules/errors';
+import { compact, Manifest } from '../output/manifest';
+import { kubeconfigSecretName } from '../output/naming';
+import { checkPropKeys, propKeys } from '../rules/strict-props';
+import { checkBoolean, checkEnum, checkObject, isDns1123Subdomain, isPlainRecord } from '../rules/validation';
 import {
   CALICO_CHART_VERSION, CALICO_REPOSITORY, chartForMinor, CILIUM_CHART_VERSION, CILIUM_REPOSITORY, CINDER_CSI_CHART_VERSIONS, ComponentRepository,
   OPENSTACK_CCM_CHART_VERSIONS, OPENSTACK_REPOSITORY, supportedMinors, VSPHERE_CPI_CHART_VERSIONS, VSPHERE_CPI_REPOSITORY,

@@ -6,10 +6,10 @@
  * content to the workload cluster. The charts then use that existing Secret (`secret.create: false`).
  */
 import { ADDON_CLUSTER_SELECTOR_LABEL, ADDONS_GROUP } from '../addons/addon';
-import { CapiVersion } from '../api-versions';
-import { Problems, show } from '../errors';
-import { Manifest } from '../manifest';
-import { isDns1123Subdomain } from '../validation';
+import { CapiVersion } from '../output/api-versions';
+import { Problems, show } from '../rules/errors';
+import { Manifest } from '../output/manifest';
+import { isDns1123Subdomain } from '../rules/validation';
 
 /** The Secret type Cluster API's ClusterResourceSet controller applies. */
 export const RESOURCE_SET_SECRET_TYPE = 'addons.cluster.x-k8s.io/resource-set';

@@ -2,7 +2,7 @@
  * CSI: Cinder CSI on OpenStack, with the StorageClasses of the `csi` props rendered by the chart
  * (`storageClass.custom`) instead of its two fixed classes.
  */
-import { stringifyManifests } from '../yaml';
+import { stringifyManifests } from '../output/yaml';
 import { OPENSTACK_CLOUD_CONFIG_SECRET } from './cloud-controller';
 
 /** A StorageClass of the cluster's CSI driver. */

@@ -11,10 +11,10 @@
  * user value for one of them that differs is a ValidationError naming both sources, unless the
  * user lists the argument in `kubeadm.override` (then the user's value wins, with a warning).
  */
-import { CapiVersion } from '../api-versions';
-import { Problems, show } from '../errors';
-import { sortKeys } from '../manifest';
-import { checkObject } from '../validation';
+import { CapiVersion } from '../output/api-versions';
+import { Problems, show } from '../rules/errors';
+import { sortKeys } from '../output/manifest';
+import { checkObject } from '../rules/validation';
 
 /** Arguments of one component, without the leading `--`: `{ 'max-pods': '200' }`. */
 export type ExtraArgs = Readonly<Record<string, string>>;

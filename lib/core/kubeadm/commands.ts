@@ -2,8 +2,8 @@
  * Shell commands cloud-init runs before and after kubeadm (`preKubeadmCommands`,
  * `postKubeadmCommands`), and the NTP servers it configures (`ntp`).
  */
-import { Problems, show } from '../errors';
-import { checkBoolean, checkObject } from '../validation';
+import { Problems, show } from '../rules/errors';
+import { checkBoolean, checkObject } from '../rules/validation';
 
 /** A list of shell commands: non-empty strings of at most 10240 characters, at most 1000 (the CRD). */
 export function checkCommands(p: Problems, path: string, value: unknown): string[] | undefined {

@@ -17,13 +17,13 @@
  * - etcd: `clusterConfiguration.etcd.local.{extraArgs, dataDir}`;
  * - files, preKubeadmCommands, postKubeadmCommands, users, ntp: top level of the spec.
  */
-import { CapiVersion } from '../api-versions';
-import { Problems, show } from '../errors';
-import { MachineRole } from '../machine-template';
-import { compact } from '../manifest';
-import { controllerManagerArgs, kubeletArgs, ResolvedNodeFailureDetection } from '../node-failure-detection';
-import { checkPropKeys, propKeys } from '../strict-props';
-import { checkObject } from '../validation';
+import { CapiVersion } from '../output/api-versions';
+import { Problems, show } from '../rules/errors';
+import { MachineRole } from '../nodes/machine-template';
+import { compact } from '../output/manifest';
+import { controllerManagerArgs, kubeletArgs, ResolvedNodeFailureDetection } from '../cluster/node-failure-detection';
+import { checkPropKeys, propKeys } from '../rules/strict-props';
+import { checkObject } from '../rules/validation';
 import { checkExtraArgs, ExtraArgs, ManagedArg, mergeExtraArgs, renderExtraArgs } from './args';
 import { checkCommands, checkNtp, NtpProps } from './commands';
 import { checkFiles, KubeadmFile, mergeFiles, SourcedFile } from './files';

@@ -13,8 +13,8 @@
  * - `permissions` an octal string such as `"0644"` (a number would be read as decimal);
  * - `owner` `user` or `user:group`; `encoding` base64, gzip or gzip+base64.
  */
-import { Problems, show } from '../errors';
-import { checkBoolean, checkEnum, checkObject } from '../validation';
+import { Problems, show } from '../rules/errors';
+import { checkBoolean, checkEnum, checkObject } from '../rules/validation';
 import { checkSecretKeyRef, SecretKeyRef } from './secret-ref';
 
 /** How a file's inline content is encoded. */

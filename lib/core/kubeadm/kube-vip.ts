@@ -15,9 +15,9 @@
  *   VIP, which needs kube-vip: without this, init never finishes (kube-vip issue 684). The script is
  *   run by the pre-kubeadm runner of the vSphere bootstrap (provider-bootstrap.ts).
  */
-import { Problems, show } from '../errors';
-import { checkObject } from '../validation';
-import { stringifyCdk8sJson } from '../yaml';
+import { Problems, show } from '../rules/errors';
+import { checkObject } from '../rules/validation';
+import { stringifyCdk8sJson } from '../output/yaml';
 import { KubeadmFile } from './files';
 
 /** The kube-vip image CAPV v1.16.1's template pins. */

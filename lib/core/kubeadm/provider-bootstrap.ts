@@ -18,8 +18,8 @@
  * The `{{ ... }}` placeholders are cloud-init Jinja, filled in on the machine.
  */
 import { isIP } from 'net';
-import { Problems, show } from '../errors';
-import { checkObject } from '../validation';
+import { Problems, show } from '../rules/errors';
+import { checkObject } from '../rules/validation';
 import { checkExtraArgs } from './args';
 import { checkCommands } from './commands';
 import { checkFiles, KubeadmFile } from './files';

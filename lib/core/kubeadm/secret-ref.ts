@@ -1,6 +1,6 @@
 /** `{ secret: { name, key } }`: where KubeadmConfig reads a file's content or a user's password from. */
-import { Problems, show } from '../errors';
-import { checkObject, isDns1123Subdomain } from '../validation';
+import { Problems, show } from '../rules/errors';
+import { checkObject, isDns1123Subdomain } from '../rules/validation';
 
 /** A key of a Secret in the cluster's namespace, where KubeadmConfig reads content it must not hold inline. */
 export interface SecretKeyRef {

@@ -9,8 +9,8 @@
  * name (optional DNS prefix and `/`, then at most 63 characters), the value a label value, the
  * effect NoSchedule, PreferNoSchedule or NoExecute, and key plus effect unique.
  */
-import { Problems, show } from '../errors';
-import { checkEnum, checkObject, isLabelKey, isLabelValue } from '../validation';
+import { Problems, show } from '../rules/errors';
+import { checkEnum, checkObject, isLabelKey, isLabelValue } from '../rules/validation';
 
 /** What a taint does to pods that do not tolerate it. */
 export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';

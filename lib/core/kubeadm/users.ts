@@ -6,8 +6,8 @@
  * Names follow the usual Linux rule (lower-case letter or '_' first, at most 32 characters) and are
  * unique. Limits from the KubeadmConfig CRD: 100 users, 100 keys per user, 2048 characters per key.
  */
-import { Problems, show } from '../errors';
-import { checkBoolean, checkObject } from '../validation';
+import { Problems, show } from '../rules/errors';
+import { checkBoolean, checkObject } from '../rules/validation';
 import { checkSecretKeyRef, SecretKeyRef } from './secret-ref';
 
 /** An OS user cloud-init creates on every node of the group (`KubeadmConfigSpec.users[]`). */

@@ -3,8 +3,8 @@
  * Flux's helm-controller uninstalls the release when the object goes), replica changes, and changed
  * cluster-autoscaler bounds (the min/max-size annotations on a MachineDeployment).
  */
-import { ANNOTATION_AUTOSCALER_MAX, ANNOTATION_AUTOSCALER_MIN, CLUSTER_GROUP, CONTROL_PLANE_GROUP } from '../api-versions';
-import { Manifest } from '../manifest';
+import { ANNOTATION_AUTOSCALER_MAX, ANNOTATION_AUTOSCALER_MIN, CLUSTER_GROUP, CONTROL_PLANE_GROUP } from '../output/api-versions';
+import { Manifest } from '../output/manifest';
 import { formatPath, getPath } from './diff';
 import { apiGroup, objectId } from './manifests';
 import { desiredMachines } from './rolls';

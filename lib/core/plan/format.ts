@@ -1,5 +1,5 @@
 /** The plan as text for people (`formatPlan`) and as JSON for pipelines (`planJson`). */
-import { show } from '../errors';
+import { show } from '../rules/errors';
 import { ClusterPlan, FieldChange, FleetPlan, ObjectId, RolloutPacing } from './types';
 
 const MAX_VALUE = 100;

@@ -4,7 +4,7 @@
  * API applies them without replacing machines: machine template labels and annotations, deletion
  * timeouts, health checks, strategies, add-on values (a Helm upgrade), and so on.
  */
-import { Manifest } from '../manifest';
+import { Manifest } from '../output/manifest';
 import { diffFields } from './diff';
 import { objectId } from './manifests';
 import { under } from './rolls';

@@ -6,9 +6,9 @@
  */
 import { parseAllDocuments } from 'yaml';
 import { LABEL_ADDON_CLUSTER } from '../addons/addon';
-import { CLUSTER_GROUP, LABEL_CLUSTER_NAME } from '../api-versions';
-import { Problems, show } from '../errors';
-import { Manifest } from '../manifest';
+import { CLUSTER_GROUP, LABEL_CLUSTER_NAME } from '../output/api-versions';
+import { Problems, show } from '../rules/errors';
+import { Manifest } from '../output/manifest';
 import { getPath, isPlainObject } from './diff';
 import { ObjectId } from './types';
 

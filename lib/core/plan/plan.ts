@@ -1,7 +1,7 @@
 /**
  * `planFleet(previous, next)`: what applying `next` over `previous` does, per cluster.
  */
-import { Manifest } from '../manifest';
+import { Manifest } from '../output/manifest';
 import { getPath } from './diff';
 import { addonRemoval, AUTOSCALER_PATHS, autoscalerChange, groupKind, groupRemoval, replicaChange } from './deletes-scales';
 import { inPlaceChange } from './in-place';

@@ -14,8 +14,8 @@
  * rounds up, default 1) and maxUnavailable (percent rounds down, default 0) are resolved against the
  * replica count; OnDelete replaces a machine only when someone deletes it.
  */
-import { ANNOTATION_AUTOSCALER_MAX, ANNOTATION_AUTOSCALER_MIN } from '../api-versions';
-import { Manifest } from '../manifest';
+import { ANNOTATION_AUTOSCALER_MAX, ANNOTATION_AUTOSCALER_MIN } from '../output/api-versions';
+import { Manifest } from '../output/manifest';
 import { diffFields, getPath } from './diff';
 import { apiVersionOnly, objectId } from './manifests';
 import { FieldChange, Roll, RolloutPacing } from './types';

@@ -19,15 +19,15 @@
  * The same layout is described in docs/providers.md. Fields the platform has beyond these go in
  * `additionalFields`; a different group/version/kind in `apiGroup` / `version` / `kind`.
  */
-import { ProblemReporter, Problems, Warning } from '../errors';
-import { MachineRole, MachineTemplate, MachineTemplateMetadata } from '../machine-template';
-import { compact } from '../manifest';
-import { checkObject } from '../validation';
+import { ProblemReporter, Problems, Warning } from '../rules/errors';
+import { MachineRole, MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
+import { compact } from '../output/manifest';
+import { checkObject } from '../rules/validation';
 import {
   checkAdditionalFields, checkControlPlaneCapacity, checkGvk, checkKnownKeys, checkTemplateMetadata, MachineTemplateObject, mergeOverrides,
   optInt, readTemplateObject, reqString, takeRest,
 } from './common';
-import { propKeys } from '../strict-props';
+import { propKeys } from '../rules/strict-props';
 
 export const BASIS_DEFAULT_VERSION = 'v1beta1';
 export const BASIS_KIND = 'BasisMachineTemplate';

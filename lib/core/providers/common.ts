@@ -1,16 +1,16 @@
 /**
  * Field rules shared by the provider templates (VSphere, OpenStack, OVirt, Basis, Shturval).
- * Like lib/core/validation.ts, every `check*` records problems and never throws.
+ * Like lib/core/rules/validation.ts, every `check*` records problems and never throws.
  */
-import { INFRASTRUCTURE_GROUP } from '../api-versions';
-import { credentialKeyProblem } from '../credentials';
-import { ProblemReporter, Problems, show } from '../errors';
-import { checkFreeForm } from '../free-form';
-import { checkPropKeys, PropKeys, propKeys } from '../strict-props';
-import { MachineRole, MachineTemplateMetadata } from '../machine-template';
+import { INFRASTRUCTURE_GROUP } from '../output/api-versions';
+import { credentialKeyProblem } from '../rules/credentials';
+import { ProblemReporter, Problems, show } from '../rules/errors';
+import { checkFreeForm } from '../rules/free-form';
+import { checkPropKeys, PropKeys, propKeys } from '../rules/strict-props';
+import { MachineRole, MachineTemplateMetadata } from '../nodes/machine-template';
 import {
   checkBoolean, checkEnum, checkInt, checkLabels, checkObject, isApiGroup, isApiVersionName, isDns1123Subdomain, isKind,
-} from '../validation';
+} from '../rules/validation';
 
 /**
  * A machine template object as read from a management cluster (`kubectl get ... -o yaml`, parsed):

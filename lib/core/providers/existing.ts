@@ -8,11 +8,11 @@
  * without kube-vip (the endpoint is not known here: pass `ProviderBootstrap.vsphere({ kubeVip })`,
  * or let an external load balancer hold it); other kinds get none: `ProviderBootstrap.custom(...)`.
  */
-import { INFRASTRUCTURE_GROUP } from '../api-versions';
-import { InfrastructureCluster } from '../cluster';
-import { Problems, show } from '../errors';
+import { INFRASTRUCTURE_GROUP } from '../output/api-versions';
+import { InfrastructureCluster } from '../cluster/cluster';
+import { Problems, show } from '../rules/errors';
 import { isProviderBootstrap, ProviderBootstrap } from '../kubeadm/provider-bootstrap';
-import { checkObject } from '../validation';
+import { checkObject } from '../rules/validation';
 import { checkGvk, checkObjectName } from './common';
 
 /** Props of {@link existingInfrastructureCluster}: an infrastructure cluster object made elsewhere. */

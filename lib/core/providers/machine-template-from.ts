@@ -2,11 +2,11 @@
  * `MachineTemplate.from(existing, overrides)`: copy any provider template (seed: "copy the values from
  * another existing template"). Dispatches to the `from` of the template's class; for an object read
  * from a cluster, to the class of its kind. The value `MachineTemplate` shares its name with the
- * `MachineTemplate` interface of lib/core/machine-template.ts (a type and a value may share a name).
+ * `MachineTemplate` interface of lib/core/nodes/machine-template.ts (a type and a value may share a name).
  */
-import { Problems, show } from '../errors';
-import { MachineTemplate as MachineTemplateContract } from '../machine-template';
-import { checkObject } from '../validation';
+import { Problems, show } from '../rules/errors';
+import { MachineTemplate as MachineTemplateContract } from '../nodes/machine-template';
+import { checkObject } from '../rules/validation';
 import { BASIS_KIND, BasisMachineTemplate, BasisMachineTemplateOverrides } from './basis';
 import { MachineTemplateObject } from './common';
 import { OpenStackMachineTemplate, OpenStackMachineTemplateOverrides } from './openstack';
@@ -14,7 +14,7 @@ import { OVIRT_KIND, OVirtMachineTemplate, OVirtMachineTemplateOverrides } from 
 import { SHTURVAL_KIND, ShturvalMachineTemplate, ShturvalMachineTemplateOverrides } from './shturval';
 import { VSphereMachineTemplate, VSphereMachineTemplateOverrides } from './vsphere';
 
-/** The machine template contract (see lib/core/machine-template.ts). */
+/** The machine template contract (see lib/core/nodes/machine-template.ts). */
 export type MachineTemplate = MachineTemplateContract;
 
 /** Any typed provider template. */

@@ -7,7 +7,7 @@
  * - with `rootVolume` set, no `additionalBlockDevices[]` entry may be named `root`;
  * - a `ports[]` entry with `disablePortSecurity: true` may not have `securityGroups`.
  */
-import { Problems, show } from '../errors';
+import { Problems, show } from '../rules/errors';
 
 export function checkOpenStackMachineSpec(p: Problems, spec: Readonly<Record<string, unknown>>, pathOf: (field: string) => string): void {
   const devices = spec.additionalBlockDevices;

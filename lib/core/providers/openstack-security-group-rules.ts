@@ -7,8 +7,8 @@
  * rules. Field rules follow the CRD: `name` and `direction` required, names unique (a list map by
  * name), `remoteManagedGroups` from bastion / controlplane / worker, ports 1..65535 with min <= max.
  */
-import { Problems, show } from '../errors';
-import { checkEnum, checkObject } from '../validation';
+import { Problems, show } from '../rules/errors';
+import { checkEnum, checkObject } from '../rules/validation';
 
 /** A security group CAPO manages, as a rule's remote. */
 export type OpenStackManagedGroup = 'bastion' | 'controlplane' | 'worker';

@@ -11,19 +11,19 @@
  *   in a manifest: clouds.yaml stays in a Secret (key `clouds.yaml`) referenced by name.
  * OpenStackMachineTemplate has no `spec.template.metadata`. The template spec is immutable in CAPO.
  */
-import { INFRASTRUCTURE_GROUP } from '../api-versions';
-import { checkCidr } from '../cidr';
-import { InfrastructureCluster } from '../cluster';
-import { ProblemReporter, Problems, show, Warning } from '../errors';
-import { MachineRole, MachineTemplate } from '../machine-template';
-import { compact } from '../manifest';
+import { INFRASTRUCTURE_GROUP } from '../output/api-versions';
+import { checkCidr } from '../rules/cidr';
+import { InfrastructureCluster } from '../cluster/cluster';
+import { ProblemReporter, Problems, show, Warning } from '../rules/errors';
+import { MachineRole, MachineTemplate } from '../nodes/machine-template';
+import { compact } from '../output/manifest';
 import { ProviderBootstrap } from '../kubeadm/provider-bootstrap';
-import { checkEnum, checkObject } from '../validation';
+import { checkEnum, checkObject } from '../rules/validation';
 import {
   checkAdditionalFields, checkKnownKeys, checkObjectName, checkVersion, MachineTemplateObject, mergeOverrides, optBool, optInt,
   optString, optStringList, propPathOf, readTemplateObject, reqString, takeRest, UUID,
 } from './common';
-import { checkPropKeys, propKeys } from '../strict-props';
+import { checkPropKeys, propKeys } from '../rules/strict-props';
 import { checkOpenStackMachineSpec } from './openstack-rules';
 import { checkSecurityGroupRules, OpenStackSecurityGroupRule } from './openstack-security-group-rules';
 

@@ -21,15 +21,15 @@
  * The same layout is described in docs/providers.md. Fields the platform has beyond these go in
  * `additionalFields`; a different group/version/kind in `apiGroup` / `version` / `kind`.
  */
-import { ProblemReporter, Problems, show, Warning } from '../errors';
-import { MachineRole, MachineTemplate, MachineTemplateMetadata } from '../machine-template';
-import { compact } from '../manifest';
-import { checkObject } from '../validation';
+import { ProblemReporter, Problems, show, Warning } from '../rules/errors';
+import { MachineRole, MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
+import { compact } from '../output/manifest';
+import { checkObject } from '../rules/validation';
 import {
   checkAdditionalFields, checkControlPlaneCapacity, checkGvk, checkKnownKeys, checkTemplateMetadata, MachineTemplateObject, mergeOverrides,
   optInt, readTemplateObject, reqString, takeRest,
 } from './common';
-import { checkPropKeys, propKeys } from '../strict-props';
+import { checkPropKeys, propKeys } from '../rules/strict-props';
 
 /** Default API version of the no-CRD providers' kinds (overridable with `version`). */
 export const OVIRT_DEFAULT_VERSION = 'v1beta1';

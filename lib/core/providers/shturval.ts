@@ -21,14 +21,14 @@
  * one value, Exists/DoesNotExist take none; at least one label or expression (an empty selector would
  * match every host); one expression per key. The same layout is described in docs/providers.md.
  */
-import { Problems, show, Warning } from '../errors';
-import { MachineTemplate, MachineTemplateMetadata } from '../machine-template';
-import { compact } from '../manifest';
-import { checkEnum, checkLabels, checkObject, isLabelKey, isLabelValue } from '../validation';
+import { Problems, show, Warning } from '../rules/errors';
+import { MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
+import { compact } from '../output/manifest';
+import { checkEnum, checkLabels, checkObject, isLabelKey, isLabelValue } from '../rules/validation';
 import {
   checkAdditionalFields, checkGvk, checkKnownKeys, checkTemplateMetadata, MachineTemplateObject, mergeOverrides, readTemplateObject, takeRest,
 } from './common';
-import { checkPropKeys, propKeys } from '../strict-props';
+import { checkPropKeys, propKeys } from '../rules/strict-props';
 
 export const SHTURVAL_DEFAULT_VERSION = 'v1beta1';
 export const SHTURVAL_KIND = 'ShturvalMachineTemplate';

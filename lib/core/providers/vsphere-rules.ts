@@ -9,9 +9,9 @@
  *   `.machine.name` and the functions `trimSuffix` and `trunc` (`pkg/util/template.go`,
  *   `missingkey=error`), truncated to 63 characters, to a valid DNS-1123 subdomain.
  */
-import { Problems, show } from '../errors';
-import { evaluateGoTemplate, SPRIG_NAME_FUNCTIONS } from '../go-template';
-import { isDns1123Subdomain } from '../validation';
+import { Problems, show } from '../rules/errors';
+import { evaluateGoTemplate, SPRIG_NAME_FUNCTIONS } from '../rules/go-template';
+import { isDns1123Subdomain } from '../rules/validation';
 
 /** CAPV truncates generated VM names to this length. */
 export const VSPHERE_VM_NAME_MAX_LENGTH = 63;

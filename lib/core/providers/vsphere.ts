@@ -11,19 +11,19 @@
  * The template spec is immutable in CAPV; the group names the object after a hash of it.
  */
 import { isIP } from 'net';
-import { INFRASTRUCTURE_GROUP } from '../api-versions';
-import { InfrastructureCluster } from '../cluster';
-import { ProblemReporter, Problems, show, ValidationError, Warning } from '../errors';
-import { MachineRole, MachineTemplate, MachineTemplateMetadata } from '../machine-template';
+import { INFRASTRUCTURE_GROUP } from '../output/api-versions';
+import { InfrastructureCluster } from '../cluster/cluster';
+import { ProblemReporter, Problems, show, ValidationError, Warning } from '../rules/errors';
+import { MachineRole, MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
 import { checkKubeVip, KubeVipProps } from '../kubeadm/kube-vip';
 import { ProviderBootstrap } from '../kubeadm/provider-bootstrap';
-import { compact } from '../manifest';
-import { checkDuration, checkEnum, checkObject, Duration } from '../validation';
+import { compact } from '../output/manifest';
+import { checkDuration, checkEnum, checkObject, Duration } from '../rules/validation';
 import {
   checkAdditionalFields, checkControlPlaneCapacity, checkKnownKeys, checkObjectName, checkTemplateMetadata, checkVersion,
   MachineTemplateObject, mergeOverrides, optBool, optInt, optString, optStringList, propPathOf, readTemplateObject, reqString, takeRest,
 } from './common';
-import { checkPropKeys, propKeys } from '../strict-props';
+import { checkPropKeys, propKeys } from '../rules/strict-props';
 import { checkVSphereMachineSpec } from './vsphere-rules';
 
 /** A vSphere provider (CAPV) API version. */

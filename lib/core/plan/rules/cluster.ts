@@ -3,7 +3,7 @@
  * `validate`: `spec.infrastructureRef` and `spec.controlPlaneRef` "cannot be removed" once set, and
  * `spec.topology` "cannot be removed from an existing Cluster".
  */
-import { Manifest } from '../../manifest';
+import { Manifest } from '../../output/manifest';
 import { getPath, isPlainObject } from '../diff';
 import { RejectedChange } from '../types';
 import { CAPI_SOURCE, rejection } from './common';

@@ -1,5 +1,5 @@
 /** What every update rule shares: the rule signature and the upstream versions the rules were read from. */
-import { Manifest } from '../../manifest';
+import { Manifest } from '../../output/manifest';
 import { getPath } from '../diff';
 import { objectId } from '../manifests';
 import { RejectedChange, RejectionEffect } from '../types';

@@ -3,8 +3,8 @@
  * an object's kind. Each rule is exported on its own for users who hold the previous state elsewhere
  * (e.g. read from the management cluster).
  */
-import { BOOTSTRAP_GROUP, CLUSTER_GROUP, CONTROL_PLANE_GROUP } from '../../api-versions';
-import { Manifest } from '../../manifest';
+import { BOOTSTRAP_GROUP, CLUSTER_GROUP, CONTROL_PLANE_GROUP } from '../../output/api-versions';
+import { Manifest } from '../../output/manifest';
 import { apiGroup } from '../manifests';
 import { RejectedChange } from '../types';
 import { clusterUpdateRules } from './cluster';

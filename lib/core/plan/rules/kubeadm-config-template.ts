@@ -6,7 +6,7 @@
  * (`docs/book/src/tasks/updating-machine-templates.md`). The edit therefore never reaches the
  * existing machines, and only some new ones (after scaling or remediation) get it.
  */
-import { Manifest } from '../../manifest';
+import { Manifest } from '../../output/manifest';
 import { diffFields } from '../diff';
 import { RejectedChange } from '../types';
 import { CAPI_SOURCE, rejection } from './common';

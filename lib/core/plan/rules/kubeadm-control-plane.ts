@@ -15,7 +15,7 @@
  * migration tables.
  */
 import * as semver from 'semver';
-import { Manifest } from '../../manifest';
+import { Manifest } from '../../output/manifest';
 import { formatPath, getPath, isPlainObject, mergePatchPaths } from '../diff';
 import { apiVersionOnly } from '../manifests';
 import { RejectedChange } from '../types';

@@ -10,8 +10,8 @@
  *   control plane's). They do not refuse the update: the MachineSet never creates the new machines.
  */
 import * as semver from 'semver';
-import { BOOTSTRAP_GROUP } from '../../api-versions';
-import { Manifest } from '../../manifest';
+import { BOOTSTRAP_GROUP } from '../../output/api-versions';
+import { Manifest } from '../../output/manifest';
 import { getPath } from '../diff';
 import { RejectedChange } from '../types';
 import { CAPI_SOURCE, immutableField, rejection } from './common';

@@ -1,5 +1,5 @@
 /** MachineHealthCheck update rule, cluster-api v1.14.0 `core/webhooks/admission/machinehealthcheck.go` `validate`: `spec.clusterName` is immutable. */
-import { Manifest } from '../../manifest';
+import { Manifest } from '../../output/manifest';
 import { RejectedChange } from '../types';
 import { CAPI_SOURCE, immutableField } from './common';
 

@@ -10,8 +10,8 @@
  * The library renames a template whenever its spec changes (content-hashed names), so this fires
  * only for hand-edited or foreign objects.
  */
-import { INFRASTRUCTURE_GROUP } from '../../api-versions';
-import { Manifest } from '../../manifest';
+import { INFRASTRUCTURE_GROUP } from '../../output/api-versions';
+import { Manifest } from '../../output/manifest';
 import { diffFields } from '../diff';
 import { apiGroup } from '../manifests';
 import { RejectedChange } from '../types';

@@ -15,7 +15,7 @@
  *   `status` when the previous manifest has one; otherwise the change is reported).
  * Not mirrored: the `subnets` filter-to-id transition (needs the status subnets).
  */
-import { Manifest } from '../../manifest';
+import { Manifest } from '../../output/manifest';
 import { deepEqual, diffFields, getPath, isPlainObject } from '../diff';
 import { RejectedChange } from '../types';
 import { CAPO_SOURCE, rejection } from './common';

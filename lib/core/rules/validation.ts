@@ -1,4 +1,10 @@
 /**
+ * lib/core/rules/: the foundation every concept folder builds on. Errors and warnings (errors.ts,
+ * warnings.ts), the field checks (this file), strict props, free-form values, the credential scan, CIDR
+ * blocks as Go reads them, the Go-template evaluator, the memo for pure string functions and the adapters'
+ * peer-dependency check. Nothing here knows a Kubernetes kind: it imports nothing of lib/core but
+ * rules/ itself (the dependency rule, .dependency-cruiser.js, enforces it).
+ *
  * Field rules shared by every construct. Each `check*` function records a problem in a
  * {@link Problems} collector (never throws) and returns the normalized value, or `undefined`
  * when the input was invalid or absent.

@@ -11,9 +11,9 @@
  * v1beta2: `...spec.deletion.{nodeDrainTimeoutSeconds, nodeVolumeDetachTimeoutSeconds, nodeDeletionTimeoutSeconds}`;
  * v1beta1: `...{nodeDrainTimeout, nodeVolumeDetachTimeout, nodeDeletionTimeout}` as Go duration strings.
  */
-import { CapiVersion } from './api-versions';
-import { Problems } from './errors';
-import { checkDuration, Duration, goDuration } from './validation';
+import { CapiVersion } from '../output/api-versions';
+import { Problems } from '../rules/errors';
+import { checkDuration, Duration, goDuration } from '../rules/validation';
 
 /** How machines are deleted: drain, volume-detach and deletion timeouts. */
 export interface MachineDeletionProps {

@@ -30,9 +30,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { show, ValidationError, Warning } from './errors';
+import { show, ValidationError, Warning } from '../rules/errors';
 import { checkFleetOptions, ClusterSpec, forEachClusterFile, RenderFleetOptions } from './render';
-import { reportWarnings } from './warnings';
+import { reportWarnings } from '../rules/warnings';
 
 /** The lock file writeFleet holds in the output directory while it writes. */
 export const FLEET_LOCK_FILE = '.capi-constructs-fleet.lock';

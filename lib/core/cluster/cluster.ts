@@ -1,26 +1,30 @@
 /**
+ * lib/core/cluster/: the Cluster (this file), its network, and node failure detection, the cluster-wide
+ * timing its kubeadm settings derive from. The node groups, providers, components and add-ons refer to a
+ * cluster through {@link ClusterRef}.
+ *
  * The Cluster object. It owns the names of everything else: the KubeadmControlPlane it references is
  * always `<cluster>-control-plane`, so the reference is emitted even before a ControlPlaneGroup exists.
  */
 import * as semver from 'semver';
 import {
   CAPI_VERSIONS, CapiVersion, CLUSTER_GROUP, CONTROL_PLANE_GROUP, LABEL_CLUSTER_NAME, ObjectRef, renderRef,
-} from './api-versions';
-import { checkCidr } from './cidr';
-import { Problems, show, Warning } from './errors';
-import { compact, Manifest, Rendered } from './manifest';
-import { isProviderBootstrap, ProviderBootstrap } from './kubeadm/provider-bootstrap';
-import { memoize } from './memo';
-import { controlPlaneName } from './naming';
+} from '../output/api-versions';
+import { checkCidr } from '../rules/cidr';
+import { Problems, show, Warning } from '../rules/errors';
+import { compact, Manifest, Rendered } from '../output/manifest';
+import { isProviderBootstrap, ProviderBootstrap } from '../kubeadm/provider-bootstrap';
+import { memoize } from '../rules/memo';
+import { controlPlaneName } from '../output/naming';
 import { NodeFailureDetection, ResolvedNodeFailureDetection, resolveNodeFailureDetection } from './node-failure-detection';
-import { checkPropKeys, propKeys } from './strict-props';
+import { checkPropKeys, propKeys } from '../rules/strict-props';
 import {
   checkBoolean, checkDns1123Label, checkEnum, checkGeneratedName, checkInt, checkLabels, checkObject, checkRequired, checkString,
   isApiGroup, isApiVersionName, isKind, isPlainRecord,
-} from './validation';
-import { checkFreeForm } from './free-form';
-import { CloudControllerProps, CniPlugin, CsiProps, renderComponents, resolveComponents } from './components/components';
-import { checkSecurityGroupRules, CALICO_SECURITY_GROUP_RULES } from './providers/openstack-security-group-rules';
+} from '../rules/validation';
+import { checkFreeForm } from '../rules/free-form';
+import { CloudControllerProps, CniPlugin, CsiProps, renderComponents, resolveComponents } from '../components/components';
+import { checkSecurityGroupRules, CALICO_SECURITY_GROUP_RULES } from '../providers/openstack-security-group-rules';
 
 /**
  * The provider's cluster object (VSphereCluster, OpenStackCluster, ...). With a `spec` the Cluster

@@ -1,4 +1,9 @@
 /**
+ * lib/core/nodes/: the machines of a cluster. The control plane (this file) and worker groups, their
+ * health checks, machine deletion timeouts, the machine-template contract the providers implement, and
+ * the update-safe floor of the KubeadmControlPlane's kubeadm config. The kubeadm props themselves live
+ * beside it in kubeadm/.
+ *
  * The control-plane group: one KubeadmControlPlane `<cluster>-control-plane`, its infrastructure
  * machine template and, optionally, a MachineHealthCheck (seed: "Конфигурация Control Plane").
  *
@@ -12,18 +17,18 @@
  * - remediation: maxRetry (unset = retry forever), retryPeriod (unset = retry at once),
  *   minHealthyPeriod (unset = 1h).
  */
-import { CapiVersion, CONTROL_PLANE_GROUP, LABEL_CLUSTER_NAME, LABEL_CONTROL_PLANE, renderRef } from './api-versions';
-import { checkClusterRef, ClusterRef } from './cluster';
-import { Problems, show, Warning } from './errors';
-import { checkPropKeys, propKeys } from './strict-props';
+import { CapiVersion, CONTROL_PLANE_GROUP, LABEL_CLUSTER_NAME, LABEL_CONTROL_PLANE, renderRef } from '../output/api-versions';
+import { checkClusterRef, ClusterRef } from '../cluster/cluster';
+import { Problems, show, Warning } from '../rules/errors';
+import { checkPropKeys, propKeys } from '../rules/strict-props';
 import { HealthCheck, renderHealthCheck } from './health-check';
 import { withKubeadmConfigFloor } from './kubeadm-config-floor';
-import { ControlPlaneKubeadmProps, renderKubeadmConfigSpec, resolveKubeadm } from './kubeadm/config';
+import { ControlPlaneKubeadmProps, renderKubeadmConfigSpec, resolveKubeadm } from '../kubeadm/config';
 import { MachineDeletionProps, renderDeletion, resolveDeletion } from './machine-deletion';
 import { checkTemplateGeneration, isMachineTemplate, MachineTemplate, renderMachineTemplate } from './machine-template';
-import { compact, Manifest, Rendered } from './manifest';
-import { controlPlaneHealthCheckName, controlPlaneName } from './naming';
-import { checkDuration, checkInt, checkIntOrPercent, checkLabels, checkObject, Duration, goDuration, IntOrPercent } from './validation';
+import { compact, Manifest, Rendered } from '../output/manifest';
+import { controlPlaneHealthCheckName, controlPlaneName } from '../output/naming';
+import { checkDuration, checkInt, checkIntOrPercent, checkLabels, checkObject, Duration, goDuration, IntOrPercent } from '../rules/validation';
 
 /** KubeadmControlPlane remediation settings: retries, retry period and the healthy period that resets them. */
 export interface ControlPlaneRemediation {

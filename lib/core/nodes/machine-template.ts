@@ -6,14 +6,14 @@
  * object's name belongs to the group: `<cluster>-<group>-<hash of the spec>`. One template value may
  * serve several groups; each gets its own object.
  */
-import { CapiVersion, INFRASTRUCTURE_GROUP, ObjectRef } from './api-versions';
-import { ProblemReporter, Problems, show, Warning } from './errors';
-import { checkFreeForm } from './free-form';
-import { checkGvk, checkTemplateMetadata } from './providers/common';
-import { checkPropKeys, propKeys } from './strict-props';
-import { checkObject, isPlainRecord } from './validation';
-import { compact, Manifest } from './manifest';
-import { templateName } from './naming';
+import { CapiVersion, INFRASTRUCTURE_GROUP, ObjectRef } from '../output/api-versions';
+import { ProblemReporter, Problems, show, Warning } from '../rules/errors';
+import { checkFreeForm } from '../rules/free-form';
+import { checkGvk, checkTemplateMetadata } from '../providers/common';
+import { checkPropKeys, propKeys } from '../rules/strict-props';
+import { checkObject, isPlainRecord } from '../rules/validation';
+import { compact, Manifest } from '../output/manifest';
+import { templateName } from '../output/naming';
 
 /** Which kind of group uses a template. */
 export type MachineRole = 'control-plane' | 'worker';

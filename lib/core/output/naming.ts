@@ -4,7 +4,7 @@
  */
 import * as crypto from 'crypto';
 import { stableStringify } from './manifest';
-import { memoize } from './memo';
+import { memoize } from '../rules/memo';
 
 /** KubeadmControlPlane: `<cluster>-control-plane` (seed: cluster name plus "-control-plane"). */
 export function controlPlaneName(cluster: string): string {

@@ -20,9 +20,9 @@
  * extraArgs as a map, v1beta2 as a list of `{name, value}`.
  * Changing them rolls all machines (a new KubeadmConfigTemplate name for workers).
  */
-import { Problems } from './errors';
-import { checkPropKeys, propKeys } from './strict-props';
-import { checkDuration, checkObject, Duration, shortDuration } from './validation';
+import { Problems } from '../rules/errors';
+import { checkPropKeys, propKeys } from '../rules/strict-props';
+import { checkDuration, checkObject, Duration, shortDuration } from '../rules/validation';
 
 /** How fast a failed node is noticed: kubelet status updates and the controller-manager's monitor period and grace period. */
 export interface NodeFailureDetection {

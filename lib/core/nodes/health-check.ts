@@ -15,13 +15,13 @@
  * `spec.{nodeStartupTimeout, unhealthyConditions[].timeout, maxUnhealthy, unhealthyRange}` (durations
  * as Go strings).
  */
-import { CapiVersion, CLUSTER_GROUP, LABEL_CLUSTER_NAME } from './api-versions';
-import { Problems, show } from './errors';
-import { checkPropKeys, propKeys } from './strict-props';
-import { compact, Manifest } from './manifest';
+import { CapiVersion, CLUSTER_GROUP, LABEL_CLUSTER_NAME } from '../output/api-versions';
+import { Problems, show } from '../rules/errors';
+import { checkPropKeys, propKeys } from '../rules/strict-props';
+import { compact, Manifest } from '../output/manifest';
 import {
   checkDuration, checkIntOrPercent, checkObject, Duration, goDuration, intOrPercentValue, IntOrPercent, isPlainRecord, shortDuration,
-} from './validation';
+} from '../rules/validation';
 
 /** A node condition that makes a MachineHealthCheck remediate a machine after a timeout. */
 export interface UnhealthyCondition {

@@ -1,4 +1,8 @@
 /**
+ * lib/core/fleet/: a fleet of clusters as specs, rendered without a construct tree (this file) and
+ * written to a directory atomically (write-fleet.ts). It is the top of the core's render path: it
+ * imports the concept folders, and none of them imports it.
+ *
  * Direct render: a fleet description (one {@link ClusterSpec} per cluster) straight to YAML files,
  * with no construct tree. For pipelines that only need the manifests.
  *
@@ -7,15 +11,15 @@
  * same core render functions as the constructs, then through {@link toCdk8sJson} (cdk8s's
  * `ApiObject.toJson` normalization) and {@link stringifyManifests} (cdk8s's `Yaml.stringify`).
  */
-import { buildCluster, ClusterProps, ClusterRef } from './cluster';
-import { ControlPlaneGroupProps, renderControlPlaneFor } from './control-plane';
-import { Problems, show, Warning } from './errors';
-import { Manifest, Rendered } from './manifest';
-import { checkPropKeys, propKeys } from './strict-props';
-import { isPlainRecord } from './validation';
-import { controlPlaneName, workerGroupName } from './naming';
-import { stringifyManifests } from './yaml';
-import { renderWorkerGroupFor, WorkerGroupProps } from './worker-group';
+import { buildCluster, ClusterProps, ClusterRef } from '../cluster/cluster';
+import { ControlPlaneGroupProps, renderControlPlaneFor } from '../nodes/control-plane';
+import { Problems, show, Warning } from '../rules/errors';
+import { Manifest, Rendered } from '../output/manifest';
+import { checkPropKeys, propKeys } from '../rules/strict-props';
+import { isPlainRecord } from '../rules/validation';
+import { controlPlaneName, workerGroupName } from '../output/naming';
+import { stringifyManifests } from '../output/yaml';
+import { renderWorkerGroupFor, WorkerGroupProps } from '../nodes/worker-group';
 
 /**
  * Something rendered for a cluster after its node groups, e.g. an add-on. Implemented by the

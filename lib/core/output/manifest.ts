@@ -1,5 +1,11 @@
-/** Plain Kubernetes objects as the core emits them: JSON-compatible, no framework types. */
+/**
+ * lib/core/output/: what an emitted object is and how it is written. Plain manifests (this file), the
+ * Kubernetes-safe YAML writer (yaml.ts), every generated name (naming.ts) and the API groups, versions and
+ * labels (api-versions.ts). It imports only rules/ and itself, never a concept folder.
+ */
+import type { Warning } from '../rules/errors';
 
+/** Plain Kubernetes objects as the core emits them: JSON-compatible, no framework types. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** The metadata of an emitted object: name, namespace, labels and annotations. */
@@ -21,7 +27,7 @@ export interface Manifest {
 /** What a render function returns: the objects, in emit order, and the warnings. */
 export interface Rendered {
   readonly manifests: Manifest[];
-  readonly warnings: import('./errors').Warning[];
+  readonly warnings: Warning[];
 }
 
 /**

@@ -17,20 +17,20 @@
 import {
   ANNOTATION_AUTOSCALER_MAX, ANNOTATION_AUTOSCALER_MIN, BOOTSTRAP_GROUP, CapiVersion, CLUSTER_GROUP, LABEL_CLUSTER_NAME,
   LABEL_DEPLOYMENT_NAME, NODE_ROLE_PREFIX, ObjectRef, renderRef,
-} from './api-versions';
-import { checkClusterRef, ClusterRef } from './cluster';
-import { Problems, show, Warning } from './errors';
-import { checkPropKeys, propKeys } from './strict-props';
+} from '../output/api-versions';
+import { checkClusterRef, ClusterRef } from '../cluster/cluster';
+import { Problems, show, Warning } from '../rules/errors';
+import { checkPropKeys, propKeys } from '../rules/strict-props';
 import { HealthCheck, renderHealthCheck } from './health-check';
-import { renderKubeadmConfigSpec, ResolvedKubeadm, resolveKubeadm, WorkerKubeadmProps } from './kubeadm/config';
+import { renderKubeadmConfigSpec, ResolvedKubeadm, resolveKubeadm, WorkerKubeadmProps } from '../kubeadm/config';
 import { MachineDeletionProps, renderDeletion, resolveDeletion } from './machine-deletion';
 import { checkTemplateGeneration, isMachineTemplate, MachineTemplate, renderMachineTemplate } from './machine-template';
-import { compact, Manifest, Rendered } from './manifest';
-import { templateName, workerGroupName, workerHealthCheckName } from './naming';
+import { compact, Manifest, Rendered } from '../output/manifest';
+import { templateName, workerGroupName, workerHealthCheckName } from '../output/naming';
 import {
   checkDns1123Label, checkEnum, checkGeneratedName, checkInt, checkIntOrPercent, checkLabels, checkObject, intOrPercentValue,
   IntOrPercent, isLabelKey, ParsedIntOrPercent,
-} from './validation';
+} from '../rules/validation';
 
 /** Manual scaling: a fixed number of machines. */
 export interface ManualScaling {
