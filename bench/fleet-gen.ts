@@ -7,10 +7,10 @@
  * stand-in of the same shape otherwise, so the benchmark runs at every stage of the project.
  * `describeFleet()` says which ones are real.
  */
-import { ClusterComponent, ClusterSpec } from '../lib/core/fleet/render';
+import { ClusterSpec } from '../lib/core/fleet/render';
 import { HealthCheck } from '../lib/core/nodes/health-check';
 import { CustomMachineTemplate, MachineTemplate } from '../lib/core/nodes/machine-template';
-import { ClusterRef, InfrastructureCluster } from '../lib/core/cluster/cluster';
+import { ClusterComponent, ClusterRef, InfrastructureCluster } from '../lib/core/cluster/cluster';
 import { Rendered } from '../lib/core/output/manifest';
 
 interface Plugin<T> {

@@ -21,7 +21,7 @@ export type { Duration, IntOrPercent } from './rules/validation';
 export { controlPlaneHealthCheckName, controlPlaneName, kubeconfigSecretName, workerGroupName, workerHealthCheckName } from './output/naming';
 
 // Cluster, control plane, worker groups, health checks
-export type { ClusterNetwork, ClusterProps, ClusterRef, InfrastructureCluster } from './cluster/cluster';
+export type { ClusterComponent, ClusterNetwork, ClusterProps, ClusterRef, InfrastructureCluster } from './cluster/cluster';
 export { NODE_FAILURE_DETECTION_DEFAULTS } from './cluster/node-failure-detection';
 export type { NodeFailureDetection, ResolvedNodeFailureDetection } from './cluster/node-failure-detection';
 export type { ControlPlaneGroupProps, ControlPlaneRemediation } from './nodes/control-plane';
@@ -67,7 +67,7 @@ export type { CloudControllerProps, CniPlugin, CsiProps, StorageClassProps } fro
 
 // Fleets: a cluster as a spec, rendered without a construct tree
 export { clusterFileName, renderFleet } from './fleet/render';
-export type { ClusterComponent, ClusterSpec, RenderedCluster, RenderedFleet, RenderedPart, RenderFleetOptions } from './fleet/render';
+export type { ClusterSpec, RenderedCluster, RenderedFleet, RenderedPart, RenderFleetOptions } from './fleet/render';
 export { FleetLockedError, writeFleet } from './fleet/write-fleet';
 export type { WrittenFleet } from './fleet/write-fleet';
 

@@ -3,13 +3,13 @@
  * add-on namespace's NetworkPolicy (delivered to the workload cluster), and a PrometheusRule.
  */
 import * as semver from 'semver';
-import { checkClusterRef, ClusterRef } from '../cluster/cluster';
+import { checkClusterRef, ClusterComponent, ClusterRef } from '../cluster/cluster';
+import { ADDON_CLUSTER_SELECTOR_LABEL, ADDONS_GROUP } from '../output/api-versions';
 import { Problems, show } from '../rules/errors';
 import { compact, Manifest, ObjectMeta, Rendered } from '../output/manifest';
 import { memoize } from '../rules/memo';
 import { checkPropKeys, propKeys } from '../rules/strict-props';
 import { checkEnum, checkObject, isPlainRecord } from '../rules/validation';
-import type { ClusterComponent } from '../fleet/render';
 import { stringifyManifests } from '../output/yaml';
 import { ADDON_CATALOG_VERSION, AddonName, catalogEntry, isAddonName, unknownAddonMessage } from './catalog';
 import { addonCleanupCommandLine } from './cleanup';
@@ -17,16 +17,10 @@ import { AddonMonitoringOptions, checkAddonMonitoring, renderAddonPrometheusRule
 import { ADDON_MODES, AddonMode, AddonNames, addonNames } from './naming';
 import { addonSecurityGroupPorts, renderAddonNetworkPolicies, SecurityGroupPort } from './network';
 import { AddonParameters, ExactValue, resolveAddonParameters } from './parameters';
-import { renderHelmRelease, renderHelmRepository } from './flux-release';
+import { renderHelmRelease, renderHelmRepository } from '../components/flux-release';
 
-export { ADDON_REMEDIATION_RETRIES, HELM_RELEASE_API_VERSION, HELM_REPOSITORY_API_VERSION } from './flux-release';
-export const ADDONS_GROUP = 'addons.cluster.x-k8s.io';
-
-/**
- * Label the ClusterResourceSet of a management-mode add-on selects its Cluster by. The Cluster object
- * must carry it with its own name as the value (the cdk8s/Pulumi Cluster constructs set it).
- */
-export const ADDON_CLUSTER_SELECTOR_LABEL = 'cluster.x-k8s.io/cluster-name';
+export { ADDON_REMEDIATION_RETRIES, HELM_RELEASE_API_VERSION, HELM_REPOSITORY_API_VERSION } from '../components/flux-release';
+export { ADDON_CLUSTER_SELECTOR_LABEL, ADDONS_GROUP } from '../output/api-versions';
 /** Labels and annotation on every add-on object. */
 export const LABEL_ADDON = 'addons.capi-constructs.io/addon';
 export const LABEL_ADDON_CLUSTER = 'addons.capi-constructs.io/cluster';

@@ -6,7 +6,7 @@
 import { Problems, show } from '../rules/errors';
 import { checkPropKeys, propKeys } from '../rules/strict-props';
 import { checkObject, checkStringList, isDns1123Subdomain } from '../rules/validation';
-import type { ServiceType } from './parameters';
+import type { ServiceType } from './service-type';
 
 /** A key of a Secret in the add-on namespace on the workload cluster. */
 export interface SecretKeySelector {

@@ -17,7 +17,7 @@ import { ADDON_CATALOG, ADDON_NAMES, AddonName, CatalogPort, catalogEntry } from
 import type { AddonNames } from './naming';
 import type { ResolvedRayAccess } from './ray-access';
 import { NO_RAY_ACCESS } from './ray-access';
-import type { ServiceType } from './parameters';
+import type { ServiceType } from './service-type';
 
 /** How an add-on is exposed: the input of its NetworkPolicies and security-group ports. */
 export type AddonExposure =

@@ -9,10 +9,10 @@ import { AddonName, CatalogParameter, catalogEntry } from './catalog';
 import { checkJupyterHubAuthentication, checkJupyterHubHttps, JUPYTERHUB_NODE_PORTS, JupyterHubAuthentication, JupyterHubHttps, jupyterHubAccess } from './jupyterhub-access';
 import { AddonExposure } from './network';
 import { checkRayAccess, checkRayExposure, NO_RAY_ACCESS, RayAccess, ResolvedRayAccess } from './ray-access';
+import type { ServiceType } from './service-type';
 import { checkBytes, checkCpu, compareQuantities, cpuCores, jupyterHubBytes, memoryBytes, ParsedQuantity, Quantity } from './quantity';
 
-/** How an add-on's service is exposed: `ClusterIP`, `NodePort` or `LoadBalancer`. */
-export type ServiceType = 'LoadBalancer' | 'NodePort' | 'ClusterIP';
+export type { ServiceType } from './service-type';
 
 /** JupyterHub (z2jh 4.4.0) parameters. Every field is optional. */
 export interface JupyterHubParameters {

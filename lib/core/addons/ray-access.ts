@@ -7,7 +7,7 @@ import * as ipaddr from 'ipaddr.js';
 import { Problems, show } from '../rules/errors';
 import { checkPropKeys, propKeys } from '../rules/strict-props';
 import { checkLabels, checkObject, checkStringList, isDns1123Label } from '../rules/validation';
-import type { ServiceType } from './parameters';
+import type { ServiceType } from './service-type';
 
 /** Pods of one namespace, selected by labels. */
 export interface RayAccessPodSelector {

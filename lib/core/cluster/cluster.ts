@@ -152,6 +152,19 @@ export interface ClusterRef {
   readonly cniRelease?: string;
 }
 
+/**
+ * Something rendered for a cluster after its node groups, e.g. an add-on. Implemented by the
+ * add-on specs; any object with a `render` function that returns core manifests works.
+ */
+export interface ClusterComponent {
+  /** Unique within the cluster; also the construct id in the cdk8s adapter. */
+  readonly id: string;
+  /** What warnings are reported under, e.g. `ClusterAddon "ingress-nginx"`. @default the id */
+  readonly subject?: string;
+  /** Validates (throwing a ValidationError) and renders the objects for one cluster. */
+  render(cluster: ClusterRef): Rendered;
+}
+
 /** A validated cluster: its reference data, its objects and its warnings. */
 export interface ClusterModel extends Rendered {
   readonly ref: ClusterRef;

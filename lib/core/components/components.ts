@@ -2,11 +2,10 @@
  * A Cluster's components: CNI, cloud controller manager and CSI, delivered from the management cluster
  * (a workload-cluster Flux could not run before the CNI exists). Each is a Flux HelmRelease in the
  * Cluster's namespace with `spec.kubeConfig` from `<cluster>-kubeconfig` (the add-ons' management
- * mechanism, addons/flux-release.ts); credentials reach the workload cluster through a ClusterResourceSet
+ * mechanism, flux-release.ts); credentials reach the workload cluster through a ClusterResourceSet
  * over the user's resource-set Secret (credentials.ts). Order (Flux `dependsOn`): the CNI first, the
  * cloud controller manager next, CSI after both; management-mode add-ons depend on the CNI.
  */
-import { renderHelmRelease, renderHelmRepository } from '../addons/flux-release';
 import { CapiVersion } from '../output/api-versions';
 import { Problems, show } from '../rules/errors';
 import { compact, Manifest } from '../output/manifest';
@@ -20,6 +19,7 @@ import {
 import { calicoValues, ciliumValues } from './cni';
 import { OPENSTACK_CLOUD_CONFIG_SECRET, openstackCcmValues, VSPHERE_CLOUD_CONFIG_CONFIGMAP, vsphereCpiValues } from './cloud-controller';
 import { checkCredentialsSecret, CredentialNeed, renderCredentialsResourceSet } from './credentials';
+import { renderHelmRelease, renderHelmRepository } from './flux-release';
 import { cinderCsiValues, ResolvedStorageClass, StorageClassProps } from './csi';
 
 /** The CNI: `'none'` when you install your own (the cluster's Nodes stay NotReady until you do). */

@@ -5,8 +5,7 @@
  * a ClusterResourceSet (CAPV's reference pattern) references it by name and Cluster API applies its
  * content to the workload cluster. The charts then use that existing Secret (`secret.create: false`).
  */
-import { ADDON_CLUSTER_SELECTOR_LABEL, ADDONS_GROUP } from '../addons/addon';
-import { CapiVersion } from '../output/api-versions';
+import { ADDON_CLUSTER_SELECTOR_LABEL, ADDONS_GROUP, CapiVersion } from '../output/api-versions';
 import { Problems, show } from '../rules/errors';
 import { Manifest } from '../output/manifest';
 import { isDns1123Subdomain } from '../rules/validation';

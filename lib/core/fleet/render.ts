@@ -11,7 +11,7 @@
  * same core render functions as the constructs, then through {@link toCdk8sJson} (cdk8s's
  * `ApiObject.toJson` normalization) and {@link stringifyManifests} (cdk8s's `Yaml.stringify`).
  */
-import { buildCluster, ClusterProps, ClusterRef } from '../cluster/cluster';
+import { buildCluster, ClusterComponent, ClusterProps, ClusterRef } from '../cluster/cluster';
 import { ControlPlaneGroupProps, renderControlPlaneFor } from '../nodes/control-plane';
 import { Problems, show, Warning } from '../rules/errors';
 import { Manifest, Rendered } from '../output/manifest';
@@ -20,19 +20,6 @@ import { isPlainRecord } from '../rules/validation';
 import { controlPlaneName, workerGroupName } from '../output/naming';
 import { stringifyManifests } from '../output/yaml';
 import { renderWorkerGroupFor, WorkerGroupProps } from '../nodes/worker-group';
-
-/**
- * Something rendered for a cluster after its node groups, e.g. an add-on. Implemented by the
- * add-on specs; any object with a `render` function that returns core manifests works.
- */
-export interface ClusterComponent {
-  /** Unique within the cluster; also the construct id in the cdk8s adapter. */
-  readonly id: string;
-  /** What warnings are reported under, e.g. `ClusterAddon "ingress-nginx"`. @default the id */
-  readonly subject?: string;
-  /** Validates (throwing a ValidationError) and renders the objects for one cluster. */
-  render(cluster: ClusterRef): Rendered;
-}
 
 /** One cluster of a fleet: the same props the Cluster, ControlPlaneGroup and WorkerGroup constructs take. */
 export interface ClusterSpec {

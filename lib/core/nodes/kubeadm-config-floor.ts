@@ -20,7 +20,7 @@
  * A value the spec already sets wins. Adding the floor to an existing KubeadmControlPlane is an
  * allowed update, but it is a kubeadmConfigSpec change, so it rolls the control plane once.
  */
-import { isPlainObject } from '../plan/diff';
+import { isPlainObject } from '../output/manifest';
 
 /** kubeadm's default etcd data directory. */
 export const KUBEADM_DEFAULT_ETCD_DATA_DIR = '/var/lib/etcd';

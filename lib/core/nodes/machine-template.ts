@@ -6,12 +6,11 @@
  * object's name belongs to the group: `<cluster>-<group>-<hash of the spec>`. One template value may
  * serve several groups; each gets its own object.
  */
-import { CapiVersion, INFRASTRUCTURE_GROUP, ObjectRef } from '../output/api-versions';
+import { CapiVersion, checkGvk, INFRASTRUCTURE_GROUP, ObjectRef } from '../output/api-versions';
 import { ProblemReporter, Problems, show, Warning } from '../rules/errors';
 import { checkFreeForm } from '../rules/free-form';
-import { checkGvk, checkTemplateMetadata } from '../providers/common';
 import { checkPropKeys, propKeys } from '../rules/strict-props';
-import { checkObject, isPlainRecord } from '../rules/validation';
+import { checkLabels, checkObject, isPlainRecord } from '../rules/validation';
 import { compact, Manifest } from '../output/manifest';
 import { templateName } from '../output/naming';
 
@@ -22,6 +21,21 @@ export type MachineRole = 'control-plane' | 'worker';
 export interface MachineTemplateMetadata {
   readonly labels?: Record<string, string>;
   readonly annotations?: Record<string, string>;
+}
+
+const TEMPLATE_METADATA_PROPS = propKeys<MachineTemplateMetadata>()('MachineTemplateMetadata', { labels: true, annotations: true });
+
+/** `templateMetadata`: labels and annotations for `spec.template.metadata`. */
+export function checkTemplateMetadata(p: Problems, path: string, value: unknown): MachineTemplateMetadata | undefined {
+  if (value === undefined) return undefined;
+  if (!checkObject(p, path, value)) return undefined;
+  checkPropKeys(p, path, value, TEMPLATE_METADATA_PROPS);
+  const labels = checkLabels(p, `${path}.labels`, value.labels, 'labels');
+  const annotations = checkLabels(p, `${path}.annotations`, value.annotations, 'annotations');
+  const hasLabels = labels && Object.keys(labels).length > 0;
+  const hasAnnotations = annotations && Object.keys(annotations).length > 0;
+  if (!hasLabels && !hasAnnotations) return undefined;
+  return { labels: hasLabels ? { ...labels } : undefined, annotations: hasAnnotations ? { ...annotations } : undefined };
 }
 
 /** Implemented by every provider template (VSphereMachineTemplate, OpenStackMachineTemplate, ...). */

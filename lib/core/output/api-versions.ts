@@ -1,3 +1,6 @@
+import { Problems, show } from '../rules/errors';
+import { isApiGroup, isApiVersionName, isKind } from '../rules/validation';
+
 /**
  * API groups and versions the library emits.
  *
@@ -15,8 +18,17 @@ export const CONTROL_PLANE_GROUP = 'controlplane.cluster.x-k8s.io';
 export const BOOTSTRAP_GROUP = 'bootstrap.cluster.x-k8s.io';
 export const INFRASTRUCTURE_GROUP = 'infrastructure.cluster.x-k8s.io';
 
+/** Cluster API's add-ons group (ClusterResourceSet). */
+export const ADDONS_GROUP = 'addons.cluster.x-k8s.io';
+
 /** Standard Cluster API labels. */
 export const LABEL_CLUSTER_NAME = 'cluster.x-k8s.io/cluster-name';
+
+/**
+ * Label the ClusterResourceSet of a management-mode add-on selects its Cluster by. The Cluster object
+ * must carry it with its own name as the value (the cdk8s/Pulumi Cluster constructs set it).
+ */
+export const ADDON_CLUSTER_SELECTOR_LABEL = LABEL_CLUSTER_NAME;
 export const LABEL_CONTROL_PLANE = 'cluster.x-k8s.io/control-plane';
 export const LABEL_DEPLOYMENT_NAME = 'cluster.x-k8s.io/deployment-name';
 /** MachineSet name on its Machines. */
@@ -56,4 +68,26 @@ export function renderRef(ref: ObjectRef, capi: CapiVersion, namespace: string):
   return capi === 'v1beta2'
     ? { apiGroup: ref.apiGroup, kind: ref.kind, name: ref.name }
     : { apiVersion: `${ref.apiGroup}/${ref.version}`, kind: ref.kind, name: ref.name, namespace };
+}
+
+/** apiGroup / version / kind for the providers without a public CRD: overridable, checked for shape. */
+export function checkGvk(
+  p: Problems, props: { apiGroup?: unknown; version?: unknown; kind?: unknown }, defaults: { version: string; kind: string },
+): { apiGroup?: string; version?: string; kind?: string } {
+  let apiGroup: string | undefined = INFRASTRUCTURE_GROUP;
+  if (props.apiGroup !== undefined) {
+    apiGroup = isApiGroup(props.apiGroup) ? props.apiGroup : undefined;
+    if (!apiGroup) p.error('apiGroup', `${show(props.apiGroup)} is not an API group: use a DNS subdomain such as "infrastructure.cluster.x-k8s.io"`);
+  }
+  let version: string | undefined = defaults.version;
+  if (props.version !== undefined) {
+    version = isApiVersionName(props.version) ? props.version : undefined;
+    if (!version) p.error('version', `${show(props.version)} is not a Kubernetes API version such as "v1beta1", "v1alpha3" or "v1"`);
+  }
+  let kind: string | undefined = defaults.kind;
+  if (props.kind !== undefined) {
+    kind = isKind(props.kind) ? props.kind : undefined;
+    if (!kind) p.error('kind', `${show(props.kind)} is not a kind: use an UpperCamelCase name such as "OVirtMachineTemplate"`);
+  }
+  return { apiGroup, version, kind };
 }

@@ -24,6 +24,11 @@ export interface Manifest {
   [field: string]: unknown;
 }
 
+/** A JSON object (any non-null, non-array object): the shape of a manifest's maps. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
 /** What a render function returns: the objects, in emit order, and the warnings. */
 export interface Rendered {
   readonly manifests: Manifest[];

@@ -2,13 +2,12 @@
  * Field-level differences between two versions of one object: leaf changes for people (`diffFields`)
  * and the JSON merge-patch paths the KubeadmControlPlane webhook checks (`mergePatchPaths`).
  */
+import { isPlainObject } from '../output/manifest';
 import { FieldChange } from './types';
 
 type Json = Record<string, unknown>;
 
-export function isPlainObject(v: unknown): v is Json {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
+export { isPlainObject };
 
 /** Structural equality of JSON values (key order ignored). */
 export function deepEqual(a: unknown, b: unknown): boolean {

@@ -2,15 +2,12 @@
  * Field rules shared by the provider templates (VSphere, OpenStack, OVirt, Basis, Shturval).
  * Like lib/core/rules/validation.ts, every `check*` records problems and never throws.
  */
-import { INFRASTRUCTURE_GROUP } from '../output/api-versions';
 import { credentialKeyProblem } from '../rules/credentials';
 import { ProblemReporter, Problems, show } from '../rules/errors';
 import { checkFreeForm } from '../rules/free-form';
-import { checkPropKeys, PropKeys, propKeys } from '../rules/strict-props';
+import { checkPropKeys, PropKeys } from '../rules/strict-props';
 import { MachineRole, MachineTemplateMetadata } from '../nodes/machine-template';
-import {
-  checkBoolean, checkEnum, checkInt, checkLabels, checkObject, isApiGroup, isApiVersionName, isDns1123Subdomain, isKind,
-} from '../rules/validation';
+import { checkBoolean, checkEnum, checkInt, checkObject, isDns1123Subdomain } from '../rules/validation';
 
 /**
  * A machine template object as read from a management cluster (`kubectl get ... -o yaml`, parsed):
@@ -93,21 +90,6 @@ export function optStringList(p: Problems, path: string, value: unknown, opts: {
   return ok && value.length > 0 ? [...value] : undefined;
 }
 
-const TEMPLATE_METADATA_PROPS = propKeys<MachineTemplateMetadata>()('MachineTemplateMetadata', { labels: true, annotations: true });
-
-/** `templateMetadata`: labels and annotations for `spec.template.metadata`. */
-export function checkTemplateMetadata(p: Problems, path: string, value: unknown): MachineTemplateMetadata | undefined {
-  if (value === undefined) return undefined;
-  if (!checkObject(p, path, value)) return undefined;
-  checkPropKeys(p, path, value, TEMPLATE_METADATA_PROPS);
-  const labels = checkLabels(p, `${path}.labels`, value.labels, 'labels');
-  const annotations = checkLabels(p, `${path}.annotations`, value.annotations, 'annotations');
-  const hasLabels = labels && Object.keys(labels).length > 0;
-  const hasAnnotations = annotations && Object.keys(annotations).length > 0;
-  if (!hasLabels && !hasAnnotations) return undefined;
-  return { labels: hasLabels ? { ...labels } : undefined, annotations: hasAnnotations ? { ...annotations } : undefined };
-}
-
 /**
  * `additionalFields`: provider fields the typed props do not cover, merged verbatim into
  * `spec.template.spec`. They may not repeat a typed field (set that one instead) nor set a field the
@@ -142,27 +124,6 @@ export function checkVersion<T extends string>(p: Problems, path: string, value:
   return value === undefined ? def : checkEnum(p, path, value, allowed);
 }
 
-/** apiGroup / version / kind for the providers without a public CRD: overridable, checked for shape. */
-export function checkGvk(
-  p: Problems, props: { apiGroup?: unknown; version?: unknown; kind?: unknown }, defaults: { version: string; kind: string },
-): { apiGroup?: string; version?: string; kind?: string } {
-  let apiGroup: string | undefined = INFRASTRUCTURE_GROUP;
-  if (props.apiGroup !== undefined) {
-    apiGroup = isApiGroup(props.apiGroup) ? props.apiGroup : undefined;
-    if (!apiGroup) p.error('apiGroup', `${show(props.apiGroup)} is not an API group: use a DNS subdomain such as "infrastructure.cluster.x-k8s.io"`);
-  }
-  let version: string | undefined = defaults.version;
-  if (props.version !== undefined) {
-    version = isApiVersionName(props.version) ? props.version : undefined;
-    if (!version) p.error('version', `${show(props.version)} is not a Kubernetes API version such as "v1beta1", "v1alpha3" or "v1"`);
-  }
-  let kind: string | undefined = defaults.kind;
-  if (props.kind !== undefined) {
-    kind = isKind(props.kind) ? props.kind : undefined;
-    if (!kind) p.error('kind', `${show(props.kind)} is not a kind: use an UpperCamelCase name such as "OVirtMachineTemplate"`);
-  }
-  return { apiGroup, version, kind };
-}
 
 /** kubeadm's preflight minimums for a control-plane node ([ERROR NumCPU], [ERROR Mem]). */
 export const KUBEADM_CONTROL_PLANE_MIN_CPUS = 2;

@@ -8,12 +8,12 @@
  * without kube-vip (the endpoint is not known here: pass `ProviderBootstrap.vsphere({ kubeVip })`,
  * or let an external load balancer hold it); other kinds get none: `ProviderBootstrap.custom(...)`.
  */
-import { INFRASTRUCTURE_GROUP } from '../output/api-versions';
+import { checkGvk, INFRASTRUCTURE_GROUP } from '../output/api-versions';
 import { InfrastructureCluster } from '../cluster/cluster';
 import { Problems, show } from '../rules/errors';
 import { isProviderBootstrap, ProviderBootstrap } from '../kubeadm/provider-bootstrap';
 import { checkObject } from '../rules/validation';
-import { checkGvk, checkObjectName } from './common';
+import { checkObjectName } from './common';
 
 /** Props of {@link existingInfrastructureCluster}: an infrastructure cluster object made elsewhere. */
 export interface ExistingInfrastructureClusterProps {

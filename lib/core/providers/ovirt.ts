@@ -21,13 +21,14 @@
  * The same layout is described in docs/providers.md. Fields the platform has beyond these go in
  * `additionalFields`; a different group/version/kind in `apiGroup` / `version` / `kind`.
  */
+import { checkGvk } from '../output/api-versions';
 import { ProblemReporter, Problems, show, Warning } from '../rules/errors';
-import { MachineRole, MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
+import { checkTemplateMetadata, MachineRole, MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
 import { compact } from '../output/manifest';
 import { checkObject } from '../rules/validation';
 import {
-  checkAdditionalFields, checkControlPlaneCapacity, checkGvk, checkKnownKeys, checkTemplateMetadata, MachineTemplateObject, mergeOverrides,
-  optInt, readTemplateObject, reqString, takeRest,
+  checkAdditionalFields, checkControlPlaneCapacity, checkKnownKeys, MachineTemplateObject, mergeOverrides, optInt, readTemplateObject,
+  reqString, takeRest,
 } from './common';
 import { checkPropKeys, propKeys } from '../rules/strict-props';
 

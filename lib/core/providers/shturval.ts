@@ -21,12 +21,13 @@
  * one value, Exists/DoesNotExist take none; at least one label or expression (an empty selector would
  * match every host); one expression per key. The same layout is described in docs/providers.md.
  */
+import { checkGvk } from '../output/api-versions';
 import { Problems, show, Warning } from '../rules/errors';
-import { MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
+import { checkTemplateMetadata, MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
 import { compact } from '../output/manifest';
 import { checkEnum, checkLabels, checkObject, isLabelKey, isLabelValue } from '../rules/validation';
 import {
-  checkAdditionalFields, checkGvk, checkKnownKeys, checkTemplateMetadata, MachineTemplateObject, mergeOverrides, readTemplateObject, takeRest,
+  checkAdditionalFields, checkKnownKeys, MachineTemplateObject, mergeOverrides, readTemplateObject, takeRest,
 } from './common';
 import { checkPropKeys, propKeys } from '../rules/strict-props';
 

@@ -14,14 +14,14 @@ import { isIP } from 'net';
 import { INFRASTRUCTURE_GROUP } from '../output/api-versions';
 import { InfrastructureCluster } from '../cluster/cluster';
 import { ProblemReporter, Problems, show, ValidationError, Warning } from '../rules/errors';
-import { MachineRole, MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
+import { checkTemplateMetadata, MachineRole, MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
 import { checkKubeVip, KubeVipProps } from '../kubeadm/kube-vip';
 import { ProviderBootstrap } from '../kubeadm/provider-bootstrap';
 import { compact } from '../output/manifest';
 import { checkDuration, checkEnum, checkObject, Duration } from '../rules/validation';
 import {
-  checkAdditionalFields, checkControlPlaneCapacity, checkKnownKeys, checkObjectName, checkTemplateMetadata, checkVersion,
-  MachineTemplateObject, mergeOverrides, optBool, optInt, optString, optStringList, propPathOf, readTemplateObject, reqString, takeRest,
+  checkAdditionalFields, checkControlPlaneCapacity, checkKnownKeys, checkObjectName, checkVersion, MachineTemplateObject, mergeOverrides,
+  optBool, optInt, optString, optStringList, propPathOf, readTemplateObject, reqString, takeRest,
 } from './common';
 import { checkPropKeys, propKeys } from '../rules/strict-props';
 import { checkVSphereMachineSpec } from './vsphere-rules';

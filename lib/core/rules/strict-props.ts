@@ -20,7 +20,7 @@
  * (credentials.ts), whatever the prop.
  */
 import { Problems, show } from './errors';
-import { stringProblem } from './free-form';
+import { stringProblem } from './emittable';
 
 /** Exactly the keys of `T`, each `true`. */
 export type PropKeyDeclaration<T> = { readonly [K in keyof T]-?: true };

@@ -11,7 +11,7 @@
  */
 import { Problems, show } from './errors';
 import { credentialTextProblem } from './credentials';
-import { hasLoneSurrogate, reservedKeyProblem } from './free-form';
+import { hasLoneSurrogate, reservedKeyProblem } from './emittable';
 import { memoize } from './memo';
 
 /** A duration: a Go duration string (`"90s"`, `"5m"`, `"1h30m"`) or a number of seconds. */
