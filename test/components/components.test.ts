@@ -77,7 +77,7 @@ const minors = (t: Readonly<Record<number, string>>) => Object.keys(t).map(Numbe
 describe('the chart versions are the charts in ../shared/charts, one per Kubernetes minor', () => {
   test.each([
     ['openstack-cloud-controller-manager', OPENSTACK_CCM_CHART_VERSIONS],
-    ['cinder-csi-plugin', CINDER_CSI_CHART_VERSIONS],
+    ['openstack-cinder-csi', CINDER_CSI_CHART_VERSIONS],
   ])('%s 2.N.x for 1.N', (chart, table) => {
     for (const [minor, version] of Object.entries(table)) {
       expect(version.startsWith(`2.${minor}.`)).toBe(true);
@@ -111,8 +111,8 @@ describe('OpenStack: CCM and Cinder CSI render for every supported minor', () =>
 
   test.each(minors(CINDER_CSI_CHART_VERSIONS))('1.%i: Cinder CSI StorageClasses carry the props; it reads the same Secret', (minor) => {
     const hr = release(buildCluster(osProps(minor)).manifests, 'prod-csi');
-    expect(hr.spec.chart.spec).toMatchObject({ chart: 'cinder-csi-plugin', version: CINDER_CSI_CHART_VERSIONS[minor] });
-    const objs = render(hr, `cinder-csi-plugin-${CINDER_CSI_CHART_VERSIONS[minor]}`, `1.${minor}.2`);
+    expect(hr.spec.chart.spec).toMatchObject({ chart: 'openstack-cinder-csi', version: CINDER_CSI_CHART_VERSIONS[minor] });
+    const objs = render(hr, `openstack-cinder-csi-${CINDER_CSI_CHART_VERSIONS[minor]}`, `1.${minor}.2`);
     const classes = objs.filter((o) => o.kind === 'StorageClass');
     expect(classes.map((c) => ({ name: c.metadata.name, default: (c.metadata as any).annotations?.['storageclass.kubernetes.io/is-default-class'], reclaim: c.reclaimPolicy, exp: c.allowVolumeExpansion, params: c.parameters, prov: c.provisioner })))
       .toEqual([

@@ -221,7 +221,7 @@ export function renderComponents(
     if (!manifests.some((m) => m.kind === 'HelmRepository' && m.metadata.name === repoName)) manifests.push(renderHelmRepository(meta(repoName), OPENSTACK_REPOSITORY.url));
     manifests.push(renderHelmRelease({
       metadata: meta(names.csi), interval: '10m', releaseName: 'cinder-csi', targetNamespace: 'kube-system', kubeconfigSecret, dependsOn: after,
-      chart: 'cinder-csi-plugin', version: resolved.csi.chartVersion, helmRepository: repoName, values: compact(cinderCsiValues(resolved.csi.storageClasses)),
+      chart: 'openstack-cinder-csi', version: resolved.csi.chartVersion, helmRepository: repoName, values: compact(cinderCsiValues(resolved.csi.storageClasses)),
     }));
     secrets.add(resolved.csi.credentialsSecret);
   }
