@@ -277,6 +277,22 @@ function installObjects(m: Manager, webhookPort: number, caBundle: string): { ob
   return { objects, webhooks, args };
 }
 
+/**
+ * A provider CRD of ../shared/crds (generated from the provider's `config/crd/bases`) with the Cluster API
+ * contract labels its release manifest carries (each provider's kustomization adds
+ * `cluster.x-k8s.io/<contract>: <versions>`); Cluster API's conversion webhooks look these up to
+ * resolve references to the provider's kinds.
+ */
+function withContractLabels(crd: any): any {
+  if (!/(^|\.)cluster\.x-k8s\.io$/.test(crd.spec.group)) return crd;
+  const labels: Record<string, string> = { ...(crd.metadata.labels ?? {}) };
+  if (Object.keys(labels).some((k) => k.startsWith('cluster.x-k8s.io/v1'))) return crd;
+  for (const v of crd.spec.versions as { name: string; served: boolean }[]) {
+    if (v.served && (v.name === 'v1beta1' || v.name === 'v1beta2')) labels[`cluster.x-k8s.io/${v.name}`] = v.name;
+  }
+  return { ...crd, metadata: { ...crd.metadata, labels } };
+}
+
 function applyObjects(kubeconfig: string, objects: readonly any[]): void {
   if (objects.length === 0) return;
   const text = objects.map((o) => stringify(o)).join('---\n');
@@ -316,11 +332,10 @@ async function startManagers(bin: string, mgmt: ApiServer, p: Pki, logs: string,
   const crdDirs = EXTRA_CRDS.map((d) => path.join(SHARED, 'crds', d));
   const built = path.join(bin, '..', 'crds');
   if (fs.existsSync(built)) crdDirs.push(...fs.readdirSync(built).map((d) => path.join(built, d)));
-  for (const dir of crdDirs) {
-    for (const f of fs.readdirSync(dir).filter((x) => /\.ya?ml$/.test(x)).sort()) {
-      kubectlRun(mgmt.kubeconfig, ['apply', '--server-side', '--force-conflicts', '--field-manager=capi-constructs-mgmt', '-f', path.join(dir, f)]);
-    }
-  }
+  const extra = crdDirs.flatMap((dir) => fs.readdirSync(dir).filter((x) => /\.ya?ml$/.test(x)).sort()
+    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJS()))
+    .filter((o) => o?.kind === 'CustomResourceDefinition'));
+  applyObjects(mgmt.kubeconfig, extra.map(withContractLabels));
   kubectlRun(mgmt.kubeconfig, ['wait', '--for=condition=Established', '--timeout=120s', 'crd', '--all']);
   applyObjects(mgmt.kubeconfig, all.filter((o) => rank(o) === 2));
 
