@@ -295,7 +295,7 @@ function withContractLabels(crd: any): any {
 
 function applyObjects(kubeconfig: string, objects: readonly any[]): void {
   if (objects.length === 0) return;
-  const text = objects.map((o) => stringify(o)).join('---\n');
+  const text = objects.map((o) => JSON.stringify(o)).join('\n---\n'); // JSON: no YAML 1.1 boolean surprises
   kubectlRun(kubeconfig, ['apply', '--server-side', '--force-conflicts', '--field-manager=capi-constructs-mgmt', '-f', '-'], text);
 }
 

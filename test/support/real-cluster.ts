@@ -20,7 +20,6 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { stringify } from 'yaml';
 import { kubectlPath } from './kubectl';
 
 export type Which = 'management' | 'workload';
@@ -67,9 +66,12 @@ export function kubectlOk(args: readonly string[], opts: { which?: Which; input?
   return r.stdout;
 }
 
-/** Objects as one multi-document YAML text. */
+/**
+ * Objects as one multi-document text for kubectl: each document is JSON (which is YAML), so no string
+ * such as `y`, `n` or `on` can be read as a boolean by kubectl's YAML 1.1 reader.
+ */
 export function toYaml(objects: readonly unknown[]): string {
-  return objects.map((o) => stringify(o)).join('---\n');
+  return objects.map((o) => JSON.stringify(o)).join('\n---\n');
 }
 
 /**
@@ -86,7 +88,7 @@ export function apply(objects: readonly unknown[] | string, opts: { which?: Whic
 
 /** `kubectl create --dry-run=server` of one object: what the API server answers to a create. */
 export function dryRunCreate(object: unknown, opts: { which?: Which } = {}): KubectlResult {
-  return kubectl(['create', '--dry-run=server', '-f', '-'], { which: opts.which, input: stringify(object) });
+  return kubectl(['create', '--dry-run=server', '-f', '-'], { which: opts.which, input: JSON.stringify(object) });
 }
 
 /** An object as the API server stores it, read at an API version (`kubectl get <resource>.<version>.<group>`). */
