@@ -41,7 +41,7 @@ test('the main program runs under mocks and registers the node-groups example', 
   expect(run.objects.length).toBeGreaterThan(0);
   expect(normalize(run.objects)).toEqual(normalize(twin.objects));
   expect(run.registrations.filter((r) => !r.custom).map((r) => r.name)).toContain('node-groups-cluster');
-});
+}, 30_000); // two fresh loads of @pulumi/pulumi and @pulumi/kubernetes: seconds each on a busy machine
 
 test('the `example` config selects the twin, and an unknown one fails with the choices', async () => {
   let error: Error | undefined;
