@@ -33,7 +33,7 @@ test('the main program exports nothing (Pulumi would publish exports as stack ou
     exported = freshRequire(main);
   });
   expect(Object.keys(exported as object)).toEqual([]);
-});
+}, 30_000); // a fresh load of @pulumi/pulumi and @pulumi/kubernetes: seconds on a busy machine
 
 test('the main program runs under mocks and registers the node-groups example', async () => {
   const run = await runPulumi(() => freshRequire(main));
