@@ -12,7 +12,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // test/cluster/ runs against real clusters: npm run test:cluster.
+  // test/cluster needs the real management cluster: `npm run test:cluster` (jest.cluster.config.js) runs it.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
   setupFiles: ['<rootDir>/test/setup.ts'],
   transform: {
