@@ -1,9 +1,0 @@
-// The Pulumi Kubernetes provider plugin (pulumi-resource-kubernetes), pinned for
-// mgmt/build-pulumi.sh. Not a tool module: the provider embeds a schema that its
-// own `go generate` step writes, so the script builds it from a copy of this
-// module version (see the script).
-module capi-constructs.local/mgmt/pulumi-kubernetes
-
-go 1.24.7
-
-require github.com/pulumi/pulumi-kubernetes/provider/v4 v4.0.0-20260115033456-f47bc2d6f199
