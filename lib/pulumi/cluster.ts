@@ -6,7 +6,7 @@ import { Manifest } from '../core/output/manifest';
 import { ProviderBootstrap } from '../core/kubeadm/provider-bootstrap';
 import { ResolvedNodeFailureDetection } from '../core/cluster/node-failure-detection';
 import { reportWarnings } from '../core/rules/warnings';
-import { ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX, whenOpen } from './emit';
+import { claimObjects, ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX, whenOpen } from './emit';
 
 /**
  * A Cluster API Cluster as a Pulumi component (`capi-constructs:index:Cluster`): the Cluster object
@@ -38,6 +38,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterRef {
 
   constructor(name: string, props: ClusterProps, opts?: ComponentOptions) {
     const { result: model, provider, opts: gatedOpts } = prepare(`Cluster ${show(props?.name)}`, opts, () => buildCluster(props));
+    claimObjects(`Cluster "${model.ref.name}"`, `${TYPE_PREFIX}Cluster "${name}"`, provider, model.manifests);
     super(`${TYPE_PREFIX}Cluster`, name, {}, gatedOpts);
     this.name = model.ref.name;
     this.namespace = model.ref.namespace;

@@ -4,7 +4,7 @@ import { Warning } from '../core/rules/errors';
 import { Manifest } from '../core/output/manifest';
 import { controlPlaneName } from '../core/output/naming';
 import { reportWarnings } from '../core/rules/warnings';
-import { ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX, whenOpen } from './emit';
+import { claimObjects, ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX, whenOpen } from './emit';
 
 /**
  * The control-plane node group as a Pulumi component (`capi-constructs:index:ControlPlaneGroup`):
@@ -28,6 +28,7 @@ export class ControlPlaneGroup extends pulumi.ComponentResource {
 
   constructor(name: string, props: ControlPlaneGroupProps, opts?: ComponentOptions) {
     const { result: rendered, provider, opts: gatedOpts } = prepare('ControlPlaneGroup', opts, () => renderControlPlane(props));
+    claimObjects(`ControlPlaneGroup "${controlPlaneName(props.cluster.name)}"`, `${TYPE_PREFIX}ControlPlaneGroup "${name}"`, provider, rendered.manifests);
     super(`${TYPE_PREFIX}ControlPlaneGroup`, name, {}, gatedOpts);
     this.name = controlPlaneName(props.cluster.name);
     this.warnings = rendered.warnings;

@@ -15,6 +15,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { Problems, show, ValidationError } from '../core/rules/errors';
 import { Manifest } from '../core/output/manifest';
+import { ObjectRegistry } from '../core/output/object-identity';
 
 /** Options of every capi-constructs component. */
 export type ComponentOptions = pulumi.ComponentResourceOptions & {
@@ -155,7 +156,6 @@ export function whenOpen(then: () => void): void {
  * `dependsOn`).
  */
 export function prepare<T>(subject: string, opts: ComponentOptions | undefined, render: () => T): { result: T; provider?: k8s.Provider; opts: ComponentOptions } {
-  const b = currentBatch();
   try {
     const p = new Problems(subject);
     const provider = checkOptions(p, opts);
@@ -169,7 +169,45 @@ export function prepare<T>(subject: string, opts: ComponentOptions | undefined, 
     p.throwIfErrors();
     return { result, provider, opts: { ...opts, dependsOn: gated(opts?.dependsOn) } };
   } catch (e) {
-    if (b.error === undefined) b.error = e;
+    failBatch(e);
     throw e;
   }
+}
+
+/** Marks the current batch failed with `e` (its first error), so the gate rejects (see {@link Batch}). */
+function failBatch(e: unknown): void {
+  const b = currentBatch();
+  if (b.error === undefined) b.error = e;
+}
+
+/** Stands for "no Pulumi monitor" and "the default provider" in the registry keys. */
+const NONE = {};
+/** The objects defined per program (keyed by its resource monitor) and per Kubernetes provider. */
+const registries = new WeakMap<object, WeakMap<object, ObjectRegistry>>();
+
+/**
+ * Before a component registers anything: throws a ValidationError naming both definitions if any of
+ * `manifests` is already defined by a component of this program that sends its objects to the same
+ * Kubernetes provider; otherwise records them as defined by `definition`
+ * (`capi-constructs:index:WorkerGroup "workers-b"`).
+ */
+export function claimObjects(subject: string, definition: string, provider: k8s.Provider | undefined, manifests: readonly Manifest[]): void {
+  const monitor = (pulumi.runtime.getMonitor() as object | undefined) ?? NONE;
+  let perProvider = registries.get(monitor);
+  if (!perProvider) {
+    perProvider = new WeakMap();
+    registries.set(monitor, perProvider);
+  }
+  let registry = perProvider.get(provider ?? NONE);
+  if (!registry) {
+    registry = new ObjectRegistry('in a Pulumi program (per Kubernetes provider)');
+    perProvider.set(provider ?? NONE, registry);
+  }
+  try {
+    registry.check(subject, definition, manifests);
+  } catch (e) {
+    failBatch(e); // a duplicate, like any other error of a component, registers nothing of the program
+    throw e;
+  }
+  registry.add(definition, manifests);
 }
