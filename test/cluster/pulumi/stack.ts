@@ -35,6 +35,8 @@ export interface Result {
   /** `up`/`destroy`: resource changes by operation (`create`, `update`, `same`, `delete`, `replace`, ...). */
   changes?: Record<string, number>;
   error?: string;
+  /** URNs of the resources in the stack's state after the operation. */
+  urns: string[];
 }
 
 const PROJECT = 'capi-constructs-real-engine';
@@ -71,19 +73,20 @@ async function run(req: Request): Promise<Result> {
   const onOutput = (s: string) => {
     output += s;
   };
+  const urns = async () => ((await stack.exportStack()).deployment?.resources ?? []).map((r: { urn: string }) => r.urn);
   try {
     if (req.action === 'up') {
       const r = await stack.up({ onOutput, color: 'never' });
-      return { output, changes: r.summary.resourceChanges as Record<string, number> };
+      return { output, changes: r.summary.resourceChanges as Record<string, number>, urns: await urns() };
     }
     if (req.action === 'preview') {
       const r = await stack.preview({ onOutput, diff: true, color: 'never' });
-      return { output, changes: r.changeSummary as Record<string, number> };
+      return { output, changes: r.changeSummary as Record<string, number>, urns: await urns() };
     }
     const r = await stack.destroy({ onOutput, color: 'never' });
-    return { output, changes: r.summary.resourceChanges as Record<string, number> };
+    return { output, changes: r.summary.resourceChanges as Record<string, number>, urns: await urns() };
   } catch (e) {
-    return { output, error: e instanceof Error ? e.message : String(e) };
+    return { output, error: e instanceof Error ? e.message : String(e), urns: await urns() };
   }
 }
 
@@ -94,7 +97,7 @@ if (require.main === module) {
       process.exit(0);
     },
     (e) => {
-      process.stdout.write(`\n${JSON.stringify({ output: '', error: e instanceof Error ? e.stack : String(e) })}\n`);
+      process.stdout.write(`\n${JSON.stringify({ output: '', error: e instanceof Error ? e.stack : String(e), urns: [] })}\n`);
       process.exit(0);
     },
   );
