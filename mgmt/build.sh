@@ -61,6 +61,16 @@ for mod in mgmt/go/*/; do
   out=$staging/bin/$name
   mkdir -p "$out"
   start=$(date +%s)
+  # Optional executable `build`: builds the module's binaries into its argument instead of `go build`
+  # (e.g. the Pulumi Kubernetes provider, whose main package embeds files its `go generate` writes).
+  if [ -x "$mod/build" ]; then
+    (cd "$mod" && GO="$GO" ./build "$out")
+    echo "$name $(( $(date +%s) - start ))s" | tee -a "$times" >&2
+    rm -rf "$modcache"; mkdir -p "$modcache"
+    cp -al "$out" "$modcache/bin" 2>/dev/null || cp -a "$out" "$modcache/bin"
+    touch "$modcache/complete"
+    continue
+  fi
   patterns=(tool)
   [ -d "$mod/cmd" ] && patterns+=(./cmd/...)
   # Optional `ldflags` file: linker flags, e.g. the version the Kubernetes binaries report.

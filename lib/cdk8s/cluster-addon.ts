@@ -5,7 +5,7 @@ import {
   renderFluxResourceMetrics, SecurityGroupPort,
 } from '../core/addons';
 import { Warning } from '../core/rules/errors';
-import { emit, objectId } from './emit';
+import { checkUnique, emit, objectId } from './emit';
 
 /**
  * A catalog add-on (JupyterHub, KubeRay) on a workload cluster, installed by Flux: a HelmRepository and
@@ -35,6 +35,7 @@ export class ClusterAddon<A extends AddonName = AddonName> extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterAddonProps<A>) {
     const model = renderClusterAddon(props);
+    checkUnique(scope, id, new.target.name, `ClusterAddon "${model.addon}" on cluster "${props.cluster.name}"`, model.manifests);
     super(scope, id);
     this.addon = model.addon;
     this.mode = model.mode;
@@ -66,6 +67,7 @@ export class FluxResourceMetrics extends Construct {
 
   constructor(scope: Construct, id: string, props: FluxResourceMetricsProps) {
     const rendered = renderFluxResourceMetrics(props);
+    checkUnique(scope, id, new.target.name, 'FluxResourceMetrics', rendered.manifests);
     super(scope, id);
     this.apiObjects = emit(this, 'FluxResourceMetrics', rendered);
   }

@@ -5,7 +5,7 @@ import { buildCluster, ClusterProps, ClusterRef } from '../core/cluster/cluster'
 import { Warning } from '../core/rules/errors';
 import { ProviderBootstrap } from '../core/kubeadm/provider-bootstrap';
 import { ResolvedNodeFailureDetection } from '../core/cluster/node-failure-detection';
-import { emit } from './emit';
+import { checkUnique, emit } from './emit';
 
 /**
  * A Cluster API Cluster. Node groups and add-ons take it as their `cluster` prop.
@@ -29,6 +29,7 @@ export class Cluster extends Construct implements ClusterRef {
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     const model = buildCluster(props);
+    checkUnique(scope, id, new.target.name, `Cluster "${model.ref.name}"`, model.manifests);
     super(scope, id);
     this.name = model.ref.name;
     this.namespace = model.ref.namespace;

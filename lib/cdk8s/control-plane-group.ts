@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Warning } from '../core/rules/errors';
 import { ControlPlaneGroupProps, renderControlPlane } from '../core/nodes/control-plane';
 import { controlPlaneName } from '../core/output/naming';
-import { emit } from './emit';
+import { checkUnique, emit } from './emit';
 
 /**
  * The control-plane node group: KubeadmControlPlane `<cluster>-control-plane`, its machine template
@@ -17,6 +17,7 @@ export class ControlPlaneGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: ControlPlaneGroupProps) {
     const rendered = renderControlPlane(props);
+    checkUnique(scope, id, new.target.name, `ControlPlaneGroup "${controlPlaneName(props.cluster.name)}"`, rendered.manifests);
     super(scope, id);
     this.name = controlPlaneName(props.cluster.name);
     this.warnings = rendered.warnings;

@@ -1,16 +1,49 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Manifest, Rendered } from '../core/output/manifest';
+import { ObjectRegistry } from '../core/output/object-identity';
 import { reportWarnings } from '../core/rules/warnings';
 // every construct emits through here: cdk8s's Yaml.stringify is Kubernetes-safe wherever one is used
 import './yaml-output';
 
+/** The objects defined in each App (keyed by the root of the construct tree), across all its charts. */
+const registries = new WeakMap<IConstruct, ObjectRegistry>();
+
+/** The registry of the app `scope` belongs to. */
+export function registryOf(scope: IConstruct): ObjectRegistry {
+  const root = scope.node.root;
+  let registry = registries.get(root);
+  if (!registry) {
+    registry = new ObjectRegistry('in a cdk8s App (across all its charts)');
+    registries.set(root, registry);
+  }
+  return registry;
+}
+
+/** `ControlPlaneGroup "app/dev/cp"`: a construct by its class and the path it has (or will have) in the tree. */
+export function definitionOf(className: string, scope: IConstruct, id: string): string {
+  const parent = scope.node.path;
+  return `${className} "${parent ? `${parent}/${id}` : id}"`;
+}
+
 /**
- * Places core manifests into the construct tree as ApiObjects (one child per object) and reports the
- * warnings. Returns the ApiObjects in emit order. The ids are {@link objectId}s: `<prefix><Kind>`.
+ * Before a construct is added to the tree: throws a ValidationError naming both definitions if any of
+ * `manifests` is already defined in the app (by this or another chart). A scope that is not a
+ * construct is left to the constructs library to refuse.
+ */
+export function checkUnique(scope: Construct, id: string, className: string, subject: string, manifests: readonly Manifest[]): void {
+  if (!(scope as Partial<IConstruct> | undefined)?.node?.root || typeof id !== 'string') return;
+  registryOf(scope).check(subject, definitionOf(className, scope, id), manifests);
+}
+
+/**
+ * Places core manifests into the construct tree as ApiObjects (one child per object), records them in
+ * the app's registry as defined by `scope`, and reports the warnings. Returns the ApiObjects in emit
+ * order. The ids are {@link objectId}s: `<prefix><Kind>`.
  */
 export function emit(scope: Construct, subject: string, rendered: Rendered, prefix = ''): ApiObject[] {
   const objects = rendered.manifests.map((m: Manifest) => new ApiObject(scope, objectId(scope, `${prefix}${m.kind}`), m));
+  registryOf(scope).add(`${scope.constructor.name} "${scope.node.path}"`, rendered.manifests);
   for (const w of rendered.warnings) scope.node.addMetadata('capi-constructs:warning', `${w.path}: ${w.message}`);
   reportWarnings(subject, rendered.warnings);
   return objects;

@@ -16,7 +16,8 @@ import { ClusterRef } from '../core/cluster/cluster';
 import { ClusterSpec, RenderedCluster, renderClusterSpec, renderClusters } from '../core/fleet/render';
 import { FLEET_TMP_PREFIX } from '../core/fleet/write-fleet';
 import { stringifyCdk8sJson } from '../core/output/yaml';
-import { emit } from './emit';
+import { checkUnique, definitionOf, emit, registryOf } from './emit';
+import { Manifest } from '../core/output/manifest';
 
 /**
  * A drop-in replacement for `Chart` in apps with many charts (e.g. one per cluster). Its output is
@@ -201,6 +202,7 @@ export class ClusterChart extends FleetChart {
 
   constructor(scope: Construct, props: ClusterChartProps) {
     const rendered = (props as Prerendered | undefined)?.[PRERENDERED] ?? renderClusterSpec(props?.spec);
+    if (!(props as Prerendered | undefined)?.[PRERENDERED]) checkUnique(scope, rendered.ref.name, new.target.name, `Cluster "${rendered.ref.name}"`, allManifests(rendered));
     super(scope, rendered.ref.name);
     this.cluster = rendered.ref;
     const parts = new Map<string, readonly ApiObject[]>();
@@ -219,5 +221,17 @@ type Prerendered = ClusterChartProps & { [PRERENDERED]?: RenderedCluster };
  * invalid input adds nothing to the app.
  */
 export function addFleet(app: App, specs: readonly ClusterSpec[]): ClusterChart[] {
-  return renderClusters(specs).map((rc, i) => new ClusterChart(app, { spec: specs[i], [PRERENDERED]: rc } as Prerendered));
+  const rendered = renderClusters(specs);
+  // no object of the fleet may be defined already elsewhere in the app: checked for all clusters before any chart is added
+  const trial = registryOf(app).copy();
+  for (const rc of rendered) {
+    const manifests = allManifests(rc);
+    trial.check(`Cluster "${rc.ref.name}"`, definitionOf(ClusterChart.name, app, rc.ref.name), manifests);
+    trial.add(definitionOf(ClusterChart.name, app, rc.ref.name), manifests);
+  }
+  return rendered.map((rc, i) => new ClusterChart(app, { spec: specs[i], [PRERENDERED]: rc } as Prerendered));
+}
+
+function allManifests(rc: RenderedCluster): Manifest[] {
+  return rc.parts.flatMap((part) => part.manifests);
 }

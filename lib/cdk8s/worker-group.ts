@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Warning } from '../core/rules/errors';
 import { workerGroupName } from '../core/output/naming';
 import { IngressWorkerGroupProps, ingressWorkerGroupProps, renderWorkerGroup, WorkerGroupProps } from '../core/nodes/worker-group';
-import { emit } from './emit';
+import { checkUnique, emit } from './emit';
 
 /**
  * A worker node group: MachineDeployment `<cluster>-<name>`, KubeadmConfigTemplate, machine template
@@ -22,6 +22,7 @@ export class WorkerGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkerGroupProps) {
     const rendered = renderWorkerGroup(props);
+    checkUnique(scope, id, new.target.name, `WorkerGroup "${workerGroupName(props.cluster.name, props.name)}"`, rendered.manifests);
     super(scope, id);
     this.name = workerGroupName(props.cluster.name, props.name);
     this.warnings = rendered.warnings;

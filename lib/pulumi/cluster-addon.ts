@@ -12,7 +12,7 @@ import { Problems, show, ValidationError, Warning } from '../core/rules/errors';
 import { checkBoolean } from '../core/rules/validation';
 import { Manifest } from '../core/output/manifest';
 import { reportWarnings } from '../core/rules/warnings';
-import { ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX } from './emit';
+import { claimObjects, ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX, whenOpen } from './emit';
 
 /**
  * Annotation of the Pulumi Kubernetes provider (4.18.4+, experimental upstream): `pulumi up` waits until the object meets the
@@ -86,9 +86,16 @@ export class ClusterAddon<A extends AddonName = AddonName> extends pulumi.Compon
   /** One child resource per object, in the same order. */
   public readonly resources: readonly pulumi.CustomResource[];
 
+  /** Registers the outputs once the program's components are known to be valid (see the registration gate in the adapter). */
+  protected override registerOutputs(outputs?: pulumi.Inputs | Promise<pulumi.Inputs> | pulumi.Output<pulumi.Inputs>): void {
+    whenOpen(() => super.registerOutputs(outputs));
+  }
+
   constructor(name: string, props: PulumiClusterAddonProps<A>, opts?: ComponentOptions) {
-    const { result: { model, waitForReady }, provider } = prepare(`ClusterAddon ${show(props?.addon)}`, opts, () => render(props));
-    super(`${TYPE_PREFIX}ClusterAddon`, name, {}, opts);
+    const { result: { model, waitForReady }, provider, opts: gatedOpts } = prepare(`ClusterAddon ${show(props?.addon)}`, opts, () => render(props));
+    const manifests = waitForReady ? withWaitForReady(model.manifests) : model.manifests;
+    claimObjects(`ClusterAddon "${model.addon}" on cluster "${props.cluster.name}"`, `${TYPE_PREFIX}ClusterAddon "${name}"`, provider, manifests);
+    super(`${TYPE_PREFIX}ClusterAddon`, name, {}, gatedOpts);
     this.addon = model.addon;
     this.mode = model.mode;
     this.names = model.names;
@@ -99,7 +106,7 @@ export class ClusterAddon<A extends AddonName = AddonName> extends pulumi.Compon
     this.releaseNamespace = model.releaseNamespace;
     this.securityGroupPorts = model.securityGroupPorts;
     this.warnings = model.warnings;
-    this.manifests = waitForReady ? withWaitForReady(model.manifests) : model.manifests;
+    this.manifests = manifests;
     this.resources = registerManifests(this, this.manifests, provider);
     const subject = `ClusterAddon "${model.addon}" on cluster "${this.clusterName}"`;
     reportWarnings(subject, model.warnings);
@@ -130,9 +137,15 @@ export class FluxResourceMetrics extends pulumi.ComponentResource {
   public readonly manifests: readonly Manifest[];
   public readonly resources: readonly pulumi.CustomResource[];
 
+  /** Registers the outputs once the program's components are known to be valid (see the registration gate in the adapter). */
+  protected override registerOutputs(outputs?: pulumi.Inputs | Promise<pulumi.Inputs> | pulumi.Output<pulumi.Inputs>): void {
+    whenOpen(() => super.registerOutputs(outputs));
+  }
+
   constructor(name: string, props: FluxResourceMetricsProps, opts?: ComponentOptions) {
-    const { result: rendered, provider } = prepare('FluxResourceMetrics', opts, () => renderFluxResourceMetrics(props));
-    super(`${TYPE_PREFIX}FluxResourceMetrics`, name, {}, opts);
+    const { result: rendered, provider, opts: gatedOpts } = prepare('FluxResourceMetrics', opts, () => renderFluxResourceMetrics(props));
+    claimObjects('FluxResourceMetrics', `${TYPE_PREFIX}FluxResourceMetrics "${name}"`, provider, rendered.manifests);
+    super(`${TYPE_PREFIX}FluxResourceMetrics`, name, {}, gatedOpts);
     this.warnings = rendered.warnings;
     this.manifests = rendered.manifests;
     this.resources = registerManifests(this, rendered.manifests, provider);

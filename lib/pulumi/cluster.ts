@@ -6,7 +6,7 @@ import { Manifest } from '../core/output/manifest';
 import { ProviderBootstrap } from '../core/kubeadm/provider-bootstrap';
 import { ResolvedNodeFailureDetection } from '../core/cluster/node-failure-detection';
 import { reportWarnings } from '../core/rules/warnings';
-import { ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX } from './emit';
+import { claimObjects, ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX, whenOpen } from './emit';
 
 /**
  * A Cluster API Cluster as a Pulumi component (`capi-constructs:index:Cluster`): the Cluster object
@@ -31,9 +31,15 @@ export class Cluster extends pulumi.ComponentResource implements ClusterRef {
   /** One child resource per object, in the same order. */
   public readonly resources: readonly pulumi.CustomResource[];
 
+  /** Registers the outputs once the program's components are known to be valid (see the registration gate in the adapter). */
+  protected override registerOutputs(outputs?: pulumi.Inputs | Promise<pulumi.Inputs> | pulumi.Output<pulumi.Inputs>): void {
+    whenOpen(() => super.registerOutputs(outputs));
+  }
+
   constructor(name: string, props: ClusterProps, opts?: ComponentOptions) {
-    const { result: model, provider } = prepare(`Cluster ${show(props?.name)}`, opts, () => buildCluster(props));
-    super(`${TYPE_PREFIX}Cluster`, name, {}, opts);
+    const { result: model, provider, opts: gatedOpts } = prepare(`Cluster ${show(props?.name)}`, opts, () => buildCluster(props));
+    claimObjects(`Cluster "${model.ref.name}"`, `${TYPE_PREFIX}Cluster "${name}"`, provider, model.manifests);
+    super(`${TYPE_PREFIX}Cluster`, name, {}, gatedOpts);
     this.name = model.ref.name;
     this.namespace = model.ref.namespace;
     this.kubernetesVersion = model.ref.kubernetesVersion;

@@ -4,7 +4,7 @@ import { Warning } from '../core/rules/errors';
 import { Manifest } from '../core/output/manifest';
 import { controlPlaneName } from '../core/output/naming';
 import { reportWarnings } from '../core/rules/warnings';
-import { ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX } from './emit';
+import { claimObjects, ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX, whenOpen } from './emit';
 
 /**
  * The control-plane node group as a Pulumi component (`capi-constructs:index:ControlPlaneGroup`):
@@ -21,9 +21,15 @@ export class ControlPlaneGroup extends pulumi.ComponentResource {
   /** One child resource per object, in the same order. */
   public readonly resources: readonly pulumi.CustomResource[];
 
+  /** Registers the outputs once the program's components are known to be valid (see the registration gate in the adapter). */
+  protected override registerOutputs(outputs?: pulumi.Inputs | Promise<pulumi.Inputs> | pulumi.Output<pulumi.Inputs>): void {
+    whenOpen(() => super.registerOutputs(outputs));
+  }
+
   constructor(name: string, props: ControlPlaneGroupProps, opts?: ComponentOptions) {
-    const { result: rendered, provider } = prepare('ControlPlaneGroup', opts, () => renderControlPlane(props));
-    super(`${TYPE_PREFIX}ControlPlaneGroup`, name, {}, opts);
+    const { result: rendered, provider, opts: gatedOpts } = prepare('ControlPlaneGroup', opts, () => renderControlPlane(props));
+    claimObjects(`ControlPlaneGroup "${controlPlaneName(props.cluster.name)}"`, `${TYPE_PREFIX}ControlPlaneGroup "${name}"`, provider, rendered.manifests);
+    super(`${TYPE_PREFIX}ControlPlaneGroup`, name, {}, gatedOpts);
     this.name = controlPlaneName(props.cluster.name);
     this.warnings = rendered.warnings;
     this.manifests = rendered.manifests;

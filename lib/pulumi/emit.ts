@@ -15,6 +15,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { Problems, show, ValidationError } from '../core/rules/errors';
 import { Manifest } from '../core/output/manifest';
+import { ObjectRegistry } from '../core/output/object-identity';
 
 /** Options of every capi-constructs component. */
 export type ComponentOptions = pulumi.ComponentResourceOptions & {
@@ -84,7 +85,7 @@ export function registerManifests(parent: pulumi.ComponentResource, manifests: r
   const namespaces = new Map<string, pulumi.CustomResource>();
   return manifests.map((m) => {
     const ns = m.metadata.namespace === undefined ? undefined : namespaces.get(m.metadata.namespace);
-    const resource = newResource(m, { parent, provider, dependsOn: ns && [ns] });
+    const resource = newResource(m, { parent, provider, dependsOn: gated(ns && [ns]) });
     if (m.apiVersion === 'v1' && m.kind === 'Namespace') namespaces.set(m.metadata.name, resource);
     return resource;
   });
@@ -96,20 +97,117 @@ export function objectIds(manifests: readonly Manifest[]): string[] {
 }
 
 /**
+ * The registration gate: validate the whole program before the first registration.
+ *
+ * cdk8s validates every construct before it writes a file. A Pulumi component instead registers in its
+ * constructor, so a ValidationError in a later component would come after the earlier ones (and their
+ * objects) were already sent to the engine. Therefore every component and every child resource of
+ * capi-constructs waits, through `dependsOn`, for the gate of its batch: the components declared in one
+ * synchronous run of the program (a top-level program, or an inline program up to its first `await`).
+ * The gate opens once that run has finished (`setImmediate`) if no component of the batch failed. If one
+ * failed, the gate rejects with that component's error, so no resource of the batch is registered, and
+ * Pulumi reports the error (once: its runtime reports an error object only once).
+ */
+interface Batch {
+  readonly gate: Promise<void>;
+  error?: unknown;
+}
+
+let batch: Batch | undefined;
+
+function currentBatch(): Batch {
+  if (batch) return batch;
+  let open!: () => void;
+  let fail!: (e: unknown) => void;
+  const b: Batch = { gate: new Promise<void>((resolve, reject) => { open = resolve; fail = reject; }) };
+  // Each gated registration reports the rejection itself; the gate promise alone is not an unhandled rejection.
+  b.gate.catch(() => undefined);
+  setImmediate(() => {
+    batch = undefined;
+    if (b.error === undefined) open();
+    else fail(b.error);
+  });
+  batch = b;
+  return b;
+}
+
+type DependsOn = pulumi.ResourceOptions['dependsOn'];
+
+/** `dependsOn` that first waits for the gate of the current batch, then is the given one. */
+export function gated(dependsOn: DependsOn): DependsOn {
+  return currentBatch().gate.then(() => dependsOn ?? []) as unknown as DependsOn;
+}
+
+/**
+ * Runs `then` once the gate of the current batch has opened (a component's registerOutputs: it waits for
+ * the component's URN, which a rejected registration never resolves).
+ */
+export function whenOpen(then: () => void): void {
+  currentBatch().gate.then(then, () => undefined);
+}
+
+/**
  * Validates the component options and runs the core render function, before the component registers
  * anything. A core ValidationError is rethrown as is (the same error cdk8s throws), with any option
- * problems added to it.
+ * problems added to it. Any error also closes the gate of the current batch (see {@link Batch}): the
+ * components declared before it in the same run register nothing either.
+ *
+ * Returns the render result, the provider, and the options to register the component with (the gated
+ * `dependsOn`).
  */
-export function prepare<T>(subject: string, opts: unknown, render: () => T): { result: T; provider?: k8s.Provider } {
-  const p = new Problems(subject);
-  const provider = checkOptions(p, opts);
-  let result: T;
+export function prepare<T>(subject: string, opts: ComponentOptions | undefined, render: () => T): { result: T; provider?: k8s.Provider; opts: ComponentOptions } {
   try {
-    result = render();
+    const p = new Problems(subject);
+    const provider = checkOptions(p, opts);
+    let result: T;
+    try {
+      result = render();
+    } catch (e) {
+      if (e instanceof ValidationError && p.hasErrors) throw new ValidationError(e.subject, [...e.issues, ...p.errors]);
+      throw e;
+    }
+    p.throwIfErrors();
+    return { result, provider, opts: { ...opts, dependsOn: gated(opts?.dependsOn) } };
   } catch (e) {
-    if (e instanceof ValidationError && p.hasErrors) throw new ValidationError(e.subject, [...e.issues, ...p.errors]);
+    failBatch(e);
     throw e;
   }
-  p.throwIfErrors();
-  return { result, provider };
+}
+
+/** Marks the current batch failed with `e` (its first error), so the gate rejects (see {@link Batch}). */
+function failBatch(e: unknown): void {
+  const b = currentBatch();
+  if (b.error === undefined) b.error = e;
+}
+
+/** Stands for "no Pulumi monitor" and "the default provider" in the registry keys. */
+const NONE = {};
+/** The objects defined per program (keyed by its resource monitor) and per Kubernetes provider. */
+const registries = new WeakMap<object, WeakMap<object, ObjectRegistry>>();
+
+/**
+ * Before a component registers anything: throws a ValidationError naming both definitions if any of
+ * `manifests` is already defined by a component of this program that sends its objects to the same
+ * Kubernetes provider; otherwise records them as defined by `definition`
+ * (`capi-constructs:index:WorkerGroup "workers-b"`).
+ */
+export function claimObjects(subject: string, definition: string, provider: k8s.Provider | undefined, manifests: readonly Manifest[]): void {
+  const monitor = (pulumi.runtime.getMonitor() as object | undefined) ?? NONE;
+  let perProvider = registries.get(monitor);
+  if (!perProvider) {
+    perProvider = new WeakMap();
+    registries.set(monitor, perProvider);
+  }
+  let registry = perProvider.get(provider ?? NONE);
+  if (!registry) {
+    registry = new ObjectRegistry('in a Pulumi program (per Kubernetes provider)');
+    perProvider.set(provider ?? NONE, registry);
+  }
+  try {
+    registry.check(subject, definition, manifests);
+  } catch (e) {
+    failBatch(e); // a duplicate, like any other error of a component, registers nothing of the program
+    throw e;
+  }
+  registry.add(definition, manifests);
 }

@@ -4,7 +4,7 @@ import { Manifest } from '../core/output/manifest';
 import { workerGroupName } from '../core/output/naming';
 import { reportWarnings } from '../core/rules/warnings';
 import { IngressWorkerGroupProps, ingressWorkerGroupProps, renderWorkerGroup, WorkerGroupProps } from '../core/nodes/worker-group';
-import { ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX } from './emit';
+import { claimObjects, ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX, whenOpen } from './emit';
 
 /**
  * A worker node group as a Pulumi component (`capi-constructs:index:WorkerGroup`): MachineDeployment
@@ -25,9 +25,15 @@ export class WorkerGroup extends pulumi.ComponentResource {
   /** One child resource per object, in the same order. */
   public readonly resources: readonly pulumi.CustomResource[];
 
+  /** Registers the outputs once the program's components are known to be valid (see the registration gate in the adapter). */
+  protected override registerOutputs(outputs?: pulumi.Inputs | Promise<pulumi.Inputs> | pulumi.Output<pulumi.Inputs>): void {
+    whenOpen(() => super.registerOutputs(outputs));
+  }
+
   constructor(name: string, props: WorkerGroupProps, opts?: ComponentOptions) {
-    const { result: rendered, provider } = prepare('WorkerGroup', opts, () => renderWorkerGroup(props));
-    super(`${TYPE_PREFIX}WorkerGroup`, name, {}, opts);
+    const { result: rendered, provider, opts: gatedOpts } = prepare('WorkerGroup', opts, () => renderWorkerGroup(props));
+    claimObjects(`WorkerGroup "${workerGroupName(props.cluster.name, props.name)}"`, `${TYPE_PREFIX}WorkerGroup "${name}"`, provider, rendered.manifests);
+    super(`${TYPE_PREFIX}WorkerGroup`, name, {}, gatedOpts);
     this.name = workerGroupName(props.cluster.name, props.name);
     this.warnings = rendered.warnings;
     this.manifests = rendered.manifests;

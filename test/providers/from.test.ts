@@ -77,7 +77,7 @@ describe('overrides', () => {
   test('the copy is validated like a new template', () => {
     const err = validationError(() => VSphereMachineTemplate.from(vsphere('v1beta2'), { numCPUs: 1 }));
     expect(err.subject).toBe('VSphereMachineTemplate');
-    expect(err.issues).toEqual([{ path: 'numCPUs', message: 'must be at least 2, got 1' }]);
+    expect(err.issues).toEqual([{ path: 'numCPUs', message: "must be at least 2 (the rule of CAPV's v1beta2 VSphereMachineTemplate schema), got 1" }]);
   });
 
   test('unknown fields of a cluster object are kept verbatim (additionalFields)', () => {

@@ -37,7 +37,7 @@ describe('VSphereMachineTemplate', () => {
     ['template missing', { template: undefined }, 'template', /is required/],
     ['template empty', { template: '' }, 'template', /non-empty string/],
     ['template too long (v1beta2)', { template: 'x'.repeat(2049) }, 'template', /at most 2048/],
-    ['numCPUs 1 in v1beta2', { numCPUs: 1 }, 'numCPUs', /at least 2, got 1/],
+    ['numCPUs 1 in v1beta2', { numCPUs: 1 }, 'numCPUs', /at least 2 \(the rule of CAPV's v1beta2 VSphereMachineTemplate schema\), got 1/],
     ['numCPUs 0 in v1beta1', { version: 'v1beta1', numCPUs: 0 }, 'numCPUs', /at least 1, got 0/],
     ['numCPUs not an integer', { numCPUs: 2.5 }, 'numCPUs', /integer, got 2.5/],
     ['memoryMiB 0', { memoryMiB: 0 }, 'memoryMiB', /at least 1/],

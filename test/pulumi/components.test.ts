@@ -4,6 +4,8 @@
  */
 import type * as K8s from '@pulumi/kubernetes';
 import type * as P from '../../lib/pulumi';
+import { spawnSync } from 'child_process';
+import { join } from 'path';
 import { runPulumi, PulumiRun } from './harness';
 import { TEST_INFRA } from '../support/infrastructure';
 
@@ -112,19 +114,53 @@ describe('validation', () => {
     expect(run.registrations).toEqual([]);
   });
 
-  test('a group with a bad prop registers neither the group nor any object', async () => {
-    let error: any;
-    const run = await runPulumi(() => {
-      const { Cluster, ControlPlaneGroup } = lib();
-      const cluster = new Cluster('c', clusterProps);
+  // These programs fail registrations on purpose, which Pulumi reports as unhandled rejections: they run
+  // in their own process (test/pulumi/run-program.ts), where the harness catches them as Pulumi's runtime does.
+  const runProgram = (name: string): { thrown?: { name: string; message: string }; errors: { name: string; message: string; isThrown: boolean }[]; registrations: unknown[] } => {
+    // The exit status is not asked: Pulumi's leak check fails the exit of a program whose outputs never resolve.
+    const { stdout, stderr } = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'run-program.ts'), join(__dirname, 'programs', `${name}.ts`)], { encoding: 'utf8' });
+    if (!stdout.startsWith('{')) throw new Error(`run-program.ts ${name} printed no result:\n${stderr}`);
+    return JSON.parse(stdout);
+  };
+
+  test('a ValidationError in the last component of a program registers nothing of the components before it', () => {
+    const run = runProgram('late-validation-error');
+    expect(run.thrown?.name).toBe('ValidationError');
+    expect(run.thrown?.message).toContain('interval: "soon" is not a Flux duration');
+    expect(run.registrations).toEqual([]);
+    // Pulumi reports one error: the thrown one (its runtime reports an error object once).
+    expect(run.errors).toEqual([{ ...run.thrown, isThrown: true }]);
+  }, 60_000);
+
+  test('a program that catches the ValidationError still registers nothing, and fails with that error', () => {
+    const run = runProgram('caught-validation-error');
+    expect(run.thrown).toBeUndefined();
+    expect(run.registrations).toEqual([]);
+    expect(run.errors.map((e) => e.name)).toEqual(['ValidationError']);
+    expect(run.errors[0].message).toContain('replicas: 2 is even');
+  }, 60_000);
+
+  test('a valid program still registers everything, and a later batch is not held back by an earlier failed one', async () => {
+    await runPulumi(() => {
       try {
-        new ControlPlaneGroup('cp', { cluster, replicas: 2, machineTemplate: template() });
-      } catch (e) {
-        error = e;
+        new (lib().Cluster)('bad', { ...clusterProps, name: 'Not_A_Label' });
+      } catch {
+        // this run fails; the next one must not
       }
     });
-    expect(error?.issues?.[0]?.path).toBe('replicas');
-    expect(run.registrations.map((r) => r.type).sort()).toEqual(['capi-constructs:index:Cluster', 'kubernetes:cluster.x-k8s.io/v1beta2:Cluster']);
+    const run = await runPulumi(() => {
+      const { Cluster, WorkerGroup } = lib();
+      const cluster = new Cluster('c', clusterProps);
+      new WorkerGroup('md', { cluster, name: 'md', machineTemplate: template() });
+    });
+    expect(run.registrations.map((r) => r.type).sort()).toEqual([
+      'capi-constructs:index:Cluster',
+      'capi-constructs:index:WorkerGroup',
+      'kubernetes:bootstrap.cluster.x-k8s.io/v1beta2:KubeadmConfigTemplate',
+      'kubernetes:cluster.x-k8s.io/v1beta2:Cluster',
+      'kubernetes:cluster.x-k8s.io/v1beta2:MachineDeployment',
+      'kubernetes:infrastructure.cluster.x-k8s.io/v1beta2:DockerMachineTemplate',
+    ]);
   });
 
   test('missing props throw a ValidationError, not a TypeError', async () => {

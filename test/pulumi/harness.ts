@@ -26,14 +26,28 @@ export interface PulumiRun {
   readonly state: Map<string, { urn: string; state: Record<string, unknown> }>;
   /** The inputs of the `kubernetes:*` resources: the objects Kubernetes would receive. */
   readonly objects: Record<string, any>[];
+  /**
+   * The errors of failed registrations, each once: what Pulumi's runtime reports as the program's
+   * errors (it catches unhandled rejections and reports an error object once).
+   */
+  readonly errors: unknown[];
 }
 
-/** Waits until every outstanding resource registration (and registerOutputs) has reached the mock monitor. */
+/**
+ * Waits until every outstanding resource registration (and registerOutputs) has reached the mock monitor.
+ * The components hold their registrations until the end of the program's synchronous run (the
+ * registration gate, lib/pulumi/emit.ts), so this waits for that turn too, and asks the @pulumi/pulumi
+ * instance the program loaded (a test may have reset the module registry).
+ */
 async function settle(): Promise<void> {
-  // `waitForRPCs` is exported at runtime (used by pulumi.runtime.disconnect) but marked internal.
-  const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
-  if (typeof waitForRPCs !== 'function') throw new Error('pulumi.runtime.waitForRPCs is missing: the harness needs updating for this @pulumi/pulumi version');
-  await waitForRPCs();
+  for (let i = 0; i < 2; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    // `waitForRPCs` is exported at runtime (used by pulumi.runtime.disconnect) but marked internal.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const runtime = (require('@pulumi/pulumi') as typeof pulumi).runtime as unknown as { waitForRPCs?: () => Promise<void> };
+    if (typeof runtime.waitForRPCs !== 'function') throw new Error('pulumi.runtime.waitForRPCs is missing: the harness needs updating for this @pulumi/pulumi version');
+    await runtime.waitForRPCs();
+  }
 }
 
 /** Runs `program` under fresh mocks (preview=false, so outputs are known) and returns what was registered. */
@@ -54,8 +68,22 @@ export async function runPulumi(program: () => unknown): Promise<PulumiRun> {
     dependencies.set(`${req.getType()}::${req.getName()}`, req.getDependenciesList());
     return registerResource(req, cb);
   };
-  program();
-  await settle();
+  // As Pulumi's runtime does while a program runs: unhandled rejections (failed registrations) are the
+  // program's errors. Jest's own handler would fail the test instead, so it is set aside meanwhile.
+  const errors: unknown[] = [];
+  const collect = (e: unknown) => {
+    if (!errors.includes(e)) errors.push(e);
+  };
+  const jestHandlers = process.listeners('unhandledRejection');
+  process.removeAllListeners('unhandledRejection');
+  process.on('unhandledRejection', collect);
+  try {
+    program();
+    await settle();
+  } finally {
+    process.off('unhandledRejection', collect);
+    for (const h of jestHandlers) process.on('unhandledRejection', h);
+  }
   const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, { urn: string; state: Record<string, unknown> }> };
   const state = new Map<string, { urn: string; state: Record<string, unknown> }>();
   for (const [urn, r] of monitor.getRegisteredResources()) {
@@ -63,7 +91,7 @@ export async function runPulumi(program: () => unknown): Promise<PulumiRun> {
   }
   for (const r of registrations) r.dependencies = dependencies.get(`${r.type}::${r.name}`) ?? [];
   const objects = registrations.filter((r) => r.type.startsWith('kubernetes:')).map((r) => r.inputs);
-  return { registrations, state, objects };
+  return { registrations, state, objects, errors };
 }
 
 /** The mock monitor keeps registered outputs as a protobuf Struct; turn it back into plain JSON. */

@@ -33,7 +33,7 @@ test('the main program exports nothing (Pulumi would publish exports as stack ou
     exported = freshRequire(main);
   });
   expect(Object.keys(exported as object)).toEqual([]);
-});
+}, 30_000); // a fresh load of @pulumi/pulumi and @pulumi/kubernetes: seconds on a busy machine
 
 test('the main program runs under mocks and registers the node-groups example', async () => {
   const run = await runPulumi(() => freshRequire(main));
@@ -41,7 +41,7 @@ test('the main program runs under mocks and registers the node-groups example', 
   expect(run.objects.length).toBeGreaterThan(0);
   expect(normalize(run.objects)).toEqual(normalize(twin.objects));
   expect(run.registrations.filter((r) => !r.custom).map((r) => r.name)).toContain('node-groups-cluster');
-});
+}, 30_000); // two fresh loads of @pulumi/pulumi and @pulumi/kubernetes: seconds each on a busy machine
 
 test('the `example` config selects the twin, and an unknown one fails with the choices', async () => {
   let error: Error | undefined;

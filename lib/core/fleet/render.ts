@@ -15,6 +15,7 @@ import { buildCluster, ClusterComponent, ClusterProps, ClusterRef } from '../clu
 import { ControlPlaneGroupProps, renderControlPlaneFor } from '../nodes/control-plane';
 import { Problems, show, Warning } from '../rules/errors';
 import { Manifest, Rendered } from '../output/manifest';
+import { describeObject, objectKey } from '../output/object-identity';
 import { checkPropKeys, propKeys } from '../rules/strict-props';
 import { isPlainRecord } from '../rules/validation';
 import { controlPlaneName, workerGroupName } from '../output/naming';
@@ -166,11 +167,11 @@ function checkUniqueObjects(p: Problems, parts: readonly RenderedPart[], pathOf:
   const owner = new Map<string, string>();
   for (const part of parts) {
     for (const m of part.manifests) {
-      const key = `${m.apiVersion}\0${m.kind}\0${m.metadata.namespace ?? ''}\0${m.metadata.name}`;
+      const key = objectKey(m);
       const first = owner.get(key);
       if (first === undefined) owner.set(key, part.id);
       else {
-        p.error(pathOf.get(part.id) ?? part.id, `emits ${m.kind} ${show(`${m.metadata.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata.name}`)}, which ${show(first)} already emits: the same object twice (is the same add-on listed twice?)`);
+        p.error(pathOf.get(part.id) ?? part.id, `emits ${describeObject(m)}, which ${show(first)} already emits: each object may be defined once in a cluster (is the same add-on listed twice?)`);
         return;
       }
     }

@@ -59,8 +59,8 @@ export function reqString(p: Problems, path: string, value: unknown, max?: numbe
 }
 
 /** An optional integer in [min, max]. */
-export function optInt(p: Problems, path: string, value: unknown, min: number, max?: number): number | undefined {
-  return value === undefined ? undefined : checkInt(p, path, value, min, max);
+export function optInt(p: Problems, path: string, value: unknown, min: number, max?: number, source?: string): number | undefined {
+  return value === undefined ? undefined : checkInt(p, path, value, min, max, source);
 }
 
 /** An optional boolean. */

@@ -367,7 +367,9 @@ export class OpenStackCluster implements InfrastructureCluster {
     let securityGroups: Record<string, unknown> | undefined;
     const sg = props.managedSecurityGroups;
     if (sg === true) securityGroups = { allowAllInClusterTraffic: false };
-    else if (sg !== undefined && sg !== false && checkObject(p, 'managedSecurityGroups', sg)) {
+    else if (sg !== undefined && typeof sg !== 'boolean' && (sg === null || typeof sg !== 'object' || Array.isArray(sg))) {
+      p.error('managedSecurityGroups', `must be a boolean or { allowAllInClusterTraffic, allNodesSecurityGroupRules }, got ${show(sg)}`);
+    } else if (sg !== undefined && sg !== false) {
       checkPropKeys(p, 'managedSecurityGroups', sg, SECURITY_GROUPS_PROPS);
       securityGroups = {
         allowAllInClusterTraffic: optBool(p, 'managedSecurityGroups.allowAllInClusterTraffic', sg.allowAllInClusterTraffic) ?? false,
@@ -375,7 +377,7 @@ export class OpenStackCluster implements InfrastructureCluster {
         [v2 ? 'clusterNodesSecurityGroupRules' : 'allNodesSecurityGroupRules']:
           checkSecurityGroupRules(p, 'managedSecurityGroups.allNodesSecurityGroupRules', sg.allNodesSecurityGroupRules),
       };
-    } else if (sg !== undefined && typeof sg !== 'boolean' && typeof sg !== 'object') p.error('managedSecurityGroups', `must be a boolean or { allowAllInClusterTraffic }, got ${show(sg)}`);
+    }
     const lb = optBool(p, 'apiServerLoadBalancer', props.apiServerLoadBalancer);
     const fip = optBool(p, 'apiServerFloatingIP', props.apiServerFloatingIP);
     let endpoint: Record<string, unknown> | undefined;

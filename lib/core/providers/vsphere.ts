@@ -230,13 +230,15 @@ export class VSphereMachineTemplate implements MachineTemplate {
     const long = v2 ? 2048 : undefined;
     const short = v2 ? 1024 : undefined;
     const template = reqString(p, 'template', props.template, long);
-    const numCPUs = optInt(p, 'numCPUs', props.numCPUs, v2 ? 2 : 1);
+    // the minimums of CAPV's VSphereMachineTemplate CRD (v1beta2 schema; v1beta1 has none but for whole numbers)
+    const schema = v2 ? 'the rule of CAPV\'s v1beta2 VSphereMachineTemplate schema' : undefined;
+    const numCPUs = optInt(p, 'numCPUs', props.numCPUs, v2 ? 2 : 1, undefined, schema);
     if (!v2 && numCPUs === 1) p.warn('numCPUs', '1: CAPV v1beta2 requires at least 2 vCPUs; this template cannot be converted to v1beta2 unchanged');
-    const memoryMiB = optInt(p, 'memoryMiB', props.memoryMiB, 1);
+    const memoryMiB = optInt(p, 'memoryMiB', props.memoryMiB, 1, undefined, schema);
     if (memoryMiB !== undefined && memoryMiB % MEMORY_MULTIPLE !== 0) {
       p.warn('memoryMiB', `${memoryMiB} is not a multiple of ${MEMORY_MULTIPLE}: vSphere rejects such a memory size when it reconfigures the VM`);
     }
-    const diskGiB = optInt(p, 'diskGiB', props.diskGiB, 1);
+    const diskGiB = optInt(p, 'diskGiB', props.diskGiB, 1, undefined, schema);
     const cloneMode = props.cloneMode === undefined ? undefined : checkEnum(p, 'cloneMode', props.cloneMode, ['fullClone', 'linkedClone'] as const);
     if (cloneMode === 'linkedClone' && diskGiB !== undefined) {
       p.warn('diskGiB', `${diskGiB} is ignored with cloneMode linkedClone: a linked clone keeps the template's disk size; use fullClone to resize`);

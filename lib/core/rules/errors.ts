@@ -91,10 +91,22 @@ export const MAX_SHOWN_VALUE = 200;
 /** Formats a user-supplied value for an error message, cut to {@link MAX_SHOWN_VALUE} characters. */
 export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  if (isPulumiOutput(value)) return 'a Pulumi Output (props take plain values, known when the program runs: pass the value itself, or create the component inside .apply())';
+  if (value instanceof Promise) return 'a Promise (props take plain values: await it first)';
   if (typeof value === 'string') {
     return value.length > MAX_SHOWN_VALUE ? `${JSON.stringify(value.slice(0, MAX_SHOWN_VALUE))}… (${value.length} characters)` : JSON.stringify(value);
   }
   return clip(formatted(value));
+}
+
+/** A Pulumi `Output<T>` (recognised by its marker property, without importing Pulumi). */
+function isPulumiOutput(value: unknown): boolean {
+  try {
+    return value !== null && typeof value === 'object' && (value as { __pulumiOutput?: unknown }).__pulumiOutput === true;
+  } catch {
+    return false;
+  }
 }
 
 function clip(s: string): string {
@@ -105,7 +117,7 @@ function formatted(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'symbol' || typeof value === 'function') return safeString(value);
   try {
-    const s = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
+    const s = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
     return s === undefined ? safeString(value) : s;
   } catch {
     // circular values

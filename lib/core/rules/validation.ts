@@ -117,13 +117,14 @@ export function checkGeneratedName(p: Problems, path: string, kind: string, name
 }
 
 /** An integer in [min, max]. */
-export function checkInt(p: Problems, path: string, value: unknown, min: number, max = 2147483647): number | undefined {
+export function checkInt(p: Problems, path: string, value: unknown, min: number, max = 2147483647, source?: string): number | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     p.error(path, `must be an integer, got ${show(value)}`);
     return undefined;
   }
   if (value < min || value > max) {
-    p.error(path, max === 2147483647 ? `must be at least ${min}, got ${value}` : `must be between ${min} and ${max}, got ${value}`);
+    const rule = max === 2147483647 ? `must be at least ${min}` : `must be between ${min} and ${max}`;
+    p.error(path, `${rule}${source ? ` (${source})` : ''}, got ${value}`);
     return undefined;
   }
   return value;

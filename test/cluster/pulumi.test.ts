@@ -1,0 +1,213 @@
+/**
+ * `pulumi up` for real: the Pulumi CLI and the Kubernetes provider plugin built from upstream
+ * (npm run mgmt:build), against the real management cluster (KUBECONFIG), through
+ * test/cluster/pulumi/stack.ts (automation API, inline program, local state).
+ *
+ * One stack per program, in order: up, the objects in the API server against `cdk8s synth` of the
+ * same props, a second up that changes nothing, destroy, nothing left. Then a machine-template change
+ * (preview --diff, then up), a change the webhooks reject (up fails with the webhook's message; up
+ * after reverting succeeds), and a program with a ValidationError that registers nothing.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+import { loadExamples } from '../../examples/load';
+import { kubectlPath } from '../support/kubectl';
+import { identity, synthCdk8s } from '../pulumi/harness';
+import type { Request, Result } from './pulumi/stack';
+
+jest.setTimeout(15 * 60_000);
+
+const ROOT = resolve(__dirname, '../..');
+const KUBECONFIG = process.env.KUBECONFIG ?? '';
+const BIN = process.env.CAPI_COMPONENTS_BIN ?? '';
+/** The dirs with `pulumi` and `pulumi-resource-kubernetes`: <bin>/<module>/ as mgmt/build.sh lays them out. */
+const PLUGIN_DIRS = [join(BIN, 'pulumi'), join(BIN, 'pulumi-kubernetes')];
+const work = mkdtempSync(join(tmpdir(), 'capi-constructs-pulumi-'));
+
+function stack(action: Request['action'], program: string, stackName: string, config?: Record<string, string>): Result {
+  const req: Request = { action, program, workDir: work, stack: stackName, bin: PLUGIN_DIRS, kubeconfig: KUBECONFIG, config };
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'pulumi/stack.ts'), JSON.stringify(req)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  if (!last.startsWith('{')) throw new Error(`stack.ts ${action} printed no result (status ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return JSON.parse(last) as Result;
+}
+
+function kubectl(...args: string[]): string {
+  return execFileSync(kubectlPath(), ['--kubeconfig', KUBECONFIG, ...args], { encoding: 'utf8' });
+}
+
+/** `<kind>.<group>` as kubectl takes it (the version is part of the lookup through the apiVersion). */
+function resourceOf(o: Record<string, any>): string {
+  const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
+  return group ? `${o.kind}.${version}.${group}` : o.kind;
+}
+
+function getObject(o: Record<string, any>): Record<string, any> | undefined {
+  const ns = o.metadata.namespace ? ['-n', o.metadata.namespace] : [];
+  const r = spawnSync(kubectlPath(), ['--kubeconfig', KUBECONFIG, 'get', resourceOf(o), o.metadata.name, ...ns, '-o', 'json'], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    if (/NotFound|not found/.test(r.stderr)) return undefined;
+    throw new Error(`kubectl get ${identity(o)}: ${r.stderr}`);
+  }
+  return JSON.parse(r.stdout);
+}
+
+/**
+ * The fields of `expected` that `actual` lacks or has otherwise, as paths: the API server adds
+ * defaults, status and metadata, so the synthesized object must be contained in the stored one.
+ */
+function missingOrDifferent(expected: unknown, actual: unknown, path = ''): string[] {
+  if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return [path || '.'];
+    return Object.entries(expected as object).flatMap(([k, v]) => missingOrDifferent(v, (actual as Record<string, unknown>)[k], `${path}.${k}`));
+  }
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual) || actual.length !== expected.length) return [path];
+    return expected.flatMap((v, i) => missingOrDifferent(v, actual[i], `${path}[${i}]`));
+  }
+  return expected === actual ? [] : [`${path}: ${JSON.stringify(expected)} != ${JSON.stringify(actual)}`];
+}
+
+function ensureNamespaces(objects: Record<string, any>[]): void {
+  for (const ns of new Set(objects.map((o) => o.metadata.namespace).filter(Boolean))) {
+    const r = spawnSync(kubectlPath(), ['--kubeconfig', KUBECONFIG, 'create', 'namespace', ns], { encoding: 'utf8' });
+    if (r.status !== 0 && !/AlreadyExists/.test(r.stderr)) throw new Error(`kubectl create namespace ${ns}: ${r.stderr}`);
+  }
+}
+
+/** The README's Pulumi quick start as a program module (its import pointed at this checkout's lib). */
+function readmeQuickStart(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Quick start: Pulumi'));
+  const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!block) throw new Error('README.md: no ts block under "## Quick start: Pulumi"');
+  const file = join(work, 'readme-quick-start.ts');
+  writeFileSync(file, block.replace(/from 'capi-constructs\/pulumi'/g, `from ${JSON.stringify(join(ROOT, 'lib/pulumi'))}`));
+  return file;
+}
+
+const examples = loadExamples();
+const cdk8sOf = (file: string) => {
+  const e = examples.find((x) => x.file === file);
+  if (!e) throw new Error(`no cdk8s example ${file}`);
+  return synthCdk8s(e.build);
+};
+
+beforeAll(() => {
+  if (!KUBECONFIG || !BIN) throw new Error('KUBECONFIG and CAPI_COMPONENTS_BIN are set by npm run test:cluster');
+});
+
+/** The full cycle for one program whose objects cdk8s also synthesizes. */
+function lifecycle(name: string, program: () => string, expected: () => Record<string, any>[], config?: Record<string, string>) {
+  describe(name, () => {
+    let objects: Record<string, any>[];
+    let first: Result;
+    beforeAll(() => {
+      objects = expected();
+      ensureNamespaces(objects);
+      first = stack('up', program(), name, config);
+    });
+
+    test('pulumi up creates every object, equal to what cdk8s synth gives for the same props', () => {
+      expect(first.error).toBeUndefined();
+      expect(first.changes?.create).toBeGreaterThan(objects.length); // the objects, the components, the stack
+      const problems = objects.flatMap((o) => {
+        const live = getObject(o);
+        if (!live) return [`${identity(o)}: not in the API server`];
+        return missingOrDifferent(o, live).map((p) => `${identity(o)} ${p}`);
+      });
+      expect(problems).toEqual([]);
+    });
+
+    test('a second pulumi up with no change updates nothing', () => {
+      const again = stack('up', program(), name, config);
+      expect(again.error).toBeUndefined();
+      expect(Object.keys(again.changes ?? {})).toEqual(['same']);
+    });
+
+    test('pulumi destroy removes every object, none left behind a finalizer or an owner', () => {
+      const r = stack('destroy', program(), name, config);
+      expect(r.error).toBeUndefined();
+      expect(r.changes?.delete).toBe(first.changes?.create);
+      expect(objects.filter((o) => getObject(o) !== undefined).map(identity)).toEqual([]);
+    });
+  });
+}
+
+lifecycle('examples-pulumi-node-groups', () => join(ROOT, 'examples/pulumi/index.ts'), () => cdk8sOf('node-groups.ts'), { example: 'node-groups' });
+lifecycle('readme-quick-start', readmeQuickStart, () => {
+  // The same props through cdk8s: the README block with the cdk8s imports and a chart as scope.
+  const { App, Chart } = require('cdk8s');
+  const lib = require(join(ROOT, 'lib'));
+  return synthCdk8s((app: InstanceType<typeof App>) => {
+    const chart = new Chart(app, 'prod');
+    const cluster = new lib.Cluster(chart, 'prod', {
+      name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4',
+      cni: 'calico', cloudController: { credentialsSecret: 'prod-cloud-controller' },
+      infrastructure: new lib.VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.20.0.10' } }),
+    });
+    const machineTemplate = new lib.VSphereMachineTemplate({ template: 'ubuntu-2404', networkName: 'VM Network', numCPUs: 4 });
+    new lib.ControlPlaneGroup(chart, 'prod-cp', { cluster, replicas: 3, machineTemplate, healthCheck: lib.HealthCheck.controlPlane() });
+    new lib.WorkerGroup(chart, 'prod-workers', { cluster, name: 'workers', scaling: { replicas: 3 }, machineTemplate, healthCheck: lib.HealthCheck.workers() });
+  });
+});
+
+describe('changes', () => {
+  const program = join(__dirname, 'pulumi/programs/changes.ts');
+  const name = 'changes';
+  const base = { numCPUs: '2', kubernetesVersion: 'v1.31.4' };
+  beforeAll(() => {
+    ensureNamespaces([{ metadata: { namespace: 'pulumi-changes' } }]);
+    const r = stack('up', program, name, base);
+    if (r.error) throw new Error(`first up failed: ${r.error}\n${r.output}`);
+  });
+  afterAll(() => {
+    stack('destroy', program, name, base);
+  });
+
+  const templates = () => JSON.parse(kubectl('get', 'vspheremachinetemplates.infrastructure.cluster.x-k8s.io', '-n', 'pulumi-changes', '-o', 'json')).items.map((i: any) => i.metadata.name).sort();
+  const deploymentTemplate = () => JSON.parse(kubectl('get', 'machinedeployments.cluster.x-k8s.io', 'changes-md', '-n', 'pulumi-changes', '-o', 'json')).spec.template.spec.infrastructureRef.name;
+
+  test('a machine-template change: preview --diff names the new template and the reference, up makes them so', () => {
+    const before = deploymentTemplate();
+    const changed = { ...base, numCPUs: '4' };
+    const preview = stack('preview', program, name, changed);
+    expect(preview.error).toBeUndefined();
+    expect(preview.output).toMatch(/\+ .*VSphereMachineTemplate/);
+    expect(preview.output).toMatch(/~ .*MachineDeployment/);
+    expect(preview.output).toMatch(/- .*VSphereMachineTemplate/);
+    const up = stack('up', program, name, changed);
+    expect(up.error).toBeUndefined();
+    expect(up.changes).toMatchObject({ create: 1, update: 1, delete: 1 });
+    const after = deploymentTemplate();
+    expect(after).not.toBe(before);
+    expect(templates()).toContain(after);
+    expect(templates()).not.toContain(before);
+  });
+
+  test('a change the webhooks reject fails with the webhook message, and up after reverting succeeds', () => {
+    const skipped = { ...base, numCPUs: '4', kubernetesVersion: 'v1.33.1' };
+    const bad = stack('up', program, name, skipped);
+    expect(bad.error).toBeDefined();
+    expect(bad.output).toMatch(/admission webhook .* denied the request/);
+    const reverted = stack('up', program, name, { ...base, numCPUs: '4' });
+    expect(reverted.error).toBeUndefined();
+  });
+});
+
+test('a program with a ValidationError in its last component registers nothing', () => {
+  const r = stack('up', join(ROOT, 'test/pulumi/programs/late-validation-error.ts'), 'validation-error');
+  expect(r.error).toBeDefined();
+  expect(r.output).toContain('interval: "soon" is not a Flux duration');
+  // At most the stack itself, which Pulumi registers before the program runs.
+  expect(r.urns.filter((u) => !u.includes('::pulumi:pulumi:Stack::'))).toEqual([]);
+});
+
+test('two components defining the same object register nothing', () => {
+  const r = stack('up', join(ROOT, 'test/pulumi/programs/duplicates.ts'), 'duplicates');
+  expect(r.error).toBeDefined();
+  expect(r.output).toContain('capi-constructs:index:ControlPlaneGroup "cp-b" and already by capi-constructs:index:ControlPlaneGroup "cp-a"');
+  expect(r.urns.filter((u) => !u.includes('::pulumi:pulumi:Stack::'))).toEqual([]);
+});
