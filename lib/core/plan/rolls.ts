@@ -122,7 +122,7 @@ export function controlPlaneRoll(previous: Manifest, next: Manifest): { causes: 
   const join = diffFields(without(a, 'initConfiguration'), without(b, 'initConfiguration'), K);
   if (base.length + join.length > 0) return { causes: [...base, ...join], initOnly: false };
   const init = diffFields(without(a, 'joinConfiguration'), without(b, 'joinConfiguration'), K);
-  if (init.length === 0 || deepEqual(initAsJoin(a, b), without(b, 'initConfiguration'))) return { causes: [], initOnly: false };
+  if (init.length === 0 || deepEqual(without(initAsJoin(a, b), 'initConfiguration'), without(b, 'initConfiguration'))) return { causes: [], initOnly: false };
   return { causes: init, initOnly: true };
 }
 
