@@ -19,7 +19,8 @@ export const GENERATED_MODULE = path.resolve(__dirname, '../../lib/core/plan/cel
 
 type Json = any;
 
-function intShape(s: Json): CelIntShape | undefined {
+/** The integer shape of a schema node (see CelIntShape). */
+export function intShape(s: Json): CelIntShape | undefined {
   if (!s || typeof s !== 'object') return undefined;
   if (s.type === 'integer' || s['x-kubernetes-int-or-string']) return 'i';
   const out: { p?: Record<string, CelIntShape>; l?: CelIntShape; m?: CelIntShape } = {};
