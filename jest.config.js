@@ -12,6 +12,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // test/cluster needs the real management cluster: `npm run test:cluster` (jest.cluster.config.js) runs it.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
   setupFiles: ['<rootDir>/test/setup.ts'],
   transform: {
     '^.+\\.tsx?$': swc('typescript'),
