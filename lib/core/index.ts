@@ -100,9 +100,10 @@ export {
   formatPlan, groupRemoval, groupRoll, indexManifests, infraMachineTemplateUpdateRules, inPlaceChange, KCP_UPDATE_ALLOWED_PATHS, kcpAllowListRule,
   kcpEtcdRule, kcpPathAllowed, kcpVersionRule, kubeadmConfigTemplateUpdateRules, kubeadmControlPlaneUpdateRules, machineDeploymentRollCauses,
   machineDeploymentUpdateRules, machineDeploymentVersionSkewRule, machineHealthCheckUpdateRules, openStackClusterUpdateRules, parseManifestFile,
-  planCluster, planFleet, planJson, rejectedUpdate, replicaChange, rolloutPacing, updateRulesFor,
+  planCluster, planFleet, planJson, rejectedCreate, rejectedUpdate, replicaChange, rolloutPacing, updateRulesFor,
+  celViolations, clusterResourceSetCreateRules, clusterResourceSetUpdateRules, toHub,
 } from './plan';
 export type {
   AddonRemoval, AutoscalerChange, ClusterObjects, ClusterPlan, FieldChange, FleetPlan, GroupRemoval, InPlaceChange, ManifestSet, ObjectId,
-  RejectedChange, RejectionEffect, ReplicaChange, Roll, RolloutPacing, UpdateRule,
+  RejectedChange, RejectionEffect, ReplicaChange, Roll, RollCause, RolloutPacing, UpdateRule, CelViolation,
 } from './plan';

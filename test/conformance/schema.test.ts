@@ -53,7 +53,7 @@ describe('upstream CRDs', () => {
     }
   });
 
-  test('every CEL rule of every CRD is evaluated, except transition rules (update-only)', () => {
+  test('every CEL rule of every CRD is evaluated by the CEL engine, except transition rules (update-only)', () => {
     const unhandled = [...allCelRules()].filter(([rule]) => celSkipReason(rule) !== undefined && !/\boldSelf\b/.test(rule));
     expect(unhandled).toEqual([]);
   });

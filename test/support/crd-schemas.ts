@@ -7,8 +7,8 @@
  *   kind is validated (some CRDs are 300+ KB). Both are cached.
  * - Kubernetes extensions: `x-kubernetes-int-or-string` (integer or string), `x-kubernetes-list-type`
  *   (`set`: unique items; `map`: unique `x-kubernetes-list-map-keys` tuples), `x-kubernetes-validations`
- *   (CEL: not executed; the rules found in the CRDs are hand-translated in {@link CEL_RULES}; transition
- *   rules that need `oldSelf` and unknown rules are skipped and listed by {@link skippedCelRules}),
+ *   (CEL, evaluated by the library's engine, @bufbuild/cel; transition rules that need `oldSelf` are
+ *   skipped and listed by {@link skippedCelRules}),
  *   `x-kubernetes-preserve-unknown-fields`, `x-kubernetes-map-type` (no effect on a single object);
  *   formats int32/int64 (range-checked), date-time, uuid, byte, ipv4, uri.
  * - `pattern` is Go RE2 syntax (e.g. prometheus-operator's `(?i)`), translated to an equivalent JavaScript
@@ -27,6 +27,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
+import { celProgram, toCel } from '../../lib/core/plan/cel/evaluate';
+import { intShape } from './crd-cel-rules';
 import { re2RegExp } from './re2';
 
 export const CRDS_ENV = 'CAPI_SHARED_CRDS';
@@ -115,46 +117,21 @@ export function schemaFilesFor(apiVersion: string, kind: string): string[] {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// CEL rules (x-kubernetes-validations), hand-translated. `self` is the object the rule sits on.
+// CEL rules (x-kubernetes-validations): evaluated with the library's CEL engine (@bufbuild/cel, see
+// lib/core/plan/cel/evaluate.ts). `self` is the value the rule sits on; integers typed by the schema.
 
 type Json = any;
-const has = (o: Json, k: string): boolean => o !== null && typeof o === 'object' && o[k] !== undefined;
 
-/** Every CEL rule of the shared CRDs that applies on create, as a JavaScript predicate. */
-export const CEL_RULES: Readonly<Record<string, (self: Json) => boolean>> = {
-  // Flux
-  "!has(self.verify) || self.sourceRef.kind == 'HelmRepository'": (s) => !has(s, 'verify') || s.sourceRef?.kind === 'HelmRepository',
-  '(has(self.chart) && !has(self.chartRef)) || (!has(self.chart) && has(self.chartRef))': (s) => has(s, 'chart') !== has(s, 'chartRef'),
-  "!has(self.retryInterval) || self.name != 'RemediateOnFailure'": (s) => !has(s, 'retryInterval') || s.name !== 'RemediateOnFailure',
-  "!has(self.retryInterval) || self.name == 'RetryOnFailure'": (s) => !has(s, 'retryInterval') || s.name === 'RetryOnFailure',
-  'has(self.configMapRef) || has(self.secretRef)': (s) => has(s, 'configMapRef') || has(s, 'secretRef'),
-  '!has(self.configMapRef) || !has(self.secretRef)': (s) => !has(s, 'configMapRef') || !has(s, 'secretRef'),
-  // Cluster API
-  "!(self in ['Ready','Available','HealthCheckSucceeded','OwnerRemediated','ExternallyRemediated'])":
-    (s) => !['Ready', 'Available', 'HealthCheckSucceeded', 'OwnerRemediated', 'ExternallyRemediated'].includes(s),
-  "self.matches('^(Linux|LinuxSwap|LinuxRAID|LVM|Fat32|NTFS|LinuxExtended|[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12})$')":
-    (s) => /^(Linux|LinuxSwap|LinuxRAID|LVM|Fat32|NTFS|LinuxExtended|[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12})$/.test(s),
-  'self.all(x, self.exists_one(y, x.name == y.name))': (s) => Array.isArray(s) && new Set(s.map((x: Json) => x?.name)).size === s.length,
-  '[has(self.layout),has(self.diskLayout)].filter(x,x==true).size() == 1': (s) => has(s, 'layout') !== has(s, 'diskLayout'),
-  // OpenStack
-  'has(self.disableExternalNetwork) && self.disableExternalNetwork ? !has(self.bastion) || !has(self.bastion.floatingIP) : true':
-    (s) => (s.disableExternalNetwork === true ? !has(s, 'bastion') || !has(s.bastion, 'floatingIP') : true),
-  'has(self.disableExternalNetwork) && self.disableExternalNetwork ? has(self.disableAPIServerFloatingIP) && self.disableAPIServerFloatingIP : true':
-    (s) => (s.disableExternalNetwork === true ? s.disableAPIServerFloatingIP === true : true),
-  'has(self.enableExternalNetwork) && !self.enableExternalNetwork ? !has(self.bastion) || !has(self.bastion.floatingIP) : true':
-    (s) => (s.enableExternalNetwork === false ? !has(s, 'bastion') || !has(s.bastion, 'floatingIP') : true),
-  'has(self.enableExternalNetwork) && !self.enableExternalNetwork ? has(self.apiServer) && has(self.apiServer.enableFloatingIP) && !self.apiServer.enableFloatingIP : true':
-    (s) => (s.enableExternalNetwork === false ? s.apiServer?.enableFloatingIP === false : true),
-  '!self.enabled || has(self.spec)': (s) => !s.enabled || has(s, 'spec'),
-  '(has(self.flavor) || has(self.flavorID))': (s) => has(s, 'flavor') || has(s, 'flavorID'),
-  "!has(self.from) || self.from == 'Name' ? has(self.name) : !has(self.name)":
-    (s) => ((!has(s, 'from') || s.from === 'Name') ? has(s, 'name') : !has(s, 'name')),
-  "has(self.type) && self.type == 'Bool' ? has(self.bool) : !has(self.bool)": (s) => (s.type === 'Bool' ? has(s, 'bool') : !has(s, 'bool')),
-  "has(self.type) && self.type == 'Number' ? has(self.number) : !has(self.number)": (s) => (s.type === 'Number' ? has(s, 'number') : !has(s, 'number')),
-  "has(self.type) && self.type == 'String' ? has(self.string) : !has(self.string)": (s) => (s.type === 'String' ? has(s, 'string') : !has(s, 'string')),
-  'self == null || has(self.mtu) || has(self.enablePortSecurity)': (s) => s === null || has(s, 'mtu') || has(s, 'enablePortSecurity'),
-  'has(self.externalIPs)': (s) => has(s, 'externalIPs'),
-};
+/** The compiled rule, or the reason it cannot run on a single new object. */
+function celCheck(rule: string): ((self: unknown) => unknown) | string {
+  if (/\boldSelf\b/.test(rule)) return 'transition rule (compares with the stored object; applies to updates only)';
+  try {
+    const program = celProgram(rule);
+    return (self: unknown) => program({ self, oldSelf: null });
+  } catch (e) {
+    return `does not compile: ${(e as Error).message}`;
+  }
+}
 
 const skipped = new Map<string, string>();
 
@@ -203,11 +180,10 @@ export function allPatterns(): Map<string, string[]> {
   return patterns;
 }
 
-/** Why a rule is not evaluated, or undefined when {@link CEL_RULES} implements it. */
+/** Why a rule is not evaluated on a new object, or undefined when the CEL engine evaluates it. */
 export function celSkipReason(rule: string): string | undefined {
-  if (CEL_RULES[rule]) return undefined;
-  if (/\boldSelf\b/.test(rule)) return 'transition rule (compares with the stored object; applies to updates only)';
-  return 'not translated (unknown rule)';
+  const c = celCheck(rule);
+  return typeof c === 'string' ? c : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -302,20 +278,22 @@ function ajv(): Ajv {
     keyword: 'x-kubernetes-validations',
     schemaType: 'array',
     errors: true,
-    compile(rules: { rule: string; message?: string; messageExpression?: string }[]) {
+    compile(rules: { rule: string; message?: string; messageExpression?: string }[], parentSchema: Json) {
+      const ints = intShape(parentSchema);
       const checks = rules.flatMap((r) => {
-        const fn = CEL_RULES[r.rule];
-        if (!fn) {
-          skipped.set(r.rule, celSkipReason(r.rule)!);
+        const fn = celCheck(r.rule);
+        if (typeof fn === 'string') {
+          skipped.set(r.rule, fn);
           return [];
         }
         return [{ fn, rule: r.rule, message: r.message ?? r.messageExpression ?? `failed rule ${r.rule}` }];
       });
       const validate = (data: Json): boolean => {
         const errors: Partial<ErrorObject>[] = [];
+        const self = toCel(data, ints);
         for (const c of checks) {
           let ok: boolean;
-          try { ok = c.fn(data); } catch { ok = false; }
+          try { ok = c.fn(self) === true; } catch { ok = false; }
           if (!ok) errors.push({ keyword: 'x-kubernetes-validations', message: `${c.message} (CEL: ${c.rule})`, params: {} });
         }
         (validate as unknown as { errors: Partial<ErrorObject>[] }).errors = errors;

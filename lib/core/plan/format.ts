@@ -1,6 +1,6 @@
 /** The plan as text for people (`formatPlan`) and as JSON for pipelines (`planJson`). */
 import { show } from '../rules/errors';
-import { ClusterPlan, FieldChange, FleetPlan, ObjectId, RolloutPacing } from './types';
+import { ClusterPlan, FleetPlan, ObjectId, RolloutPacing } from './types';
 
 const MAX_VALUE = 100;
 
@@ -60,7 +60,7 @@ function section(out: string[], title: string, lines: string[]): void {
 
 function clusterText(c: ClusterPlan): string[] {
   const out: string[] = [];
-  const name = c.cluster.name === '' ? `objects of no cluster in namespace ${c.cluster.namespace}` : `cluster ${c.cluster.namespace}/${c.cluster.name}`;
+  const name = c.cluster.name === '' ? 'other objects (of no cluster)' : `cluster ${c.cluster.namespace}/${c.cluster.name}`;
   out.push(`${name}: ${c.status}`);
   const rejected: string[] = [];
   for (const r of c.rejected) {
@@ -74,7 +74,7 @@ function clusterText(c: ClusterPlan): string[] {
   for (const r of c.rolls) {
     rolls.push(`${r.group === 'control-plane' ? 'control plane' : 'workers'} ${id(r.object)}: ${plural(r.machines, 'machine')} replaced${r.machinesNote ? ` (${r.machinesNote})` : ''}`);
     rolls.push(`  pacing: ${describePacing(r.pacing, r.group === 'control-plane')}`);
-    for (const cause of r.causes) rolls.push(`  because ${change(cause as FieldChange)}`);
+    for (const cause of r.causes) rolls.push(`  because ${cause.template ? `${id(cause.template)} ` : ''}${change(cause)}`);
   }
   section(out, `ROLLS (${c.rolls.length})`, rolls);
   const deletes = [
@@ -103,7 +103,7 @@ export function formatPlan(plan: FleetPlan): string {
   const out: string[] = [];
   for (const c of plan.clusters) {
     if (c.status === 'unchanged') {
-      out.push(`cluster ${c.cluster.namespace}/${c.cluster.name}: unchanged`);
+      if (c.cluster.name !== '') out.push(`cluster ${c.cluster.namespace}/${c.cluster.name}: unchanged`);
       continue;
     }
     out.push(...clusterText(c), '');

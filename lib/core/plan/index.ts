@@ -11,3 +11,6 @@ export * from './deletes-scales';
 export * from './in-place';
 export * from './plan';
 export * from './format';
+export { celViolations } from './cel/evaluate';
+export type { CelViolation } from './cel/evaluate';
+export { toHub } from './convert';

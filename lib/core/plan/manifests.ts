@@ -50,7 +50,7 @@ const KUBECONFIG_SUFFIX = '-kubeconfig';
 /**
  * The cluster an object belongs to: a Cluster is its own; other objects name theirs by the
  * `cluster.x-k8s.io/cluster-name` label (on every node-group object the library emits), the add-on
- * label `addons.capi-constructs.io/cluster`, `spec.clusterName`, or, for a Flux object that deploys
+ * label `addons.capi-constructs.io/cluster`, an owner reference to a Cluster, `spec.clusterName`, or, for a Flux object that deploys
  * to a workload cluster, its `spec.kubeConfig.secretRef.name` (Cluster API names that Secret
  * `<cluster>-kubeconfig`). Objects with none of these belong to no cluster (name `""`).
  */
@@ -59,6 +59,11 @@ export function clusterNameOf(m: Manifest): string {
   for (const key of [LABEL_CLUSTER_NAME, LABEL_ADDON_CLUSTER]) {
     const label = m.metadata.labels?.[key];
     if (typeof label === 'string' && label !== '') return label;
+  }
+  const owners = (m.metadata as { ownerReferences?: unknown }).ownerReferences;
+  if (Array.isArray(owners)) {
+    const owner = owners.find((o) => isPlainObject(o) && o.kind === 'Cluster' && typeof o.apiVersion === 'string' && apiGroup(o.apiVersion) === CLUSTER_GROUP);
+    if (owner && typeof owner.name === 'string' && owner.name !== '') return owner.name;
   }
   const spec = m.spec;
   if (!isPlainObject(spec)) return '';

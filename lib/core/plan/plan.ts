@@ -5,14 +5,60 @@ import { Manifest } from '../output/manifest';
 import { getPath } from './diff';
 import { addonRemoval, AUTOSCALER_PATHS, autoscalerChange, groupKind, groupRemoval, replicaChange } from './deletes-scales';
 import { inPlaceChange } from './in-place';
-import { ClusterObjects, indexManifests, objectId } from './manifests';
+import { CLUSTER_GROUP } from '../output/api-versions';
+import { apiGroup, indexManifests, ManifestSet, objectId } from './manifests';
 import { groupRoll } from './rolls';
-import { machineDeploymentVersionSkewRule, rejectedUpdate } from './rules';
+import { machineDeploymentVersionSkewRule, rejectedCreate, rejectedUpdate } from './rules';
+import { toHub } from './convert';
+import { templateCauses } from './template-causes';
 import {
   AddonRemoval, AutoscalerChange, ClusterPlan, FleetPlan, GroupRemoval, InPlaceChange, ObjectId, RejectedChange, ReplicaChange, Roll,
 } from './types';
 
-const EMPTY: ReadonlyMap<string, Manifest> = new Map();
+interface Group {
+  readonly namespace: string;
+  readonly name: string;
+  readonly sets: [Map<string, Manifest>, Map<string, Manifest>];
+}
+
+/**
+ * The objects of both sets by the Cluster they belong to. An object that names a cluster outside its
+ * own namespace (e.g. an add-on's objects in the add-on namespace) joins the one Cluster of that
+ * name when there is exactly one; objects of no cluster form one group (namespace and name "").
+ */
+function groupByCluster(sets: readonly ManifestSet[]): Map<string, Group> {
+  const clusterNamespaces = new Map<string, Set<string>>();
+  for (const set of sets) {
+    for (const c of set.clusters.values()) {
+      for (const m of c.objects.values()) {
+        if (m.kind === 'Cluster' && apiGroup(m.apiVersion) === CLUSTER_GROUP) {
+          const ns = clusterNamespaces.get(m.metadata.name) ?? new Set<string>();
+          ns.add(c.namespace);
+          clusterNamespaces.set(m.metadata.name, ns);
+        }
+      }
+    }
+  }
+  const groups = new Map<string, Group>();
+  sets.forEach((set, i) => {
+    for (const c of set.clusters.values()) {
+      let { namespace } = c;
+      if (c.name === '') namespace = '';
+      else {
+        const ns = clusterNamespaces.get(c.name);
+        if (ns && !ns.has(namespace) && ns.size === 1) namespace = [...ns][0];
+      }
+      const key = `${namespace}/${c.name}`;
+      let g = groups.get(key);
+      if (!g) {
+        g = { namespace, name: c.name, sets: [new Map(), new Map()] };
+        groups.set(key, g);
+      }
+      for (const [k, m] of c.objects) g.sets[i].set(k, m);
+    }
+  });
+  return groups;
+}
 
 /** The KubeadmControlPlane's `spec.version` after the apply: the next one, or the previous one when its update is refused. */
 function controlPlaneVersion(after: ReadonlyMap<string, Manifest>, before: ReadonlyMap<string, Manifest>, isRefused: (key: string) => boolean): unknown {
@@ -42,37 +88,43 @@ export function planCluster(namespace: string, name: string, before: ReadonlyMap
   const refusals = new Map<string, RejectedChange[]>();
   for (const [key, next] of after) {
     const previous = before.get(key);
-    if (previous) refusals.set(key, rejectedUpdate(previous, next));
+    refusals.set(key, previous ? rejectedUpdate(previous, next) : rejectedCreate(next));
   }
   const isRefused = (key: string) => (refusals.get(key) ?? []).some((r) => r.effect === 'rejected');
   const cpVersion = controlPlaneVersion(after, before, isRefused);
 
   for (const [key, next] of after) {
     const previous = before.get(key);
-    if (groupKind(next) === 'workers' && !isRefused(key)) rejected.push(...machineDeploymentVersionSkewRule(previous, next, cpVersion));
+    const skew = groupKind(next) === 'workers' && !isRefused(key) ? machineDeploymentVersionSkewRule(previous, next, cpVersion) : [];
+    rejected.push(...skew);
+    const refused = refusals.get(key) ?? [];
+    rejected.push(...refused);
     if (!previous) {
       created.push(objectId(next));
       continue;
     }
-    const refused = refusals.get(key) ?? [];
-    rejected.push(...refused);
     if (isRefused(key)) continue;
-    const covered = refused.map((r) => r.path);
+    // Compared as Cluster API sees them: both sides in v1beta2.
+    const [a, b] = [toHub(previous), toHub(next)];
+    const covered = [...refused, ...skew].map((r) => r.path);
     if (groupKind(next)) {
-      const roll = groupRoll(previous, next);
+      const roll = groupRoll(a, b);
       if (roll) {
-        rolls.push(roll);
+        // One verdict per group: a group whose new machines are blocked replaces none (its roll causes are the blocked change).
+        if (skew.length === 0) rolls.push({ ...roll, object: objectId(next), causes: templateCauses(roll.causes, a, b, before, after) });
         covered.push(...roll.causes.map((c) => c.path));
+        // The replaced machines carry the whole new spec: nothing of it is left to change in place.
+        if (roll.group === 'control-plane' && roll.machinesNote === undefined) covered.push('spec.kubeadmConfigSpec');
       }
-      const rc = replicaChange(previous, next);
-      if (rc) replicas.push(rc);
+      const rc = replicaChange(a, b);
+      if (rc) replicas.push({ ...rc, object: objectId(next) });
       covered.push('spec.replicas');
-      const ac = autoscalerChange(previous, next);
-      if (ac) autoscaler.push(ac);
+      const ac = autoscalerChange(a, b);
+      if (ac) autoscaler.push({ ...ac, object: objectId(next) });
       covered.push(...AUTOSCALER_PATHS);
     }
-    const ip = inPlaceChange(previous, next, covered);
-    if (ip) inPlace.push(ip);
+    const ip = inPlaceChange(a, b, [...covered, 'apiVersion']);
+    if (ip) inPlace.push({ ...ip, object: objectId(next) });
   }
   for (const [key, previous] of before) {
     if (after.has(key)) continue;
@@ -100,13 +152,15 @@ export function planCluster(namespace: string, name: string, before: ReadonlyMap
 export function planFleet(previous: readonly unknown[], next: readonly unknown[]): FleetPlan {
   const a = indexManifests(previous, 'previous');
   const b = indexManifests(next, 'next');
-  const keys = [...new Set([...a.clusters.keys(), ...b.clusters.keys()])].sort((x, y) => {
-    const [cx, cy] = [a.clusters.get(x) ?? b.clusters.get(x)!, a.clusters.get(y) ?? b.clusters.get(y)!];
-    return cx.namespace.localeCompare(cy.namespace) || cx.name.localeCompare(cy.name);
+  const groups = groupByCluster([a, b]);
+  const keys = [...groups.keys()].sort((x, y) => {
+    const [cx, cy] = [groups.get(x)!, groups.get(y)!];
+    // Objects of no cluster come last.
+    return Number(cx.name === '') - Number(cy.name === '') || cx.namespace.localeCompare(cy.namespace) || cx.name.localeCompare(cy.name);
   });
   const clusters = keys.map((k) => {
-    const c: ClusterObjects = a.clusters.get(k) ?? b.clusters.get(k)!;
-    return planCluster(c.namespace, c.name, a.clusters.get(k)?.objects ?? EMPTY, b.clusters.get(k)?.objects ?? EMPTY);
+    const g = groups.get(k)!;
+    return planCluster(g.namespace, g.name, g.sets[0], g.sets[1]);
   });
   const sum = (f: (c: ClusterPlan) => number) => clusters.reduce((n, c) => n + f(c), 0);
   return {

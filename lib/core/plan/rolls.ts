@@ -16,19 +16,19 @@
  */
 import { ANNOTATION_AUTOSCALER_MAX, ANNOTATION_AUTOSCALER_MIN } from '../output/api-versions';
 import { Manifest } from '../output/manifest';
-import { diffFields, getPath } from './diff';
+import { deepEqual, diffFields, getPath, isPlainObject } from './diff';
 import { apiVersionOnly, objectId } from './manifests';
 import { FieldChange, Roll, RolloutPacing } from './types';
 
 const v1 = (m: Manifest) => apiVersionOnly(m.apiVersion) === 'v1beta1';
 
-/** Paths below spec.kubeadmConfigSpec that KCP changes in place (`PrepareKubeadmConfigsForDiff`). */
+/** Paths below spec.kubeadmConfigSpec that KCP leaves out of its comparison (`PrepareKubeadmConfigsForDiff`). */
 const KCP_NO_ROLL = [
-  'spec.kubeadmConfigSpec.clusterConfiguration.dns',
-  'spec.kubeadmConfigSpec.clusterConfiguration.controlPlaneEndpoint',
-  'spec.kubeadmConfigSpec.joinConfiguration.discovery',
-  'spec.kubeadmConfigSpec.initConfiguration.timeouts.controlPlaneComponentHealthCheckSeconds',
-  'spec.kubeadmConfigSpec.joinConfiguration.timeouts.controlPlaneComponentHealthCheckSeconds',
+  ['clusterConfiguration', 'dns'],
+  ['clusterConfiguration', 'controlPlaneEndpoint'],
+  ['joinConfiguration', 'discovery'],
+  ['initConfiguration', 'timeouts', 'controlPlaneComponentHealthCheckSeconds'],
+  ['joinConfiguration', 'timeouts', 'controlPlaneComponentHealthCheckSeconds'],
 ];
 
 /** True when `path` is `prefix` or lies below it. */
@@ -40,19 +40,113 @@ function changesUnder(previous: Manifest, next: Manifest, paths: readonly string
   return paths.flatMap((p) => diffFields(getPath(previous, p), getPath(next, p), p));
 }
 
-/** The changes of a KubeadmControlPlane that roll its machines. */
-export function controlPlaneRollCauses(previous: Manifest, next: Manifest): FieldChange[] {
-  const infra = v1(next) ? ['spec', 'machineTemplate', 'infrastructureRef'] : ['spec', 'machineTemplate', 'spec', 'infrastructureRef'];
-  const after = v1(next) ? ['spec', 'rolloutAfter'] : ['spec', 'rollout', 'after'];
-  return changesUnder(previous, next, [['spec', 'version'], infra, ['spec', 'kubeadmConfigSpec'], after])
-    .filter((c) => !KCP_NO_ROLL.some((p) => under(c.path, p)));
+type Json = Record<string, unknown>;
+
+function unset(o: Json, path: readonly string[]): void {
+  const parent = getPath(o, path.slice(0, -1));
+  if (isPlainObject(parent)) delete parent[path[path.length - 1]];
 }
 
-/** The changes of a MachineDeployment that roll its machines. */
+/** Go's `omitempty` seen from JSON: empty lists, maps and structs are the same as unset. */
+function dropEmpty(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    const items = v.map(dropEmpty);
+    return items.length === 0 ? undefined : items;
+  }
+  if (isPlainObject(v)) {
+    const out: Json = {};
+    for (const [k, x] of Object.entries(v)) {
+      const d = dropEmpty(x);
+      if (d !== undefined) out[k] = d;
+    }
+    return Object.keys(out).length === 0 ? undefined : out;
+  }
+  return v === '' ? undefined : v;
+}
+
+/**
+ * A KubeadmConfigSpec as KCP compares it (cluster-api v1.14.0 `controlplane/kubeadm/pkg/filters.go`
+ * `PrepareKubeadmConfigsForDiff`): the defaults of `ApplyPreviousKubeadmConfigDefaults` filled
+ * (`format: cloud-config`, `imagePullPolicy: IfNotPresent` in init and join), discovery, DNS, the
+ * endpoint and the health-check timeouts left out, empty values dropped (`dropOmittableFields`).
+ */
+export function kcpSpecForDiff(spec: unknown): Json {
+  const s = (isPlainObject(spec) ? JSON.parse(JSON.stringify(spec)) : {}) as Json;
+  for (const p of KCP_NO_ROLL) unset(s, p);
+  const filled = (dropEmpty(s) ?? {}) as Json;
+  if (filled.format === undefined) filled.format = 'cloud-config';
+  for (const c of ['initConfiguration', 'joinConfiguration']) {
+    const conf = (isPlainObject(filled[c]) ? filled[c] : (filled[c] = {})) as Json;
+    const nr = (isPlainObject(conf.nodeRegistration) ? conf.nodeRegistration : (conf.nodeRegistration = {})) as Json;
+    if (nr.imagePullPolicy === undefined) nr.imagePullPolicy = 'IfNotPresent';
+  }
+  return filled;
+}
+
+/** The spec without `key` (init or join configuration). */
+function without(spec: Json, key: string): Json {
+  const { [key]: _, ...rest } = spec;
+  return rest;
+}
+
+/**
+ * The first control-plane machine's spec compared as if it had joined (`PrepareKubeadmConfigsForDiff`
+ * with `convertCurrentInitConfigurationToJoinConfiguration`): its init timeouts, patches, skipPhases,
+ * nodeRegistration and localAPIEndpoint become the join configuration; caCertPath comes from `desired`.
+ */
+function initAsJoin(current: Json, desired: Json): Json {
+  const init = (current.initConfiguration ?? {}) as Json;
+  const join: Json = { ...(current.joinConfiguration as Json ?? {}) };
+  for (const k of ['timeouts', 'patches', 'skipPhases', 'nodeRegistration']) {
+    if (init[k] === undefined) delete join[k];
+    else join[k] = init[k];
+  }
+  join.controlPlane = init.localAPIEndpoint === undefined ? {} : { localAPIEndpoint: init.localAPIEndpoint };
+  const caCertPath = getPath(desired, ['joinConfiguration', 'caCertPath']);
+  if (caCertPath === undefined) delete join.caCertPath;
+  else join.caCertPath = caCertPath;
+  return kcpSpecForDiff({ ...without(current, 'initConfiguration'), joinConfiguration: join });
+}
+
+/**
+ * The changes of a KubeadmControlPlane (both sides in v1beta2, see `toHub`) that roll its machines,
+ * and whether only the first (init) machine rolls. A joined machine rolls when the spec without
+ * initConfiguration changes; the init machine rolls only when its spec, compared as a join, differs
+ * from the new join spec and its init spec differs from the new one (`matchesKubeadmConfig`).
+ */
+export function controlPlaneRoll(previous: Manifest, next: Manifest): { causes: FieldChange[]; initOnly: boolean } {
+  const K = ['spec', 'kubeadmConfigSpec'];
+  const base = changesUnder(previous, next, [['spec', 'version'], ['spec', 'machineTemplate', 'spec', 'infrastructureRef'], ['spec', 'rollout', 'after']]);
+  const a = kcpSpecForDiff(getPath(previous, K));
+  const b = kcpSpecForDiff(getPath(next, K));
+  const join = diffFields(without(a, 'initConfiguration'), without(b, 'initConfiguration'), K);
+  if (base.length + join.length > 0) return { causes: [...base, ...join], initOnly: false };
+  const init = diffFields(without(a, 'joinConfiguration'), without(b, 'joinConfiguration'), K);
+  if (init.length === 0 || deepEqual(without(initAsJoin(a, b), 'initConfiguration'), without(b, 'initConfiguration'))) return { causes: [], initOnly: false };
+  return { causes: init, initOnly: true };
+}
+
+/** The changes of a KubeadmControlPlane (both sides in v1beta2) that roll its machines. */
+export function controlPlaneRollCauses(previous: Manifest, next: Manifest): FieldChange[] {
+  return controlPlaneRoll(previous, next).causes;
+}
+
+/**
+ * The changes of a MachineDeployment (both sides in v1beta2) that roll its machines: its machine
+ * template outside the fields Cluster API changes in place (cluster-api v1.14.0
+ * `core/reconcilers/machinedeployment/mdutil/util.go` `MachineTemplateDeepCopyRolloutFields`:
+ * labels, annotations, clusterName, providerID, minReadySeconds, readinessGates, deletion timeouts
+ * and taints), and `rollout.after`.
+ */
 export function machineDeploymentRollCauses(previous: Manifest, next: Manifest): FieldChange[] {
   const t = ['spec', 'template', 'spec'];
-  const after = v1(next) ? ['spec', 'rolloutAfter'] : ['spec', 'rollout', 'after'];
-  return changesUnder(previous, next, [[...t, 'bootstrap'], [...t, 'infrastructureRef'], [...t, 'version'], [...t, 'failureDomain'], after]);
+  const IN_PLACE = ['clusterName', 'providerID', 'minReadySeconds', 'readinessGates', 'deletion', 'taints'];
+  const rollFields = (m: Manifest) => {
+    const spec = getPath(m, t);
+    if (!isPlainObject(spec)) return {};
+    return Object.fromEntries(Object.entries(spec).filter(([k]) => !IN_PLACE.includes(k)));
+  };
+  return [...diffFields(rollFields(previous), rollFields(next), t), ...changesUnder(previous, next, [['spec', 'rollout', 'after']])];
 }
 
 function int(v: unknown): number | undefined {
@@ -115,12 +209,14 @@ export function rolloutPacing(m: Manifest, machines: number): RolloutPacing {
   };
 }
 
-/** The rollout of a KubeadmControlPlane or MachineDeployment, or undefined when nothing rolls it. */
+/** The rollout of a KubeadmControlPlane or MachineDeployment (both sides in v1beta2), or undefined when nothing rolls it. */
 export function groupRoll(previous: Manifest, next: Manifest): Roll | undefined {
   const cp = next.kind === 'KubeadmControlPlane';
-  const causes = cp ? controlPlaneRollCauses(previous, next) : machineDeploymentRollCauses(previous, next);
+  const { causes, initOnly } = cp ? controlPlaneRoll(previous, next) : { causes: machineDeploymentRollCauses(previous, next), initOnly: false };
   if (causes.length === 0) return undefined;
-  const { machines, note } = desiredMachines(previous, next);
+  const { machines, note } = initOnly
+    ? { machines: 1, note: 'only the first control-plane machine, the one that ran kubeadm init, if it was never replaced' }
+    : desiredMachines(previous, next);
   const roll: Roll = {
     object: objectId(next), group: cp ? 'control-plane' : 'workers', causes, machines, pacing: rolloutPacing(next, machines),
     ...(note ? { machinesNote: note } : {}),

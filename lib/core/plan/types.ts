@@ -55,12 +55,22 @@ export interface RolloutPacing {
   readonly unavailable?: number;
 }
 
+/**
+ * A change that rolls a group. When the group's template reference changes, each changed field of
+ * the template is one cause: `template` names the new template and `ref` the reference that moved.
+ */
+export interface RollCause extends FieldChange {
+  readonly template?: ObjectId;
+  /** The reference path of the group, e.g. `spec.template.spec.infrastructureRef.name`. */
+  readonly ref?: string;
+}
+
 /** A control plane or worker group whose machines are all replaced. */
 export interface Roll {
   readonly object: ObjectId;
   readonly group: 'control-plane' | 'workers';
-  /** The changed fields that cause the rollout. */
-  readonly causes: readonly FieldChange[];
+  /** The changed fields that cause the rollout (of the group, or of the template it points at). */
+  readonly causes: readonly RollCause[];
   /** Machines replaced: the desired replica count after the apply. */
   readonly machines: number;
   /** How `machines` was found when the group is autoscaled, e.g. `autoscaled 3-9, replicas kept at 3`. */
@@ -107,7 +117,7 @@ export interface InPlaceChange {
 
 /** The plan of one cluster. */
 export interface ClusterPlan {
-  /** Namespace and name of the Cluster; `name` is empty for objects that belong to no cluster. */
+  /** Namespace and name of the Cluster; both empty for the objects that belong to no cluster (one group, listed last). */
   readonly cluster: { readonly namespace: string; readonly name: string };
   /** `created`: only in next; `deleted`: only in previous. */
   readonly status: 'created' | 'deleted' | 'changed' | 'unchanged';
@@ -128,7 +138,7 @@ export interface ClusterPlan {
   readonly created: readonly ObjectId[];
 }
 
-/** The plan of a fleet: one entry per cluster found in either set, sorted by namespace and name. */
+/** The plan of a fleet: one entry per cluster found in either set, sorted by namespace and name, then the objects of no cluster. */
 export interface FleetPlan {
   readonly clusters: readonly ClusterPlan[];
   readonly totals: {

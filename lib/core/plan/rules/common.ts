@@ -2,6 +2,7 @@
 import { Manifest } from '../../output/manifest';
 import { getPath } from '../diff';
 import { objectId } from '../manifests';
+import { CelViolation } from '../cel/evaluate';
 import { RejectedChange, RejectionEffect } from '../types';
 
 /** The Cluster API release the Cluster API rules were read from. */
@@ -39,4 +40,16 @@ export function immutableField(previous: Manifest, next: Manifest, path: readonl
   const after = getPath(next, path);
   if (before === after) return [];
   return [rejection(next, { path: path.join('.'), old: before, new: after, rule: 'Forbidden: field is immutable', source, instead })];
+}
+
+/** A CEL rule of the object's CRD that the object breaks, as a rejection (the API server refuses the request). */
+export function celRejection(next: Manifest, v: CelViolation): RejectedChange {
+  return rejection(next, {
+    path: v.path, old: v.old, new: v.new,
+    rule: `Invalid: ${v.message} (CEL: ${v.rule})`,
+    source: `CRD ${v.crd} x-kubernetes-validations`,
+    instead: v.transition
+      ? 'the CRD fixes this value once set: keep the previous value, or create a new object under another name'
+      : 'change the object so that the rule holds',
+  });
 }

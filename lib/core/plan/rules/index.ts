@@ -3,12 +3,15 @@
  * an object's kind. Each rule is exported on its own for users who hold the previous state elsewhere
  * (e.g. read from the management cluster).
  */
-import { BOOTSTRAP_GROUP, CLUSTER_GROUP, CONTROL_PLANE_GROUP } from '../../output/api-versions';
+import { ADDONS_GROUP, BOOTSTRAP_GROUP, CLUSTER_GROUP, CONTROL_PLANE_GROUP } from '../../output/api-versions';
 import { Manifest } from '../../output/manifest';
-import { apiGroup } from '../manifests';
+import { celViolations } from '../cel/evaluate';
+import { toHub } from '../convert';
+import { apiGroup, objectId } from '../manifests';
 import { RejectedChange } from '../types';
 import { clusterUpdateRules } from './cluster';
-import { UpdateRule } from './common';
+import { clusterResourceSetCreateRules, clusterResourceSetUpdateRules } from './cluster-resource-set';
+import { celRejection, UpdateRule } from './common';
 import { kubeadmConfigTemplateUpdateRules } from './kubeadm-config-template';
 import { kubeadmControlPlaneUpdateRules } from './kubeadm-control-plane';
 import { machineDeploymentUpdateRules } from './machine-deployment';
@@ -18,6 +21,7 @@ import { openStackClusterUpdateRules } from './openstack-cluster';
 
 export * from './common';
 export * from './cluster';
+export * from './cluster-resource-set';
 export * from './kubeadm-config-template';
 export * from './kubeadm-control-plane';
 export * from './machine-deployment';
@@ -32,13 +36,34 @@ export function updateRulesFor(m: Manifest): readonly UpdateRule[] {
   if (group === CLUSTER_GROUP && m.kind === 'Cluster') return [clusterUpdateRules];
   if (group === CLUSTER_GROUP && m.kind === 'MachineDeployment') return [machineDeploymentUpdateRules];
   if (group === CLUSTER_GROUP && m.kind === 'MachineHealthCheck') return [machineHealthCheckUpdateRules];
+  if (group === ADDONS_GROUP && m.kind === 'ClusterResourceSet') return [clusterResourceSetUpdateRules];
   if (group === BOOTSTRAP_GROUP && m.kind === 'KubeadmConfigTemplate') return [kubeadmConfigTemplateUpdateRules];
   if (m.kind === 'OpenStackCluster' && group === 'infrastructure.cluster.x-k8s.io') return [openStackClusterUpdateRules];
   if (isInfraMachineTemplate(m)) return [infraMachineTemplateUpdateRules];
   return [];
 }
 
-/** Every change from `previous` to `next` (two versions of one object) that the webhooks refuse or that would not take effect. */
+/**
+ * Every change from `previous` to `next` (two versions of one object) that the webhooks or the CRD's
+ * CEL rules refuse, or that would not take effect. Both sides are converted to the version Cluster
+ * API's webhooks see (v1beta2, {@link toHub}) first, so a move between API versions is compared
+ * field by field, not as a rename; the CEL rules see `next` in its own version, with `previous` as
+ * `oldSelf` when it is in (or converts to) the same version.
+ */
 export function rejectedUpdate(previous: Manifest, next: Manifest): RejectedChange[] {
-  return updateRulesFor(next).flatMap((rule) => rule(previous, next));
+  const [a, b] = [toHub(previous), toHub(next)];
+  const id = objectId(next);
+  const webhook = updateRulesFor(b).flatMap((rule) => rule(a, b)).map((r) => ({ ...r, object: id }));
+  const old = previous.apiVersion === next.apiVersion ? previous : a.apiVersion === next.apiVersion ? a : undefined;
+  // Versions that cannot be matched: the rules still run on `next`, transition rules do not.
+  const cel = celViolations(old, next).filter((v) => old !== undefined || !v.transition).map((v) => celRejection(next, v));
+  return [...webhook, ...cel];
+}
+
+/** The create rules: what the webhooks and the CRD's CEL rules refuse in a new object. */
+export function rejectedCreate(next: Manifest): RejectedChange[] {
+  const hub = toHub(next);
+  const group = apiGroup(hub.apiVersion);
+  const webhook = group === ADDONS_GROUP && hub.kind === 'ClusterResourceSet' ? clusterResourceSetCreateRules(hub).map((r) => ({ ...r, object: objectId(next) })) : [];
+  return [...webhook, ...celViolations(undefined, next).map((v) => celRejection(next, v))];
 }
