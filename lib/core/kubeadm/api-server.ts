@@ -5,12 +5,10 @@
  * host-path volume that makes its directory visible inside the API server's static pod
  * (`clusterConfiguration.apiServer.extraVolumes`).
  *
- * What is on by default, and why (docs/hardening.md):
- * - audit logging with the preset policy and Pod Security admission (enforce `baseline`, audit and
- *   warn `restricted`) need no secret and cost only disk space bounded by the log rotation; they are
- *   on unless set to `false`;
- * - encryption at rest needs the user's key Secret, and OIDC the user's issuer, so they are off
- *   until set.
+ * Each is off until its prop is set (`audit: {}` and `podSecurity: {}` take the documented defaults);
+ * docs/hardening.md says why: turning one on rolls the control plane, so a library upgrade must not
+ * do it behind the user's back, and Pod Security enforcement refuses pods of namespaces the library
+ * does not know.
  *
  * The flags are library-managed API server arguments: a different value in `apiServer.extraArgs` is
  * an error unless `kubeadm.override` lists `apiServer.extraArgs.<name>` (config.ts merges them).
@@ -41,11 +39,11 @@ export interface ApiServerProps {
    * @default none: etcd holds Secrets unencrypted
    */
   readonly encryption?: EncryptionAtRestProps;
-  /** Audit logging; `false` turns it off. @default the preset policy, 30 days, 10 files of 100 MB */
+  /** Audit logging; `{}` is the preset policy, 30 days, 10 files of 100 MB. @default off (`false`) */
   readonly audit?: AuditProps | false;
   /** OIDC authentication through `--authentication-config`. @default none */
   readonly authentication?: OidcAuthenticationProps;
-  /** Pod Security admission defaults; `false` leaves the API server's (privileged for all). @default enforce baseline, audit and warn restricted */
+  /** Pod Security admission defaults; `{}` is enforce baseline, audit and warn restricted. @default off (`false`: the API server's own default, privileged) */
   readonly podSecurity?: PodSecurityProps | false;
 }
 
@@ -336,7 +334,7 @@ export function resolveApiServer(
     const e = resolveEncryption(p, `${path}.encryption`, v.encryption);
     if (e) add(`${path}.encryption`, ...e);
   }
-  if (v.audit !== false) {
+  if (v.audit !== undefined && v.audit !== false) {
     const a = resolveAudit(p, `${path}.audit`, v.audit);
     if (a) add(`${path}.audit`, ...a);
   }
@@ -344,7 +342,7 @@ export function resolveApiServer(
     const a = resolveAuthentication(p, `${path}.authentication`, v.authentication, minor, extraArgs);
     if (a) add(`${path}.authentication`, ...a);
   }
-  if (v.podSecurity !== false) {
+  if (v.podSecurity !== undefined && v.podSecurity !== false) {
     const s = resolvePodSecurity(p, `${path}.podSecurity`, v.podSecurity, minor);
     if (s) add(`${path}.podSecurity`, ...s);
   }

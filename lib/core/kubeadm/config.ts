@@ -84,7 +84,7 @@ export interface EtcdProps {
 export interface ControlPlaneKubeadmProps extends KubeadmNodeProps {
   /**
    * kube-apiserver: its arguments and hardening (encryption at rest, audit logging, OIDC, Pod Security).
-   * @default audit logging with the preset policy and Pod Security enforce baseline (docs/hardening.md)
+   * @default none (docs/hardening.md)
    */
   readonly apiServer?: ApiServerProps;
   /** kube-controller-manager; the provider's `cloud-provider` and nodeFailureDetection's flags are added. @default none */
