@@ -130,8 +130,12 @@ export interface OidcIssuer {
   readonly url: string;
   /** Accepted `aud` values (client IDs); a token needs one of them. */
   readonly audiences: readonly string[];
-  /** PEM CA certificate(s) that sign the issuer's serving certificate (public, so written inline). @default the node's system roots */
-  readonly certificateAuthority?: string;
+  /**
+   * The Secret key holding the PEM CA certificate(s) of the issuer's serving certificate. Written to the
+   * node by `contentFrom` and spliced into the AuthenticationConfiguration before kubeadm runs (the API
+   * server reads the CA only inline). @default the node's system roots
+   */
+  readonly certificateAuthorityFrom?: SecretKeyRef;
   /** Claim that becomes the user name. @default 'sub' */
   readonly usernameClaim?: string;
   /** Prefix of the user name, keeping OIDC users apart from others (`''` for none). @default 'oidc:' */
@@ -187,6 +191,8 @@ export interface ApiServerHardening {
   readonly args: Record<string, ManagedArg>;
   readonly files: SourcedFile[];
   readonly volumes: HostPathMount[];
+  /** preKubeadmCommands that complete the files. */
+  readonly commands: string[];
 }
 
 /** Where the files go on the node (and, mounted at the same path, in the API server's pod). */
@@ -250,7 +256,7 @@ const GROUP_RESOURCES_FIELDS = propKeys<NonNullable<AuditRule['resources']>[numb
 const WEBHOOK_FIELDS = propKeys<AuditWebhookProps>()('AuditWebhookProps', { kubeconfigFrom: true, mode: true });
 const AUTHN_FIELDS = propKeys<OidcAuthenticationProps>()('OidcAuthenticationProps', { issuers: true });
 const ISSUER_FIELDS = propKeys<OidcIssuer>()('OidcIssuer', {
-  url: true, audiences: true, certificateAuthority: true, usernameClaim: true, usernamePrefix: true, groupsClaim: true, groupsPrefix: true, requiredClaims: true,
+  url: true, audiences: true, certificateAuthorityFrom: true, usernameClaim: true, usernamePrefix: true, groupsClaim: true, groupsPrefix: true, requiredClaims: true,
 });
 const POD_SECURITY_FIELDS = propKeys<PodSecurityProps>()('PodSecurityProps', {
   enforce: true, enforceVersion: true, audit: true, auditVersion: true, warn: true, warnVersion: true,
@@ -262,7 +268,6 @@ const AUDIT_LEVELS = ['None', 'Metadata', 'Request', 'RequestResponse'] as const
 const STAGES = ['RequestReceived', 'ResponseStarted', 'ResponseComplete', 'Panic'] as const;
 const RESOURCE = /^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.(\*|[a-z0-9]([-a-z0-9.]*[a-z0-9])?))?$/;
 const CLAIM = /^[A-Za-z0-9_:.\-/]{1,256}$/;
-const PEM_CERT = /^\s*(-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*)+$/;
 
 function yaml(doc: Record<string, unknown>): string {
   return YAML.stringify(doc, { lineWidth: 0 });
@@ -316,7 +321,7 @@ export function resolveApiServer(
   p: Problems, path: string, value: unknown, kubernetesVersion: string | undefined,
   checkArgs: (path: string, value: unknown) => Record<string, string> | undefined,
 ): { extraArgs?: Record<string, string>; hardening: ApiServerHardening } {
-  const hardening: ApiServerHardening = { args: {}, files: [], volumes: [] };
+  const hardening: ApiServerHardening = { args: {}, files: [], volumes: [], commands: [] };
   let v: Record<string, unknown> = {};
   if (value !== undefined) {
     if (!checkObject(p, path, value)) return { hardening };
@@ -325,10 +330,11 @@ export function resolveApiServer(
   }
   const extraArgs = checkArgs(`${path}.extraArgs`, v.extraArgs);
   const minor = kubernetesMinor(kubernetesVersion);
-  const add = (source: string, args: Record<string, string>, files: KubeadmFile[], volumes: HostPathMount[]): void => {
+  const add = (source: string, args: Record<string, string>, files: KubeadmFile[], volumes: HostPathMount[], commands: string[] = []): void => {
     for (const k in args) hardening.args[k] = { value: args[k], source };
     for (const f of files) hardening.files.push({ file: f, source });
     hardening.volumes.push(...volumes);
+    hardening.commands.push(...commands);
   };
   if (v.encryption !== undefined) {
     const e = resolveEncryption(p, `${path}.encryption`, v.encryption);
@@ -349,7 +355,7 @@ export function resolveApiServer(
   return { extraArgs, hardening };
 }
 
-type Parts = [Record<string, string>, KubeadmFile[], HostPathMount[]];
+type Parts = [Record<string, string>, KubeadmFile[], HostPathMount[], string[]?];
 
 function dirOf(file: string): string {
   return file.slice(0, file.lastIndexOf('/'));
@@ -584,6 +590,7 @@ function resolveAuthentication(p: Problems, path: string, value: unknown, minor:
     return undefined;
   }
   const urls = new Map<string, number>();
+  const caFiles: KubeadmFile[] = [];
   const jwt = issuers.map((i: unknown, n: number) => {
     const at = `${path}.issuers[${n}]`;
     if (!checkObject(p, at, i)) return undefined;
@@ -597,12 +604,9 @@ function resolveAuthentication(p: Problems, path: string, value: unknown, minor:
     const audiences = i.audiences === undefined
       ? (p.error(`${at}.audiences`, 'is required: the client IDs (aud) whose tokens are accepted'), undefined)
       : list(p, `${at}.audiences`, i.audiences, nonEmpty, 'an audience (a non-empty string without line breaks)', 1);
-    const ca = i.certificateAuthority;
-    if (ca !== undefined && (typeof ca !== 'string' || !PEM_CERT.test(ca))) {
-      p.error(`${at}.certificateAuthority`, typeof ca === 'string' && /PRIVATE KEY/.test(ca)
-        ? 'holds a private key: give only the CA certificate(s), never a key'
-        : `${show(ca)} is not PEM: one or more -----BEGIN CERTIFICATE----- blocks`);
-    }
+    const caFrom = i.certificateAuthorityFrom === undefined ? undefined : checkSecretKeyRef(p, `${at}.certificateAuthorityFrom`, i.certificateAuthorityFrom);
+    const caFile = caFrom && `${dirOf(HARDENING_PATHS.authenticationConfig)}/issuer-${n}-ca.crt`;
+    if (caFrom) caFiles.push({ path: caFile!, contentFrom: caFrom, owner: 'root:root', permissions: '0644' });
     const claim = (f: string, dflt?: string): string | undefined => {
       const c = i[f];
       if (c === undefined) return dflt;
@@ -638,7 +642,7 @@ function resolveAuthentication(p: Problems, path: string, value: unknown, minor:
     return {
       issuer: {
         url,
-        certificateAuthority: ca,
+        certificateAuthority: caFile && `${CA_MARK}${caFile}@@`,
         audiences,
         audienceMatchPolicy: audiences && audiences.length > 1 ? 'MatchAny' : undefined,
       },
@@ -656,7 +660,50 @@ function resolveAuthentication(p: Problems, path: string, value: unknown, minor:
     p.error(`${path}.issuers`, `render to ${config.length} characters; a KubeadmConfig file holds at most 10240 inline`);
     return undefined;
   }
-  return [{ 'authentication-config': file }, [{ path: file, content: config, owner: 'root:root', permissions: '0600' }], [volume('authentication-config', file)]];
+  if (caFiles.length === 0) {
+    return [{ 'authentication-config': file }, [{ path: file, content: config, owner: 'root:root', permissions: '0600' }], [volume('authentication-config', file)]];
+  }
+  // The CA certificates come from Secrets; the configuration is written as a template and completed on the node
+  const template = `${file}.template`;
+  return [{ 'authentication-config': file }, [
+    ...caFiles,
+    { path: template, content: caTemplate(config), owner: 'root:root', permissions: '0600' },
+    { path: AUTHENTICATION_SPLICE_SCRIPT, content: spliceScript(template, file), owner: 'root:root', permissions: '0700' },
+  ], [volume('authentication-config', file)], [AUTHENTICATION_SPLICE_SCRIPT]];
+}
+
+const CA_MARK = '@@ca-file:';
+
+/** The configuration with each CA placeholder as a block scalar holding one marker line, for the splice script. */
+function caTemplate(config: string): string {
+  return config.split('\n').map((line) => {
+    const m = /^( *)certificateAuthority: ['"]?@@ca-file:([^'"@]+)@@['"]?$/.exec(line);
+    return m ? `${m[1]}certificateAuthority: |\n${m[1]}  ${CA_MARK}${m[2]}@@` : line;
+  }).join('\n');
+}
+
+/** The script (a preKubeadmCommand) that writes the AuthenticationConfiguration with the CA certificates spliced in. */
+export const AUTHENTICATION_SPLICE_SCRIPT = '/etc/kubernetes/authentication/splice-ca.sh';
+
+function spliceScript(template: string, file: string): string {
+  return [
+    '#!/bin/sh',
+    '# Writes the AuthenticationConfiguration: each line "<indent>@@ca-file:<path>@@" of the template becomes the',
+    '# lines of that CA file, indented alike (the API server reads an issuer\'s CA only inline). Written by capi-constructs.',
+    'set -eu',
+    `umask 077`,
+    `awk -v mark='${CA_MARK}' '{`,
+    '  i = index($0, mark)',
+    '  if (i == 0) { print; next }',
+    '  indent = substr($0, 1, i - 1); f = substr($0, i + length(mark)); sub(/@@.*$/, "", f)',
+    '  n = 0',
+    '  while ((getline line < f) > 0) { print indent line; n++ }',
+    '  close(f)',
+    '  if (n == 0) { print "no CA certificate in " f > "/dev/stderr"; exit 1 }',
+    `}' ${template} > ${file}.new`,
+    `mv ${file}.new ${file}`,
+    '',
+  ].join('\n');
 }
 
 function checkPsaVersion(p: Problems, path: string, value: unknown, minor: number | undefined): string | undefined {

@@ -225,7 +225,7 @@ export function resolveKubeadm(
     }
   });
   if (p.errors.length > before) return undefined;
-  const preKubeadmCommands = [...(bootstrap?.preKubeadmCommands ?? []), ...(pre ?? [])];
+  const preKubeadmCommands = [...(bootstrap?.preKubeadmCommands ?? []), ...(apiServerProps?.hardening.commands ?? []), ...(pre ?? [])];
   return {
     role, kubelet, nodeName: bootstrap?.nodeName, criSocket: bootstrap?.criSocket, taints, files, preKubeadmCommands,
     postKubeadmCommands: post, users, ntp, apiServer, apiServerVolumes, controllerManager, scheduler, etcd,
