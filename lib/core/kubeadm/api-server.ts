@@ -810,6 +810,8 @@ export function encryptionConfiguration(options: EncryptionConfigurationOptions)
       else if (!allowed.includes(bytes)) p.error(`keys[${i}].secret`, `decodes to ${bytes} bytes; ${provider ?? 'the provider'} needs ${allowed.join(', ')} bytes (the value is not shown: it is a key)`);
     });
   }
+  // a helper returns a string, so its one warning (no "secrets" in resources) is an error here
+  for (const w of p.warnings) p.error(w.path, w.message);
   p.throwIfErrors();
   return yaml({
     apiVersion: 'apiserver.config.k8s.io/v1',
