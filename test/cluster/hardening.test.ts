@@ -48,6 +48,8 @@ const signingKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const otherKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ENCRYPTION_KEY = crypto.randomBytes(32).toString('base64');
 let renderedArgs: Record<string, string> = {};
+/** What the API server answered, quoted by docs/hardening.md: HARDENING_EVIDENCE=<file> writes it as JSON. */
+const evidence: Record<string, unknown> = {};
 let apiServerLog = '';
 
 function freePort(): Promise<number> {
@@ -148,7 +150,7 @@ async function request(method: string, urlPath: string, opts: { body?: unknown; 
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   return new Promise((resolve, reject) => {
     const req = https.request({
-      host: '127.0.0.1', port: apiPort, path: urlPath, method, ca: fs.readFileSync(path.join(pki, 'ca.crt')),
+      host: '127.0.0.1', port: apiPort, path: urlPath, method, agent: false, ca: fs.readFileSync(path.join(pki, 'ca.crt')),
       ...(opts.token ? { headers: { authorization: `Bearer ${opts.token}` } } : clientCert),
     }, (res) => {
       let data = '';
@@ -170,7 +172,7 @@ async function etcdGet(key: string): Promise<Buffer | undefined> {
   const body = JSON.stringify({ key: Buffer.from(key).toString('base64') });
   const res: any = await new Promise((resolve, reject) => {
     const req = https.request({
-      host: '127.0.0.1', port: etcdPort, path: '/v3/kv/range', method: 'POST',
+      host: '127.0.0.1', port: etcdPort, path: '/v3/kv/range', method: 'POST', agent: false,
       ca: fs.readFileSync(path.join(pki, 'etcd/ca.crt')),
       cert: fs.readFileSync(path.join(pki, 'apiserver-etcd-client.crt')), key: fs.readFileSync(path.join(pki, 'apiserver-etcd-client.key')),
     }, (r) => {
@@ -284,6 +286,7 @@ afterAll(async () => {
       await new Promise((r) => { c.once('exit', r); setTimeout(r, 5000); });
     }
   }
+  if (process.env.HARDENING_EVIDENCE) fs.writeFileSync(process.env.HARDENING_EVIDENCE, JSON.stringify(evidence, null, 2));
   for (const s of servers) {
     s.closeAllConnections();
     s.close();
@@ -310,6 +313,7 @@ test('encryption: a Secret is stored encrypted with secretbox in etcd, and reads
   expect(created.status).toBe(201);
   const raw = await etcdGet('/registry/secrets/default/db-password');
   expect(raw).toBeDefined();
+  evidence.etcdValue = `${raw!.subarray(0, 26).toString()}<${raw!.length - 26} bytes: nonce and ciphertext>`;
   expect(raw!.subarray(0, 26).toString()).toBe('k8s:enc:secretbox:v1:key1:');
   expect(raw!.includes(Buffer.from('correct-horse-battery-staple'))).toBe(false);
   const read = await request('GET', '/api/v1/namespaces/default/secrets/db-password');
@@ -329,6 +333,7 @@ test('audit: a ConfigMap write is logged at Metadata, a Namespace write at Reque
     events = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     return events.some((e) => e.objectRef?.name === 'audited-ns' && e.verb === 'create');
   }, 30);
+  const brief = (e: any) => ({ level: e.level, stage: e.stage, verb: e.verb, user: e.user.username, objectRef: e.objectRef, requestObject: e.requestObject && '<the request body>' });
   const cm = events.filter((e) => e.objectRef?.resource === 'configmaps' && e.objectRef?.name === 'audited' && e.verb === 'create');
   expect(cm.map((e) => [e.level, e.stage])).toEqual([['Metadata', 'ResponseComplete']]);
   expect(cm[0].requestObject).toBeUndefined();
@@ -336,6 +341,7 @@ test('audit: a ConfigMap write is logged at Metadata, a Namespace write at Reque
   const ns = events.filter((e) => e.objectRef?.resource === 'namespaces' && e.objectRef?.name === 'audited-ns' && e.verb === 'create');
   expect(ns.map((e) => [e.level, e.stage])).toEqual([['Request', 'ResponseComplete']]);
   expect(ns[0].requestObject.metadata.name).toBe('audited-ns');
+  evidence.audit = [brief(cm[0]), brief(ns[0])];
   expect(events.some((e) => /^\/(readyz|livez|healthz)/.test(e.requestURI))).toBe(false);
 });
 
@@ -345,12 +351,14 @@ test('OIDC: a token of the configured issuer authenticates as the mapped user; a
   const review = { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' };
   const ok = await request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { body: review, token: jwt(signingKey.privateKey, 'test-key', claims) });
   expect(ok.status).toBe(201);
+  evidence.oidc = { userInfo: ok.body.status.userInfo };
   expect(ok.body.status.userInfo.username).toBe('oidc:alice');
   expect(ok.body.status.userInfo.groups).toEqual(expect.arrayContaining(['oidc:developers', 'system:authenticated']));
   const other = await request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
     body: review, token: jwt(otherKey.privateKey, 'other-key', { ...claims, iss: otherIssuerUrl }),
   });
   expect(other.status).toBe(401);
+  evidence.oidcOtherIssuer = { status: other.status, message: other.body.message };
   const forged = await request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { body: review, token: jwt(otherKey.privateKey, 'test-key', claims) });
   expect(forged.status).toBe(401);
   const wrongAudience = await request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { body: review, token: jwt(signingKey.privateKey, 'test-key', { ...claims, aud: 'other-client' }) });
@@ -367,6 +375,7 @@ test('Pod Security: a privileged Pod is refused at the enforced baseline level a
     await request('POST', `/api/v1/namespaces/${ns}/serviceaccounts`, { body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } } });
   }
   const refused = await request('POST', '/api/v1/namespaces/enforced/pods', { body: pod });
+  evidence.podSecurity = { refused: { status: refused.status, message: refused.body.message } };
   expect(refused.status).toBe(403);
   expect(refused.body.message).toContain('violates PodSecurity "baseline:latest": privileged');
   const admitted = await request('POST', '/api/v1/namespaces/legacy/pods', { body: pod });
