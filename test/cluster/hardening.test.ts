@@ -31,7 +31,8 @@ import { TEST_INFRA } from '../support/infrastructure';
 
 jest.setTimeout(240_000);
 
-const BIN = process.env.CAPI_COMPONENTS_BIN ?? '';
+/** The Kubernetes binaries of the build: `<CAPI_COMPONENTS_BIN>/kube/<binary>` (mgmt/go/kube). */
+const BIN = path.join(process.env.CAPI_COMPONENTS_BIN ?? '/nonexistent', 'kube');
 const KUBEADM_VERSION = 'v1.36.3';
 const ADVERTISE = '10.11.12.13'; // kubeadm picks no address from the loopback interface; replaced by 127.0.0.1 below
 
@@ -201,8 +202,8 @@ async function waitFor(what: string, check: () => Promise<boolean>, seconds = 90
 }
 
 beforeAll(async () => {
-  if (!BIN || !fs.existsSync(path.join(BIN, 'kube-apiserver'))) {
-    throw new Error(`CAPI_COMPONENTS_BIN must name the directory with kube-apiserver, etcd and kubeadm (npm run mgmt:build), got ${JSON.stringify(BIN)}`);
+  if (!fs.existsSync(path.join(BIN, 'kube-apiserver'))) {
+    throw new Error(`CAPI_COMPONENTS_BIN must name the directory of the built components, with kube/{kube-apiserver,etcd,kubeadm} (npm run mgmt:build); ${BIN} has none`);
   }
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'capi-hardening-'));
   const [issuerPort, otherPort] = [await freePort(), await freePort()];

@@ -286,3 +286,10 @@ describe('plan', () => {
     expect(rolls[0].causes.map((c) => c.path)).toEqual(['spec.kubeadmConfigSpec.files[0].contentFrom.secret.name']);
   });
 });
+
+describe('snapshots', () => {
+  test.each<Capi>(['v1beta2', 'v1beta1'])('the KubeadmControlPlane of a hardened control plane, %s', (capi) => {
+    const apiServer = { ...ALL, authentication: { issuers: [{ ...OIDC.issuers[0], certificateAuthorityFrom: { secret: { name: 'k-oidc-ca', key: 'ca.crt' } } }] } };
+    expect(build(apiServer, { capi, cluster: { kubernetesVersion: 'v1.34.1' } }).kcp).toMatchSnapshot();
+  });
+});
