@@ -168,7 +168,9 @@ describe('managed flags', () => {
     ]]);
     const { cp, spec } = build({ audit: {}, extraArgs: { 'audit-log-maxage': '7' } }, { override: ['apiServer.extraArgs.audit-log-maxage'] });
     expect(args(spec)['audit-log-maxage']).toBe('7');
-    expect(cp.warnings.map((w) => w.path)).toEqual(['kubeadm.apiServer.extraArgs.audit-log-maxage']);
+    expect(cp.warnings.map((w) => [w.path, w.message])).toEqual([[
+      'kubeadm.apiServer.extraArgs.audit-log-maxage', '"7" overrides "30" set by kubeadm.apiServer.audit, which the library\'s configuration files and volumes are written for',
+    ]]);
     // the same value is no conflict; other flags pass through
     expect(args(build({ audit: {}, extraArgs: { 'audit-log-maxage': '30', 'profiling': 'false' } }).spec)).toMatchObject({ 'audit-log-maxage': '30', profiling: 'false' });
   });

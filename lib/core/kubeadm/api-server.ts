@@ -331,7 +331,7 @@ export function resolveApiServer(
   const extraArgs = checkArgs(`${path}.extraArgs`, v.extraArgs);
   const minor = kubernetesMinor(kubernetesVersion);
   const add = (source: string, args: Record<string, string>, files: KubeadmFile[], volumes: HostPathMount[], commands: string[] = []): void => {
-    for (const k in args) hardening.args[k] = { value: args[k], source };
+    for (const k in args) hardening.args[k] = { value: args[k], source, note: 'which the library\'s configuration files and volumes are written for' };
     for (const f of files) hardening.files.push({ file: f, source });
     hardening.volumes.push(...volumes);
     hardening.commands.push(...commands);
