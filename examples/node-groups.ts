@@ -39,6 +39,15 @@ export const controlPlane: Omit<ControlPlaneGroupProps, 'cluster'> = {
   nodeVolumeDetachTimeout: '5m',
   nodeDeletionTimeout: '10s',
   healthCheck: HealthCheck.controlPlane(),
+  // A hardened API server (docs/hardening.md): audit log, Pod Security baseline, Secrets encrypted
+  // with the keys of the Secret prod-encryption-1 (create it with encryptionConfiguration()).
+  kubeadm: {
+    apiServer: {
+      audit: {},
+      podSecurity: {},
+      encryption: { configFrom: { secret: { name: 'prod-encryption-1', key: 'config.yaml' } } },
+    },
+  },
 };
 
 /** Workers autoscaled between 3 and 10 machines. */

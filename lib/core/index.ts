@@ -35,9 +35,12 @@ export type { MachineDeletionProps } from './nodes/machine-deletion';
 export type {
   ComponentProps, ControlPlaneKubeadmProps, CustomProviderBootstrapProps, EtcdProps, ExtraArgs, FileEncoding, KubeadmFile, KubeadmNodeProps,
   KubeadmUser, KubeVipProps, NtpProps, SecretKeyRef, Taint, TaintEffect, VSphereBootstrapProps, WorkerKubeadmProps,
+  ApiServerProps, AuditLevel, AuditPolicy, AuditProps, AuditRule, AuditStage, AuditWebhookProps, EncryptionAtRestProps, EncryptionConfigurationOptions,
+  EncryptionKey, HostPathMount, KmsPluginProps, OidcAuthenticationProps, OidcIssuer, PodSecurityLevel, PodSecurityProps,
 } from './kubeadm';
 export {
   CONTROL_PLANE_TAINT, KUBE_VIP_DEFAULT_IMAGE, KUBE_VIP_HOSTS_PATH, KUBE_VIP_MANIFEST_PATH, KUBE_VIP_PREPARE_PATH, ProviderBootstrap, TAINT_EFFECTS,
+  AUDIT_PRESET_POLICY, HARDENING_PATHS, POD_SECURITY_LIBRARY_EXEMPTIONS, encryptionConfiguration,
 } from './kubeadm';
 export { HealthCheck } from './nodes/health-check';
 export type { HealthCheckOptions, HealthCheckRole, HealthCheckTarget, UnhealthyCondition } from './nodes/health-check';

@@ -151,6 +151,27 @@ const LINTS: Lint[] = [
     path: 'kubeadm.taints', message: /^no taints replaces kubeadm's default node-role.kubernetes.io\/control-plane:NoSchedule: ordinary workloads will be scheduled/,
   },
   {
+    site: { file: 'lib/core/kubeadm/api-server.ts', pathArg: 'path', message: '`${show(r)} does not include "secrets"' },
+    what: 'KMS encryption of resources without Secrets',
+    trigger: () => cpWarnings({ kubeadm: { apiServer: { encryption: { kms: { name: 'vault', endpoint: 'unix:///var/run/kms/socket.sock' }, resources: ['configmaps'] } } } }),
+    clean: () => cpWarnings({ kubeadm: { apiServer: { encryption: { kms: { name: 'vault', endpoint: 'unix:///var/run/kms/socket.sock' }, resources: ['secrets', 'configmaps'] } } } }),
+    path: 'kubeadm.apiServer.encryption.resources', message: /^\["configmaps"\] does not include "secrets": Secrets stay unencrypted in etcd/,
+  },
+  {
+    site: { file: 'lib/core/kubeadm/api-server.ts', pathArg: '`${path}.exemptNamespaces[${i}]`', message: '`${show(n)} is exempted by the library already`' },
+    what: 'a Pod Security exemption the library makes already',
+    trigger: () => cpWarnings({ kubeadm: { apiServer: { podSecurity: { exemptNamespaces: ['kube-system'] } } } }),
+    clean: () => cpWarnings({ kubeadm: { apiServer: { podSecurity: { exemptNamespaces: ['legacy'] } } } }),
+    path: 'kubeadm.apiServer.podSecurity.exemptNamespaces[0]', message: /^"kube-system" is exempted by the library already/,
+  },
+  {
+    site: { file: 'lib/core/kubeadm/api-server.ts', pathArg: '`${path}.enforce`', message: '\'"privileged" enforces nothing' },
+    what: 'Pod Security enforcing privileged',
+    trigger: () => cpWarnings({ kubeadm: { apiServer: { podSecurity: { enforce: 'privileged' } } } }),
+    clean: () => cpWarnings({ kubeadm: { apiServer: { podSecurity: { enforce: 'baseline' } } } }),
+    path: 'kubeadm.apiServer.podSecurity.enforce', message: /^"privileged" enforces nothing/,
+  },
+  {
     site: { file: 'lib/core/nodes/control-plane.ts', pathArg: "'replicas'", message: "'1 control-plane node" },
     what: 'a single control-plane node', trigger: () => cpWarnings({ replicas: 1 }), clean: () => cpWarnings({ replicas: 3 }),
     path: 'replicas', message: /^1 control-plane node has no high availability/,

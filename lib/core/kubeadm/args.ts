@@ -26,6 +26,8 @@ export type RenderedExtraArgs = Record<string, string> | { name: string; value: 
 export interface ManagedArg {
   readonly value: string;
   readonly source: string;
+  /** What the override warning adds about the risk. @default that the provider's own template uses the value */
+  readonly note?: string;
 }
 
 const ARG_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -84,7 +86,7 @@ export function mergeExtraArgs(
     if (m && m.value !== user[name]) {
       if (override.has(key)) {
         used.add(key);
-        p.warn(`${prefix}${key}`, `${show(user[name])} overrides ${show(m.value)} set by ${m.source}, which is what the provider's own template uses`);
+        p.warn(`${prefix}${key}`, `${show(user[name])} overrides ${show(m.value)} set by ${m.source}, ${m.note ?? 'which is what the provider\'s own template uses'}`);
       } else {
         p.error(`${prefix}${key}`, `${show(user[name])} conflicts with ${show(m.value)} set by ${m.source}: remove it, or list ${show(key)} in ${prefix}override to replace the library's value`);
         continue;

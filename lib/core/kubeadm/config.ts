@@ -27,6 +27,7 @@ import { checkObject } from '../rules/validation';
 import { checkExtraArgs, ExtraArgs, ManagedArg, mergeExtraArgs, renderExtraArgs } from './args';
 import { checkCommands, checkNtp, NtpProps } from './commands';
 import { checkFiles, KubeadmFile, mergeFiles, SourcedFile } from './files';
+import { ApiServerProps, HostPathMount, resolveApiServer } from './api-server';
 import { ProviderBootstrap } from './provider-bootstrap';
 import { checkTaints, CONTROL_PLANE_TAINT, Taint } from './taints';
 import { checkUsers, KubeadmUser } from './users';
@@ -58,7 +59,8 @@ export interface KubeadmNodeProps {
   readonly ntp?: NtpProps;
   /**
    * Library-managed values this group replaces on purpose, each with a warning:
-   * `kubeletExtraArgs.<name>`, `controllerManager.extraArgs.<name>` (control plane) or `files[<path>]`.
+   * `kubeletExtraArgs.<name>`, `controllerManager.extraArgs.<name>` and `apiServer.extraArgs.<name>` (control
+   * plane) or `files[<path>]`.
    * @default none
    */
   readonly override?: readonly string[];
@@ -80,8 +82,11 @@ export interface EtcdProps {
 
 /** kubeadm settings of the control plane: the node settings plus its components'. */
 export interface ControlPlaneKubeadmProps extends KubeadmNodeProps {
-  /** kube-apiserver. @default none */
-  readonly apiServer?: ComponentProps;
+  /**
+   * kube-apiserver: its arguments and hardening (encryption at rest, audit logging, OIDC, Pod Security).
+   * @default none (docs/hardening.md)
+   */
+  readonly apiServer?: ApiServerProps;
   /** kube-controller-manager; the provider's `cloud-provider` and nodeFailureDetection's flags are added. @default none */
   readonly controllerManager?: ComponentProps;
   /** kube-scheduler. @default none */
@@ -107,6 +112,8 @@ export interface ResolvedKubeadm {
   readonly users?: Record<string, unknown>[];
   readonly ntp?: { servers: string[]; enabled: boolean };
   readonly apiServer?: Record<string, string>;
+  /** Host-path volumes of the API server's static pod (the hardening's files and audit log). */
+  readonly apiServerVolumes?: HostPathMount[];
   readonly controllerManager: Record<string, string>;
   readonly scheduler?: Record<string, string>;
   readonly etcd?: { extraArgs?: Record<string, string>; dataDir?: string };
@@ -151,7 +158,7 @@ function checkOverride(p: Problems, path: string, value: unknown): string[] {
  */
 export function resolveKubeadm(
   p: Problems, path: string, value: unknown, role: MachineRole,
-  bootstrap: ProviderBootstrap | undefined, nfd: ResolvedNodeFailureDetection | undefined,
+  bootstrap: ProviderBootstrap | undefined, nfd: ResolvedNodeFailureDetection | undefined, kubernetesVersion?: string,
 ): ResolvedKubeadm | undefined {
   const before = p.errors.length;
   let v: Record<string, unknown> = {};
@@ -178,11 +185,15 @@ export function resolveKubeadm(
     p.warn(`${path}.taints`, `${taints.length === 0 ? 'no taints' : 'this list'} replaces kubeadm's default ${CONTROL_PLANE_TAINT.key}:${CONTROL_PLANE_TAINT.effect}: ordinary workloads will be scheduled on the control-plane nodes (add that taint to the list to keep them off)`);
   }
 
+  const apiServerProps = role === 'control-plane'
+    ? resolveApiServer(p, `${path}.apiServer`, v.apiServer, kubernetesVersion, (at, value) => checkExtraArgs(p, at, value))
+    : undefined;
   const managedFiles: SourcedFile[] = [];
   if (bootstrap) {
     for (const f of bootstrap.files ?? []) managedFiles.push({ file: f, source: bootstrap.source });
     if (role === 'control-plane') for (const f of bootstrap.controlPlaneFiles ?? []) managedFiles.push({ file: f, source: bootstrap.source });
   }
+  if (apiServerProps) managedFiles.push(...apiServerProps.hardening.files);
   const userFiles = checkFiles(p, `${path}.files`, v.files);
   const files = mergeFiles(p, `${path}.files`, managedFiles, userFiles, override, used);
   if (files.length > 200) p.error(`${path}.files`, `${files.length} files with the provider's; Cluster API allows at most 200`);
@@ -193,11 +204,13 @@ export function resolveKubeadm(
   const ntp = checkNtp(p, `${path}.ntp`, v.ntp);
 
   let apiServer: Record<string, string> | undefined;
+  let apiServerVolumes: HostPathMount[] | undefined;
   let scheduler: Record<string, string> | undefined;
   let etcd: { extraArgs?: Record<string, string>; dataDir?: string } | undefined;
   let controllerManager: Record<string, string> = {};
   if (role === 'control-plane') {
-    apiServer = checkComponent(p, `${path}.apiServer`, v.apiServer);
+    apiServer = mergeExtraArgs(p, prefix, 'apiServer.extraArgs', apiServerProps!.hardening.args, apiServerProps!.extraArgs, override, used);
+    apiServerVolumes = apiServerProps!.hardening.volumes;
     scheduler = checkComponent(p, `${path}.scheduler`, v.scheduler);
     const cmManaged: Record<string, ManagedArg> = {};
     managed(bootstrap?.controllerManagerExtraArgs, bootstrap?.source ?? '', cmManaged);
@@ -208,14 +221,14 @@ export function resolveKubeadm(
 
   overrideList.forEach((o, i) => {
     if (!used.has(o)) {
-      p.error(`${path}.override[${i}]`, `${show(o)} overrides nothing: an entry must name a library-managed value that this group sets differently (kubeletExtraArgs.<name>, controllerManager.extraArgs.<name> or files[<path>])`);
+      p.error(`${path}.override[${i}]`, `${show(o)} overrides nothing: an entry must name a library-managed value that this group sets differently (kubeletExtraArgs.<name>, controllerManager.extraArgs.<name>, apiServer.extraArgs.<name> or files[<path>])`);
     }
   });
   if (p.errors.length > before) return undefined;
-  const preKubeadmCommands = [...(bootstrap?.preKubeadmCommands ?? []), ...(pre ?? [])];
+  const preKubeadmCommands = [...(bootstrap?.preKubeadmCommands ?? []), ...(apiServerProps?.hardening.commands ?? []), ...(pre ?? [])];
   return {
     role, kubelet, nodeName: bootstrap?.nodeName, criSocket: bootstrap?.criSocket, taints, files, preKubeadmCommands,
-    postKubeadmCommands: post, users, ntp, apiServer, controllerManager, scheduler, etcd,
+    postKubeadmCommands: post, users, ntp, apiServer, apiServerVolumes, controllerManager, scheduler, etcd,
   };
 }
 
@@ -246,7 +259,7 @@ export function renderKubeadmConfigSpec(r: ResolvedKubeadm, capi: CapiVersion): 
   const spec = compact({
     format: 'cloud-config',
     clusterConfiguration: cp ? {
-      apiServer: { extraArgs: args(r.apiServer, capi) },
+      apiServer: { extraArgs: args(r.apiServer, capi), extraVolumes: r.apiServerVolumes?.map((m) => ({ ...m })) },
       controllerManager: { extraArgs: args(r.controllerManager, capi) },
       scheduler: { extraArgs: args(r.scheduler, capi) },
       etcd: r.etcd && { local: { dataDir: r.etcd.dataDir, extraArgs: args(r.etcd.extraArgs, capi) } },

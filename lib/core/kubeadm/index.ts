@@ -8,3 +8,4 @@ export * from './commands';
 export * from './kube-vip';
 export * from './provider-bootstrap';
 export * from './config';
+export * from './api-server';

@@ -151,7 +151,7 @@ export function renderControlPlaneFor(props: Omit<ControlPlaneGroupProps, 'clust
     if (cluster) checkTemplateGeneration(template, cluster.apiVersion, p, 'machineTemplate');
   }
 
-  const kubeadm = cluster && resolveKubeadm(p, 'kubeadm', props.kubeadm, 'control-plane', cluster.bootstrap, cluster.nodeFailureDetection);
+  const kubeadm = cluster && resolveKubeadm(p, 'kubeadm', props.kubeadm, 'control-plane', cluster.bootstrap, cluster.nodeFailureDetection, cluster.kubernetesVersion);
 
   let healthCheck: Manifest | undefined;
   // Checked even when other fields are invalid, so that all problems are reported together
