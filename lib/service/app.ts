@@ -17,6 +17,8 @@ import { keyedSerializer, ServiceContext } from './context';
 import { errorBody, ErrorType, fromFrameworkError, fromValidationError, ServiceError } from './errors';
 import { installAddon } from './install';
 import { k8sApiError, kubeClients } from './kube';
+import { auditing, withAuditId } from '../ops/audit';
+import { LeaseClient } from '../ops/lease';
 import { Lifecycle } from './lifecycle';
 import { levelOf, loggerOptions, OperationLogFields, REQUEST_ID_HEADER, requestIdOf } from './logging';
 import { AddonApiMetrics } from './metrics';
@@ -49,6 +51,14 @@ export interface AddonServiceOptions {
   readonly readinessPollMs?: number;
   /** Longest wait for requests in flight on shutdown. @default 30000 */
   readonly drainTimeoutMs?: number;
+  /**
+   * `spec.leaseDurationSeconds` of the Lease every install and uninstall holds (renewed every third of
+   * it): how long a dead process keeps an installation locked.
+   * @default 15
+   */
+  readonly leaseDurationSeconds?: number;
+  /** How long a request waits for an operation of another process on the same add-on. @default 10000 */
+  readonly leaseWaitMs?: number;
   /** Largest accepted request body in bytes. @default 65536 */
   readonly bodyLimit?: number;
   /** Audiences the bearer tokens must be issued for (TokenReview `spec.audiences`). @default the API server's */
@@ -101,7 +111,9 @@ function toServiceError(e: unknown): ServiceError {
 
 /** Creates the add-on API service over a management cluster (not yet listening). */
 export function createAddonService(options: AddonServiceOptions): AddonService {
-  const clients = kubeClients(options.kubeConfig);
+  // every Kubernetes call of a request carries its id as Audit-ID (see handlers below)
+  const kubeConfig = auditing(options.kubeConfig);
+  const clients = kubeClients(kubeConfig);
   const metrics = new AddonApiMetrics();
   const lifecycle = new Lifecycle();
   const context: ServiceContext = {
@@ -114,6 +126,8 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
     tokenAudiences: options.tokenAudiences,
     uninstalls: new Map(),
     serialize: keyedSerializer(),
+    leases: new LeaseClient(kubeConfig),
+    leaseOptions: { durationSeconds: options.leaseDurationSeconds ?? 15, waitMs: options.leaseWaitMs ?? 10000 },
   };
   const states = new WeakMap<FastifyRequest, OperationState>();
   const reviews = new ReviewCache((options.authCacheSeconds ?? 10) * 1000);
@@ -247,8 +261,8 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
       url: route.url,
       schema: route.produces ? undefined : route.schema,
       config: { operation: route.operation },
-      onRequest: route.operation ? [async (request) => guard(request)] : undefined,
-      handler: handlers[route.operation ?? route.url],
+      onRequest: route.operation ? [async (request) => withAuditId(request.id, () => guard(request))] : undefined,
+      handler: async (request, reply) => withAuditId(request.id, () => handlers[route.operation ?? route.url](request, reply)),
     });
   }
 

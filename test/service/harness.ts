@@ -133,9 +133,14 @@ export function addonsPath(cluster: string, addon?: string, namespace = NAMESPAC
   return `/v1/namespaces/${namespace}/clusters/${cluster}/addons${addon === undefined ? '' : `/${addon}`}`;
 }
 
-/** The fake's writes of objects (the TokenReviews and SubjectAccessReviews every request makes left out). */
+/** The fake's writes of objects (the TokenReviews and SubjectAccessReviews every request makes, and the Lease every operation holds, left out). */
 export function objectWrites(fake: KubeFake) {
-  return fake.writes().filter((w) => !/(tokenreviews|subjectaccessreviews)$/.test(w.path));
+  return fake.writes().filter((w) => !/(tokenreviews|subjectaccessreviews)$/.test(w.path) && w.resource !== 'leases');
+}
+
+/** The fake's writes of Leases. */
+export function leaseWrites(fake: KubeFake) {
+  return fake.writes().filter((w) => w.resource === 'leases');
 }
 
 /** helm-controller's part, done by hand: the finalizer and the conditions of a reconciled HelmRelease. */

@@ -93,10 +93,11 @@ export interface InstallationInput {
 }
 
 /**
- * Every object of the installation, in install order: the HelmRepository first (it carries the operation
- * state), then the HelmReleases in catalog order, then the workload-cluster delivery (management mode:
- * ConfigMap and ClusterResourceSet; tenant mode: the add-on namespace, which holds everything else) and
- * the PrometheusRule. An uninstall deletes them in the reverse order.
+ * Every object of the installation, in install order: (tenant mode: the add-on namespace, which holds
+ * everything else) the HelmRepository (it carries the operation state), the HelmReleases in catalog
+ * order, the PrometheusRule, then (management mode) the workload-cluster delivery: the ConfigMap and the
+ * ClusterResourceSet that applies it. An uninstall deletes them in the reverse order, so the
+ * ClusterResourceSet goes first and cannot re-apply the namespace being deleted.
  */
 export function installationObjects(input: InstallationInput): InstallationObject[] {
   const names = addonNames(input.cluster, input.addon);
@@ -107,11 +108,11 @@ export function installationObjects(input: InstallationInput): InstallationObjec
   if (tenant) out.push({ apiVersion: 'v1', kind: 'Namespace', name: names.namespace, cluster, plural: 'namespaces' });
   out.push({ apiVersion: HELM_REPOSITORY_API_VERSION, kind: 'HelmRepository', name: names.helmRepository, namespace: ns, cluster, plural: 'helmrepositories' });
   for (const r of names.releases) out.push({ apiVersion: HELM_RELEASE_API_VERSION, kind: 'HelmRelease', name: r.name, namespace: ns, cluster, plural: 'helmreleases' });
+  if (input.monitoring) out.push({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', name: names.prometheusRule, namespace: ns, cluster, plural: 'prometheusrules' });
   if (!tenant) {
     out.push({ apiVersion: 'v1', kind: 'ConfigMap', name: names.tenantResources, namespace: ns, cluster, plural: 'configmaps' });
     out.push({ apiVersion: `${ADDONS_GROUP}/${input.capiVersion ?? 'v1beta2'}`, kind: 'ClusterResourceSet', name: names.clusterResourceSet, namespace: ns, cluster, plural: 'clusterresourcesets' });
   }
-  if (input.monitoring) out.push({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', name: names.prometheusRule, namespace: ns, cluster, plural: 'prometheusrules' });
   return out;
 }
 
