@@ -8,6 +8,7 @@
  * from discovery (`GET /apis`), so a Cluster API 1.11+ management cluster is read at v1beta2 and a 1.10
  * one at v1beta1; `'v1beta2'` or `'v1beta1'` skips discovery.
  */
+import { LeaseClient } from './lease';
 import { ApisApi, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, V1APIGroup } from '@kubernetes/client-node';
 import { CAPI_VERSIONS, CapiVersion, CLUSTER_GROUP, CONTROL_PLANE_GROUP } from '../core/output/api-versions';
 import { kubeconfigSecretName } from '../core/output/naming';
@@ -49,6 +50,8 @@ export class ClusterAccess {
   readonly custom: CustomObjectsApi;
   /** Objects of any kind (infrastructure machines), resource names resolved through discovery. */
   readonly objects: KubernetesObjectApi;
+  /** Leases on the management cluster (one per cluster for control-plane deletions). */
+  readonly leases: LeaseClient;
   private readonly apis: ApisApi;
   private groups?: Promise<readonly V1APIGroup[]>;
   private workloadClient?: Promise<WorkloadClient>;
@@ -58,6 +61,7 @@ export class ClusterAccess {
     this.custom = management.makeApiClient(CustomObjectsApi);
     this.apis = management.makeApiClient(ApisApi);
     this.objects = KubernetesObjectApi.makeApiClient(management);
+    this.leases = new LeaseClient(management);
   }
 
   /** Clients for the workload cluster; the kubeconfig Secret is read once per ClusterAccess. */
