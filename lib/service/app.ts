@@ -12,7 +12,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { ValidationError } from '../core/rules/errors';
 import { CapiVersion } from '../core/output/api-versions';
 import { addonNames, isAddonName } from '../core/addons';
-import { authenticate, authorize, bearerToken, Operation, requiredPermissions, ReviewCache } from './auth';
+import { authenticate, authorize, bearerToken, FailedAuthLimiter, Operation, requiredPermissions, ReviewCache } from './auth';
 import { keyedSerializer, ServiceContext } from './context';
 import { errorBody, ErrorType, fromFrameworkError, fromValidationError, ServiceError } from './errors';
 import { installAddon } from './install';
@@ -68,6 +68,14 @@ export interface AddonServiceOptions {
    * @default 10
    */
   readonly authCacheSeconds?: number;
+  /**
+   * Failed authentications a client address may make (a token bucket): `burst` at once, refilled at
+   * `perMinute`. Beyond it, tokens the service does not know are answered 429 without a TokenReview.
+   * @default { burst: 10, perMinute: 10 }
+   */
+  readonly failedAuthentications?: { readonly burst?: number; readonly perMinute?: number };
+  /** Interval between readiness probes once the management cluster has answered (`/readyz` follows the last one). @default 10000 */
+  readonly readinessRecheckMs?: number;
   /** Log level and destination (stdout by default). */
   readonly log?: { readonly level?: string; readonly stream?: Writable };
   /** Serve HTTPS with this key and certificate (PEM). */
@@ -131,6 +139,7 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
   };
   const states = new WeakMap<FastifyRequest, OperationState>();
   const reviews = new ReviewCache((options.authCacheSeconds ?? 10) * 1000);
+  const failedAuth = new FailedAuthLimiter(options.failedAuthentications?.burst ?? 10, options.failedAuthentications?.perMinute ?? 10);
   // the background part of an uninstall gets its own line (the DELETE's line was written at its 202)
   context.onUninstallEnd = (key, error) => {
     const [namespace, cluster, addon] = key.split('/');
@@ -155,6 +164,11 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
   } as never) as unknown as FastifyInstance;
   // JSON only: Fastify's text/plain parser would hand handlers a string.
   app.removeContentTypeParser('text/plain');
+  // A DELETE has no body; clients that send `Content-Type: application/json` on every request are accepted.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => (
+    body === '' && request.method === 'DELETE' ? done(null, undefined) : json(request, body as string, done)));
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
@@ -180,11 +194,27 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
   }
 
   /** Authentication and authorization of an add-on operation (route-level onRequest: before the body is parsed). */
-  async function guard(request: FastifyRequest): Promise<void> {
+  async function guard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const state = states.get(request)!;
-    if (!lifecycle.ready) throw new ServiceError(503, 'unavailable', 'the management cluster has not answered yet: retry shortly');
+    if (!lifecycle.ready) throw new ServiceError(503, 'unavailable', 'the management cluster does not answer: retry shortly');
     const token = bearerToken(request.headers.authorization);
-    const user = await authenticate(clients, token, context.tokenAudiences, reviews);
+    let user = reviews.user(token);
+    if (user === undefined) {
+      // a client that failed too often gets no TokenReview for a token the service does not already know
+      const wait = failedAuth.take(request.ip);
+      if (wait > 0) {
+        void reply.header('retry-after', String(wait));
+        throw new ServiceError(429, 'rate-limited', `too many failed authentications from this client: retry in ${wait}s`);
+      }
+      try {
+        user = await authenticate(clients, token, context.tokenAudiences, reviews);
+      } catch (e) {
+        // a failed TokenReview call (502) is not the client's failure
+        if (!(e instanceof ServiceError && e.statusCode === 401)) failedAuth.refund(request.ip);
+        throw e;
+      }
+      failedAuth.refund(request.ip);
+    }
     state.user = user.username;
     const params = request.params as { namespace: string; cluster: string };
     await authorize(clients, user, params.namespace, requiredPermissions(state.operation, params.cluster, context.monitoring), reviews);
@@ -251,7 +281,7 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
     '/healthz': async () => ({ status: 'ok' }),
     '/readyz': async (_request, reply) => (lifecycle.ready
       ? { status: 'ready' }
-      : reply.code(503).send(errorBody(new ServiceError(503, 'unavailable', 'not ready: the management cluster has not answered yet')))),
+      : reply.code(503).send(errorBody(new ServiceError(503, 'unavailable', 'not ready: the management cluster does not answer')))),
     '/metrics': async (_request, reply) => reply.type(metrics.contentType).send(await metrics.text()),
   };
 
@@ -261,7 +291,7 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
       url: route.url,
       schema: route.produces ? undefined : route.schema,
       config: { operation: route.operation },
-      onRequest: route.operation ? [async (request) => withAuditId(request.id, () => guard(request))] : undefined,
+      onRequest: route.operation ? [async (request, reply) => withAuditId(request.id, () => guard(request, reply))] : undefined,
       handler: async (request, reply) => withAuditId(request.id, () => handlers[route.operation ?? route.url](request, reply)),
     });
   }
@@ -280,10 +310,13 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
     lifecycle,
     async listen(port, host = '0.0.0.0') {
       const address = await app.listen({ port, host });
-      lifecycle.startReadinessProbe(probe, options.readinessPollMs ?? 2000, (e) => {
-        // the service cannot serve until it answers: an error, repeated every probe
-        app.log.error({ error: k8sApiError('probing the management cluster', e).message }, 'management cluster not ready');
-      });
+      const server = options.kubeConfig.getCurrentCluster()?.server;
+      lifecycle.startReadinessProbe(probe, options.readinessPollMs ?? 2000, options.readinessRecheckMs ?? 10000, (e, wasReady) => {
+        // said once per outage, not at every probe
+        const error = k8sApiError('probing the management cluster', e).message;
+        if (wasReady) app.log.error({ error, server }, 'the management cluster stopped answering: not ready until it answers again');
+        else app.log.warn({ error, server }, `waiting for the management cluster${server ? ` at ${server}` : ''} to answer`);
+      }, () => app.log.info({ server }, 'the management cluster answers: ready'));
       return address;
     },
     async shutdown() {

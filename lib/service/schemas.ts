@@ -55,7 +55,7 @@ export const errorAnswer = {
   properties: {
     error: {
       type: 'string',
-      enum: ['validation-error', 'bad-request', 'unsupported-media-type', 'payload-too-large', 'unauthenticated', 'forbidden', 'not-found', 'conflict', 'k8s-api-error', 'unavailable', 'internal-error'],
+      enum: ['validation-error', 'bad-request', 'unsupported-media-type', 'payload-too-large', 'unauthenticated', 'forbidden', 'not-found', 'conflict', 'rate-limited', 'k8s-api-error', 'unavailable', 'internal-error'],
     },
     message: { type: 'string' },
     issues: { type: 'array', items: issue },
