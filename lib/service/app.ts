@@ -22,6 +22,7 @@ import { LeaseClient } from '../ops/lease';
 import { Lifecycle } from './lifecycle';
 import { levelOf, loggerOptions, OperationLogFields, REQUEST_ID_HEADER, requestIdOf } from './logging';
 import { AddonApiMetrics } from './metrics';
+import { addonApiOpenApi } from './openapi';
 import { ROUTES } from './routes';
 import { getAddonStatus, listAddons } from './status';
 import { uninstallAddon } from './uninstall';
@@ -257,6 +258,7 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
   });
 
   type Params = { namespace: string; cluster: string; addon: string };
+  let openApiDocument: Record<string, unknown> | undefined;
   const handlers: Record<string, (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>> = {
     install: async (request, reply) => {
       const p = request.params as Params;
@@ -283,6 +285,7 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
       ? { status: 'ready' }
       : reply.code(503).send(errorBody(new ServiceError(503, 'unavailable', 'not ready: the management cluster does not answer')))),
     '/metrics': async (_request, reply) => reply.type(metrics.contentType).send(await metrics.text()),
+    '/openapi.json': async (_request, reply) => reply.type('application/json').send(JSON.stringify(openApiDocument ??= addonApiOpenApi())),
   };
 
   for (const route of ROUTES) {
