@@ -128,3 +128,21 @@ export class ClusterAccess {
     return this.groups;
   }
 }
+
+/** What `KubeConfig.loadFromDefault` falls back to when it finds nothing: an http://localhost:8080 cluster. */
+const CLIENT_FALLBACK_SERVER = 'http://localhost:8080';
+
+/**
+ * The default KubeConfig: `$KUBECONFIG`, else `~/.kube/config`, else the in-cluster service account.
+ * Throws, saying so plainly, when there is none of them (instead of the client's fallback to
+ * http://localhost:8080, whose first call fails with "HTTP protocol is not allowed when skipTLSVerify is not set").
+ */
+export function loadDefaultKubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromDefault();
+  const cluster = kc.getCurrentCluster();
+  if (kc.getClusters().length === 1 && cluster?.name === 'cluster' && cluster.server === CLIENT_FALLBACK_SERVER) {
+    throw new Error('no kubeconfig found: KUBECONFIG is not set, ~/.kube/config does not exist and this is not a pod with a service account; pass --kubeconfig <file> or set KUBECONFIG');
+  }
+  return kc;
+}

@@ -24,6 +24,8 @@ export type RefusalReason =
   | 'NoReplicasToRemove'
   /** Pods with emptyDir data would lose it; allow with `deleteEmptyDirData`. */
   | 'EmptyDirData'
+  /** Pods that no controller manages would be gone for good; allow with `force`. */
+  | 'UnmanagedPods'
   /** Another control-plane deletion of the same cluster holds its Lease (retry when it has finished). */
   | 'OperationInProgress';
 
