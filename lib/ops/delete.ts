@@ -21,7 +21,7 @@ import { PatchStrategy, setHeaderOptions, V1Node } from '@kubernetes/client-node
 import { ANNOTATION_DELETE_MACHINE, CapiVersion, LABEL_CONTROL_PLANE, LABEL_DEPLOYMENT_NAME, LABEL_SET_NAME } from '../core/output/api-versions';
 import { controlPlaneDeletionLeaseName } from '../core/output/naming';
 import { isConflict } from './api-errors';
-import { LeaseHeldError, withLease } from './lease';
+import { LeaseHeldError, processIdentity, withLease } from './lease';
 import { MACHINE_DEPLOYMENTS, MACHINE_SETS, MACHINES, objectParams } from './capi-objects';
 import { OperationContext, resultOf } from './context';
 import { NodeOperationRefused } from './errors';
@@ -102,7 +102,7 @@ export async function deleteNode(ctx: OperationContext, name: string, options: D
     const { namespace, name: clusterName } = ctx.access.cluster;
     const leaseName = controlPlaneDeletionLeaseName(clusterName);
     try {
-      return await withLease(ctx.access.leases, namespace, leaseName, { clock: ctx.clock, waitMs: CONTROL_PLANE_LEASE_WAIT_MS }, async () => quorumGuarded(await findMachine(ctx.access, 'delete', name)));
+      return await withLease(ctx.access.leases, namespace, leaseName, { clock: ctx.clock, waitMs: CONTROL_PLANE_LEASE_WAIT_MS, identity: processIdentity() }, async () => quorumGuarded(await findMachine(ctx.access, 'delete', name)));
     } catch (e) {
       if (e instanceof LeaseHeldError) throw refuse('OperationInProgress', `another control-plane deletion of cluster ${namespace}/${clusterName} is in progress (Lease ${namespace}/${leaseName} is held by ${e.holder}): retry when it has finished`);
       throw e;

@@ -14,7 +14,6 @@
 import { hostname } from 'os';
 import { randomBytes } from 'crypto';
 import { CoordinationV1Api, KubeConfig, V1Lease } from '@kubernetes/client-node';
-import { Clock, REAL_CLOCK } from './context';
 import { describeApiError, statusCode } from './api-errors';
 
 /** `<hostname>_<pid>_<random>`: one identity per process, distinct across restarts and replicas. */
@@ -22,8 +21,16 @@ export function processIdentity(): string {
   return `${hostname()}_${process.pid}_${randomBytes(4).toString('hex')}`;
 }
 
-/** The identity of this process (made once). */
+/** The identity of this process (made once); each service instance or NodeOperations makes its own with {@link processIdentity}. */
 export const PROCESS_IDENTITY = processIdentity();
+
+/** Time source and sleep of the waits (the node operations' Clock has this shape). */
+export interface LeaseClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const SYSTEM_CLOCK: LeaseClock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
 
 export interface LeaseOptions {
   /** Holder identity. @default PROCESS_IDENTITY */
@@ -35,7 +42,7 @@ export interface LeaseOptions {
   /** Interval between tries while waiting. @default 200 */
   readonly pollMs?: number;
   /** @default the system clock */
-  readonly clock?: Clock;
+  readonly clock?: LeaseClock;
 }
 
 /** The Lease is held by another live holder (after waiting `waitMs`). */
@@ -127,7 +134,7 @@ export class LeaseClient {
 export async function acquireLease(client: LeaseClient, namespace: string, name: string, options: LeaseOptions = {}): Promise<HeldLease> {
   const identity = options.identity ?? PROCESS_IDENTITY;
   const duration = options.durationSeconds ?? 15;
-  const clock = options.clock ?? REAL_CLOCK;
+  const clock = options.clock ?? SYSTEM_CLOCK;
   const waitUntil = clock.now() + (options.waitMs ?? 10000);
   for (;;) {
     const current = await client.read(namespace, name);
@@ -135,8 +142,9 @@ export async function acquireLease(client: LeaseClient, namespace: string, name:
     try {
       if (current === undefined) {
         written = await client.create(leaseBody(namespace, name, identity, duration, microTime(new Date()), 0));
-      } else if (!leaseIsHeld(current, Date.now()) || current.spec?.holderIdentity === identity) {
-        const transitions = (current.spec?.leaseTransitions ?? 0) + (current.spec?.holderIdentity === identity ? 0 : 1);
+      } else if (!leaseIsHeld(current, Date.now())) {
+        // taken over only once expired or released, even by the same identity: a holder never acquires twice
+        const transitions = (current.spec?.leaseTransitions ?? 0) + 1;
         written = await client.replace(leaseBody(namespace, name, identity, duration, microTime(new Date()), transitions, current.metadata?.resourceVersion));
       }
     } catch (e) {

@@ -18,7 +18,7 @@ import { errorBody, ErrorType, fromFrameworkError, fromValidationError, ServiceE
 import { installAddon } from './install';
 import { k8sApiError, kubeClients } from './kube';
 import { auditing, withAuditId } from '../ops/audit';
-import { LeaseClient } from '../ops/lease';
+import { LeaseClient, processIdentity } from '../ops/lease';
 import { Lifecycle } from './lifecycle';
 import { levelOf, loggerOptions, OperationLogFields, REQUEST_ID_HEADER, requestIdOf } from './logging';
 import { AddonApiMetrics } from './metrics';
@@ -136,7 +136,8 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
     uninstalls: new Map(),
     serialize: keyedSerializer(),
     leases: new LeaseClient(kubeConfig),
-    leaseOptions: { durationSeconds: options.leaseDurationSeconds ?? 15, waitMs: options.leaseWaitMs ?? 10000 },
+    // one holder identity per service instance: two instances in one process are two holders
+    leaseOptions: { identity: processIdentity(), durationSeconds: options.leaseDurationSeconds ?? 15, waitMs: options.leaseWaitMs ?? 10000 },
   };
   const states = new WeakMap<FastifyRequest, OperationState>();
   const reviews = new ReviewCache((options.authCacheSeconds ?? 10) * 1000);

@@ -66,6 +66,13 @@ describe('acquireLease', () => {
     await expect(client.delete('default', 'stale-1', before!.metadata!.resourceVersion!)).rejects.toMatchObject({ code: 409 });
   });
 
+  it('never lets the same identity acquire a held Lease twice (two holders in one process wait for each other)', async () => {
+    const client = new LeaseClient(fake.kubeConfig());
+    const first = await acquireLease(client, 'default', 'same-1', { identity: 'p' });
+    await expect(acquireLease(client, 'default', 'same-1', { identity: 'p', waitMs: 30, pollMs: 10 })).rejects.toBeInstanceOf(LeaseHeldError);
+    await first.release();
+  });
+
   it('withLease releases the Lease when the work throws', async () => {
     const client = new LeaseClient(fake.kubeConfig());
     await expect(withLease(client, 'default', 'throw-1', {}, async () => { throw new Error('boom'); })).rejects.toThrow('boom');

@@ -76,7 +76,7 @@ describe('two replicas', () => {
       expect((await call(h, 'DELETE', addonsPath('r1', 'jupyterhub'))).status).toBe(202);
       await until(() => existing('r1').length === 0, 'the uninstall');
     }
-  });
+  }, 60000);
 
   it('uninstall against install: never a partial installation, and status tells the truth on both replicas (8 trials)', async () => {
     const b = await startReplica();
@@ -96,7 +96,7 @@ describe('two replicas', () => {
       await until(() => existing('r2').length === 0, 'the uninstall');
       expect((await call(b, 'GET', addonsPath('r2', 'jupyterhub'))).status).toBe(404);
     }
-  });
+  }, 60000);
 
   it('an uninstall interrupted by a restart stays visible on another replica, which finishes it', async () => {
     const a = await startReplica();
@@ -115,7 +115,7 @@ describe('two replicas', () => {
     expect((await call(b, 'DELETE', addonsPath('u1', 'jupyterhub'))).status).toBe(202);
     await until(() => existing('u1').length === 0, 'the resumed uninstall');
     expect((await call(b, 'GET', addonsPath('u1', 'jupyterhub'))).status).toBe(404);
-  });
+  }, 30000);
 });
 
 describe('a partial installation', () => {
