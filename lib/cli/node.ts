@@ -9,6 +9,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { Problems, ValidationError } from '../core/rules/errors';
 import { checkDuration } from '../core/rules/validation';
+import { loadDefaultKubeConfig } from '../ops/cluster-access';
 import { describeApiError } from '../ops/api-errors';
 import { Clock } from '../ops/context';
 import { DrainProgress } from '../ops/drain';
@@ -25,11 +26,11 @@ type Action = typeof NODE_ACTIONS[number];
 export const NODE_EXIT = { ok: 0, apiError: 1, usage: 2, refused: 3, notFound: 4, drainTimeout: 5 } as const;
 
 const VALUE_OPTIONS = ['cluster', 'namespace', 'kubeconfig', 'confirm', 'timeout', 'output'];
-const SWITCHES = ['replace', 'no-replace', 'delete-emptydir-data', 'dry-run'];
+const SWITCHES = ['replace', 'no-replace', 'delete-emptydir-data', 'force', 'dry-run'];
 /** Options that only some actions take. */
 const ONLY_FOR: Readonly<Record<string, readonly Action[]>> = {
   replace: ['delete'], 'no-replace': ['delete'], confirm: ['delete'],
-  'delete-emptydir-data': ['drain'], timeout: ['drain'],
+  'delete-emptydir-data': ['drain'], force: ['drain'], timeout: ['drain'],
   'dry-run': NODE_ACTIONS.filter((a) => a !== 'show'),
 };
 
@@ -40,7 +41,7 @@ export interface NodeCommandDependencies {
 
 export function nodeCommand(deps: NodeCommandDependencies = {}): Command {
   return {
-    usage: `  capi-constructs node <${NODE_ACTIONS.join('|')}> <node> --cluster <name> --namespace <ns> [--kubeconfig <file>] [--replace|--no-replace] [--confirm <node>] [--delete-emptydir-data] [--timeout 5m] [--dry-run] [--output json]
+    usage: `  capi-constructs node <${NODE_ACTIONS.join('|')}> <node> --cluster <name> --namespace <ns> [--kubeconfig <file>] [--replace|--no-replace] [--confirm <node>] [--delete-emptydir-data] [--force] [--timeout 5m] [--dry-run] [--output json]
       Act on a node of a Cluster API cluster (docs/operations.md). --kubeconfig defaults to $KUBECONFIG, then ~/.kube/config.
       Exit codes: 1 API error, 3 refused by a rule (nothing written), 4 not found, 5 drain timed out.`,
     run: (args, out, err) => runNode(args, out, err, deps),
@@ -72,11 +73,12 @@ async function runNode(args: readonly string[], out: Output, err: Output, deps: 
   }
   const json = flags.output === 'json';
 
-  const kc = new KubeConfig();
+  let kc = new KubeConfig();
   try {
     if (flags.kubeconfig) kc.loadFromFile(flags.kubeconfig);
-    else kc.loadFromDefault();
+    else kc = loadDefaultKubeConfig();
   } catch (e) {
+    if (!flags.kubeconfig && e instanceof Error && e.message.startsWith('no kubeconfig found')) throw new UsageError(e.message);
     throw new UsageError(`cannot load the kubeconfig ${flags.kubeconfig ?? '(KUBECONFIG or ~/.kube/config)'}: ${e instanceof Error ? e.message : String(e)}`);
   }
   const ops = new NodeOperations(kc, { name: flags.cluster, namespace: flags.namespace }, { dryRun: flags['dry-run'] === 'true', ...(deps.clock ? { clock: deps.clock } : {}) });
@@ -91,7 +93,7 @@ async function runNode(args: readonly string[], out: Output, err: Output, deps: 
     const result: NodeOperationResult = await (
       a === 'cordon' ? ops.cordon(nodeName)
         : a === 'uncordon' ? ops.uncordon(nodeName)
-          : a === 'drain' ? ops.drain(nodeName, { deleteEmptyDirData: flags['delete-emptydir-data'] === 'true', ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}), ...(progress ? { onProgress: progress.update } : {}) }).finally(() => progress?.end())
+          : a === 'drain' ? ops.drain(nodeName, { deleteEmptyDirData: flags['delete-emptydir-data'] === 'true', force: flags.force === 'true', ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}), ...(progress ? { onProgress: progress.update } : {}) }).finally(() => progress?.end())
             : a === 'delete' ? ops.delete(nodeName, { replace: flags.replace === 'true', ...(flags.confirm !== undefined ? { confirm: flags.confirm } : {}) })
               : a === 'exclude-from-autoscaling' ? ops.excludeFromAutoscaling(nodeName)
                 : ops.includeInAutoscaling(nodeName));
@@ -119,7 +121,9 @@ function formatRequests(requests: NodeOperationResult['requests'], dryRun: boole
 }
 
 function formatResult(r: NodeOperationResult): string {
-  return `${r.summary}\n${formatRequests(r.requests, r.dryRun)}`;
+  // the warnings the JSON output carries (drain: pods no controller recreates)
+  const warnings = (r as { warnings?: readonly string[] }).warnings ?? [];
+  return `${r.summary}\n${warnings.map((w) => `warning: ${w}\n`).join('')}${formatRequests(r.requests, r.dryRun)}`;
 }
 
 /** Drain progress: one line rewritten in place on a terminal, a line per change otherwise. */

@@ -21,7 +21,9 @@ export const serve: Command = {
       kubeConfig = loadKubeConfig(flags.kubeconfig);
     } catch (e) {
       // the file's path, never its content
-      throw new UsageError(`cannot load the kubeconfig${flags.kubeconfig ? ` ${flags.kubeconfig}` : ''}: ${(e as Error).message.split('\n')[0].slice(0, 200)}`);
+      const message = (e as Error).message.split('\n')[0].slice(0, 300);
+      if (!flags.kubeconfig && message.startsWith('no kubeconfig found')) throw new UsageError(message);
+      throw new UsageError(`cannot load the kubeconfig${flags.kubeconfig ? ` ${flags.kubeconfig}` : ''}: ${message}`);
     }
     const https = flags['tls-cert'] ? { cert: readFileSync(flags['tls-cert']), key: readFileSync(flags['tls-key']) } : undefined;
     if (!https) err.write('capi-constructs serve: serving plain HTTP: put it behind TLS (--tls-cert/--tls-key, a mesh or an ingress), bearer tokens travel in every request\n');

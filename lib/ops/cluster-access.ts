@@ -8,6 +8,7 @@
  * from discovery (`GET /apis`), so a Cluster API 1.11+ management cluster is read at v1beta2 and a 1.10
  * one at v1beta1; `'v1beta2'` or `'v1beta1'` skips discovery.
  */
+import { LeaseClient } from './lease';
 import { ApisApi, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, V1APIGroup } from '@kubernetes/client-node';
 import { CAPI_VERSIONS, CapiVersion, CLUSTER_GROUP, CONTROL_PLANE_GROUP } from '../core/output/api-versions';
 import { kubeconfigSecretName } from '../core/output/naming';
@@ -49,6 +50,8 @@ export class ClusterAccess {
   readonly custom: CustomObjectsApi;
   /** Objects of any kind (infrastructure machines), resource names resolved through discovery. */
   readonly objects: KubernetesObjectApi;
+  /** Leases on the management cluster (one per cluster for control-plane deletions). */
+  readonly leases: LeaseClient;
   private readonly apis: ApisApi;
   private groups?: Promise<readonly V1APIGroup[]>;
   private workloadClient?: Promise<WorkloadClient>;
@@ -58,6 +61,7 @@ export class ClusterAccess {
     this.custom = management.makeApiClient(CustomObjectsApi);
     this.apis = management.makeApiClient(ApisApi);
     this.objects = KubernetesObjectApi.makeApiClient(management);
+    this.leases = new LeaseClient(management);
   }
 
   /** Clients for the workload cluster; the kubeconfig Secret is read once per ClusterAccess. */
@@ -123,4 +127,22 @@ export class ClusterAccess {
     this.groups.catch(() => { this.groups = undefined; });
     return this.groups;
   }
+}
+
+/** What `KubeConfig.loadFromDefault` falls back to when it finds nothing: an http://localhost:8080 cluster. */
+const CLIENT_FALLBACK_SERVER = 'http://localhost:8080';
+
+/**
+ * The default KubeConfig: `$KUBECONFIG`, else `~/.kube/config`, else the in-cluster service account.
+ * Throws, saying so plainly, when there is none of them (instead of the client's fallback to
+ * http://localhost:8080, whose first call fails with "HTTP protocol is not allowed when skipTLSVerify is not set").
+ */
+export function loadDefaultKubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromDefault();
+  const cluster = kc.getCurrentCluster();
+  if (kc.getClusters().length === 1 && cluster?.name === 'cluster' && cluster.server === CLIENT_FALLBACK_SERVER) {
+    throw new Error('no kubeconfig found: KUBECONFIG is not set, ~/.kube/config does not exist and this is not a pod with a service account; pass --kubeconfig <file> or set KUBECONFIG');
+  }
+  return kc;
 }

@@ -10,14 +10,18 @@
  *   at least two OTHER control-plane nodes are Ready at request time, so etcd keeps quorum while the
  *   KubeadmControlPlane replaces the Machine. The check reads Machines and Nodes first; the delete is a
  *   separate request, sent only when the check passed, with a uid precondition so it deletes exactly
- *   the Machine that was checked.
+ *   the Machine that was checked. Check and delete run under the cluster's control-plane deletion Lease
+ *   (coordination.k8s.io/v1), re-read after it is acquired, so two operators deleting control-plane
+ *   nodes at once cannot both pass the check.
  *
  * Idempotent: a Machine already being deleted is left alone; an annotated Machine whose group was
  * already lowered (fewer replicas than live Machines) is not lowered again.
  */
 import { PatchStrategy, setHeaderOptions, V1Node } from '@kubernetes/client-node';
 import { ANNOTATION_DELETE_MACHINE, CapiVersion, LABEL_CONTROL_PLANE, LABEL_DEPLOYMENT_NAME, LABEL_SET_NAME } from '../core/output/api-versions';
+import { controlPlaneDeletionLeaseName } from '../core/output/naming';
 import { isConflict } from './api-errors';
+import { LeaseHeldError, processIdentity, withLease } from './lease';
 import { MACHINE_DEPLOYMENTS, MACHINE_SETS, MACHINES, objectParams } from './capi-objects';
 import { OperationContext, resultOf } from './context';
 import { NodeOperationRefused } from './errors';
@@ -26,6 +30,9 @@ import { customObjectPath, NodeOperationResult, RequestLog } from './requests';
 
 /** Control-plane nodes other than the deleted one that must be Ready (etcd quorum while it is replaced). */
 export const MIN_OTHER_READY_CONTROL_PLANE_NODES = 2;
+
+/** How long a control-plane deletion waits for another one of the same cluster (its Lease) before it is refused. */
+export const CONTROL_PLANE_LEASE_WAIT_MS = 30000;
 
 /** Attempts at lowering replicas when the group changes under us (409 Conflict). */
 export const REPLICAS_CONFLICT_ATTEMPTS = 5;
@@ -72,12 +79,34 @@ export async function deleteNode(ctx: OperationContext, name: string, options: D
     if (options.confirm !== name) throw refuse('ConfirmationMismatch', `deleting a control-plane node needs its name as confirmation: confirm (--confirm) is ${options.confirm === undefined ? 'missing' : JSON.stringify(options.confirm)}, expected ${JSON.stringify(name)}`);
     if (isDeleting(machine)) return done(`Machine ${machineName} of node ${name} is already being deleted`);
     if (!group.controlPlane) throw refuse('NoReplacementOwner', `Machine ${machineName} belongs to no KubeadmControlPlane: nothing would replace it`);
-    const ready = await otherReadyControlPlaneNodes(ctx, found, name);
-    if (ready.ready.length < MIN_OTHER_READY_CONTROL_PLANE_NODES) {
-      throw refuse('ControlPlaneQuorumAtRisk', `only ${ready.ready.length} other control-plane node${ready.ready.length === 1 ? ' is' : 's are'} Ready${ready.ready.length ? ` (${ready.ready.join(', ')})` : ''}${ready.notReady.length ? `; not Ready: ${ready.notReady.join(', ')}` : ''}; deleting ${name} needs at least ${MIN_OTHER_READY_CONTROL_PLANE_NODES} so that etcd keeps quorum while it is replaced`);
+    const checkQuorum = async (checked: NodeMachine) => {
+      const ready = await otherReadyControlPlaneNodes(ctx, checked, name);
+      if (ready.ready.length < MIN_OTHER_READY_CONTROL_PLANE_NODES) {
+        throw refuse('ControlPlaneQuorumAtRisk', `only ${ready.ready.length} other control-plane node${ready.ready.length === 1 ? ' is' : 's are'} Ready${ready.ready.length ? ` (${ready.ready.join(', ')})` : ''}${ready.notReady.length ? `; not Ready: ${ready.notReady.join(', ')}` : ''}; deleting ${name} needs at least ${MIN_OTHER_READY_CONTROL_PLANE_NODES} so that etcd keeps quorum while it is replaced`);
+      }
+      return ready;
+    };
+    const quorumGuarded = async (checked: NodeMachine): Promise<DeleteResult> => {
+      if (isDeleting(checked.machine)) return done(`Machine ${machineName} of node ${name} is already being deleted`);
+      const ready = await checkQuorum(checked);
+      await deleteMachine(ctx, log, checked);
+      return done(`deleted Machine ${checked.machine.metadata.name} of control-plane node ${name}; KubeadmControlPlane ${group.controlPlane} replaces it`, { readyControlPlaneNodes: ready.ready });
+    };
+    // A dry run writes nothing, so it takes no Lease. Otherwise the check runs first without the Lease
+    // (a refusal writes nothing, not even the Lease), and again under it.
+    if (ctx.dryRun) return quorumGuarded(found);
+    await checkQuorum(found);
+    // One control-plane deletion per cluster at a time, across processes: under the cluster's Lease the
+    // Machine and the quorum are read again (another operator may have deleted a control-plane Machine
+    // while this one waited), and the delete is sent only if the check still passes.
+    const { namespace, name: clusterName } = ctx.access.cluster;
+    const leaseName = controlPlaneDeletionLeaseName(clusterName);
+    try {
+      return await withLease(ctx.access.leases, namespace, leaseName, { clock: ctx.clock, waitMs: CONTROL_PLANE_LEASE_WAIT_MS, identity: processIdentity() }, async () => quorumGuarded(await findMachine(ctx.access, 'delete', name)));
+    } catch (e) {
+      if (e instanceof LeaseHeldError) throw refuse('OperationInProgress', `another control-plane deletion of cluster ${namespace}/${clusterName} is in progress (Lease ${namespace}/${leaseName} is held by ${e.holder}): retry when it has finished`);
+      throw e;
     }
-    await deleteMachine(ctx, log, found);
-    return done(`deleted Machine ${machineName} of control-plane node ${name}; KubeadmControlPlane ${group.controlPlane} replaces it`, { readyControlPlaneNodes: ready.ready });
   }
 
   if (options.replace) {

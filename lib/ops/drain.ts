@@ -4,6 +4,8 @@
  *
  * - Mirror pods (annotation `kubernetes.io/config.mirror`, static pods of the kubelet) are never evicted.
  * - DaemonSet pods are skipped: the DaemonSet would recreate them on the node at once.
+ * - Pods that no controller manages are evicted only with `force` (as `kubectl drain --force`): nothing
+ *   recreates them; without it the drain is refused before the node is cordoned.
  * - Pods with emptyDir volumes are evicted only with `deleteEmptyDirData` (their data is lost); without
  *   it the drain is refused before the node is cordoned. Finished pods (Succeeded/Failed) are exempt.
  * - An eviction refused with 429 (a PodDisruptionBudget allows no disruption now) is retried with
@@ -36,6 +38,11 @@ export const POD_GONE_POLL_MS = 1000;
 export interface DrainOptions {
   /** Evict pods that use emptyDir volumes; their emptyDir data is lost. @default false */
   readonly deleteEmptyDirData?: boolean;
+  /**
+   * Evict pods that no controller manages (nothing recreates them), as `kubectl drain --force` does;
+   * without it the drain is refused before the node is cordoned. @default false
+   */
+  readonly force?: boolean;
   /** Give up after this many seconds. @default 300 */
   readonly timeoutSeconds?: number;
   /** Called after each round: pods left and what blocks them. */
@@ -72,7 +79,7 @@ export interface DrainResult extends NodeOperationResult {
   readonly warnings: readonly string[];
 }
 
-type Plan = { evict: V1Pod[]; wait: V1Pod[]; skipped: SkippedPod[]; emptyDir: V1Pod[]; warnings: string[] };
+type Plan = { evict: V1Pod[]; wait: V1Pod[]; skipped: SkippedPod[]; emptyDir: V1Pod[]; unmanaged: V1Pod[]; warnings: string[] };
 
 function ref(pod: V1Pod): PodReference {
   return { namespace: pod.metadata!.namespace!, name: pod.metadata!.name! };
@@ -83,8 +90,8 @@ function key(p: PodReference): string {
 }
 
 /** Sorts the node's pods into evict / wait / skip, and those refused for their emptyDir data. */
-export function planDrain(pods: readonly V1Pod[], deleteEmptyDirData: boolean): Plan {
-  const plan: Plan = { evict: [], wait: [], skipped: [], emptyDir: [], warnings: [] };
+export function planDrain(pods: readonly V1Pod[], deleteEmptyDirData: boolean, force = false): Plan {
+  const plan: Plan = { evict: [], wait: [], skipped: [], emptyDir: [], unmanaged: [], warnings: [] };
   for (const pod of pods) {
     const controller = pod.metadata?.ownerReferences?.find((o) => o.controller);
     const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
@@ -96,6 +103,8 @@ export function planDrain(pods: readonly V1Pod[], deleteEmptyDirData: boolean): 
       plan.wait.push(pod);
     } else if (!finished && !deleteEmptyDirData && pod.spec?.volumes?.some((v) => v.emptyDir)) {
       plan.emptyDir.push(pod);
+    } else if (!controller && !finished && !force) {
+      plan.unmanaged.push(pod);
     } else {
       if (!controller && !finished) plan.warnings.push(`pod ${key(ref(pod))} has no controller: nothing recreates it after eviction`);
       plan.evict.push(pod);
@@ -123,7 +132,11 @@ export async function drain(ctx: OperationContext, name: string, options: DrainO
   const { core } = await ctx.access.workload('drain', name);
   const pods = (await core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}` })).items
     .filter((p) => p.spec?.nodeName === name);
-  const plan = planDrain(pods, options.deleteEmptyDirData === true);
+  const plan = planDrain(pods, options.deleteEmptyDirData === true, options.force === true);
+  if (plan.unmanaged.length > 0) {
+    throw new NodeOperationRefused('drain', name, 'UnmanagedPods',
+      `${plan.unmanaged.length === 1 ? 'pod' : 'pods'} ${plan.unmanaged.map((p) => key(ref(p))).join(', ')} ${plan.unmanaged.length === 1 ? 'is' : 'are'} managed by no controller, so nothing recreates ${plan.unmanaged.length === 1 ? 'it' : 'them'} after eviction; pass force (--force) to evict ${plan.unmanaged.length === 1 ? 'it' : 'them'} anyway`);
+  }
   if (plan.emptyDir.length > 0) {
     throw new NodeOperationRefused('drain', name, 'EmptyDirData',
       `${plan.emptyDir.length === 1 ? 'pod' : 'pods'} ${plan.emptyDir.map((p) => key(ref(p))).join(', ')} ${plan.emptyDir.length === 1 ? 'uses' : 'use'} emptyDir volumes whose data eviction deletes; pass deleteEmptyDirData (--delete-emptydir-data) to evict them anyway`);

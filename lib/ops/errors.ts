@@ -23,7 +23,11 @@ export type RefusalReason =
   /** The group already has 0 replicas: there is nothing to lower. */
   | 'NoReplicasToRemove'
   /** Pods with emptyDir data would lose it; allow with `deleteEmptyDirData`. */
-  | 'EmptyDirData';
+  | 'EmptyDirData'
+  /** Pods that no controller manages would be gone for good; allow with `force`. */
+  | 'UnmanagedPods'
+  /** Another control-plane deletion of the same cluster holds its Lease (retry when it has finished). */
+  | 'OperationInProgress';
 
 /** Base class: every error a node operation throws on purpose carries a reason code. */
 export class NodeOperationError extends Error {

@@ -42,9 +42,10 @@ export function checkConstruction(cluster: unknown, options: unknown): void {
 export function checkCall(action: string, node: unknown, options?: unknown): void {
   const p = new Problems(`${action} ${typeof node === 'string' ? node : show(node)}`);
   checkNodeName(p, node);
-  if (action === 'drain' && checkKeys(p, 'options', options, ['deleteEmptyDirData', 'timeoutSeconds', 'onProgress'])) {
+  if (action === 'drain' && checkKeys(p, 'options', options, ['deleteEmptyDirData', 'force', 'timeoutSeconds', 'onProgress'])) {
     const o = options as Record<string, unknown>;
     checkBoolean(p, 'options.deleteEmptyDirData', o.deleteEmptyDirData);
+    checkBoolean(p, 'options.force', o.force);
     if (o.timeoutSeconds !== undefined) checkInt(p, 'options.timeoutSeconds', o.timeoutSeconds, 1);
     if (o.onProgress !== undefined && typeof o.onProgress !== 'function') p.error('options.onProgress', `must be a function, got ${show(o.onProgress)}`);
   }

@@ -12,14 +12,17 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { ValidationError } from '../core/rules/errors';
 import { CapiVersion } from '../core/output/api-versions';
 import { addonNames, isAddonName } from '../core/addons';
-import { authenticate, authorize, bearerToken, Operation, requiredPermissions, ReviewCache } from './auth';
+import { authenticate, authorize, bearerToken, FailedAuthLimiter, Operation, requiredPermissions, ReviewCache } from './auth';
 import { keyedSerializer, ServiceContext } from './context';
 import { errorBody, ErrorType, fromFrameworkError, fromValidationError, ServiceError } from './errors';
 import { installAddon } from './install';
 import { k8sApiError, kubeClients } from './kube';
+import { auditing, withAuditId } from '../ops/audit';
+import { LeaseClient, processIdentity } from '../ops/lease';
 import { Lifecycle } from './lifecycle';
 import { levelOf, loggerOptions, OperationLogFields, REQUEST_ID_HEADER, requestIdOf } from './logging';
 import { AddonApiMetrics } from './metrics';
+import { addonApiOpenApi } from './openapi';
 import { ROUTES } from './routes';
 import { getAddonStatus, listAddons } from './status';
 import { uninstallAddon } from './uninstall';
@@ -49,6 +52,14 @@ export interface AddonServiceOptions {
   readonly readinessPollMs?: number;
   /** Longest wait for requests in flight on shutdown. @default 30000 */
   readonly drainTimeoutMs?: number;
+  /**
+   * `spec.leaseDurationSeconds` of the Lease every install and uninstall holds (renewed every third of
+   * it): how long a dead process keeps an installation locked.
+   * @default 15
+   */
+  readonly leaseDurationSeconds?: number;
+  /** How long a request waits for an operation of another process on the same add-on. @default 10000 */
+  readonly leaseWaitMs?: number;
   /** Largest accepted request body in bytes. @default 65536 */
   readonly bodyLimit?: number;
   /** Audiences the bearer tokens must be issued for (TokenReview `spec.audiences`). @default the API server's */
@@ -58,6 +69,14 @@ export interface AddonServiceOptions {
    * @default 10
    */
   readonly authCacheSeconds?: number;
+  /**
+   * Failed authentications a client address may make (a token bucket): `burst` at once, refilled at
+   * `perMinute`. Beyond it, tokens the service does not know are answered 429 without a TokenReview.
+   * @default { burst: 10, perMinute: 10 }
+   */
+  readonly failedAuthentications?: { readonly burst?: number; readonly perMinute?: number };
+  /** Interval between readiness probes once the management cluster has answered (`/readyz` follows the last one). @default 10000 */
+  readonly readinessRecheckMs?: number;
   /** Log level and destination (stdout by default). */
   readonly log?: { readonly level?: string; readonly stream?: Writable };
   /** Serve HTTPS with this key and certificate (PEM). */
@@ -101,7 +120,9 @@ function toServiceError(e: unknown): ServiceError {
 
 /** Creates the add-on API service over a management cluster (not yet listening). */
 export function createAddonService(options: AddonServiceOptions): AddonService {
-  const clients = kubeClients(options.kubeConfig);
+  // every Kubernetes call of a request carries its id as Audit-ID (see handlers below)
+  const kubeConfig = auditing(options.kubeConfig);
+  const clients = kubeClients(kubeConfig);
   const metrics = new AddonApiMetrics();
   const lifecycle = new Lifecycle();
   const context: ServiceContext = {
@@ -114,9 +135,13 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
     tokenAudiences: options.tokenAudiences,
     uninstalls: new Map(),
     serialize: keyedSerializer(),
+    leases: new LeaseClient(kubeConfig),
+    // one holder identity per service instance: two instances in one process are two holders
+    leaseOptions: { identity: processIdentity(), durationSeconds: options.leaseDurationSeconds ?? 15, waitMs: options.leaseWaitMs ?? 10000 },
   };
   const states = new WeakMap<FastifyRequest, OperationState>();
   const reviews = new ReviewCache((options.authCacheSeconds ?? 10) * 1000);
+  const failedAuth = new FailedAuthLimiter(options.failedAuthentications?.burst ?? 10, options.failedAuthentications?.perMinute ?? 10);
   // the background part of an uninstall gets its own line (the DELETE's line was written at its 202)
   context.onUninstallEnd = (key, error) => {
     const [namespace, cluster, addon] = key.split('/');
@@ -141,6 +166,11 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
   } as never) as unknown as FastifyInstance;
   // JSON only: Fastify's text/plain parser would hand handlers a string.
   app.removeContentTypeParser('text/plain');
+  // A DELETE has no body; clients that send `Content-Type: application/json` on every request are accepted.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => (
+    body === '' && request.method === 'DELETE' ? done(null, undefined) : json(request, body as string, done)));
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
@@ -166,11 +196,27 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
   }
 
   /** Authentication and authorization of an add-on operation (route-level onRequest: before the body is parsed). */
-  async function guard(request: FastifyRequest): Promise<void> {
+  async function guard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const state = states.get(request)!;
-    if (!lifecycle.ready) throw new ServiceError(503, 'unavailable', 'the management cluster has not answered yet: retry shortly');
+    if (!lifecycle.ready) throw new ServiceError(503, 'unavailable', 'the management cluster does not answer: retry shortly');
     const token = bearerToken(request.headers.authorization);
-    const user = await authenticate(clients, token, context.tokenAudiences, reviews);
+    let user = reviews.user(token);
+    if (user === undefined) {
+      // a client that failed too often gets no TokenReview for a token the service does not already know
+      const wait = failedAuth.take(request.ip);
+      if (wait > 0) {
+        void reply.header('retry-after', String(wait));
+        throw new ServiceError(429, 'rate-limited', `too many failed authentications from this client: retry in ${wait}s`);
+      }
+      try {
+        user = await authenticate(clients, token, context.tokenAudiences, reviews);
+      } catch (e) {
+        // a failed TokenReview call (502) is not the client's failure
+        if (!(e instanceof ServiceError && e.statusCode === 401)) failedAuth.refund(request.ip);
+        throw e;
+      }
+      failedAuth.refund(request.ip);
+    }
     state.user = user.username;
     const params = request.params as { namespace: string; cluster: string };
     await authorize(clients, user, params.namespace, requiredPermissions(state.operation, params.cluster, context.monitoring), reviews);
@@ -213,6 +259,7 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
   });
 
   type Params = { namespace: string; cluster: string; addon: string };
+  let openApiDocument: Record<string, unknown> | undefined;
   const handlers: Record<string, (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>> = {
     install: async (request, reply) => {
       const p = request.params as Params;
@@ -237,8 +284,9 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
     '/healthz': async () => ({ status: 'ok' }),
     '/readyz': async (_request, reply) => (lifecycle.ready
       ? { status: 'ready' }
-      : reply.code(503).send(errorBody(new ServiceError(503, 'unavailable', 'not ready: the management cluster has not answered yet')))),
+      : reply.code(503).send(errorBody(new ServiceError(503, 'unavailable', 'not ready: the management cluster does not answer')))),
     '/metrics': async (_request, reply) => reply.type(metrics.contentType).send(await metrics.text()),
+    '/openapi.json': async (_request, reply) => reply.type('application/json').send(JSON.stringify(openApiDocument ??= addonApiOpenApi())),
   };
 
   for (const route of ROUTES) {
@@ -247,8 +295,8 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
       url: route.url,
       schema: route.produces ? undefined : route.schema,
       config: { operation: route.operation },
-      onRequest: route.operation ? [async (request) => guard(request)] : undefined,
-      handler: handlers[route.operation ?? route.url],
+      onRequest: route.operation ? [async (request, reply) => withAuditId(request.id, () => guard(request, reply))] : undefined,
+      handler: async (request, reply) => withAuditId(request.id, () => handlers[route.operation ?? route.url](request, reply)),
     });
   }
 
@@ -266,10 +314,13 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
     lifecycle,
     async listen(port, host = '0.0.0.0') {
       const address = await app.listen({ port, host });
-      lifecycle.startReadinessProbe(probe, options.readinessPollMs ?? 2000, (e) => {
-        // the service cannot serve until it answers: an error, repeated every probe
-        app.log.error({ error: k8sApiError('probing the management cluster', e).message }, 'management cluster not ready');
-      });
+      const server = options.kubeConfig.getCurrentCluster()?.server;
+      lifecycle.startReadinessProbe(probe, options.readinessPollMs ?? 2000, options.readinessRecheckMs ?? 10000, (e, wasReady) => {
+        // said once per outage, not at every probe
+        const error = k8sApiError('probing the management cluster', e).message;
+        if (wasReady) app.log.error({ error, server }, 'the management cluster stopped answering: not ready until it answers again');
+        else app.log.warn({ error, server }, `waiting for the management cluster${server ? ` at ${server}` : ''} to answer`);
+      }, () => app.log.info({ server }, 'the management cluster answers: ready'));
       return address;
     },
     async shutdown() {

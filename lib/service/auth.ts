@@ -33,14 +33,15 @@ const PROMETHEUS_RULES = { group: 'monitoring.coreos.com', resource: 'prometheus
 
 /**
  * What each operation needs, in the Cluster's namespace: install creates the add-on's objects (and
- * reads the Cluster); status and list read HelmReleases; uninstall deletes the objects and reads the
+ * reads the Cluster); status and list read HelmReleases of the named Cluster, so they need that Cluster
+ * too (a caller whose rights name only another cluster reads nothing of this one); uninstall deletes the objects and reads the
  * cluster's kubeconfig Secret, through which it deletes the add-on namespace on the workload cluster.
  */
 export function requiredPermissions(operation: Operation, cluster: string, monitoring: boolean): Permission[] {
   const written = [HELM_RELEASES, HELM_REPOSITORIES, CONFIG_MAPS, CLUSTER_RESOURCE_SETS, ...(monitoring ? [PROMETHEUS_RULES] : [])];
   switch (operation) {
     case 'install': return [...written.map((r) => ({ verb: 'create', ...r })), { verb: 'get', group: CLUSTER_GROUP, resource: 'clusters', name: cluster }];
-    case 'status': return [{ verb: 'get', ...HELM_RELEASES }];
+    case 'status': return [{ verb: 'get', ...HELM_RELEASES }, { verb: 'get', group: CLUSTER_GROUP, resource: 'clusters', name: cluster }];
     case 'list': return [{ verb: 'list', ...HELM_RELEASES }, { verb: 'get', group: CLUSTER_GROUP, resource: 'clusters', name: cluster }];
     case 'uninstall': return [...written.map((r) => ({ verb: 'delete', ...r })), { verb: 'get', group: '', resource: 'secrets', name: kubeconfigSecretName(cluster) }];
   }
@@ -141,5 +142,40 @@ export async function authorize(clients: KubeClients, user: V1UserInfo, namespac
   const denied = permissions.filter((_p, i) => !results[i]);
   if (denied.length > 0) {
     throw new ServiceError(403, 'forbidden', `user "${user.username}" may not ${denied.map(showPermission).join(', ')} in namespace "${namespace}"`);
+  }
+}
+
+/**
+ * Failed authentications per client address: a token bucket of `burst` failures refilled at `perMinute`.
+ * While a client's bucket is empty, a token the service does not already know is answered 429 without a
+ * TokenReview, so a burst of bad tokens cannot turn into as many TokenReviews on the management cluster.
+ */
+export class FailedAuthLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(private readonly burst = 10, private readonly perMinute = 10, private readonly maxClients = 10000) {}
+
+  private bucket(client: string, now: number) {
+    const b = this.buckets.get(client);
+    if (!b) return { tokens: this.burst, at: now };
+    return { tokens: Math.min(this.burst, b.tokens + ((now - b.at) / 60000) * this.perMinute), at: now };
+  }
+
+  /**
+   * Takes one try for an unknown token from the client's bucket before its TokenReview (so concurrent
+   * requests cannot all pass); 0 when taken, else the seconds until one is available again.
+   */
+  take(client: string, now = Date.now()): number {
+    const b = this.bucket(client, now);
+    if (b.tokens < 1) return Math.ceil(((1 - b.tokens) / this.perMinute) * 60);
+    if (!this.buckets.has(client) && this.buckets.size >= this.maxClients) this.buckets.clear();
+    this.buckets.set(client, { tokens: b.tokens - 1, at: now });
+    return 0;
+  }
+
+  /** Gives back the try of a token that was accepted: only failures count. */
+  refund(client: string, now = Date.now()): void {
+    const b = this.buckets.get(client);
+    if (b) this.buckets.set(client, { tokens: Math.min(this.burst, this.bucket(client, now).tokens + 1), at: now });
   }
 }

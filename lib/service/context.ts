@@ -1,6 +1,7 @@
 /** What every add-on operation works with: the management cluster, the service options, per-add-on serialization. */
 import { AddonMode, AddonName } from '../core/addons';
 import { CapiVersion } from '../core/output/api-versions';
+import { LeaseClient, LeaseOptions } from '../ops/lease';
 import { KubeClients } from './kube';
 
 /** The state of an uninstall after its DELETE answered: the HelmReleases are being removed, then the namespace. */
@@ -29,8 +30,11 @@ export interface ServiceContext {
   readonly uninstalls: Map<string, UninstallRecord>;
   /** Told when a background uninstall ends: completed (no error) or given up (error); the service logs it. */
   onUninstallEnd?: (key: string, error?: string) => void;
-  /** Runs `fn` after every earlier call for the same key has settled. */
+  /** Runs `fn` after every earlier call for the same key has settled (in this process; across processes, the Lease does it). */
   serialize<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /** The Leases of the installations (and their options: how long to wait for another holder). */
+  readonly leases: LeaseClient;
+  readonly leaseOptions: LeaseOptions;
 }
 
 /** `<namespace>/<cluster>/<addon>`: one add-on of one cluster. */

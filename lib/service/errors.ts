@@ -7,7 +7,7 @@ import { Issue, ValidationError } from '../core/rules/errors';
 /** Every `error` value the API answers with (and counts). */
 export type ErrorType =
   | 'validation-error' | 'bad-request' | 'unsupported-media-type' | 'payload-too-large'
-  | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'k8s-api-error' | 'unavailable' | 'internal-error';
+  | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'rate-limited' | 'k8s-api-error' | 'unavailable' | 'internal-error';
 
 /** An error answer: HTTP status, `error` type, message and (for validation errors) the issues. */
 export class ServiceError extends Error {

@@ -1,16 +1,19 @@
 /**
  * Install: read the Cluster and its control plane, render the add-on with the same core function the
  * ClusterAddon constructs use (`renderClusterAddon`), and server-side apply every object under one
- * field manager. The same parameters again are an idempotent 202; other parameters are a 409.
+ * field manager, holding the installation's Lease. The same parameters again are an idempotent 202 that
+ * also repairs a partial installation; other parameters are a 409.
  */
-import { AddonName, renderClusterAddon } from '../core/addons';
+import { AddonName, InstallationOperation, operationAnnotations, operationOf, renderClusterAddon } from '../core/addons';
+import { currentAuditId } from '../ops/audit';
 import { Warning, ValidationError } from '../core/rules/errors';
 import { Manifest, stableStringify } from '../core/output/manifest';
 import { readClusterRef } from './cluster';
-import { addonKey, ServiceContext } from './context';
+import { ServiceContext } from './context';
 import { fromValidationError, ServiceError } from './errors';
 import { apply } from './kube';
-import { checkAddon, readReleases } from './releases';
+import { objectsOf, presence, readInstallation, recordOperation, underLease, withAnnotations } from './installation';
+import { checkAddon } from './releases';
 
 export interface InstallRequest {
   readonly namespace: string;
@@ -46,35 +49,55 @@ export async function installAddon(ctx: ServiceContext, req: InstallRequest): Pr
     if (e instanceof ValidationError) throw fromValidationError(e);
     throw e;
   }
-  const releases = model.manifests.filter((m) => m.kind === 'HelmRelease');
-  const others = model.manifests.filter((m) => m.kind !== 'HelmRelease');
+  const releases = model.manifests.filter((m) => m.kind === 'HelmRelease') as Manifest[];
+  const repository = model.manifests.find((m) => m.kind === 'HelmRepository') as Manifest;
+  const others = model.manifests.filter((m) => m.kind !== 'HelmRelease' && m.kind !== 'HelmRepository') as Manifest[];
+  const { namespace } = req;
 
-  return ctx.serialize(addonKey(req.namespace, req.cluster, addon), async () => {
-    if (ctx.uninstalls.has(addonKey(req.namespace, req.cluster, addon))) {
-      throw new ServiceError(409, 'conflict', `add-on ${addon} of cluster ${req.namespace}/${req.cluster} is being uninstalled: wait until its status is gone, then install it again`);
+  return underLease(ctx, namespace, req.cluster, addon, async () => {
+    // Read under the Lease: what was read before it may have changed while another process held it.
+    const state = await readInstallation(ctx, namespace, req.cluster, addon);
+    if (state.operation?.operation === 'uninstall') {
+      throw new ServiceError(409, 'conflict', `add-on ${addon} of cluster ${namespace}/${req.cluster} is being uninstalled: wait until its status is gone, then install it again`);
     }
-    const { live } = await readReleases(ctx, req.namespace, req.cluster, addon);
-    const unchanged = live.size === releases.length;
     for (const desired of releases) {
-      const current = live.get(desired.metadata.name!) as { metadata?: { deletionTimestamp?: unknown }; spec?: { values?: unknown } } | undefined;
+      const current = state.releases.get(desired.metadata.name!) as { metadata?: { deletionTimestamp?: unknown }; spec?: { values?: unknown } } | undefined;
       if (current === undefined) continue;
       if (current.metadata?.deletionTimestamp !== undefined) {
-        throw new ServiceError(409, 'conflict', `add-on ${addon} of cluster ${req.namespace}/${req.cluster} is being uninstalled (HelmRelease ${desired.metadata.name} is being deleted)`);
+        throw new ServiceError(409, 'conflict', `add-on ${addon} of cluster ${namespace}/${req.cluster} is being uninstalled (HelmRelease ${desired.metadata.name} is being deleted)`);
       }
       // "Same parameters" means the same chart values: {} and the explicit defaults are one install.
       if (stableStringify(current.spec?.values ?? {}) !== stableStringify((desired.spec as { values?: unknown }).values ?? {})) {
-        throw new ServiceError(409, 'conflict', `add-on ${addon} is already installed on cluster ${req.namespace}/${req.cluster} with other parameters (HelmRelease ${desired.metadata.name} has other values): uninstall it first`);
+        throw new ServiceError(409, 'conflict', `add-on ${addon} is already installed on cluster ${namespace}/${req.cluster} with other parameters (HelmRelease ${desired.metadata.name} has other values): uninstall it first`);
       }
     }
-    // HelmReleases first, one by one in catalog order (the KubeRay operator before the Ray cluster), then
-    // their source, the workload-cluster delivery and the PrometheusRule together; a repeated install
-    // re-applies the same objects.
-    for (const m of releases as Manifest[]) await apply(ctx.clients, m);
-    await Promise.all((others as Manifest[]).map((m) => apply(ctx.clients, m)));
+    const unchanged = presence(state).missing.length === 0 && state.operation === undefined;
+    // The HelmRepository first, carrying the operation: a process that dies half-way leaves it recorded,
+    // and any replica reports the partial installation. Then the HelmReleases one by one in catalog order
+    // (the KubeRay operator before the Ray cluster), then the workload-cluster delivery and the
+    // PrometheusRule; a repeated install re-applies the same objects.
+    const op: InstallationOperation = { operation: 'install', startedAt: new Date().toISOString(), requestId: currentAuditId() };
+    let step = `applying HelmRepository ${namespace}/${repository.metadata.name}`;
+    try {
+      await apply(ctx.clients, withAnnotations(repository as never, operationAnnotations(op)) as never);
+      const order = objectsOf(ctx, namespace, req.cluster, addon).map((o) => `${o.kind}/${o.name}`);
+      const rank = (m: Manifest) => order.indexOf(`${m.kind}/${m.metadata.name}`);
+      for (const m of [...releases, ...[...others].sort((a, b) => rank(a) - rank(b))]) {
+        step = `applying ${m.kind} ${m.metadata.namespace ?? ''}/${m.metadata.name}`;
+        await apply(ctx.clients, m);
+      }
+      step = `recording the end of the install on HelmRepository ${namespace}/${repository.metadata.name}`;
+      await recordOperation(ctx, namespace, model.names, undefined, (o) => operationOf(o.metadata?.annotations)?.startedAt === op.startedAt);
+    } catch (e) {
+      const error = e instanceof ServiceError ? e.message : String((e as Error)?.message ?? e);
+      // best effort: the status reports the failed step; without it, the partial installation as such
+      await recordOperation(ctx, namespace, model.names, { ...op, failedStep: step, error: error.slice(0, 500) }, (o) => operationOf(o.metadata?.annotations)?.startedAt === op.startedAt).catch(() => false);
+      throw new ServiceError(502, 'k8s-api-error', `the install stopped while ${step}: ${error}; the installation is partial (its status names the missing objects): install again with the same parameters to finish it, or uninstall it`);
+    }
     return {
       id: model.names.release,
       addon,
-      cluster: { namespace: req.namespace, name: req.cluster },
+      cluster: { namespace, name: req.cluster },
       namespace: model.names.namespace,
       releases: model.names.releases.map((r) => r.name),
       status: 'Installing' as const,

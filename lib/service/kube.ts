@@ -8,6 +8,7 @@ import {
 } from '@kubernetes/client-node';
 import { Manifest } from '../core/output/manifest';
 import { describeApiError, statusCode } from '../ops/api-errors';
+import { loadDefaultKubeConfig } from '../ops/cluster-access';
 import { ServiceError } from './errors';
 
 /** The field manager of every server-side apply the service makes. */
@@ -43,9 +44,9 @@ export function kubeClients(config: KubeConfig): KubeClients {
 
 /** A KubeConfig from a file, or the default chain (KUBECONFIG, ~/.kube/config, in-cluster). */
 export function loadKubeConfig(file?: string): KubeConfig {
+  if (file === undefined) return loadDefaultKubeConfig();
   const kc = new KubeConfig();
-  if (file !== undefined) kc.loadFromFile(file);
-  else kc.loadFromDefault();
+  kc.loadFromFile(file);
   return kc;
 }
 

@@ -1,5 +1,6 @@
 /**
- * Readiness and graceful shutdown. Ready once the management cluster has answered (API discovery).
+ * Readiness and graceful shutdown. Ready while the management cluster answers (API discovery, probed
+ * again and again).
  * On shutdown the service drains: new requests get 503 (`unavailable`), requests in flight finish,
  * then the listener closes.
  */
@@ -28,18 +29,28 @@ export class Lifecycle {
   }
 
   /**
-   * Calls `probe` until it resolves once (then the service is ready), every `intervalMs`.
-   * Failures are reported to `onError` (logged by the caller) and retried.
+   * Calls `probe` every `intervalMs` until it resolves (then the service is ready), and from then on every
+   * `recheckMs`: a failure makes the service not ready until a probe succeeds again. `onError` is told
+   * once per outage (with whether the service was ready before), `onReady` once per recovery.
    */
-  startReadinessProbe(probe: () => Promise<void>, intervalMs: number, onError: (e: unknown) => void): void {
+  startReadinessProbe(probe: () => Promise<void>, intervalMs: number, recheckMs: number, onError: (e: unknown, wasReady: boolean) => void, onReady?: () => void): void {
+    let reported = false;
     const run = async () => {
       if (this.stopProbe) return;
       try {
         await probe();
+        if (!this.readyFlag) onReady?.();
         this.readyFlag = true;
+        reported = false;
       } catch (e) {
-        onError(e);
-        if (!this.stopProbe) this.probeTimer = setTimeout(run, intervalMs);
+        const wasReady = this.readyFlag;
+        this.readyFlag = false;
+        if (!reported) onError(e, wasReady);
+        reported = true;
+      }
+      if (!this.stopProbe) {
+        this.probeTimer = setTimeout(run, this.readyFlag ? recheckMs : intervalMs);
+        this.probeTimer.unref();
       }
     };
     void run();

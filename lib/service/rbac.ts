@@ -14,7 +14,7 @@ export interface PolicyRule {
   readonly verbs: readonly string[];
 }
 
-/** Server-side apply creates missing objects, so it needs create as well as patch. */
+/** Status reads every object; server-side apply creates missing objects, so it needs create as well as patch. */
 const APPLY_AND_DELETE = ['get', 'create', 'patch', 'delete'];
 
 /** The ClusterRole rules the add-on API service itself needs on the management cluster. */
@@ -28,9 +28,11 @@ export const ADDON_API_SERVICE_RULES: readonly PolicyRule[] = [
   // the add-on's objects
   { apiGroups: [groupVersion(HELM_RELEASE_API_VERSION).group], resources: ['helmreleases'], verbs: APPLY_AND_DELETE },
   { apiGroups: [groupVersion(HELM_REPOSITORY_API_VERSION).group], resources: ['helmrepositories'], verbs: APPLY_AND_DELETE },
-  { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'patch', 'delete'] },
-  { apiGroups: [ADDONS_GROUP], resources: ['clusterresourcesets'], verbs: ['create', 'patch', 'delete'] },
-  { apiGroups: ['monitoring.coreos.com'], resources: ['prometheusrules'], verbs: ['create', 'patch', 'delete'] },
+  { apiGroups: [''], resources: ['configmaps'], verbs: APPLY_AND_DELETE },
+  { apiGroups: [ADDONS_GROUP], resources: ['clusterresourcesets'], verbs: APPLY_AND_DELETE },
+  { apiGroups: ['monitoring.coreos.com'], resources: ['prometheusrules'], verbs: APPLY_AND_DELETE },
+  // one Lease per installation: create, take over (update), renew (update), release (delete)
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update', 'delete'] },
   // the `<cluster>-kubeconfig` Secrets, to delete add-on namespaces on workload clusters
   { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
 ];

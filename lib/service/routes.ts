@@ -28,7 +28,7 @@ export interface RouteDefinition {
 const ADDONS = '/v1/namespaces/:namespace/clusters/:cluster/addons';
 
 /** Error answers every add-on operation may give. */
-const COMMON_ERRORS = { 400: errorAnswer, 401: errorAnswer, 403: errorAnswer, 404: errorAnswer, 502: errorAnswer, 503: errorAnswer };
+const COMMON_ERRORS = { 400: errorAnswer, 401: errorAnswer, 403: errorAnswer, 404: errorAnswer, 429: errorAnswer, 502: errorAnswer, 503: errorAnswer };
 
 /** The add-on API's routes with their schemas (the source of its OpenAPI description). */
 export const ROUTES: readonly RouteDefinition[] = [
@@ -38,7 +38,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     operation: 'install',
     summary: 'Install an add-on on a cluster',
     description: 'Reads the Cluster and its control plane, checks the Kubernetes version against the add-on\'s constraint, renders the '
-      + 'add-on with the library core and server-side applies it. The same parameters again answer 202 with unchanged: true.',
+      + 'add-on with the library core and server-side applies it, holding the installation\'s Lease. The same parameters again answer 202 (unchanged: true when '
+      + 'nothing was missing) and repair a partial installation. A failure half-way answers 502 naming the step; the status then names the missing objects.',
     schema: { params: clusterParams, body: installBody, response: { 202: installAnswer, ...COMMON_ERRORS, 409: errorAnswer, 413: errorAnswer, 415: errorAnswer } },
   },
   {
@@ -54,7 +55,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     url: `${ADDONS}/:addon`,
     operation: 'status',
     summary: 'Status of an add-on',
-    description: 'Installing, Ready, Failed (with the reason) or Uninstalling, from the HelmRelease conditions, plus chart version and last transition time. '
+    description: 'Installing, Ready, Failed (with the reason) or Uninstalling, from every object of the installation, the operation recorded on it and the '
+      + 'HelmRelease conditions, plus chart version and last transition time. A partial installation is Failed, naming the missing objects. '
       + 'An uninstall stuck past the timeout is Failed with the manual cleanup commands.',
     schema: { params: addonParams, response: { 200: statusAnswer, ...COMMON_ERRORS } },
   },
@@ -63,8 +65,10 @@ export const ROUTES: readonly RouteDefinition[] = [
     url: `${ADDONS}/:addon`,
     operation: 'uninstall',
     summary: 'Uninstall an add-on',
-    description: 'Deletes the HelmRelease(s), and once they are gone the add-on namespace on the workload cluster. Answers 202; the status shows the progress.',
-    schema: { params: addonParams, response: { 202: uninstallAnswer, ...COMMON_ERRORS } },
+    description: 'Records the uninstall on the HelmRepository, deletes the ClusterResourceSet, ConfigMap, PrometheusRule and HelmRelease(s), and once '
+      + 'the HelmReleases are gone the add-on namespace on the workload cluster, then the HelmRepository. Answers 202; the status shows the progress, '
+      + 'on every replica. A repeated DELETE resumes an uninstall whose process ended, or retries one that failed.',
+    schema: { params: addonParams, response: { 202: uninstallAnswer, ...COMMON_ERRORS, 409: errorAnswer } },
   },
   {
     method: 'GET',
@@ -77,7 +81,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'GET',
     url: '/readyz',
     summary: 'Readiness',
-    description: '200 once the management cluster has answered; 503 before that and while shutting down.',
+    description: '200 while the management cluster answers (probed again every few seconds); 503 while it does not, and while shutting down.',
     schema: { response: { 200: healthAnswer, 503: errorAnswer } },
   },
   {
@@ -87,5 +91,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     description: 'iaas_addon_api_duration_seconds{operation,status}, iaas_addon_api_total{operation,status}, iaas_addon_api_errors_total{error_type}.',
     schema: { response: { 200: { type: 'string' } } },
     produces: 'text/plain; version=0.0.4; charset=utf-8',
+  },
+  {
+    method: 'GET',
+    url: '/openapi.json',
+    summary: 'This OpenAPI description',
+    description: 'The OpenAPI 3.1 description of the add-on API, with the parameters of each add-on.',
+    schema: { response: { 200: { type: 'object' } } },
+    produces: 'application/json',
   },
 ];

@@ -55,7 +55,7 @@ export const errorAnswer = {
   properties: {
     error: {
       type: 'string',
-      enum: ['validation-error', 'bad-request', 'unsupported-media-type', 'payload-too-large', 'unauthenticated', 'forbidden', 'not-found', 'conflict', 'k8s-api-error', 'unavailable', 'internal-error'],
+      enum: ['validation-error', 'bad-request', 'unsupported-media-type', 'payload-too-large', 'unauthenticated', 'forbidden', 'not-found', 'conflict', 'rate-limited', 'k8s-api-error', 'unavailable', 'internal-error'],
     },
     message: { type: 'string' },
     issues: { type: 'array', items: issue },
@@ -129,6 +129,20 @@ export const statusAnswer = {
     lastTransitionTime: { type: 'string', format: 'date-time' },
     releases: { type: 'array', items: releaseStatus },
     cleanupCommands: { type: 'array', items: { type: 'string' }, description: 'For a stuck or failed uninstall: the manual cleanup commands, in order.' },
+    missing: { type: 'array', items: { type: 'string' }, description: 'Objects of a partial installation that do not exist (`Kind namespace/name`).' },
+    operation: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['operation'],
+      description: 'The operation recorded on the installation: under way, or stopped on a failed step.',
+      properties: {
+        operation: { type: 'string', enum: ['install', 'uninstall'] },
+        startedAt: { type: 'string' },
+        requestId: { type: 'string', description: 'The X-Request-Id of the request that began it.' },
+        failedStep: { type: 'string' },
+        error: { type: 'string' },
+      },
+    },
   },
 } as const;
 

@@ -1,12 +1,14 @@
 /**
- * Status: the add-on's phase from its HelmReleases' conditions (core `addonStatusOf`): Installing,
- * Ready, Failed (with the reason) or Uninstalling, plus chart version and last transition time.
+ * Status: the add-on's phase from every object of the installation, the operation recorded on it and its
+ * HelmReleases' conditions (core `addonStatusOf`): Installing, Ready, Failed (with the reason, and the
+ * missing objects of a partial installation) or Uninstalling, plus chart version and last transition time.
  */
 import { ADDON_NAMES, AddonName, AddonStatus, addonStatusOf } from '../core/addons';
 import { readCluster } from './cluster';
 import { addonKey, ServiceContext } from './context';
 import { ServiceError } from './errors';
-import { checkAddon, readReleases, releaseList } from './releases';
+import { presence, readInstallation } from './installation';
+import { checkAddon, releaseList } from './releases';
 
 /** The answer of a status request: the add-on's identity and its status. */
 export interface StatusAnswer extends AddonStatus {
@@ -16,19 +18,24 @@ export interface StatusAnswer extends AddonStatus {
   namespace: string;
 }
 
-/** The status of one add-on, or `undefined` when it is not installed. */
+/** The status of one add-on, or `undefined` when it is not installed: read from every object of the installation. */
 export async function addonStatus(ctx: ServiceContext, namespace: string, cluster: string, addon: AddonName, now = new Date()): Promise<StatusAnswer | undefined> {
-  const { names, live } = await readReleases(ctx, namespace, cluster, addon);
-  const uninstall = ctx.uninstalls.get(addonKey(namespace, cluster, addon));
+  const state = await readInstallation(ctx, namespace, cluster, addon);
+  const { names } = state;
+  // this process's own uninstall, for one whose HelmRepository (where it is recorded) is already gone
+  const uninstall = state.repository === undefined ? ctx.uninstalls.get(addonKey(namespace, cluster, addon)) : undefined;
   const status = addonStatusOf({
     cluster: { name: cluster, namespace },
     addon,
     mode: ctx.mode,
     releases: releaseList(names, addon),
-    live,
+    live: state.releases,
     uninstallTimeoutSeconds: ctx.uninstallTimeoutSeconds,
     uninstallStartedAt: uninstall?.startedAt,
     uninstallError: uninstall?.error,
+    objects: presence(state),
+    operation: state.operation,
+    operationActive: state.leaseHeld,
     now,
   });
   if (status === undefined) return undefined;

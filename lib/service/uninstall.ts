@@ -9,11 +9,13 @@
 import { setTimeout as sleep } from 'timers/promises';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
-  ADDONS_GROUP, AddonName, AddonNames, addonNames, HELM_RELEASE_API_VERSION, HELM_REPOSITORY_API_VERSION,
+  AddonName, AddonNames, addonNames, HELM_REPOSITORY_API_VERSION, InstallationOperation, operationOf,
 } from '../core/addons';
+import { auditing, currentAuditId } from '../ops/audit';
 import { KUBECONFIG_SECRET_KEY, kubeConfigFromSecretData } from '../ops/cluster-access';
 import { addonKey, ServiceContext, UninstallRecord } from './context';
 import { ServiceError } from './errors';
+import { LiveObject, readInstallation, readObject, recordOperation, underLease } from './installation';
 import { groupVersion, k8sApiError, kubeStatusCode, orNotFound, remove } from './kube';
 import { checkAddon, readReleases } from './releases';
 
@@ -26,60 +28,60 @@ export interface UninstallAnswer {
   status: 'Uninstalling';
 }
 
-const REPO = groupVersion(HELM_REPOSITORY_API_VERSION);
-
-/** The add-on's management-cluster objects other than HelmReleases and HelmRepository. */
-function workloadDeliveryObjects(ctx: ServiceContext, namespace: string, names: AddonNames) {
-  return [
-    { apiVersion: `${ADDONS_GROUP}/${ctx.capiVersion}`, kind: 'ClusterResourceSet', name: names.clusterResourceSet, namespace },
-    { apiVersion: 'v1', kind: 'ConfigMap', name: names.tenantResources, namespace },
-    ...(ctx.monitoring ? [{ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', name: names.prometheusRule, namespace }] : []),
-  ];
-}
-
 /** DELETE .../addons/{addon}: 400 unknown add-on, 404 not installed, 202 once the deletes are issued. */
 export async function uninstallAddon(ctx: ServiceContext, namespace: string, cluster: string, addonValue: unknown): Promise<UninstallAnswer> {
   const addon = checkAddon('addon', addonValue);
   const key = addonKey(namespace, cluster, addon);
-  return ctx.serialize(key, async () => {
-    const { names, live } = await readReleases(ctx, namespace, cluster, addon);
+  return underLease(ctx, namespace, cluster, addon, async () => {
+    const state = await readInstallation(ctx, namespace, cluster, addon);
+    const { names } = state;
     const answer: UninstallAnswer = {
       id: names.release, addon, cluster: { namespace, name: cluster }, namespace: names.namespace,
       releases: names.releases.map((r) => r.name), status: 'Uninstalling',
     };
     const running = ctx.uninstalls.get(key);
-    if (running && running.error === undefined) return answer; // already under way: idempotent
-    const repository = await orNotFound(`reading HelmRepository ${namespace}/${names.helmRepository}`, () => ctx.clients.custom.getNamespacedCustomObject({
-      group: REPO.group, version: REPO.version, namespace, plural: 'helmrepositories', name: names.helmRepository,
-    }));
-    if (live.size === 0 && repository === undefined && running === undefined) {
+    const recorded = state.operation?.operation === 'uninstall' ? state.operation : undefined;
+    if (running && running.error === undefined && recorded?.failedStep === undefined && state.repository !== undefined) return answer; // under way here: idempotent
+    if (state.live.size === 0) {
       throw new ServiceError(404, 'not-found', `add-on ${addon} is not installed on cluster ${namespace}/${cluster}`);
     }
-    // The ClusterResourceSet goes first so that it cannot re-apply the namespace being deleted.
-    for (const o of workloadDeliveryObjects(ctx, namespace, names)) await remove(ctx.clients, o);
-    for (const r of [...names.releases].reverse()) {
-      await remove(ctx.clients, { apiVersion: HELM_RELEASE_API_VERSION, kind: 'HelmRelease', name: r.name, namespace });
+    // Recorded first, on the object deleted last: a process that dies from here on leaves an uninstall
+    // that every replica reports and a repeated DELETE resumes. An uninstall resumed after a restart keeps
+    // its start; one tried again after it failed counts its timeout from now.
+    const resumed = recorded !== undefined && recorded.failedStep === undefined;
+    const op: InstallationOperation = { operation: 'uninstall', startedAt: resumed ? recorded!.startedAt : new Date().toISOString(), requestId: currentAuditId() };
+    await recordOperation(ctx, namespace, names, op);
+    // The ClusterResourceSet goes first so that it cannot re-apply the namespace being deleted; the
+    // HelmReleases dependents first; the HelmRepository last, once helm-controller is done.
+    for (const o of [...state.objects].reverse()) {
+      if (o.kind === 'HelmRepository') continue;
+      await remove(ctx.clients, { apiVersion: o.apiVersion, kind: o.kind, name: o.name, namespace: o.namespace });
     }
-    // a new uninstall, or another try after one gave up: the timeout counts from now
-    const record: UninstallRecord = { startedAt: new Date() };
+    const record: UninstallRecord = { startedAt: op.startedAt ? new Date(op.startedAt) : new Date() };
     const abort = new AbortController();
     record.cancel = () => abort.abort();
+    running?.cancel?.();
     ctx.uninstalls.set(key, record);
-    record.done = finishUninstall(ctx, namespace, cluster, addon, record, abort.signal);
+    record.done = finishUninstall(ctx, namespace, cluster, addon, record, op, abort.signal);
     return answer;
   });
 }
 
 /**
  * Waits until the HelmReleases are gone, then deletes the workload namespace and the HelmRepository.
- * Retries failures until the uninstall timeout, then records the error (status: Failed + cleanup commands).
+ * Retries failures until the uninstall timeout, then records the failed step on the HelmRepository
+ * (status: Failed + cleanup commands, from any replica).
  */
-async function finishUninstall(ctx: ServiceContext, namespace: string, cluster: string, addon: AddonName, record: UninstallRecord, signal: AbortSignal): Promise<void> {
+async function finishUninstall(ctx: ServiceContext, namespace: string, cluster: string, addon: AddonName, record: UninstallRecord, op: InstallationOperation, signal: AbortSignal): Promise<void> {
   const key = addonKey(namespace, cluster, addon);
   const names = addonNames({ name: cluster, namespace }, addon);
   const deadline = record.startedAt.getTime() + ctx.uninstallTimeoutSeconds * 1000;
   let step = 'waiting for the HelmReleases to be deleted';
   let lastError: string | undefined;
+  const ours = (o: LiveObject) => {
+    const now = operationOf(o.metadata?.annotations);
+    return now?.operation === 'uninstall' && now.startedAt === op.startedAt;
+  };
   /** One pass over the remaining steps; true when the uninstall is complete. */
   const attempt = async (): Promise<boolean> => {
     if (step.startsWith('waiting')) {
@@ -94,14 +96,14 @@ async function finishUninstall(ctx: ServiceContext, namespace: string, cluster: 
       await deleteWorkloadNamespace(ctx, namespace, cluster, names);
       step = 'deleting the HelmRepository';
     }
-    await remove(ctx.clients, { apiVersion: HELM_REPOSITORY_API_VERSION, kind: 'HelmRepository', name: names.helmRepository, namespace });
+    await deleteRepository(ctx, namespace, names, ours);
     return true;
   };
   try {
     for (;;) {
       try {
         if (await attempt()) {
-          ctx.uninstalls.delete(key);
+          if (ctx.uninstalls.get(key) === record) ctx.uninstalls.delete(key);
           ctx.onUninstallEnd?.(key);
           return;
         }
@@ -110,6 +112,7 @@ async function finishUninstall(ctx: ServiceContext, namespace: string, cluster: 
       }
       if (Date.now() >= deadline) {
         record.error = `the uninstall did not finish within ${ctx.uninstallTimeoutSeconds}s while ${step}: ${lastError ?? 'no progress'}`;
+        await recordOperation(ctx, namespace, names, { ...op, failedStep: step, error: (lastError ?? 'no progress').slice(0, 500) }, ours).catch(() => false);
         ctx.onUninstallEnd?.(key, record.error);
         return;
       }
@@ -117,6 +120,26 @@ async function finishUninstall(ctx: ServiceContext, namespace: string, cluster: 
     }
   } catch {
     // only the sleep throws here: aborted by shutdown; a repeated DELETE resumes
+  }
+}
+
+/** Deletes the HelmRepository if it still records this uninstall, with a resourceVersion precondition (409: read again). */
+async function deleteRepository(ctx: ServiceContext, namespace: string, names: AddonNames, ours: (o: LiveObject) => boolean): Promise<void> {
+  const repo = { apiVersion: HELM_REPOSITORY_API_VERSION, kind: 'HelmRepository', name: names.helmRepository, namespace, cluster: 'management' as const, plural: 'helmrepositories' };
+  const gv = groupVersion(HELM_REPOSITORY_API_VERSION);
+  for (let attempt = 1; ; attempt++) {
+    const current = await readObject(ctx, repo);
+    if (current === undefined || !ours(current)) return;
+    try {
+      await ctx.clients.custom.deleteNamespacedCustomObject({
+        group: gv.group, version: gv.version, namespace, plural: repo.plural, name: repo.name,
+        body: { preconditions: { resourceVersion: current.metadata?.resourceVersion }, propagationPolicy: 'Background' },
+      });
+      return;
+    } catch (e) {
+      if (kubeStatusCode(e) === 404) return;
+      if (kubeStatusCode(e) !== 409 || attempt >= 5) throw k8sApiError(`deleting HelmRepository ${namespace}/${repo.name}`, e);
+    }
   }
 }
 
@@ -135,7 +158,7 @@ async function deleteWorkloadNamespace(ctx: ServiceContext, namespace: string, c
   }
   if (!kc) return;
   try {
-    await kc.makeApiClient(CoreV1Api).deleteNamespace({ name: names.namespace });
+    await auditing(kc).makeApiClient(CoreV1Api).deleteNamespace({ name: names.namespace });
   } catch (e) {
     if (kubeStatusCode(e) === 404) return;
     throw k8sApiError(`deleting namespace ${names.namespace} on workload cluster ${cluster}`, e);

@@ -1,4 +1,5 @@
 import { addonCleanupCommands, addonNames, ValidationError } from '../../lib/core';
+import { installationObjects } from '../../lib/core/addons';
 import { runCli as run } from '../support/cli';
 import { synthAddon } from './fixtures';
 
@@ -19,10 +20,17 @@ describe('addon-cleanup CLI', () => {
     expect(r.stdout.trim().split('\n')).toEqual([
       `kubectl delete helmrelease -n default ${n.release}`,
       `kubectl delete helmrelease -n default ${n.release}-operator`,
+      `kubectl delete clusterresourceset -n default ${n.clusterResourceSet} --ignore-not-found`,
+      `kubectl delete configmap -n default ${n.tenantResources} --ignore-not-found`,
+      `kubectl delete prometheusrule -n default ${n.prometheusRule} --ignore-not-found`,
       `kubeconfig="$(mktemp)" && chmod 600 "$kubeconfig"`,
       `kubectl get secret -n default prod-kubeconfig -o jsonpath='{.data.value}' | base64 -d > "$kubeconfig"`,
       `kubectl --kubeconfig "$kubeconfig" delete namespace ${n.namespace}; rm -f "$kubeconfig"`,
+      `kubectl delete helmrepository -n default ${n.helmRepository} --ignore-not-found`,
     ]);
+    // every management-cluster object of the installation is named
+    const all = installationObjects({ cluster: { name: 'prod', namespace: 'default' }, addon: 'kuberay', mode: 'management', monitoring: true });
+    for (const o of all) expect(r.stdout).toContain(` -n default ${o.name}`);
   });
 
   test('management mode: the printed commands keep the kubeconfig in a private temporary file and delete it (issue 15, defect 7)', () => {

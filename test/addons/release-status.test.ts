@@ -46,6 +46,6 @@ describe('addonStatusOf', () => {
     // the releases are gone but the namespace is still being deleted
     expect(addonStatusOf({ ...base, live: new Map(), uninstallStartedAt: new Date('2026-12-01T11:59:00Z') })).toMatchObject({ phase: 'Uninstalling', releases: [] });
     expect(addonStatusOf({ ...base, live: new Map(), uninstallStartedAt: new Date('2026-12-01T11:59:00Z'), uninstallError: 'namespace delete refused' }))
-      .toMatchObject({ phase: 'Failed', reason: 'UninstallFailed', message: 'namespace delete refused', cleanupCommands: expect.any(Array) });
+      .toMatchObject({ phase: 'Failed', reason: 'UninstallFailed', message: 'namespace delete refused: uninstall again to finish it', cleanupCommands: expect.any(Array) });
   });
 });

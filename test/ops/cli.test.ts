@@ -168,3 +168,30 @@ test('--kubeconfig defaults to KUBECONFIG', async () => {
     if (before === undefined) delete process.env.KUBECONFIG; else process.env.KUBECONFIG = before;
   }
 });
+
+test('drain: a pod no controller manages exits 3 without --force; with --force the text output shows the warning', async () => {
+  c.workload.seed(pod('bare', 'w-1'));
+  const refused = { out: sink(), err: sink() };
+  const args = ['drain', 'w-1', '--cluster', 'prod', '--namespace', 'tenants', '--kubeconfig', kubeconfig];
+  expect(await nodeCommand({ clock: fakeClock() }).run(args, refused.out, refused.err)).toBe(NODE_EXIT.refused);
+  expect(refused.err.text).toContain('drain w-1 refused (UnmanagedPods): pod default/bare is managed by no controller');
+  expect(writeLines(c)).toEqual([]);
+  const out = sink();
+  expect(await nodeCommand({ clock: fakeClock() }).run([...args, '--force'], out, sink())).toBe(0);
+  expect(out.text.split('\n').slice(0, 2)).toEqual(['drained node w-1: 1 pod evicted', 'warning: pod default/bare has no controller: nothing recreates it after eviction']);
+});
+
+test('with no kubeconfig anywhere, the CLI says so plainly', async () => {
+  const saved = { KUBECONFIG: process.env.KUBECONFIG, HOME: process.env.HOME, KUBERNETES_SERVICE_HOST: process.env.KUBERNETES_SERVICE_HOST };
+  process.env.HOME = join(dir, 'nohome');
+  delete process.env.KUBECONFIG;
+  delete process.env.KUBERNETES_SERVICE_HOST;
+  try {
+    const err = sink();
+    expect(await main(['node', 'show', 'w-1', '--cluster', 'prod', '--namespace', 'tenants'], sink(), err)).toBe(2);
+    expect(err.text).toContain('no kubeconfig found: KUBECONFIG is not set, ~/.kube/config does not exist and this is not a pod with a service account; pass --kubeconfig <file> or set KUBECONFIG');
+    expect(err.text).not.toContain('skipTLSVerify');
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  }
+});

@@ -63,8 +63,8 @@ test('a cluster without its kubeconfig Secret is NodeOperationNotFound, naming t
 
 test('bad node names and options are ValidationErrors naming the field, before any request', async () => {
   await expect(c.ops().cordon('../secrets')).rejects.toMatchObject({ name: 'ValidationError', issues: [{ path: 'node', message: '"../secrets" is not a node name (a DNS-1123 subdomain of at most 253 characters)' }] });
-  await expect(c.ops().drain('w-1', { timeoutSeconds: 0, force: true } as never)).rejects.toMatchObject({
-    issues: [{ path: 'options.force', message: 'is not an option (allowed: deleteEmptyDirData, timeoutSeconds, onProgress)' }, { path: 'options.timeoutSeconds', message: 'must be at least 1, got 0' }],
+  await expect(c.ops().drain('w-1', { timeoutSeconds: 0, evenIfUnmanaged: true } as never)).rejects.toMatchObject({
+    issues: [{ path: 'options.evenIfUnmanaged', message: 'is not an option (allowed: deleteEmptyDirData, force, timeoutSeconds, onProgress)' }, { path: 'options.timeoutSeconds', message: 'must be at least 1, got 0' }],
   });
   expect(() => c.ops({ dryRun: 'yes' } as never)).toThrow(/options\.dryRun: must be a boolean, got "yes"/);
   expect(() => new NodeOperations(c.kubeConfig, { name: 'Prod' } as never)).toThrow(/cluster\.name: .*\n.*cluster\.namespace/);

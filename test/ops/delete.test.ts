@@ -9,7 +9,8 @@
  */
 import { ANNOTATION_AUTOSCALER_MAX, ANNOTATION_AUTOSCALER_MIN, ANNOTATION_DELETE_MACHINE } from '../../lib/core/output/api-versions';
 import { NodeOperationNotFound, NodeOperationRefused } from '../../lib/ops';
-import { CAPI, Clusters, node, NS, resetLogs, startClusters, writeLines } from './harness';
+import { CAPI, Clusters, fakeClock, node, NS, resetLogs, startClusters, writeLines } from './harness';
+import { microTime } from '../../lib/ops/lease';
 
 let c: Clusters;
 beforeEach(async () => { c = await startClusters(); });
@@ -157,7 +158,12 @@ describe('control plane', () => {
   test('with replacement, confirmation and two other Ready control-plane nodes: the check reads first, then one DELETE', async () => {
     const result = await c.ops().delete('cp-1', { replace: true, confirm: 'cp-1' });
     expect(result).toMatchObject({ role: 'control-plane', readyControlPlaneNodes: ['cp-2', 'cp-3'], summary: 'deleted Machine prod-control-plane-1 of control-plane node cp-1; KubeadmControlPlane prod-control-plane replaces it' });
-    expect(writeLines(c)).toEqual(['management DELETE /apis/cluster.x-k8s.io/v1beta2/namespaces/tenants/machines/prod-control-plane-1']);
+    // under the cluster's control-plane deletion Lease, taken after the first check passed and released after the delete
+    expect(writeLines(c)).toEqual([
+      'management POST /apis/coordination.k8s.io/v1/namespaces/tenants/leases',
+      'management DELETE /apis/cluster.x-k8s.io/v1beta2/namespaces/tenants/machines/prod-control-plane-1',
+      'management DELETE /apis/coordination.k8s.io/v1/namespaces/tenants/leases/capi-constructs-control-plane-delete-prod',
+    ]);
     // The quorum check is its own reads: control-plane Machines (management) and Nodes (workload), before the delete.
     const mgmt = c.management.requests.map((r) => `${r.method} ${r.path}${r.query.labelSelector ? `?${r.query.labelSelector}` : ''}`);
     const del = mgmt.indexOf('DELETE /apis/cluster.x-k8s.io/v1beta2/namespaces/tenants/machines/prod-control-plane-1');
@@ -216,4 +222,35 @@ test('a Machine whose Node is already gone is still found by its nodeRef', async
 test('replace must be a boolean: a ValidationError naming the field', async () => {
   await expect(c.ops().delete('w-1', {} as never)).rejects.toMatchObject({ name: 'ValidationError', issues: [{ path: 'options.replace', message: 'must be true (replace the Machine) or false (remove it for good), got undefined' }] });
   expect(writeLines(c)).toEqual([]);
+});
+
+describe('control plane, two operators', () => {
+  test('two operators deleting different control-plane nodes at once: the quorum allows one, the other is refused (5 trials)', async () => {
+    for (let trial = 0; trial < 5; trial++) {
+      await c.close();
+      c = await startClusters();
+      const [a, b] = await Promise.allSettled([
+        c.ops().delete('cp-1', { replace: true, confirm: 'cp-1' }),
+        c.ops().delete('cp-2', { replace: true, confirm: 'cp-2' }),
+      ]);
+      const done = [a, b].filter((r) => r.status === 'fulfilled');
+      expect(done).toHaveLength(1);
+      const refused = [a, b].find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(refused.reason).toMatchObject({ reason: 'ControlPlaneQuorumAtRisk' });
+      expect(['prod-control-plane-1', 'prod-control-plane-2'].filter((m) => machine(m) === undefined)).toHaveLength(1);
+      // the Lease is released either way
+      expect(c.management.list('Lease', 'tenants')).toEqual([]);
+    }
+  });
+
+  test('a control-plane deletion of the cluster held by another process past the wait is refused as OperationInProgress, with no Machine deleted', async () => {
+    c.management.seed({
+      apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'capi-constructs-control-plane-delete-prod', namespace: 'tenants' },
+      spec: { holderIdentity: 'operator-b', leaseDurationSeconds: 300, renewTime: microTime(new Date()) },
+    });
+    const e = await refusal(c.ops({ clock: fakeClock() }).delete('cp-1', { replace: true, confirm: 'cp-1' }));
+    expect(e.reason).toBe('OperationInProgress');
+    expect(e.message).toMatch(/another control-plane deletion of cluster tenants\/prod is in progress \(Lease tenants\/capi-constructs-control-plane-delete-prod is held by operator-b\)/);
+    expect(machine('prod-control-plane-1')).toBeDefined();
+  });
 });

@@ -128,12 +128,19 @@ test('a pod already terminating is waited for, not evicted again', async () => {
   expect(clock.slept).toEqual([1000]);
 });
 
-test('finished pods are evicted even with emptyDir; a pod without a controller is evicted with a warning', async () => {
+test('a pod no controller manages refuses the drain before anything is written, as kubectl drain does without --force', async () => {
+  c.workload.seed([pod('bare', 'w-1'), pod('web-9', 'w-1', { owner: 'ReplicaSet' })]);
+  const e = await c.ops({ clock: fakeClock() }).drain('w-1').catch((x) => x);
+  expect(e).toMatchObject({ name: 'NodeOperationRefused', reason: 'UnmanagedPods', message: 'drain w-1 refused (UnmanagedPods): pod default/bare is managed by no controller, so nothing recreates it after eviction; pass force (--force) to evict it anyway' });
+  expect(c.workload.writes()).toEqual([]);
+});
+
+test('finished pods are evicted even with emptyDir; with force a pod without a controller is evicted with a warning', async () => {
   c.workload.seed([
     pod('job-done', 'w-1', { owner: 'Job', emptyDir: true, phase: 'Succeeded' }),
     pod('bare', 'w-1'),
   ]);
-  const result = await c.ops({ clock: fakeClock() }).drain('w-1');
+  const result = await c.ops({ clock: fakeClock() }).drain('w-1', { force: true });
   expect(result.evicted.map((p) => p.name).sort()).toEqual(['bare', 'job-done']);
   expect(result.warnings).toEqual(['pod default/bare has no controller: nothing recreates it after eviction']);
 });

@@ -70,6 +70,40 @@ describe('authentication and authorization through the management cluster', () =
   });
 });
 
+describe('per-cluster authorization of status', () => {
+  it('a user whose rights name only cluster old reads old\'s status, not m1\'s', async () => {
+    expect((await h.api('POST', addonsPath('m1'), { body: { addon: 'kuberay' } })).status).toBe(202);
+    const other = await h.api('GET', addonsPath('m1', 'kuberay'), { token: TOKENS.olga });
+    expect(other).toMatchObject({ status: 403, body: { error: 'forbidden', message: 'user "olga" may not get clusters.cluster.x-k8s.io "m1" in namespace "team-a"' } });
+    expect((await h.api('GET', addonsPath('m1'), { token: TOKENS.olga })).status).toBe(403);
+    h.seedCluster('old');
+    expect((await h.api('GET', addonsPath('old', 'kuberay'), { token: TOKENS.olga })).status).toBe(404);
+  });
+});
+
+describe('failed authentication', () => {
+  it('is rate-limited per client: a burst of 60 bad tokens makes no more TokenReviews than the burst allows, the rest 429', async () => {
+    const r = await startHarness({ service: { failedAuthentications: { burst: 5, perMinute: 6 } } });
+    try {
+      r.seedCluster('q1');
+      // a known token, used before the burst, keeps working from its cache
+      expect((await r.api('GET', addonsPath('q1'))).status).toBe(200);
+      r.fake.reset();
+      const answers = await Promise.all(Array.from({ length: 60 }, (_v, i) => r.api('GET', addonsPath('q1'), { token: `bad-token-${i}` })));
+      const reviews = r.fake.requests.filter((x) => x.path.endsWith('/tokenreviews')).length;
+      expect(reviews).toBeLessThanOrEqual(5 + 1);
+      expect(answers.filter((a) => a.status === 401).length).toBe(reviews);
+      const limited = answers.filter((a) => a.status === 429);
+      expect(limited.length).toBe(60 - reviews);
+      expect(limited[0].body).toEqual({ error: 'rate-limited', message: expect.stringMatching(/^too many failed authentications from this client: retry in \d+s$/) });
+      expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await r.api('GET', addonsPath('q1'))).status).toBe(200);
+    } finally {
+      await r.close();
+    }
+  });
+});
+
 describe('review cache', () => {
   it('remembers an accepted token and allowed permissions for the TTL, never a rejection or denial', async () => {
     const reviews = () => h.fake.requests.filter((r) => /(tokenreviews|subjectaccessreviews)$/.test(r.path)).length;

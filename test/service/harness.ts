@@ -19,6 +19,8 @@ export const TOKENS = {
   dora: 'dora-token-3c3c9e20',
   /** authenticated, no rights */
   mallory: 'mallory-token-55aa01fe',
+  /** get and list in team-a, but of the Clusters only `old` */
+  olga: 'olga-token-9b8e12c4',
 } as const;
 
 export const NAMESPACE = 'team-a';
@@ -28,6 +30,7 @@ export function policy(a: AuthorizationAttributes): boolean {
   if (a.groups.includes('system:masters')) return true;
   if (a.user === 'alice') return a.namespace === NAMESPACE;
   if (a.user === 'dora') return a.namespace === NAMESPACE && a.resource !== 'secrets';
+  if (a.user === 'olga') return a.namespace === NAMESPACE && (a.verb === 'get' || a.verb === 'list') && (a.resource !== 'clusters' || a.name === 'old');
   if (a.user === 'victor') return a.namespace === NAMESPACE && (a.verb === 'get' || a.verb === 'list');
   return false;
 }
@@ -61,6 +64,7 @@ export async function startHarness(options: { fake?: KubeFakeOptions; service?: 
       [TOKENS.victor]: { username: 'victor', groups: ['system:authenticated'] },
       [TOKENS.dora]: { username: 'dora', groups: ['system:authenticated'] },
       [TOKENS.mallory]: { username: 'mallory', groups: ['system:authenticated'] },
+      [TOKENS.olga]: { username: 'olga', groups: ['system:authenticated'] },
     },
     authorizer: policy,
     ...options.fake,
@@ -133,9 +137,14 @@ export function addonsPath(cluster: string, addon?: string, namespace = NAMESPAC
   return `/v1/namespaces/${namespace}/clusters/${cluster}/addons${addon === undefined ? '' : `/${addon}`}`;
 }
 
-/** The fake's writes of objects (the TokenReviews and SubjectAccessReviews every request makes left out). */
+/** The fake's writes of objects (the TokenReviews and SubjectAccessReviews every request makes, and the Lease every operation holds, left out). */
 export function objectWrites(fake: KubeFake) {
-  return fake.writes().filter((w) => !/(tokenreviews|subjectaccessreviews)$/.test(w.path));
+  return fake.writes().filter((w) => !/(tokenreviews|subjectaccessreviews)$/.test(w.path) && w.resource !== 'leases');
+}
+
+/** The fake's writes of Leases. */
+export function leaseWrites(fake: KubeFake) {
+  return fake.writes().filter((w) => w.resource === 'leases');
 }
 
 /** helm-controller's part, done by hand: the finalizer and the conditions of a reconciled HelmRelease. */

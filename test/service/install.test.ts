@@ -1,6 +1,6 @@
 import { addonNames, renderClusterAddon } from '../../lib/core/addons';
 import { FIELD_MANAGER } from '../../lib/service';
-import { addonsPath, Harness, objectWrites, NAMESPACE, startHarness } from './harness';
+import { addonsPath, leaseWrites, Harness, objectWrites, NAMESPACE, startHarness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -33,15 +33,26 @@ describe('POST .../addons (install)', () => {
       expect(stored.metadata.managedFields).toEqual([expect.objectContaining({ manager: FIELD_MANAGER, operation: 'Apply' })]);
     }
     const writes = objectWrites(h.fake);
-    expect(writes).toHaveLength(model.manifests.length);
-    for (const w of writes) {
+    // every object applied, then the end of the operation recorded on the HelmRepository
+    expect(writes).toHaveLength(model.manifests.length + 1);
+    for (const w of writes.slice(0, -1)) {
       expect(w).toMatchObject({ method: 'PATCH', contentType: 'application/apply-patch+yaml', status: expect.any(Number) });
       expect(w.query.fieldManager).toBe(FIELD_MANAGER);
     }
-    // the HelmRelease goes first, then its source, the workload-cluster delivery and the rule
+    // the HelmRepository first (it records the install), the HelmRelease, the rule, then the workload-cluster delivery
     const resources = writes.map((w) => w.path.split('/').slice(-2)[0]);
-    expect(resources[0]).toBe('helmreleases');
-    expect(resources.slice(1).sort()).toEqual(['clusterresourcesets', 'configmaps', 'helmrepositories', 'prometheusrules']);
+    expect(resources).toEqual(['helmrepositories', 'helmreleases', 'prometheusrules', 'configmaps', 'clusterresourcesets', 'helmrepositories']);
+    expect(writes[0].body).toMatchObject({ metadata: { annotations: { 'addons.capi-constructs.io/operation': 'install', 'addons.capi-constructs.io/operation-request-id': res.headers.get('x-request-id') } } });
+    expect(writes[5]).toMatchObject({ contentType: 'application/merge-patch+json', body: { metadata: { resourceVersion: expect.any(String), annotations: { 'addons.capi-constructs.io/operation': null } } } });
+    const repo = h.fake.get('source.toolkit.fluxcd.io/v1', 'HelmRepository', NAMESPACE, names.helmRepository);
+    expect(Object.keys(repo.metadata.annotations).filter((k) => k.includes('operation'))).toEqual([]);
+    // under the installation's Lease, created first and released last, every call with the request id as Audit-ID
+    const leases = leaseWrites(h.fake);
+    expect(leases.map((w) => w.method)).toEqual(['POST', 'DELETE']);
+    const lockedWrites = h.fake.writes().filter((w) => !/(tokenreviews|subjectaccessreviews)$/.test(w.path));
+    expect(lockedWrites[0].resource).toBe('leases');
+    expect(lockedWrites.slice(-1)[0].resource).toBe('leases');
+    expect(new Set(h.fake.requests.map((r) => r.auditId))).toEqual(new Set([res.headers.get('x-request-id')]));
   });
 
   it('is idempotent for the same parameters (also when they are spelled as the defaults), and answers 409 for other parameters', async () => {

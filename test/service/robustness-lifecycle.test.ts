@@ -68,6 +68,13 @@ describe('bad input', () => {
     expect((await h.api('GET', '/healthz', { token: null })).status).toBe(200);
     expect((await h.api('GET', addonsPath('b1'))).status).toBe(200);
   }, 60_000); // 300 HTTP round trips: bounded by count, not by time; a busy 2-core machine needs more than 5 s
+
+  it('accepts a DELETE with Content-Type: application/json and no body', async () => {
+    const res = await h.api('DELETE', addonsPath('b1', 'kuberay'), { headers: { 'content-type': 'application/json' } });
+    expect(res).toMatchObject({ status: 404, body: { error: 'not-found', message: 'add-on kuberay is not installed on cluster team-a/b1' } });
+    // a POST without a body is still a 400
+    expect((await h.api('POST', addonsPath('b1'), { headers: { 'content-type': 'application/json' } })).status).toBe(400);
+  });
 });
 
 describe('defaults', () => {
@@ -100,10 +107,32 @@ describe('lifecycle', () => {
       for (let i = 0; i < 200 && !s.lifecycle.ready; i++) await new Promise((r) => setTimeout(r, 10));
       expect((await fetch(`${url}/readyz`)).status).toBe(200);
       expect(h.fake.requests.filter((r) => r.path === '/apis').length).toBeGreaterThanOrEqual(4);
-      const probes = out.split('\n').filter((l) => l.includes('management cluster not ready')).map((l) => JSON.parse(l));
-      expect(probes).toHaveLength(3);
-      expect(probes[0]).toMatchObject({ level: 50, error: expect.stringContaining('HTTP 503') });
+      // one line while waiting (not one per probe), one when it answers
+      const lines = out.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+      const server = h.fake.kubeConfig().getCurrentCluster()!.server;
+      expect(lines.filter((l) => /management cluster/.test(l.msg))).toEqual([
+        expect.objectContaining({ level: 40, msg: `waiting for the management cluster at ${server} to answer`, error: expect.stringContaining('HTTP 503') }),
+        expect.objectContaining({ level: 30, msg: 'the management cluster answers: ready' }),
+      ]);
       await s.shutdown();
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('/readyz fails while the management cluster stops answering, and add-on requests are 503; ready again once it answers', async () => {
+    const h = await startHarness({ service: { readinessPollMs: 10, readinessRecheckMs: 10 } });
+    try {
+      h.seedCluster('z1');
+      expect((await h.api('GET', '/readyz', { token: null })).status).toBe(200);
+      h.fake.failNext({ path: '/apis', status: 503, times: 1000 });
+      for (let i = 0; i < 300 && h.service.lifecycle.ready; i++) await new Promise((r) => setTimeout(r, 10));
+      expect((await h.api('GET', '/readyz', { token: null })).status).toBe(503);
+      expect(await h.api('GET', addonsPath('z1'))).toMatchObject({ status: 503, body: { error: 'unavailable', message: 'the management cluster does not answer: retry shortly' } });
+      expect(h.logs.filter((l) => l.msg === 'the management cluster stopped answering: not ready until it answers again')).toHaveLength(1);
+      h.fake.reset();
+      for (let i = 0; i < 300 && !h.service.lifecycle.ready; i++) await new Promise((r) => setTimeout(r, 10));
+      expect((await h.api('GET', '/readyz', { token: null })).status).toBe(200);
     } finally {
       await h.close();
     }

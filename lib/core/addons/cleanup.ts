@@ -31,11 +31,13 @@ export function addonCleanupCommandLine(cluster: { readonly name: string; readon
 }
 
 /**
- * The kubectl commands that remove one add-on release, in order: delete its HelmRelease(s)
- * (dependents first, so the KubeRay operator can still clean up the RayCluster), then delete the
- * add-on namespace on the workload cluster. In `management` mode the HelmReleases are deleted on the
- * management cluster and the namespace through the workload cluster's CAPI kubeconfig, which is kept in
- * a private temporary file (`mktemp`, mode 0600) that the last command deletes.
+ * The kubectl commands that remove every object of one add-on installation, in order: delete its
+ * HelmRelease(s) (dependents first, so the KubeRay operator can still clean up the RayCluster), then the
+ * add-on namespace on the workload cluster. In `tenant` mode the namespace holds everything else (the
+ * HelmRepository, the NetworkPolicies). In `management` mode the HelmReleases, the ClusterResourceSet,
+ * its ConfigMap, the PrometheusRule and (last) the HelmRepository are deleted on the management cluster,
+ * and the namespace through the workload cluster's CAPI kubeconfig, which is kept in a private temporary
+ * file (`mktemp`, mode 0600) that the same command deletes.
  * Throws ValidationError (statusCode 400) for an unknown add-on or invalid names.
  */
 export function addonCleanupCommands(input: AddonCleanupInput): string[] {
@@ -61,10 +63,17 @@ export function addonCleanupCommands(input: AddonCleanupInput): string[] {
   }
   // the workload cluster's admin kubeconfig goes to a private temporary file (mktemp: mode 0600, in $TMPDIR), never
   // into the current directory, and is deleted by the same command that uses it, whether the deletion succeeds or not
+  // then every other object of the installation on the management cluster: the ClusterResourceSet before the
+  // namespace (so it cannot re-apply it), its ConfigMap, the PrometheusRule (absent without monitoring), and the
+  // HelmRepository last, once helm-controller no longer needs it
   return [
     ...releases.map((r) => `kubectl delete helmrelease -n ${namespace} ${r}`),
+    `kubectl delete clusterresourceset -n ${namespace} ${names.clusterResourceSet} --ignore-not-found`,
+    `kubectl delete configmap -n ${namespace} ${names.tenantResources} --ignore-not-found`,
+    `kubectl delete prometheusrule -n ${namespace} ${names.prometheusRule} --ignore-not-found`,
     `kubeconfig="$(mktemp)" && chmod 600 "$kubeconfig"`,
     `kubectl get secret -n ${namespace} ${names.kubeconfigSecret} -o jsonpath='{.data.value}' | base64 -d > "$kubeconfig"`,
     `kubectl --kubeconfig "$kubeconfig" delete namespace ${names.namespace}; rm -f "$kubeconfig"`,
+    `kubectl delete helmrepository -n ${namespace} ${names.helmRepository} --ignore-not-found`,
   ];
 }

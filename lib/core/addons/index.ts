@@ -10,3 +10,4 @@ export * from './monitoring';
 export * from './cleanup';
 export * from './addon';
 export * from './release-status';
+export * from './installation';

@@ -6,6 +6,7 @@
 import { AddonMode } from './naming';
 import { AddonName } from './catalog';
 import { addonCleanupCommands } from './cleanup';
+import { InstallationOperation } from './installation';
 
 /** The phases the add-on API reports. */
 export type AddonPhase = 'Installing' | 'Ready' | 'Failed' | 'Uninstalling';
@@ -56,6 +57,10 @@ export interface AddonStatus {
   readonly releases: readonly ReleaseStatus[];
   /** For a `Failed` uninstall: the manual cleanup commands of the operations guide, in order. */
   readonly cleanupCommands?: readonly string[];
+  /** Objects of the installation that do not exist (`Kind namespace/name`), when some do and some do not. */
+  readonly missing?: readonly string[];
+  /** The operation recorded on the installation (install or uninstall under way, or stopped on a failed step). */
+  readonly operation?: InstallationOperation;
 }
 
 export interface AddonStatusInput {
@@ -72,6 +77,15 @@ export interface AddonStatusInput {
   readonly uninstallStartedAt?: Date;
   /** What the uninstall is stuck on, or why it failed (e.g. the namespace could not be deleted). */
   readonly uninstallError?: string;
+  /**
+   * Every object of the installation (`Kind namespace/name`, see `installationObjects`), split into the
+   * ones that exist and the ones that do not. Without it only the HelmReleases are considered.
+   */
+  readonly objects?: { readonly present: readonly string[]; readonly missing: readonly string[] };
+  /** The operation recorded on the installation's HelmRepository (see `operationOf`). */
+  readonly operation?: InstallationOperation;
+  /** Whether the operation's Lease is held now (its process is alive and at work). */
+  readonly operationActive?: boolean;
   readonly now: Date;
 }
 
@@ -120,14 +134,23 @@ export function addonStatusOf(input: AddonStatusInput): AddonStatus | undefined 
   const releases = present.map((r) => releaseStatusOf(r.name, input.live.get(r.name)!));
   const primary = releases.find((r) => input.releases.find((x) => x.name === r.name)?.primary) ?? releases[0];
   const newest = releases.map((r) => r.lastTransitionTime).filter((t): t is string => t !== undefined).sort().pop();
-  const common = { chartVersion: primary?.chartVersion, lastTransitionTime: newest, releases };
+  const op = input.operation;
+  const missing = input.objects?.missing ?? [];
+  const common = {
+    chartVersion: primary?.chartVersion, lastTransitionTime: newest, releases,
+    ...(op ? { operation: op } : {}),
+    ...(missing.length > 0 && (present.length > 0 || (input.objects?.present.length ?? 0) > 0) ? { missing } : {}),
+  };
 
   const deleting = present.map((r) => input.live.get(r.name)!.metadata?.deletionTimestamp).filter((t) => t !== undefined);
-  const uninstalling = deleting.length > 0 || input.uninstallStartedAt !== undefined || input.uninstallError !== undefined;
+  const recordedError = op?.operation === 'uninstall' && op.failedStep !== undefined ? `${op.failedStep}: ${op.error ?? 'failed'}` : undefined;
+  const uninstallError = input.uninstallError ?? recordedError;
+  const uninstalling = deleting.length > 0 || input.uninstallStartedAt !== undefined || uninstallError !== undefined || op?.operation === 'uninstall';
   if (uninstalling) {
-    const began = input.uninstallStartedAt ?? deleting.map((t) => iso(t)!).sort()[0];
-    const detail = input.uninstallError === undefined ? '' : ` (${input.uninstallError})`;
-    if (stuck(began, input)) {
+    const recordedStart = op?.operation === 'uninstall' && op.startedAt !== undefined && iso(op.startedAt) !== undefined ? new Date(op.startedAt) : undefined;
+    const began = input.uninstallStartedAt ?? recordedStart ?? deleting.map((t) => iso(t)!).sort()[0];
+    const detail = uninstallError === undefined ? '' : ` (${uninstallError})`;
+    if (began !== undefined && stuck(began, input)) {
       return {
         ...common,
         phase: 'Failed',
@@ -136,17 +159,32 @@ export function addonStatusOf(input: AddonStatusInput): AddonStatus | undefined 
         cleanupCommands: cleanup(),
       };
     }
-    if (input.uninstallError !== undefined) {
-      return { ...common, phase: 'Failed', reason: 'UninstallFailed', message: input.uninstallError, cleanupCommands: cleanup() };
+    if (uninstallError !== undefined) {
+      return { ...common, phase: 'Failed', reason: 'UninstallFailed', message: `${uninstallError}: uninstall again to finish it`, cleanupCommands: cleanup() };
     }
     return { ...common, phase: 'Uninstalling', lastTransitionTime: iso(began) ?? newest };
   }
-  if (present.length === 0) return undefined;
+  if (present.length === 0 && (input.objects?.present.length ?? 0) === 0) return undefined;
+  if (op?.operation === 'install') {
+    const request = op.requestId === undefined ? '' : ` (request ${op.requestId})`;
+    const lacking = missing.length > 0 ? `; missing: ${missing.join(', ')}` : '';
+    if (op.failedStep !== undefined) {
+      return { ...common, phase: 'Failed', reason: 'InstallIncomplete', message: `the install${request} failed while ${op.failedStep}: ${op.error ?? 'failed'}${lacking}: install again with the same parameters to finish it, or uninstall` };
+    }
+    if (input.operationActive) {
+      return { ...common, phase: 'Installing', reason: 'Applying', message: `the install${request} is applying the add-on's objects${lacking}` };
+    }
+    return { ...common, phase: 'Failed', reason: 'InstallIncomplete', message: `the install${request} begun at ${op.startedAt ?? 'an unknown time'} stopped before it finished${lacking}: install again with the same parameters to finish it, or uninstall` };
+  }
+  const missingOthers = missing.filter((m) => !m.startsWith('HelmRelease '));
+  if (missingOthers.length > 0 || (present.length === 0 && missing.length > 0)) {
+    return { ...common, phase: 'Failed', reason: 'PartialInstallation', message: `the installation is partial, missing: ${missing.join(', ')}: install again with the same parameters to repair it, or uninstall` };
+  }
   const failed = releases.find((r) => r.phase === 'Failed');
   if (failed) return { ...common, phase: 'Failed', reason: failed.reason, message: `HelmRelease ${failed.name}: ${failed.message ?? failed.reason ?? 'failed'}` };
-  const missing = input.releases.filter((r) => !input.live.has(r.name)).map((r) => r.name);
-  if (missing.length > 0) {
-    return { ...common, phase: 'Failed', reason: 'ReleaseMissing', message: `HelmRelease ${missing.join(', ')} does not exist: install the add-on again with the same parameters` };
+  const missingReleases = input.releases.filter((r) => !input.live.has(r.name)).map((r) => r.name);
+  if (missingReleases.length > 0) {
+    return { ...common, phase: 'Failed', reason: 'ReleaseMissing', message: `HelmRelease ${missingReleases.join(', ')} does not exist: install the add-on again with the same parameters` };
   }
   const installing = releases.find((r) => r.phase !== 'Ready');
   if (installing) return { ...common, phase: 'Installing', reason: installing.reason, message: installing.message && `HelmRelease ${installing.name}: ${installing.message}` };

@@ -31,6 +31,14 @@ export function kubeconfigSecretName(cluster: string): string {
   return `${cluster}-kubeconfig`;
 }
 
+/**
+ * The Lease (coordination.k8s.io/v1, in the Cluster's namespace) every control-plane node deletion of
+ * the cluster holds while it checks the quorum and deletes the Machine: `capi-constructs-control-plane-delete-<cluster>`.
+ */
+export function controlPlaneDeletionLeaseName(cluster: string): string {
+  return `capi-constructs-control-plane-delete-${cluster}`;
+}
+
 /** Length of the content hash appended to immutable template names. */
 export const TEMPLATE_HASH_LENGTH = 8;
 

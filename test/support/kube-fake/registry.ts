@@ -207,6 +207,7 @@ export function builtinTypes(): ResourceType[] {
     builtin('apps', 'v1', 'StatefulSet', 'statefulsets', true, ['status']),
     builtin('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, ['status']),
     builtin('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies'),
+    builtin('coordination.k8s.io', 'v1', 'Lease', 'leases'),
     builtin('rbac.authorization.k8s.io', 'v1', 'Role', 'roles'),
     builtin('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings'),
     builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),

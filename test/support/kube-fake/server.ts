@@ -3,6 +3,7 @@
  * discovery and resource paths, records every request, and answers every error as a Status (a handler
  * bug answers 500; nothing a client sends can crash the test process).
  */
+import { randomUUID } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { parse as parseYaml } from 'yaml';
@@ -37,6 +38,8 @@ export interface RecordedRequest {
   readonly subresource?: string;
   /** Username of the bearer token, when the token is known. */
   readonly user?: string;
+  /** The `Audit-ID` header the client sent (kube-apiserver keeps it as the audit event's id), else undefined. */
+  readonly auditId?: string;
   /** The answer body (a Status on errors). */
   readonly response?: unknown;
 }
@@ -144,6 +147,10 @@ export class FakeServer {
     const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     const query = Object.fromEntries(url.searchParams.entries());
     const record: Record<string, any> = { method, path: url.pathname, query, contentType, body: undefined, status: 0 };
+    const auditId = req.headers['audit-id'];
+    if (typeof auditId === 'string' && auditId !== '') record.auditId = auditId;
+    // kube-apiserver answers every request with its audit id: the client's, else one it made
+    res.setHeader('Audit-Id', record.auditId ?? randomUUID());
     this.requests.push(record as RecordedRequest);
     const answer = (status: number, body: unknown) => {
       record.status = status;
