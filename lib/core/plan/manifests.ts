@@ -128,11 +128,6 @@ function isManifest(p: Problems, path: string, o: unknown): o is Manifest {
   return ok;
 }
 
-/**
- * Parses one YAML file of one or more documents (`---`), as cdk8s and the library write them, into
- * objects. Empty documents are skipped. A syntax error is a ValidationError naming the file and the
- * line.
- */
 /** Bounds of the YAML that {@link parseManifestFile} reads: characters per file, alias expansions per document, nesting. */
 export const MAX_MANIFEST_FILE_CHARS = 64 * 1024 * 1024;
 export const MAX_ALIAS_COUNT = 100;
@@ -160,6 +155,11 @@ function depthExceeds(value: unknown, max: number): boolean {
   return false;
 }
 
+/**
+ * Parses one YAML file of one or more documents (`---`), as cdk8s and the library write them, into
+ * objects. Empty documents are skipped. A syntax error is a ValidationError naming the file and the
+ * line.
+ */
 export function parseManifestFile(file: string, content: string): unknown[] {
   const p = new Problems(`Manifest file ${show(file)}`);
   const out: unknown[] = [];
