@@ -15,5 +15,5 @@ if (fs.existsSync(source)) {
 const { main } = require(entry);
 main(process.argv.slice(2), process.stdout, process.stderr).then(
   (code) => { process.exitCode = code; },
-  (e) => { process.stderr.write(`capi-constructs: ${e && e.stack ? e.stack : e}\n`); process.exitCode = 1; },
+  (e) => { process.stderr.write(`capi-constructs: ${String(e && e.message ? e.message : e).split('\n')[0]}\n`); process.exitCode = 1; },
 );

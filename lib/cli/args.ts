@@ -5,8 +5,59 @@ export interface Output {
   write(s: string): unknown;
 }
 
-/** A wrong invocation: printed with the command's usage, exit code 2. */
+/**
+ * The exit codes of every `capi-constructs` command: one table (docs/cli.md). A command uses the rows
+ * that apply to it; no command gives one of these codes another meaning.
+ */
+export const EXIT = {
+  /** Done; for `plan`: nothing rejected. */
+  ok: 0,
+  /** The Kubernetes API failed or could not be reached, or the server could not start (port in use). */
+  failed: 1,
+  /** `plan`: the next apply would be rejected. */
+  rejected: 2,
+  /** A rule refused: `node` wrote nothing; `plan --fail-on rolls` found rollouts. */
+  refused: 3,
+  /** `node`: the node, its Machine or the cluster's kubeconfig Secret does not exist. */
+  notFound: 4,
+  /** `node drain`: timed out; the node stays cordoned. */
+  drainTimeout: 5,
+  /** Usage error: unknown command or option, missing or invalid argument, unreadable or invalid input file (EX_USAGE). */
+  usage: 64,
+  /** Missing or unusable configuration: no kubeconfig or an invalid one, unreadable TLS files, a missing optional package (EX_CONFIG). */
+  config: 78,
+} as const;
+
+/** A wrong invocation: one line naming the problem, exit code {@link EXIT}.usage. */
 export class UsageError extends Error {}
+
+/** Missing or unusable configuration (kubeconfig, TLS files, optional packages): one line, exit code {@link EXIT}.config. */
+export class ConfigError extends Error {}
+
+/** The closest of `candidates` to `word` (edit distance at most 2, or a prefix either way), for "did you mean". */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const c of candidates) {
+    const d = word.length >= 2 && (c.startsWith(word) || word.startsWith(c)) ? 1 : distance(word, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance (the words are command names: short). */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
 
 /**
  * Parses `--key value` / `--key=value` options. `allowed` lists the options that take a value,

@@ -2,14 +2,13 @@
  * `capi-constructs node <action> <node> --cluster <name> --namespace <ns> ...`: the node actions of
  * {@link NodeOperations} on the command line.
  *
- * Exit codes (besides the CLI's 0 and 2): 1 the Kubernetes API failed; 3 a rule refused the action
- * (nothing was written); 4 the node, its Machine or the cluster's kubeconfig Secret was not found;
- * 5 the drain timed out (the node stays cordoned).
+ * Exit codes (the CLI's table, lib/cli/args.ts EXIT): 1 the Kubernetes API failed; 3 a rule refused the
+ * action (nothing was written); 4 the node, its Machine or the cluster's kubeconfig Secret was not found;
+ * 5 the drain timed out (the node stays cordoned); 64 usage error; 78 no usable kubeconfig.
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { Problems, ValidationError } from '../core/rules/errors';
 import { checkDuration } from '../core/rules/validation';
-import { loadDefaultKubeConfig } from '../ops/cluster-access';
 import { describeApiError } from '../ops/api-errors';
 import { Clock } from '../ops/context';
 import { DrainProgress } from '../ops/drain';
@@ -17,13 +16,15 @@ import { DrainTimeout, NodeOperationError, NodeOperationNotFound, NodeOperationR
 import { NodeOperations } from '../ops/node-operations';
 import { describeRequest, NodeOperationResult } from '../ops/requests';
 import { NodeReport } from '../ops/show';
-import { Command, Output, parseFlags, UsageError } from './args';
+import { Command, EXIT, Output, parseFlags, UsageError } from './args';
+import { loadKubeconfig } from './kubeconfig';
+import { NODE_ACTIONS, NODE_USAGE } from './usage';
 
-export const NODE_ACTIONS = ['cordon', 'uncordon', 'drain', 'delete', 'exclude-from-autoscaling', 'include-in-autoscaling', 'show'] as const;
+export { NODE_ACTIONS };
 type Action = typeof NODE_ACTIONS[number];
 
 /** Exit codes of `capi-constructs node`. */
-export const NODE_EXIT = { ok: 0, apiError: 1, usage: 2, refused: 3, notFound: 4, drainTimeout: 5 } as const;
+export const NODE_EXIT = { ok: EXIT.ok, apiError: EXIT.failed, usage: EXIT.usage, refused: EXIT.refused, notFound: EXIT.notFound, drainTimeout: EXIT.drainTimeout, config: EXIT.config } as const;
 
 const VALUE_OPTIONS = ['cluster', 'namespace', 'kubeconfig', 'confirm', 'timeout', 'output'];
 const SWITCHES = ['replace', 'no-replace', 'delete-emptydir-data', 'force', 'dry-run'];
@@ -41,9 +42,7 @@ export interface NodeCommandDependencies {
 
 export function nodeCommand(deps: NodeCommandDependencies = {}): Command {
   return {
-    usage: `  capi-constructs node <${NODE_ACTIONS.join('|')}> <node> --cluster <name> --namespace <ns> [--kubeconfig <file>] [--replace|--no-replace] [--confirm <node>] [--delete-emptydir-data] [--force] [--timeout 5m] [--dry-run] [--output json]
-      Act on a node of a Cluster API cluster (docs/operations.md). --kubeconfig defaults to $KUBECONFIG, then ~/.kube/config.
-      Exit codes: 1 API error, 3 refused by a rule (nothing written), 4 not found, 5 drain timed out.`,
+    usage: NODE_USAGE,
     run: (args, out, err) => runNode(args, out, err, deps),
   };
 }
@@ -73,14 +72,12 @@ async function runNode(args: readonly string[], out: Output, err: Output, deps: 
   }
   const json = flags.output === 'json';
 
-  let kc = new KubeConfig();
-  try {
-    if (flags.kubeconfig) kc.loadFromFile(flags.kubeconfig);
-    else kc = loadDefaultKubeConfig();
-  } catch (e) {
-    if (!flags.kubeconfig && e instanceof Error && e.message.startsWith('no kubeconfig found')) throw new UsageError(e.message);
-    throw new UsageError(`cannot load the kubeconfig ${flags.kubeconfig ?? '(KUBECONFIG or ~/.kube/config)'}: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const kc = loadKubeconfig(flags.kubeconfig, (file) => {
+    const k = new KubeConfig();
+    if (file) k.loadFromFile(file);
+    else k.loadFromDefault();
+    return k;
+  });
   const ops = new NodeOperations(kc, { name: flags.cluster, namespace: flags.namespace }, { dryRun: flags['dry-run'] === 'true', ...(deps.clock ? { clock: deps.clock } : {}) });
 
   try {

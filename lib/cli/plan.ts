@@ -2,23 +2,23 @@
  * `capi-constructs plan`: what applying the next manifests over the previous ones will have rejected,
  * roll, delete or scale, and change in place (lib/core/plan, docs/day-2.md).
  *
- * Exit codes (plan's own, as the issue specifies them; the other subcommands use 2 for usage errors):
- * 0 nothing rejected; 2 rejected changes; 3 rollouts with `--fail-on rolls` (and nothing rejected);
- * 1 usage error or unreadable input (bad flag, missing directory, unknown git revision, invalid YAML).
+ * Exit codes (the CLI's table, lib/cli/args.ts EXIT): 0 nothing rejected; 2 rejected changes; 3 rollouts
+ * with `--fail-on rolls` (and nothing rejected); 64 usage error or unreadable input (bad flag, missing
+ * directory, unknown git revision, invalid or unbounded YAML).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ValidationError } from '../core/rules/errors';
 import { formatPlan, parseManifestFile, planFleet, planJson } from '../core/plan';
-import { Command, Output, parseFlags, UsageError } from './args';
+import { Command, EXIT, Output, parseFlags, UsageError } from './args';
 
-export const PLAN_EXIT = { ok: 0, usage: 1, rejected: 2, rolls: 3 } as const;
+export const PLAN_EXIT = { ok: EXIT.ok, usage: EXIT.usage, rejected: EXIT.rejected, rolls: EXIT.refused } as const;
 
 const USAGE = `  capi-constructs plan --previous <dir | git revision> [--next <dir, default dist>] [--output <text|json>] [--fail-on rolls]
       Show what applying --next over --previous rejects, rolls, deletes, scales and changes in place.
       A git revision is read from the same repository and path as --next (git show <rev>:<path>/<file>).
-      Exit 0: nothing rejected; 2: rejected changes; 3: rollouts with --fail-on rolls; 1: usage error.`;
+      Exit 0: nothing rejected; 2: rejected changes; 3: rollouts with --fail-on rolls; 64: usage error or unreadable input.`;
 
 const isManifestFile = (f: string) => f.endsWith('.yaml') || f.endsWith('.yml');
 
@@ -93,12 +93,9 @@ export const plan: Command = {
     try {
       return runPlan(args, out);
     } catch (e) {
-      if (e instanceof UsageError) {
-        err.write(`capi-constructs plan: ${e.message}\nUsage:\n${USAGE}\n`);
-        return PLAN_EXIT.usage;
-      }
+      // usage errors go to the CLI (one line, exit 64); an unreadable file is one too, named with its problems
       if (e instanceof ValidationError) {
-        err.write(`capi-constructs plan: ${e.message}\n`);
+        err.write(`capi-constructs plan: ${e.subject}: ${e.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}\n`);
         return PLAN_EXIT.usage;
       }
       throw e;

@@ -1,4 +1,6 @@
 /** capi-constructs ops: node operations on running clusters, over `@kubernetes/client-node`. */
+// First: a missing optional peer (@kubernetes/client-node, ...) is reported as an instruction (./peers).
+import './peers';
 export * from './node-operations';
 export * from './errors';
 export type { NodeAction, NodeOperationResult, PlannedRequest, Target } from './requests';

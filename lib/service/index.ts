@@ -1,4 +1,6 @@
 /** The add-on API service behind `capi-constructs serve`. */
+// First: a missing optional peer (@kubernetes/client-node, ...) is reported as an instruction (./peers).
+import './peers';
 export { AddonService, AddonServiceOptions, createAddonService } from './app';
 export type { RouteDefinition } from './routes';
 export { Operation, OPERATIONS, Permission, requiredPermissions } from './auth';

@@ -71,9 +71,10 @@ exit 0
     [['addon-cleanup', '--cluster'], /--cluster needs a value/],
     [['nuke'], /unknown command "nuke"/],
     [[], /no command given/],
-  ])('%j exits 2 with a clear message', (args, message) => {
+  ])('%j exits 64 (usage error) with a clear one-line message', (args, message) => {
     const r = run(...args);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(64);
+    expect(r.stderr).not.toContain('Usage:');
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);
   });
@@ -89,7 +90,7 @@ exit 0
     expect(lb.stdout).not.toContain('8265');
     const np = run('addon-ports', '--addon', 'kuberay', '--service-type', 'NodePort', '--expose-dashboard');
     expect(np.stdout).toContain('kuberay: 30265/TCP dashboard -> node port of Service <raycluster>-head-svc port 8265');
-    expect(run('addon-ports', '--service-type', 'Ingress').code).toBe(2);
+    expect(run('addon-ports', '--service-type', 'Ingress').code).toBe(64);
   });
 
   test('the function throws ValidationError (400) for an unknown add-on', () => {

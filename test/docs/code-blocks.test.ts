@@ -113,6 +113,38 @@ describe('TypeScript blocks in README.md and docs/', () => {
     expect(problems).toEqual([]);
   }, 120_000);
 
+  test('every block also type-checks with the lib of the tsconfig `cdk8s init typescript-app` generates (es2016)', () => {
+    const config = ts.getParsedCommandLineOfConfigFile(path.join(REPO, 'tsconfig.json'), {}, {
+      ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); },
+    })!;
+    const options = { ...config.options, noEmit: true, noUnusedLocals: false, lib: ['lib.es2016.d.ts'], target: ts.ScriptTarget.ES2017 };
+    const user = blocks.filter((b) => marker(b).at === undefined);
+    const sources = new Map(user.map((b) => [fileFor(b), programText(b, path.dirname(fileFor(b)))]));
+    const program = ts.createProgram([...sources.keys()], options, virtualHost(options, sources));
+    const byFile = new Map(user.map((b) => [fileFor(b), b]));
+    const problems = ts.getPreEmitDiagnostics(program)
+      .filter((d) => d.file && byFile.has(path.resolve(d.file.fileName)))
+      .map((d) => `${byFile.get(path.resolve(d.file!.fileName))!.file}:${byFile.get(path.resolve(d.file!.fileName))!.line}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  test('a block that builds a cdk8s App synthesizes it: it writes what it promises', () => {
+    const silent = blocks.filter((b) => marker(b).fragment === undefined && !marker(b).throws && /new (App|FleetApp)\(/.test(b.code) && !/\.synth\(\)/.test(b.code));
+    expect(silent.map((b) => `${b.file}:${b.line}`)).toEqual([]);
+  });
+
+  test('a block without cdk8s imports the core entry point, so it runs in a Pulumi-only or framework-free project', () => {
+    const core = require('../../lib/core') as Record<string, unknown>;
+    const coreTypes = fs.readFileSync(path.join(REPO, 'lib', 'core', 'index.ts'), 'utf8');
+    const inCore = (name: string) => name in core || new RegExp(`\\b${name}\\b`).test(coreTypes);
+    const misplaced = blocks.filter((b) => !/from 'cdk8s'/.test(b.code)).flatMap((b) => {
+      const m = /import \{([^}]*)\} from 'capi-constructs';/.exec(b.code);
+      const names = m ? m[1].split(',').map((n) => n.trim()).filter(Boolean) : [];
+      return names.length > 0 && names.every(inCore) ? [`${b.file}:${b.line}`] : [];
+    });
+    expect(misplaced).toEqual([]);
+  });
+
   const throwing = blocks.filter((b) => marker(b).throws);
   test.each(throwing.map((b) => [`${b.file}:${b.line}`, b] as const))('%s throws the error the docs show after it', (_, b) => {
     const md = fs.readFileSync(path.join(REPO, b.file), 'utf8').split('\n');

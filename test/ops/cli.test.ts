@@ -106,7 +106,7 @@ test.each([
   [['drain', 'w-1', '--timeout', '0s'], '--timeout: must be longer than 0s'],
   [['show', 'w-1', '--dry-run'], '--dry-run applies only to'],
   [['reboot', 'w-1'], 'action must be one of'],
-])('usage errors exit 2: %j', async (args, message) => {
+])('usage errors exit 64: %j', async (args, message) => {
   const r = await run(...args);
   expect(r.code).toBe(NODE_EXIT.usage);
   expect(r.err).toContain(message);
@@ -148,12 +148,11 @@ test('a drain timeout exits 5 naming the blocking budget', async () => {
   expect(err.text).toContain('capi-constructs node: drain w-1 timed out after 10s with 1 pod left: default/web-1 (blocked by PodDisruptionBudget web); the node stays cordoned');
 });
 
-test('an unreadable --kubeconfig is a usage error naming the file', async () => {
+test('an unreadable --kubeconfig is a configuration error (exit 78) naming the file, in one line', async () => {
   const err = sink();
   const code = await main(['node', 'show', 'w-1', '--cluster', 'prod', '--namespace', 'tenants', '--kubeconfig', join(dir, 'missing.yaml')], sink(), err);
-  expect(code).toBe(2);
-  expect(err.text).toContain(`cannot load the kubeconfig ${join(dir, 'missing.yaml')}: `);
-  expect(err.text).toContain('ENOENT: no such file or directory');
+  expect(code).toBe(78);
+  expect(err.text).toBe(`capi-constructs node: cannot read the kubeconfig ${join(dir, 'missing.yaml')} (--kubeconfig): ENOENT\n`);
 });
 
 test('--kubeconfig defaults to KUBECONFIG', async () => {

@@ -19,6 +19,10 @@ import { blockUnder, REPO } from '../support/markdown';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const TSC = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
+/** TypeScript 7 (what `npm i -D typescript` installs today), kept apart from the repository's tsc 5.9 (test/package/typescript-7). */
+const TSC7 = path.join(REPO, 'test', 'package', 'typescript-7', 'node_modules', 'typescript', 'bin', 'tsc');
+/** The optional peers of the runtime entry points (capi-constructs/ops, /service, the node and serve commands). */
+const RUNTIME_PEERS = ['@kubernetes/client-node', 'fastify', 'prom-client'];
 
 let work: string;
 let unpacked: string;
@@ -38,8 +42,8 @@ function link(project: string, pkg: string): void {
 }
 
 /** A copy of a fixture project with the tarball "installed" and the listed packages linked. */
-function project(fixture: string, packages: readonly string[]): string {
-  const dir = path.join(work, fixture);
+function project(fixture: string, packages: readonly string[], as = fixture): string {
+  const dir = path.join(work, as);
   fs.cpSync(path.join(FIXTURES, fixture), dir, { recursive: true });
   fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
   fs.cpSync(unpacked, path.join(dir, 'node_modules', packed.name), { recursive: true });
@@ -82,6 +86,24 @@ describe('the packed tarball', () => {
       return !map.sourcesContent || map.sourcesContent.length !== map.sources.length || map.sourcesContent.some((c) => typeof c !== 'string');
     });
     expect(missing).toEqual([]);
+  });
+
+  test('ships LICENSE and CHANGELOG.md, and names the repository, homepage and issue tracker', () => {
+    expect(fs.readFileSync(path.join(unpacked, 'LICENSE'), 'utf8')).toContain('Apache License');
+    expect(fs.readFileSync(path.join(unpacked, 'CHANGELOG.md'), 'utf8')).toContain(`## ${packed.version}`);
+    const meta = packed as unknown as { repository?: { url?: string }; homepage?: string; bugs?: { url?: string } };
+    expect(meta.repository?.url).toMatch(/^git\+https:\/\//);
+    expect(meta.homepage).toMatch(/^https:\/\//);
+    expect(meta.bugs?.url).toMatch(/^https:\/\/.*\/issues$/);
+  });
+
+  test('the runtime stack is optional: a constructs user installs none of it', () => {
+    const meta = (packed as unknown as { peerDependenciesMeta: Record<string, { optional?: boolean }> }).peerDependenciesMeta;
+    for (const p of RUNTIME_PEERS) {
+      expect(Object.keys(packed.dependencies ?? {})).not.toContain(p);
+      expect([p, meta[p]?.optional]).toEqual([p, true]);
+    }
+    expect(Object.keys(packed.dependencies ?? {}).sort()).toEqual(['ipaddr.js', 'semver', 'yaml']);
   });
 
   test('the frameworks are optional peers: neither side is installed for the other', () => {
@@ -171,5 +193,64 @@ pulumi.runtime.setMocks({
     const r = sh(process.execPath, ['-e', "require('capi-constructs')"], dir);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('needs the peer dependencies cdk8s and constructs: npm install cdk8s constructs');
+  });
+});
+
+describe('without the runtime packages (a constructs-only project)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = project('cdk8s-init', ['cdk8s', 'constructs', '@types/node'], 'cdk8s-no-runtime');
+  });
+
+  test.each([
+    ['capi-constructs/ops', 'needs the peer dependency @kubernetes/client-node: npm install @kubernetes/client-node.'],
+    ['capi-constructs/service', 'needs the peer dependencies @kubernetes/client-node and fastify and prom-client: npm install @kubernetes/client-node fastify prom-client.'],
+  ])('%s says what to install', (entry, message) => {
+    const r = sh(process.execPath, ['-e', `require('${entry}')`], dir);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`${entry} ${message}`);
+  });
+
+  test('the constructs load, plan runs, and node/serve exit 78 naming the install command', () => {
+    expect(sh(process.execPath, ['-e', "require('capi-constructs'); require('capi-constructs/core')"], dir).code).toBe(0);
+    const bin = path.join(dir, 'node_modules', 'capi-constructs', 'bin', 'capi-constructs.js');
+    expect(sh(process.execPath, [bin, 'plan', '--help'], dir).code).toBe(0);
+    const node = sh(process.execPath, [bin, 'node', 'show', 'w-1', '--cluster', 'c', '--namespace', 'n'], dir);
+    expect(node).toMatchObject({ code: 78, stderr: expect.stringMatching(/^capi-constructs node: capi-constructs node needs the peer dependency @kubernetes\/client-node: npm install @kubernetes\/client-node\. [^\n]*\n$/) });
+    const serve = sh(process.execPath, [bin, 'serve'], dir);
+    expect(serve.code).toBe(78);
+    expect(serve.stderr).toContain('npm install @kubernetes/client-node fastify prom-client');
+  });
+});
+
+/**
+ * Every entry point's declarations compile in the projects users make, with skipLibCheck off (neither
+ * generated tsconfig sets it), with TypeScript 5.9 and 7. TypeScript 7 removed `moduleResolution: node`,
+ * which `pulumi new` writes: there the project moves to `nodenext`, as TypeScript 7 asks. The runtime entry
+ * points need what their peer @kubernetes/client-node's declarations need: `esModuleInterop` and @types/ws
+ * (docs/cli.md).
+ */
+describe.each([['5.9', TSC], ['7', TSC7]])('declarations under TypeScript %s, skipLibCheck off', (version, tsc) => {
+  const entries = { 'cdk8s-init': ['capi-constructs', 'capi-constructs/core'], 'pulumi-new': ['capi-constructs/pulumi', 'capi-constructs/core'] } as const;
+  const runtime = ['capi-constructs/ops', 'capi-constructs/service'];
+  const frameworks = { 'cdk8s-init': ['cdk8s', 'constructs'], 'pulumi-new': ['@pulumi/pulumi', '@pulumi/kubernetes'] } as const;
+
+  test.each(Object.keys(entries) as (keyof typeof entries)[])('%s: the constructs entry points, then the runtime ones', (fixture) => {
+    const dir = project(fixture, [...frameworks[fixture], '@types/node', '@types/ws', ...RUNTIME_PEERS], `${fixture}-ts${version}`);
+    const base = JSON.parse(fs.readFileSync(path.join(dir, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
+    expect(base.compilerOptions.skipLibCheck).toBeUndefined();
+    const ts7 = version === '7' && base.compilerOptions.moduleResolution === 'node' ? { module: 'nodenext', moduleResolution: 'nodenext' } : {};
+    const check = (name: string, lines: readonly string[], extra: Record<string, unknown>) => {
+      // every export of each entry point: the whole declaration tree is checked
+      fs.writeFileSync(path.join(dir, `${name}.ts`), [...lines.map((e, i) => `import * as e${i} from '${e}';`), `export const used = [${lines.map((_, i) => `e${i}`).join(', ')}];`, ''].join('\n'));
+      fs.writeFileSync(path.join(dir, `tsconfig.${name}.json`), JSON.stringify({ extends: './tsconfig.json', compilerOptions: { ...ts7, ...extra, noEmit: true }, include: [], files: [`${name}.ts`] }));
+      return sh(process.execPath, [tsc, '-p', `tsconfig.${name}.json`], dir);
+    };
+    const constructs = check('constructs', entries[fixture], {});
+    expect(constructs.output).toBe('');
+    expect(constructs.code).toBe(0);
+    const ops = check('runtime', runtime, { esModuleInterop: true });
+    expect(ops.output).toBe('');
+    expect(ops.code).toBe(0);
   });
 });

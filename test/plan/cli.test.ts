@@ -101,21 +101,21 @@ describe('capi-constructs plan', () => {
     [['--previous', 'HEAD', '--fail-on', 'deletes'], /--fail-on accepts only rolls/],
     [['--previous', 'HEAD', '--next', '/nonexistent-dir'], /is not a directory/],
     [['--previous', 'HEAD', '--bogus'], /unknown option --bogus/],
-  ])('usage error %j exits 1 with the usage', async (args, message) => {
+  ])('usage error %j exits 64 with one line that points to the usage', async (args, message) => {
     const r = await plan(...args, ...(args.includes('--next') ? [] : ['--next', dist]));
     expect(r.code).toBe(PLAN_EXIT.usage);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(64);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);
-    expect(r.stderr).toContain('capi-constructs plan --previous <dir | git revision>');
+    expect(r.stderr).toMatch(/^capi-constructs plan: .* \(usage: capi-constructs plan --help\)\n$/);
   });
 
-  test('invalid YAML in a file is an input error (exit 1) naming the file', async () => {
+  test('invalid YAML in a file is an input error (exit 64) naming the file', async () => {
     const bad = fs.mkdtempSync(path.join(os.tmpdir(), 'capi-plan-bad-'));
     try {
       fs.writeFileSync(path.join(bad, 'x.k8s.yaml'), 'a: [\n');
       const r = await plan('--previous', bad, '--next', dist);
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(64);
       expect(r.stderr).toMatch(/x\.k8s\.yaml#0/);
     } finally {
       fs.rmSync(bad, { recursive: true, force: true });

@@ -40,9 +40,9 @@ test('the walk-through output on the page (both runs) is what its program gives'
   const written: unknown[][] = [];
   const run = (argv: string[]) => {
     const js = ts.transpileModule(fleetBlock.code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
-    const lib = require('../../lib');
+    const lib = require('../../lib/core');
     const fake = { ...lib, writeFleet: (_dir: string, specs: never[]) => { written.push(renderClusters(specs).flatMap((c) => c.parts.flatMap((p) => p.manifests))); } };
-    new Function('require', 'process', 'exports', js)((m: string) => (m === 'capi-constructs' ? fake : require(m)), { argv: ['node', 'fleet.ts', ...argv] }, {});
+    new Function('require', 'process', 'exports', js)((m: string) => (m === 'capi-constructs/core' ? fake : require(m)), { argv: ['node', 'fleet.ts', ...argv] }, {});
   };
   const restore = setWarningHandler(() => undefined);
   try {

@@ -11,11 +11,11 @@ function capture() {
 }
 
 describe('capi-constructs serve', () => {
-  it('rejects bad flags with usage errors (exit 2)', async () => {
-    for (const args of [['--port', 'http'], ['--port', '70000'], ['--tls-cert', 'a.pem'], ['--capi-version', 'v1alpha4'], ['--kubeconfig', '/nonexistent/kubeconfig']]) {
+  it('rejects bad flags with usage errors (exit 64) and a missing kubeconfig as a configuration error (exit 78), in one line', async () => {
+    for (const [args, code] of [[['--port', 'http'], 64], [['--port', '70000'], 64], [['--port', '0x50'], 64], [['--tls-cert', 'a.pem'], 64], [['--capi-version', 'v1alpha4'], 64], [['--kubeconfig', '/nonexistent/kubeconfig'], 78]] as const) {
       const err = capture();
-      expect(await main(['serve', ...args], capture().out, err.out)).toBe(2);
-      expect(err.text).toMatch(/^capi-constructs: /);
+      expect(await main(['serve', ...args], capture().out, err.out)).toBe(code);
+      expect(err.text).toMatch(/^capi-constructs serve: [^\n]+\n$/);
     }
   });
 

@@ -42,7 +42,9 @@ export function crdsDir(): string {
 export class CrdsMissingError extends Error {
   constructor(dir: string, why: string) {
     super(`Upstream CRDs not found: looked in ${dir} (${why}). The conformance tests read the Cluster API, Flux, vSphere, `
-      + `OpenStack, Metal3, Docker (CAPD) and prometheus-operator CRDs from ../shared/crds next to the repository; set ${CRDS_ENV} to the directory that holds them.`);
+      + `OpenStack, Metal3, Docker (CAPD) and prometheus-operator CRDs from ../shared/crds next to the repository: the CRD files `
+      + `those projects publish with their releases, at the versions of README.md's compatibility table (README.md, Contributing). `
+      + `Put them there, or set ${CRDS_ENV} to the directory that holds them.`);
     this.name = 'CrdsMissingError';
   }
 }

@@ -51,13 +51,19 @@ export function contentHash(value: unknown, length = TEMPLATE_HASH_LENGTH): stri
 const sha256Hex = memoize((text) => sha256(text).toString('hex'), 10_000);
 
 /**
+ * A digest: a Node.js Buffer, typed by what the library reads of it, so that the published declarations
+ * do not name `Buffer` (a project without Node's types, such as TypeScript 7 without @types/node, has none).
+ */
+export type Digest = Uint8Array & { toString(encoding: 'hex'): string; readUInt16BE(offset: number): number };
+
+/**
  * sha256 of a UTF-8 string: the one-shot `crypto.hash` where node has it (20.12+, about twice as fast
  * for the short inputs names are made of), else `createHash`. Same bytes either way.
  */
-export function sha256(text: string): Buffer {
+export function sha256(text: string): Digest {
   return oneShot ? oneShot('sha256', text, 'buffer') : crypto.createHash('sha256').update(text).digest();
 }
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Digest }).hash;
 
 /**
  * Name of an immutable template (InfraMachineTemplate, KubeadmConfigTemplate): `<base>-<hash>`.

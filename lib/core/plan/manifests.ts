@@ -133,6 +133,33 @@ function isManifest(p: Problems, path: string, o: unknown): o is Manifest {
   return ok;
 }
 
+/** Bounds of the YAML that {@link parseManifestFile} reads: characters per file, alias expansions per document, nesting. */
+export const MAX_MANIFEST_FILE_CHARS = 64 * 1024 * 1024;
+export const MAX_ALIAS_COUNT = 100;
+export const MAX_MANIFEST_DEPTH = 100;
+/** A broken document reports its first errors; the rest follow from them. */
+const MAX_ERRORS_PER_DOCUMENT = 5;
+
+/** Why the YAML reader gave up, in words (an alias bomb, a nesting too deep for the reader's stack). */
+function unreadable(e: unknown): string {
+  if (e instanceof RangeError) return `nests deeper than the YAML reader can follow (at most ${MAX_MANIFEST_DEPTH} levels are expected)`;
+  const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  if (/alias/i.test(message)) return `expands YAML aliases more than ${MAX_ALIAS_COUNT} times (refused: a document that grows this way exhausts memory)`;
+  return `cannot be read as YAML: ${message}`;
+}
+
+/** Whether `value` nests (maps and lists) deeper than `max` levels; iterative, so any depth is safe. */
+function depthExceeds(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > max) return true;
+    for (const c of Array.isArray(v) ? v : Object.values(v)) stack.push([c, d + 1]);
+  }
+  return false;
+}
+
 /**
  * Parses one YAML file of one or more documents (`---`), as cdk8s and the library write them, into
  * objects. Empty documents are skipped. A syntax error is a ValidationError naming the file and the
@@ -141,13 +168,37 @@ function isManifest(p: Problems, path: string, o: unknown): o is Manifest {
 export function parseManifestFile(file: string, content: string): unknown[] {
   const p = new Problems(`Manifest file ${show(file)}`);
   const out: unknown[] = [];
-  parseAllDocuments(content).forEach((doc, i) => {
+  if (content.length > MAX_MANIFEST_FILE_CHARS) {
+    p.error(file, `has ${content.length} characters, more than the ${MAX_MANIFEST_FILE_CHARS} a manifest file may have`);
+    p.throwIfErrors();
+  }
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(content);
+  } catch (e) {
+    p.error(file, unreadable(e));
+    p.throwIfErrors();
+    return out;
+  }
+  (Array.isArray(docs) ? docs : [docs]).forEach((doc, i) => {
     if (doc.errors.length > 0) {
-      for (const e of doc.errors) p.error(`${file}#${i}`, `${e.message.split('\n')[0]}`);
+      // a reader that ran out of stack reports it at every position after: one message for it
+      if (doc.errors.some((e) => /Maximum call stack size exceeded/.test(e.message))) p.error(`${file}#${i}`, unreadable(new RangeError()));
+      else for (const e of doc.errors.slice(0, MAX_ERRORS_PER_DOCUMENT)) p.error(`${file}#${i}`, `${e.message.split('\n')[0]}`);
       return;
     }
-    const value: unknown = doc.toJS();
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      p.error(`${file}#${i}`, unreadable(e));
+      return;
+    }
     if (value === null || value === undefined) return;
+    if (depthExceeds(value, MAX_MANIFEST_DEPTH)) {
+      p.error(`${file}#${i}`, `nests deeper than ${MAX_MANIFEST_DEPTH} levels: not a Kubernetes object`);
+      return;
+    }
     out.push(value);
   });
   p.throwIfErrors();

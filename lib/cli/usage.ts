@@ -1,0 +1,15 @@
+/**
+ * The usage of the commands that run against a cluster (`node`, `serve`), apart from their code: the
+ * usage prints without loading the optional packages those commands need (lib/cli/commands.ts).
+ */
+
+export const NODE_ACTIONS = ['cordon', 'uncordon', 'drain', 'delete', 'exclude-from-autoscaling', 'include-in-autoscaling', 'show'] as const;
+
+export const NODE_USAGE = `  capi-constructs node <${NODE_ACTIONS.join('|')}> <node> --cluster <name> --namespace <ns> [--kubeconfig <file>] [--replace|--no-replace] [--confirm <node>] [--delete-emptydir-data] [--force] [--timeout 5m] [--dry-run] [--output json]
+      Act on a node of a Cluster API cluster (docs/operations.md). --kubeconfig defaults to $KUBECONFIG, then ~/.kube/config.
+      Needs the optional package @kubernetes/client-node. Exit codes: see capi-constructs help exit-codes.`;
+
+export const SERVE_USAGE = `  capi-constructs serve [--port 8080] [--host 0.0.0.0] [--kubeconfig <file>] [--tls-cert <file> --tls-key <file>] [--capi-version v1beta2]
+      Run the add-on API (install, status, uninstall over HTTP) against the management cluster of the kubeconfig
+      (default: KUBECONFIG, ~/.kube/config, or the in-cluster service account). See docs/addon-api.md.
+      Needs the optional packages @kubernetes/client-node, fastify and prom-client, and Node.js 22 or later.`;
