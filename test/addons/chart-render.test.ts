@@ -30,7 +30,7 @@ const CASES: Record<string, Omit<ClusterAddonProps, 'cluster'>> = {
   },
   'jupyterhub NativeAuthenticator, Let\'s Encrypt, NodePort': {
     addon: 'jupyterhub',
-    parameters: { authentication: { type: 'native', adminUsers: ['admin'] }, https: { hosts: ['hub.example.com'], letsEncrypt: { contactEmail: 'ops@example.com' } }, serviceType: 'NodePort' },
+    parameters: { authentication: { type: 'native', adminUsers: ['admin'], adminPasswordSecret: 'hub-admins' }, https: { hosts: ['hub.example.com'], letsEncrypt: { contactEmail: 'ops@example.com' } }, serviceType: 'NodePort' },
   },
   'jupyterhub dummy (ClusterIP)': { addon: 'jupyterhub', parameters: { authentication: { type: 'dummy' } } },
   'kuberay defaults': { addon: 'kuberay' },

@@ -99,7 +99,7 @@ const addonWarnings = (addon: 'kuberay' | 'jupyterhub') => (parameters: Record<s
 };
 const kuberay = addonWarnings('kuberay');
 const jupyterhub = addonWarnings('jupyterhub');
-const exposedHub = { authentication: { type: 'native', adminUsers: ['admin'] } };
+const exposedHub = { authentication: { type: 'native', adminUsers: ['admin'], adminPasswordSecret: 'hub-admins' } };
 
 interface Lint {
   /** The call site: file, source text of the path argument, start of the message argument. */
@@ -277,7 +277,7 @@ const LINTS: Lint[] = [
   },
   {
     site: { file: 'lib/core/addons/jupyterhub-access.ts', pathArg: "'parameters.authentication.type'", message: '\'"dummy" lets anyone who reaches the hub' },
-    what: 'the dummy authenticator', trigger: () => jupyterhub({ authentication: { type: 'dummy' } }), clean: () => jupyterhub({ authentication: { type: 'native', adminUsers: ['admin'] } }),
+    what: 'the dummy authenticator', trigger: () => jupyterhub({ authentication: { type: 'dummy' } }), clean: () => jupyterhub({ authentication: { type: 'native', adminUsers: ['admin'], adminPasswordSecret: 'hub-admins' } }),
     path: 'parameters.authentication.type', message: /^"dummy" lets anyone who reaches the hub log in with any name and password/,
   },
   {
