@@ -273,7 +273,7 @@ const LINTS: Lint[] = [
     site: { file: 'lib/core/addons/ray-access.ts', pathArg: "'parameters.access.exposeDashboard'", message: '`the Ray dashboard (8265) is also the job-submission API' },
     what: 'the Ray dashboard open beyond the namespace',
     trigger: () => kuberay({ access: { cidrs: ['203.0.113.0/24'], exposeDashboard: true } }), clean: () => kuberay({ access: { cidrs: ['203.0.113.0/24'] } }),
-    path: 'parameters.access.exposeDashboard', message: /^the Ray dashboard \(8265\) is also the job-submission API and has no authentication: 203\.0\.113\.0\/24/,
+    path: 'parameters.access.exposeDashboard', message: /^the Ray dashboard \(8265\) is also the job-submission API: 203\.0\.113\.0\/24 can reach it, and whoever of them holds the Ray token can run any code/,
   },
   {
     site: { file: 'lib/core/addons/jupyterhub-access.ts', pathArg: "'parameters.authentication.type'", message: '\'"dummy" lets anyone who reaches the hub' },
