@@ -338,6 +338,16 @@ function authenticatorValues(auth: JupyterHubAuthentication | undefined, https: 
 }
 
 /**
+ * An exposed hub (LoadBalancer or NodePort) needs HTTPS. The rule of `parameters.https`, shared with the
+ * `addon-ports` CLI (whose `--https` flag is at `path`).
+ */
+export function checkJupyterHubExposureHttps(p: Problems, path: string, https: boolean, serviceType: ServiceType): void {
+  if (serviceType !== 'ClusterIP' && !https) {
+    p.error(path, `is required for a hub exposed outside the cluster (serviceType ${show(serviceType)}): give a TLS Secret ({ hosts, tlsSecret }) or Let's Encrypt ({ hosts, letsEncrypt: { contactEmail } }); passwords and tokens must not cross the network in clear text`);
+  }
+}
+
+/**
  * The hub's exposure rules, checked together:
  * - `serviceType` defaults to LoadBalancer only when authentication (not `dummy`) and HTTPS are both
  *   configured, else to ClusterIP;
@@ -356,9 +366,7 @@ export function jupyterHubAccess(p: Problems, auth: JupyterHubAuthentication | u
     if (exposed) p.error('parameters.authentication.type', `"dummy" lets anyone log in with any name and password, so the hub must not be exposed (serviceType ${show(serviceType)}): use 'oidc' or 'native', or serviceType ClusterIP`);
     else p.warn('parameters.authentication.type', '"dummy" lets anyone who reaches the hub log in with any name and password and run code: use it only for tests');
   }
-  if (exposed && https === undefined) {
-    p.error('parameters.https', `is required for a hub exposed outside the cluster (serviceType ${show(serviceType)}): give a TLS Secret ({ hosts, tlsSecret }) or Let's Encrypt ({ hosts, letsEncrypt: { contactEmail } }); passwords and tokens must not cross the network in clear text`);
-  }
+  checkJupyterHubExposureHttps(p, 'parameters.https', https !== undefined, serviceType);
   if (auth?.type === 'oidc' && auth.callbackUrl === undefined && https === undefined) {
     p.error('parameters.authentication.callbackUrl', 'is required when parameters.https is not set: the OAuth2 redirect URL cannot be derived from a host name');
   }
