@@ -5,33 +5,15 @@
  * objects: the ray-cluster chart rendered by helm, the HelmRelease's post-renderer applied by kustomize
  * (kubectl's, as Flux applies it), the RayCluster validated against KubeRay 1.7.0's CRD.
  */
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { parseAllDocuments, stringify } from 'yaml';
 import { ClusterAddonProps, renderClusterAddon } from '../../lib/core/addons';
 import { validateAgainstCrd } from '../support/crd-schemas';
-import { helmTemplate, kubectlBinary, RenderedObject, sharedChart } from '../support/helm';
+import { renderAsFluxApplies } from '../support/flux-post-render';
+import { sharedChart } from '../support/helm';
 import { validationError } from '../support/validation-error';
 
 const ref = { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', apiVersion: 'v1beta2' as const };
 const RAYCLUSTER_CRD = path.join(sharedChart('kuberay-operator-1.7.0'), 'crds', 'ray.io_rayclusters.yaml');
-
-/** The release's objects as Flux applies them: helm template, then the HelmRelease's kustomize post-renderers. */
-function applied(hr: any, chart: string): RenderedObject[] {
-  const objs = helmTemplate(sharedChart(chart), hr.spec.values ?? {}, { namespace: hr.spec.targetNamespace, releaseName: hr.spec.releaseName, kubeVersion: '1.31.4' });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'capi-ray-kustomize-'));
-  try {
-    fs.writeFileSync(path.join(dir, 'rendered.yaml'), objs.map((o) => stringify(o)).join('---\n'));
-    const patches = (hr.spec.postRenderers ?? []).flatMap((r: any) => r.kustomize?.patches ?? []);
-    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['rendered.yaml'], patches }));
-    const out = execFileSync(kubectlBinary(), ['kustomize', dir], { encoding: 'utf8' });
-    return parseAllDocuments(out).map((d) => d.toJS()).filter(Boolean);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const EXPOSURES: Record<string, Record<string, unknown>> = {
   'ClusterIP (default)': {},
@@ -44,7 +26,7 @@ const EXPOSURES: Record<string, Record<string, unknown>> = {
 describe.each(Object.entries(EXPOSURES))('%s', (_, parameters) => {
   const model = renderClusterAddon({ cluster: ref, addon: 'kuberay', parameters } as ClusterAddonProps);
   const hr = model.manifests.find((m) => m.kind === 'HelmRelease' && (m as any).spec.chart.spec.chart === 'ray-cluster') as any;
-  const rc = applied(hr, 'ray-cluster-1.7.0').find((o) => o.kind === 'RayCluster')!;
+  const rc = renderAsFluxApplies(hr, 'ray-cluster-1.7.0').find((o) => o.kind === 'RayCluster')!;
   const access = (parameters.access ?? {}) as { cidrs?: string[]; exposeDashboard?: boolean; tokenSecret?: string };
 
   test('the RayCluster Flux applies requires the Ray token (8265, 10001, GCS), and KubeRay 1.7.0\'s CRD accepts it', () => {
