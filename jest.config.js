@@ -12,7 +12,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // the real-component suite (npm run test:cluster) runs test/cluster on its own
+  // test/cluster needs the real management cluster: `npm run test:cluster` (jest.cluster.config.js) runs it.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
   setupFiles: ['<rootDir>/test/setup.ts'],
   transform: {
