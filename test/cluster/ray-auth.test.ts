@@ -15,7 +15,13 @@ const namespaces: string[] = [];
 beforeAll(() => {
   const crd = path.join(sharedChart('kuberay-operator-1.7.0'), 'crds', 'ray.io_rayclusters.yaml');
   kubectlOk(['apply', '--server-side', '-f', crd], { which: 'workload' });
-  kubectlOk(['wait', '--for=condition=Established', 'crd/rayclusters.ray.io', '--timeout=60s'], { which: 'workload' });
+  // `kubectl wait` fails instead of waiting while the new CRD has no conditions yet: poll
+  const deadline = Date.now() + 60_000;
+  const established = () => kubectlOk(['get', 'crd', 'rayclusters.ray.io', '-o', 'jsonpath={.status.conditions[?(@.type=="Established")].status}'], { which: 'workload' }) === 'True';
+  while (!established()) {
+    if (Date.now() > deadline) throw new Error('the RayCluster CRD was not Established within 60s');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  }
 });
 afterAll(() => deleteNamespaces(namespaces, 'workload'));
 
