@@ -7,7 +7,7 @@ import * as path from 'path';
 import { ClusterAddonProps, renderClusterAddon } from '../../lib/core/addons';
 import { renderAsFluxApplies } from '../support/flux-post-render';
 import { sharedChart } from '../support/helm';
-import { apply, deleteNamespaces, dryRunCreate, freshNamespace, kubectlOk } from '../support/real-cluster';
+import { apply, deleteNamespaces, dryRunCreate, freshNamespace, kubectl, kubectlOk } from '../support/real-cluster';
 
 const ref = { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', apiVersion: 'v1beta2' as const };
 const namespaces: string[] = [];
@@ -17,7 +17,8 @@ beforeAll(() => {
   kubectlOk(['apply', '--server-side', '-f', crd], { which: 'workload' });
   // `kubectl wait` fails instead of waiting while the new CRD has no conditions yet: poll
   const deadline = Date.now() + 60_000;
-  const established = () => kubectlOk(['get', 'crd', 'rayclusters.ray.io', '-o', 'jsonpath={.status.conditions[?(@.type=="Established")].status}'], { which: 'workload' }) === 'True';
+  // (the jsonpath filter errors while status.conditions is still null: that is "not yet")
+  const established = () => kubectl(['get', 'crd', 'rayclusters.ray.io', '-o', 'jsonpath={.status.conditions[?(@.type=="Established")].status}'], { which: 'workload' }).stdout === 'True';
   while (!established()) {
     if (Date.now() > deadline) throw new Error('the RayCluster CRD was not Established within 60s');
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
