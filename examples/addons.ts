@@ -57,8 +57,9 @@ export const edgeJupyterHub: Omit<ClusterAddonProps<'jupyterhub'>, 'cluster'> = 
   mode: 'tenant',
   parameters: {
     cpu: '500m', cpuGuarantee: '250m', memory: '2Gi', memoryGuarantee: '1Gi', storage: '20Gi',
-    // sign-ups wait for the approval of the admin (who signs up first, under this name)
-    authentication: { type: 'native', adminUsers: ['edge-admin'] },
+    // sign-ups wait for the approval of the admin, who logs in with the password in Secret
+    // hub-admins (key edge-admin); nobody can sign up under that name
+    authentication: { type: 'native', adminUsers: ['edge-admin'], adminPasswordSecret: 'hub-admins' },
     https: { hosts: ['hub.edge.example.com'], tlsSecret: 'hub-tls' },
     serviceType: 'NodePort',
   },

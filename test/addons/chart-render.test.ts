@@ -30,7 +30,7 @@ const CASES: Record<string, Omit<ClusterAddonProps, 'cluster'>> = {
   },
   'jupyterhub NativeAuthenticator, Let\'s Encrypt, NodePort': {
     addon: 'jupyterhub',
-    parameters: { authentication: { type: 'native', adminUsers: ['admin'] }, https: { hosts: ['hub.example.com'], letsEncrypt: { contactEmail: 'ops@example.com' } }, serviceType: 'NodePort' },
+    parameters: { authentication: { type: 'native', adminUsers: ['admin'], adminPasswordSecret: 'hub-admins' }, https: { hosts: ['hub.example.com'], letsEncrypt: { contactEmail: 'ops@example.com' } }, serviceType: 'NodePort' },
   },
   'jupyterhub dummy (ClusterIP)': { addon: 'jupyterhub', parameters: { authentication: { type: 'dummy' } } },
   'kuberay defaults': { addon: 'kuberay' },
@@ -102,23 +102,27 @@ describe.each(Object.keys(CASES))('%s', (name) => {
       const rc = find(charts['ray-cluster'], 'RayCluster')!;
       expect(rc.metadata.name).toBe(rayClusterName(model.names.release));
       const head = rc.spec.headGroupSpec;
-      // the operator names the head Service <raycluster>-head-svc unless headService.metadata.name is set
-      expect(head.headService?.metadata?.name).toBeUndefined();
-      for (const p of model.securityGroupPorts) expect(p.service).toBe(`${rc.metadata.name}-head-svc`);
-      // The operator appends the head container's ports (or, when it declares none, the five defaults) to a
-      // user-provided headService, and adds metrics if missing: the resulting Service must have unique ports.
-      const containerPorts = head.template.spec.containers[0].ports ?? [];
-      const defaults = [['client', 10001], ['gcs-server', 6379], ['dashboard', 8265], ['metrics', 8080], ['serve', 8000]].map(([n, port]) => ({ name: n, containerPort: port }));
-      const fromContainer = (containerPorts.length > 0 ? containerPorts : defaults).map((c: any) => ({ name: c.name, port: c.containerPort }));
-      if (!fromContainer.some((x: any) => x.name === 'metrics')) fromContainer.push({ name: 'metrics', port: 8080 });
-      const servicePorts = [...(head.headService?.spec?.ports ?? []), ...fromContainer];
-      expect(new Set(servicePorts.map((x: any) => x.name)).size).toBe(servicePorts.length);
-      expect(new Set(servicePorts.map((x: any) => x.port)).size).toBe(servicePorts.length);
-      expect(head.serviceType).toBe(model.securityGroupPorts[0]?.serviceType ?? 'ClusterIP');
-      for (const p of model.securityGroupPorts) {
-        const port = servicePorts.find((x: any) => x.port === p.servicePort);
-        expect(port).toBeDefined();
-        if (p.serviceType === 'NodePort') expect(port.nodePort).toBe(p.port);
+      // the operator's head Service (GCS, metrics, ...) stays inside the cluster
+      expect(head.serviceType).toBe('ClusterIP');
+      expect(head.headService).toBeUndefined();
+      const exposed = model.workloadClusterManifests.filter((m) => m.kind === 'Service') as any[];
+      if (model.securityGroupPorts.length === 0) expect(exposed).toEqual([]);
+      else {
+        // the exposed Service publishes exactly the listed ports, from the head pod, without SNAT
+        expect(exposed).toHaveLength(1);
+        const svc = exposed[0];
+        expect(svc.spec.selector).toEqual({ 'ray.io/cluster': rc.metadata.name, 'ray.io/node-type': 'head' });
+        expect(svc.spec.externalTrafficPolicy).toBe('Local');
+        expect(svc.spec.type).toBe(model.securityGroupPorts[0].serviceType);
+        if (svc.spec.type === 'LoadBalancer') expect(svc.spec.loadBalancerSourceRanges.length).toBeGreaterThan(0);
+        expect(svc.spec.ports.map((x: any) => x.port).sort()).toEqual(model.securityGroupPorts.map((p) => p.servicePort).sort());
+        for (const p of model.securityGroupPorts) {
+          expect(p.service).toBe(svc.metadata.name);
+          const port = svc.spec.ports.find((x: any) => x.port === p.servicePort);
+          if (p.serviceType === 'NodePort') expect(port.nodePort).toBe(p.port);
+        }
+        expect(svc.spec.ports.map((x: any) => x.port)).not.toContain(6379);
+        expect(svc.spec.ports.map((x: any) => x.port)).not.toContain(8080);
       }
     }
   });

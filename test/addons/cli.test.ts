@@ -1,5 +1,6 @@
-import { addonCleanupCommands, addonNames, ValidationError } from '../../lib/core';
+import { addonCleanupCommands, addonNames, renderClusterAddon, ValidationError } from '../../lib/core';
 import { installationObjects } from '../../lib/core/addons';
+import { validationError } from '../support/validation-error';
 import { runCli as run } from '../support/cli';
 import { synthAddon } from './fixtures';
 
@@ -84,13 +85,28 @@ exit 0
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('jupyterhub: none (ClusterIP');
     expect(r.stdout).toContain('kuberay: none (ClusterIP');
-    const lb = run('addon-ports', '--service-type', 'LoadBalancer', '--https');
+    const lb = run('addon-ports', '--service-type', 'LoadBalancer', '--https', '--cidrs', '203.0.113.0/24');
+    expect(lb.code).toBe(0);
     expect(lb.stdout).toContain('jupyterhub: 443/TCP https -> Service proxy-public (LoadBalancer)');
-    expect(lb.stdout).toContain('kuberay: 10001/TCP client -> Service <raycluster>-head-svc (LoadBalancer)');
+    expect(lb.stdout).toContain('kuberay: 10001/TCP client -> Service <raycluster>-head-public (LoadBalancer)');
     expect(lb.stdout).not.toContain('8265');
-    const np = run('addon-ports', '--addon', 'kuberay', '--service-type', 'NodePort', '--expose-dashboard');
-    expect(np.stdout).toContain('kuberay: 30265/TCP dashboard -> node port of Service <raycluster>-head-svc port 8265');
+    const np = run('addon-ports', '--addon', 'kuberay', '--service-type', 'NodePort', '--expose-dashboard', '--cidrs', '203.0.113.0/24');
+    expect(np.stdout).toContain('kuberay: 30265/TCP dashboard -> node port of Service <raycluster>-head-public port 8265');
     expect(run('addon-ports', '--service-type', 'Ingress').code).toBe(64);
+  });
+
+  test('addon-ports refuses what the add-on API refuses, with the API\'s message: an exposed hub without HTTPS, an exposed Ray head without CIDRs', () => {
+    const hub = run('addon-ports', '--addon', 'jupyterhub', '--service-type', 'NodePort');
+    expect(hub.code).toBe(64);
+    expect(hub.stdout).toBe('');
+    expect(hub.stderr).toContain('https: is required for a hub exposed outside the cluster (serviceType "NodePort")');
+    const api = validationError(() => renderClusterAddon({ cluster: { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', apiVersion: 'v1beta2' }, addon: 'jupyterhub', parameters: { serviceType: 'NodePort', authentication: { type: 'native', adminUsers: ['admin'], adminPasswordSecret: 'hub-admins' } } }));
+    expect(api.issues.map((i) => i.path)).toEqual(['parameters.https']);
+    expect(hub.stderr).toContain(api.issues[0].message);
+    const ray = run('addon-ports', '--addon', 'kuberay', '--service-type', 'LoadBalancer');
+    expect(ray.code).toBe(64);
+    expect(ray.stderr).toContain('cidrs: must list the addresses allowed to connect when serviceType is "LoadBalancer"');
+    expect(run('addon-ports', '--addon', 'kuberay', '--service-type', 'LoadBalancer', '--cidrs', '10.0.0.0/33').stderr).toContain('cidrs[0]');
   });
 
   test('the function throws ValidationError (400) for an unknown add-on', () => {

@@ -22,25 +22,25 @@ describe('security-group ports', () => {
     expect(renderClusterAddon({ cluster: ref, addon: 'jupyterhub', parameters: { serviceType: 'ClusterIP', ...exposedHub } }).securityGroupPorts).toEqual([]);
   });
 
-  test('LoadBalancer: the Service ports, with the real Service name of the Ray head (<raycluster>-head-svc)', () => {
+  test('LoadBalancer: the Service ports, with the real name of the Ray head\'s exposed Service (<raycluster>-head-public)', () => {
     const hub = renderClusterAddon({ cluster: ref, addon: 'jupyterhub', parameters: { ...exposedHub } });
     expect(hub.securityGroupPorts.map((p) => [p.port, p.service, p.serviceType])).toEqual([[443, 'proxy-public', 'LoadBalancer'], [80, 'proxy-public', 'LoadBalancer']]);
     const ray = renderClusterAddon({ cluster: ref, addon: 'kuberay', parameters: { serviceType: 'LoadBalancer', access: { cidrs: ['203.0.113.0/24'] } } });
     expect(ray.securityGroupPorts.map((p) => [p.name, p.port, p.service])).toEqual([
-      ['client', 10001, `${ray.names.release}-head-svc`], ['serve', 8000, `${ray.names.release}-head-svc`],
+      ['client', 10001, `${ray.names.release}-head-public`], ['serve', 8000, `${ray.names.release}-head-public`],
     ]);
     expect(JSON.stringify(ray.securityGroupPorts)).not.toContain('<raycluster>');
   });
 
-  test('NodePort: the fixed node ports, which the chart values set', () => {
+  test('NodePort: the fixed node ports, which the charts\' values and the exposed Ray Service set', () => {
     const hub = renderClusterAddon({ cluster: ref, addon: 'jupyterhub', parameters: { ...exposedHub, serviceType: 'NodePort' } });
     expect(hub.securityGroupPorts.map((p) => [p.port, p.servicePort])).toEqual([[30443, 443], [30080, 80]]);
     const values = (hub.manifests.find((m) => m.kind === 'HelmRelease') as any).spec.values;
     expect(values.proxy.service).toEqual({ type: 'NodePort', nodePorts: { http: 30080, https: 30443 } });
     const ray = renderClusterAddon({ cluster: ref, addon: 'kuberay', parameters: { serviceType: 'NodePort', access: { cidrs: ['203.0.113.0/24'], exposeDashboard: true } } });
     expect(ray.securityGroupPorts.map((p) => [p.name, p.port])).toEqual([['client', 30001], ['serve', 30800], ['dashboard', 30265]]);
-    const rc = (helmReleases(ray.manifests).find((h: any) => h.spec.chart.spec.chart === 'ray-cluster') as any).spec.values;
-    const nodePorts = Object.fromEntries(rc.head.headService.spec.ports.filter((p: any) => p.nodePort).map((p: any) => [p.name, p.nodePort]));
+    const svc = ray.workloadClusterManifests.find((m) => m.kind === 'Service') as any;
+    const nodePorts = Object.fromEntries(svc.spec.ports.map((p: any) => [p.name, p.nodePort]));
     expect(nodePorts).toEqual({ client: 30001, serve: 30800, dashboard: 30265 });
   });
 

@@ -37,7 +37,7 @@ describe('JupyterHub authentication (defect 1)', () => {
 
   test('LoadBalancer is the default only with authentication and HTTPS', () => {
     expect(values(hub({ authentication: oidc, https: tls })).proxy.service.type).toBe('LoadBalancer');
-    expect(values(hub({ authentication: { type: 'native', adminUsers: ['admin'] } })).proxy.service.type).toBe('ClusterIP');
+    expect(values(hub({ authentication: { type: 'native', adminUsers: ['admin'], adminPasswordSecret: 'hub-admins' } })).proxy.service.type).toBe('ClusterIP');
   });
 
   test('OIDC: GenericOAuthenticator; the client secret by Secret reference only, never in the values', () => {
@@ -70,11 +70,30 @@ describe('JupyterHub authentication (defect 1)', () => {
   });
 
   test('NativeAuthenticator: sign-ups need admin approval; at least one admin', () => {
-    const v = values(hub({ authentication: { type: 'native', adminUsers: ['admin'] }, https: tls }));
+    const v = values(hub({ authentication: { type: 'native', adminUsers: ['admin'], adminPasswordSecret: 'hub-admins' }, https: tls }));
     expect(v.hub.config.JupyterHub.authenticator_class).toBe('nativeauthenticator.NativeAuthenticator');
     expect(v.hub.config.NativeAuthenticator).toEqual({ open_signup: false });
-    expect(v.hub.config.Authenticator).toEqual({ admin_users: ['admin'] });
-    expect(paths(() => hub({ authentication: { type: 'native', adminUsers: [] } }))).toEqual(['parameters.authentication.adminUsers']);
+    // JupyterHub 5 admits nobody without allow_all (NativeAuthenticator's login checks the approval)
+    expect(v.hub.config.Authenticator).toEqual({ admin_users: ['admin'], allow_all: true });
+    expect(paths(() => hub({ authentication: { type: 'native', adminUsers: [], adminPasswordSecret: 'hub-admins' } }))).toEqual(['parameters.authentication.adminUsers']);
+  });
+
+  test('NativeAuthenticator: admins log in with the passwords of a Secret, by reference; their names cannot be signed up for', () => {
+    const v = values(hub({ authentication: { type: 'native', adminUsers: ['admin', 'ops.lead'], adminPasswordSecret: 'hub-admins' }, https: tls }));
+    expect(v.hub.extraEnv).toEqual({
+      CAPI_CONSTRUCTS_ADMIN_PASSWORD_0: { valueFrom: { secretKeyRef: { name: 'hub-admins', key: 'admin' } } },
+      CAPI_CONSTRUCTS_ADMIN_PASSWORD_1: { valueFrom: { secretKeyRef: { name: 'hub-admins', key: 'ops.lead' } } },
+    });
+    const code = v.hub.extraConfig['capi-constructs-native'];
+    expect(code).toContain('class CapiConstructsNativeAuthenticator(NativeAuthenticator):');
+    expect(code).toContain('c.JupyterHub.authenticator_class = CapiConstructsNativeAuthenticator');
+    expect(code).toContain(JSON.stringify(JSON.stringify({ admin: 'CAPI_CONSTRUCTS_ADMIN_PASSWORD_0', 'ops.lead': 'CAPI_CONSTRUCTS_ADMIN_PASSWORD_1' })));
+    const e = validationError(() => hub({ authentication: { type: 'native', adminUsers: ['admin', 'ann@example.com'] } }));
+    expect(e.issues).toEqual([
+      { path: 'parameters.authentication.adminUsers[1]', message: `"ann@example.com" cannot be a key of adminPasswordSecret (letters, digits, '-', '_', '.'): each admin's password is under the admin's name` },
+      { path: 'parameters.authentication.adminPasswordSecret', message: expect.stringContaining("is required: the Secret (in the add-on namespace) with each admin's password under the admin's name") },
+    ]);
+    expect(paths(() => hub({ authentication: { type: 'native', adminUsers: ['admin'], adminPasswordSecret: 'Hub Admins' } }))).toEqual(['parameters.authentication.adminPasswordSecret']);
   });
 
   test('dummy: only when asked for by name, with a warning, and never exposed', () => {
@@ -109,7 +128,7 @@ describe('Ray head access (defect 3)', () => {
   test('the dashboard beyond the namespace needs exposeDashboard, which always warns, on ClusterIP too', () => {
     const m = ray({ access: { namespaces: ['ml'], exposeDashboard: true } });
     expect(m.warnings.map((w) => w.path)).toEqual(['parameters.access', 'parameters.access.exposeDashboard']);
-    expect(m.warnings[1].message).toMatch(/job-submission API and has no authentication: namespace ml can run any code/);
+    expect(m.warnings[1].message).toMatch(/job-submission API: namespace ml can reach it, and whoever of them holds the Ray token can run any code/);
     expect(ray({ access: { namespaces: ['ml'] } }).warnings.map((w) => w.path)).toEqual(['parameters.access']);
     expect(ray({}).warnings).toEqual([]);
   });
@@ -126,7 +145,7 @@ describe('Ray head access (defect 3)', () => {
 test('malformed structured parameters are reported, never a TypeError', () => {
   for (const parameters of [
     { authentication: 'oidc' }, { authentication: null }, { authentication: { type: 'oidc', issuer: 42, clientSecret: { name: 'Bad Name' }, endpoints: null, allowedUsers: [1] } },
-    { https: { hosts: 'hub.example.com', letsEncrypt: null } }, { https: [] }, { authentication: { type: 'native', adminUsers: 'root' } },
+    { https: { hosts: 'hub.example.com', letsEncrypt: null } }, { https: [] }, { authentication: { type: 'native', adminUsers: 'root', adminPasswordSecret: 'hub-admins' } },
   ]) {
     expect(validationError(() => hub(parameters)).issues.length).toBeGreaterThan(0);
   }

@@ -107,6 +107,19 @@ describe('OpenStack: CCM and Cinder CSI render for every supported minor', () =>
     expect(pod.volumes).toContainEqual(expect.objectContaining({ secret: expect.objectContaining({ secretName: 'cloud-config' }) }));
     // the chart creates no Secret: the credentials come only from the ClusterResourceSet
     expect(objs.filter((o) => o.kind === 'Secret')).toEqual([]);
+    // --cluster-name=$(CLUSTER_NAME): the cluster's own name, never the chart's default "kubernetes"
+    const ccm = pod.containers[0];
+    expect(ccm.args).toContain('--cluster-name=$(CLUSTER_NAME)');
+    expect(ccm.env).toContainEqual({ name: 'CLUSTER_NAME', value: 'tenants.prod' });
+  });
+
+  test('two clusters never share a CCM cluster name (it names their load balancers)', () => {
+    const ccmName = (name: string, namespace: string) => release(buildCluster({ ...osProps(33), name, namespace }).manifests, `${name}-cloud-controller`).spec.values.cluster.name;
+    // same Cluster name in two namespaces, and names that would join to the same string with a dash
+    const pairs: [string, string][] = [['prod', 'tenants'], ['prod', 'other'], ['b-c', 'a'], ['c', 'a-b'], ['b', 'c']];
+    const names = pairs.map(([n, ns]) => ccmName(n, ns));
+    expect(new Set(names).size).toBe(pairs.length);
+    expect(names).not.toContain('kubernetes');
   });
 
   test.each(minors(CINDER_CSI_CHART_VERSIONS))('1.%i: Cinder CSI StorageClasses carry the props; it reads the same Secret', (minor) => {
@@ -231,7 +244,7 @@ describe('errors', () => {
     const e = validationError(() => buildCluster(osProps(30)));
     expect(e.issues).toEqual([
       { path: 'kubernetesVersion', message: '"v1.30.2" has no release of the OpenStack cloud controller manager (openstack-cloud-controller-manager): its chart is released per Kubernetes minor, and the supported minors are 1.31, 1.32, 1.33, 1.34, 1.35' },
-      { path: 'kubernetesVersion', message: expect.stringContaining('no release of Cinder CSI (cinder-csi-plugin): its chart is released per Kubernetes minor, and the supported minors are 1.31, 1.32, 1.33, 1.34, 1.35') },
+      { path: 'kubernetesVersion', message: expect.stringContaining('no release of Cinder CSI (openstack-cinder-csi): its chart is released per Kubernetes minor, and the supported minors are 1.31, 1.32, 1.33, 1.34, 1.35') },
     ]);
     expect(validationError(() => buildCluster(vsProps(36))).issues[0].message).toContain('supported minors are 1.31, 1.32, 1.33, 1.34, 1.35');
     // without a cloud controller manager any version is fine

@@ -99,7 +99,7 @@ const addonWarnings = (addon: 'kuberay' | 'jupyterhub') => (parameters: Record<s
 };
 const kuberay = addonWarnings('kuberay');
 const jupyterhub = addonWarnings('jupyterhub');
-const exposedHub = { authentication: { type: 'native', adminUsers: ['admin'] } };
+const exposedHub = { authentication: { type: 'native', adminUsers: ['admin'], adminPasswordSecret: 'hub-admins' } };
 
 interface Lint {
   /** The call site: file, source text of the path argument, start of the message argument. */
@@ -294,11 +294,11 @@ const LINTS: Lint[] = [
     site: { file: 'lib/core/addons/ray-access.ts', pathArg: "'parameters.access.exposeDashboard'", message: '`the Ray dashboard (8265) is also the job-submission API' },
     what: 'the Ray dashboard open beyond the namespace',
     trigger: () => kuberay({ access: { cidrs: ['203.0.113.0/24'], exposeDashboard: true } }), clean: () => kuberay({ access: { cidrs: ['203.0.113.0/24'] } }),
-    path: 'parameters.access.exposeDashboard', message: /^the Ray dashboard \(8265\) is also the job-submission API and has no authentication: 203\.0\.113\.0\/24/,
+    path: 'parameters.access.exposeDashboard', message: /^the Ray dashboard \(8265\) is also the job-submission API: 203\.0\.113\.0\/24 can reach it, and whoever of them holds the Ray token can run any code/,
   },
   {
     site: { file: 'lib/core/addons/jupyterhub-access.ts', pathArg: "'parameters.authentication.type'", message: '\'"dummy" lets anyone who reaches the hub' },
-    what: 'the dummy authenticator', trigger: () => jupyterhub({ authentication: { type: 'dummy' } }), clean: () => jupyterhub({ authentication: { type: 'native', adminUsers: ['admin'] } }),
+    what: 'the dummy authenticator', trigger: () => jupyterhub({ authentication: { type: 'dummy' } }), clean: () => jupyterhub({ authentication: { type: 'native', adminUsers: ['admin'], adminPasswordSecret: 'hub-admins' } }),
     path: 'parameters.authentication.type', message: /^"dummy" lets anyone who reaches the hub log in with any name and password/,
   },
   {

@@ -80,7 +80,7 @@ describe('POST .../addons (install)', () => {
     const names = addonNames({ name: 'ray', namespace: NAMESPACE }, 'kuberay');
     expect(res.status).toBe(202);
     expect(res.body.releases).toEqual([`${names.release}-operator`, names.release]);
-    expect(res.body.warnings).toEqual([{ path: 'parameters.access', message: expect.stringContaining('without authentication') }]);
+    expect(res.body.warnings).toEqual([{ path: 'parameters.access', message: expect.stringContaining('which runs code for whoever holds the Ray token') }]);
     const hrWrites = objectWrites(h.fake).filter((w) => w.path.includes('/helmreleases/'));
     expect(hrWrites.map((w) => w.path.split('/').pop())).toEqual([`${names.release}-operator`, names.release]);
     expect(h.fake.get('helm.toolkit.fluxcd.io/v2', 'HelmRelease', NAMESPACE, names.release).spec.values.worker.replicas).toBe(2);

@@ -410,3 +410,20 @@ export function validateManifest(obj: Json): string[] {
   }
   return [...out];
 }
+
+/**
+ * Validates an object against the CRD in `crdFile` (a CRD outside the shared CRD directory, e.g. one a
+ * chart in ../shared/charts ships), the same way as {@link validateManifest}.
+ */
+export function validateAgainstCrd(obj: Json, crdFile: string): string[] {
+  const text = fs.readFileSync(crdFile, 'utf8');
+  const group = /^ {2}group:\s*(\S+)\s*$/m.exec(text)?.[1];
+  const kind = /^ {4}kind:\s*(\S+)\s*$/m.exec(text)?.[1];
+  const { group: g, version } = splitApiVersion(obj.apiVersion);
+  if (group !== g || kind !== obj.kind) return [`(root): ${crdFile} defines ${kind} in group ${group}, not ${obj.kind} ${obj.apiVersion}`];
+  const f: CrdFile = { file: crdFile, group: g, kind: obj.kind };
+  const out = new Set<string>(validateObjectMeta(obj.metadata));
+  const validate = validatorFor(f, version);
+  if (!validate(obj)) for (const e of (validate.errors ?? []).map(describe)) out.add(e);
+  return [...out];
+}

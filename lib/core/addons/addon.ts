@@ -15,7 +15,7 @@ import { ADDON_CATALOG_VERSION, AddonName, catalogEntry, isAddonName, unknownAdd
 import { addonCleanupCommandLine } from './cleanup';
 import { AddonMonitoringOptions, checkAddonMonitoring, renderAddonPrometheusRule } from './monitoring';
 import { ADDON_MODES, AddonMode, AddonNames, addonNames } from './naming';
-import { addonSecurityGroupPorts, renderAddonNetworkPolicies, SecurityGroupPort } from './network';
+import { addonSecurityGroupPorts, renderAddonNetworkPolicies, renderAddonServices, SecurityGroupPort } from './network';
 import { AddonParameters, ExactValue, resolveAddonParameters } from './parameters';
 import { renderHelmRelease, renderHelmRepository } from '../components/flux-release';
 
@@ -148,7 +148,7 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
   }
   const monitoring = checkAddonMonitoring(p, 'monitoring', props.monitoring);
   if (cluster && addon) checkKubernetesConstraint(p, cluster, addon);
-  const { values, exactValues, exposure } = addon ? resolveAddonParameters(p, addon, props.parameters) : { values: {}, exactValues: undefined, exposure: undefined };
+  const { values, exactValues, postRenderers, exposure } = addon ? resolveAddonParameters(p, addon, props.parameters) : { values: {}, exactValues: undefined, postRenderers: undefined, exposure: undefined };
   p.throwIfErrors();
 
   const entry = catalogEntry(addon!);
@@ -159,7 +159,7 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
 
   const namespace: Manifest = compact({ apiVersion: 'v1', kind: 'Namespace', metadata: objectMeta(names.namespace, undefined, labels, annotations) });
   const networkPolicies = renderAddonNetworkPolicies(exposure!, names, labels);
-  const workloadClusterManifests = [namespace, ...networkPolicies];
+  const workloadClusterManifests = [namespace, ...networkPolicies, ...renderAddonServices(exposure!, names, labels)];
 
   const repository: Manifest = compact(renderHelmRepository(objectMeta(names.helmRepository, releaseNamespace, labels, annotations), entry.repository.url));
   const releases: Manifest[] = entry.charts.map((chart) => {
@@ -179,12 +179,13 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
       helmRepository: names.helmRepository,
       timeout: chart.timeout,
       values: withExactValues(compact(values[chart.component]), exactValues?.[chart.component]),
+      postRenderers: postRenderers?.[chart.component],
     });
   });
 
   const manifests: Manifest[] = [];
   if (mode === 'tenant') {
-    manifests.push(namespace, ...networkPolicies, repository, ...releases);
+    manifests.push(...workloadClusterManifests, repository, ...releases);
   } else {
     manifests.push(repository, ...releases);
     // Objects applied here would land on the management cluster; the workload cluster gets them from

@@ -10,7 +10,7 @@
 import { show } from '../rules/errors';
 
 /** Version of the catalog data below. Emitted as an annotation on every add-on object. */
-export const ADDON_CATALOG_VERSION = '2026.12.0';
+export const ADDON_CATALOG_VERSION = '2026.12.1';
 
 /** The add-ons in the catalog. */
 export type AddonName = 'jupyterhub' | 'kuberay';
@@ -150,13 +150,13 @@ const CATALOG: Readonly<Record<AddonName, AddonCatalogEntry>> = {
       { name: 'worker.minReplicas', kind: 'integer', default: 1, min: 0, values: ['worker.minReplicas'], description: 'Lower bound for the autoscaler.' },
       { name: 'worker.maxReplicas', kind: 'integer', default: 5, min: 1, values: ['worker.maxReplicas'], description: 'Upper bound for the autoscaler.' },
       { name: 'autoscaling', kind: 'boolean', default: false, values: ['head.enableInTreeAutoscaling'], description: 'Run the Ray autoscaler (a head sidecar) to scale workers between min and max.' },
-      { name: 'serviceType', kind: 'enum', default: 'ClusterIP', allowed: SERVICE_TYPES, values: ['service.type', 'head.headService', 'head.ports'], description: 'Type of the head Service (dashboard, client, serve). NodePort uses the node ports 30001 (client), 30800 (serve) and 30265 (dashboard).' },
-      { name: 'access', kind: 'rayAccess', values: [], description: 'Sources (namespaces, pod selectors, CIDRs) admitted to the head\'s client and serve ports, and with exposeDashboard to the dashboard. Default: the add-on namespace only.' },
+      { name: 'serviceType', kind: 'enum', default: 'ClusterIP', allowed: SERVICE_TYPES, values: [], description: 'NodePort or LoadBalancer adds the Service <raycluster>-head-public with only the client and serve ports (and the dashboard with access.exposeDashboard), externalTrafficPolicy Local, and for LoadBalancer loadBalancerSourceRanges from access.cidrs; the head Service stays ClusterIP. NodePort uses the node ports 30001 (client), 30800 (serve) and 30265 (dashboard).' },
+      { name: 'access', kind: 'rayAccess', values: ['ray-cluster: RayCluster spec.authOptions (Flux post-renderer)'], description: 'Sources (namespaces, pod selectors, CIDRs) admitted to the head\'s client and serve ports, and with exposeDashboard to the dashboard; tokenSecret names the Secret with the Ray token (key auth_token). Default: the add-on namespace only, and a token the KubeRay operator generates.' },
     ],
     ports: [
-      { name: 'client', service: '<raycluster>-head-svc', port: 10001, targetPort: 10001, nodePort: 30001, protocol: 'TCP', access: 'public', description: 'Ray client (ray.init("ray://...")): runs code, no authentication' },
-      { name: 'serve', service: '<raycluster>-head-svc', port: 8000, targetPort: 8000, nodePort: 30800, protocol: 'TCP', access: 'public', description: 'Ray Serve HTTP endpoints' },
-      { name: 'dashboard', service: '<raycluster>-head-svc', port: 8265, targetPort: 8265, nodePort: 30265, protocol: 'TCP', access: 'public', when: 'exposeDashboard', description: 'Ray dashboard and job submission API: runs code, no authentication' },
+      { name: 'client', service: '<raycluster>-head-public', port: 10001, targetPort: 10001, nodePort: 30001, protocol: 'TCP', access: 'public', description: 'Ray client (ray.init("ray://...")): runs code; requires the Ray token' },
+      { name: 'serve', service: '<raycluster>-head-public', port: 8000, targetPort: 8000, nodePort: 30800, protocol: 'TCP', access: 'public', description: 'Ray Serve HTTP endpoints (the applications\' own authentication)' },
+      { name: 'dashboard', service: '<raycluster>-head-public', port: 8265, targetPort: 8265, nodePort: 30265, protocol: 'TCP', access: 'public', when: 'exposeDashboard', description: 'Ray dashboard and job submission API: runs code; requires the Ray token' },
       { name: 'gcs-server', service: '<raycluster>-head-svc', port: 6379, targetPort: 6379, protocol: 'TCP', access: 'namespace', description: 'Ray GCS, used by the worker pods' },
       { name: 'metrics', service: '<raycluster>-head-svc', port: 8080, targetPort: 8080, protocol: 'TCP', access: 'cluster', description: 'Ray node metrics (head and workers), for Prometheus' },
       { name: 'http', service: 'kuberay-operator', port: 8080, targetPort: 8080, protocol: 'TCP', access: 'cluster', description: 'KubeRay operator metrics, for Prometheus' },

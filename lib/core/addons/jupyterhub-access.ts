@@ -47,11 +47,20 @@ export interface JupyterHubOidcAuthentication {
   readonly endpoints?: { readonly authorizeUrl: string; readonly tokenUrl: string; readonly userdataUrl: string };
 }
 
-/** JupyterHub's NativeAuthenticator: users sign up with a password; an admin must approve each sign-up. */
+/**
+ * JupyterHub's NativeAuthenticator: users sign up with a password; an admin must approve each sign-up
+ * before it can log in. Admins never sign up: they log in with the passwords of `adminPasswordSecret`,
+ * and a sign-up under an admin's name is refused.
+ */
 export interface JupyterHubNativeAuthentication {
   readonly type: 'native';
-  /** Admins who approve sign-ups (at least one). Each must sign up first, under exactly this name. */
+  /** Admins who approve sign-ups (at least one). Each name is also a key of `adminPasswordSecret`. */
   readonly adminUsers: readonly string[];
+  /**
+   * A Secret in the add-on namespace on the workload cluster holding each admin's password under the
+   * admin's name as key. It reaches the hub as environment variables (never in the chart values).
+   */
+  readonly adminPasswordSecret: string;
 }
 
 /** z2jh's `dummy` authenticator: any user name with any password. Only for a hub that is not exposed; warns. */
@@ -75,7 +84,7 @@ export interface JupyterHubHttps {
 /** The known keys of the JupyterHub access props (strict props, tied to the interfaces by the compiler). */
 const SECRET_KEY_SELECTOR_PROPS = propKeys<SecretKeySelector>()('SecretKeySelector', { name: true, key: true });
 const DUMMY_PROPS = propKeys<JupyterHubDummyAuthentication>()('JupyterHubDummyAuthentication', { type: true });
-const NATIVE_PROPS = propKeys<JupyterHubNativeAuthentication>()('JupyterHubNativeAuthentication', { type: true, adminUsers: true });
+const NATIVE_PROPS = propKeys<JupyterHubNativeAuthentication>()('JupyterHubNativeAuthentication', { type: true, adminUsers: true, adminPasswordSecret: true });
 const OIDC_PROPS = propKeys<JupyterHubOidcAuthentication>()('JupyterHubOidcAuthentication', {
   type: true, issuer: true, clientId: true, clientSecret: true, allowedUsers: true, allowedGroups: true, adminUsers: true,
   usernameClaim: true, groupsClaim: true, callbackUrl: true, endpoints: true,
@@ -100,6 +109,8 @@ export const JUPYTERHUB_NODE_PORTS = Object.freeze({ http: 30080, https: 30443 }
 const USER_NAME = (s: string) => s.length > 0 && s.length <= 255 && !/\s/.test(s);
 const CLAIM = /^[A-Za-z0-9_.:-]+$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** A key of a Secret's data. */
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
 function httpsUrl(p: Problems, path: string, value: unknown): string | undefined {
   if (typeof value === 'string') {
@@ -131,7 +142,7 @@ function checkSecretKey(p: Problems, path: string, value: unknown): SecretKeySel
     p.error(`${path}.name`, `${show(name)} is not a Secret name (a DNS subdomain)`);
     ok = false;
   }
-  if (typeof key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(key)) {
+  if (typeof key !== 'string' || !SECRET_KEY.test(key)) {
     p.error(`${path}.key`, `${show(key)} is not a Secret key (letters, digits, '-', '_', '.')`);
     ok = false;
   }
@@ -161,7 +172,16 @@ export function checkJupyterHubAuthentication(p: Problems, path: string, value: 
     if (value.adminUsers === undefined || adminUsers?.length === 0) {
       p.error(`${path}.adminUsers`, 'must list at least one admin: with NativeAuthenticator only an admin can approve sign-ups');
     }
-    return p.errors.length === errors ? { type: 'native', adminUsers: adminUsers! } : undefined;
+    (adminUsers ?? []).forEach((name, i) => {
+      if (!SECRET_KEY.test(name)) p.error(`${path}.adminUsers[${i}]`, `${show(name)} cannot be a key of adminPasswordSecret (letters, digits, '-', '_', '.'): each admin's password is under the admin's name`);
+    });
+    const secret = value.adminPasswordSecret;
+    if (secret === undefined) {
+      p.error(`${path}.adminPasswordSecret`, "is required: the Secret (in the add-on namespace) with each admin's password under the admin's name; without it, whoever signs up first under an admin's name would be the admin");
+    } else if (typeof secret !== 'string' || !isDns1123Subdomain(secret)) {
+      p.error(`${path}.adminPasswordSecret`, `${show(secret)} is not a Secret name (a DNS subdomain)`);
+    }
+    return p.errors.length === errors ? { type: 'native', adminUsers: adminUsers!, adminPasswordSecret: secret as string } : undefined;
   }
   checkPropKeys(p, path, value, OIDC_PROPS);
   const issuer = httpsUrl(p, `${path}.issuer`, value.issuer);
@@ -218,19 +238,71 @@ export function checkJupyterHubHttps(p: Problems, path: string, value: unknown):
   return { hosts: hosts!, tlsSecret: tlsSecret as string | undefined, letsEncrypt: letsEncrypt as JupyterHubHttps['letsEncrypt'] };
 }
 
+/** The environment variable holding the password of the i-th admin of NativeAuthenticator. */
+const adminPasswordEnv = (i: number) => `CAPI_CONSTRUCTS_ADMIN_PASSWORD_${i}`;
+
+/**
+ * NativeAuthenticator, with the two things JupyterHub 5.5 and NativeAuthenticator 1.3 leave open closed:
+ * - `allow_all`: JupyterHub 5 admits only listed users unless it is set, and NativeAuthenticator does
+ *   not extend `check_allowed`; NativeAuthenticator's own login already refuses users an admin has not
+ *   approved, so `allow_all` admits exactly the approved ones.
+ * - admin names: NativeAuthenticator authorizes a sign-up under an admin's name at once. The subclass
+ *   (in `hub.extraConfig`) refuses sign-ups under admin names and checks an admin's password against
+ *   the Secret's, read from the environment.
+ */
+function nativeAuthenticatorValues(auth: JupyterHubNativeAuthentication): Record<string, unknown> {
+  const env = Object.fromEntries(auth.adminUsers.map((name, i) => [name, adminPasswordEnv(i)]));
+  const code = [
+    'import hmac, json, os',
+    'from nativeauthenticator import NativeAuthenticator',
+    '',
+    '',
+    '# NativeAuthenticator whose admins log in with the passwords of a Secret and cannot be signed up for.',
+    'class CapiConstructsNativeAuthenticator(NativeAuthenticator):',
+    `    admin_password_env = json.loads(${JSON.stringify(JSON.stringify(env))})`,
+    '',
+    '    def _admin_env(self, username):',
+    '        for name, variable in self.admin_password_env.items():',
+    '            if self.normalize_username(name) == username:',
+    '                return variable',
+    '        return None',
+    '',
+    '    def create_user(self, username, password, **kwargs):',
+    '        if self._admin_env(self.normalize_username(username)) is not None:',
+    '            self.log.warning("Refused a sign-up under the admin name %r", username)',
+    '            return None',
+    '        return super().create_user(username, password, **kwargs)',
+    '',
+    '    async def authenticate(self, handler, data):',
+    '        username = self.normalize_username(data["username"])',
+    '        variable = self._admin_env(username)',
+    '        if variable is None:',
+    '            return await super().authenticate(handler, data)',
+    '        expected = os.environ.get(variable) or ""',
+    '        given = data.get("password") or ""',
+    '        if expected and hmac.compare_digest(given.encode(), expected.encode()):',
+    '            return username',
+    '        return None',
+    '',
+    '',
+    'c.JupyterHub.authenticator_class = CapiConstructsNativeAuthenticator',
+  ];
+  return {
+    config: {
+      JupyterHub: { authenticator_class: 'nativeauthenticator.NativeAuthenticator' },
+      NativeAuthenticator: { open_signup: false },
+      Authenticator: { admin_users: [...auth.adminUsers], allow_all: true },
+    },
+    extraEnv: Object.fromEntries(auth.adminUsers.map((name, i) => [adminPasswordEnv(i), { valueFrom: { secretKeyRef: { name: auth.adminPasswordSecret, key: name } } }])),
+    extraConfig: { 'capi-constructs-native': `${code.join('\n')}\n` },
+  };
+}
+
 /** Hub config for the authenticator; `null` is JupyterHub's NullAuthenticator (no login page at all). */
 function authenticatorValues(auth: JupyterHubAuthentication | undefined, https: JupyterHubHttps | undefined): Record<string, unknown> {
   if (auth === undefined) return { config: { JupyterHub: { authenticator_class: 'null' } } };
   if (auth.type === 'dummy') return { config: { JupyterHub: { authenticator_class: 'dummy' } } };
-  if (auth.type === 'native') {
-    return {
-      config: {
-        JupyterHub: { authenticator_class: 'nativeauthenticator.NativeAuthenticator' },
-        NativeAuthenticator: { open_signup: false },
-        Authenticator: { admin_users: [...auth.adminUsers] },
-      },
-    };
-  }
+  if (auth.type === 'native') return nativeAuthenticatorValues(auth);
   const groupsClaim = auth.groupsClaim ?? 'groups';
   const generic: Record<string, unknown> = {
     client_id: auth.clientId,
@@ -240,7 +312,8 @@ function authenticatorValues(auth: JupyterHubAuthentication | undefined, https: 
     login_service: 'OpenID Connect',
   };
   if (auth.endpoints) Object.assign(generic, { authorize_url: auth.endpoints.authorizeUrl, token_url: auth.endpoints.tokenUrl, userdata_url: auth.endpoints.userdataUrl });
-  if (auth.allowedGroups?.length) Object.assign(generic, { allowed_groups: [...auth.allowedGroups], auth_state_groups_key: `oauth_user.${groupsClaim}` });
+  // oauthenticator 17 refuses to start when allowed_groups is set without manage_groups.
+  if (auth.allowedGroups?.length) Object.assign(generic, { manage_groups: true, allowed_groups: [...auth.allowedGroups], auth_state_groups_key: `oauth_user.${groupsClaim}` });
   const authenticator: Record<string, unknown> = {};
   if (auth.allowedUsers?.length) authenticator.allowed_users = [...auth.allowedUsers];
   if (auth.adminUsers?.length) authenticator.admin_users = [...auth.adminUsers];
@@ -265,6 +338,16 @@ function authenticatorValues(auth: JupyterHubAuthentication | undefined, https: 
 }
 
 /**
+ * An exposed hub (LoadBalancer or NodePort) needs HTTPS. The rule of `parameters.https`, shared with the
+ * `addon-ports` CLI (whose `--https` flag is at `path`).
+ */
+export function checkJupyterHubExposureHttps(p: Problems, path: string, https: boolean, serviceType: ServiceType): void {
+  if (serviceType !== 'ClusterIP' && !https) {
+    p.error(path, `is required for a hub exposed outside the cluster (serviceType ${show(serviceType)}): give a TLS Secret ({ hosts, tlsSecret }) or Let's Encrypt ({ hosts, letsEncrypt: { contactEmail } }); passwords and tokens must not cross the network in clear text`);
+  }
+}
+
+/**
  * The hub's exposure rules, checked together:
  * - `serviceType` defaults to LoadBalancer only when authentication (not `dummy`) and HTTPS are both
  *   configured, else to ClusterIP;
@@ -283,9 +366,7 @@ export function jupyterHubAccess(p: Problems, auth: JupyterHubAuthentication | u
     if (exposed) p.error('parameters.authentication.type', `"dummy" lets anyone log in with any name and password, so the hub must not be exposed (serviceType ${show(serviceType)}): use 'oidc' or 'native', or serviceType ClusterIP`);
     else p.warn('parameters.authentication.type', '"dummy" lets anyone who reaches the hub log in with any name and password and run code: use it only for tests');
   }
-  if (exposed && https === undefined) {
-    p.error('parameters.https', `is required for a hub exposed outside the cluster (serviceType ${show(serviceType)}): give a TLS Secret ({ hosts, tlsSecret }) or Let's Encrypt ({ hosts, letsEncrypt: { contactEmail } }); passwords and tokens must not cross the network in clear text`);
-  }
+  checkJupyterHubExposureHttps(p, 'parameters.https', https !== undefined, serviceType);
   if (auth?.type === 'oidc' && auth.callbackUrl === undefined && https === undefined) {
     p.error('parameters.authentication.callbackUrl', 'is required when parameters.https is not set: the OAuth2 redirect URL cannot be derived from a host name');
   }

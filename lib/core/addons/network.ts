@@ -53,14 +53,47 @@ export function rayClusterName(release: string): string {
   return name.slice(0, 63).replace(/-+$/, '');
 }
 
-/** The head Service the KubeRay operator creates for a RayCluster. */
+/** The head Service the KubeRay operator creates for a RayCluster (ClusterIP: workers reach GCS through it). */
 export function rayHeadServiceName(rayCluster: string): string {
   return `${rayCluster}-head-svc`;
 }
 
+/** The Service the library adds for an exposed Ray head (NodePort, LoadBalancer): only its user-facing ports. */
+export function rayPublicServiceName(rayCluster: string): string {
+  return `${rayCluster.slice(0, 63 - '-head-public'.length).replace(/-+$/, '')}-head-public`;
+}
+
 function serviceName(port: CatalogPort, names: Pick<AddonNames, 'release'> | undefined): string {
   if (!port.service.includes('<raycluster>')) return port.service;
-  return names ? port.service.replace('<raycluster>', rayClusterName(names.release)) : port.service;
+  if (!names) return port.service;
+  const rc = rayClusterName(names.release);
+  return port.service === '<raycluster>-head-public' ? rayPublicServiceName(rc) : port.service.replace('<raycluster>', rc);
+}
+
+/**
+ * The Services the library adds on the workload cluster: for an exposed Ray head (NodePort or
+ * LoadBalancer), `<raycluster>-head-public`, selecting the head pod, with exactly the ports the user
+ * asked for (client and serve; the dashboard only with `exposeDashboard`), the fixed node ports for
+ * NodePort, `externalTrafficPolicy: Local` (no SNAT, so the NetworkPolicy sees the client's address) and,
+ * for LoadBalancer, `loadBalancerSourceRanges` from `access.cidrs`. The operator's head Service stays
+ * ClusterIP. JupyterHub's proxy-public is the chart's.
+ */
+export function renderAddonServices(exposure: AddonExposure, names: Pick<AddonNames, 'release' | 'namespace'>, labels: Record<string, string>): Manifest[] {
+  if (exposure.addon !== 'kuberay' || exposure.serviceType === 'ClusterIP') return [];
+  const rc = rayClusterName(names.release);
+  const lb = exposure.serviceType === 'LoadBalancer';
+  return [{
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: rayPublicServiceName(rc), namespace: names.namespace, labels: { ...labels } },
+    spec: {
+      type: exposure.serviceType,
+      selector: { 'ray.io/cluster': rc, 'ray.io/node-type': 'head' },
+      externalTrafficPolicy: 'Local',
+      ...(lb ? { loadBalancerSourceRanges: [...exposure.access.cidrs] } : {}),
+      ports: exposedPorts(exposure).map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol, ...(lb ? {} : { nodePort: p.nodePort }) })),
+    },
+  }];
 }
 
 /** The catalog `public` ports the exposure makes reachable from beyond the add-on namespace. */

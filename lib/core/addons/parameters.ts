@@ -8,7 +8,7 @@ import { memoize } from '../rules/memo';
 import { AddonName, CatalogParameter, catalogEntry } from './catalog';
 import { checkJupyterHubAuthentication, checkJupyterHubHttps, JUPYTERHUB_NODE_PORTS, JupyterHubAuthentication, JupyterHubHttps, jupyterHubAccess } from './jupyterhub-access';
 import { AddonExposure } from './network';
-import { checkRayAccess, checkRayExposure, NO_RAY_ACCESS, RayAccess, ResolvedRayAccess } from './ray-access';
+import { checkRayAccess, checkRayExposure, NO_RAY_ACCESS, RayAccess, rayTokenAuthPostRenderer, ResolvedRayAccess } from './ray-access';
 import type { ServiceType } from './service-type';
 import { checkBytes, checkCpu, compareQuantities, cpuCores, jupyterHubBytes, memoryBytes, ParsedQuantity, Quantity } from './quantity';
 
@@ -216,6 +216,8 @@ export interface ResolvedAddon {
   readonly values: ComponentValues;
   /** Values per component that must survive `compact` (empty lists); set after it. */
   readonly exactValues?: Readonly<Record<string, readonly ExactValue[]>>;
+  /** Flux post-renderers per component: what the chart's values cannot set. */
+  readonly postRenderers?: Readonly<Record<string, readonly Record<string, unknown>[]>>;
   readonly exposure?: AddonExposure;
 }
 
@@ -270,24 +272,6 @@ function resources(r: Resolved, prefix: string): Record<string, unknown> {
   return { requests: { cpu, memory }, limits: { cpu, memory } };
 }
 
-/**
- * The head Service ports for NodePort: the operator appends the ports the head container declares to a
- * user-provided `headService`, so the container declares only `metrics` (which the operator always
- * adds) and the head Service template lists the others, with fixed node ports for client, serve and dashboard.
- */
-function rayNodePortValues(): { ports: Record<string, unknown>[]; headService: Record<string, unknown> } {
-  const ports = catalogEntry('kuberay').ports.filter((x) => x.service === '<raycluster>-head-svc');
-  const metrics = ports.find((x) => x.name === 'metrics')!;
-  return {
-    ports: [{ name: metrics.name, containerPort: metrics.targetPort, protocol: metrics.protocol }],
-    headService: {
-      spec: {
-        ports: ports.filter((x) => x !== metrics).map((x) => ({ name: x.name, port: x.port, targetPort: x.targetPort, protocol: x.protocol, nodePort: x.nodePort })),
-      },
-    },
-  };
-}
-
 function kubeRayValues(p: Problems, r: Resolved): ResolvedAddon {
   const replicas = r.get('worker.replicas') as number | undefined;
   const min = r.get('worker.minReplicas') as number | undefined;
@@ -301,16 +285,18 @@ function kubeRayValues(p: Problems, r: Resolved): ResolvedAddon {
   const access = (r.get('access') as ResolvedRayAccess | undefined) ?? NO_RAY_ACCESS;
   checkRayExposure(p, access, serviceType);
   if (p.hasErrors) return { values: {} };
-  const nodePort = serviceType === 'NodePort' ? rayNodePortValues() : undefined;
+  // The head Service stays ClusterIP (workers reach GCS through it); an exposed head gets its own
+  // Service with only the user-facing ports (network.ts). Token authentication: ray-access.ts.
   return {
     values: {
       operator: {},
       'ray-cluster': {
-        head: { resources: resources(r, 'head'), enableInTreeAutoscaling: r.get('autoscaling') || undefined, ...nodePort },
+        head: { resources: resources(r, 'head'), enableInTreeAutoscaling: r.get('autoscaling') || undefined },
         worker: { resources: resources(r, 'worker'), replicas, minReplicas: min, maxReplicas: max },
-        service: { type: serviceType },
+        service: { type: 'ClusterIP' },
       },
     },
+    postRenderers: { 'ray-cluster': [rayTokenAuthPostRenderer(access)] },
     exposure: { addon: 'kuberay', serviceType, access },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * The component charts and the releases the library pins. One table per chart; the cloud-provider
- * charts release once per Kubernetes minor (openstack-cloud-controller-manager and cinder-csi-plugin
+ * charts release once per Kubernetes minor (openstack-cloud-controller-manager and openstack-cinder-csi
  * 2.N.x, vsphere-cpi 1.N.x for Kubernetes 1.N), so their tables are keyed by minor. Tests render
- * every entry from ../shared/charts and check each version against the chart's own Chart.yaml.
+ * every entry from ../shared/charts, check each version against the chart's own Chart.yaml, and look
+ * every (chart, version) up in its repository's index.
  */
 
 /** A Helm repository a component chart comes from. */
@@ -22,9 +23,12 @@ export const CALICO_CHART_VERSION = 'v3.31.7';
 /** Cilium chart version (the chart is not in ../shared/charts; see docs/components.md). */
 export const CILIUM_CHART_VERSION = '1.18.4';
 
-/** openstack-cloud-controller-manager chart per Kubernetes minor (tags v1.N.x of kubernetes/cloud-provider-openstack). */
-export const OPENSTACK_CCM_CHART_VERSIONS: Readonly<Record<number, string>> = Object.freeze({ 31: '2.31.3', 32: '2.32.1', 33: '2.33.1', 34: '2.34.0', 35: '2.35.0' });
-/** cinder-csi-plugin chart per Kubernetes minor. */
+/**
+ * openstack-cloud-controller-manager chart per Kubernetes minor, each a release its repository's index
+ * serves (for 1.32 that is 2.32.0: the tag v1.32.1 carries a chart 2.32.1 that was never published).
+ */
+export const OPENSTACK_CCM_CHART_VERSIONS: Readonly<Record<number, string>> = Object.freeze({ 31: '2.31.3', 32: '2.32.0', 33: '2.33.1', 34: '2.34.0', 35: '2.35.0' });
+/** openstack-cinder-csi (the Cinder CSI plugin's chart) per Kubernetes minor. */
 export const CINDER_CSI_CHART_VERSIONS: Readonly<Record<number, string>> = Object.freeze({ 31: '2.31.7', 32: '2.32.2', 33: '2.33.1', 34: '2.34.0', 35: '2.35.0' });
 /** vsphere-cpi chart per Kubernetes minor (the 1.31 release is tagged with a leading `v`). */
 export const VSPHERE_CPI_CHART_VERSIONS: Readonly<Record<number, string>> = Object.freeze({ 31: 'v1.31.0', 32: '1.32.1', 33: '1.33.0', 34: '1.34.0', 35: '1.35.0' });

@@ -17,7 +17,7 @@ import {
   OPENSTACK_CCM_CHART_VERSIONS, OPENSTACK_REPOSITORY, supportedMinors, VSPHERE_CPI_CHART_VERSIONS, VSPHERE_CPI_REPOSITORY,
 } from './charts';
 import { calicoValues, ciliumValues } from './cni';
-import { OPENSTACK_CLOUD_CONFIG_SECRET, openstackCcmValues, VSPHERE_CLOUD_CONFIG_CONFIGMAP, vsphereCpiValues } from './cloud-controller';
+import { OPENSTACK_CLOUD_CONFIG_SECRET, openstackCcmClusterName, openstackCcmValues, VSPHERE_CLOUD_CONFIG_CONFIGMAP, vsphereCpiValues } from './cloud-controller';
 import { checkCredentialsSecret, CredentialNeed, renderCredentialsResourceSet } from './credentials';
 import { renderHelmRelease, renderHelmRepository } from './flux-release';
 import { cinderCsiValues, ResolvedStorageClass, StorageClassProps } from './csi';
@@ -138,10 +138,10 @@ export function resolveComponents(
       // the cloud controller manager's Secret, when it is given (even if something else about it is wrong)
       const ccSecret = isPlainRecord(cc) && typeof cc.credentialsSecret === 'string' ? cc.credentialsSecret : undefined;
       const secret = c.credentialsSecret !== undefined || ccSecret === undefined
-        ? checkCredentialsSecret(p, { path: 'csi.credentialsSecret', component: 'Cinder CSI (cinder-csi-plugin)', key: 'cloud-config.yaml', delivers: `the Secret "${OPENSTACK_CLOUD_CONFIG_SECRET}" in namespace kube-system with key "cloud.conf"` }, c.credentialsSecret, cluster)
+        ? checkCredentialsSecret(p, { path: 'csi.credentialsSecret', component: 'Cinder CSI (openstack-cinder-csi)', key: 'cloud-config.yaml', delivers: `the Secret "${OPENSTACK_CLOUD_CONFIG_SECRET}" in namespace kube-system with key "cloud.conf"` }, c.credentialsSecret, cluster)
         : ccSecret;
       const chartVersion = kubernetesVersion === undefined ? undefined : chartForMinor(CINDER_CSI_CHART_VERSIONS, kubernetesVersion);
-      if (kubernetesVersion !== undefined && chartVersion === undefined) p.error('kubernetesVersion', versionProblem('Cinder CSI (cinder-csi-plugin)', kubernetesVersion, CINDER_CSI_CHART_VERSIONS));
+      if (kubernetesVersion !== undefined && chartVersion === undefined) p.error('kubernetesVersion', versionProblem('Cinder CSI (openstack-cinder-csi)', kubernetesVersion, CINDER_CSI_CHART_VERSIONS));
       const classes = checkStorageClasses(p, 'csi.storageClasses', c.storageClasses);
       if (secret !== undefined && chartVersion !== undefined && classes) csi = { chartVersion, credentialsSecret: secret, storageClasses: classes };
     }
@@ -208,7 +208,7 @@ export function renderComponents(
   const secrets = new Set<string>();
   if (resolved.cloudController) {
     if (resolved.cloud === 'openstack') {
-      release(names.cloudController, OPENSTACK_REPOSITORY, 'openstack-cloud-controller-manager', resolved.cloudController.chartVersion, 'openstack-ccm', 'kube-system', openstackCcmValues(), first);
+      release(names.cloudController, OPENSTACK_REPOSITORY, 'openstack-cloud-controller-manager', resolved.cloudController.chartVersion, 'openstack-ccm', 'kube-system', openstackCcmValues(openstackCcmClusterName(cluster)), first);
     } else {
       release(names.cloudController, VSPHERE_CPI_REPOSITORY, 'vsphere-cpi', resolved.cloudController.chartVersion, 'vsphere-cpi', 'kube-system', vsphereCpiValues(), first);
     }

@@ -29,6 +29,8 @@ export interface HelmReleaseOptions {
   readonly timeout?: string;
   /** Chart values, already compacted. @default none */
   readonly values?: Record<string, unknown>;
+  /** Flux post-renderers (`spec.postRenderers`): what the chart's values cannot set. @default none */
+  readonly postRenderers?: readonly Record<string, unknown>[];
 }
 
 /** The HelmRelease. Built without undefined or empty fields. */
@@ -45,6 +47,7 @@ export function renderHelmRelease(o: HelmReleaseOptions): Manifest {
     : { crds: 'CreateReplace', remediation: { retries: ADDON_REMEDIATION_RETRIES } };
   spec.upgrade = { crds: 'CreateReplace', cleanupOnFail: true, remediation: { retries: ADDON_REMEDIATION_RETRIES, strategy: 'rollback' } };
   if (o.values !== undefined) spec.values = o.values;
+  if (o.postRenderers !== undefined && o.postRenderers.length > 0) spec.postRenderers = o.postRenderers.map((r) => JSON.parse(JSON.stringify(r)) as Record<string, unknown>);
   return { apiVersion: HELM_RELEASE_API_VERSION, kind: 'HelmRelease', metadata: o.metadata, spec };
 }
 
