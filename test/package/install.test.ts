@@ -103,7 +103,7 @@ describe('the packed tarball', () => {
       expect(Object.keys(packed.dependencies ?? {})).not.toContain(p);
       expect([p, meta[p]?.optional]).toEqual([p, true]);
     }
-    expect(Object.keys(packed.dependencies ?? {}).sort()).toEqual(['ipaddr.js', 'semver', 'yaml']);
+    expect(Object.keys(packed.dependencies ?? {}).sort()).toEqual(['@bufbuild/cel', '@bufbuild/protobuf', 'ipaddr.js', 'semver', 'yaml']); // CEL: plan evaluates the CRDs' rules
   });
 
   test('the frameworks are optional peers: neither side is installed for the other', () => {
