@@ -23,7 +23,7 @@ import {
   isApiGroup, isApiVersionName, isKind, isPlainRecord,
 } from '../rules/validation';
 import { checkFreeForm } from '../rules/free-form';
-import { CloudControllerProps, CniPlugin, CsiProps, renderComponents, resolveComponents } from '../components/components';
+import { CloudControllerProps, CniPlugin, ComponentDriftDetectionProps, CsiProps, renderComponents, resolveComponents } from '../components/components';
 import { checkSecurityGroupRules, CALICO_SECURITY_GROUP_RULES } from '../providers/openstack-security-group-rules';
 
 /**
@@ -122,12 +122,18 @@ export interface ClusterProps {
    * @default none
    */
   readonly csi?: CsiProps;
+  /**
+   * Drift detection of the components' HelmReleases (`spec.driftDetection`), per component.
+   * @default every component: mode 'enabled', ignoring the replicas of Deployments and StatefulSets
+   */
+  readonly componentDriftDetection?: ComponentDriftDetectionProps;
 }
 
 /** The known keys of {@link ClusterProps} and its nested objects (strict props: tied to the interfaces by the compiler). */
 export const CLUSTER_PROPS = propKeys<ClusterProps>()('ClusterProps', {
   name: true, namespace: true, kubernetesVersion: true, apiVersion: true, clusterNetwork: true, controlPlaneEndpoint: true,
   infrastructure: true, nodeFailureDetection: true, labels: true, paused: true, cni: true, cloudController: true, csi: true,
+  componentDriftDetection: true,
 });
 export const CLUSTER_NETWORK_PROPS = propKeys<ClusterNetwork>()('ClusterNetwork', { pods: true, services: true, serviceDomain: true, apiServerPort: true });
 export const CONTROL_PLANE_ENDPOINT_PROPS = propKeys<NonNullable<ClusterProps['controlPlaneEndpoint']>>()('controlPlaneEndpoint', { host: true, port: true });
