@@ -287,6 +287,9 @@ export function checkWorkerVersionSkew(p: Problems, path: string, version: strin
     p.error(path, `${version} is more than ${KUBELET_MAX_MINOR_SKEW} minors older than the control plane's ${controlPlane}: ${rule}; upgrade the group before the control plane moves further`);
     return false;
   }
+  if (w.minor !== c.minor) {
+    p.warn(path, `${version} is ${c.minor - w.minor} minor(s) behind the control plane's ${controlPlane}: running nodes keep working, but Cluster API's KubeadmVersionSkew preflight creates no new machine (scale-up, remediation, rollout) for a kubeadm group until it reaches the control plane's minor; upgrade it in the next stage`);
+  }
   return true;
 }
 
@@ -428,14 +431,15 @@ export function renderWorkerGroupFor(props: Omit<WorkerGroupProps, 'cluster'>, c
   }
   const kubeadm = cluster && resolveKubeadm(p, 'kubeadm', props.kubeadm, 'worker', cluster.bootstrap, cluster.nodeFailureDetection);
   let capacity: AutoscalerCapacity | undefined;
-  if (scaling?.min !== undefined && isMachineTemplate(template)) {
+  const capacityGiven = isPlainRecord(props.scaling) && props.scaling.capacity !== undefined;
+  if (scaling?.min !== undefined && isMachineTemplate(template) && (!capacityGiven || scaling.capacity !== undefined)) {
     capacity = effectiveCapacity(template.capacity, scaling.capacity);
     const zero = splitEvenly(scaling.min, parts).includes(0);
     if (zero && (capacity.cpu === undefined || capacity.memoryMiB === undefined)) {
       const missing = [capacity.cpu === undefined ? 'cpu' : undefined, capacity.memoryMiB === undefined ? 'memoryMiB' : undefined].filter(Boolean).join(' and ');
       p.error('scaling.min', `${scaling.min}${parts > 1 ? ` over ${parts} failure domains leaves a MachineDeployment at 0, which` : ''} needs the node's CPU and memory for the cluster-autoscaler to grow the group from zero, but ${missing} ${missing.includes(' and ') ? 'are' : 'is'} unknown: the ${template.kind} does not set ${missing.includes(' and ') ? 'them' : 'it'} (OpenStack flavors are sized by the cloud); give scaling.capacity { cpu, memoryMiB } or a min of at least 1`);
     }
-  } else if (scaling?.min === undefined && isPlainRecord(props.scaling) && props.scaling.capacity !== undefined) {
+  } else if (scaling?.min === undefined && scaling && capacityGiven) {
     p.error('scaling.capacity', 'applies only to autoscaling ({ min, max }): a group of fixed size never scales from zero');
   }
   const healthChecks: Manifest[] = [];
