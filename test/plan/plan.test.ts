@@ -53,7 +53,8 @@ describe('planFleet over a change touching every category', () => {
     const ip = byName('prod').inPlace;
     expect(ip.map((i) => [i.object.kind, i.changes.map((c) => c.path)])).toEqual([
       ['MachineHealthCheck', ['spec.checks.nodeStartupTimeoutSeconds']],
-      ['MachineDeployment', ['spec.template.metadata.labels["node.cluster.x-k8s.io/pool"]']],
+      // the synced label also reaches the autoscaler's capacity labels annotation (metadata: no roll)
+      ['MachineDeployment', ['metadata.annotations["capacity.cluster-autoscaler.kubernetes.io/labels"]', 'spec.template.metadata.labels["node.cluster.x-k8s.io/pool"]']],
     ]);
   });
 
