@@ -15,8 +15,10 @@ export class WorkerGroup extends Construct {
     return new WorkerGroup(scope, id, ingressWorkerGroupProps(props));
   }
 
-  /** The MachineDeployment name. */
+  /** The group's base name `<cluster>-<name>`: its MachineDeployment, or the prefix of one per failure domain. */
   public readonly name: string;
+  /** The MachineDeployments, in order: `[name]`, or `<name>-<domain>` per entry of `failureDomains`. */
+  public readonly machineDeployments: readonly string[];
   public readonly warnings: readonly Warning[];
   public readonly apiObjects: readonly ApiObject[];
 
@@ -24,6 +26,7 @@ export class WorkerGroup extends Construct {
     const rendered = renderWorkerGroup(props);
     super(scope, id);
     this.name = workerGroupName(props.cluster.name, props.name);
+    this.machineDeployments = rendered.manifests.filter((m) => m.kind === 'MachineDeployment').map((m) => m.metadata.name);
     this.warnings = rendered.warnings;
     this.apiObjects = emit(this, `WorkerGroup "${this.name}"`, rendered);
   }

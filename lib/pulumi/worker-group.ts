@@ -17,8 +17,10 @@ export class WorkerGroup extends pulumi.ComponentResource {
     return new WorkerGroup(name, ingressWorkerGroupProps(props), opts);
   }
 
-  /** The MachineDeployment name. */
+  /** The group's base name `<cluster>-<name>`: its MachineDeployment, or the prefix of one per failure domain. */
   public readonly name: string;
+  /** The MachineDeployments, in order: `[name]`, or `<name>-<domain>` per entry of `failureDomains`. */
+  public readonly machineDeployments: readonly string[];
   public readonly warnings: readonly Warning[];
   /** The objects sent to Kubernetes, in emit order (the same objects cdk8s synthesizes). */
   public readonly manifests: readonly Manifest[];
@@ -29,6 +31,7 @@ export class WorkerGroup extends pulumi.ComponentResource {
     const { result: rendered, provider } = prepare('WorkerGroup', opts, () => renderWorkerGroup(props));
     super(`${TYPE_PREFIX}WorkerGroup`, name, {}, opts);
     this.name = workerGroupName(props.cluster.name, props.name);
+    this.machineDeployments = rendered.manifests.filter((m) => m.kind === 'MachineDeployment').map((m) => m.metadata.name);
     this.warnings = rendered.warnings;
     this.manifests = rendered.manifests;
     this.resources = registerManifests(this, rendered.manifests, provider);
