@@ -4,6 +4,8 @@ import { Warning } from '../core/rules/errors';
 import { workerGroupName } from '../core/output/naming';
 import { IngressWorkerGroupProps, ingressWorkerGroupProps, renderWorkerGroup, WorkerGroupProps } from '../core/nodes/worker-group';
 import { emit } from './emit';
+import { isAutoscaled } from '../core/components/cluster-autoscaler';
+import { Cluster } from './cluster';
 
 /**
  * A worker node group: MachineDeployment `<cluster>-<name>`, KubeadmConfigTemplate, machine template
@@ -29,5 +31,6 @@ export class WorkerGroup extends Construct {
     this.machineDeployments = rendered.manifests.filter((m) => m.kind === 'MachineDeployment').map((m) => m.metadata.name);
     this.warnings = rendered.warnings;
     this.apiObjects = emit(this, `WorkerGroup "${this.name}"`, rendered);
+    if (isAutoscaled(rendered) && props.cluster instanceof Cluster) props.cluster.addClusterAutoscaler();
   }
 }

@@ -7,6 +7,8 @@ import { ProviderBootstrap } from '../core/kubeadm/provider-bootstrap';
 import { ResolvedNodeFailureDetection } from '../core/cluster/node-failure-detection';
 import { reportWarnings } from '../core/rules/warnings';
 import { ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX } from './emit';
+import { renderClusterAutoscaler, ResolvedClusterAutoscaler } from '../core/components/cluster-autoscaler';
+import * as k8s from '@pulumi/kubernetes';
 
 /**
  * A Cluster API Cluster as a Pulumi component (`capi-constructs:index:Cluster`): the Cluster object
@@ -24,8 +26,12 @@ export class Cluster extends pulumi.ComponentResource implements ClusterRef {
   public readonly bootstrap?: ProviderBootstrap;
   /** The CNI's HelmRelease, which management-mode add-ons depend on. */
   public readonly cniRelease?: string;
+  /** The cluster-autoscaler installed when a group is autoscaled; undefined when `clusterAutoscaler: false`. */
+  public readonly clusterAutoscaler?: ResolvedClusterAutoscaler;
   /** Legal but risky settings found in the props. */
   public readonly warnings: readonly Warning[];
+  private readonly provider?: k8s.Provider;
+  private autoscalerResources?: readonly pulumi.CustomResource[];
   /** The objects sent to Kubernetes, in emit order (the same objects cdk8s synthesizes). */
   public readonly manifests: readonly Manifest[];
   /** One child resource per object, in the same order. */
@@ -41,6 +47,8 @@ export class Cluster extends pulumi.ComponentResource implements ClusterRef {
     this.nodeFailureDetection = model.ref.nodeFailureDetection;
     this.bootstrap = model.ref.bootstrap;
     this.cniRelease = model.ref.cniRelease;
+    this.clusterAutoscaler = model.ref.clusterAutoscaler;
+    this.provider = provider;
     this.warnings = model.warnings;
     this.manifests = model.manifests;
     this.resources = registerManifests(this, model.manifests, provider);
@@ -53,5 +61,15 @@ export class Cluster extends pulumi.ComponentResource implements ClusterRef {
       objects: objectIds(model.manifests),
       warnings: model.warnings.map((w) => `${w.path}: ${w.message}`),
     });
+  }
+
+  /**
+   * Registers the cluster-autoscaler's HelmRepository and HelmRelease (children of this Cluster) once;
+   * an autoscaled WorkerGroup calls it. Returns them, or `[]` when `clusterAutoscaler: false`.
+   */
+  public addClusterAutoscaler(): readonly pulumi.CustomResource[] {
+    if (!this.clusterAutoscaler?.imageTag) return [];
+    this.autoscalerResources ??= registerManifests(this, renderClusterAutoscaler(this, this.clusterAutoscaler), this.provider);
+    return this.autoscalerResources;
   }
 }

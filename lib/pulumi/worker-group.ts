@@ -5,6 +5,8 @@ import { workerGroupName } from '../core/output/naming';
 import { reportWarnings } from '../core/rules/warnings';
 import { IngressWorkerGroupProps, ingressWorkerGroupProps, renderWorkerGroup, WorkerGroupProps } from '../core/nodes/worker-group';
 import { ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX } from './emit';
+import { isAutoscaled } from '../core/components/cluster-autoscaler';
+import { Cluster } from './cluster';
 
 /**
  * A worker node group as a Pulumi component (`capi-constructs:index:WorkerGroup`): MachineDeployment
@@ -35,6 +37,7 @@ export class WorkerGroup extends pulumi.ComponentResource {
     this.warnings = rendered.warnings;
     this.manifests = rendered.manifests;
     this.resources = registerManifests(this, rendered.manifests, provider);
+    if (isAutoscaled(rendered) && props.cluster instanceof Cluster) props.cluster.addClusterAutoscaler();
     reportWarnings(`WorkerGroup "${this.name}"`, rendered.warnings);
     this.registerOutputs({
       name: this.name,

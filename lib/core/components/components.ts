@@ -61,6 +61,8 @@ export interface ComponentDriftDetectionProps {
   readonly cloudController?: DriftDetectionProps;
   /** @default mode 'enabled' with DEFAULT_DRIFT_IGNORE */
   readonly csi?: DriftDetectionProps;
+  /** @default mode 'enabled' with DEFAULT_DRIFT_IGNORE */
+  readonly clusterAutoscaler?: DriftDetectionProps;
 }
 
 /** The component props of a Cluster (and ClusterSpec.cluster). */
@@ -72,7 +74,7 @@ export interface ClusterComponentsProps {
 }
 
 export const COMPONENT_DRIFT_DETECTION_PROPS = propKeys<ComponentDriftDetectionProps>()('ComponentDriftDetectionProps', {
-  cni: true, cloudController: true, csi: true,
+  cni: true, cloudController: true, csi: true, clusterAutoscaler: true,
 });
 
 export const CLOUD_CONTROLLER_PROPS = propKeys<CloudControllerProps>()('CloudControllerProps', { credentialsSecret: true });
@@ -175,7 +177,8 @@ function resolveComponentDriftDetection(p: Problems, value: unknown): ResolvedCo
   const cni = resolveDriftDetection(p, `${path}.cni`, v.cni);
   const cloudController = resolveDriftDetection(p, `${path}.cloudController`, v.cloudController);
   const csi = resolveDriftDetection(p, `${path}.csi`, v.csi);
-  return cni && cloudController && csi ? { cni, cloudController, csi } : undefined;
+  const clusterAutoscaler = resolveDriftDetection(p, `${path}.clusterAutoscaler`, v.clusterAutoscaler);
+  return cni && cloudController && csi && clusterAutoscaler ? { cni, cloudController, csi, clusterAutoscaler } : undefined;
 }
 
 function checkStorageClasses(p: Problems, path: string, value: unknown): ResolvedStorageClass[] | undefined {

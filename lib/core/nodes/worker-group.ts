@@ -38,6 +38,7 @@ import {
 import { compact, Manifest, Rendered } from '../output/manifest';
 import { templateName, workerGroupName, workerHealthCheckName } from '../output/naming';
 import { Taint } from '../kubeadm/taints';
+import { clusterAutoscalerProblem } from '../components/cluster-autoscaler';
 import {
   checkDns1123Label, checkEnum, checkGeneratedName, checkInt, checkIntOrPercent, checkLabels, checkObject, intOrPercentValue,
   IntOrPercent, isLabelKey, isPlainRecord, ParsedIntOrPercent,
@@ -376,6 +377,10 @@ export function renderWorkerGroupFor(props: Omit<WorkerGroupProps, 'cluster'>, c
   if (name) checkGeneratedName(p, 'name', 'MachineDeployment', name, 'the cluster or group name');
 
   const scaling = resolveScaling(p, props.scaling);
+  if (scaling?.min !== undefined && cluster?.clusterAutoscaler) {
+    const problem = clusterAutoscalerProblem(cluster.name, cluster.kubernetesVersion);
+    if (problem) p.error('scaling', `{ min, max } installs the cluster-autoscaler, but ${problem}`);
+  }
   const strategy = resolveStrategy(p, props.strategy);
   const deletionOrder = props.deletionOrder === undefined ? undefined : checkEnum(p, 'deletionOrder', props.deletionOrder, ['Random', 'Newest', 'Oldest'] as const);
   const minReadySeconds = props.minReadySeconds === undefined ? undefined : checkInt(p, 'minReadySeconds', props.minReadySeconds, 0);
