@@ -104,9 +104,9 @@ export {
   formatPlan, groupRemoval, groupRoll, indexManifests, infraMachineTemplateUpdateRules, inPlaceChange, KCP_UPDATE_ALLOWED_PATHS, kcpAllowListRule,
   kcpEtcdRule, kcpPathAllowed, kcpVersionRule, kubeadmConfigTemplateUpdateRules, kubeadmControlPlaneUpdateRules, machineDeploymentRollCauses,
   machineDeploymentUpdateRules, machineDeploymentVersionSkewRule, machineHealthCheckUpdateRules, openStackClusterUpdateRules, parseManifestFile,
-  planCluster, planFleet, planJson, rejectedUpdate, replicaChange, rolloutPacing, updateRulesFor,
+  planCluster, planFleet, planJson, rejectedUpdate, replicaChange, rolloutPacing, updateRulesFor, upgradeOrder, upgradeStageOf,
 } from './plan';
 export type {
   AddonRemoval, AutoscalerChange, ClusterObjects, ClusterPlan, FieldChange, FleetPlan, GroupRemoval, InPlaceChange, ManifestSet, ObjectId,
-  RejectedChange, RejectionEffect, ReplicaChange, Roll, RolloutPacing, UpdateRule,
+  PlanOptions, RejectedChange, RejectionEffect, ReplicaChange, Roll, RolloutPacing, UpdateRule, VersionChange,
 } from './plan';

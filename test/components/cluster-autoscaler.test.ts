@@ -27,6 +27,12 @@ function chartWith(groups: { name: string; scaling: any }[], extra: Partial<Clus
   for (const g of groups) new WorkerGroup(chart, g.name, { cluster, name: g.name, machineTemplate: template(), scaling: g.scaling });
   return Testing.synth(chart) as any[];
 }
+function groupWarnings(extra: Partial<ClusterProps>) {
+  const chart = new Chart(Testing.app(), 'ca');
+  const cluster = new Cluster(chart, 'cluster', clusterProps({ cloudController: false, ...extra }));
+  const g = new WorkerGroup(chart, 'w', { cluster, name: 'w', machineTemplate: template(), scaling: { min: 1, max: 3 } });
+  return { warnings: g.warnings, objs: Testing.synth(chart) as any[] };
+}
 const autoscalerReleases = (objs: any[]) => objs.filter((o) => o.kind === 'HelmRelease' && o.spec.chart.spec.chart === 'cluster-autoscaler');
 
 test('installed once, on the management cluster, when a group is autoscaled', () => {
@@ -52,23 +58,24 @@ test('not installed without an autoscaled group, nor when switched off', () => {
   expect(validationError(() => chartWith([], { clusterAutoscaler: 'yes' as never })).issues.map((i) => i.path)).toEqual(['clusterAutoscaler']);
 });
 
-test('the image follows the Kubernetes minor; a minor without a release is an error on the autoscaled group', () => {
+test('the image follows the Kubernetes minor; a minor without a release installs none, and the autoscaled group warns', () => {
   for (const [minor, tag] of Object.entries(CLUSTER_AUTOSCALER_IMAGE_TAGS)) {
     const [hr] = autoscalerReleases(chartWith([{ name: 'a', scaling: { min: 1, max: 3 } }], { kubernetesVersion: `v1.${minor}.1` }));
     expect(hr.spec.values.image.tag).toBe(tag);
     expect(tag.startsWith(`v1.${minor}.`)).toBe(true);
   }
-  const e = validationError(() => chartWith([{ name: 'a', scaling: { min: 1, max: 3 } }], { kubernetesVersion: 'v1.29.4' }));
-  expect(e.issues.map((i) => i.path)).toEqual(['scaling']);
-  expect(e.issues[0].message).toMatch(/Kubernetes v1\.29\.4 has no cluster-autoscaler release .*1\.31, 1\.32/);
-  // switched off, the group is fine: the user runs their own autoscaler
-  expect(() => chartWith([{ name: 'a', scaling: { min: 1, max: 3 } }], { kubernetesVersion: 'v1.29.4', clusterAutoscaler: false })).not.toThrow();
+  const old = groupWarnings({ kubernetesVersion: 'v1.29.4' });
+  expect(autoscalerReleases(old.objs)).toEqual([]);
+  expect(old.warnings.map((w) => w.path)).toEqual(['scaling']);
+  expect(old.warnings[0].message).toMatch(/Kubernetes v1\.29\.4 has no cluster-autoscaler release .*1\.31, 1\.32.*none is installed/);
+  // switched off, the group does not warn: the user runs their own autoscaler
+  expect(groupWarnings({ kubernetesVersion: 'v1.29.4', clusterAutoscaler: false }).warnings).toEqual([]);
 });
 
-test('a cluster name too long for a Helm release is reported', () => {
-  const name = 'a'.repeat(45);
-  const e = validationError(() => chartWith([{ name: 'w', scaling: { min: 1, max: 3 } }], { name }));
-  expect(e.issues.find((i) => i.path === 'scaling')?.message).toMatch(/more than Helm's 53/);
+test('a cluster name too long for a Helm release installs none, and the group warns', () => {
+  const long = groupWarnings({ name: 'a'.repeat(45) });
+  expect(autoscalerReleases(long.objs)).toEqual([]);
+  expect(long.warnings.find((w) => w.path === 'scaling')?.message).toMatch(/more than Helm's 53/);
 });
 
 test('the fleet render adds it once per cluster', () => {

@@ -193,6 +193,12 @@ const LINTS: Lint[] = [
     path: 'kubernetesVersion', message: /^v1\.30\.9 is 1 minor\(s\) behind the control plane's v1\.31\.4: .*KubeadmVersionSkew preflight creates no new machine/,
   },
   {
+    site: { file: 'lib/core/nodes/worker-group.ts', pathArg: "'scaling'", message: '`{ min, max } needs a cluster-autoscaler' },
+    what: 'an autoscaled group on a minor without a cluster-autoscaler release', trigger: () => wgWarnings({ scaling: { min: 1, max: 3 } }, { kubernetesVersion: 'v1.30.2' }),
+    clean: () => wgWarnings({ scaling: { min: 1, max: 3 } }, { kubernetesVersion: 'v1.30.2', clusterAutoscaler: false }),
+    path: 'scaling', message: /^\{ min, max \} needs a cluster-autoscaler, but the cluster's Kubernetes v1\.30\.2 has no cluster-autoscaler release/,
+  },
+  {
     site: { file: 'lib/core/nodes/worker-group.ts', pathArg: "'scaling.replicas'", message: '`${total} over ${parts} failure domains' },
     what: 'fewer replicas than failure domains', trigger: () => wgWarnings({ failureDomains: ['a', 'b', 'c'], scaling: { replicas: 2 } }),
     clean: () => wgWarnings({ failureDomains: ['a', 'b', 'c'], scaling: { replicas: 3 } }),

@@ -320,7 +320,7 @@ export function buildCluster(props: ClusterProps): ClusterModel {
   const ref: ClusterRef = {
     name: name!, namespace: namespace!, kubernetesVersion: version!, apiVersion: capi!, nodeFailureDetection: nfd, bootstrap: infra?.bootstrap,
     cniRelease: rendered.cniRelease,
-    clusterAutoscaler: autoscalerOn ? resolveClusterAutoscaler(version!, components!.driftDetection.clusterAutoscaler) : undefined,
+    clusterAutoscaler: autoscalerOn ? resolveClusterAutoscaler(name!, version!, components!.driftDetection.clusterAutoscaler) : undefined,
   };
   const manifests: Manifest[] = [];
   let infraRef: ObjectRef | undefined;

@@ -14,10 +14,12 @@ import { kubeconfigSecretName } from '../output/naming';
 import { CLUSTER_AUTOSCALER_CHART_VERSION, CLUSTER_AUTOSCALER_IMAGE_TAGS, CLUSTER_AUTOSCALER_REPOSITORY, chartForMinor, supportedMinors } from './charts';
 import { renderHelmRelease, renderHelmRepository, ResolvedDriftDetection } from './flux-release';
 
-/** What a cluster says about its autoscaler: the image of its minor (none when the minor has no release) and drift detection. */
+/** What a cluster says about its autoscaler: the image of its minor (none when it cannot be installed) and drift detection. */
 export interface ResolvedClusterAutoscaler {
-  /** The cluster-autoscaler image tag of the cluster's Kubernetes minor; undefined when there is none. */
+  /** The cluster-autoscaler image tag of the cluster's Kubernetes minor; undefined when the library cannot install it. */
   readonly imageTag?: string;
+  /** Why the library cannot install it (the autoscaled groups warn with it). @default none */
+  readonly problem?: string;
   readonly driftDetection: ResolvedDriftDetection;
 }
 
@@ -26,9 +28,10 @@ export function clusterAutoscalerNames(cluster: string): { release: string; repo
   return { release: `${cluster}-autoscaler`, repository: `${cluster}-${CLUSTER_AUTOSCALER_REPOSITORY.id}` };
 }
 
-/** The autoscaler settings of a cluster of `kubernetesVersion`. */
-export function resolveClusterAutoscaler(kubernetesVersion: string, driftDetection: ResolvedDriftDetection): ResolvedClusterAutoscaler {
-  return { imageTag: chartForMinor(CLUSTER_AUTOSCALER_IMAGE_TAGS, kubernetesVersion), driftDetection };
+/** The autoscaler settings of a cluster. */
+export function resolveClusterAutoscaler(cluster: string, kubernetesVersion: string, driftDetection: ResolvedDriftDetection): ResolvedClusterAutoscaler {
+  const problem = clusterAutoscalerProblem(cluster, kubernetesVersion);
+  return problem ? { problem, driftDetection } : { imageTag: chartForMinor(CLUSTER_AUTOSCALER_IMAGE_TAGS, kubernetesVersion), driftDetection };
 }
 
 /** Helm's limit on release names. */
@@ -38,10 +41,10 @@ const HELM_RELEASE_NAME_MAX = 53;
 export function clusterAutoscalerProblem(cluster: string, kubernetesVersion: string): string | undefined {
   const release = clusterAutoscalerNames(cluster).release;
   if (release.length > HELM_RELEASE_NAME_MAX) {
-    return `the cluster-autoscaler's Helm release ${JSON.stringify(release)} is ${release.length} characters, more than Helm's ${HELM_RELEASE_NAME_MAX}: shorten the cluster name, or set the Cluster's clusterAutoscaler to false and run your own`;
+    return `the cluster-autoscaler's Helm release ${JSON.stringify(release)} would be ${release.length} characters, more than Helm's ${HELM_RELEASE_NAME_MAX}: none is installed, and the group stays at its current size until you run one (shorten the cluster name, or set the Cluster's clusterAutoscaler to false to run your own)`;
   }
   if (chartForMinor(CLUSTER_AUTOSCALER_IMAGE_TAGS, kubernetesVersion) !== undefined) return undefined;
-  return `the cluster's Kubernetes ${kubernetesVersion} has no cluster-autoscaler release the library installs (it matches the autoscaler to the Kubernetes minor: ${supportedMinors(CLUSTER_AUTOSCALER_IMAGE_TAGS)}); set the Cluster's clusterAutoscaler to false and run your own, or use a fixed size`;
+  return `the cluster's Kubernetes ${kubernetesVersion} has no cluster-autoscaler release the library installs (it matches the autoscaler to the Kubernetes minor: ${supportedMinors(CLUSTER_AUTOSCALER_IMAGE_TAGS)}): none is installed, and the group stays at its current size until you run one (set the Cluster's clusterAutoscaler to false to say you do)`;
 }
 
 /** True when a rendered worker group has a MachineDeployment the autoscaler manages. */

@@ -23,7 +23,7 @@
  */
 import * as semver from 'semver';
 import {
-  ANNOTATION_AUTOSCALER_CAPACITY_PREFIX, ANNOTATION_AUTOSCALER_MAX, ANNOTATION_AUTOSCALER_MIN, BOOTSTRAP_GROUP, CapiVersion, CLUSTER_GROUP, LABEL_CLUSTER_NAME,
+  ANNOTATION_AUTOSCALER_CAPACITY_PREFIX, ANNOTATION_AUTOSCALER_MAX, ANNOTATION_AUTOSCALER_MIN, ANNOTATION_UPGRADE_STAGE, BOOTSTRAP_GROUP, CapiVersion, CLUSTER_GROUP, LABEL_CLUSTER_NAME,
   LABEL_DEPLOYMENT_NAME, NODE_ROLE_PREFIX, ObjectRef, renderRef,
 } from '../output/api-versions';
 import { checkClusterRef, checkKubernetesVersion, ClusterRef } from '../cluster/cluster';
@@ -153,6 +153,12 @@ export interface WorkerGroupProps extends MachineDeletionProps {
    */
   readonly kubernetesVersion?: string;
   /**
+   * The stage of the group in a fleet upgrade: `capi-constructs plan` orders version changes control
+   * plane first, then stage 1, 2, ... and reports a group upgraded before the control plane or an earlier
+   * stage reports the new version (annotation `capi-constructs.io/upgrade-stage`). @default 1
+   */
+  readonly upgradeStage?: number;
+  /**
    * kubeadm settings: kubelet arguments, taints, files, commands, users, NTP. The provider
    * bootstrap of the cluster's infrastructure and its nodeFailureDetection are added.
    * @default only what the library manages
@@ -165,7 +171,7 @@ export const WORKER_GROUP_PROPS = propKeys<WorkerGroupProps>()('WorkerGroupProps
   cluster: true, name: true, machineTemplate: true, scaling: true, strategy: true, deletionOrder: true, minReadySeconds: true,
   progressDeadlineSeconds: true, revisionHistoryLimit: true, roles: true, machineLabels: true, healthCheck: true,
   nodeDrainTimeout: true, nodeVolumeDetachTimeout: true, nodeDeletionTimeout: true, failureDomain: true, kubeadm: true,
-  failureDomains: true, kubernetesVersion: true,
+  failureDomains: true, kubernetesVersion: true, upgradeStage: true,
 });
 const SCALING_PROPS = propKeys<ManualScaling & AutoScaling>()('WorkerScaling', { replicas: true, min: true, max: true, capacity: true });
 const CAPACITY_PROPS = propKeys<AutoscalerCapacity>()('AutoscalerCapacity', {
@@ -379,7 +385,7 @@ export function renderWorkerGroupFor(props: Omit<WorkerGroupProps, 'cluster'>, c
   const scaling = resolveScaling(p, props.scaling);
   if (scaling?.min !== undefined && cluster?.clusterAutoscaler) {
     const problem = clusterAutoscalerProblem(cluster.name, cluster.kubernetesVersion);
-    if (problem) p.error('scaling', `{ min, max } installs the cluster-autoscaler, but ${problem}`);
+    if (problem) p.warn('scaling', `{ min, max } needs a cluster-autoscaler, but ${problem}`);
   }
   const strategy = resolveStrategy(p, props.strategy);
   const deletionOrder = props.deletionOrder === undefined ? undefined : checkEnum(p, 'deletionOrder', props.deletionOrder, ['Random', 'Newest', 'Oldest'] as const);
@@ -423,6 +429,7 @@ export function renderWorkerGroupFor(props: Omit<WorkerGroupProps, 'cluster'>, c
       p.warn('scaling.replicas', `${total} over ${parts} failure domains leaves ${parts - total} of them without machines`);
     }
   }
+  const upgradeStage = props.upgradeStage === undefined ? undefined : checkInt(p, 'upgradeStage', props.upgradeStage, 1, 100);
   let version = cluster?.kubernetesVersion;
   if (props.kubernetesVersion !== undefined) {
     const v = checkKubernetesVersion(p, 'kubernetesVersion', props.kubernetesVersion);
@@ -484,7 +491,7 @@ export function renderWorkerGroupFor(props: Omit<WorkerGroupProps, 'cluster'>, c
     return renderMachineDeployment({
       c, name: mdName, version: version!,
       scaling: { replicas: replicas?.[i], min: mins?.[i], max: maxs?.[i], minSize: 0 },
-      capacity: capacity && capacityAnnotations(capacity, syncedLabels, kubeadm!.taints),
+      capacity: capacity && capacityAnnotations(capacity, syncedLabels, kubeadm!.taints), upgradeStage,
       strategy: strategy!, deletionOrder, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit,
       selector, machineMeta, deletion: renderDeletion(deletion, c.apiVersion), infraRef: infra.ref, bootstrapRef: kct.ref,
       failureDomain: domains ? domains[i] : failureDomain,
@@ -531,16 +538,17 @@ interface MdInput {
   c: ClusterRef; name: string; scaling: ResolvedScaling; strategy: ResolvedStrategy;
   deletionOrder?: string; minReadySeconds?: number; progressDeadlineSeconds?: number; revisionHistoryLimit?: number;
   selector: Record<string, string>; machineMeta: { labels: Record<string, string> }; deletion: Record<string, unknown>;
-  infraRef: ObjectRef; bootstrapRef: ObjectRef; failureDomain?: string; version: string; capacity?: Record<string, string>;
+  infraRef: ObjectRef; bootstrapRef: ObjectRef; failureDomain?: string; version: string; capacity?: Record<string, string>; upgradeStage?: number;
 }
 
 function renderMachineDeployment(i: MdInput): Manifest {
   const capi: CapiVersion = i.c.apiVersion;
   const v2 = capi === 'v1beta2';
   const { c, scaling, strategy } = i;
+  const stage = i.upgradeStage === undefined ? undefined : { [ANNOTATION_UPGRADE_STAGE]: String(i.upgradeStage) };
   const annotations = scaling.min !== undefined
-    ? { [ANNOTATION_AUTOSCALER_MIN]: String(scaling.min), [ANNOTATION_AUTOSCALER_MAX]: String(scaling.max), ...i.capacity }
-    : undefined;
+    ? { [ANNOTATION_AUTOSCALER_MIN]: String(scaling.min), [ANNOTATION_AUTOSCALER_MAX]: String(scaling.max), ...i.capacity, ...stage }
+    : stage;
   const rollingUpdate = strategy.type === 'RollingUpdate'
     ? { maxSurge: intOrPercentValue(strategy.maxSurge!), maxUnavailable: intOrPercentValue(strategy.maxUnavailable!) }
     : undefined;

@@ -11,3 +11,4 @@ export * from './deletes-scales';
 export * from './in-place';
 export * from './plan';
 export * from './format';
+export * from './upgrade-order';
