@@ -46,6 +46,11 @@ export class Cluster extends Construct implements ClusterRef {
     this.apiObjects = emit(this, `Cluster "${this.name}"`, model);
   }
 
+  /** The cluster-autoscaler's objects, once an autoscaled group has added them; `[]` before. */
+  public get clusterAutoscalerObjects(): readonly ApiObject[] {
+    return this.autoscalerObjects ?? [];
+  }
+
   /**
    * Emits the cluster-autoscaler's HelmRepository and HelmRelease (child `ClusterAutoscaler`) once; an
    * autoscaled WorkerGroup calls it. Returns them, or `[]` when `clusterAutoscaler: false`.

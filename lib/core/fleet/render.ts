@@ -110,7 +110,10 @@ export function renderClusterSpec(spec: ClusterSpec): RenderedCluster {
         pathOf.set(`workers-${name}`, path);
         parts.push({ id: `workers-${name}`, subject: `WorkerGroup "${workerGroupName(ref.name, name as string)}"`, ...r });
         if (isAutoscaled(r) && ref.clusterAutoscaler?.imageTag && !parts.some((x) => x.id === 'cluster-autoscaler')) {
-          parts.push({ id: 'cluster-autoscaler', subject: `Cluster "${ref.name}"`, manifests: renderClusterAutoscaler(ref, ref.clusterAutoscaler), warnings: [] });
+          // right after the cluster's own objects: where the Cluster construct emits it in cdk8s
+          parts.splice(parts.findIndex((x) => x.id === 'cluster') + 1, 0, {
+            id: 'cluster-autoscaler', subject: `Cluster "${ref.name}"`, manifests: renderClusterAutoscaler(ref, ref.clusterAutoscaler), warnings: [],
+          });
         }
       } catch (e) {
         p.absorb(path, e);
