@@ -67,7 +67,8 @@ export {
 } from './components';
 export type { CloudControllerProps, CniPlugin, ComponentDriftDetectionProps, CsiProps, StorageClassProps } from './components';
 export { DEFAULT_DRIFT_IGNORE, DRIFT_DETECTION_MODES } from './components/flux-release';
-export type { DriftDetectionProps, DriftIgnoreRule, DriftIgnoreTarget } from './components/flux-release';
+export type { DriftDetectionProps, DriftIgnoreRule, DriftIgnoreTarget, ResolvedDriftDetection } from './components/flux-release';
+export type { ResolvedClusterAutoscaler } from './components/cluster-autoscaler';
 
 // Fleets: a cluster as a spec, rendered without a construct tree
 export { clusterFileName, renderFleet } from './fleet/render';

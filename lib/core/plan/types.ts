@@ -105,7 +105,6 @@ export interface InPlaceChange {
   readonly changes: readonly FieldChange[];
 }
 
-/** The plan of one cluster. */
 /** A Kubernetes version change of the control plane (stage 0) or a worker group (its `upgradeStage`). */
 export interface VersionChange {
   readonly object: ObjectId;
@@ -120,6 +119,7 @@ export interface VersionChange {
   readonly outOfOrder?: string;
 }
 
+/** The plan of one cluster. */
 export interface ClusterPlan {
   /** Namespace and name of the Cluster; `name` is empty for objects that belong to no cluster. */
   readonly cluster: { readonly namespace: string; readonly name: string };
