@@ -59,7 +59,7 @@ function buildNatural(chart: Construct, spec: ClusterSpec): number {
   n += new ControlPlaneGroup(chart, 'control-plane', { ...spec.controlPlane, cluster }).apiObjects.length;
   for (const w of spec.workers ?? []) n += new WorkerGroup(chart, `workers-${w.name}`, { ...w, cluster }).apiObjects.length;
   for (const c of spec.components ?? []) n += emit(new Construct(chart, c.id), c.subject ?? c.id, c.render(cluster)).length;
-  return n;
+  return n + cluster.clusterAutoscalerObjects.length;
 }
 
 /**

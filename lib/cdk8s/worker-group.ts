@@ -4,6 +4,8 @@ import { Warning } from '../core/rules/errors';
 import { workerGroupName } from '../core/output/naming';
 import { IngressWorkerGroupProps, ingressWorkerGroupProps, renderWorkerGroup, WorkerGroupProps } from '../core/nodes/worker-group';
 import { checkUnique, emit } from './emit';
+import { isAutoscaled } from '../core/components/cluster-autoscaler';
+import { Cluster } from './cluster';
 
 /**
  * A worker node group: MachineDeployment `<cluster>-<name>`, KubeadmConfigTemplate, machine template
@@ -15,8 +17,10 @@ export class WorkerGroup extends Construct {
     return new WorkerGroup(scope, id, ingressWorkerGroupProps(props));
   }
 
-  /** The MachineDeployment name. */
+  /** The group's base name `<cluster>-<name>`: its MachineDeployment, or the prefix of one per failure domain. */
   public readonly name: string;
+  /** The MachineDeployments, in order: `[name]`, or `<name>-<domain>` per entry of `failureDomains`. */
+  public readonly machineDeployments: readonly string[];
   public readonly warnings: readonly Warning[];
   public readonly apiObjects: readonly ApiObject[];
 
@@ -25,7 +29,9 @@ export class WorkerGroup extends Construct {
     checkUnique(scope, id, new.target.name, `WorkerGroup "${workerGroupName(props.cluster.name, props.name)}"`, rendered.manifests);
     super(scope, id);
     this.name = workerGroupName(props.cluster.name, props.name);
+    this.machineDeployments = rendered.manifests.filter((m) => m.kind === 'MachineDeployment').map((m) => m.metadata.name);
     this.warnings = rendered.warnings;
     this.apiObjects = emit(this, `WorkerGroup "${this.name}"`, rendered);
+    if (isAutoscaled(rendered) && props.cluster instanceof Cluster) props.cluster.addClusterAutoscaler();
   }
 }

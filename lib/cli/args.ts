@@ -16,7 +16,7 @@ export const EXIT = {
   failed: 1,
   /** `plan`: the next apply would be rejected. */
   rejected: 2,
-  /** A rule refused: `node` wrote nothing; `plan --fail-on rolls` found rollouts. */
+  /** A rule refused: `node` wrote nothing; `plan --fail-on rolls` found rollouts, `--fail-on upgrade-order` worker upgrades out of order. */
   refused: 3,
   /** `node`: the node, its Machine or the cluster's kubeconfig Secret does not exist. */
   notFound: 4,

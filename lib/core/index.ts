@@ -25,8 +25,9 @@ export type { ClusterComponent, ClusterNetwork, ClusterProps, ClusterRef, Infras
 export { NODE_FAILURE_DETECTION_DEFAULTS } from './cluster/node-failure-detection';
 export type { NodeFailureDetection, ResolvedNodeFailureDetection } from './cluster/node-failure-detection';
 export type { ControlPlaneGroupProps, ControlPlaneRemediation } from './nodes/control-plane';
+export { KUBELET_MAX_MINOR_SKEW, splitEvenly } from './nodes/worker-group';
 export type {
-  AutoScaling, IngressWorkerGroupProps, ManualScaling, OnDeleteStrategy, RollingUpdateStrategy, WorkerGroupProps, WorkerScaling,
+  AutoscalerCapacity, AutoScaling, IngressWorkerGroupProps, ManualScaling, OnDeleteStrategy, RollingUpdateStrategy, WorkerGroupProps, WorkerScaling,
   WorkerStrategy,
 } from './nodes/worker-group';
 export type { MachineDeletionProps } from './nodes/machine-deletion';
@@ -47,7 +48,8 @@ export type { HealthCheckOptions, HealthCheckRole, HealthCheckTarget, UnhealthyC
 
 // Machine templates and infrastructure clusters
 export { CustomMachineTemplate, isMachineTemplate } from './nodes/machine-template';
-export type { CustomMachineTemplateProps, MachineRole, MachineTemplateMetadata } from './nodes/machine-template';
+export { imageKubernetesVersion } from './nodes/machine-template';
+export type { CustomMachineTemplateProps, MachineCapacity, MachineRole, MachineTemplateMetadata } from './nodes/machine-template';
 export {
   BasisMachineTemplate, CALICO_SECURITY_GROUP_RULES, existingInfrastructureCluster, KUBEADM_CONTROL_PLANE_MIN_CPUS, KUBEADM_CONTROL_PLANE_MIN_MEMORY_MIB,
   MachineTemplate, OPENSTACK_VERSIONS, OpenStackCluster, OpenStackMachineTemplate, OVirtMachineTemplate, ShturvalMachineTemplate,
@@ -63,10 +65,13 @@ export type {
 
 // Cluster components: CNI, cloud controller manager, CSI (docs/components.md)
 export {
-  CALICO_CHART_VERSION, CILIUM_CHART_VERSION, CINDER_CSI_CHART_VERSIONS, CNI_PLUGINS, OPENSTACK_CCM_CHART_VERSIONS, RESOURCE_SET_SECRET_TYPE,
+  CLUSTER_AUTOSCALER_CHART_VERSION, CLUSTER_AUTOSCALER_IMAGE_TAGS, CALICO_CHART_VERSION, CILIUM_CHART_VERSION, CINDER_CSI_CHART_VERSIONS, CNI_PLUGINS, OPENSTACK_CCM_CHART_VERSIONS, RESOURCE_SET_SECRET_TYPE,
   VSPHERE_CPI_CHART_VERSIONS,
 } from './components';
-export type { CloudControllerProps, CniPlugin, CsiProps, StorageClassProps } from './components';
+export type { CloudControllerProps, CniPlugin, ComponentDriftDetectionProps, CsiProps, StorageClassProps } from './components';
+export { DEFAULT_DRIFT_IGNORE, DRIFT_DETECTION_MODES } from './components/flux-release';
+export type { DriftDetectionProps, DriftIgnoreRule, DriftIgnoreTarget, ResolvedDriftDetection } from './components/flux-release';
+export type { ResolvedClusterAutoscaler } from './components/cluster-autoscaler';
 
 // Fleets: a cluster as a spec, rendered without a construct tree
 export { clusterFileName, renderFleet } from './fleet/render';
@@ -103,10 +108,10 @@ export {
   formatPlan, groupRemoval, groupRoll, indexManifests, infraMachineTemplateUpdateRules, inPlaceChange, KCP_UPDATE_ALLOWED_PATHS, kcpAllowListRule,
   kcpEtcdRule, kcpPathAllowed, kcpVersionRule, kubeadmConfigTemplateUpdateRules, kubeadmControlPlaneUpdateRules, machineDeploymentRollCauses,
   machineDeploymentUpdateRules, machineDeploymentVersionSkewRule, machineHealthCheckUpdateRules, openStackClusterUpdateRules, parseManifestFile,
-  planCluster, planFleet, planJson, rejectedCreate, rejectedUpdate, replicaChange, rolloutPacing, updateRulesFor,
+  planCluster, planFleet, planJson, rejectedCreate, rejectedUpdate, replicaChange, rolloutPacing, updateRulesFor, upgradeOrder, upgradeStageOf,
   celViolations, clusterResourceSetCreateRules, clusterResourceSetUpdateRules, toHub,
 } from './plan';
 export type {
   AddonRemoval, AutoscalerChange, ClusterObjects, ClusterPlan, FieldChange, FleetPlan, GroupRemoval, InPlaceChange, ManifestSet, ObjectId,
-  RejectedChange, RejectionEffect, ReplicaChange, Roll, RollCause, RolloutPacing, UpdateRule, CelViolation,
+  PlanOptions, RejectedChange, RejectionEffect, ReplicaChange, Roll, RollCause, RolloutPacing, UpdateRule, VersionChange, CelViolation,
 } from './plan';

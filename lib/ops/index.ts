@@ -11,3 +11,4 @@ export { DrainOptions, DrainProgress, DrainResult, PodReference, SkippedPod, DEF
 export { DeleteOptions, DeleteResult, MIN_OTHER_READY_CONTROL_PLANE_NODES } from './delete';
 export { NodeReport, GroupReport, ConditionReport } from './show';
 export { AutoscalingBounds, NodeGroup } from './node-lookup';
+export { ControlPlaneToRead, readControlPlaneVersions } from './control-plane-version';

@@ -7,6 +7,8 @@ import { ProviderBootstrap } from '../core/kubeadm/provider-bootstrap';
 import { ResolvedNodeFailureDetection } from '../core/cluster/node-failure-detection';
 import { reportWarnings } from '../core/rules/warnings';
 import { claimObjects, ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX, whenOpen } from './emit';
+import { renderClusterAutoscaler, ResolvedClusterAutoscaler } from '../core/components/cluster-autoscaler';
+import * as k8s from '@pulumi/kubernetes';
 
 /**
  * A Cluster API Cluster as a Pulumi component (`capi-constructs:index:Cluster`): the Cluster object
@@ -24,8 +26,14 @@ export class Cluster extends pulumi.ComponentResource implements ClusterRef {
   public readonly bootstrap?: ProviderBootstrap;
   /** The CNI's HelmRelease, which management-mode add-ons depend on. */
   public readonly cniRelease?: string;
+  /** The cluster-autoscaler installed when a group is autoscaled; undefined when `clusterAutoscaler: false`. */
+  public readonly clusterAutoscaler?: ResolvedClusterAutoscaler;
   /** Legal but risky settings found in the props. */
   public readonly warnings: readonly Warning[];
+  private readonly provider?: k8s.Provider;
+  /** The component's Pulumi name, for duplicate reports. */
+  private readonly componentName: string;
+  private autoscalerResources?: readonly pulumi.CustomResource[];
   /** The objects sent to Kubernetes, in emit order (the same objects cdk8s synthesizes). */
   public readonly manifests: readonly Manifest[];
   /** One child resource per object, in the same order. */
@@ -47,6 +55,9 @@ export class Cluster extends pulumi.ComponentResource implements ClusterRef {
     this.nodeFailureDetection = model.ref.nodeFailureDetection;
     this.bootstrap = model.ref.bootstrap;
     this.cniRelease = model.ref.cniRelease;
+    this.clusterAutoscaler = model.ref.clusterAutoscaler;
+    this.provider = provider;
+    this.componentName = name;
     this.warnings = model.warnings;
     this.manifests = model.manifests;
     this.resources = registerManifests(this, model.manifests, provider);
@@ -59,5 +70,20 @@ export class Cluster extends pulumi.ComponentResource implements ClusterRef {
       objects: objectIds(model.manifests),
       warnings: model.warnings.map((w) => `${w.path}: ${w.message}`),
     });
+  }
+
+  /**
+   * Registers the cluster-autoscaler's HelmRepository and HelmRelease (children of this Cluster) once;
+   * an autoscaled WorkerGroup calls it. Returns them, or `[]` when `clusterAutoscaler: false`.
+   */
+  public addClusterAutoscaler(): readonly pulumi.CustomResource[] {
+    if (!this.clusterAutoscaler?.imageTag) return [];
+    if (this.autoscalerResources === undefined) {
+      const manifests = renderClusterAutoscaler(this, this.clusterAutoscaler);
+      // duplicate detection as for every component's objects (a duplicate closes the registration gate)
+      claimObjects(`Cluster "${this.name}" (cluster-autoscaler)`, `${TYPE_PREFIX}Cluster "${this.componentName}" cluster-autoscaler`, this.provider, manifests);
+      this.autoscalerResources = registerManifests(this, manifests, this.provider);
+    }
+    return this.autoscalerResources;
   }
 }

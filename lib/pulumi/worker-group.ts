@@ -5,6 +5,8 @@ import { workerGroupName } from '../core/output/naming';
 import { reportWarnings } from '../core/rules/warnings';
 import { IngressWorkerGroupProps, ingressWorkerGroupProps, renderWorkerGroup, WorkerGroupProps } from '../core/nodes/worker-group';
 import { claimObjects, ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX, whenOpen } from './emit';
+import { isAutoscaled } from '../core/components/cluster-autoscaler';
+import { Cluster } from './cluster';
 
 /**
  * A worker node group as a Pulumi component (`capi-constructs:index:WorkerGroup`): MachineDeployment
@@ -17,8 +19,10 @@ export class WorkerGroup extends pulumi.ComponentResource {
     return new WorkerGroup(name, ingressWorkerGroupProps(props), opts);
   }
 
-  /** The MachineDeployment name. */
+  /** The group's base name `<cluster>-<name>`: its MachineDeployment, or the prefix of one per failure domain. */
   public readonly name: string;
+  /** The MachineDeployments, in order: `[name]`, or `<name>-<domain>` per entry of `failureDomains`. */
+  public readonly machineDeployments: readonly string[];
   public readonly warnings: readonly Warning[];
   /** The objects sent to Kubernetes, in emit order (the same objects cdk8s synthesizes). */
   public readonly manifests: readonly Manifest[];
@@ -35,9 +39,11 @@ export class WorkerGroup extends pulumi.ComponentResource {
     claimObjects(`WorkerGroup "${workerGroupName(props.cluster.name, props.name)}"`, `${TYPE_PREFIX}WorkerGroup "${name}"`, provider, rendered.manifests);
     super(`${TYPE_PREFIX}WorkerGroup`, name, {}, gatedOpts);
     this.name = workerGroupName(props.cluster.name, props.name);
+    this.machineDeployments = rendered.manifests.filter((m) => m.kind === 'MachineDeployment').map((m) => m.metadata.name);
     this.warnings = rendered.warnings;
     this.manifests = rendered.manifests;
     this.resources = registerManifests(this, rendered.manifests, provider);
+    if (isAutoscaled(rendered) && props.cluster instanceof Cluster) props.cluster.addClusterAutoscaler();
     reportWarnings(`WorkerGroup "${this.name}"`, rendered.warnings);
     this.registerOutputs({
       name: this.name,

@@ -145,7 +145,9 @@ export const scaling = fc.oneof(
   fc.record({ replicas: fc.integer({ min: 0, max: 20 }) }),
   fc.integer({ min: 0, max: 5 }).chain((min) => fc.integer({ min: Math.max(min, 1), max: 20 }).chain((max) => fc.record({
     min: fc.constant(min), max: fc.constant(max), replicas: fc.option(fc.integer({ min, max }), { nil: undefined }),
-  }, { requiredKeys: ['min', 'max'] }))),
+    // scaling from zero needs the node's size (the test template sets none)
+    ...(min === 0 ? { capacity: fc.constant({ cpu: 4, memoryMiB: 8192 }) } : {}),
+  }, { requiredKeys: min === 0 ? ['min', 'max', 'capacity'] : ['min', 'max'] }))),
 );
 
 export const intOrPercent = fc.oneof(fc.integer({ min: 0, max: 5 }), percent(0, 100));

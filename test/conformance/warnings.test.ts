@@ -209,9 +209,27 @@ const LINTS: Lint[] = [
     path: 'scaling.replicas', message: /^replicas \(2\) is set while autoscaling: every apply resets the size the autoscaler chose/,
   },
   {
-    site: { file: 'lib/core/nodes/worker-group.ts', pathArg: "'scaling.min'", message: "'0: scaling from zero" },
-    what: 'autoscaling from zero', trigger: () => wgWarnings({ scaling: { min: 0, max: 3 } }), clean: () => wgWarnings({ scaling: { min: 1, max: 3 } }),
-    path: 'scaling.min', message: /scaling from zero needs provider support or capacity annotations/,
+    site: { file: 'lib/core/nodes/worker-group.ts', pathArg: 'path', message: '`${version} is ${c.minor - w.minor} minor(s) behind' },
+    what: 'a worker group a minor behind the control plane', trigger: () => wgWarnings({ kubernetesVersion: 'v1.30.9' }), clean: () => wgWarnings({ kubernetesVersion: 'v1.31.0' }),
+    path: 'kubernetesVersion', message: /^v1\.30\.9 is 1 minor\(s\) behind the control plane's v1\.31\.4: .*KubeadmVersionSkew preflight creates no new machine/,
+  },
+  {
+    site: { file: 'lib/core/nodes/worker-group.ts', pathArg: "'scaling'", message: '`{ min, max } needs a cluster-autoscaler' },
+    what: 'an autoscaled group on a minor without a cluster-autoscaler release', trigger: () => wgWarnings({ scaling: { min: 1, max: 3 } }, { kubernetesVersion: 'v1.30.2' }),
+    clean: () => wgWarnings({ scaling: { min: 1, max: 3 } }, { kubernetesVersion: 'v1.30.2', clusterAutoscaler: false }),
+    path: 'scaling', message: /^\{ min, max \} needs a cluster-autoscaler, but the cluster's Kubernetes v1\.30\.2 has no cluster-autoscaler release/,
+  },
+  {
+    site: { file: 'lib/core/nodes/worker-group.ts', pathArg: "'scaling.replicas'", message: '`${total} over ${parts} failure domains' },
+    what: 'fewer replicas than failure domains', trigger: () => wgWarnings({ failureDomains: ['a', 'b', 'c'], scaling: { replicas: 2 } }),
+    clean: () => wgWarnings({ failureDomains: ['a', 'b', 'c'], scaling: { replicas: 3 } }),
+    path: 'scaling.replicas', message: /^2 over 3 failure domains leaves 1 of them without machines/,
+  },
+  {
+    site: { file: 'lib/core/components/flux-release.ts', pathArg: '`${path}.mode`', message: "`'disabled': objects changed or deleted" },
+    what: 'drift detection switched off', trigger: () => clusterWarnings({ componentDriftDetection: { cni: { mode: 'disabled' } } }),
+    clean: () => clusterWarnings({ componentDriftDetection: { cni: { mode: 'warn' } } }),
+    path: 'componentDriftDetection.cni.mode', message: /^'disabled': objects changed or deleted on the workload cluster stay so/,
   },
   {
     site: { file: 'lib/core/nodes/worker-group.ts', pathArg: 'field', message: '`${show(value)} is ignored' },

@@ -44,6 +44,15 @@ describe('cdk8s: one definition per object in an App', () => {
     expect(err.message).toContain('WorkerGroup "prod/b"');
   });
 
+  test('a failure domain\'s MachineDeployment that another group defines (issue 29 meets issue 28)', () => {
+    const chart = new Chart(Testing.app(), 'prod');
+    const cluster = new Cluster(chart, 'cluster', clusterProps);
+    new WorkerGroup(chart, 'spread', { cluster, name: 'workers', failureDomains: ['a', 'b'], machineTemplate: template() });
+    const err = validationError(() => new WorkerGroup(chart, 'single', { cluster, name: 'workers-a', machineTemplate: template() }));
+    expect(err.issues.map((i) => i.path)).toContain('MachineDeployment default/prod-workers-a');
+    expect(err.message).toContain('WorkerGroup "prod/spread"');
+  });
+
   test('the same add-on twice', () => {
     const chart = new Chart(Testing.app(), 'prod');
     const cluster = new Cluster(chart, 'cluster', { ...clusterProps, cni: 'calico' });
@@ -97,6 +106,16 @@ describe('Pulumi: one definition per object in a program', () => {
     // Not only the duplicates: nothing of the program is registered, and Pulumi reports the first duplicate.
     expect(run.registrations).toEqual([]);
     expect(run.errors.map((e: { message: string }) => e.message)).toEqual([expect.stringContaining('ControlPlaneGroup "cp-b"')]);
+  }, 60_000);
+
+  test('the MachineDeployments per failure domain go through duplicate detection (a clash registers nothing); two autoscaled groups share one autoscaler', () => {
+    const { stdout, stderr } = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '../pulumi/run-program.ts'), join(__dirname, '../pulumi/programs/duplicates-failure-domains.ts')], { encoding: 'utf8' });
+    if (!stdout.startsWith('{')) throw new Error(`run-program.ts printed no result:\n${stderr}`);
+    const run = JSON.parse(stdout);
+    expect(run.thrown.message).toContain('MachineDeployment default/prod-workers-a');
+    expect(run.thrown.message).toContain('capi-constructs:index:WorkerGroup "single" and already by capi-constructs:index:WorkerGroup "spread"');
+    expect(run.thrown.message).not.toContain('autoscaler');
+    expect(run.registrations).toEqual([]);
   }, 60_000);
 
   test('the same objects through two different providers are two objects', async () => {

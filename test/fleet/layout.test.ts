@@ -24,7 +24,7 @@ test('ClusterChart exposes the cluster and its parts; constructs can be added to
   expect(chart).toBeInstanceOf(FleetChart);
   expect(chart.node.id).toBe('alpha');
   expect(chart.cluster).toMatchObject({ name: 'alpha', namespace: 'tenants', kubernetesVersion: 'v1.31.4', apiVersion: 'v1beta2' });
-  expect([...chart.parts.keys()]).toEqual(['cluster', 'control-plane', 'workers-general', 'workers-batch', 'workers-ingress', 'metrics']);
+  expect([...chart.parts.keys()]).toEqual(['cluster', 'cluster-autoscaler', 'control-plane', 'workers-general', 'workers-batch', 'workers-ingress', 'metrics']);
   expect(chart.parts.get('workers-batch')!.map((o) => o.kind)).toEqual(['DockerMachineTemplate', 'KubeadmConfigTemplate', 'MachineDeployment', 'MachineHealthCheck']);
   new WorkerGroup(chart, 'extra', { cluster: chart.cluster, name: 'extra', machineTemplate: spec.controlPlane.machineTemplate });
   const names = chart.toJson().map((o: any) => o.metadata.name);

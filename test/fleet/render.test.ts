@@ -87,6 +87,8 @@ describe('direct render is byte-identical to cdk8s synth', () => {
     const kinds = r.files.get('alpha.k8s.yaml')!.split('---\n').map((d) => /^kind: (\S+)$/m.exec(d)![1]);
     expect(kinds).toEqual([
       'DockerCluster', 'Cluster', 'HelmRepository', 'HelmRelease',
+      // the cluster-autoscaler (a group is autoscaled), emitted with the cluster
+      'HelmRepository', 'HelmRelease',
       'DockerMachineTemplate', 'KubeadmControlPlane', 'MachineHealthCheck',
       ...['general', 'batch', 'ingress'].flatMap(() => ['DockerMachineTemplate', 'KubeadmConfigTemplate', 'MachineDeployment', 'MachineHealthCheck']),
       'HelmRelease',

@@ -225,10 +225,10 @@ describe('WorkerGroup', () => {
     expect(g.warnings).toEqual([]);
   });
 
-  test('autoscaling with replicas set warns; min 0 warns', () => {
+  test('autoscaling with replicas set warns; min 0 with the capacity given passes', () => {
     const { chart, cluster, machineTemplate } = setup();
-    const g = new WorkerGroup(chart, 'w', { cluster, name: 'workers', scaling: { min: 0, max: 5, replicas: 2 }, machineTemplate });
-    expect(g.warnings.map((w) => w.path).sort()).toEqual(['scaling.min', 'scaling.replicas']);
+    const g = new WorkerGroup(chart, 'w', { cluster, name: 'workers', scaling: { min: 0, max: 5, replicas: 2, capacity: { cpu: 4, memoryMiB: 8192 } }, machineTemplate });
+    expect(g.warnings.map((w) => w.path).sort()).toEqual(['scaling.replicas']);
     expect(objectsOf(chart, 'MachineDeployment')[0].spec.replicas).toBe(2);
   });
 

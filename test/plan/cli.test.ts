@@ -98,7 +98,7 @@ describe('capi-constructs plan', () => {
     [['--next', '/nonexistent'], /missing --previous/],
     [['--previous', 'no-such-rev'], /is neither a directory nor a git revision/],
     [['--previous', 'HEAD', '--output', 'yaml'], /--output must be text or json/],
-    [['--previous', 'HEAD', '--fail-on', 'deletes'], /--fail-on accepts only rolls/],
+    [['--previous', 'HEAD', '--fail-on', 'deletes'], /--fail-on accepts rolls, upgrade-order/],
     [['--previous', 'HEAD', '--next', '/nonexistent-dir'], /is not a directory/],
     [['--previous', 'HEAD', '--bogus'], /unknown option --bogus/],
   ])('usage error %j exits 64 with one line that points to the usage', async (args, message) => {

@@ -58,8 +58,11 @@ describe('planFleet over a change touching every category', () => {
   test('in place: health check timeout and machine labels, not the roll causes', () => {
     const ip = byName('prod').inPlace;
     expect(ip.map((i) => [i.object.kind, i.changes.map((c) => c.path)])).toEqual([
+      // the cluster-autoscaler follows the Kubernetes minor
+      ['HelmRelease', ['spec.values.image.tag']],
       ['MachineHealthCheck', ['spec.checks.nodeStartupTimeoutSeconds']],
-      ['MachineDeployment', ['spec.template.metadata.labels["node.cluster.x-k8s.io/pool"]']],
+      // the synced label also reaches the autoscaler's capacity labels annotation (metadata: no roll)
+      ['MachineDeployment', ['metadata.annotations["capacity.cluster-autoscaler.kubernetes.io/labels"]', 'spec.template.metadata.labels["node.cluster.x-k8s.io/pool"]']],
     ]);
   });
 

@@ -17,7 +17,7 @@ import { AddonMonitoringOptions, checkAddonMonitoring, renderAddonPrometheusRule
 import { ADDON_MODES, AddonMode, AddonNames, addonNames } from './naming';
 import { addonSecurityGroupPorts, renderAddonNetworkPolicies, renderAddonServices, SecurityGroupPort } from './network';
 import { AddonParameters, ExactValue, resolveAddonParameters } from './parameters';
-import { renderHelmRelease, renderHelmRepository } from '../components/flux-release';
+import { DriftDetectionProps, renderHelmRelease, renderHelmRepository, resolveDriftDetection } from '../components/flux-release';
 
 export { ADDON_REMEDIATION_RETRIES, HELM_RELEASE_API_VERSION, HELM_REPOSITORY_API_VERSION } from '../components/flux-release';
 export { ADDON_CLUSTER_SELECTOR_LABEL, ADDONS_GROUP } from '../output/api-versions';
@@ -55,11 +55,16 @@ export interface ClusterAddonProps<A extends AddonName = AddonName> {
    * @default alerts after 15m not Ready and on mean reconciles over 5m
    */
   readonly monitoring?: AddonMonitoringOptions | false;
+  /**
+   * Flux drift detection of every HelmRelease of the add-on (`spec.driftDetection`).
+   * @default mode 'enabled', ignoring the replicas of Deployments and StatefulSets (DEFAULT_DRIFT_IGNORE)
+   */
+  readonly driftDetection?: DriftDetectionProps;
 }
 
 /** The known keys of {@link ClusterAddonProps} (strict props). */
 export const CLUSTER_ADDON_PROPS = propKeys<ClusterAddonProps>()('ClusterAddonProps', {
-  cluster: true, addon: true, parameters: true, mode: true, interval: true, monitoring: true,
+  cluster: true, addon: true, parameters: true, mode: true, interval: true, monitoring: true, driftDetection: true,
 });
 
 /** A rendered add-on. */
@@ -147,6 +152,7 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
     p.error('interval', `${show(props.interval)} is not a Flux duration such as "10m" or "1h" (units ms, s, m, h)`);
   }
   const monitoring = checkAddonMonitoring(p, 'monitoring', props.monitoring);
+  const driftDetection = resolveDriftDetection(p, 'driftDetection', props.driftDetection);
   if (cluster && addon) checkKubernetesConstraint(p, cluster, addon);
   const { values, exactValues, postRenderers, exposure } = addon ? resolveAddonParameters(p, addon, props.parameters) : { values: {}, exactValues: undefined, postRenderers: undefined, exposure: undefined };
   p.throwIfErrors();
@@ -180,6 +186,7 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
       timeout: chart.timeout,
       values: withExactValues(compact(values[chart.component]), exactValues?.[chart.component]),
       postRenderers: postRenderers?.[chart.component],
+      driftDetection,
     });
   });
 

@@ -23,7 +23,8 @@ import {
   isApiGroup, isApiVersionName, isKind, isPlainRecord,
 } from '../rules/validation';
 import { checkFreeForm } from '../rules/free-form';
-import { CloudControllerProps, CniPlugin, CsiProps, renderComponents, resolveComponents } from '../components/components';
+import { CloudControllerProps, CniPlugin, ComponentDriftDetectionProps, CsiProps, renderComponents, resolveComponents } from '../components/components';
+import { resolveClusterAutoscaler, ResolvedClusterAutoscaler } from '../components/cluster-autoscaler';
 import { checkSecurityGroupRules, CALICO_SECURITY_GROUP_RULES } from '../providers/openstack-security-group-rules';
 
 /**
@@ -122,12 +123,25 @@ export interface ClusterProps {
    * @default none
    */
   readonly csi?: CsiProps;
+  /**
+   * Drift detection of the components' HelmReleases (`spec.driftDetection`), per component.
+   * @default every component: mode 'enabled', ignoring the replicas of Deployments and StatefulSets
+   */
+  readonly componentDriftDetection?: ComponentDriftDetectionProps;
+  /**
+   * The cluster-autoscaler (docs/day-2.md): installed on the management cluster, in the Cluster's
+   * namespace, as soon as one worker group of the cluster is autoscaled; `false` never installs it
+   * (run your own).
+   * @default true
+   */
+  readonly clusterAutoscaler?: boolean;
 }
 
 /** The known keys of {@link ClusterProps} and its nested objects (strict props: tied to the interfaces by the compiler). */
 export const CLUSTER_PROPS = propKeys<ClusterProps>()('ClusterProps', {
   name: true, namespace: true, kubernetesVersion: true, apiVersion: true, clusterNetwork: true, controlPlaneEndpoint: true,
   infrastructure: true, nodeFailureDetection: true, labels: true, paused: true, cni: true, cloudController: true, csi: true,
+  componentDriftDetection: true, clusterAutoscaler: true,
 });
 export const CLUSTER_NETWORK_PROPS = propKeys<ClusterNetwork>()('ClusterNetwork', { pods: true, services: true, serviceDomain: true, apiServerPort: true });
 export const CONTROL_PLANE_ENDPOINT_PROPS = propKeys<NonNullable<ClusterProps['controlPlaneEndpoint']>>()('controlPlaneEndpoint', { host: true, port: true });
@@ -150,6 +164,11 @@ export interface ClusterRef {
    * add-ons depend on it. @default none (`cni: 'none'`, or a cluster defined elsewhere)
    */
   readonly cniRelease?: string;
+  /**
+   * The cluster-autoscaler the library installs when a group is autoscaled.
+   * @default none (switched off, or a cluster defined elsewhere)
+   */
+  readonly clusterAutoscaler?: ResolvedClusterAutoscaler;
 }
 
 /**
@@ -292,6 +311,7 @@ export function buildCluster(props: ClusterProps): ClusterModel {
     }
   }
   checkBoolean(p, 'paused', props.paused);
+  const autoscalerOn = checkBoolean(p, 'clusterAutoscaler', props.clusterAutoscaler) ?? true;
   const components = name === undefined ? undefined : resolveComponents(p, props, name, version, infra?.kind);
   p.throwIfErrors();
 
@@ -300,6 +320,7 @@ export function buildCluster(props: ClusterProps): ClusterModel {
   const ref: ClusterRef = {
     name: name!, namespace: namespace!, kubernetesVersion: version!, apiVersion: capi!, nodeFailureDetection: nfd, bootstrap: infra?.bootstrap,
     cniRelease: rendered.cniRelease,
+    clusterAutoscaler: autoscalerOn ? resolveClusterAutoscaler(name!, version!, components!.driftDetection.clusterAutoscaler) : undefined,
   };
   const manifests: Manifest[] = [];
   let infraRef: ObjectRef | undefined;

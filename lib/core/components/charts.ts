@@ -18,6 +18,18 @@ export const CILIUM_REPOSITORY: ComponentRepository = { id: 'cilium', url: 'http
 export const OPENSTACK_REPOSITORY: ComponentRepository = { id: 'cloud-provider-openstack', url: 'https://kubernetes.github.io/cloud-provider-openstack' };
 export const VSPHERE_CPI_REPOSITORY: ComponentRepository = { id: 'cloud-provider-vsphere', url: 'https://kubernetes.github.io/cloud-provider-vsphere' };
 
+export const CLUSTER_AUTOSCALER_REPOSITORY: ComponentRepository = { id: 'kubernetes-autoscaler', url: 'https://kubernetes.github.io/autoscaler' };
+
+/** cluster-autoscaler chart version (kubernetes/autoscaler tag cluster-autoscaler-chart-9.59.0). */
+export const CLUSTER_AUTOSCALER_CHART_VERSION = '9.59.0';
+/**
+ * cluster-autoscaler image per Kubernetes minor: the autoscaler is released once per minor
+ * (cluster-autoscaler 1.N.x for Kubernetes 1.N), and only that release is tested against that minor.
+ */
+export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<number, string>> = Object.freeze({
+  31: 'v1.31.5', 32: 'v1.32.7', 33: 'v1.33.6', 34: 'v1.34.5', 35: 'v1.35.2',
+});
+
 /** tigera-operator (Calico) chart version. */
 export const CALICO_CHART_VERSION = 'v3.31.7';
 /** Cilium chart version (the chart is not in ../shared/charts; see docs/components.md). */

@@ -19,7 +19,7 @@ import {
 import { calicoValues, ciliumValues } from './cni';
 import { OPENSTACK_CLOUD_CONFIG_SECRET, openstackCcmClusterName, openstackCcmValues, VSPHERE_CLOUD_CONFIG_CONFIGMAP, vsphereCpiValues } from './cloud-controller';
 import { checkCredentialsSecret, CredentialNeed, renderCredentialsResourceSet } from './credentials';
-import { renderHelmRelease, renderHelmRepository } from './flux-release';
+import { DriftDetectionProps, renderHelmRelease, renderHelmRepository, ResolvedDriftDetection, resolveDriftDetection } from './flux-release';
 import { cinderCsiValues, ResolvedStorageClass, StorageClassProps } from './csi';
 
 /** The CNI: `'none'` when you install your own (the cluster's Nodes stay NotReady until you do). */
@@ -53,12 +53,29 @@ export interface CsiProps {
   readonly credentialsSecret?: string;
 }
 
+/** Drift detection of each component's HelmRelease (see {@link DriftDetectionProps}). */
+export interface ComponentDriftDetectionProps {
+  /** @default mode 'enabled' with DEFAULT_DRIFT_IGNORE */
+  readonly cni?: DriftDetectionProps;
+  /** @default mode 'enabled' with DEFAULT_DRIFT_IGNORE */
+  readonly cloudController?: DriftDetectionProps;
+  /** @default mode 'enabled' with DEFAULT_DRIFT_IGNORE */
+  readonly csi?: DriftDetectionProps;
+  /** @default mode 'enabled' with DEFAULT_DRIFT_IGNORE */
+  readonly clusterAutoscaler?: DriftDetectionProps;
+}
+
 /** The component props of a Cluster (and ClusterSpec.cluster). */
 export interface ClusterComponentsProps {
   readonly cni?: CniPlugin;
   readonly cloudController?: CloudControllerProps | false;
   readonly csi?: CsiProps;
+  readonly componentDriftDetection?: ComponentDriftDetectionProps;
 }
+
+export const COMPONENT_DRIFT_DETECTION_PROPS = propKeys<ComponentDriftDetectionProps>()('ComponentDriftDetectionProps', {
+  cni: true, cloudController: true, csi: true, clusterAutoscaler: true,
+});
 
 export const CLOUD_CONTROLLER_PROPS = propKeys<CloudControllerProps>()('CloudControllerProps', { credentialsSecret: true });
 export const CSI_PROPS = propKeys<CsiProps>()('CsiProps', { storageClasses: true, credentialsSecret: true });
@@ -91,6 +108,8 @@ export interface ResolvedComponents {
   readonly cloud: ComponentCloud;
   readonly cloudController?: { readonly chartVersion: string; readonly credentialsSecret: string };
   readonly csi?: { readonly chartVersion: string; readonly credentialsSecret: string; readonly storageClasses: readonly ResolvedStorageClass[] };
+  /** Drift detection per component's HelmRelease. */
+  readonly driftDetection: Readonly<Record<keyof ComponentDriftDetectionProps, ResolvedDriftDetection>>;
 }
 
 const RECLAIM_POLICIES = ['Delete', 'Retain'] as const;
@@ -146,8 +165,20 @@ export function resolveComponents(
       if (secret !== undefined && chartVersion !== undefined && classes) csi = { chartVersion, credentialsSecret: secret, storageClasses: classes };
     }
   }
-  if (p.errors.length > before || cni === undefined) return undefined;
-  return { cni, cloud, cloudController, csi };
+  const driftDetection = resolveComponentDriftDetection(p, props.componentDriftDetection);
+  if (p.errors.length > before || cni === undefined || driftDetection === undefined) return undefined;
+  return { cni, cloud, cloudController, csi, driftDetection };
+}
+
+function resolveComponentDriftDetection(p: Problems, value: unknown): ResolvedComponents['driftDetection'] | undefined {
+  const path = 'componentDriftDetection';
+  const v = (value === undefined ? {} : value) as Record<string, unknown>;
+  if (value !== undefined && (!checkObject(p, path, value) || !checkPropKeys(p, path, value, COMPONENT_DRIFT_DETECTION_PROPS))) return undefined;
+  const cni = resolveDriftDetection(p, `${path}.cni`, v.cni);
+  const cloudController = resolveDriftDetection(p, `${path}.cloudController`, v.cloudController);
+  const csi = resolveDriftDetection(p, `${path}.csi`, v.csi);
+  const clusterAutoscaler = resolveDriftDetection(p, `${path}.clusterAutoscaler`, v.clusterAutoscaler);
+  return cni && cloudController && csi && clusterAutoscaler ? { cni, cloudController, csi, clusterAutoscaler } : undefined;
 }
 
 function checkStorageClasses(p: Problems, path: string, value: unknown): ResolvedStorageClass[] | undefined {
@@ -189,28 +220,28 @@ export function renderComponents(
   const manifests: Manifest[] = [];
   const meta = (name: string) => ({ name, namespace: cluster.namespace, labels: { ...labels } });
   const release = (name: string, repo: ComponentRepository, chart: string, version: string, releaseName: string, targetNamespace: string,
-    values: Record<string, unknown>, dependsOn: string[]) => {
+    values: Record<string, unknown>, dependsOn: string[], driftDetection: ResolvedDriftDetection) => {
     manifests.push(renderHelmRepository(meta(names.repository(repo)), repo.url));
     manifests.push(renderHelmRelease({
       metadata: meta(name), interval: '10m', releaseName, targetNamespace, kubeconfigSecret, dependsOn, chart, version,
-      helmRepository: names.repository(repo), values: compact(values),
+      helmRepository: names.repository(repo), values: compact(values), driftDetection,
     }));
   };
   let cniRelease: string | undefined;
   if (resolved.cni === 'calico') {
-    release(names.cni, CALICO_REPOSITORY, 'tigera-operator', CALICO_CHART_VERSION, 'calico', 'tigera-operator', calicoValues(podCidrs), []);
+    release(names.cni, CALICO_REPOSITORY, 'tigera-operator', CALICO_CHART_VERSION, 'calico', 'tigera-operator', calicoValues(podCidrs), [], resolved.driftDetection.cni);
     cniRelease = names.cni;
   } else if (resolved.cni === 'cilium') {
-    release(names.cni, CILIUM_REPOSITORY, 'cilium', CILIUM_CHART_VERSION, 'cilium', 'kube-system', ciliumValues(podCidrs), []);
+    release(names.cni, CILIUM_REPOSITORY, 'cilium', CILIUM_CHART_VERSION, 'cilium', 'kube-system', ciliumValues(podCidrs), [], resolved.driftDetection.cni);
     cniRelease = names.cni;
   }
   const first = cniRelease ? [cniRelease] : [];
   const secrets = new Set<string>();
   if (resolved.cloudController) {
     if (resolved.cloud === 'openstack') {
-      release(names.cloudController, OPENSTACK_REPOSITORY, 'openstack-cloud-controller-manager', resolved.cloudController.chartVersion, 'openstack-ccm', 'kube-system', openstackCcmValues(openstackCcmClusterName(cluster)), first);
+      release(names.cloudController, OPENSTACK_REPOSITORY, 'openstack-cloud-controller-manager', resolved.cloudController.chartVersion, 'openstack-ccm', 'kube-system', openstackCcmValues(openstackCcmClusterName(cluster)), first, resolved.driftDetection.cloudController);
     } else {
-      release(names.cloudController, VSPHERE_CPI_REPOSITORY, 'vsphere-cpi', resolved.cloudController.chartVersion, 'vsphere-cpi', 'kube-system', vsphereCpiValues(), first);
+      release(names.cloudController, VSPHERE_CPI_REPOSITORY, 'vsphere-cpi', resolved.cloudController.chartVersion, 'vsphere-cpi', 'kube-system', vsphereCpiValues(), first, resolved.driftDetection.cloudController);
     }
     secrets.add(resolved.cloudController.credentialsSecret);
   }
@@ -222,6 +253,7 @@ export function renderComponents(
     manifests.push(renderHelmRelease({
       metadata: meta(names.csi), interval: '10m', releaseName: 'cinder-csi', targetNamespace: 'kube-system', kubeconfigSecret, dependsOn: after,
       chart: 'openstack-cinder-csi', version: resolved.csi.chartVersion, helmRepository: repoName, values: compact(cinderCsiValues(resolved.csi.storageClasses)),
+      driftDetection: resolved.driftDetection.csi,
     }));
     secrets.add(resolved.csi.credentialsSecret);
   }

@@ -5,3 +5,4 @@ export * from './cloud-controller';
 export * from './components';
 export * from './credentials';
 export * from './csi';
+export * from './cluster-autoscaler';

@@ -21,6 +21,7 @@ import { isPlainRecord } from '../rules/validation';
 import { controlPlaneName, workerGroupName } from '../output/naming';
 import { stringifyManifests } from '../output/yaml';
 import { renderWorkerGroupFor, WorkerGroupProps } from '../nodes/worker-group';
+import { isAutoscaled, renderClusterAutoscaler } from '../components/cluster-autoscaler';
 
 /** One cluster of a fleet: the same props the Cluster, ControlPlaneGroup and WorkerGroup constructs take. */
 export interface ClusterSpec {
@@ -109,6 +110,12 @@ export function renderClusterSpec(spec: ClusterSpec): RenderedCluster {
         const r = renderWorkerGroupFor(w as Omit<WorkerGroupProps, 'cluster'>, ref);
         pathOf.set(`workers-${name}`, path);
         parts.push({ id: `workers-${name}`, subject: `WorkerGroup "${workerGroupName(ref.name, name as string)}"`, ...r });
+        if (isAutoscaled(r) && ref.clusterAutoscaler?.imageTag && !parts.some((x) => x.id === 'cluster-autoscaler')) {
+          // right after the cluster's own objects: where the Cluster construct emits it in cdk8s
+          parts.splice(parts.findIndex((x) => x.id === 'cluster') + 1, 0, {
+            id: 'cluster-autoscaler', subject: `Cluster "${ref.name}"`, manifests: renderClusterAutoscaler(ref, ref.clusterAutoscaler), warnings: [],
+          });
+        }
       } catch (e) {
         p.absorb(path, e);
       }

@@ -38,6 +38,19 @@ export function checkTemplateMetadata(p: Problems, path: string, value: unknown)
   return { labels: hasLabels ? { ...labels } : undefined, annotations: hasAnnotations ? { ...annotations } : undefined };
 }
 
+/**
+ * What one machine of a template has, where the template says it (vSphere, oVirt, Basis): the sizes the
+ * cluster-autoscaler needs to grow a group from zero.
+ */
+export interface MachineCapacity {
+  /** CPUs. */
+  readonly cpu?: number;
+  /** Memory in MiB. */
+  readonly memoryMiB?: number;
+  /** Root (ephemeral) disk in GiB. */
+  readonly diskGiB?: number;
+}
+
 /** Implemented by every provider template (VSphereMachineTemplate, OpenStackMachineTemplate, ...). */
 export interface MachineTemplate {
   /** API group of the template kind. */
@@ -52,6 +65,10 @@ export interface MachineTemplate {
   readonly templateMetadata?: MachineTemplateMetadata;
   /** Legal but risky settings found when the template was built. */
   readonly warnings: readonly Warning[];
+  /** The machine's sizes where the template sets them. @default unknown */
+  readonly capacity?: MachineCapacity;
+  /** The name of the image (or VM template) machines boot from, where the template names one. @default unknown */
+  readonly imageName?: string;
   /** Optional checks that depend on the role of the group using the template. */
   validateFor?(role: MachineRole, problems: ProblemReporter, path: string): void;
 }
@@ -78,6 +95,15 @@ export function checkTemplateGeneration(template: MachineTemplate, capi: CapiVer
   if (!releases || template.version === capi || !Object.prototype.hasOwnProperty.call(releases, template.version)) return;
   p.warn(`${path}.version`, `${template.kind} ${template.version} is the API of ${releases[template.version as CapiVersion]}, but the cluster uses Cluster API ${capi}: `
     + `use version "${capi}" (${releases[capi]}) so that the provider and Cluster API releases match`);
+}
+
+/**
+ * The Kubernetes version an image name shows, as image-builder names them (`ubuntu-2404-kube-v1.33.1`,
+ * `rockylinux-9-kube-1.32.4`); undefined when it names none.
+ */
+export function imageKubernetesVersion(image: string): string | undefined {
+  const m = /kube(?:rnetes)?[-_.]?v?(\d+\.\d+\.\d+)(?![\d.])/i.exec(image);
+  return m ? `v${m[1]}` : undefined;
 }
 
 /** True for any object that implements {@link MachineTemplate}. */

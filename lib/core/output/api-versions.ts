@@ -45,6 +45,10 @@ export const ANNOTATION_DELETE_MACHINE = 'cluster.x-k8s.io/delete-machine';
 /** Cluster-autoscaler (clusterapi provider) node-group size annotations. */
 export const ANNOTATION_AUTOSCALER_MIN = 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size';
 export const ANNOTATION_AUTOSCALER_MAX = 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size';
+/** The upgrade stage of a worker group's MachineDeployments (`upgradeStage`), read by `capi-constructs plan`. */
+export const ANNOTATION_UPGRADE_STAGE = 'capi-constructs.io/upgrade-stage';
+/** Prefix of the cluster-autoscaler's scale-from-zero capacity annotations (`<prefix>cpu`, `<prefix>memory`, ...). */
+export const ANNOTATION_AUTOSCALER_CAPACITY_PREFIX = 'capacity.cluster-autoscaler.kubernetes.io/';
 /** On a Node: the cluster-autoscaler never scales this node down (value `"true"`). */
 export const ANNOTATION_SCALE_DOWN_DISABLED = 'cluster-autoscaler.kubernetes.io/scale-down-disabled';
 

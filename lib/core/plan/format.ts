@@ -49,6 +49,7 @@ export function summary(plan: FleetPlan): string {
     `${t.replicaChanges + t.autoscalerChanges} scaled`,
     `${t.inPlace} changed in place`,
     `${t.created} created`,
+    ...(t.outOfOrder > 0 ? [`${plural(t.outOfOrder, 'upgrade')} out of order`] : []),
   ].join(', ');
 }
 
@@ -95,6 +96,12 @@ function clusterText(c: ClusterPlan): string[] {
   }
   section(out, `IN PLACE (${c.inPlace.length})`, inPlace);
   section(out, `CREATES (${c.created.length})`, c.created.map(id));
+  const upgrades: string[] = [];
+  for (const u of c.upgrades) {
+    upgrades.push(`stage ${u.stage}: ${u.group === 'control-plane' ? 'control plane' : 'workers'} ${id(u.object)} ${u.old} -> ${u.new}${u.reported !== undefined && u.group === 'control-plane' ? ` (reports ${u.reported})` : ''}`);
+    if (u.outOfOrder !== undefined) upgrades.push(`  out of order: ${u.outOfOrder}`);
+  }
+  section(out, `UPGRADES (${c.upgrades.length})`, upgrades);
   return out;
 }
 

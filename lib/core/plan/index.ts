@@ -14,3 +14,4 @@ export * from './format';
 export { celViolations } from './cel/evaluate';
 export type { CelViolation } from './cel/evaluate';
 export { toHub } from './convert';
+export * from './upgrade-order';

@@ -11,6 +11,7 @@ import { groupRoll } from './rolls';
 import { machineDeploymentVersionSkewRule, rejectedCreate, rejectedUpdate } from './rules';
 import { toHub } from './convert';
 import { templateCauses } from './template-causes';
+import { upgradeOrder } from './upgrade-order';
 import {
   AddonRemoval, AutoscalerChange, ClusterPlan, FleetPlan, GroupRemoval, InPlaceChange, ObjectId, RejectedChange, ReplicaChange, Roll,
 } from './types';
@@ -74,7 +75,9 @@ function controlPlaneVersion(after: ReadonlyMap<string, Manifest>, before: Reado
  * update a webhook rejects keeps its previous state, so it neither rolls nor scales nor changes in
  * place; the worker version-skew check then compares against the control plane version that stays.
  */
-export function planCluster(namespace: string, name: string, before: ReadonlyMap<string, Manifest>, after: ReadonlyMap<string, Manifest>): ClusterPlan {
+export function planCluster(
+  namespace: string, name: string, before: ReadonlyMap<string, Manifest>, after: ReadonlyMap<string, Manifest>, reportedControlPlaneVersion?: string,
+): ClusterPlan {
   const rejected: RejectedChange[] = [];
   const rolls: Roll[] = [];
   const groups: GroupRemoval[] = [];
@@ -140,7 +143,18 @@ export function planCluster(namespace: string, name: string, before: ReadonlyMap
   return {
     cluster: { namespace, name }, status, rejected, rolls,
     deletes: { groups, addons, objects: removedObjects }, scales: { replicas, autoscaler }, inPlace, created,
+    upgrades: upgradeOrder(before, after, reportedControlPlaneVersion),
   };
+}
+
+/** Options of {@link planFleet}. */
+export interface PlanOptions {
+  /**
+   * The control planes' live versions (KubeadmControlPlane `status.version`) by `<namespace>/<cluster>`,
+   * as read from the management cluster: worker upgrades are in order only once it reports theirs.
+   * @default none: the control plane's version before the apply counts as reported
+   */
+  readonly reportedControlPlaneVersions?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -149,7 +163,7 @@ export function planCluster(namespace: string, name: string, before: ReadonlyMap
  * namespace and name, and grouped by the Cluster they belong to (the `cluster.x-k8s.io/cluster-name`
  * label or `spec.clusterName`). Throws a ValidationError listing every malformed or duplicate object.
  */
-export function planFleet(previous: readonly unknown[], next: readonly unknown[]): FleetPlan {
+export function planFleet(previous: readonly unknown[], next: readonly unknown[], options: PlanOptions = {}): FleetPlan {
   const a = indexManifests(previous, 'previous');
   const b = indexManifests(next, 'next');
   const groups = groupByCluster([a, b]);
@@ -160,7 +174,7 @@ export function planFleet(previous: readonly unknown[], next: readonly unknown[]
   });
   const clusters = keys.map((k) => {
     const g = groups.get(k)!;
-    return planCluster(g.namespace, g.name, g.sets[0], g.sets[1]);
+    return planCluster(g.namespace, g.name, g.sets[0], g.sets[1], options.reportedControlPlaneVersions?.get(`${g.namespace}/${g.name}`));
   });
   const sum = (f: (c: ClusterPlan) => number) => clusters.reduce((n, c) => n + f(c), 0);
   return {
@@ -177,6 +191,7 @@ export function planFleet(previous: readonly unknown[], next: readonly unknown[]
       inPlace: sum((c) => c.inPlace.length),
       created: sum((c) => c.created.length),
       deleted: sum((c) => c.deletes.groups.length + c.deletes.addons.length + c.deletes.objects.length),
+      outOfOrder: sum((c) => c.upgrades.filter((u) => u.outOfOrder !== undefined).length),
     },
   };
 }

@@ -115,6 +115,20 @@ export interface InPlaceChange {
   readonly changes: readonly FieldChange[];
 }
 
+/** A Kubernetes version change of the control plane (stage 0) or a worker group (its `upgradeStage`). */
+export interface VersionChange {
+  readonly object: ObjectId;
+  readonly group: 'control-plane' | 'workers';
+  /** 0 for the control plane, the group's upgradeStage (default 1) for workers. */
+  readonly stage: number;
+  readonly old: string;
+  readonly new: string;
+  /** The control plane's live `status.version`, when read from the management cluster. */
+  readonly reported?: string;
+  /** Why this change comes too early (the control plane or an earlier stage is not there yet). */
+  readonly outOfOrder?: string;
+}
+
 /** The plan of one cluster. */
 export interface ClusterPlan {
   /** Namespace and name of the Cluster; both empty for the objects that belong to no cluster (one group, listed last). */
@@ -136,6 +150,8 @@ export interface ClusterPlan {
   readonly inPlace: readonly InPlaceChange[];
   /** Objects only in next. */
   readonly created: readonly ObjectId[];
+  /** Kubernetes version changes in upgrade order: the control plane, then the worker groups by stage. */
+  readonly upgrades: readonly VersionChange[];
 }
 
 /** The plan of a fleet: one entry per cluster found in either set, sorted by namespace and name, then the objects of no cluster. */
@@ -153,5 +169,7 @@ export interface FleetPlan {
     readonly inPlace: number;
     readonly created: number;
     readonly deleted: number;
+    /** Worker upgrades that come before the control plane (or an earlier stage) reports their version. */
+    readonly outOfOrder: number;
   };
 }

@@ -21,7 +21,7 @@
  */
 import { checkGvk } from '../output/api-versions';
 import { ProblemReporter, Problems, Warning } from '../rules/errors';
-import { checkTemplateMetadata, MachineRole, MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
+import { checkTemplateMetadata, MachineCapacity, MachineRole, MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
 import { compact } from '../output/manifest';
 import { checkObject } from '../rules/validation';
 import {
@@ -81,6 +81,10 @@ export class BasisMachineTemplate implements MachineTemplate {
   public readonly templateMetadata?: MachineTemplateMetadata;
   public readonly warnings: readonly Warning[];
   public readonly props: Readonly<BasisMachineTemplateProps>;
+  /** cpu, memory and disk, where set. */
+  public readonly capacity: MachineCapacity;
+  /** The VM image booted. */
+  public readonly imageName: string;
 
   constructor(props: BasisMachineTemplateProps) {
     const p = new Problems('BasisMachineTemplate');
@@ -103,6 +107,8 @@ export class BasisMachineTemplate implements MachineTemplate {
     this.templateMetadata = templateMetadata;
     this.warnings = p.warnings;
     this.props = Object.freeze({ ...props });
+    this.capacity = Object.freeze({ cpu: props.cpu, memoryMiB: props.memory, diskGiB: props.disk });
+    this.imageName = props.image;
   }
 
   /** kubeadm's control-plane minimums (2 vCPUs, 1700 MB), where the template sets them. */

@@ -180,6 +180,8 @@ export class OpenStackMachineTemplate implements MachineTemplate {
   public readonly spec: Readonly<Record<string, unknown>>;
   public readonly warnings: readonly Warning[];
   public readonly props: Readonly<OpenStackMachineTemplateProps>;
+  /** The Glance image name, where the image is chosen by name. */
+  public readonly imageName?: string;
 
   constructor(props: OpenStackMachineTemplateProps) {
     const p = new Problems('OpenStackMachineTemplate');
@@ -231,6 +233,7 @@ export class OpenStackMachineTemplate implements MachineTemplate {
     this.spec = compact({ ...extra, ...fields });
     this.warnings = p.warnings;
     this.props = Object.freeze({ ...props });
+    this.imageName = typeof props.image === 'string' ? props.image : props.image.name;
   }
 
   /** Flavors are named, not sized: nothing to check per role. */

@@ -23,7 +23,7 @@
  */
 import { checkGvk } from '../output/api-versions';
 import { ProblemReporter, Problems, show, Warning } from '../rules/errors';
-import { checkTemplateMetadata, MachineRole, MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
+import { checkTemplateMetadata, MachineCapacity, MachineRole, MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
 import { compact } from '../output/manifest';
 import { checkObject } from '../rules/validation';
 import {
@@ -105,6 +105,10 @@ export class OVirtMachineTemplate implements MachineTemplate {
   public readonly templateMetadata?: MachineTemplateMetadata;
   public readonly warnings: readonly Warning[];
   public readonly props: Readonly<OVirtMachineTemplateProps>;
+  /** vCPUs (cores × sockets × threads), sizemb and osdisksizegb, where set. */
+  public readonly capacity: MachineCapacity;
+  /** The VM template cloned. */
+  public readonly imageName: string;
   /** Total vCPUs (cores x sockets x threads), when `cpu` is set. */
   public readonly vcpus?: number;
 
@@ -144,6 +148,9 @@ export class OVirtMachineTemplate implements MachineTemplate {
     this.vcpus = cpu ? cpu.cores! * cpu.sockets! * cpu.threads! : undefined;
     this.warnings = p.warnings;
     this.props = Object.freeze({ ...props });
+    // sizemb is MB as oVirt counts it (MiB); osdisksizegb is GiB
+    this.capacity = Object.freeze({ cpu: this.vcpus, memoryMiB: props.sizemb, diskGiB: props.osdisksizegb });
+    this.imageName = props.template;
   }
 
   /** kubeadm's control-plane minimums (2 vCPUs, 1700 MB), where the template sets them. */

@@ -14,7 +14,7 @@ import { isIP } from 'net';
 import { INFRASTRUCTURE_GROUP } from '../output/api-versions';
 import { InfrastructureCluster } from '../cluster/cluster';
 import { ProblemReporter, Problems, show, ValidationError, Warning } from '../rules/errors';
-import { checkTemplateMetadata, MachineRole, MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
+import { checkTemplateMetadata, MachineCapacity, MachineRole, MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
 import { checkKubeVip, KubeVipProps } from '../kubeadm/kube-vip';
 import { ProviderBootstrap } from '../kubeadm/provider-bootstrap';
 import { compact } from '../output/manifest';
@@ -220,6 +220,10 @@ export class VSphereMachineTemplate implements MachineTemplate {
   public readonly warnings: readonly Warning[];
   /** The props this template was built from (what `from` copies). */
   public readonly props: Readonly<VSphereMachineTemplateProps>;
+  /** numCPUs, memoryMiB and diskGiB, where set. */
+  public readonly capacity: MachineCapacity;
+  /** The VM template cloned. */
+  public readonly imageName: string;
 
   constructor(props: VSphereMachineTemplateProps) {
     const p = new Problems('VSphereMachineTemplate');
@@ -323,6 +327,8 @@ export class VSphereMachineTemplate implements MachineTemplate {
     this.templateMetadata = templateMetadata;
     this.warnings = p.warnings;
     this.props = Object.freeze({ ...props });
+    this.capacity = Object.freeze({ cpu: props.numCPUs, memoryMiB: props.memoryMiB, diskGiB: props.diskGiB });
+    this.imageName = props.template;
   }
 
   /** kubeadm's control-plane minimums (2 CPUs, 1700 MB), where the template sets them. */
