@@ -13,6 +13,7 @@
 #
 # Environment:
 #   CAPI_CONSTRUCTS_CACHE  cache root (default ~/.cache/capi-constructs)
+#   CAPI_BUILD_OPTIONAL    1 builds the modules listed in mgmt/optional-modules too (a cached one is always reused)
 #   GO                     the go command (default: go on PATH; Go >= 1.26 is required)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +30,7 @@ case "$goversion" in
 esac
 
 root=${CAPI_CONSTRUCTS_CACHE:-$HOME/.cache/capi-constructs}
-hash=$( { echo "$goversion $(uname -s)/$(uname -m)"; find mgmt/go -type f -print0 | sort -z | xargs -0 sha256sum; } \
+hash=$( { echo "$goversion $(uname -s)/$(uname -m) optional=${CAPI_BUILD_OPTIONAL:-}"; cat mgmt/optional-modules; find mgmt/go -type f -print0 | sort -z | xargs -0 sha256sum; } \
   | sha256sum | cut -c1-16)
 dir=$root/$hash
 bin=$dir/bin
@@ -56,6 +57,10 @@ for mod in mgmt/go/*/; do
     echo "mgmt:build: $name: reused from $modcache" >&2
     cp -al "$modcache/bin" "$staging/bin/$name" 2>/dev/null || cp -a "$modcache/bin" "$staging/bin/$name"
     [ -d "$modcache/crds" ] && cp -a "$modcache/crds" "$staging/crds/$name"
+    continue
+  fi
+  if grep -qx "$name" mgmt/optional-modules 2>/dev/null && [ "${CAPI_BUILD_OPTIONAL:-}" != 1 ]; then
+    echo "mgmt:build: $name: optional, not built (CAPI_BUILD_OPTIONAL=1 builds it; see mgmt/optional-modules)" >&2
     continue
   fi
   out=$staging/bin/$name
