@@ -3,7 +3,11 @@
  * CRDs' CEL rules and schemas, evaluated by the real API server). For every case of
  * test/plan/differential-cases.ts: apply the previous manifests (server-side, for real), then
  * server-side dry-run the next ones with the same field manager; the objects the server refuses must
- * be exactly the objects `plan` lists as `rejected`, object by object, both ways.
+ * be exactly the objects `plan` lists as `rejected`, object by object, both ways. Before the dry run the
+ * test waits until the KubeadmControlPlane controller has reconciled each KubeadmControlPlane (its
+ * finalizer is set), as it has long done before any real next apply: a v1beta1 server-side apply is
+ * answered differently before and after that first reconcile (an emptied clusterConfiguration
+ * component becomes `null` only after it).
  * PLAN_DIFFERENTIAL_PAIRS sets the number of generated pairs (default 40, so the whole real-cluster
  * suite finishes in minutes in CI; each case takes ~3-10 s; set it higher for a deeper run).
  * The afterAll report gives, for every disagreement, the server's refusal message (`serverMessage`).
@@ -50,6 +54,11 @@ function run(c: UpdateCase): Outcome {
     }
     const first = apply(previous, { fieldManager: 'plan-differential' });
     if (first.status !== 0) return { case: c.name, setup: `previous refused: ${first.stderr.trim().slice(0, 800)}`, onlyServer: [], onlyPlan: [], unattributed: [] };
+    for (const kcp of previous.filter((o) => o.kind === 'KubeadmControlPlane')) {
+      const w = kubectl(['wait', '-n', kcp.metadata.namespace ?? ns, `kubeadmcontrolplanes.controlplane.cluster.x-k8s.io/${kcp.metadata.name}`,
+        '--for=jsonpath={.metadata.finalizers[0]}=kubeadm.controlplane.cluster.x-k8s.io', '--timeout=60s']);
+      if (w.status !== 0) return { case: c.name, setup: `KubeadmControlPlane ${kcp.metadata.name} not reconciled: ${w.stderr.trim().slice(0, 400)}`, onlyServer: [], onlyPlan: [], unattributed: [] };
+    }
     let dry = apply(next, { dryRun: true, fieldManager: 'plan-differential' });
     // A webhook call that failed in transit (a busy machine) is no answer: ask once more.
     if (/failed calling webhook|Internal error occurred|connection refused|context deadline exceeded/.test(dry.stderr)) dry = apply(next, { dryRun: true, fieldManager: 'plan-differential' });
