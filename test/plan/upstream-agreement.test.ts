@@ -144,3 +144,23 @@ describe('the report groups by cluster', () => {
     expect(changed.clusters[0].inPlace.map((i) => i.object.name)).toEqual(['c']);
   });
 });
+
+describe('v1beta1 KubeadmControlPlane: server-side apply leaves an emptied control-plane component null (real server, differential test)', () => {
+  const withArgs = (v: 'v1beta1' | 'v1beta2', args: boolean) => manifestsOf([clusterSpec({
+    cluster: { apiVersion: v } as never,
+    controlPlane: { ...(clusterSpec().controlPlane as object), kubeadm: args ? { apiServer: { extraArgs: { 'audit-log-maxage': '30' } } } : {} } as never,
+  })]);
+
+  test('v1beta1: the last apiServer argument removed is rejected (apiServer: Invalid value: "null")', () => {
+    const plan = planFleet(withArgs('v1beta1', true), withArgs('v1beta1', false));
+    const r = plan.clusters.flatMap((c) => c.rejected).filter((x) => x.effect === 'rejected');
+    expect(r.map((x) => [x.object.kind, x.path])).toEqual([['KubeadmControlPlane', 'spec.kubeadmConfigSpec.clusterConfiguration.apiServer']]);
+    expect(r[0].rule).toMatch(/Invalid value: "null"/);
+  });
+
+  test('v1beta2, or an argument kept: accepted', () => {
+    expect(planFleet(withArgs('v1beta2', true), withArgs('v1beta2', false)).totals.rejected).toBe(0);
+    expect(planFleet(withArgs('v1beta1', false), withArgs('v1beta1', true)).totals.rejected).toBe(0);
+    expect(planFleet(withArgs('v1beta1', true), withArgs('v1beta1', true)).totals.rejected).toBe(0);
+  });
+});

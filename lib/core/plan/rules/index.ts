@@ -13,7 +13,7 @@ import { clusterUpdateRules } from './cluster';
 import { clusterResourceSetCreateRules, clusterResourceSetUpdateRules } from './cluster-resource-set';
 import { celRejection, UpdateRule } from './common';
 import { kubeadmConfigTemplateUpdateRules } from './kubeadm-config-template';
-import { kubeadmControlPlaneUpdateRules } from './kubeadm-control-plane';
+import { kcpV1beta1EmptiedComponentRule, kubeadmControlPlaneUpdateRules } from './kubeadm-control-plane';
 import { machineDeploymentUpdateRules } from './machine-deployment';
 import { machineHealthCheckUpdateRules } from './machine-health-check';
 import { infraMachineTemplateUpdateRules, isInfraMachineTemplate } from './machine-template';
@@ -54,10 +54,12 @@ export function rejectedUpdate(previous: Manifest, next: Manifest): RejectedChan
   const [a, b] = [toHub(previous), toHub(next)];
   const id = objectId(next);
   const webhook = updateRulesFor(b).flatMap((rule) => rule(a, b)).map((r) => ({ ...r, object: id }));
+  // The API server's own refusal of a v1beta1 server-side apply, on the objects as written.
+  const applied = apiGroup(next.apiVersion) === CONTROL_PLANE_GROUP && next.kind === 'KubeadmControlPlane' ? kcpV1beta1EmptiedComponentRule(previous, next) : [];
   const old = previous.apiVersion === next.apiVersion ? previous : a.apiVersion === next.apiVersion ? a : undefined;
   // Versions that cannot be matched: the rules still run on `next`, transition rules do not.
   const cel = celViolations(old, next).filter((v) => old !== undefined || !v.transition).map((v) => celRejection(next, v));
-  return [...webhook, ...cel];
+  return [...webhook, ...applied, ...cel];
 }
 
 /** The create rules: what the webhooks and the CRD's CEL rules refuse in a new object. */

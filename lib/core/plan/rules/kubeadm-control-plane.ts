@@ -11,6 +11,11 @@
  *
  * The webhook sees the v1beta2 object (v1beta1 requests are converted first), so v1beta1 paths are
  * translated to their v1beta2 names before the allow-list is applied.
+ * - Server-side apply of a v1beta1 object (not a Cluster API rule; the API server with the v1beta1 CRD
+ *   schema, seen on the real management cluster): once the KCP controller has reconciled the object,
+ *   an apply that drops every field of `clusterConfiguration.apiServer`, `.controllerManager` or
+ *   `.scheduler` (e.g. the last extraArgs) leaves that field `null`, which the schema refuses:
+ *   `<path>: Invalid value: "null": ... in body must be of type object` (kubernetes/kubernetes#117447).
  * Not mirrored: the CoreDNS migration check (`validateCoreDNSVersion`), which needs the CoreDNS
  * migration tables.
  */
@@ -153,6 +158,33 @@ export function kcpEtcdRule(previous: Manifest, next: Manifest): RejectedChange[
     source: `${FILE} validateClusterConfiguration`,
     instead: 'keep the etcd topology the cluster was created with; moving etcd needs a new cluster',
   })];
+}
+
+/** The v1beta1 clusterConfiguration fields (Go structs, not pointers) that server-side apply leaves `null` when emptied. */
+const V1BETA1_COMPONENTS = ['apiServer', 'controllerManager', 'scheduler'] as const;
+
+/**
+ * Not a webhook rule: it runs on the objects as applied (v1beta1, before conversion), see rejectedUpdate.
+ * v1beta1 server-side apply: a control-plane component of clusterConfiguration that had fields and is
+ * gone from the next object becomes `null` in the merged object, which the v1beta1 schema refuses.
+ */
+export function kcpV1beta1EmptiedComponentRule(previous: Manifest, next: Manifest): RejectedChange[] {
+  if (apiVersionOnly(previous.apiVersion) !== 'v1beta1' || apiVersionOnly(next.apiVersion) !== 'v1beta1') return [];
+  const out: RejectedChange[] = [];
+  for (const c of V1BETA1_COMPONENTS) {
+    const path = [...CC, c];
+    const before = getPath(previous, path);
+    const after = getPath(next, path);
+    if (!isPlainObject(before) || Object.keys(before).length === 0) continue;
+    if (after !== undefined && !(isPlainObject(after) && Object.keys(after).length === 0)) continue;
+    out.push(rejection(next, {
+      path: formatPath(path), old: before, new: after,
+      rule: `${formatPath(path)}: Invalid value: "null": ${formatPath(path)} in body must be of type object (server-side apply of a v1beta1 object leaves the emptied field null)`,
+      source: 'kube-apiserver server-side apply with the v1beta1 KubeadmControlPlane CRD schema (cluster-api v1.14.0; kubernetes/kubernetes#117447)',
+      instead: `apply the KubeadmControlPlane as v1beta2 (the v1beta2 apply of the same change is accepted), or keep at least one field under ${c}`,
+    }));
+  }
+  return out;
 }
 
 /** Every KubeadmControlPlane update rule. */
