@@ -31,11 +31,11 @@ export function docsFleets(): Manifest[][] {
   const written: Manifest[][] = [];
   const js = ts.transpileModule(block.code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
   const lib = require('../../lib');
-  const fake = { ...lib, writeFleet: (_dir: string, specs: ClusterSpec[]) => { written.push(renderClusters(specs).flatMap((c) => c.parts.flatMap((p) => p.manifests))); } };
+  const fake = { ...require('../../lib/core'), ...lib, writeFleet: (_dir: string, specs: ClusterSpec[]) => { written.push(renderClusters(specs).flatMap((c) => c.parts.flatMap((p) => p.manifests))); } };
   const restore = setWarningHandler(() => undefined);
   try {
     for (const argv of [[], ['--after'], ['--after', '--fixed']]) {
-      new Function('require', 'process', 'exports', js)((m: string) => (m === 'capi-constructs' ? fake : require(m)), { argv: ['node', 'fleet.ts', ...argv] }, {});
+      new Function('require', 'process', 'exports', js)((m: string) => (m === 'capi-constructs' || m === 'capi-constructs/core' ? fake : require(m)), { argv: ['node', 'fleet.ts', ...argv] }, {});
     }
   } finally {
     setWarningHandler(restore);

@@ -9,7 +9,7 @@ export default function program(): void {
   const config = new pulumi.Config();
   const kubernetesVersion = config.require('kubernetesVersion');
   const cluster = new Cluster('changes', {
-    name: 'changes', namespace: 'pulumi-changes', kubernetesVersion, cni: 'none',
+    name: 'changes', namespace: 'pulumi-changes', kubernetesVersion, cni: 'none', cloudController: { credentialsSecret: 'changes-cloud-controller' },
     infrastructure: new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.20.0.20' } }),
   });
   const machineTemplate = new VSphereMachineTemplate({ template: 'ubuntu-2404', networkName: 'VM Network', numCPUs: Number(config.require('numCPUs')) });
