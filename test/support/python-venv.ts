@@ -9,6 +9,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { cachedDirectory } from './cache-dir';
 
 /** The interpreter of the environment for `requirements` (a file of `name==version` lines). */
 export function pythonVenv(requirements: string, python = 'python3'): string {
@@ -19,23 +20,9 @@ export function pythonVenv(requirements: string, python = 'python3'): string {
   const version = execFileSync(python, ['-c', 'import sys; print(sys.version)'], { encoding: 'utf8' }).trim();
   const hash = createHash('sha256').update(pins).update('\0').update(version).digest('hex').slice(0, 16);
   const root = path.join(os.homedir(), '.cache', 'capi-constructs');
-  const target = path.join(root, `py-${hash}`);
-  const interpreter = path.join(target, 'bin', 'python');
-  if (fs.existsSync(path.join(target, '.complete'))) return interpreter;
-  fs.mkdirSync(root, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(root, `.py-${hash}-`));
-  try {
+  const target = cachedDirectory(root, `py-${hash}`, pins, (tmp) => {
     execFileSync(python, ['-m', 'venv', tmp], { stdio: 'ignore' });
     execFileSync(path.join(tmp, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-input', '-r', requirements], { stdio: ['ignore', 'ignore', 'pipe'] });
-    fs.writeFileSync(path.join(tmp, '.complete'), pins);
-    try {
-      fs.renameSync(tmp, target);
-    } catch (e) {
-      // another run renamed its environment first
-      if (!fs.existsSync(path.join(target, '.complete'))) throw e;
-    }
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  return interpreter;
+  });
+  return path.join(target, 'bin', 'python');
 }
