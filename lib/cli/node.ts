@@ -1,6 +1,7 @@
 /**
  * `capi-constructs node <action> <node> --cluster <name> --namespace <ns> ...`: the node actions of
- * {@link NodeOperations} on the command line.
+ * {@link NodeOperations} on the command line; `node list` (no <node>) and `node label|annotate <node>
+ * --on machine|infra|node key=value key-` as well.
  *
  * Exit codes (the CLI's table, lib/cli/args.ts EXIT): 1 the Kubernetes API failed; 3 a rule refused the
  * action (nothing was written); 4 the node, its Machine or the cluster's kubeconfig Secret was not found;
@@ -15,6 +16,7 @@ import { DrainProgress } from '../ops/drain';
 import { DrainTimeout, NodeOperationError, NodeOperationNotFound, NodeOperationRefused } from '../ops/errors';
 import { NodeOperations } from '../ops/node-operations';
 import { describeRequest, NodeOperationResult } from '../ops/requests';
+import { NodeListReport } from '../ops/list';
 import { NodeReport } from '../ops/show';
 import { Command, EXIT, Output, parseFlags, UsageError } from './args';
 import { loadKubeconfig } from './kubeconfig';
@@ -26,14 +28,46 @@ type Action = typeof NODE_ACTIONS[number];
 /** Exit codes of `capi-constructs node`. */
 export const NODE_EXIT = { ok: EXIT.ok, apiError: EXIT.failed, usage: EXIT.usage, refused: EXIT.refused, notFound: EXIT.notFound, drainTimeout: EXIT.drainTimeout, config: EXIT.config } as const;
 
-const VALUE_OPTIONS = ['cluster', 'namespace', 'kubeconfig', 'confirm', 'timeout', 'output'];
-const SWITCHES = ['replace', 'no-replace', 'delete-emptydir-data', 'force', 'dry-run'];
+const VALUE_OPTIONS = ['cluster', 'namespace', 'kubeconfig', 'confirm', 'timeout', 'output', 'on'];
+const SWITCHES = ['replace', 'no-replace', 'delete-emptydir-data', 'force', 'dry-run', 'show-ips'];
 /** Options that only some actions take. */
 const ONLY_FOR: Readonly<Record<string, readonly Action[]>> = {
   replace: ['delete'], 'no-replace': ['delete'], confirm: ['delete'],
   'delete-emptydir-data': ['drain'], force: ['drain'], timeout: ['drain'],
-  'dry-run': NODE_ACTIONS.filter((a) => a !== 'show'),
+  'dry-run': NODE_ACTIONS.filter((a) => a !== 'show' && a !== 'list'),
+  'show-ips': ['list'], on: ['label', 'annotate'],
 };
+
+/** `label` / `annotate`: the `key=value` and `key-` arguments apart from the options. */
+function splitChanges(args: readonly string[]): { changes: string[]; options: string[] } {
+  const changes: string[] = [];
+  const options: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg.startsWith('--')) { changes.push(arg); continue; }
+    options.push(arg);
+    const key = /^--([a-z-]+)$/.exec(arg)?.[1];
+    if (key && VALUE_OPTIONS.includes(key) && i + 1 < args.length) options.push(args[++i]);
+  }
+  return { changes, options };
+}
+
+/** `key=value` sets, `key-` removes. */
+function parseChanges(a: Action, changes: readonly string[]): { set: Record<string, string>; remove: string[] } {
+  if (!changes.length) throw new UsageError(`node ${a}: give at least one key=value or key-`);
+  const set: Record<string, string> = {};
+  const remove: string[] = [];
+  for (const c of changes) {
+    const eq = c.indexOf('=');
+    if (eq > 0) {
+      const key = c.slice(0, eq);
+      if (Object.prototype.hasOwnProperty.call(set, key)) throw new UsageError(`node ${a}: ${key} is given twice`);
+      set[key] = c.slice(eq + 1);
+    } else if (eq < 0 && c.length > 1 && c.endsWith('-')) remove.push(c.slice(0, -1));
+    else throw new UsageError(`node ${a}: ${JSON.stringify(c)} is neither key=value (set) nor key- (remove)`);
+  }
+  return { set, remove };
+}
 
 /** What tests replace: the clock of drains. */
 export interface NodeCommandDependencies {
@@ -50,11 +84,15 @@ export function nodeCommand(deps: NodeCommandDependencies = {}): Command {
 export const node: Command = nodeCommand();
 
 async function runNode(args: readonly string[], out: Output, err: Output, deps: NodeCommandDependencies): Promise<number> {
-  const [action, nodeName, ...rest] = args;
+  const action = args[0];
   if (!(NODE_ACTIONS as readonly string[]).includes(action)) throw new UsageError(`node: action must be one of ${NODE_ACTIONS.join(', ')}, got ${action === undefined ? 'nothing' : JSON.stringify(action)}`);
-  if (nodeName === undefined || nodeName.startsWith('--')) throw new UsageError(`node ${action}: missing <node>`);
-  const flags = parseFlags(rest, VALUE_OPTIONS, SWITCHES);
   const a = action as Action;
+  // `list` takes no <node>
+  const nodeName = a === 'list' ? '' : args[1];
+  if (nodeName === undefined || nodeName.startsWith('--')) throw new UsageError(`node ${action}: missing <node>`);
+  const metadataAction = a === 'label' || a === 'annotate';
+  const { changes, options } = metadataAction ? splitChanges(args.slice(2)) : { changes: [], options: args.slice(a === 'list' ? 1 : 2) };
+  const flags = parseFlags(options, VALUE_OPTIONS, SWITCHES);
   const missing = ['cluster', 'namespace'].filter((k) => flags[k] === undefined);
   if (missing.length) throw new UsageError(`node ${a}: missing ${missing.map((m) => `--${m}`).join(' and ')}`);
   for (const [flag, actions] of Object.entries(ONLY_FOR)) {
@@ -70,6 +108,9 @@ async function runNode(args: readonly string[], out: Output, err: Output, deps: 
     if (timeoutSeconds === 0) p.error('timeout', 'must be longer than 0s: a drain waits at most this long');
     p.throwIfErrors();
   }
+  if (metadataAction && flags.on === undefined) throw new UsageError(`node ${a}: missing --on machine|infra|node`);
+  if (flags.on !== undefined && !['machine', 'infra', 'node'].includes(flags.on)) throw new UsageError(`node ${a}: --on must be machine, infra or node, got ${JSON.stringify(flags.on)}`);
+  const change = metadataAction ? { on: flags.on as 'machine' | 'infra' | 'node', ...parseChanges(a, changes) } : undefined;
   const json = flags.output === 'json';
 
   const kc = loadKubeconfig(flags.kubeconfig, (file) => {
@@ -84,6 +125,20 @@ async function runNode(args: readonly string[], out: Output, err: Output, deps: 
     if (a === 'show') {
       const report = await ops.show(nodeName);
       out.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+      return NODE_EXIT.ok;
+    }
+    if (a === 'list') {
+      const report = await ops.list({ showIps: flags['show-ips'] === 'true' });
+      out.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatList(report, flags['show-ips'] === 'true'));
+      return NODE_EXIT.ok;
+    }
+    if (change) {
+      const result = await (a === 'label' ? ops.label(nodeName, change) : ops.annotate(nodeName, change)).catch((e) => {
+        // the library's label rules, as the command line spells the arguments
+        if (e instanceof ValidationError) throw new UsageError(`node ${a}: ${e.issues.map((i) => `${i.path.replace(/^options\.(set|remove)(\.|\[\d+\])?/, '')}: ${i.message}`).join('; ')}`);
+        throw e;
+      });
+      out.write(json ? `${JSON.stringify(result, null, 2)}\n` : formatResult(result));
       return NODE_EXIT.ok;
     }
     const progress = a === 'drain' && !json ? progressPrinter(err) : undefined;
@@ -102,7 +157,8 @@ async function runNode(args: readonly string[], out: Output, err: Output, deps: 
       : e instanceof NodeOperationNotFound ? NODE_EXIT.notFound
         : e instanceof DrainTimeout ? NODE_EXIT.drainTimeout
           : NODE_EXIT.apiError;
-    const message = e instanceof NodeOperationError ? e.message : `${a} ${nodeName} failed: ${describeApiError(e)}`;
+    if (e instanceof UsageError) throw e;
+    const message = e instanceof NodeOperationError ? e.message : `${a}${nodeName ? ` ${nodeName}` : ''} failed: ${describeApiError(e)}`;
     err.write(`capi-constructs node: ${message}\n`);
     if (e instanceof DrainTimeout && !json) err.write(formatRequests(e.requests, false));
     if (json) {
@@ -120,7 +176,35 @@ function formatRequests(requests: NodeOperationResult['requests'], dryRun: boole
 function formatResult(r: NodeOperationResult): string {
   // the warnings the JSON output carries (drain: pods no controller recreates)
   const warnings = (r as { warnings?: readonly string[] }).warnings ?? [];
-  return `${r.summary}\n${warnings.map((w) => `warning: ${w}\n`).join('')}${formatRequests(r.requests, r.dryRun)}`;
+  // label / annotate: what else follows from the change
+  const notes = (r as { notes?: readonly string[] }).notes ?? [];
+  return `${r.summary}\n${warnings.map((w) => `warning: ${w}\n`).join('')}${notes.map((n) => `note: ${n}\n`).join('')}${formatRequests(r.requests, r.dryRun)}`;
+}
+
+/** Rows padded into columns. */
+function table(rows: readonly (readonly string[])[], indent: string): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => `${indent}${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')}`.trimEnd()).join('\n');
+}
+
+function formatList(r: NodeListReport, showIps: boolean): string {
+  const lines = [`cluster ${r.cluster.namespace}/${r.cluster.name}, read at Cluster API ${r.apiVersion}`];
+  const section = (title: string, groups: NodeListReport['workers']) => {
+    lines.push(`${title}:${groups.length ? '' : ' none'}`);
+    for (const g of groups) {
+      lines.push(`  ${g.kind} ${g.name}`);
+      const header = ['NODE', 'MACHINE', 'PHASE', 'READY', 'SCHEDULING', 'AUTOSCALING', 'INFRA', 'VERSION', ...(showIps ? ['IPS'] : [])];
+      lines.push(table([header, ...g.nodes.map((n) => [
+        n.node ?? '-', n.machine, n.phase ?? '-', n.ready ?? '-', n.schedulingDisabled ? 'Disabled' : '', n.autoscalingForbidden ? 'Forbidden' : '',
+        n.infrastructureReady === undefined ? '-' : n.infrastructureReady ? 'Ready' : 'NotReady', n.kubeletVersion ?? '-',
+        ...(showIps ? [(n.addresses ?? []).filter((x) => /IP$/.test(x.type)).map((x) => x.address).join(',') || '-'] : []),
+      ])], '    '));
+    }
+  };
+  section('Control Plane', r.controlPlane);
+  section('Workers', r.workers);
+  for (const e of r.errors) lines.push(`warning: ${e}`);
+  return `${lines.join('\n')}\n`;
 }
 
 /** Drain progress: one line rewritten in place on a terminal, a line per change otherwise. */
@@ -163,5 +247,15 @@ function formatReport(r: NodeReport): string {
     const detail = g.error ? g.error : [g.replicas !== undefined ? `${g.replicas} replicas` : '', g.readyReplicas !== undefined ? `${g.readyReplicas} ready` : '', scale].filter(Boolean).join(', ');
     lines.push(`  group:        ${g.kind} ${g.name}${detail ? `: ${detail}` : ''}`);
   }
+  if (r.node.capacity || r.node.allocatable) {
+    const res = (m: Readonly<Record<string, string>> | undefined) => Object.entries(m ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
+    lines.push(`  resources:    capacity ${res(r.node.capacity) || 'unknown'}`, `                allocatable ${res(r.node.allocatable) || 'unknown'}`);
+  }
+  const ni = r.networkInterfaces;
+  lines.push(`  network interfaces (SR-IOV): ${ni.installed ? (ni.interfaces.length ? ni.interfaces.map((i) => `${i.name}${i.driver ? ` driver ${i.driver}` : ''}${i.numVfs !== undefined ? ` ${i.numVfs} VFs` : ''}${i.totalVfs !== undefined ? ` of ${i.totalVfs}` : ''}`).join(', ') : 'none reported') : 'not installed'}`);
+  lines.push(`  pods (${r.pods.length}):`);
+  if (r.pods.length) lines.push(table(r.pods.map((p) => [`${p.namespace}/${p.name}`, p.phase ?? '-', p.ownerKind ?? 'no controller']), '    '));
+  lines.push(`  events (${r.eventCount}):`);
+  if (r.events.length) lines.push(table(r.events.map((e) => [e.lastSeen ?? '-', e.type ?? '-', `${e.object.kind}/${e.object.name}`, e.reason ?? '-', `x${e.count}`, e.message ?? '']), '    '));
   return `${lines.join('\n')}\n`;
 }

@@ -3,10 +3,15 @@
  * usage prints without loading the optional packages those commands need (lib/cli/commands.ts).
  */
 
-export const NODE_ACTIONS = ['cordon', 'uncordon', 'drain', 'delete', 'exclude-from-autoscaling', 'include-in-autoscaling', 'show'] as const;
+export const NODE_ACTIONS = ['cordon', 'uncordon', 'drain', 'delete', 'exclude-from-autoscaling', 'include-in-autoscaling', 'show', 'list', 'label', 'annotate'] as const;
 
-export const NODE_USAGE = `  capi-constructs node <${NODE_ACTIONS.join('|')}> <node> --cluster <name> --namespace <ns> [--kubeconfig <file>] [--replace|--no-replace] [--confirm <node>] [--delete-emptydir-data] [--force] [--timeout 5m] [--dry-run] [--output json]
-      Act on a node of a Cluster API cluster (docs/operations.md). --kubeconfig defaults to $KUBECONFIG, then ~/.kube/config.
+const NODE_NODE_ACTIONS = NODE_ACTIONS.filter((a) => a !== 'list' && a !== 'label' && a !== 'annotate');
+
+export const NODE_USAGE = `  capi-constructs node <${NODE_NODE_ACTIONS.join('|')}> <node> --cluster <name> --namespace <ns> [--kubeconfig <file>] [--replace|--no-replace] [--confirm <node>] [--delete-emptydir-data] [--force] [--timeout 5m] [--dry-run] [--output json]
+  capi-constructs node list --cluster <name> --namespace <ns> [--kubeconfig <file>] [--show-ips] [--output json]
+  capi-constructs node <label|annotate> <node> --on <machine|infra|node> <key=value|key-> ... --cluster <name> --namespace <ns> [--kubeconfig <file>] [--dry-run] [--output json]
+      Act on a node of a Cluster API cluster, list its groups' nodes, or set labels and annotations on a node's
+      Machine, infrastructure machine or Node (docs/operations.md). --kubeconfig defaults to $KUBECONFIG, then ~/.kube/config.
       Needs the optional package @kubernetes/client-node. Exit codes: see capi-constructs help exit-codes.`;
 
 export const SERVE_USAGE = `  capi-constructs serve [--port 8080] [--host 0.0.0.0] [--kubeconfig <file>] [--tls-cert <file> --tls-key <file>] [--capi-version v1beta2]

@@ -43,6 +43,8 @@ export function kubeConfigFromSecretData(data: Readonly<Record<string, string>> 
 
 export interface WorkloadClient {
   readonly core: CoreV1Api;
+  /** Custom resources of the workload cluster (the SR-IOV Network Operator's node states). */
+  readonly custom: CustomObjectsApi;
 }
 
 export class ClusterAccess {
@@ -66,7 +68,7 @@ export class ClusterAccess {
 
   /** Clients for the workload cluster; the kubeconfig Secret is read once per ClusterAccess. */
   workload(action: NodeAction, node: string): Promise<WorkloadClient> {
-    this.workloadClient ??= this.readWorkloadConfig(action, node).then((kc) => ({ core: kc.makeApiClient(CoreV1Api) }));
+    this.workloadClient ??= this.readWorkloadConfig(action, node).then((kc) => ({ core: kc.makeApiClient(CoreV1Api), custom: kc.makeApiClient(CustomObjectsApi) }));
     // A failed read is not remembered: the next call tries again.
     this.workloadClient.catch(() => { this.workloadClient = undefined; });
     return this.workloadClient;
@@ -111,13 +113,19 @@ export class ClusterAccess {
    * Providers share `infrastructure.cluster.x-k8s.io`, so the group's preferred version may lack the kind.
    */
   async servedVersion(group: string, kind: string): Promise<string | undefined> {
+    return (await this.servedResource(group, kind))?.version;
+  }
+
+  /** Like {@link servedVersion}, with the kind's plural resource name (the URL segment). */
+  async servedResource(group: string, kind: string): Promise<{ readonly version: string; readonly plural: string } | undefined> {
     const found = (await this.discovery()).find((g) => g.name === group);
     if (!found) return undefined;
     const preferred = found.preferredVersion?.version;
     const versions = [...(preferred ? [preferred] : []), ...found.versions.map((v) => v.version).filter((v) => v !== preferred)];
     for (const version of versions) {
       const resources = await this.custom.getAPIResources({ group, version }).catch(() => undefined);
-      if (resources?.resources.some((r) => r.kind === kind && !r.name.includes('/'))) return version;
+      const resource = resources?.resources.find((r) => r.kind === kind && !r.name.includes('/'));
+      if (resource) return { version, plural: resource.name };
     }
     return undefined;
   }

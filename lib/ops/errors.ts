@@ -27,7 +27,9 @@ export type RefusalReason =
   /** Pods that no controller manages would be gone for good; allow with `force`. */
   | 'UnmanagedPods'
   /** Another control-plane deletion of the same cluster holds its Lease (retry when it has finished). */
-  | 'OperationInProgress';
+  | 'OperationInProgress'
+  /** A label or annotation key that Cluster API, the kubelet or capi-constructs manage (or that has its own command). */
+  | 'ManagedKey';
 
 /** Base class: every error a node operation throws on purpose carries a reason code. */
 export class NodeOperationError extends Error {
@@ -59,9 +61,9 @@ export class NodeOperationRefused extends NodeOperationError {
 }
 
 /** What could not be found. */
-export type NotFoundReason = 'NodeNotFound' | 'MachineNotFound' | 'KubeconfigSecretNotFound' | 'ClusterApiNotServed';
+export type NotFoundReason = 'NodeNotFound' | 'MachineNotFound' | 'InfrastructureMachineNotFound' | 'KubeconfigSecretNotFound' | 'ClusterApiNotServed';
 
-/** The node, its Machine or the cluster's kubeconfig Secret does not exist. Nothing was written. */
+/** The node, its Machine (or infrastructure machine) or the cluster's kubeconfig Secret does not exist. Nothing was written. */
 export class NodeOperationNotFound extends NodeOperationError {
   public readonly statusCode = 404;
   declare public readonly reason: NotFoundReason;

@@ -1,6 +1,6 @@
 /**
  * `NodeOperations`: the seed's node actions (cordon, uncordon, drain, delete with or without
- * replacement, exclusion from autoscaling, show) over `@kubernetes/client-node`.
+ * replacement, exclusion from autoscaling, show, list, labels and annotations) over `@kubernetes/client-node`.
  *
  * Built from the management cluster's KubeConfig and a reference to the workload cluster's Cluster
  * object; the workload cluster is reached through its `<cluster>-kubeconfig` Secret, read into memory.
@@ -18,8 +18,10 @@ import { Clock, OperationContext, REAL_CLOCK } from './context';
 import { cordon, uncordon } from './cordon';
 import { DeleteOptions, DeleteResult, deleteNode } from './delete';
 import { drain, DrainOptions, DrainResult } from './drain';
-import { checkCall, checkConstruction } from './options';
+import { checkCall, checkConstruction, checkList } from './options';
 import { NodeOperationResult } from './requests';
+import { listNodes, NodeListOptions, NodeListReport } from './list';
+import { changeMetadata, NodeMetadataChange, NodeMetadataResult } from './metadata';
 import { NodeReport, showNode } from './show';
 
 /** Options of {@link NodeOperations}: dry run, Cluster API version, clock. */
@@ -80,9 +82,25 @@ export class NodeOperations {
     return includeInAutoscaling(this.ctx, checked('include-in-autoscaling', node));
   }
 
-  /** Reads the node, its Machine, infrastructure machine and groups. */
+  /** Reads the node, its Machine, infrastructure machine and groups, its resources, pods, events and SR-IOV interfaces. */
   async show(node: string): Promise<NodeReport> {
     return showNode(this.ctx, checked('show', node));
+  }
+
+  /** The control-plane group and every worker group with their nodes: one list call per kind. */
+  async list(options: NodeListOptions = {}): Promise<NodeListReport> {
+    checkList(options);
+    return listNodes(this.ctx, options);
+  }
+
+  /** Sets and removes labels on the node's Machine, infrastructure machine or Node. */
+  async label(node: string, change: NodeMetadataChange): Promise<NodeMetadataResult> {
+    return changeMetadata(this.ctx, 'labels', checked('label', node, change), change);
+  }
+
+  /** Sets and removes annotations on the node's Machine, infrastructure machine or Node. */
+  async annotate(node: string, change: NodeMetadataChange): Promise<NodeMetadataResult> {
+    return changeMetadata(this.ctx, 'annotations', checked('annotate', node, change), change);
   }
 }
 

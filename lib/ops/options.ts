@@ -3,7 +3,9 @@
  * a ValidationError naming the field, before anything is read or written. Unknown options are errors.
  */
 import { Problems, show } from '../core/rules/errors';
-import { checkBoolean, checkDns1123Label, checkInt, isDns1123Subdomain } from '../core/rules/validation';
+import { checkBoolean, checkDns1123Label, checkInt, checkLabels, isDns1123Subdomain, isLabelKey } from '../core/rules/validation';
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function checkKeys(p: Problems, path: string, value: unknown, known: readonly string[], required = false): value is Record<string, unknown> {
   if (value === undefined && !required) return false;
@@ -56,5 +58,39 @@ export function checkCall(action: string, node: unknown, options?: unknown): voi
       if (o.confirm !== undefined && typeof o.confirm !== 'string') p.error('options.confirm', `must be the node's name, got ${show(o.confirm)}`);
     }
   }
+  if (action === 'label' || action === 'annotate') checkMetadataChange(p, options, action === 'label' ? 'labels' : 'annotations');
+  p.throwIfErrors();
+}
+
+const TARGETS = ['machine', 'infra', 'node'];
+
+/** `{on, set, remove}` of label/annotate: a target, valid keys and values, at least one change, no key both set and removed. */
+function checkMetadataChange(p: Problems, options: unknown, kind: 'labels' | 'annotations'): void {
+  if (!checkKeys(p, 'options', options, ['on', 'set', 'remove'], true)) return;
+  const o = options as Record<string, unknown>;
+  if (!TARGETS.includes(o.on as string)) p.error('options.on', `${show(o.on)} must be "machine", "infra" or "node"`);
+  const set = checkLabels(p, 'options.set', o.set, kind) ?? {};
+  const remove: string[] = [];
+  if (o.remove !== undefined) {
+    if (!Array.isArray(o.remove)) p.error('options.remove', `must be a list of keys, got ${show(o.remove)}`);
+    else {
+      o.remove.forEach((k, i) => {
+        if (typeof k !== 'string' || !isLabelKey(k)) p.error(`options.remove[${i}]`, `${show(k)} is not a valid ${kind === 'labels' ? 'label' : 'annotation'} key: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.'`);
+        else if (remove.includes(k)) p.error(`options.remove[${i}]`, `${show(k)} is given twice`);
+        else {
+          remove.push(k);
+          if (Object.prototype.hasOwnProperty.call(set, k)) p.error(`options.remove[${i}]`, `${show(k)} is both set and removed`);
+        }
+      });
+    }
+  }
+  if (o.remove === undefined || Array.isArray(o.remove)) {
+    if (Object.keys(isPlainObject(o.set) ? o.set : {}).length + (Array.isArray(o.remove) ? o.remove.length : 0) === 0) p.error('options', 'give at least one key to set or remove');
+  }
+}
+
+export function checkList(options: unknown): void {
+  const p = new Problems('list');
+  if (checkKeys(p, 'options', options, ['showIps'])) checkBoolean(p, 'options.showIps', (options as Record<string, unknown>).showIps);
   p.throwIfErrors();
 }

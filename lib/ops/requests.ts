@@ -5,7 +5,7 @@
 import { PatchStrategy } from '@kubernetes/client-node';
 
 /** The actions of {@link NodeOperations}, named as on the command line. */
-export type NodeAction = 'cordon' | 'uncordon' | 'drain' | 'delete' | 'exclude-from-autoscaling' | 'include-in-autoscaling' | 'show';
+export type NodeAction = 'cordon' | 'uncordon' | 'drain' | 'delete' | 'exclude-from-autoscaling' | 'include-in-autoscaling' | 'show' | 'list' | 'label' | 'annotate';
 
 /** Which cluster a request goes to. */
 export type Target = 'management' | 'workload';

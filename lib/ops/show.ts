@@ -1,14 +1,17 @@
 /**
  * Show: the seed's node page minus the UI. A node's groups (KubeadmControlPlane, or MachineDeployment
  * and MachineSet with their replicas and autoscaler bounds), its Machine and infrastructure machine
- * state, its conditions, and its cordon and autoscaling-exclusion flags. Read-only.
+ * state, its conditions, its cordon and autoscaling-exclusion flags, the Node's capacity and
+ * allocatable resources, its pods (one list by `spec.nodeName`), the events of the Machine, the
+ * infrastructure machine and the Node (newest first, with their counts), and its SR-IOV network
+ * interfaces when the SR-IOV Network Operator reports them. Read-only.
  *
  * The Machine and its groups are read at the Cluster API version of {@link ClusterAccess}; the result
  * names it. Conditions are reported as that version has them (`status.conditions`). An object that
  * cannot be read (the infrastructure machine's provider API, a deleted group) is reported with the
  * error instead of failing the whole report.
  */
-import { KubernetesObject } from '@kubernetes/client-node';
+import { CoreV1EventList, CustomObjectsApi, KubernetesObject } from '@kubernetes/client-node';
 import { ANNOTATION_DELETE_MACHINE, CapiVersion } from '../core/output/api-versions';
 import { describeApiError, isNotFound } from './api-errors';
 import { CapiCondition, CapiObjectReference, KUBEADM_CONTROL_PLANES, KubeadmControlPlane, MACHINE_DEPLOYMENTS, MACHINE_SETS, objectParams, ScalableGroup } from './capi-objects';
@@ -39,6 +42,50 @@ export interface GroupReport {
   readonly error?: string;
 }
 
+/** A pod bound to the node. */
+export interface PodReport {
+  readonly namespace: string;
+  readonly name: string;
+  readonly phase?: string;
+  /** Kind of the pod's controller (ReplicaSet, DaemonSet, ...); undefined for a pod no controller manages. */
+  readonly ownerKind?: string;
+}
+
+/** One Kubernetes event of the Machine, the infrastructure machine or the Node. */
+export interface EventReport {
+  /** The object the event is about. */
+  readonly object: { readonly kind: string; readonly name: string };
+  /** Normal or Warning. */
+  readonly type?: string;
+  readonly reason?: string;
+  readonly message?: string;
+  /** How often the event occurred (the event's series count, else its count, else 1). */
+  readonly count: number;
+  /** When it last occurred (ISO 8601). */
+  readonly lastSeen?: string;
+  /** The component that reported it. */
+  readonly source?: string;
+}
+
+/** One SR-IOV capable interface of the node, from the SR-IOV Network Operator's SriovNetworkNodeState. */
+export interface SriovInterfaceReport {
+  readonly name: string;
+  readonly driver?: string;
+  /** Virtual functions configured (`numVfs`). */
+  readonly numVfs?: number;
+  /** Virtual functions the device supports (`totalvfs`). */
+  readonly totalVfs?: number;
+  readonly pciAddress?: string;
+}
+
+/** The node's SR-IOV network interfaces, or `installed: false` when there is no SriovNetworkNodeState for it. */
+export type NetworkInterfacesReport =
+  | { readonly installed: false }
+  | { readonly installed: true; readonly namespace: string; readonly interfaces: readonly SriovInterfaceReport[] };
+
+/** The SR-IOV Network Operator's API: one SriovNetworkNodeState per node, named as the node. */
+export const SRIOV_NODE_STATES = { group: 'sriovnetwork.openshift.io', version: 'v1', plural: 'sriovnetworknodestates' } as const;
+
 /** Everything `NodeOperations.show` reports about a node. */
 export interface NodeReport {
   readonly cluster: { readonly name: string; readonly namespace: string };
@@ -53,7 +100,19 @@ export interface NodeReport {
     readonly cordoned: boolean;
     readonly excludedFromAutoscaling: boolean;
     readonly conditions: readonly ConditionReport[];
+    /** The Node's `status.capacity` (cpu, memory, pods, ...), once the node is up. */
+    readonly capacity?: Readonly<Record<string, string>>;
+    /** The Node's `status.allocatable`: what pods can be given. */
+    readonly allocatable?: Readonly<Record<string, string>>;
   };
+  /** The pods bound to the node, by namespace and name. */
+  readonly pods: readonly PodReport[];
+  /** The events of the Machine, the infrastructure machine and the Node, newest first. */
+  readonly events: readonly EventReport[];
+  /** The number of events: the sum of their counts. */
+  readonly eventCount: number;
+  /** SR-IOV network interfaces. */
+  readonly networkInterfaces: NetworkInterfacesReport;
   readonly role: 'control-plane' | 'worker';
   readonly groups: readonly GroupReport[];
   readonly machine: {
@@ -97,6 +156,21 @@ export async function showNode(ctx: OperationContext, name: string): Promise<Nod
   if (group.machineDeployment) groups.push(await readGroup(access, 'MachineDeployment', group.machineDeployment, apiVersion));
   if (group.machineSet) groups.push(await readGroup(access, 'MachineSet', group.machineSet, apiVersion));
   const infraRef = machine.spec?.infrastructureRef;
+  const { core, custom } = await access.workload('show', name);
+  const [pods, events, networkInterfaces] = await Promise.all([
+    core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}` }).then((l) => l.items.map((p): PodReport => {
+      const owner = p.metadata?.ownerReferences?.find((o) => o.controller);
+      return { namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '', ...(p.status?.phase ? { phase: p.status.phase } : {}), ...(owner ? { ownerKind: owner.kind } : {}) };
+    }).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name))),
+    Promise.all([
+      access.core.listNamespacedEvent({ namespace: access.cluster.namespace, fieldSelector: involved('Machine', machine.metadata.name) }),
+      ...(infraRef ? [access.core.listNamespacedEvent({ namespace: access.cluster.namespace, fieldSelector: involved(infraRef.kind, infraRef.name) })] : []),
+      core.listEventForAllNamespaces({ fieldSelector: involved('Node', name) }),
+    ]).then((lists) => newestFirst(lists)),
+    sriovInterfaces(custom, name),
+  ]);
+  const capacity = node?.status?.capacity;
+  const allocatable = node?.status?.allocatable;
   return {
     cluster: { ...access.cluster },
     apiVersion,
@@ -113,7 +187,13 @@ export async function showNode(ctx: OperationContext, name: string): Promise<Nod
         ...(c.message ? { message: c.message } : {}),
         ...(c.lastTransitionTime ? { lastTransitionTime: new Date(c.lastTransitionTime).toISOString() } : {}),
       })),
+      ...(capacity && Object.keys(capacity).length ? { capacity: { ...capacity } } : {}),
+      ...(allocatable && Object.keys(allocatable).length ? { allocatable: { ...allocatable } } : {}),
     },
+    pods,
+    events,
+    eventCount: events.reduce((n, e) => n + e.count, 0),
+    networkInterfaces,
     role: group.role,
     groups,
     machine: {
@@ -162,4 +242,57 @@ async function readInfrastructureMachine(access: ClusterAccess, ref: CapiObjectR
   } catch (e) {
     return { ...(apiVersion ? { apiVersion } : {}), ...base, error: isNotFound(e) ? 'not found' : describeApiError(e) };
   }
+}
+
+function involved(kind: string, name: string): string {
+  return `involvedObject.kind=${kind},involvedObject.name=${name}`;
+}
+
+function iso(t: unknown): string | undefined {
+  if (t === undefined || t === null || t === '') return undefined;
+  const d = new Date(t as string);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+function newestFirst(lists: readonly CoreV1EventList[]): EventReport[] {
+  const events = lists.flatMap((l) => l.items).map((e): EventReport => {
+    const lastSeen = iso(e.series?.lastObservedTime) ?? iso(e.lastTimestamp) ?? iso(e.eventTime) ?? iso(e.metadata?.creationTimestamp);
+    const source = e.reportingComponent || e.source?.component;
+    return {
+      object: { kind: e.involvedObject.kind ?? '', name: e.involvedObject.name ?? '' },
+      ...(e.type ? { type: e.type } : {}),
+      ...(e.reason ? { reason: e.reason } : {}),
+      ...(e.message ? { message: e.message } : {}),
+      count: e.series?.count ?? e.count ?? 1,
+      ...(lastSeen ? { lastSeen } : {}),
+      ...(source ? { source } : {}),
+    };
+  });
+  return events.sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''));
+}
+
+type SriovNodeState = { metadata?: { namespace?: string }; status?: { interfaces?: { name?: string; driver?: string; numVfs?: number; totalvfs?: number; pciAddress?: string }[] } };
+
+/** The node's SriovNetworkNodeState (any namespace: the operator's); `installed: false` when the API or the object is absent. */
+async function sriovInterfaces(custom: CustomObjectsApi, name: string): Promise<NetworkInterfacesReport> {
+  let list: { items: SriovNodeState[] };
+  try {
+    list = await custom.listClusterCustomObject({ ...SRIOV_NODE_STATES, fieldSelector: `metadata.name=${name}` }) as { items: SriovNodeState[] };
+  } catch (e) {
+    if (isNotFound(e)) return { installed: false };
+    throw e;
+  }
+  const state = list.items[0];
+  if (!state) return { installed: false };
+  return {
+    installed: true,
+    namespace: state.metadata?.namespace ?? '',
+    interfaces: (state.status?.interfaces ?? []).map((i) => ({
+      name: i.name ?? '',
+      ...(i.driver ? { driver: i.driver } : {}),
+      ...(i.numVfs !== undefined ? { numVfs: i.numVfs } : {}),
+      ...(i.totalvfs !== undefined ? { totalVfs: i.totalvfs } : {}),
+      ...(i.pciAddress ? { pciAddress: i.pciAddress } : {}),
+    })),
+  };
 }

@@ -32,6 +32,7 @@ import { checkPropKeys, propKeys } from '../rules/strict-props';
 import { HealthCheck, renderHealthCheck } from './health-check';
 import { renderKubeadmConfigSpec, ResolvedKubeadm, resolveKubeadm, WorkerKubeadmProps } from '../kubeadm/config';
 import { MachineDeletionProps, renderDeletion, resolveDeletion } from './machine-deletion';
+import { isSyncedToNode } from './node-metadata';
 import {
   checkTemplateGeneration, imageKubernetesVersion, isMachineTemplate, MachineCapacity, MachineTemplate, renderMachineTemplate,
 } from './machine-template';
@@ -182,8 +183,6 @@ const CAPACITY_PROPS = propKeys<AutoscalerCapacity>()('AutoscalerCapacity', {
 export const KUBELET_MAX_MINOR_SKEW = 3;
 const STRATEGY_PROPS = propKeys<RollingUpdateStrategy>()('WorkerStrategy', { type: true, maxSurge: true, maxUnavailable: true });
 
-/** Label key prefixes Cluster API copies from Machines to Nodes by default. */
-const SYNCED_LABEL = /^(node-role\.kubernetes\.io\/|([a-z0-9.-]+\.)?node-restriction\.kubernetes\.io\/|([a-z0-9.-]+\.)?node\.cluster\.x-k8s\.io\/)/;
 
 const RESERVED_ROLES = ['control-plane', 'master'];
 
@@ -403,7 +402,7 @@ export function renderWorkerGroupFor(props: Omit<WorkerGroupProps, 'cluster'>, c
   const roles = resolveRoles(p, props.roles);
   const machineLabels = checkLabels(p, 'machineLabels', props.machineLabels, 'labels');
   for (const k of Object.keys(machineLabels ?? {})) {
-    if (!SYNCED_LABEL.test(k)) p.warn(`machineLabels.${k}`, `stays on the Machine: Cluster API syncs to Nodes only labels under node-role.kubernetes.io/, node-restriction.kubernetes.io/ and node.cluster.x-k8s.io/ (or those the manager's --additional-sync-machine-labels flag selects)`);
+    if (!isSyncedToNode(k)) p.warn(`machineLabels.${k}`, `stays on the Machine: Cluster API syncs to Nodes only labels under node-role.kubernetes.io/, node-restriction.kubernetes.io/ and node.cluster.x-k8s.io/ (or those the manager's --additional-sync-machine-labels flag selects)`);
   }
   const deletion = resolveDeletion(p, props);
   const template = props.machineTemplate;
@@ -487,7 +486,7 @@ export function renderWorkerGroupFor(props: Omit<WorkerGroupProps, 'cluster'>, c
     const selector = { [LABEL_CLUSTER_NAME]: c.name, [LABEL_DEPLOYMENT_NAME]: mdName };
     const nodeLabels = machineTemplateLabels(machineLabels, roles!, {});
     const machineMeta = { labels: machineTemplateLabels(machineLabels, roles!, selector) };
-    const syncedLabels = Object.fromEntries(Object.entries(nodeLabels).filter(([k]) => SYNCED_LABEL.test(k)));
+    const syncedLabels = Object.fromEntries(Object.entries(nodeLabels).filter(([k]) => isSyncedToNode(k)));
     return renderMachineDeployment({
       c, name: mdName, version: version!,
       scaling: { replicas: replicas?.[i], min: mins?.[i], max: maxs?.[i], minSize: 0 },
