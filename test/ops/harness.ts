@@ -47,12 +47,22 @@ export function fakeClock(): Clock & { readonly slept: number[] } {
 const ready = [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }];
 const notReady = [{ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }];
 
+/** A stable address per node name: 10.0.0.<n>. */
+export function nodeIp(name: string): string {
+  return `10.0.0.${[...name].reduce((n, ch) => (n * 31 + ch.charCodeAt(0)) % 250, 7) + 2}`;
+}
+
 export function node(name: string, opts: { ready?: boolean; controlPlane?: boolean } = {}) {
   return {
     apiVersion: 'v1', kind: 'Node',
     metadata: { name, labels: opts.controlPlane ? { 'node-role.kubernetes.io/control-plane': '' } : {} },
     spec: { providerID: `docker:////${name}` },
-    status: { conditions: opts.ready === false ? notReady : ready, nodeInfo: { kubeletVersion: 'v1.31.4' } },
+    status: {
+      conditions: opts.ready === false ? notReady : ready, nodeInfo: { kubeletVersion: 'v1.31.4' },
+      capacity: { cpu: '4', memory: '16393872Ki', pods: '110' },
+      allocatable: { cpu: '3800m', memory: '15742608Ki', pods: '110' },
+      addresses: [{ type: 'InternalIP', address: nodeIp(name) }, { type: 'Hostname', address: name }],
+    },
   };
 }
 
