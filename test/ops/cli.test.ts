@@ -194,3 +194,58 @@ test('with no kubeconfig anywhere, the CLI says so plainly', async () => {
     for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
   }
 });
+
+test('node list prints the Control Plane and Workers tables; --show-ips adds the addresses; --output json is the library report', async () => {
+  await run('cordon', 'w-1');
+  await run('exclude-from-autoscaling', 'a-2');
+  c.management.reset();
+  c.workload.reset();
+  const r = await run('list');
+  expect(r.code).toBe(0);
+  expect(r.err).toBe('');
+  const lines = r.out.split('\n');
+  expect(lines.slice(0, 3)).toEqual(['cluster tenants/prod, read at Cluster API v1beta2', 'Control Plane:', '  KubeadmControlPlane prod-control-plane']);
+  expect(lines).toContain('Workers:');
+  expect(lines.find((l) => l.trim().startsWith('w-1'))).toMatch(/^ {4}w-1\s+prod-workers-abc-1\s+Running\s+True\s+Disabled\s+Ready\s+v1\.31\.4$/);
+  expect(lines.find((l) => l.trim().startsWith('a-2'))).toMatch(/^ {4}a-2\s+prod-auto-xyz-2\s+Running\s+True\s+Forbidden\s+Ready\s+v1\.31\.4$/);
+  expect(r.out).not.toMatch(/10\.0\.0\./);
+  expect((await run('list', '--show-ips')).out).toMatch(/w-1 .* 10\.0\.0\.\d+$/m);
+  const json = JSON.parse((await run('list', '--output', 'json')).out);
+  expect(json).toEqual(await c.ops().list());
+  expect(writeLines(c)).toEqual([]);
+});
+
+test('node label / annotate: key=value sets, key- removes, --dry-run plans, a managed key exits 3 with the reason and writes nothing', async () => {
+  const set = await run('label', 'w-1', '--on', 'machine', 'node-role.kubernetes.io/gpu=', 'team=data');
+  expect(set.code).toBe(0);
+  expect(set.out.split('\n').slice(0, 2)).toEqual([
+    'labels of Machine prod-workers-abc-1: set node-role.kubernetes.io/gpu=, team=data',
+    'note: Cluster API copies label node-role.kubernetes.io/gpu from Machine prod-workers-abc-1 to Node w-1, and removes it there when it is removed here',
+  ]);
+  expect((await run('label', 'w-1', '--on', 'machine', 'team-', '--dry-run')).out).toMatch(/^\(dry run\) would have labels of Machine prod-workers-abc-1: removed team\n {2}would send PATCH /);
+  expect((await run('label', 'w-1', '--on', 'machine', 'team=data')).out).toBe('Machine prod-workers-abc-1 already has the labels as asked\n');
+  c.management.reset();
+  c.workload.reset();
+  const refused = await run('annotate', 'w-1', '--on', 'node', 'cluster-autoscaler.kubernetes.io/scale-down-disabled=true', '--output', 'json');
+  expect(refused.code).toBe(NODE_EXIT.refused);
+  expect(JSON.parse(refused.out).error.reason).toBe('ManagedKey');
+  expect(refused.err).toContain('has its own commands (exclude-from-autoscaling, include-in-autoscaling)');
+  expect(writeLines(c)).toEqual([]);
+});
+
+test.each([
+  [['label', 'w-1', 'a=b'], 'missing --on machine|infra|node'],
+  [['label', 'w-1', '--on', 'pod', 'a=b'], '--on must be machine, infra or node'],
+  [['label', 'w-1', '--on', 'node'], 'give at least one key=value or key-'],
+  [['label', 'w-1', '--on', 'node', 'novalue'], '"novalue" is neither key=value (set) nor key- (remove)'],
+  [['label', 'w-1', '--on', 'node', 'bad key=x', 'a=not ok'], 'bad key: "bad key" is not a valid label key'],
+  [['annotate', 'w-1', '--on', 'node', 'a=1', 'a=2'], 'a is given twice'],
+  [['list', '--on', 'node'], '--on applies only to label, annotate'],
+  [['show', 'w-1', '--show-ips'], '--show-ips applies only to list'],
+  [['list', '--dry-run'], '--dry-run applies only to'],
+])('label/annotate/list usage errors exit 64: %j', async (args, message) => {
+  const r = await run(...args);
+  expect(r.code).toBe(NODE_EXIT.usage);
+  expect(r.err).toContain(message);
+  expect(writeLines(c)).toEqual([]);
+});
