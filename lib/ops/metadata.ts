@@ -9,7 +9,7 @@
  * - Idempotent: only the keys whose value differs are sent; nothing is sent when none does.
  * - One merge patch carrying the resourceVersion that was read, so the server applies it only to the
  *   state the decision was made on; on a conflict (another writer came in between) the object is read
- *   again and the change decided again, up to {@link METADATA_ATTEMPTS} times.
+ *   again and the change decided again, up to {@link METADATA_ATTEMPTS} times, with a short random pause.
  * - Setting a Machine label that Cluster API copies to the Node says so in the result's notes.
  */
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
@@ -45,8 +45,11 @@ export interface NodeMetadataResult extends NodeOperationResult {
   readonly notes: readonly string[];
 }
 
-/** How often a patch is tried when other writers change the object in between. */
-export const METADATA_ATTEMPTS = 5;
+/**
+ * How often a patch is tried when other writers change the object in between; between attempts the
+ * operation waits a random 0 to 100 ms times the attempt number, so that racing writers spread out.
+ */
+export const METADATA_ATTEMPTS = 10;
 
 type Metadata = { resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
 
@@ -86,7 +89,10 @@ export async function changeMetadata(ctx: OperationContext, kind: NodeMetadataKi
     try {
       await log.send({ cluster: target.cluster, method: 'PATCH', path: target.path, contentType: PatchStrategy.MergePatch, body }, () => target.patch(body));
     } catch (e) {
-      if (isConflict(e) && attempt < METADATA_ATTEMPTS) continue;
+      if (isConflict(e) && attempt < METADATA_ATTEMPTS) {
+        await ctx.clock.sleep(Math.floor(Math.random() * 100 * attempt));
+        continue;
+      }
       throw e;
     }
     const parts = [

@@ -7,7 +7,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { ValidationError } from '../../lib/core/rules/errors';
 import { NodeOperationNotFound, NodeOperationRefused, NodeOperations } from '../../lib/ops';
-import { CAPI, CLUSTER, Clusters, NS, startClusters, writeLines } from './harness';
+import { CAPI, CLUSTER, Clusters, fakeClock, NS, startClusters, writeLines } from './harness';
 
 let c: Clusters;
 beforeEach(async () => { c = await startClusters(); });
@@ -144,7 +144,7 @@ test('another writer between the read and the patch: the stale patch is refused 
   const m = () => c.management.get(CAPI, 'Machine', NS, 'prod-workers-abc-1');
   // the other writer sets the same label and one of its own
   const kc = racingKubeConfig(c.kubeConfig, () => { c.management.seed({ ...m(), metadata: { ...m().metadata, labels: { ...m().metadata.labels, team: 'data', other: 'x' } } }); });
-  const result = await new NodeOperations(kc, { name: CLUSTER, namespace: NS }).label('w-1', { on: 'machine', set: { team: 'data' } });
+  const result = await new NodeOperations(kc, { name: CLUSTER, namespace: NS }, { clock: fakeClock() }).label('w-1', { on: 'machine', set: { team: 'data' } });
   expect(c.management.writes().map((w) => `${w.method} ${w.status}`)).toEqual(['PATCH 409']);
   expect(result).toMatchObject({ changed: false, requests: [] });
   expect(machineLabels('prod-workers-abc-1')).toMatchObject({ team: 'data', other: 'x' });
@@ -153,7 +153,7 @@ test('another writer between the read and the patch: the stale patch is refused 
 test('a racing writer that changes another key: the retry patches on top of it', async () => {
   const m = () => c.management.get(CAPI, 'Machine', NS, 'prod-workers-abc-1');
   const kc = racingKubeConfig(c.kubeConfig, () => { c.management.seed({ ...m(), metadata: { ...m().metadata, labels: { ...m().metadata.labels, team: 'ops' } } }); });
-  const result = await new NodeOperations(kc, { name: CLUSTER, namespace: NS }).label('w-1', { on: 'machine', set: { tier: 'gold' }, remove: ['team'] });
+  const result = await new NodeOperations(kc, { name: CLUSTER, namespace: NS }, { clock: fakeClock() }).label('w-1', { on: 'machine', set: { tier: 'gold' }, remove: ['team'] });
   expect(c.management.writes().map((w) => `${w.method} ${w.status}`)).toEqual(['PATCH 409', 'PATCH 200']);
   expect(result).toMatchObject({ changed: true, set: { tier: 'gold' }, removed: ['team'] });
   expect(machineLabels('prod-workers-abc-1')).toMatchObject({ tier: 'gold' });
