@@ -18,7 +18,7 @@ export const EXIT = {
   rejected: 2,
   /** A rule refused: `node` wrote nothing; `plan --fail-on rolls` found rollouts, `--fail-on upgrade-order` worker upgrades out of order. */
   refused: 3,
-  /** `node`: the node, its Machine or the cluster's kubeconfig Secret does not exist. */
+  /** `node`: the node, its Machine (or infrastructure machine) or the cluster's kubeconfig Secret does not exist. */
   notFound: 4,
   /** `node drain`: timed out; the node stays cordoned. */
   drainTimeout: 5,

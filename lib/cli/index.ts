@@ -18,7 +18,7 @@ export const EXIT_CODES_HELP = `Exit codes (every command):
   ${EXIT.failed}   the Kubernetes API failed or could not be reached, or the server could not start
   ${EXIT.rejected}   plan: the next apply would be rejected
   ${EXIT.refused}   refused by a rule: node wrote nothing; plan --fail-on rolls or upgrade-order found them
-  ${EXIT.notFound}   node: the node, its Machine or the cluster's kubeconfig Secret does not exist
+  ${EXIT.notFound}   node: the node, its Machine (or infrastructure machine) or the cluster's kubeconfig Secret does not exist
   ${EXIT.drainTimeout}   node drain: timed out; the node stays cordoned
   ${EXIT.usage}  usage error: unknown command or option, missing or invalid argument, unreadable or invalid input
   ${EXIT.config}  missing or unusable configuration: kubeconfig, TLS files, an optional package not installed

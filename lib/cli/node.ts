@@ -4,7 +4,7 @@
  * --on machine|infra|node key=value key-` as well.
  *
  * Exit codes (the CLI's table, lib/cli/args.ts EXIT): 1 the Kubernetes API failed; 3 a rule refused the
- * action (nothing was written); 4 the node, its Machine or the cluster's kubeconfig Secret was not found;
+ * action (nothing was written); 4 the node, its Machine (or infrastructure machine) or the cluster's kubeconfig Secret was not found;
  * 5 the drain timed out (the node stays cordoned); 64 usage error; 78 no usable kubeconfig.
  */
 import { KubeConfig } from '@kubernetes/client-node';

@@ -38,7 +38,7 @@ export interface NodeOperationsOptions {
   readonly clock?: Clock;
 }
 
-/** The node actions of the platform's node page (cordon, drain, delete, autoscaling exclusion, show) for one cluster. */
+/** The node actions of the platform's node page (cordon, drain, delete, autoscaling exclusion, show, list, labels and annotations) for one cluster. */
 export class NodeOperations {
   private readonly ctx: OperationContext;
 
