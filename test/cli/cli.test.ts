@@ -56,7 +56,7 @@ describe('capi-constructs CLI', () => {
   test('node usage errors are one line pointing to the usage, exit 64, as every command\'s', () => {
     const r = run('node', 'reboot', 'w-1');
     expect(r.code).toBe(64);
-    expect(r.stderr).toBe('capi-constructs node: node: action must be one of cordon, uncordon, drain, delete, exclude-from-autoscaling, include-in-autoscaling, show, got "reboot" (usage: capi-constructs node --help)\n');
+    expect(r.stderr).toBe('capi-constructs node: node: action must be one of cordon, uncordon, drain, delete, exclude-from-autoscaling, include-in-autoscaling, show, list, label, annotate, got "reboot" (usage: capi-constructs node --help)\n');
   });
 
   test('help exit-codes prints the one table, and every command\'s exit constants come from it', () => {
