@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { ClusterSpec, HealthCheck, Manifest, OpenStackCluster, setWarningHandler } from '../../lib';
+import { ClusterSpec, HealthCheck, Manifest, OpenStackCluster, OpenStackMachineTemplate, setWarningHandler } from '../../lib';
 import { renderClusters } from '../../lib/core/fleet/render';
 import { REPO, typescriptBlocks } from '../support/markdown';
 import { clusterSpec, docker, edited, manifestsOf, nextFleet, previousFleet } from './fixtures';
@@ -188,3 +188,98 @@ export function fixedCases(): UpdateCase[] {
 
 export const DOC_PATH = path.join(REPO, 'docs/day-2.md');
 export const docExists = () => fs.existsSync(DOC_PATH);
+
+interface CpKnobs {
+  apiVersion: 'v1beta1' | 'v1beta2';
+  version: number;
+  flavor: string;
+  args: boolean;
+  files: boolean;
+  nfd: boolean;
+  hc: boolean;
+  replicas: number;
+}
+
+/**
+ * A cluster whose control plane the KubeadmControlPlane controller can act on in the real-cluster
+ * suite: OpenStack infrastructure and an OpenStackMachineTemplate (the CRDs of CAPO's machines are
+ * installed there, those of CAPD are not), and one OpenStack worker group (its MachineSets reach
+ * their preflight checks there).
+ */
+function cpSpec(k: CpKnobs, ns: string): ClusterSpec {
+  const v = VERSIONS[k.version];
+  const kubeadm = {
+    ...(k.args ? { apiServer: { extraArgs: { 'audit-log-maxage': '30' } } } : {}),
+    ...(k.files ? { files: [{ path: '/etc/motd', content: 'hello' }] } : {}),
+  };
+  return clusterSpec({
+    cluster: {
+      name: 'c', namespace: ns, kubernetesVersion: v, apiVersion: k.apiVersion,
+      ...(k.nfd ? { nodeFailureDetection: nfd } : {}),
+      infrastructure: new OpenStackCluster({ cloudName: 'openstack', secretName: 'c-cloud-config', externalNetwork: 'public', managedSecurityGroups: true }),
+      cloudController: false,
+    } as never,
+    controlPlane: {
+      replicas: k.replicas,
+      machineTemplate: new OpenStackMachineTemplate({ flavor: k.flavor, image: 'ubuntu-2404-kube', cloudName: 'openstack', secretName: 'c-cloud-config' }),
+      kubeadm,
+      ...(k.hc ? { healthCheck: HealthCheck.controlPlane() } : {}),
+    } as never,
+    workers: [{ name: 'md', machineTemplate: new OpenStackMachineTemplate({ flavor: 'm1.small', image: 'ubuntu-2404-kube', cloudName: 'openstack', secretName: 'c-cloud-config' }), scaling: { replicas: 1 } }] as never,
+  });
+}
+
+/**
+ * Control-plane update cases for the rollout suite (test/cluster/plan-rollouts.test.ts): hand edits
+ * (format and imagePullPolicy defaults, an argument only in initConfiguration, API version moves) and
+ * `count` seeded generated pairs of one or two knob changes (version, flavor, kubeadm arguments and
+ * files, node failure detection, health check, replicas, API version).
+ */
+export function controlPlaneCases(count: number, seed = 2727): UpdateCase[] {
+  const restore = setWarningHandler(() => undefined);
+  try {
+    const base: CpKnobs = { apiVersion: 'v1beta2', version: 0, flavor: 'm1.medium', args: false, files: false, nfd: false, hc: false, replicas: 3 };
+    const of = (k: CpKnobs) => manifestsOf([cpSpec(k, 'ns')]);
+    const kcpEdit = (objs: Manifest[], f: (o: any) => void) => objs.map((m) => (m.kind === 'KubeadmControlPlane' ? edited(m, f) : m));
+    const out: UpdateCase[] = [
+      { name: 'control plane: v1beta1 -> v1beta2', previous: of({ ...base, apiVersion: 'v1beta1' }), next: of(base) },
+      { name: 'control plane: v1beta2 -> v1beta1', previous: of(base), next: of({ ...base, apiVersion: 'v1beta1' }) },
+      { name: 'control plane: format removed', previous: kcpEdit(of(base), (o) => { o.spec.kubeadmConfigSpec.format = 'cloud-config'; }), next: of(base) },
+      { name: 'control plane: imagePullPolicy removed', previous: of(base), next: kcpEdit(of(base), (o) => { delete o.spec.kubeadmConfigSpec.joinConfiguration.nodeRegistration.imagePullPolicy; }) },
+      { name: 'control plane: argument only in initConfiguration', previous: of(base), next: kcpEdit(of(base), (o) => { o.spec.kubeadmConfigSpec.initConfiguration.nodeRegistration.kubeletExtraArgs = [{ name: 'max-pods', value: '200' }]; }) },
+      { name: 'control plane: argument only in joinConfiguration', previous: of(base), next: kcpEdit(of(base), (o) => { o.spec.kubeadmConfigSpec.joinConfiguration.nodeRegistration.kubeletExtraArgs = [{ name: 'max-pods', value: '200' }]; }) },
+      { name: 'control plane: flavor', previous: of(base), next: of({ ...base, flavor: 'm1.large' }) },
+      { name: 'control plane: replicas only', previous: of(base), next: of({ ...base, replicas: 1 }) },
+    ];
+    const r = prng(seed);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
+    for (let i = 0; out.length < count + 8 && i < count * 3; i++) {
+      const a: CpKnobs = {
+        apiVersion: pick(['v1beta1', 'v1beta2'] as const), version: pick([0, 1]), flavor: pick(['m1.medium', 'm1.large']),
+        args: r() < 0.5, files: r() < 0.5, nfd: r() < 0.5, hc: r() < 0.5, replicas: pick([1, 3]),
+      };
+      const b = { ...a };
+      const changes: (() => void)[] = [
+        () => { b.version = Math.min(b.version + 1, 2); },
+        () => { b.version = Math.min(b.version + 2, 2); },
+        () => { b.flavor = b.flavor === 'm1.medium' ? 'm1.large' : 'm1.medium'; },
+        () => { b.args = !b.args; },
+        () => { b.files = !b.files; },
+        () => { b.nfd = !b.nfd; },
+        () => { b.hc = !b.hc; },
+        () => { b.replicas = b.replicas === 1 ? 3 : 1; },
+        () => { b.apiVersion = b.apiVersion === 'v1beta1' ? 'v1beta2' : 'v1beta1'; },
+      ];
+      changes[Math.floor(r() * changes.length)]();
+      if (r() < 0.3) changes[Math.floor(r() * changes.length)]();
+      try {
+        out.push({ name: `control plane generated #${out.length - 8} ${JSON.stringify(a)} -> ${JSON.stringify(Object.fromEntries(Object.entries(b).filter(([k, v]) => (a as never)[k] !== v)))}`, previous: of(a), next: of(b) });
+      } catch {
+        // a combination the library refuses
+      }
+    }
+    return out;
+  } finally {
+    setWarningHandler(restore);
+  }
+}

@@ -86,6 +86,22 @@ describe('KubeadmControlPlane rolls as KCP compares (PrepareKubeadmConfigsForDif
     const rolls = cpRolls(differs, changed);
     expect(rolls.map((r) => [r.machines, r.machinesNote])).toEqual([[1, expect.stringMatching(/first control-plane machine/)]]);
   });
+
+  test('an argument added only to joinConfiguration rolls the joined machines and keeps the init machine (its init spec still matches)', () => {
+    const joinOnly = edited(kcp, (o) => {
+      o.spec.kubeadmConfigSpec.joinConfiguration.nodeRegistration.kubeletExtraArgs = [{ name: 'max-pods', value: '200' }];
+    });
+    const rolls = cpRolls(kcp, joinOnly);
+    expect(rolls.map((r) => [r.machines, r.firstMachine, r.causes.map((c) => c.path)])).toEqual([
+      [3, 'kept', ['spec.kubeadmConfigSpec.joinConfiguration.nodeRegistration.kubeletExtraArgs']],
+    ]);
+    expect(rolls[0].machinesNote).toMatch(/kept if it was never replaced/);
+    // a change in both keeps no machine apart, nor does a change of clusterConfiguration
+    const both = edited(joinOnly, (o) => { o.spec.kubeadmConfigSpec.initConfiguration.nodeRegistration.kubeletExtraArgs = [{ name: 'max-pods', value: '200' }]; });
+    expect(cpRolls(kcp, both).map((r) => r.firstMachine)).toEqual([undefined]);
+    const cluster = edited(kcp, (o) => { o.spec.kubeadmConfigSpec.clusterConfiguration.apiServer = { extraArgs: [{ name: 'audit-log-maxage', value: '30' }] }; });
+    expect(cpRolls(kcp, cluster).map((r) => r.firstMachine)).toEqual([undefined]);
+  });
 });
 
 describe('ClusterResourceSet (core/webhooks/admission/clusterresourceset.go)', () => {

@@ -110,20 +110,24 @@ function initAsJoin(current: Json, desired: Json): Json {
 
 /**
  * The changes of a KubeadmControlPlane (both sides in v1beta2, see `toHub`) that roll its machines,
- * and whether only the first (init) machine rolls. A joined machine rolls when the spec without
- * initConfiguration changes; the init machine rolls only when its spec, compared as a join, differs
- * from the new join spec and its init spec differs from the new one (`matchesKubeadmConfig`).
+ * and how the first machine (the one that ran kubeadm init) fares. A joined machine rolls when the
+ * spec without initConfiguration changes. The init machine is kept when either comparison matches
+ * (`matchesKubeadmConfig`): its spec compared as a join with the new join spec, or its spec without
+ * joinConfiguration with the new one. So a change of initConfiguration alone rolls only the init
+ * machine (`first: 'only'`), and a change of joinConfiguration alone every machine but the init one
+ * (`first: 'kept'`); version, infrastructure and `rollout.after` roll every machine.
  */
-export function controlPlaneRoll(previous: Manifest, next: Manifest): { causes: FieldChange[]; initOnly: boolean } {
+export function controlPlaneRoll(previous: Manifest, next: Manifest): { causes: FieldChange[]; first?: 'only' | 'kept' } {
   const K = ['spec', 'kubeadmConfigSpec'];
   const base = changesUnder(previous, next, [['spec', 'version'], ['spec', 'machineTemplate', 'spec', 'infrastructureRef'], ['spec', 'rollout', 'after']]);
   const a = kcpSpecForDiff(getPath(previous, K));
   const b = kcpSpecForDiff(getPath(next, K));
   const join = diffFields(without(a, 'initConfiguration'), without(b, 'initConfiguration'), K);
-  if (base.length + join.length > 0) return { causes: [...base, ...join], initOnly: false };
   const init = diffFields(without(a, 'joinConfiguration'), without(b, 'joinConfiguration'), K);
-  if (init.length === 0 || deepEqual(without(initAsJoin(a, b), 'initConfiguration'), without(b, 'initConfiguration'))) return { causes: [], initOnly: false };
-  return { causes: init, initOnly: true };
+  const firstRolls = base.length > 0
+    || (init.length > 0 && !deepEqual(without(initAsJoin(a, b), 'initConfiguration'), without(b, 'initConfiguration')));
+  if (base.length + join.length > 0) return { causes: [...base, ...join], ...(firstRolls ? {} : { first: 'kept' as const }) };
+  return firstRolls ? { causes: init, first: 'only' } : { causes: [] };
 }
 
 /** The changes of a KubeadmControlPlane (both sides in v1beta2) that roll its machines. */
@@ -212,14 +216,18 @@ export function rolloutPacing(m: Manifest, machines: number): RolloutPacing {
 /** The rollout of a KubeadmControlPlane or MachineDeployment (both sides in v1beta2), or undefined when nothing rolls it. */
 export function groupRoll(previous: Manifest, next: Manifest): Roll | undefined {
   const cp = next.kind === 'KubeadmControlPlane';
-  const { causes, initOnly } = cp ? controlPlaneRoll(previous, next) : { causes: machineDeploymentRollCauses(previous, next), initOnly: false };
+  const { causes, first } = cp ? controlPlaneRoll(previous, next) : { causes: machineDeploymentRollCauses(previous, next), first: undefined };
   if (causes.length === 0) return undefined;
-  const { machines, note } = initOnly
+  const desired = desiredMachines(previous, next);
+  const { machines, note } = first === 'only'
     ? { machines: 1, note: 'only the first control-plane machine, the one that ran kubeadm init, if it was never replaced' }
-    : desiredMachines(previous, next);
+    : first === 'kept'
+      ? { machines: desired.machines, note: `every machine that joined; the first control-plane machine, the one that ran kubeadm init, is kept if it was never replaced (its initConfiguration is unchanged)${desired.note ? `; ${desired.note}` : ''}` }
+      : desired;
   const roll: Roll = {
     object: objectId(next), group: cp ? 'control-plane' : 'workers', causes, machines, pacing: rolloutPacing(next, machines),
     ...(note ? { machinesNote: note } : {}),
+    ...(first ? { firstMachine: first } : {}),
   };
   return roll;
 }

@@ -75,6 +75,12 @@ export interface Roll {
   readonly machines: number;
   /** How `machines` was found when the group is autoscaled, e.g. `autoscaled 3-9, replicas kept at 3`. */
   readonly machinesNote?: string;
+  /**
+   * A control plane only, when its first machine (the one that ran kubeadm init, if it was never
+   * replaced) is treated apart: `only` it rolls (a change of initConfiguration alone), `kept` it keeps
+   * running while the joined machines roll (a change of joinConfiguration alone). Absent: every machine rolls.
+   */
+  readonly firstMachine?: 'only' | 'kept';
   readonly pacing: RolloutPacing;
 }
 
