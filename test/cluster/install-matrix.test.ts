@@ -12,6 +12,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { checkEntryPoints, cleanUp, installed, linked, pack, pulumiQuickStart, quickStart, RUNTIME_PEERS, sh, TSC, TSC7, Workspace } from '../package/projects';
 
+// TypeScript 5.9 over @pulumi/pulumi and @kubernetes/client-node: minutes per compile on a busy machine
+jest.setTimeout(30 * 60_000);
+
 let ws: Workspace;
 beforeAll(() => {
   ws = pack();

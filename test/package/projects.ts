@@ -43,7 +43,8 @@ export interface Workspace {
 }
 
 export function sh(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 240_000, env: { ...process.env, ...env } });
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 900_000, env: { ...process.env, ...env } });
+  if (r.error) throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}`); // e.g. killed at the timeout: say so, not "exit null"
   return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 
