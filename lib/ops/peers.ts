@@ -1,3 +1,4 @@
-import { OPS_PEERS, requireRuntimePeers } from '../core/rules/runtime-peers';
+import { requireRuntimePeers } from '../core/rules/runtime-peers';
 
-requireRuntimePeers('capi-constructs/ops', OPS_PEERS);
+// loaders, not names (OPS_PEERS): a bundler packs what a literal require names (lib/core/rules/peers.ts)
+requireRuntimePeers('capi-constructs/ops', { '@kubernetes/client-node': () => require('@kubernetes/client-node') });

@@ -168,3 +168,60 @@ describe('no authentication and dummy', () => {
     expect(o.results).toEqual([null]);
   });
 });
+
+/**
+ * docs/addons.md shows, for each authentication mode, what the real authenticator decided: the text block
+ * after the comment `<!-- hub-authenticator transcript -->` is this transcript, line for line
+ * (HUB_TRANSCRIPT=<file> writes it).
+ */
+describe('docs/addons.md shows what the authenticator decided', () => {
+  type Labelled = [string, Step];
+  const line = (label: string, result: Model | boolean | string[] | null) => {
+    const answer = result === null || result === false ? 'refused'
+      : result === true ? 'accepted'
+        : Array.isArray(result) ? result.join(', ')
+          : `logged in as ${result.name}${result.admin ? ', admin' : ''}${result.groups.length > 0 ? `, groups ${result.groups.join(', ')}` : ''}`;
+    return `  ${label.padEnd(58)} -> ${answer}`;
+  };
+  const transcript = (title: string, parameters: Record<string, unknown>, steps: Labelled[]) => {
+    const o = drive(parameters, steps.map(([, s]) => s));
+    return [
+      `${title}: ${o.error ?? `${o.class}, the hub starts`}`,
+      ...steps.map(([label], i) => line(label, o.results[i])),
+    ].join('\n');
+  };
+
+  test('OIDC, native and none: the transcript on the page is the authenticator\'s', () => {
+    const oidc = { authentication: { ...oidcBase, endpoints, allowedUsers: ['ann'], allowedGroups: ['data-science'], adminUsers: ['bob'] }, https };
+    const native = { authentication: { type: 'native', adminUsers: ['root'], adminPasswordSecret: 'hub-admins' }, https };
+    const text = [
+      transcript("oidc (allowedUsers ['ann'], allowedGroups ['data-science'], adminUsers ['bob'])", oidc, [
+        ['provider asserts carol, groups data-science', { op: 'oauth-login', userinfo: userinfo('carol', ['data-science']) }],
+        ['provider asserts ann', { op: 'oauth-login', userinfo: userinfo('ann') }],
+        ['provider asserts bob', { op: 'oauth-login', userinfo: userinfo('bob') }],
+        ['provider asserts mallory, groups visitors', { op: 'oauth-login', userinfo: userinfo('mallory', ['visitors']) }],
+        ['pages it adds to the hub (no sign-up page)', { op: 'routes' }],
+      ]),
+      transcript("native (adminUsers ['root'], adminPasswordSecret 'hub-admins')", native, [
+        ['alice signs up', { op: 'signup', username: 'alice', password: 'alice-long-password-1' }],
+        ['alice logs in before approval', { op: 'login', username: 'alice', password: 'alice-long-password-1' }],
+        ['root (an admin) approves alice', { op: 'approve', username: 'alice' }],
+        ['alice logs in', { op: 'login', username: 'alice', password: 'alice-long-password-1' }],
+        ['alice logs in with a wrong password', { op: 'login', username: 'alice', password: 'wrong-password-of-alice' }],
+        ['mallory signs up as root', { op: 'signup', username: 'root', password: 'attacker-long-password' }],
+        ['mallory logs in as root with her password', { op: 'login', username: 'root', password: 'attacker-long-password' }],
+        ['root logs in with the password from the Secret', { op: 'login', username: 'root', password: 'root-password-from-the-secret' }],
+      ]),
+      transcript('no authentication', { }, [
+        ['alice logs in', { op: 'login', username: 'alice', password: 'any' }],
+      ]),
+    ].join('\n\n');
+    if (process.env.HUB_TRANSCRIPT) fs.writeFileSync(process.env.HUB_TRANSCRIPT, `${text}\n`); // to update the page
+    const md = fs.readFileSync(path.resolve(__dirname, '../../docs/addons.md'), 'utf8').split('\n');
+    const at = md.indexOf('<!-- hub-authenticator transcript -->');
+    expect(at).toBeGreaterThanOrEqual(0);
+    const start = md.indexOf('```text', at);
+    const end = md.indexOf('```', start + 1);
+    expect(md.slice(start + 1, end).join('\n')).toBe(text);
+  });
+});

@@ -3,6 +3,7 @@
  * HelmRelease's post-renderer applied as Flux applies it) is accepted by the real API server with
  * KubeRay 1.7.0's CRD (from ../shared/charts/kuberay-operator-1.7.0/crds), token authentication kept.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { ClusterAddonProps, renderClusterAddon } from '../../lib/core/addons';
 import { renderAsFluxApplies } from '../support/flux-post-render';
@@ -11,6 +12,8 @@ import { apply, deleteNamespaces, dryRunCreate, freshNamespace, kubectl, kubectl
 
 const ref = { name: 'prod', namespace: 'tenants', kubernetesVersion: 'v1.31.4', apiVersion: 'v1beta2' as const };
 const namespaces: string[] = [];
+/** What the API server answered, per case: docs/addons.md shows it after `<!-- ray-auth transcript -->` (RAY_TRANSCRIPT=<file> writes it). */
+const transcript: string[] = [];
 
 beforeAll(() => {
   const crd = path.join(sharedChart('kuberay-operator-1.7.0'), 'crds', 'ray.io_rayclusters.yaml');
@@ -39,7 +42,24 @@ test.each([
   expect(created.stderr).toBe('');
   const stored = JSON.parse(kubectlOk(['get', 'raycluster', 'ray', '-n', ns, '-o', 'json'], { which: 'workload' }));
   expect(stored.spec.authOptions.mode).toBe('token');
+  transcript.push(`${_}: RayCluster stored with spec.authOptions ${JSON.stringify(stored.spec.authOptions)}`);
   for (const svc of model.workloadClusterManifests.filter((m) => m.kind === 'Service')) {
     expect(dryRunCreate({ ...svc, metadata: { ...svc.metadata, namespace: ns } }, { which: 'workload' }).stderr).toBe('');
+    const created = JSON.parse(kubectlOk(['create', '--dry-run=server', '-o', 'json', '-f', '-'], { which: 'workload', input: JSON.stringify({ ...svc, metadata: { ...svc.metadata, namespace: ns } }) }));
+    const spec = created.spec;
+    transcript.push(`  Service ${created.metadata.name}: ${spec.type}, externalTrafficPolicy ${spec.externalTrafficPolicy ?? '(none)'}, `
+      + `loadBalancerSourceRanges ${(spec.loadBalancerSourceRanges ?? []).join(', ') || '(none)'}, `
+      + `ports ${(spec.ports as any[]).map((p) => `${p.name} ${p.port}`).join(', ')}` // node ports: the server picks them
+      + `${(spec.ports as any[]).some((p) => p.nodePort) ? ' (node ports assigned by the server)' : ''}`);
   }
+});
+
+test('docs/addons.md shows what the API server stored', () => {
+  const text = transcript.join('\n');
+  if (process.env.RAY_TRANSCRIPT) fs.writeFileSync(process.env.RAY_TRANSCRIPT, `${text}\n`);
+  const md = fs.readFileSync(path.resolve(__dirname, '../../docs/addons.md'), 'utf8').split('\n');
+  const at = md.indexOf('<!-- ray-auth transcript -->');
+  expect(at).toBeGreaterThanOrEqual(0);
+  const start = md.indexOf('```text', at);
+  expect(md.slice(start + 1, md.indexOf('```', start + 1)).join('\n')).toBe(text);
 });

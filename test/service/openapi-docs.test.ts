@@ -11,7 +11,10 @@ const doc = readFileSync(join(__dirname, '../../docs/addon-api.md'), 'utf8');
 function block(after: string, lang: string): string {
   const start = doc.indexOf(after);
   expect(start).toBeGreaterThanOrEqual(0);
-  const open = doc.indexOf(`\`\`\`${lang}\n`, start) + lang.length + 4;
+  // the fence may carry markers after the language (test/docs/code-blocks.test.ts), e.g. ```ts needs=cluster
+  const fence = new RegExp(`^\`\`\`${lang}(?: [^\\n]*)?\\n`, 'm').exec(doc.slice(start));
+  expect(fence).not.toBeNull();
+  const open = start + fence!.index + fence![0].length;
   return doc.slice(open, doc.indexOf('```', open));
 }
 

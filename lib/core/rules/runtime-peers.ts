@@ -4,7 +4,7 @@
  * dependencies, so that a project that only synthesizes manifests installs none of them; the runtime
  * checks for them when it is loaded and names the one install command that adds them.
  */
-import { requirePeers } from './peers';
+import { Peers, requirePeers } from './peers';
 
 /** What `capi-constructs/ops` and the `node` command load. */
 export const OPS_PEERS = ['@kubernetes/client-node'] as const;
@@ -14,6 +14,6 @@ export const SERVICE_PEERS = ['@kubernetes/client-node', 'fastify', 'prom-client
 const CONSTRUCTS_NEED_NONE = 'The constructs (capi-constructs, capi-constructs/pulumi, capi-constructs/core) need none of them.';
 
 /** Throws a plain instruction if a peer of `entry` is missing. */
-export function requireRuntimePeers(entry: string, peers: readonly string[]): void {
+export function requireRuntimePeers(entry: string, peers: Peers): void {
   requirePeers(entry, peers, CONSTRUCTS_NEED_NONE);
 }
