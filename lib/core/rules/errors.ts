@@ -31,13 +31,22 @@ export class ValidationError extends Error {
   public readonly subject: string;
 
   constructor(subject: string, issues: readonly Issue[]) {
-    super(`${subject}: ${issues.length} invalid field${issues.length === 1 ? '' : 's'}:\n`
-      + issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n'));
+    // any arguments give an error (a wrong one is described, never a TypeError from here)
+    const list: Issue[] = Array.isArray(issues)
+      ? issues.map((i: unknown) => (isIssue(i) ? i : { path: '', message: `not an issue: ${show(i)}` }))
+      : [{ path: '', message: `issues must be a list of { path, message }, got ${show(issues)}` }];
+    const s = typeof subject === 'string' ? subject : show(subject);
+    super(`${s}: ${list.length} invalid field${list.length === 1 ? '' : 's'}:\n`
+      + list.map((i) => `  - ${i.path}: ${i.message}`).join('\n'));
     this.name = 'ValidationError';
-    this.subject = subject;
-    this.issues = issues;
+    this.subject = s;
+    this.issues = list;
     Object.setPrototypeOf(this, ValidationError.prototype);
   }
+}
+
+function isIssue(i: unknown): i is Issue {
+  return i !== null && typeof i === 'object' && typeof (i as Issue).path === 'string' && typeof (i as Issue).message === 'string';
 }
 
 /**

@@ -11,6 +11,8 @@
  * Control structures (`if`, `range`, `with`, variables, ...) are valid Go templates but outside the
  * subset: {@link evaluateGoTemplate} returns `unsupported` for them rather than guess.
  */
+import { checkArguments } from './arguments';
+import { isPlainRecord } from './validation';
 
 export type TemplateValue = string | number | boolean | { readonly [k: string]: TemplateValue };
 
@@ -202,6 +204,10 @@ class Evaluator {
 
 /** Renders `template` with `data` and `funcs`, or says why Go's text/template would fail (or that the template is outside the subset). */
 export function evaluateGoTemplate(template: string, data: TemplateValue, funcs: Readonly<Record<string, TemplateFunction>>): TemplateResult {
+  const okFuncs = isPlainRecord(funcs) && Object.values(funcs).every((f) => typeof f === 'function');
+  if (typeof template !== 'string' || !okFuncs) {
+    checkArguments('evaluateGoTemplate', [['template', template, typeof template === 'string', 'a template as a string'], ['funcs', funcs, okFuncs, 'an object of functions, e.g. SPRIG_NAME_FUNCTIONS']]);
+  }
   try {
     let out = '';
     let i = 0;
