@@ -14,7 +14,9 @@
  */
 import { Manifest } from '../output/manifest';
 import { checkArguments } from '../rules/arguments';
-import { isPlainRecord } from '../rules/validation';
+
+/** Any object (a plain one, or a construct such as a ClusterAddon): read by its fields. */
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 import { ADDON_CATALOG, ADDON_NAMES, AddonName, CatalogPort, catalogEntry, isAddonName } from './catalog';
 import type { AddonNames } from './naming';
 import type { ResolvedRayAccess } from './ray-access';
@@ -111,7 +113,7 @@ function exposedPorts(e: AddonExposure): CatalogPort[] {
  */
 export function addonSecurityGroupPorts(exposure: AddonExposure | AddonName, names?: Pick<AddonNames, 'release'>): SecurityGroupPort[] {
   const okExposure = isAddonName(exposure) || isExposure(exposure);
-  const okNames = names === undefined || (isPlainRecord(names) && typeof names.release === 'string');
+  const okNames = names === undefined || (isObject(names) && typeof names.release === 'string');
   if (!okExposure || !okNames) {
     checkArguments('addonSecurityGroupPorts', [
       ['exposure', exposure, okExposure, `an add-on name (${ADDON_NAMES.join(', ')}) or an exposure { addon, serviceType${' '}}`],
@@ -137,8 +139,8 @@ const SERVICE_TYPES: readonly unknown[] = ['ClusterIP', 'NodePort', 'LoadBalance
 
 /** An {@link AddonExposure}: the add-on, its Service type, and for kuberay the access object. */
 function isExposure(v: unknown): v is AddonExposure {
-  if (!isPlainRecord(v) || !isAddonName(v.addon) || !SERVICE_TYPES.includes(v.serviceType)) return false;
-  return v.addon !== 'kuberay' || (isPlainRecord(v.access) && Array.isArray(v.access.cidrs));
+  if (!isObject(v) || !isAddonName(v.addon) || !SERVICE_TYPES.includes(v.serviceType)) return false;
+  return v.addon !== 'kuberay' || (isObject(v.access) && Array.isArray(v.access.cidrs));
 }
 
 /** One installed add-on, for {@link addonPortSummary}. */
@@ -157,9 +159,9 @@ export interface AddonPortSummaryEntry {
  * `cdk8s synth`. Pass add-on names, or entries with cluster, namespace and the add-on's ports.
  */
 export function addonPortSummary(addons: readonly (AddonName | AddonPortSummaryEntry)[] = ADDON_NAMES): string {
-  const entryOk = (a: unknown) => isAddonName(a) || (isPlainRecord(a) && isAddonName(a.addon)
+  const entryOk = (a: unknown) => isAddonName(a) || (isObject(a) && isAddonName(a.addon)
     && (a.cluster === undefined || typeof a.cluster === 'string') && (a.namespace === undefined || typeof a.namespace === 'string')
-    && (a.securityGroupPorts === undefined || (Array.isArray(a.securityGroupPorts) && a.securityGroupPorts.every((p) => isPlainRecord(p)))));
+    && (a.securityGroupPorts === undefined || (Array.isArray(a.securityGroupPorts) && a.securityGroupPorts.every((p) => isObject(p)))));
   if (!Array.isArray(addons) || !addons.every(entryOk)) {
     const checks: [string, unknown, boolean, string][] = Array.isArray(addons)
       ? addons.map((a, i) => [`addons[${i}]`, a, entryOk(a), 'an add-on name or { addon, cluster?, namespace?, securityGroupPorts? }'])

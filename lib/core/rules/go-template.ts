@@ -14,6 +14,7 @@
 import { checkArguments } from './arguments';
 import { isPlainRecord } from './validation';
 
+/** The data a template reads: strings, numbers, booleans and objects of them (e.g. `{ machine: { name } }`). */
 export type TemplateValue = string | number | boolean | { readonly [k: string]: TemplateValue };
 
 /** A template function: typed arguments (checked), one result. */
