@@ -205,9 +205,9 @@ class Evaluator {
 
 /** Renders `template` with `data` and `funcs`, or says why Go's text/template would fail (or that the template is outside the subset). */
 export function evaluateGoTemplate(template: string, data: TemplateValue, funcs: Readonly<Record<string, TemplateFunction>>): TemplateResult {
-  const okFuncs = isPlainRecord(funcs) && Object.values(funcs).every((f) => typeof f === 'function');
+  const okFuncs = isPlainRecord(funcs) && Object.values(funcs).every((f) => isPlainRecord(f) && typeof f.fn === 'function' && Array.isArray(f.params));
   if (typeof template !== 'string' || !okFuncs) {
-    checkArguments('evaluateGoTemplate', [['template', template, typeof template === 'string', 'a template as a string'], ['funcs', funcs, okFuncs, 'an object of functions, e.g. SPRIG_NAME_FUNCTIONS']]);
+    checkArguments('evaluateGoTemplate', [['template', template, typeof template === 'string', 'a template as a string'], ['funcs', funcs, okFuncs, 'an object of template functions { params, fn }, e.g. SPRIG_NAME_FUNCTIONS']]);
   }
   try {
     let out = '';
