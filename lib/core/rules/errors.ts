@@ -118,7 +118,7 @@ function shown(value: unknown): string {
 }
 
 /** A Pulumi `Output<T>` (recognised by its marker property, without importing Pulumi). */
-function isPulumiOutput(value: unknown): boolean {
+export function isPulumiOutput(value: unknown): boolean {
   try {
     return value !== null && typeof value === 'object' && (value as { __pulumiOutput?: unknown }).__pulumiOutput === true;
   } catch {
@@ -151,7 +151,7 @@ function write(v: unknown, out: Sink, seen: Set<object>, depth: number): void {
   if (out.full) return;
   switch (typeof v) {
     case 'string': put(out, JSON.stringify(v.length > MAX_SHOWN_VALUE ? v.slice(0, MAX_SHOWN_VALUE) : v)); return;
-    case 'number': put(out, Object.is(v, -0) ? '-0' : String(v)); return;
+    case 'number': put(out, !Number.isFinite(v) ? JSON.stringify(String(v)) : Object.is(v, -0) ? '-0' : String(v)); return;
     case 'bigint': put(out, `${v}n`); return;
     case 'boolean': put(out, String(v)); return;
     case 'undefined': put(out, 'undefined'); return;

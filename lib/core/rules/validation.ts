@@ -9,7 +9,7 @@
  * {@link Problems} collector (never throws) and returns the normalized value, or `undefined`
  * when the input was invalid or absent.
  */
-import { Problems, show } from './errors';
+import { isPulumiOutput, Problems, show } from './errors';
 import { credentialTextProblem } from './credentials';
 import { hasLoneSurrogate, loneSurrogateProblem, reservedKeyProblem } from './emittable';
 import { memoize } from './memo';
@@ -299,7 +299,7 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'function') return 'a function';
   if (v === null || typeof v !== 'object') return show(v);
   if (Array.isArray(v)) return `the list ${show(v)}`;
-  if (isPlainRecord(v)) return show(v);
+  if (isPlainRecord(v) || isPulumiOutput(v) || v instanceof Promise) return show(v);
   if (v instanceof Date) return 'a Date';
   if (v instanceof Map) return 'a Map';
   if (v instanceof Set) return 'a Set';
