@@ -103,14 +103,16 @@ export type { TemplateFunction, TemplateResult, TemplateValue } from './rules/go
 export { VSPHERE_VM_NAME_MAX_LENGTH, vsphereVmName } from './providers/vsphere-rules';
 
 // Day 2: what the next apply rejects, rolls, deletes, scales and changes in place (docs/day-2.md)
+export { CAPI_SOURCE, CAPO_SOURCE, CAPV_SOURCE, KCP_UPDATE_ALLOWED_PATHS, kcpPathAllowed, parseManifestFile } from './plan';
+// the plan functions with every argument checked (plan/public.ts)
 export {
-  addonRemoval, autoscalerChange, CAPI_SOURCE, CAPO_SOURCE, CAPV_SOURCE, clusterNameOf, clusterUpdateRules, controlPlaneRollCauses, diffFields,
-  formatPlan, groupRemoval, groupRoll, indexManifests, infraMachineTemplateUpdateRules, inPlaceChange, KCP_UPDATE_ALLOWED_PATHS, kcpAllowListRule,
-  kcpEtcdRule, kcpPathAllowed, kcpVersionRule, kubeadmConfigTemplateUpdateRules, kubeadmControlPlaneUpdateRules, machineDeploymentRollCauses,
-  machineDeploymentUpdateRules, machineDeploymentVersionSkewRule, machineHealthCheckUpdateRules, openStackClusterUpdateRules, parseManifestFile,
+  addonRemoval, autoscalerChange, clusterNameOf, clusterUpdateRules, controlPlaneRollCauses, diffFields,
+  formatPlan, groupRemoval, groupRoll, indexManifests, infraMachineTemplateUpdateRules, inPlaceChange, kcpAllowListRule,
+  kcpEtcdRule, kcpVersionRule, kubeadmConfigTemplateUpdateRules, kubeadmControlPlaneUpdateRules, machineDeploymentRollCauses,
+  machineDeploymentUpdateRules, machineDeploymentVersionSkewRule, machineHealthCheckUpdateRules, openStackClusterUpdateRules,
   planCluster, planFleet, planJson, rejectedCreate, rejectedUpdate, replicaChange, rolloutPacing, updateRulesFor, upgradeOrder, upgradeStageOf,
   celViolations, clusterResourceSetCreateRules, clusterResourceSetUpdateRules, toHub,
-} from './plan';
+} from './plan/public';
 export type {
   AddonRemoval, AutoscalerChange, ClusterObjects, ClusterPlan, FieldChange, FleetPlan, GroupRemoval, InPlaceChange, ManifestSet, ObjectId,
   PlanOptions, RejectedChange, RejectionEffect, ReplicaChange, Roll, RollCause, RolloutPacing, UpdateRule, VersionChange, CelViolation,

@@ -92,7 +92,7 @@ export class ClusterAddon<A extends AddonName = AddonName> extends pulumi.Compon
   }
 
   constructor(name: string, props: PulumiClusterAddonProps<A>, opts?: ComponentOptions) {
-    const { result: { model, waitForReady }, provider, opts: gatedOpts } = prepare(`ClusterAddon ${show(props?.addon)}`, opts, () => render(props));
+    const { result: { model, waitForReady }, provider, opts: gatedOpts } = prepare(`ClusterAddon ${show(props?.addon)}`, name, opts, () => render(props));
     const manifests = waitForReady ? withWaitForReady(model.manifests) : model.manifests;
     claimObjects(`ClusterAddon "${model.addon}" on cluster "${props.cluster.name}"`, `${TYPE_PREFIX}ClusterAddon "${name}"`, provider, manifests);
     super(`${TYPE_PREFIX}ClusterAddon`, name, {}, gatedOpts);
@@ -143,7 +143,7 @@ export class FluxResourceMetrics extends pulumi.ComponentResource {
   }
 
   constructor(name: string, props: FluxResourceMetricsProps, opts?: ComponentOptions) {
-    const { result: rendered, provider, opts: gatedOpts } = prepare('FluxResourceMetrics', opts, () => renderFluxResourceMetrics(props));
+    const { result: rendered, provider, opts: gatedOpts } = prepare('FluxResourceMetrics', name, opts, () => renderFluxResourceMetrics(props));
     claimObjects('FluxResourceMetrics', `${TYPE_PREFIX}FluxResourceMetrics "${name}"`, provider, rendered.manifests);
     super(`${TYPE_PREFIX}FluxResourceMetrics`, name, {}, gatedOpts);
     this.warnings = rendered.warnings;

@@ -45,7 +45,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterRef {
   }
 
   constructor(name: string, props: ClusterProps, opts?: ComponentOptions) {
-    const { result: model, provider, opts: gatedOpts } = prepare(`Cluster ${show(props?.name)}`, opts, () => buildCluster(props));
+    const { result: model, provider, opts: gatedOpts } = prepare(`Cluster ${show(props?.name)}`, name, opts, () => buildCluster(props));
     claimObjects(`Cluster "${model.ref.name}"`, `${TYPE_PREFIX}Cluster "${name}"`, provider, model.manifests);
     super(`${TYPE_PREFIX}Cluster`, name, {}, gatedOpts);
     this.name = model.ref.name;

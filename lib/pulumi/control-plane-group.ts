@@ -27,7 +27,7 @@ export class ControlPlaneGroup extends pulumi.ComponentResource {
   }
 
   constructor(name: string, props: ControlPlaneGroupProps, opts?: ComponentOptions) {
-    const { result: rendered, provider, opts: gatedOpts } = prepare('ControlPlaneGroup', opts, () => renderControlPlane(props));
+    const { result: rendered, provider, opts: gatedOpts } = prepare('ControlPlaneGroup', name, opts, () => renderControlPlane(props));
     claimObjects(`ControlPlaneGroup "${controlPlaneName(props.cluster.name)}"`, `${TYPE_PREFIX}ControlPlaneGroup "${name}"`, provider, rendered.manifests);
     super(`${TYPE_PREFIX}ControlPlaneGroup`, name, {}, gatedOpts);
     this.name = controlPlaneName(props.cluster.name);

@@ -155,9 +155,11 @@ export function whenOpen(then: () => void): void {
  * Returns the render result, the provider, and the options to register the component with (the gated
  * `dependsOn`).
  */
-export function prepare<T>(subject: string, opts: ComponentOptions | undefined, render: () => T): { result: T; provider?: k8s.Provider; opts: ComponentOptions } {
+export function prepare<T>(subject: string, name: unknown, opts: ComponentOptions | undefined, render: () => T): { result: T; provider?: k8s.Provider; opts: ComponentOptions } {
   try {
     const p = new Problems(subject);
+    // the resource name: Pulumi would fail on anything but a non-empty string with a TypeError or its own assertion
+    if (typeof name !== 'string' || name === '') p.error('name', `the Pulumi resource name must be a non-empty string, got ${show(name)}`);
     const provider = checkOptions(p, opts);
     let result: T;
     try {

@@ -35,7 +35,7 @@ export class WorkerGroup extends pulumi.ComponentResource {
   }
 
   constructor(name: string, props: WorkerGroupProps, opts?: ComponentOptions) {
-    const { result: rendered, provider, opts: gatedOpts } = prepare('WorkerGroup', opts, () => renderWorkerGroup(props));
+    const { result: rendered, provider, opts: gatedOpts } = prepare('WorkerGroup', name, opts, () => renderWorkerGroup(props));
     claimObjects(`WorkerGroup "${workerGroupName(props.cluster.name, props.name)}"`, `${TYPE_PREFIX}WorkerGroup "${name}"`, provider, rendered.manifests);
     super(`${TYPE_PREFIX}WorkerGroup`, name, {}, gatedOpts);
     this.name = workerGroupName(props.cluster.name, props.name);

@@ -38,6 +38,16 @@ function configMap(i: number, s: string): Manifest {
   } as Manifest;
 }
 
+/**
+ * The same document with a list of lists, which the direct writer leaves to the `yaml` package (its
+ * fallback path) for the whole document.
+ */
+function fallbackConfigMap(i: number, s: string): Manifest {
+  const m = configMap(i, s) as Manifest & { extra: Record<string, unknown> };
+  m.extra.nested = [[s, 1], [{ [s === '' ? 'empty' : s]: s }]];
+  return m;
+}
+
 /** The objects as Kubernetes reads them from `yamlText`, compared with what was meant. */
 function expectReadBack(yamlText: string, manifests: readonly Manifest[]): void {
   const read = kubernetesRead(yamlText);
@@ -90,6 +100,15 @@ describe('every string of the issue reads back unchanged in Kubernetes', () => {
     expect(cdk8sAppFiles(manifests)).toBe(direct);
   });
 
+  it('documents that take the fallback path (a list of lists) too: "<<" is quoted there as well (issue 33)', () => {
+    const fallback = ISSUE_STRINGS.map((s, i) => fallbackConfigMap(i, s));
+    const direct = stringifyManifests(fallback);
+    expect(direct).toContain('"<<": as-key');
+    expect(direct).not.toMatch(/^\s*<<:/m);
+    expectReadBack(direct, fallback);
+    expect(stringifyCdk8sJson(fallback.map((m) => toCdk8sJson(m)))).toBe(direct);
+  });
+
   it('kubernetesSafeString escapes what go-yaml would fold, drop or reject', () => {
     expect(kubernetesSafeString('a\u2028b\u0085c\u0080"\\\n')).toBe('"a\\u2028b\\u0085c\\x80\\"\\\\\\n"');
   });
@@ -114,5 +133,14 @@ describe('property: random documents with hostile strings read back unchanged (k
       expect(stringifyCdk8sJson(manifests.map((m) => toCdk8sJson(m)))).toBe(direct);
       expect(cdk8sAppFiles(manifests)).toBe(direct);
     }), { seed: SEED, numRuns: 40, endOnFailure: true });
+  });
+
+  it('documents that take the `yaml` package fallback path (lists of lists), through stringifyManifests and stringifyCdk8sJson', () => {
+    fc.assert(fc.property(docs, (strings) => {
+      const manifests = strings.map((s, i) => fallbackConfigMap(i, s));
+      const direct = stringifyManifests(manifests);
+      expectReadBack(direct, manifests);
+      expect(stringifyCdk8sJson(manifests.map((m) => toCdk8sJson(m)))).toBe(direct);
+    }), { seed: SEED + 1, numRuns: 25, endOnFailure: true });
   });
 });

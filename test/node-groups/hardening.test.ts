@@ -199,7 +199,7 @@ describe('rules: every problem names the field, the value and the rule, all repo
     ['a bad resource', { encryption: { kms: { name: 'v', endpoint: 'unix:///run/kms/s.sock' }, resources: ['Secrets'] } }, 'kubeadm.apiServer.encryption.resources[0]', /^"Secrets" is not a resource as EncryptionConfiguration names it/],
     ['a duplicate resource', { encryption: { kms: { name: 'v', endpoint: 'unix:///run/kms/s.sock' }, resources: ['secrets', 'secrets'] } }, 'kubeadm.apiServer.encryption.resources[1]', /^"secrets" is listed twice/],
     ['a zero KMS timeout', { encryption: { kms: { name: 'v', endpoint: 'unix:///run/kms/s.sock', timeout: 0 } } }, 'kubeadm.apiServer.encryption.kms.timeout', /^must be longer than 0s/],
-    ['audit as a string', { audit: 'on' }, 'kubeadm.apiServer.audit', /must be an object/],
+    ['audit as a string', { audit: 'on' }, 'kubeadm.apiServer.audit', /must be a plain object/],
     ['an unknown policy name', { audit: { policy: 'strict' } }, 'kubeadm.apiServer.audit.policy', /^"strict" is not an audit policy: use 'preset' or a Policy/],
     ['a policy without rules', { audit: { policy: { rules: [] } } }, 'kubeadm.apiServer.audit.policy.rules', /^must be a non-empty list of rules/],
     ['a bad audit level', { audit: { policy: { rules: [{ level: 'Everything' }] } } }, 'kubeadm.apiServer.audit.policy.rules[0].level', /^must be one of "None", "Metadata", "Request", "RequestResponse", got "Everything"/],

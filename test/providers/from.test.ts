@@ -97,7 +97,7 @@ describe('overrides', () => {
 
 describe('bad input', () => {
   test.each<[string, unknown, RegExp]>([
-    ['null', null, /existing.*must be an object/],
+    ['null', null, /existing.*must be a plain object/],
     ['a kind without a typed class', { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'AWSMachineTemplate', spec: { template: { spec: {} } } }, /"AWSMachineTemplate" is not a kind MachineTemplate.from can copy/],
     ['an object without kind', { apiVersion: 'a/v1' }, /not a kind/],
   ])('MachineTemplate.from(%s) is a ValidationError', (_what, existing, message) => {

@@ -4,7 +4,8 @@
  */
 import { memoize } from '../rules/memo';
 import { kubeconfigSecretName, sha256 } from '../output/naming';
-import { AddonName, catalogEntry } from './catalog';
+import { AddonName, catalogEntry, isAddonName } from './catalog';
+import { checkArguments, isNameArgument } from '../rules/arguments';
 
 /** Prefix of every add-on namespace on the workload cluster (operations guide: `iaas-addon-{name}`). */
 export const ADDON_NAMESPACE_PREFIX = 'iaas-addon-';
@@ -61,6 +62,11 @@ export interface AddonNames {
 
 /** All names of one add-on on one cluster. */
 export function addonNames(cluster: { readonly name: string; readonly namespace: string }, addon: AddonName): AddonNames {
+  // any object with the two names: a ClusterRef, or a cdk8s/Pulumi Cluster
+  const okCluster = cluster !== null && typeof cluster === 'object' && isNameArgument(cluster.name) && isNameArgument(cluster.namespace);
+  if (!okCluster || !isAddonName(addon)) {
+    checkArguments('addonNames', [['cluster', cluster, okCluster, '{ name, namespace } (strings)'], ['addon', addon, isAddonName(addon), 'an add-on name of the catalog']]);
+  }
   const suffix = addonSuffix(cluster.namespace, cluster.name, addon);
   const release = `${addon}-${suffix}`;
   const releases = catalogEntry(addon).charts.map((c) => ({ component: c.component, name: c.primary ? release : `${release}-${c.component}` }));

@@ -13,7 +13,11 @@
  *   them is denied.
  */
 import { Manifest } from '../output/manifest';
-import { ADDON_CATALOG, ADDON_NAMES, AddonName, CatalogPort, catalogEntry } from './catalog';
+import { checkArguments } from '../rules/arguments';
+
+/** Any object (a plain one, or a construct such as a ClusterAddon): read by its fields. */
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+import { ADDON_CATALOG, ADDON_NAMES, AddonName, CatalogPort, catalogEntry, isAddonName } from './catalog';
 import type { AddonNames } from './naming';
 import type { ResolvedRayAccess } from './ray-access';
 import { NO_RAY_ACCESS } from './ray-access';
@@ -108,6 +112,14 @@ function exposedPorts(e: AddonExposure): CatalogPort[] {
  * Service ports for LoadBalancer. Service names are real when `names` is given (else `<raycluster>`).
  */
 export function addonSecurityGroupPorts(exposure: AddonExposure | AddonName, names?: Pick<AddonNames, 'release'>): SecurityGroupPort[] {
+  const okExposure = isAddonName(exposure) || isExposure(exposure);
+  const okNames = names === undefined || (isObject(names) && typeof names.release === 'string');
+  if (!okExposure || !okNames) {
+    checkArguments('addonSecurityGroupPorts', [
+      ['exposure', exposure, okExposure, `an add-on name (${ADDON_NAMES.join(', ')}) or an exposure { addon, serviceType${' '}}`],
+      ['names', names, okNames, 'undefined or { release: string }'],
+    ]);
+  }
   const e = typeof exposure === 'string' ? defaultExposure(exposure) : exposure;
   const type = e.serviceType;
   if (type === 'ClusterIP') return [];
@@ -121,6 +133,14 @@ export function addonSecurityGroupPorts(exposure: AddonExposure | AddonName, nam
     protocol: p.protocol,
     description: p.description,
   }));
+}
+
+const SERVICE_TYPES: readonly unknown[] = ['ClusterIP', 'NodePort', 'LoadBalancer'];
+
+/** An {@link AddonExposure}: the add-on, its Service type, and for kuberay the access object. */
+function isExposure(v: unknown): v is AddonExposure {
+  if (!isObject(v) || !isAddonName(v.addon) || !SERVICE_TYPES.includes(v.serviceType)) return false;
+  return v.addon !== 'kuberay' || (isObject(v.access) && Array.isArray(v.access.cidrs));
 }
 
 /** One installed add-on, for {@link addonPortSummary}. */
@@ -139,6 +159,15 @@ export interface AddonPortSummaryEntry {
  * `cdk8s synth`. Pass add-on names, or entries with cluster, namespace and the add-on's ports.
  */
 export function addonPortSummary(addons: readonly (AddonName | AddonPortSummaryEntry)[] = ADDON_NAMES): string {
+  const entryOk = (a: unknown) => isAddonName(a) || (isObject(a) && isAddonName(a.addon)
+    && (a.cluster === undefined || typeof a.cluster === 'string') && (a.namespace === undefined || typeof a.namespace === 'string')
+    && (a.securityGroupPorts === undefined || (Array.isArray(a.securityGroupPorts) && a.securityGroupPorts.every((p) => isObject(p)))));
+  if (!Array.isArray(addons) || !addons.every(entryOk)) {
+    const checks: [string, unknown, boolean, string][] = Array.isArray(addons)
+      ? addons.map((a, i) => [`addons[${i}]`, a, entryOk(a), 'an add-on name or { addon, cluster?, namespace?, securityGroupPorts? }'])
+      : [['addons', addons, false, 'a list of add-on names or entries']];
+    checkArguments('addonPortSummary', checks.filter((c) => !c[2]).slice(0, 20));
+  }
   const lines = ['Add-on ports to open in security groups:'];
   for (const a of addons) {
     const e: AddonPortSummaryEntry = typeof a === 'string' ? { addon: a } : a;

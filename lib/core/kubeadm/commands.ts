@@ -2,6 +2,7 @@
  * Shell commands cloud-init runs before and after kubeadm (`preKubeadmCommands`,
  * `postKubeadmCommands`), and the NTP servers it configures (`ntp`).
  */
+import { hasLoneSurrogate, loneSurrogateProblem } from '../rules/emittable';
 import { Problems, show } from '../rules/errors';
 import { checkBoolean, checkObject } from '../rules/validation';
 
@@ -14,7 +15,10 @@ export function checkCommands(p: Problems, path: string, value: unknown): string
   }
   let ok = true;
   value.forEach((c, i) => {
-    if (typeof c !== 'string' || c.trim() === '' || c.length > 10240) {
+    if (typeof c === 'string' && hasLoneSurrogate(c)) {
+      p.error(`${path}[${i}]`, loneSurrogateProblem(c));
+      ok = false;
+    } else if (typeof c !== 'string' || c.trim() === '' || c.length > 10240) {
       p.error(`${path}[${i}]`, `must be a non-empty shell command of at most 10240 characters, got ${show(c)}`);
       ok = false;
     }

@@ -13,6 +13,7 @@
  * - `permissions` an octal string such as `"0644"` (a number would be read as decimal);
  * - `owner` `user` or `user:group`; `encoding` base64, gzip or gzip+base64.
  */
+import { hasLoneSurrogate, loneSurrogateProblem } from '../rules/emittable';
 import { Problems, show } from '../rules/errors';
 import { checkBoolean, checkEnum, checkObject } from '../rules/validation';
 import { checkSecretKeyRef, SecretKeyRef } from './secret-ref';
@@ -58,7 +59,9 @@ export function checkFile(p: Problems, path: string, value: unknown): KubeadmFil
     if (!FIELDS.includes(k) && value[k] !== undefined) p.error(`${path}.${k}`, `${show(k)} is not a field of a file; a file has ${FIELDS.join(', ')}`);
   }
   const fp = value.path;
-  if (typeof fp !== 'string' || !fp.startsWith('/') || fp.length > 512 || /[\s\0]/.test(fp) || fp.split('/').includes('..')) {
+  if (typeof fp === 'string' && hasLoneSurrogate(fp)) {
+    p.error(`${path}.path`, loneSurrogateProblem(fp));
+  } else if (typeof fp !== 'string' || !fp.startsWith('/') || fp.length > 512 || /[\s\0]/.test(fp) || fp.split('/').includes('..')) {
     p.error(`${path}.path`, `${show(fp)} is not an absolute file path: start with "/", no "..", no whitespace, at most 512 characters`);
   }
   const hasContent = value.content !== undefined;
@@ -71,6 +74,7 @@ export function checkFile(p: Problems, path: string, value: unknown): KubeadmFil
   } else if (hasContent) {
     const c = value.content;
     if (typeof c !== 'string' || c === '') p.error(`${path}.content`, `must be a non-empty string, got ${show(c)}`);
+    else if (hasLoneSurrogate(c)) p.error(`${path}.content`, loneSurrogateProblem(c));
     else if (c.length > 10240) p.error(`${path}.content`, `is ${c.length} characters; Cluster API allows at most 10240 inline (put larger files in a Secret and use contentFrom)`);
     else if (PRIVATE_KEY.test(c)) p.error(`${path}.content`, 'holds a private key: never inline a credential; put it in a Secret and use contentFrom: { secret: { name, key } }');
     else if (typeof fp === 'string' && CREDENTIAL_PATH.test(fp)) {

@@ -22,6 +22,12 @@ export function checkSecretKeyRef(p: Problems, path: string, value: unknown): Se
   const s = value.secret;
   if (!checkObject(p, `${path}.secret`, s)) return undefined;
   let ok = true;
+  for (const k of Object.keys(s)) {
+    if (k !== 'name' && k !== 'key' && s[k] !== undefined) {
+      p.error(`${path}.secret.${k.length > 80 ? `${k.slice(0, 80)}…` : k}`, `${show(k.length > 80 ? `${k.slice(0, 80)}…` : k)} is not a known field of a SecretKeyRef's secret: only name and key are (KubeadmConfig reads the Secret in the cluster's namespace, and the key must exist)`);
+      ok = false;
+    }
+  }
   if (typeof s.name !== 'string' || !isDns1123Subdomain(s.name)) {
     p.error(`${path}.secret.name`, `${show(s.name)} is not a Secret name: lower-case letters, digits, '-' and '.', at most 253 characters`);
     ok = false;

@@ -13,6 +13,7 @@ import { checkPropKeys, propKeys } from '../rules/strict-props';
 import { checkLabels, checkObject, isPlainRecord } from '../rules/validation';
 import { compact, Manifest } from '../output/manifest';
 import { templateName } from '../output/naming';
+import { checkArguments } from '../rules/arguments';
 
 /** Which kind of group uses a template. */
 export type MachineRole = 'control-plane' | 'worker';
@@ -102,6 +103,7 @@ export function checkTemplateGeneration(template: MachineTemplate, capi: CapiVer
  * `rockylinux-9-kube-1.32.4`); undefined when it names none.
  */
 export function imageKubernetesVersion(image: string): string | undefined {
+  if (typeof image !== 'string') checkArguments('imageKubernetesVersion', [['image', image, false, 'an image name as a string']]);
   const m = /kube(?:rnetes)?[-_.]?v?(\d+\.\d+\.\d+)(?![\d.])/i.exec(image);
   return m ? `v${m[1]}` : undefined;
 }

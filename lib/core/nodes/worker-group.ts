@@ -40,6 +40,7 @@ import { compact, Manifest, Rendered } from '../output/manifest';
 import { templateName, workerGroupName, workerHealthCheckName } from '../output/naming';
 import { Taint } from '../kubeadm/taints';
 import { clusterAutoscalerProblem } from '../components/cluster-autoscaler';
+import { checkArguments } from '../rules/arguments';
 import {
   checkDns1123Label, checkEnum, checkGeneratedName, checkInt, checkIntOrPercent, checkLabels, checkObject, intOrPercentValue,
   IntOrPercent, isLabelKey, isPlainRecord, ParsedIntOrPercent,
@@ -274,6 +275,9 @@ function capacityAnnotations(c: AutoscalerCapacity, nodeLabels: Record<string, s
 
 /** Splits n over k parts as evenly as possible, the first parts taking the remainder (7 over 3: 3, 2, 2). */
 export function splitEvenly(n: number, k: number): number[] {
+  const count = (v: unknown) => Number.isSafeInteger(v);
+  const parts = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 100_000;
+  if (!count(n) || !parts(k)) checkArguments('splitEvenly', [['n', n, count(n), 'an integer'], ['k', k, parts(k), 'a number of parts from 0 to 100000']]);
   return Array.from({ length: k }, (_, i) => Math.floor(n / k) + (i < n % k ? 1 : 0));
 }
 

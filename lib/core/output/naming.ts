@@ -5,29 +5,37 @@
 import * as crypto from 'crypto';
 import { stableStringify } from './manifest';
 import { memoize } from '../rules/memo';
+import { checkArguments, isNameArgument } from '../rules/arguments';
+
+const NAME = 'a name: a string of at most 1024 characters';
 
 /** KubeadmControlPlane: `<cluster>-control-plane` (seed: cluster name plus "-control-plane"). */
 export function controlPlaneName(cluster: string): string {
+  if (!isNameArgument(cluster)) checkArguments('controlPlaneName', [['cluster', cluster, false, NAME]]);
   return `${cluster}-control-plane`;
 }
 
 /** MachineDeployment of a worker group: `<cluster>-<group>`. */
 export function workerGroupName(cluster: string, group: string): string {
+  if (!isNameArgument(cluster) || !isNameArgument(group)) checkArguments('workerGroupName', [['cluster', cluster, isNameArgument(cluster), NAME], ['group', group, isNameArgument(group), NAME]]);
   return `${cluster}-${group}`;
 }
 
 /** Control-plane MachineHealthCheck: `<cluster>-controlplane-healthcheck` (seed spelling, no dash in "controlplane"). */
 export function controlPlaneHealthCheckName(cluster: string): string {
+  if (!isNameArgument(cluster)) checkArguments('controlPlaneHealthCheckName', [['cluster', cluster, false, NAME]]);
   return `${cluster}-controlplane-healthcheck`;
 }
 
 /** Worker MachineHealthCheck: `<cluster>-<group>-healthcheck`. */
 export function workerHealthCheckName(cluster: string, group: string): string {
+  if (!isNameArgument(cluster) || !isNameArgument(group)) checkArguments('workerHealthCheckName', [['cluster', cluster, isNameArgument(cluster), NAME], ['group', group, isNameArgument(group), NAME]]);
   return `${cluster}-${group}-healthcheck`;
 }
 
 /** Secret written by Cluster API with the admin kubeconfig of a workload cluster. */
 export function kubeconfigSecretName(cluster: string): string {
+  if (!isNameArgument(cluster)) checkArguments('kubeconfigSecretName', [['cluster', cluster, false, NAME]]);
   return `${cluster}-kubeconfig`;
 }
 

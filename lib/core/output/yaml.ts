@@ -121,9 +121,11 @@ export function kubernetesSafeString(s: string): string {
 /**
  * The `yaml` package's string tag with Kubernetes' reader in mind: strings that need escapes, and
  * strings yaml writes plain that go-yaml would read as another type (`0o17`, `0X1F`, `-0o7`, `<<`), are
- * written by {@link kubernetesSafeString}; every other string exactly as yaml writes it.
+ * written by {@link kubernetesSafeString}; every other string exactly as yaml writes it. Without the
+ * YAML 1.1 merge tag: with it, yaml identifies the key `<<` as a merge key and writes it plain, which
+ * Kubernetes reads as a merge key; without it `<<` is a string like any other, and quoted.
  */
-const KUBERNETES_SAFE_TAGS = (tags: YAML.Tags): YAML.Tags => tags.map((t) => {
+const KUBERNETES_SAFE_TAGS = (tags: YAML.Tags): YAML.Tags => tags.filter((t) => (t as YAML.ScalarTag).tag !== 'tag:yaml.org,2002:merge').map((t) => {
   const tag = t as YAML.ScalarTag;
   if (tag.tag !== 'tag:yaml.org,2002:str' || typeof tag.stringify !== 'function') return t;
   const base = tag.stringify.bind(tag);

@@ -8,6 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { LABEL_ADDON_CLUSTER } from '../addons/addon';
 import { CLUSTER_GROUP, LABEL_CLUSTER_NAME } from '../output/api-versions';
 import { Problems, show } from '../rules/errors';
+import { checkArguments } from '../rules/arguments';
 import { Manifest } from '../output/manifest';
 import { getPath, isPlainObject } from './diff';
 import { ObjectId } from './types';
@@ -166,6 +167,9 @@ function depthExceeds(value: unknown, max: number): boolean {
  * line.
  */
 export function parseManifestFile(file: string, content: string): unknown[] {
+  if (typeof file !== 'string' || typeof content !== 'string') {
+    checkArguments('parseManifestFile', [['file', file, typeof file === 'string', 'a file name as a string'], ['content', content, typeof content === 'string', 'the file\'s text as a string']]);
+  }
   const p = new Problems(`Manifest file ${show(file)}`);
   const out: unknown[] = [];
   if (content.length > MAX_MANIFEST_FILE_CHARS) {

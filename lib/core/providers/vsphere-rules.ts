@@ -12,6 +12,7 @@
 import { Problems, show } from '../rules/errors';
 import { evaluateGoTemplate, SPRIG_NAME_FUNCTIONS } from '../rules/go-template';
 import { isDns1123Subdomain } from '../rules/validation';
+import { checkArguments } from '../rules/arguments';
 
 /** CAPV truncates generated VM names to this length. */
 export const VSPHERE_VM_NAME_MAX_LENGTH = 63;
@@ -36,6 +37,10 @@ export function checkPciDevices(p: Problems, path: string, devices: unknown): vo
 
 /** The VM name a naming template gives a Machine named `machineName`, or why it fails. */
 export function vsphereVmName(template: string, machineName: string): { name: string } | { error: string; unsupported?: boolean } {
+  const isText = (v: unknown) => typeof v === 'string' && v.length <= 10_000;
+  if (!isText(template) || !isText(machineName)) {
+    checkArguments('vsphereVmName', [['template', template, isText(template), 'a naming template as a string of at most 10000 characters'], ['machineName', machineName, isText(machineName), 'a Machine name as a string of at most 10000 characters']]);
+  }
   const r = evaluateGoTemplate(template, { machine: { name: machineName } }, SPRIG_NAME_FUNCTIONS);
   if (r.kind === 'ok') return { name: r.output.slice(0, VSPHERE_VM_NAME_MAX_LENGTH) };
   return { error: r.message, unsupported: r.kind === 'unsupported' };

@@ -14,6 +14,7 @@
  */
 import * as ipaddr from 'ipaddr.js';
 import { Problems, show } from './errors';
+import { checkArguments } from './arguments';
 
 /** A parsed CIDR block. */
 export interface ParsedCidr {
@@ -33,6 +34,8 @@ function isDigits(s: string): boolean {
 
 /** Why `value` is not a CIDR block for Go's net.ParseCIDR, or the parsed block. */
 export function parseGoCidr(value: string): ParsedCidr | { readonly error: string } {
+  if (typeof value !== 'string') checkArguments('parseGoCidr', [['value', value, false, 'a CIDR block as a string']]);
+  if (value.length > 64) return { error: `${show(value)} is ${value.length} characters, longer than any CIDR block` };
   const slash = value.indexOf('/');
   if (slash < 0) return { error: 'has no "/<prefix length>"' };
   const addr = value.slice(0, slash);
@@ -62,7 +65,7 @@ export function parseGoCidr(value: string): ParsedCidr | { readonly error: strin
 
 /** True when Go's net.ParseCIDR accepts `value`. */
 export function isGoCidr(value: string): boolean {
-  return !('error' in parseGoCidr(value));
+  return typeof value === 'string' && !('error' in parseGoCidr(value));
 }
 
 /** Records a problem unless `value` is a CIDR block Go's net.ParseCIDR accepts. */

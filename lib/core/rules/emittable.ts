@@ -38,8 +38,13 @@ export function hasLoneSurrogate(s: string): boolean {
   return false;
 }
 
+/** The error message for a string with an unpaired surrogate. */
+export function loneSurrogateProblem(s: string): string {
+  return `${show(s)} contains an unpaired UTF-16 surrogate, which no YAML or JSON text Kubernetes reads can carry (it would become U+FFFD)`;
+}
+
 /** Why a string cannot be emitted (lone surrogate, credential), or undefined. */
 export function stringProblem(s: string): string | undefined {
-  if (hasLoneSurrogate(s)) return `${show(s)} contains an unpaired UTF-16 surrogate, which Kubernetes cannot store (it would become U+FFFD)`;
+  if (hasLoneSurrogate(s)) return loneSurrogateProblem(s);
   return credentialTextProblem(s);
 }

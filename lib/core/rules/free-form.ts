@@ -20,7 +20,7 @@
 import { credentialKeyProblem } from './credentials';
 import { hasLoneSurrogate, reservedKeyProblem, stringProblem } from './emittable';
 import { Problems, show } from './errors';
-import { isPlainRecord } from './validation';
+import { describeValue, isPlainRecord } from './validation';
 
 /** Free-form values nest at most this deep. */
 export const MAX_FREE_FORM_DEPTH = 64;
@@ -105,17 +105,5 @@ function copyValue(p: Problems, at: string, v: unknown, depth: number, ancestors
   return out;
 }
 
-/** A short description of a value that is not JSON, for error messages. */
-export function describeValue(v: unknown): string {
-  if (typeof v === 'bigint') return `the BigInt ${show(v)}`;
-  if (typeof v === 'symbol') return `the Symbol ${show(v)}`;
-  if (typeof v === 'function') return 'a function';
-  if (v instanceof Date) return 'a Date';
-  if (v instanceof Map) return 'a Map';
-  if (v instanceof Set) return 'a Set';
-  if (v !== null && typeof v === 'object' && !Array.isArray(v) && !isPlainRecord(v)) {
-    const name = (Object.getPrototypeOf(v) as { constructor?: { name?: unknown } }).constructor?.name;
-    return `an instance of ${typeof name === 'string' && name ? name : 'a class'}`;
-  }
-  return show(v);
-}
+/** A short description of a value that is not JSON, for error messages (the rule of validation.ts). */
+export { describeValue };

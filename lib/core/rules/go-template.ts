@@ -11,7 +11,10 @@
  * Control structures (`if`, `range`, `with`, variables, ...) are valid Go templates but outside the
  * subset: {@link evaluateGoTemplate} returns `unsupported` for them rather than guess.
  */
+import { checkArguments } from './arguments';
+import { isPlainRecord } from './validation';
 
+/** The data a template reads: strings, numbers, booleans and objects of them (e.g. `{ machine: { name } }`). */
 export type TemplateValue = string | number | boolean | { readonly [k: string]: TemplateValue };
 
 /** A template function: typed arguments (checked), one result. */
@@ -202,6 +205,10 @@ class Evaluator {
 
 /** Renders `template` with `data` and `funcs`, or says why Go's text/template would fail (or that the template is outside the subset). */
 export function evaluateGoTemplate(template: string, data: TemplateValue, funcs: Readonly<Record<string, TemplateFunction>>): TemplateResult {
+  const okFuncs = isPlainRecord(funcs) && Object.values(funcs).every((f) => isPlainRecord(f) && typeof f.fn === 'function' && Array.isArray(f.params));
+  if (typeof template !== 'string' || !okFuncs) {
+    checkArguments('evaluateGoTemplate', [['template', template, typeof template === 'string', 'a template as a string'], ['funcs', funcs, okFuncs, 'an object of template functions { params, fn }, e.g. SPRIG_NAME_FUNCTIONS']]);
+  }
   try {
     let out = '';
     let i = 0;

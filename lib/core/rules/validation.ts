@@ -9,9 +9,9 @@
  * {@link Problems} collector (never throws) and returns the normalized value, or `undefined`
  * when the input was invalid or absent.
  */
-import { Problems, show } from './errors';
+import { isPulumiOutput, Problems, show } from './errors';
 import { credentialTextProblem } from './credentials';
-import { hasLoneSurrogate, reservedKeyProblem } from './emittable';
+import { hasLoneSurrogate, loneSurrogateProblem, reservedKeyProblem } from './emittable';
 import { memoize } from './memo';
 
 /** A duration: a Go duration string (`"90s"`, `"5m"`, `"1h30m"`) or a number of seconds. */
@@ -24,6 +24,9 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/** The API server's limit on the annotations of one object: keys and values together, in bytes (apimachinery's TotalAnnotationSizeLimitB). */
+export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 
 /** Maximum length of a label value, and of names Cluster API uses as label values. */
 export const MAX_LABEL_VALUE_LENGTH = 63;
@@ -87,13 +90,19 @@ export function checkRequired(p: Problems, path: string, value: unknown): boolea
   return true;
 }
 
+/** A string YAML and Kubernetes can carry: no unpaired UTF-16 surrogate. */
 export function checkString(p: Problems, path: string, value: unknown): value is string {
   if (typeof value !== 'string') {
-    p.error(path, `must be a string, got ${show(value)}`);
+    p.error(path, `must be a string, got ${describeValue(value)}`);
+    return false;
+  }
+  if (hasLoneSurrogate(value)) {
+    p.error(path, loneSurrogateProblem(value));
     return false;
   }
   return true;
 }
+
 
 /** A DNS-1123 label: lower-case alphanumerics and '-', starting and ending alphanumeric, at most 63 characters. */
 export function checkDns1123Label(p: Problems, path: string, value: unknown): string | undefined {
@@ -115,6 +124,9 @@ export function checkGeneratedName(p: Problems, path: string, kind: string, name
     p.error(path, `the generated ${kind} name ${show(name)} is ${name.length} characters; Cluster API uses it as a label value, which allows at most ${MAX_LABEL_VALUE_LENGTH}: shorten ${from} by ${name.length - MAX_LABEL_VALUE_LENGTH}`);
   }
 }
+
+/** The largest int32, the type of most integer fields of the Kubernetes and Cluster API types. */
+export const INT32_MAX = 2147483647;
 
 /** An integer in [min, max]. */
 export function checkInt(p: Problems, path: string, value: unknown, min: number, max = 2147483647, source?: string): number | undefined {
@@ -205,12 +217,20 @@ export function checkIntOrPercent(p: Problems, path: string, value: unknown, max
       p.error(path, `must be a non-negative integer or a percentage such as "25%", got ${show(value)}`);
       return undefined;
     }
+    if (value > INT32_MAX) {
+      p.error(path, `${show(value)} is beyond the int32 an int-or-string field holds (at most ${INT32_MAX}); the API server refuses it`);
+      return undefined;
+    }
     return { kind: 'int', value };
   }
   if (typeof value === 'string') {
     const m = /^([0-9]+)%$/.exec(value);
     if (!m) {
       p.error(path, `must be a non-negative integer or a percentage such as "25%", got ${show(value)}`);
+      return undefined;
+    }
+    if (m[1].length > 10 || parseInt(m[1], 10) > INT32_MAX) {
+      p.error(path, `${show(value)} is beyond the int32 an int-or-string field holds (at most ${INT32_MAX}%)`);
       return undefined;
     }
     const pct = parseInt(m[1], 10);
@@ -248,13 +268,49 @@ export function checkEnum<T extends string>(p: Problems, path: string, value: un
   return value as T;
 }
 
-/** Checks that a props value is a plain object (not null, not an array). */
+/**
+ * Checks that a props value is an object: not null, not an array, and not a Map, Date, Set, boxed
+ * primitive or other built-in value, whose entries `Object.keys` does not see (a Map of labels would
+ * emit no labels).
+ */
 export function checkObject(p: Problems, path: string, value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    p.error(path, `must be an object, got ${show(value)}`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || isBuiltinValue(value)) {
+    p.error(path, `must be a plain object, got ${describeValue(value)}`);
     return false;
   }
   return true;
+}
+
+/**
+ * A Map, Set, Date, RegExp, Promise, boxed primitive, binary buffer or other built-in object: never
+ * props, whose fields `Object.keys` would not see. (The library's own classes, such as the provider
+ * clusters and machine templates, are objects of their own and pass.)
+ */
+function isBuiltinValue(v: object): boolean {
+  return v instanceof Map || v instanceof Set || v instanceof WeakMap || v instanceof WeakSet || v instanceof Date || v instanceof RegExp
+    || v instanceof Promise || v instanceof Number || v instanceof String || v instanceof Boolean || ArrayBuffer.isView(v) || v instanceof ArrayBuffer
+    || v instanceof Error || (!isPlainRecord(v) && Object.prototype.toString.call(v) !== '[object Object]');
+}
+
+/** A short description of a value where another kind of value was expected, for error messages. */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'bigint') return `the BigInt ${show(v)}`;
+  if (typeof v === 'symbol') return `the Symbol ${show(v)}`;
+  if (typeof v === 'function') return 'a function';
+  if (v === null || typeof v !== 'object') return show(v);
+  if (Array.isArray(v)) return `the list ${show(v)}`;
+  if (isPlainRecord(v) || isPulumiOutput(v) || v instanceof Promise) return show(v);
+  if (v instanceof Date) return 'a Date';
+  if (v instanceof Map) return 'a Map';
+  if (v instanceof Set) return 'a Set';
+  if (v instanceof Number || v instanceof String || v instanceof Boolean) return `a boxed ${typeof v.valueOf()} (new ${v.constructor.name}(…)): use the primitive value`;
+  let name: unknown;
+  try {
+    name = (Object.getPrototypeOf(v) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+  } catch {
+    name = undefined;
+  }
+  return `an instance of ${typeof name === 'string' && name ? name : 'a class'}`;
 }
 
 /**
@@ -267,6 +323,7 @@ export function checkLabels(p: Problems, path: string, value: unknown, kind: 'la
   if (!checkObject(p, path, value)) return undefined;
   let ok = true;
   const out: Record<string, string> = {};
+  let bytes = 0;
   for (const k of Object.keys(value)) {
     const v = value[k];
     const at = `${path}.${k.length > 80 ? `${k.slice(0, 80)}…` : k}`;
@@ -291,7 +348,12 @@ export function checkLabels(p: Problems, path: string, value: unknown, kind: 'la
         ok = false;
       }
     }
+    if (kind === 'annotations') bytes += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
     if (ok) out[k] = v as string;
+  }
+  if (kind === 'annotations' && bytes > MAX_ANNOTATIONS_BYTES) {
+    p.error(path, `the annotations take ${bytes} bytes (keys and values, UTF-8); the API server refuses more than ${MAX_ANNOTATIONS_BYTES} (256 KiB) per object: keep large data in a ConfigMap or Secret`);
+    ok = false;
   }
   return ok ? out : undefined;
 }
@@ -305,7 +367,10 @@ export function checkStringList(p: Problems, path: string, value: unknown, valid
   }
   let ok = true;
   value.forEach((v, i) => {
-    if (typeof v !== 'string' || !valid(v)) {
+    if (typeof v === 'string' && hasLoneSurrogate(v)) {
+      p.error(`${path}[${i}]`, loneSurrogateProblem(v));
+      ok = false;
+    } else if (typeof v !== 'string' || !valid(v)) {
       p.error(`${path}[${i}]`, `${show(v)} is not ${rule}`);
       ok = false;
     }

@@ -21,6 +21,7 @@
  */
 import * as semver from 'semver';
 import { Manifest } from '../../output/manifest';
+import { checkArguments } from '../../rules/arguments';
 import { formatPath, getPath, isPlainObject, mergePatchPaths } from '../diff';
 import { apiVersionOnly } from '../manifests';
 import { RejectedChange } from '../types';
@@ -70,6 +71,7 @@ function pathsMatch(allowed: readonly string[], path: readonly string[]): boolea
 
 /** True when the webhook lets `path` change. */
 export function kcpPathAllowed(path: readonly string[]): boolean {
+  if (!Array.isArray(path) || !path.every((s) => typeof s === 'string')) checkArguments('kcpPathAllowed', [['path', path, false, 'a path as a list of strings, e.g. ["spec", "replicas"]']]);
   return KCP_UPDATE_ALLOWED_PATHS.some((a) => pathsMatch(a, path));
 }
 

@@ -1,0 +1,275 @@
+/**
+ * The plan functions as `capi-constructs/core` exports them: every argument is checked first (see
+ * arguments.ts), so a wrong one is a ValidationError naming it, never a TypeError or RangeError from
+ * inside. The library itself calls the functions of the other modules directly, on objects it has
+ * already checked.
+ */
+import * as impl from '.';
+import type { Manifest } from '../output/manifest';
+import {
+  checkPlanArguments, countProblem, jsonProblem, listProblem, manifestMapProblem, manifestProblem, pathProblem, planOptionsProblem, planProblem,
+  readPlan, stringListProblem, stringProblem,
+} from './arguments';
+import type { AddonRemoval, AutoscalerChange, CelViolation, ClusterPlan, FieldChange, FleetPlan, GroupRemoval, InPlaceChange, ManifestSet, PlanOptions, RejectedChange, ReplicaChange, Roll, RolloutPacing, UpdateRule, VersionChange } from '.';
+
+/** A removed HelmRelease: the add-on is uninstalled. */
+export function addonRemoval(previous: Manifest): AddonRemoval | undefined {
+  checkPlanArguments('addonRemoval', [['previous', previous, manifestProblem(previous)]]);
+  return impl.addonRemoval(previous);
+}
+
+/** The cluster-autoscaler bounds, when either changes. */
+export function autoscalerChange(previous: Manifest, next: Manifest): AutoscalerChange | undefined {
+  checkPlanArguments('autoscalerChange', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  return impl.autoscalerChange(previous, next);
+}
+
+/**
+ * The cluster an object belongs to: a Cluster is its own; other objects name theirs by the
+ * `cluster.x-k8s.io/cluster-name` label (on every node-group object the library emits), the add-on
+ * label `addons.capi-constructs.io/cluster`, an owner reference to a Cluster, `spec.clusterName`, or, for a Flux object that deploys
+ * to a workload cluster, its `spec.kubeConfig.secretRef.name` (Cluster API names that Secret
+ * `<cluster>-kubeconfig`). Objects with none of these belong to no cluster (name `""`).
+ */
+export function clusterNameOf(m: Manifest): string {
+  checkPlanArguments('clusterNameOf', [['m', m, manifestProblem(m)]]);
+  return impl.clusterNameOf(m);
+}
+
+/** The Cluster webhook's update rules: removed infrastructureRef, controlPlaneRef or topology. */
+export function clusterUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
+  checkPlanArguments('clusterUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  return impl.clusterUpdateRules(previous, next);
+}
+
+/** The changes of a KubeadmControlPlane (both sides in v1beta2) that roll its machines. */
+export function controlPlaneRollCauses(previous: Manifest, next: Manifest): FieldChange[] {
+  checkPlanArguments('controlPlaneRollCauses', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  return impl.controlPlaneRollCauses(previous, next);
+}
+
+/**
+ * The leaf changes from `a` to `b`: objects are compared key by key, lists of equal length item by
+ * item; anything else that differs is one change (a list that grows or shrinks is one change).
+ */
+export function diffFields(a: unknown, b: unknown, prefix: readonly (string | number)[] = []): FieldChange[] {
+  checkPlanArguments('diffFields', [['a', a, jsonProblem(a)], ['b', b, jsonProblem(b)], ['prefix', prefix, prefix === undefined ? undefined : pathProblem(prefix)]]);
+  return impl.diffFields(a, b, prefix);
+}
+
+/** The plan for people: one block per changed cluster, then the totals. Unchanged clusters get one line. */
+export function formatPlan(plan: FleetPlan): string {
+  checkPlanArguments('formatPlan', [['plan', plan, planProblem(plan)]]);
+  return readPlan('formatPlan', () => impl.formatPlan(plan));
+}
+
+/** A removed KubeadmControlPlane or MachineDeployment and the machines it takes with it. */
+export function groupRemoval(previous: Manifest): GroupRemoval | undefined {
+  checkPlanArguments('groupRemoval', [['previous', previous, manifestProblem(previous)]]);
+  return impl.groupRemoval(previous);
+}
+
+/** The rollout of a KubeadmControlPlane or MachineDeployment (both sides in v1beta2), or undefined when nothing rolls it. */
+export function groupRoll(previous: Manifest, next: Manifest): Roll | undefined {
+  checkPlanArguments('groupRoll', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  return impl.groupRoll(previous, next);
+}
+
+/**
+ * Checks and indexes a manifest set. `what` names the set in errors (`previous`, `next`). Every
+ * entry must be an object with apiVersion, kind and metadata.name; an object given twice is an
+ * error. All problems are reported together.
+ */
+export function indexManifests(objects: readonly unknown[], what: string): ManifestSet {
+  checkPlanArguments('indexManifests', [['objects', objects, listProblem(objects)], ['what', what, stringProblem(what)]]);
+  return impl.indexManifests(objects, what);
+}
+
+/** One rejection per changed field of an infrastructure machine template's `spec.template.spec`. */
+export function infraMachineTemplateUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
+  checkPlanArguments('infraMachineTemplateUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  return impl.infraMachineTemplateUpdateRules(previous, next);
+}
+
+/** The changes of `previous` -> `next` outside `covered` (paths, each covering what lies below it) and the server's own fields. */
+export function inPlaceChange(previous: Manifest, next: Manifest, covered: readonly string[] = []): InPlaceChange | undefined {
+  checkPlanArguments('inPlaceChange', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)], ['covered', covered, covered === undefined ? undefined : stringListProblem(covered)]]);
+  return impl.inPlaceChange(previous, next, covered);
+}
+
+/** `ValidateUpdate`'s allow-list: one rejection per merge-patch path outside it. */
+export function kcpAllowListRule(previous: Manifest, next: Manifest): RejectedChange[] {
+  checkPlanArguments('kcpAllowListRule', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  return impl.kcpAllowListRule(previous, next);
+}
+
+/** `validateClusterConfiguration`: local <-> external etcd. */
+export function kcpEtcdRule(previous: Manifest, next: Manifest): RejectedChange[] {
+  checkPlanArguments('kcpEtcdRule', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  return impl.kcpEtcdRule(previous, next);
+}
+
+/** `validateVersion`: at most one minor up per update. */
+export function kcpVersionRule(previous: Manifest, next: Manifest): RejectedChange[] {
+  checkPlanArguments('kcpVersionRule', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  return impl.kcpVersionRule(previous, next);
+}
+
+/** One `ignored` entry per changed field of a KubeadmConfigTemplate's `spec.template.spec`. */
+export function kubeadmConfigTemplateUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
+  checkPlanArguments('kubeadmConfigTemplateUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  return impl.kubeadmConfigTemplateUpdateRules(previous, next);
+}
+
+/** Every KubeadmControlPlane update rule. */
+export function kubeadmControlPlaneUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
+  checkPlanArguments('kubeadmControlPlaneUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  return impl.kubeadmControlPlaneUpdateRules(previous, next);
+}
+
+/**
+ * The changes of a MachineDeployment (both sides in v1beta2) that roll its machines: its machine
+ * template outside the fields Cluster API changes in place (cluster-api v1.14.0
+ * `core/reconcilers/machinedeployment/mdutil/util.go` `MachineTemplateDeepCopyRolloutFields`:
+ * labels, annotations, clusterName, providerID, minReadySeconds, readinessGates, deletion timeouts
+ * and taints), and `rollout.after`.
+ */
+export function machineDeploymentRollCauses(previous: Manifest, next: Manifest): FieldChange[] {
+  checkPlanArguments('machineDeploymentRollCauses', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  return impl.machineDeploymentRollCauses(previous, next);
+}
+
+/** The MachineDeployment webhook's update rule: `spec.clusterName` is immutable. */
+export function machineDeploymentUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
+  checkPlanArguments('machineDeploymentUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  return impl.machineDeploymentUpdateRules(previous, next);
+}
+
+/**
+ * The MachineSet preflight version-skew checks for a MachineDeployment against the control plane's
+ * version after the apply. `previous` is the MachineDeployment before it (undefined when new): an
+ * unchanged version is not reported, since machines of that version already run.
+ */
+export function machineDeploymentVersionSkewRule(previous: Manifest | undefined, next: Manifest, controlPlaneVersion: unknown): RejectedChange[] {
+  checkPlanArguments('machineDeploymentVersionSkewRule', [['previous', previous, previous === undefined ? undefined : manifestProblem(previous)], ['next', next, manifestProblem(next)], ['controlPlaneVersion', controlPlaneVersion, jsonProblem(controlPlaneVersion)]]);
+  return impl.machineDeploymentVersionSkewRule(previous, next, controlPlaneVersion);
+}
+
+/** The MachineHealthCheck webhook's update rule: `spec.clusterName` is immutable. */
+export function machineHealthCheckUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
+  checkPlanArguments('machineHealthCheckUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  return impl.machineHealthCheckUpdateRules(previous, next);
+}
+
+/** The OpenStackCluster webhook's update rules: the spec is immutable outside its allow-list. */
+export function openStackClusterUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
+  checkPlanArguments('openStackClusterUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  return impl.openStackClusterUpdateRules(previous, next);
+}
+
+/**
+ * The plan of one cluster: its objects before and after (either may be empty). An object whose
+ * update a webhook rejects keeps its previous state, so it neither rolls nor scales nor changes in
+ * place; the worker version-skew check then compares against the control plane version that stays.
+ */
+export function planCluster(
+  namespace: string, name: string, before: ReadonlyMap<string, Manifest>, after: ReadonlyMap<string, Manifest>, reportedControlPlaneVersion?: string,
+): ClusterPlan {
+  checkPlanArguments('planCluster', [['namespace', namespace, stringProblem(namespace)], ['name', name, stringProblem(name)], ['before', before, manifestMapProblem(before)], ['after', after, manifestMapProblem(after)], ['reportedControlPlaneVersion', reportedControlPlaneVersion, reportedControlPlaneVersion === undefined ? undefined : stringProblem(reportedControlPlaneVersion)]]);
+  return impl.planCluster(namespace, name, before, after, reportedControlPlaneVersion);
+}
+
+/**
+ * Plans applying `next` over `previous`: two manifest sets (lists of plain Kubernetes objects, e.g.
+ * the documents of every file of two `dist/` directories). Objects are matched by API group, kind,
+ * namespace and name, and grouped by the Cluster they belong to (the `cluster.x-k8s.io/cluster-name`
+ * label or `spec.clusterName`). Throws a ValidationError listing every malformed or duplicate object.
+ */
+export function planFleet(previous: readonly unknown[], next: readonly unknown[], options: PlanOptions = {}): FleetPlan {
+  checkPlanArguments('planFleet', [['previous', previous, listProblem(previous)], ['next', next, listProblem(next)], ['options', options, options === undefined ? undefined : planOptionsProblem(options)]]);
+  return impl.planFleet(previous, next, options);
+}
+
+/** The plan as JSON text (the {@link FleetPlan} object, two-space indented). */
+export function planJson(plan: FleetPlan): string {
+  checkPlanArguments('planJson', [['plan', plan, planProblem(plan)]]);
+  return readPlan('planJson', () => impl.planJson(plan));
+}
+
+/** The create rules: what the webhooks and the CRD's CEL rules refuse in a new object. */
+export function rejectedCreate(next: Manifest): RejectedChange[] {
+  checkPlanArguments('rejectedCreate', [['next', next, manifestProblem(next)]]);
+  return impl.rejectedCreate(next);
+}
+
+/**
+ * Every change from `previous` to `next` (two versions of one object) that the webhooks or the CRD's
+ * CEL rules refuse, or that would not take effect. Both sides are converted to the version Cluster
+ * API's webhooks see (v1beta2, {@link toHub}) first, so a move between API versions is compared
+ * field by field, not as a rename; the CEL rules see `next` in its own version, with `previous` as
+ * `oldSelf` when it is in (or converts to) the same version.
+ */
+export function rejectedUpdate(previous: Manifest, next: Manifest): RejectedChange[] {
+  checkPlanArguments('rejectedUpdate', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  return impl.rejectedUpdate(previous, next);
+}
+
+/** `spec.replicas` of a group, when it changes. */
+export function replicaChange(previous: Manifest, next: Manifest): ReplicaChange | undefined {
+  checkPlanArguments('replicaChange', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  return impl.replicaChange(previous, next);
+}
+
+/** How a group's rollout is paced. */
+export function rolloutPacing(m: Manifest, machines: number): RolloutPacing {
+  checkPlanArguments('rolloutPacing', [['m', m, manifestProblem(m)], ['machines', machines, countProblem(machines)]]);
+  return impl.rolloutPacing(m, machines);
+}
+
+/** The update rules for an object's kind (none for kinds without update rules). */
+export function updateRulesFor(m: Manifest): readonly UpdateRule[] {
+  checkPlanArguments('updateRulesFor', [['m', m, manifestProblem(m)]]);
+  return impl.updateRulesFor(m);
+}
+
+/**
+ * The version changes of one cluster in upgrade order. `reported` is the control plane's live version
+ * (KubeadmControlPlane `status.version`), when known.
+ */
+export function upgradeOrder(before: ReadonlyMap<string, Manifest>, after: ReadonlyMap<string, Manifest>, reported?: string): VersionChange[] {
+  checkPlanArguments('upgradeOrder', [['before', before, manifestMapProblem(before)], ['after', after, manifestMapProblem(after)], ['reported', reported, reported === undefined ? undefined : stringProblem(reported)]]);
+  return impl.upgradeOrder(before, after, reported);
+}
+
+/** The stage of a worker group: its annotation, or 1. */
+export function upgradeStageOf(md: Manifest): number {
+  checkPlanArguments('upgradeStageOf', [['md', md, manifestProblem(md)]]);
+  return impl.upgradeStageOf(md);
+}
+
+/**
+ * The CEL rules of `next`'s CRD that `next` breaks. `previous` is the stored object (undefined on
+ * create), in the same API version as `next` (convert it first).
+ */
+export function celViolations(previous: Manifest | undefined, next: Manifest): CelViolation[] {
+  checkPlanArguments('celViolations', [['previous', previous, previous === undefined ? undefined : manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  return impl.celViolations(previous, next);
+}
+
+/** Create: the selector must select something. */
+export function clusterResourceSetCreateRules(next: Manifest): RejectedChange[] {
+  checkPlanArguments('clusterResourceSetCreateRules', [['next', next, manifestProblem(next)]]);
+  return impl.clusterResourceSetCreateRules(next);
+}
+
+/** Update: the selector and the strategy are fixed at creation. */
+export function clusterResourceSetUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
+  checkPlanArguments('clusterResourceSetUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  return impl.clusterResourceSetUpdateRules(previous, next);
+}
+
+/** The object as Cluster API's webhooks and controllers see it: a v1beta1 Cluster API object converted to v1beta2, anything else as is. */
+export function toHub(m: Manifest): Manifest {
+  checkPlanArguments('toHub', [['m', m, manifestProblem(m)]]);
+  return impl.toHub(m);
+}
