@@ -5,7 +5,7 @@
  *
  * Options (environment): BENCH_N="100,500,1000", BENCH_PULUMI_N="10,50" ("none" to skip),
  * BENCH_NAIVE_MAX=1000 (largest N for the O(N²) one-Chart-per-cluster runs), BENCH_REPEAT=3,
- * BENCH_SKIP_CLI=1. Sizes of at least BIG_N (5,000) run only the large-fleet rows, once each: the
+ * BENCH_SKIP_CLI=1, BENCH_MODES="core,fleetapp" (only those rows). Sizes of at least BIG_N (5,000) run only the large-fleet rows, once each: the
  * core render (writeFleet), FleetApp + addFleet, raw ApiObjects in a FleetApp and the serialization
  * floor; `BENCH_N=1000,10000` gives the 10,000-cluster rows and their linearity against 1,000 (about
  * 10 minutes on 2 cores).
@@ -42,6 +42,8 @@ const PULUMI_SIZES = process.env.BENCH_PULUMI_N === 'none' ? [] : list(process.e
 /** From this size on, only the large-fleet rows run, once each (see the file comment). */
 const BIG_N = 5000;
 const BIG_ROWS = new Set(['core', 'fleetapp', 'floor-yaml', 'floor-json']);
+/** BENCH_MODES="core,fleetapp,...": only these rows (and their raw baselines). */
+const ONLY = process.env.BENCH_MODES ? new Set(process.env.BENCH_MODES.split(',')) : undefined;
 const NAIVE_MAX = Number(process.env.BENCH_NAIVE_MAX ?? 1000);
 const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
 
@@ -191,6 +193,7 @@ function main(): void {
     for (const row of ROWS) {
       if (row.mode.startsWith('naive') && n > NAIVE_MAX) continue;
       if (big && !BIG_ROWS.has(row.mode)) continue;
+      if (ONLY && !ONLY.has(row.mode)) continue;
       // large fleets: raw FleetApp only (the strict baseline), every row once
       const raws = [row.raw, big ? undefined : row.rawBuilt].filter((x): x is string => x !== undefined);
       m.measure(row.mode, big ? (row.mode === 'core' ? [] : raws) : raws, row.mode.startsWith('naive') || big ? 1 : REPEAT);
