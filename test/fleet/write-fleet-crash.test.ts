@@ -235,6 +235,24 @@ describe('a full disk or a read-only file system: a clear error, the previous ou
     expect(fs.readdirSync(path.dirname(dir)).length).toBe(2);
   });
 
+  it('a failure of the final rename puts an older version\'s plain output directory back', () => {
+    const dir = newDir();
+    fs.mkdirSync(dir);
+    for (const [name, content] of filesA) fs.writeFileSync(path.join(dir, name), content);
+    const real = fsModule.renameSync;
+    jest.spyOn(fsModule, 'renameSync').mockImplementation(((from: fs.PathLike, to: fs.PathLike) => {
+      if (String(from).includes('.capi-constructs-link-')) throw fsError('ENOSPC', 'rename');
+      return real(from, to);
+    }) as typeof fs.renameSync);
+    let err: unknown;
+    try { writeFleet(dir, fleetB); } catch (e) { err = e; }
+    jest.restoreAllMocks();
+    expect((err as FleetWriteError).code).toBe('ENOSPC');
+    expect(fs.lstatSync(dir).isDirectory()).toBe(true);
+    expect(checkWhole(dir)).toBe('a');
+    expect(fs.readdirSync(path.dirname(dir))).toEqual([path.basename(dir)]);
+  });
+
   it('EROFS when the lock is created', () => {
     const dir = newDir();
     writeFleet(dir, fleetA);

@@ -298,20 +298,23 @@ export function publishFleet<T extends { readonly files: readonly string[] }>(
       throw isFsError(e) ? new FleetWriteError(target, e) : e;
     }
     const previousFiles = previousDir ? fs.readdirSync(previousDir).filter((f) => f.endsWith(ext) && !f.startsWith(LEGACY_TMP_PREFIX)) : [];
+    const aside = path.join(parent, `.${base}${FLEET_GENERATION_INFIX}${run}-previous`);
+    let movedAside = false;
     try {
+      fs.symlinkSync(path.basename(generation), tmpLink);
       if (current === undefined && previousDir !== undefined) {
         // a plain directory (an older version's output): it becomes the previous generation
         for (const f of fs.readdirSync(previousDir)) if (f === LEGACY_LOCK || f.startsWith(LEGACY_TMP_PREFIX)) fs.rmSync(path.join(previousDir, f), { force: true });
-        fs.renameSync(target, path.join(parent, `.${base}${FLEET_GENERATION_INFIX}${run}-previous`));
+        fs.renameSync(target, aside);
+        movedAside = true;
       }
-      fs.symlinkSync(path.basename(generation), tmpLink);
       fs.renameSync(tmpLink, target);
       fsyncPath(parent);
     } catch (e) {
+      // not published: the previous output goes back in place, the new generation is dropped
+      if (movedAside && !fs.existsSync(target)) fs.renameSync(aside, target);
       fs.rmSync(tmpLink, { force: true });
-      if (!fs.existsSync(target)) {
-        // not published: the new generation is dropped; a moved-aside previous directory is the next run's previous generation
-      }
+      if (ownGeneration(target) !== path.basename(generation)) fs.rmSync(generation, { recursive: true, force: true });
       throw isFsError(e) ? new FleetWriteError(target, e) : e;
     }
     const keep = new Set(result.files);
