@@ -85,8 +85,8 @@ function topologyWithoutDependencies(app: App, all: readonly IConstruct[]): ICon
  *   from its own subtree (cdk8s re-walks the whole app for every chart: O(N²)).
  * - YAML is written by the library's writer, which produces exactly `Yaml.stringify`'s text and
  *   falls back to it for anything outside plain JSON maps, lists and scalars (about 10x faster).
- * - The output is published as one unit, like `writeFleet`'s: `outdir` becomes a symbolic link to a
- *   new generation directory, linked into place only when every chart has rendered and every file is
+ * - The output is published as one unit, like `writeFleet`'s: the files go into a new
+ *   generation directory, renamed into place at `outdir` only when every chart has rendered and every file is
  *   written and fsynced; a reader sees the previous output or the new one, never a mix, also after a
  *   crash; a chart that throws leaves the output as it was. Two synths of the same `outdir` exclude
  *   each other with `writeFleet`'s lock (the second fails with `FleetLockedError`).
@@ -109,7 +109,7 @@ export class FleetApp extends App {
     // without any dependency (the usual fleet), the charts' and objects' order is construct order: no dependency graphs
     const noDeps = !hasDependencies(all);
     const charts = noDeps ? topologyWithoutDependencies(this, all).filter((c): c is Chart => Chart.isChart(c)) : this.charts;
-    // published as one unit, under the same lock as writeFleet: a new generation directory, linked into
+    // published as one unit, under the same lock as writeFleet: a new generation directory, renamed into
     // place only when every chart has rendered and is written (a chart that throws leaves the output as it was)
     publishFleet(this.outdir, this.outputFileExtension, (generation) => {
       const files: string[] = [];

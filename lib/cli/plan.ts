@@ -68,17 +68,8 @@ export function readManifestRevision(dir: string, rev: string): [string, string]
   } catch {
     throw new UsageError(`--previous ${JSON.stringify(rev)} is neither a directory nor a git revision of ${top}`);
   }
-  // the output path itself, not the generation directory its link points to (writeFleet / FleetApp output)
-  const abs = path.resolve(dir);
-  const own = path.dirname(abs) === abs ? abs : path.join(fs.realpathSync(path.dirname(abs)), path.basename(abs));
-  let rel = path.relative(fs.realpathSync(top), own).split(path.sep).join('/');
-  // committed as a symbolic link (mode 120000) to a generation directory next to it: read that directory
-  const entry = rel === '' ? '' : git(top, ['ls-tree', rev, '--', rel]);
-  if (entry.startsWith('120000 ')) {
-    const target = git(top, ['show', `${rev}:${rel}`]).trim();
-    if (!target.includes('/') && !target.startsWith('..')) rel = path.posix.join(path.posix.dirname(rel), target);
-  }
-  const prefix = rel === '' || rel === '.' ? '' : `${rel}/`;
+  const rel = path.relative(fs.realpathSync(top), fs.realpathSync(dir)).split(path.sep).join('/');
+  const prefix = rel === '' ? '' : `${rel}/`;
   const files = git(top, ['ls-tree', '-r', '-z', '--name-only', rev, '--', prefix === '' ? '.' : prefix]).split('\0').filter((f) => f !== '' && isManifestFile(f));
   return files.sort().map((f) => [f.slice(prefix.length), git(top, ['show', `${rev}:${f}`])]);
 }

@@ -58,7 +58,7 @@ describe('writeFleet on a writer thread', () => {
     const bad = [...specs, { ...specs[0], cluster: { ...specs[0].cluster, name: 'zz', kubernetesVersion: 'v1.31' } }];
     expect(() => writeFleet(out, bad, { parallel: true })).toThrow(/clusters\[40\]\.cluster\.kubernetesVersion/);
     expect(readDir(out)).toEqual(before);
-    expect(fs.readdirSync(path.dirname(out)).sort()).toEqual([fs.readlinkSync(out), 'out']);
+    expect(fs.readdirSync(path.dirname(out))).toEqual(['out']);
   });
 });
 

@@ -58,7 +58,7 @@ describe('a throwing handler fails the run before anything is written or added',
     const seen = withThrowingHandler(() => writeFleet(out, [warningSpec(), featureFleet()[1]]));
     expect(seen).toEqual(['ControlPlaneGroup "alpha-control-plane": replicas']);
     expect(readDir(out)).toEqual(before);
-    expect(fs.readdirSync(path.dirname(out)).sort()).toEqual([fs.readlinkSync(out), 'out']);
+    expect(fs.readdirSync(path.dirname(out))).toEqual(['out']);
   });
 
   it('a construct: not added to the tree, its objects not registered (the same construct can be added again)', () => {

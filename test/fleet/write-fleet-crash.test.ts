@@ -31,8 +31,9 @@ const filesB = renderFleet(fleetB).files;
 
 /** The guarantee, checked on an output path left by a killed writer: one whole fleet. */
 function checkWhole(dir: string): 'a' | 'b' {
-  // a reader resolves the link once and reads that generation
-  const real = fs.realpathSync(dir);
+  // a kill between the two renames of the publication: no output path, the previous set whole beside it
+  // (the next run puts it back)
+  const real = fs.existsSync(dir) ? dir : previousBeside(dir);
   const names = fs.readdirSync(real).sort();
   const which = names.join() === [...filesA.keys()].sort().join() ? 'a' : names.join() === [...filesB.keys()].sort().join() ? 'b' : undefined;
   if (!which) throw new Error(`a mixed or partial set: ${names.join(', ')}`);
@@ -44,13 +45,17 @@ function checkWhole(dir: string): 'a' | 'b' {
   return which;
 }
 
-/** Only the output link, its current generation and the one before; no lock, no temporary link, no .partial. */
+function previousBeside(dir: string): string {
+  const asides = fs.readdirSync(path.dirname(dir)).filter((f) => f.startsWith(`.${path.basename(dir)}${FLEET_GENERATION_INFIX}`) && f.endsWith('-previous'));
+  if (asides.length !== 1) throw new Error(`no output path and ${asides.length} previous outputs beside it`);
+  return path.join(path.dirname(dir), asides[0]);
+}
+
+/** The output directory alone: no lock, no generation, no previous output, no .partial. */
 function checkClean(dir: string): void {
-  const siblings = fs.readdirSync(path.dirname(dir)).filter((f) => f !== path.basename(dir));
-  expect(siblings.length).toBeLessThanOrEqual(2);
-  for (const s of siblings) expect(s.startsWith(`.${path.basename(dir)}${FLEET_GENERATION_INFIX}`)).toBe(true);
-  expect(siblings).toContain(fs.readlinkSync(dir));
-  const all = siblings.flatMap((s) => fs.readdirSync(path.join(path.dirname(dir), s)));
+  expect(fs.lstatSync(dir).isDirectory()).toBe(true);
+  expect(fs.readdirSync(path.dirname(dir))).toEqual([path.basename(dir)]);
+  const all = fs.readdirSync(dir);
   expect(all.filter((f) => f.endsWith('.partial'))).toEqual([]);
 }
 
@@ -131,6 +136,21 @@ describe('writeFleet leftovers, locks, symlinks and paths', () => {
     expect([...r.removed].sort()).toEqual(['c1.k8s.yaml', 'c2.k8s.yaml', 'c3.k8s.yaml']);
   });
 
+  it('a kill between the two renames (no output path, the previous set beside it): the next run puts it back first', () => {
+    const dir = newDir();
+    writeFleet(dir, fleetA);
+    // the state such a kill leaves: the output moved aside, the new generation not yet renamed into place
+    fs.renameSync(dir, path.join(path.dirname(dir), `.${path.basename(dir)}${FLEET_GENERATION_INFIX}999-x-previous`));
+    fs.mkdirSync(path.join(path.dirname(dir), `.${path.basename(dir)}${FLEET_GENERATION_INFIX}999-x`));
+    expect(checkWhole(dir)).toBe('a');
+    // even a run that then fails on its input leaves the previous set back in place
+    const bad = [{ ...fleetB[0], cluster: { ...fleetB[0].cluster, kubernetesVersion: 'v1.31' } }];
+    validationError(() => writeFleet(dir, bad));
+    expect(fs.lstatSync(dir).isDirectory()).toBe(true);
+    expect(checkWhole(dir)).toBe('a');
+    checkClean(dir);
+  });
+
   it('a live writer\'s lock makes a second writer fail clearly, and leaves the files alone', async () => {
     const dir = newDir();
     writeFleet(dir, fleetA);
@@ -174,7 +194,7 @@ describe('writeFleet leftovers, locks, symlinks and paths', () => {
     fs.mkdirSync(dir);
     for (const [name, content] of filesA) fs.writeFileSync(path.join(dir, name), content);
     const r = writeFleet(dir, fleetB);
-    expect(fs.lstatSync(dir).isSymbolicLink()).toBe(true);
+    expect(fs.lstatSync(dir).isDirectory()).toBe(true);
     expect(checkWhole(dir)).toBe('b');
     expect([...r.removed].sort()).toEqual(['c1.k8s.yaml', 'c2.k8s.yaml', 'c3.k8s.yaml']);
   });
@@ -203,7 +223,7 @@ describe('writeFleet leftovers, locks, symlinks and paths', () => {
     validationError(() => writeFleet(dir, bad, { parallel }));
     expect(checkWhole(dir)).toBe('a');
     checkClean(dir);
-    expect(fs.readdirSync(path.dirname(dir)).length).toBe(2);
+    expect(fs.readdirSync(path.dirname(dir))).toEqual([path.basename(dir)]);
   });
 });
 
@@ -232,16 +252,17 @@ describe('a full disk or a read-only file system: a clear error, the previous ou
     expect((err as Error).message).toMatch(/^cannot write the fleet to .*: no space left on the device \(ENOSPC\); the previous output is unchanged and nothing partial was left$/);
     expect(checkWhole(dir)).toBe('a');
     checkClean(dir);
-    expect(fs.readdirSync(path.dirname(dir)).length).toBe(2);
+    expect(fs.readdirSync(path.dirname(dir))).toEqual([path.basename(dir)]);
   });
 
-  it('a failure of the final rename puts an older version\'s plain output directory back', () => {
+  it('a failure of the final rename puts the previous output directory back', () => {
     const dir = newDir();
     fs.mkdirSync(dir);
     for (const [name, content] of filesA) fs.writeFileSync(path.join(dir, name), content);
     const real = fsModule.renameSync;
     jest.spyOn(fsModule, 'renameSync').mockImplementation(((from: fs.PathLike, to: fs.PathLike) => {
-      if (String(from).includes('.capi-constructs-link-')) throw fsError('ENOSPC', 'rename');
+      // the second rename: the new generation into place
+      if (path.basename(String(to)) === path.basename(dir) && !String(from).endsWith('-previous')) throw fsError('ENOSPC', 'rename');
       return real(from, to);
     }) as typeof fs.renameSync);
     let err: unknown;

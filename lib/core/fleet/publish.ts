@@ -3,24 +3,25 @@
  * of the output path sees the previous fleet or the new one, never a mix, at every instant and after
  * a crash (kill -9) at any point.
  *
- * Layout: the output path (`dist`) is a symbolic link to a generation directory next to it,
- * `.dist.capi-constructs-gen-<run>`, which holds the fleet's files. A run:
+ * Layout: the output path (`dist`) is a plain directory, so `kubectl apply -f dist`, `git add dist` and
+ * Flux read it as before. A run:
  * 1. takes the lock `.dist.capi-constructs-fleet.lock` (next to the output path) with `O_EXCL`. The lock
  *    records the process id and its start time (from `/proc/<pid>/stat`), so a lock left by a crashed
  *    process is recognised as stale even when its pid has been reused by another process;
- * 2. removes the leftovers of crashed runs: generation directories other than the current one and
- *    temporary links;
- * 3. writes every file into a new generation directory (each file fsynced), then fsyncs the directory;
- * 4. publishes: a new symbolic link to that generation is created under a temporary name and renamed
- *    over the output path (rename(2) is atomic), and the parent directory is fsynced;
- * 5. keeps the generation it replaced (a reader that resolved the link just before still reads a whole
- *    set) and removes the ones before it, then releases the lock.
+ * 2. puts back a previous output that a run killed between its two renames (step 4) left beside the
+ *    path, then removes the other leftovers of crashed runs (unfinished generation directories);
+ * 3. writes every file into a new generation directory next to the path,
+ *    `.dist.capi-constructs-gen-<run>` (each file fsynced), then fsyncs the directory;
+ * 4. publishes with two renames: the current output directory to `.dist.capi-constructs-gen-<run>-previous`,
+ *    then the new generation to the output path; the parent directory is fsynced. A reader sees the
+ *    previous set, for the instant between the renames no directory, or the new set: never a mix. A
+ *    kill in that instant leaves the previous set whole beside the path, and the next run puts it back
+ *    (step 2);
+ * 5. removes the previous output (nothing is left beside the path, so a Git work tree shows only the
+ *    output directory), then releases the lock.
  * A failure before step 4 (invalid input, a full disk, a throwing warning handler) removes the new
- * generation and leaves the output path as it was. An output path that is a plain directory (written
- * by an older version, or made by the user; it must hold only `*<ext>` files) becomes the first
- * previous generation: it is moved aside and the link takes its place (two renames: between them the
- * path is missing for an instant, it never holds a mix). An output path that is a symbolic link to
- * anywhere else is followed, and its target is published this way.
+ * generation and leaves the output path as it was. The output directory must hold only `*<ext>` files.
+ * An output path that is a symbolic link is followed, and its target is published this way.
  */
 // the module object itself (not a copy of its functions): tests put a full disk or a read-only file system under it
 import fs = require('fs');
@@ -33,6 +34,8 @@ export const FLEET_LOCK_SUFFIX = '.capi-constructs-fleet.lock';
 export const FLEET_GENERATION_INFIX = '.capi-constructs-gen-';
 /** Infix of temporary links next to the output path: `.<name>.capi-constructs-link-<run>`. */
 const LINK_INFIX = '.capi-constructs-link-';
+/** Suffix of the previous output, moved aside next to the output path while the new one takes its place. */
+const PREVIOUS_SUFFIX = '-previous';
 /** Names an older version left inside the output directory (its lock and temporary files). */
 const LEGACY_LOCK = '.capi-constructs-fleet.lock';
 const LEGACY_TMP_PREFIX = '.capi-constructs-tmp-';
@@ -243,10 +246,8 @@ function ownGeneration(target: string): string | undefined {
 
 /** What {@link publishFleet} reports. */
 export interface Published<T> {
-  /** The output path (absolute, its parent's symbolic links resolved): a symbolic link to `generation`. */
+  /** The output path (absolute, its parent's symbolic links resolved): the directory holding the files. */
   readonly outdir: string;
-  /** The generation directory that now holds the files. */
-  readonly generation: string;
   /** Files of the previous output that the new one does not hold. */
   readonly removed: readonly string[];
   /** What `fill` returned. */
@@ -283,8 +284,8 @@ export function publishFleet<T extends { readonly files: readonly string[] }>(
   }
   const run = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   const generation = path.join(parent, `.${base}${FLEET_GENERATION_INFIX}${run}`);
-  const tmpLink = path.join(parent, `.${base}${LINK_INFIX}${run}`);
   try {
+    restoreInterrupted(parent, base, target);
     removeLeftovers(parent, base, current);
     const previousDir = current !== undefined ? path.join(parent, current) : fs.existsSync(target) ? target : undefined;
     let result: T;
@@ -298,29 +299,59 @@ export function publishFleet<T extends { readonly files: readonly string[] }>(
       throw isFsError(e) ? new FleetWriteError(target, e) : e;
     }
     const previousFiles = previousDir ? fs.readdirSync(previousDir).filter((f) => f.endsWith(ext) && !f.startsWith(LEGACY_TMP_PREFIX)) : [];
-    const aside = path.join(parent, `.${base}${FLEET_GENERATION_INFIX}${run}-previous`);
+    const aside = path.join(parent, `.${base}${FLEET_GENERATION_INFIX}${run}${PREVIOUS_SUFFIX}`);
     let movedAside = false;
     try {
-      fs.symlinkSync(path.basename(generation), tmpLink);
-      if (current === undefined && previousDir !== undefined) {
-        // a plain directory (an older version's output): it becomes the previous generation
-        for (const f of fs.readdirSync(previousDir)) if (f === LEGACY_LOCK || f.startsWith(LEGACY_TMP_PREFIX)) fs.rmSync(path.join(previousDir, f), { force: true });
+      if (pathExists(target)) {
+        // an older version's leftovers inside the previous output are not carried over
+        if (previousDir === target) {
+          for (const f of fs.readdirSync(previousDir)) if (f === LEGACY_LOCK || f.startsWith(LEGACY_TMP_PREFIX)) fs.rmSync(path.join(previousDir, f), { force: true });
+        }
         fs.renameSync(target, aside);
         movedAside = true;
       }
-      fs.renameSync(tmpLink, target);
+      fs.renameSync(generation, target);
       fsyncPath(parent);
     } catch (e) {
       // not published: the previous output goes back in place, the new generation is dropped
-      if (movedAside && !fs.existsSync(target)) fs.renameSync(aside, target);
-      fs.rmSync(tmpLink, { force: true });
-      if (ownGeneration(target) !== path.basename(generation)) fs.rmSync(generation, { recursive: true, force: true });
+      if (movedAside && !pathExists(target)) fs.renameSync(aside, target);
+      fs.rmSync(generation, { recursive: true, force: true });
       throw isFsError(e) ? new FleetWriteError(target, e) : e;
     }
+    // published: the previous output goes (nothing is left beside the output path, e.g. in a Git work tree)
+    try {
+      if (movedAside) fs.rmSync(aside, { recursive: true, force: true });
+    } catch {
+      // removed by the next run (step 2)
+    }
     const keep = new Set(result.files);
-    return { outdir: target, generation, removed: previousFiles.filter((f) => !keep.has(f)), result };
+    return { outdir: target, removed: previousFiles.filter((f) => !keep.has(f)), result };
   } finally {
     unlock();
+  }
+}
+
+function pathExists(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A run killed between its two renames left no output path and the previous output beside it: that
+ * output goes back in place (under the lock, before anything else), so nothing is lost.
+ */
+function restoreInterrupted(parent: string, base: string, target: string): void {
+  if (pathExists(target)) return;
+  const gen = `.${base}${FLEET_GENERATION_INFIX}`;
+  const asides = fs.readdirSync(parent).filter((e) => e.startsWith(gen) && e.endsWith(PREVIOUS_SUFFIX))
+    .map((e) => ({ e, t: fs.lstatSync(path.join(parent, e)).mtimeMs })).sort((a, b) => b.t - a.t);
+  if (asides.length > 0) {
+    fs.renameSync(path.join(parent, asides[0].e), target);
+    fsyncPath(parent);
   }
 }
 

@@ -2,10 +2,10 @@
  * `writeFleet`: the direct render written to a directory as one unit, on two cores, in memory that
  * does not grow with the fleet.
  *
- * - Output: published by {@link publishFleet} (publish.ts): `outdir` becomes a symbolic link to a
- *   generation directory next to it, replaced atomically by the next run; a reader sees the previous
+ * - Output: published by {@link publishFleet} (publish.ts): the files are written into a generation
+ *   directory next to `outdir`, which replaces `outdir` by two renames; a reader sees the previous
  *   fleet or the new one, never a mix, also after a crash (kill -9) at any point. Files and directories
- *   are fsynced before the link is renamed into place. Runs on the same `outdir` exclude each other
+ *   are fsynced before the rename. Runs on the same `outdir` exclude each other
  *   with a lock next to it ({@link FleetLockedError}); a full disk or a read-only file system gives a
  *   {@link FleetWriteError} and leaves the previous output as it was, with nothing partial.
  * - Speed: the calling thread validates and renders the clusters; a writer thread (thread-writer.ts)
@@ -43,10 +43,8 @@ export const WRITE_FLEET_OPTIONS = propKeys<WriteFleetOptions>()('WriteFleetOpti
 
 /** Result of {@link writeFleet}. */
 export interface WrittenFleet {
-  /** The output path (absolute): a symbolic link to `generation`. */
+  /** The output directory (absolute), holding the files. */
   readonly outdir: string;
-  /** The generation directory holding the files (see {@link publishFleet}). */
-  readonly generation: string;
   /** File names written (relative to `outdir`), in fleet order. */
   readonly files: readonly string[];
   /** Files of an earlier run removed because this run does not write them. */
@@ -66,7 +64,7 @@ function checkOutdir(outdir: unknown): string {
 
 /**
  * Renders the fleet and writes one `<cluster><ext>` per cluster (`<cluster>.k8s.yaml` by default) to
- * `outdir`, published as one unit (a symbolic link to a new generation directory), safe against
+ * `outdir`, published as one unit (a new directory renamed into place), safe against
  * crashes and concurrent writers: see the file comment and publish.ts for the exact guarantee.
  * `outdir` must be missing, an earlier run's output, or a directory holding only `*<ext>` files;
  * anything else is refused. Warnings go to the warning handler (stderr by default) and
@@ -95,5 +93,5 @@ export function writeFleet(outdir: string, specs: readonly ClusterSpec[], option
     for (const { subject, warning } of r.warnings) reportWarnings(subject, [warning]);
   });
   const { files, warnings, objectCount } = published.result;
-  return { outdir: published.outdir, generation: published.generation, files, removed: published.removed, warnings, objectCount };
+  return { outdir: published.outdir, files, removed: published.removed, warnings, objectCount };
 }
