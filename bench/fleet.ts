@@ -3,8 +3,16 @@
  * N = 100, 500, 1000 clusters, each configuration in a fresh child process (bench/worker.ts), then
  * a real `cdk8s synth` of a 1000-cluster app (bench/fleet-app.ts).
  *
- * Options (environment): BENCH_N="100,500,1000", BENCH_PULUMI_N="10,50", BENCH_NAIVE_MAX=1000
- * (largest N for the O(N²) one-Chart-per-cluster runs), BENCH_REPEAT=3, BENCH_SKIP_CLI=1.
+ * Options (environment): BENCH_N="100,500,1000", BENCH_PULUMI_N="10,50" ("none" to skip),
+ * BENCH_NAIVE_MAX=1000 (largest N for the O(N²) one-Chart-per-cluster runs), BENCH_REPEAT=3,
+ * BENCH_SKIP_CLI=1, BENCH_MODES="core,fleetapp" (only those rows). Sizes of at least BIG_N (5,000) run only the large-fleet rows, once each: the
+ * core render (writeFleet), FleetApp + addFleet, raw ApiObjects in a FleetApp and the serialization
+ * floor; `BENCH_N=1000,10000` gives the 10,000-cluster rows and their linearity against 1,000 (about
+ * 10 minutes on 2 cores).
+ *
+ * The serialization floor: for the same objects, rendered before the clock starts, the time of the
+ * library's YAML writer alone (the bytes every mode writes) and of `JSON.stringify`. Every row is also
+ * shown as a multiple of the YAML floor measured in the same run (`x floor`).
  *
  * Wall time is what a user waits; CPU time (user + system of the timed part) is reported too because
  * it is less disturbed by other load on the machine. Ratios and ms/cluster use wall time. Each
@@ -30,7 +38,12 @@ import type { WorkerResult } from './worker';
 const ROOT = path.resolve(__dirname, '..');
 const list = (v: string | undefined, d: number[]) => (v ? v.split(',').map(Number) : d);
 const SIZES = list(process.env.BENCH_N, [100, 500, 1000]);
-const PULUMI_SIZES = list(process.env.BENCH_PULUMI_N, [10, 50]);
+const PULUMI_SIZES = process.env.BENCH_PULUMI_N === 'none' ? [] : list(process.env.BENCH_PULUMI_N, [10, 50]);
+/** From this size on, only the large-fleet rows run, once each (see the file comment). */
+const BIG_N = 5000;
+const BIG_ROWS = new Set(['core', 'fleetapp', 'floor-yaml', 'floor-json']);
+/** BENCH_MODES="core,fleetapp,...": only these rows (and their raw baselines). */
+const ONLY = process.env.BENCH_MODES ? new Set(process.env.BENCH_MODES.split(',')) : undefined;
 const NAIVE_MAX = Number(process.env.BENCH_NAIVE_MAX ?? 1000);
 const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
 
@@ -42,9 +55,12 @@ const ROWS: Row[] = [
   { label: '(b) FleetApp + ClusterChart (recommended)', mode: 'fleetapp', raw: 'fleetapp-raw', rawBuilt: 'fleetapp-raw-built' },
   { label: '(b) FleetApp + Chart per cluster + constructs', mode: 'fleetapp-natural', raw: 'fleetapp-raw', rawBuilt: 'fleetapp-raw-built' },
   { label: '(b\') App + ClusterChart (FleetChart) per cluster', mode: 'fleet', raw: 'fleet-raw', rawBuilt: 'fleet-raw-built' },
-  { label: '(c) core render (writeFleet)', mode: 'core', raw: 'fleetapp-raw', rawBuilt: 'fleetapp-raw-built' },
+  { label: '(c) core render (writeFleet, writer thread)', mode: 'core', raw: 'fleetapp-raw', rawBuilt: 'fleetapp-raw-built' },
+  { label: '(c) core render (writeFleet, parallel: false)', mode: 'core-inline', raw: 'fleetapp-raw', rawBuilt: 'fleetapp-raw-built' },
   { label: '(c) core render in memory (renderFleet)', mode: 'core-memory' },
   { label: 'raw ApiObjects, all in ONE Chart (reference)', mode: 'one-raw' },
+  { label: 'floor: YAML writer on pre-rendered objects', mode: 'floor-yaml' },
+  { label: 'floor: JSON.stringify of the same objects', mode: 'floor-json' },
 ];
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
@@ -102,12 +118,13 @@ const fmtRatio = (ratio?: number) => (ratio === undefined ? '-' : `${ratio.toFix
 
 interface TableRow { label: string; r: WorkerResult; ratio?: number; ratioBuilt?: number }
 
-function table(title: string, rows: TableRow[]): void {
+function table(title: string, rows: TableRow[], floorMs?: number): void {
   console.log(`\n${title}`);
-  console.log(`${'configuration'.padEnd(50)} ${pad('objects', 7)} ${pad('wall ms', 8)} ${pad('cpu ms', 7)} ${pad('objects/s', 9)} ${pad('ms/cluster', 10)} ${pad('peak RSS', 9)} ${pad('vs raw', 7)} ${pad('vs raw built', 12)}`);
+  console.log(`${'configuration'.padEnd(50)} ${pad('objects', 7)} ${pad('wall ms', 8)} ${pad('cpu ms', 7)} ${pad('objects/s', 9)} ${pad('ms/cluster', 10)} ${pad('peak RSS', 9)} ${pad('vs raw', 7)} ${pad('vs raw built', 12)} ${pad('x floor', 7)}`);
   for (const { label, r, ratio, ratioBuilt } of rows) {
     const ops = Math.round(r.objects / (r.totalMs / 1000));
-    console.log(`${label.padEnd(50)} ${pad(r.objects, 7)} ${pad(r.totalMs, 8)} ${pad(r.cpuMs, 7)} ${pad(ops, 9)} ${pad((r.totalMs / r.clusters).toFixed(2), 10)} ${pad(`${r.maxRssMiB} MiB`, 9)} ${pad(fmtRatio(ratio), 7)} ${pad(fmtRatio(ratioBuilt), 12)}`);
+    const floor = floorMs ? `${(r.totalMs / floorMs).toFixed(2)}x` : '-';
+    console.log(`${label.padEnd(50)} ${pad(r.objects, 7)} ${pad(r.totalMs, 8)} ${pad(r.cpuMs, 7)} ${pad(ops, 9)} ${pad((r.totalMs / r.clusters).toFixed(2), 10)} ${pad(`${r.maxRssMiB} MiB`, 9)} ${pad(fmtRatio(ratio), 7)} ${pad(fmtRatio(ratioBuilt), 12)} ${pad(floor, 7)}`);
   }
 }
 
@@ -169,17 +186,23 @@ function main(): void {
   console.log('`vs raw`: median ratio of runs each paired with a raw run right after (data built before the clock); `vs raw built`: the same against raw with the data built in the clock');
 
   const perCluster = new Map<string, number[]>();
+  const peakRss = new Map<string, number[]>();
   for (const n of SIZES) {
     const m = new Measurements(n);
+    const big = n >= BIG_N;
     for (const row of ROWS) {
       if (row.mode.startsWith('naive') && n > NAIVE_MAX) continue;
-      const raws = [row.raw, row.rawBuilt].filter((x): x is string => x !== undefined);
-      m.measure(row.mode, raws, row.mode.startsWith('naive') ? 1 : REPEAT);
+      if (big && !BIG_ROWS.has(row.mode)) continue;
+      if (ONLY && !ONLY.has(row.mode)) continue;
+      // large fleets: raw FleetApp only (the strict baseline), every row once
+      const raws = [row.raw, big ? undefined : row.rawBuilt].filter((x): x is string => x !== undefined);
+      m.measure(row.mode, big ? (row.mode === 'core' ? [] : raws) : raws, row.mode.startsWith('naive') || big ? 1 : REPEAT);
     }
     const rows: TableRow[] = ROWS.flatMap((row) => {
       const r = m.result(row.mode);
       if (!r) return [];
       perCluster.set(row.mode, [...(perCluster.get(row.mode) ?? []), r.totalMs / n]);
+      peakRss.set(row.mode, [...(peakRss.get(row.mode) ?? []), r.maxRssMiB]);
       return [{ label: row.label, r, ratio: m.ratio(row.mode, row.raw), ratioBuilt: m.ratio(row.mode, row.rawBuilt) }];
     });
     const rawLabels: Record<string, string> = {
@@ -193,18 +216,19 @@ function main(): void {
       const r = m.result(raw);
       if (r) rows.push({ label, r });
     }
-    table(`N = ${n} clusters`, rows);
-    const hashes = new Set(['naive', 'naive-raw', 'fleetapp', 'fleetapp-natural', 'fleetapp-raw', 'fleetapp-raw-built', 'fleet', 'fleet-raw', 'fleet-raw-built', 'core', 'core-memory'].map((mode) => m.result(mode)?.outputHash).filter(Boolean));
+    table(`N = ${n} clusters${big ? ' (large-fleet rows, one run each)' : ''}`, rows, m.result('floor-yaml')?.totalMs);
+    const hashes = new Set(['naive', 'naive-raw', 'fleetapp', 'fleetapp-natural', 'fleetapp-raw', 'fleetapp-raw-built', 'fleet', 'fleet-raw', 'fleet-raw-built', 'core', 'core-inline', 'core-memory', 'floor-yaml'].map((mode) => m.result(mode)?.outputHash).filter(Boolean));
     console.log(`output of (a), (b), (c) and the raw per-cluster layouts byte-identical: ${hashes.size === 1 ? 'yes' : `NO (${[...hashes].join(', ')})`}`);
   }
 
   if (SIZES.length > 1) {
     const first = SIZES[0];
     const last = SIZES[SIZES.length - 1];
-    console.log(`\nlinearity: ms/cluster at N=${last} divided by ms/cluster at N=${first} (1.0 = linear)`);
+    console.log(`\nlinearity: ms/cluster at N=${last} divided by ms/cluster at N=${first} (1.0 = linear); peak RSS at N=${last} divided by that at N=${first}`);
     for (const row of ROWS) {
       const v = perCluster.get(row.mode);
-      if (v && v.length === SIZES.length) console.log(`  ${row.label.padEnd(50)} ${(v[v.length - 1] / v[0]).toFixed(2)}`);
+      const rss = peakRss.get(row.mode);
+      if (v && v.length === SIZES.length) console.log(`  ${row.label.padEnd(50)} ${(v[v.length - 1] / v[0]).toFixed(2)}   RSS ${(rss![rss!.length - 1] / rss![0]).toFixed(2)}`);
     }
   }
 

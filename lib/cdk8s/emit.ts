@@ -41,12 +41,26 @@ export function checkUnique(scope: Construct, id: string, className: string, sub
  * the app's registry as defined by `scope`, and reports the warnings. Returns the ApiObjects in emit
  * order. The ids are {@link objectId}s: `<prefix><Kind>`.
  */
-export function emit(scope: Construct, subject: string, rendered: Rendered, prefix = ''): ApiObject[] {
+export function emit(scope: Construct, subject: string, rendered: Rendered, prefix = '', reported = false): ApiObject[] {
+  if (!reported) reportFirst(scope, subject, rendered.warnings);
   const objects = rendered.manifests.map((m: Manifest) => new ApiObject(scope, objectId(scope, `${prefix}${m.kind}`), m));
   registryOf(scope).add(`${scope.constructor.name} "${scope.node.path}"`, rendered.manifests);
   for (const w of rendered.warnings) scope.node.addMetadata('capi-constructs:warning', `${w.path}: ${w.message}`);
-  reportWarnings(subject, rendered.warnings);
   return objects;
+}
+
+/**
+ * Reports warnings before anything of a construct is emitted: a handler that throws (to fail a
+ * pipeline on warnings) fails the construct, which is then taken out of the tree again, so nothing
+ * of it is added. `scope` is the construct being built (it has no children yet).
+ */
+export function reportFirst(scope: Construct, subject: string, warnings: Rendered['warnings']): void {
+  try {
+    reportWarnings(subject, warnings);
+  } catch (e) {
+    if (scope.node.children.length === 0) scope.node.scope?.node.tryRemoveChild(scope.node.id);
+    throw e;
+  }
 }
 
 /**

@@ -8,16 +8,16 @@
  * so each chart costs what it contains; `App.synth()` (and so `cdk8s synth`) stays the command and
  * still writes one `<chart>.k8s.yaml` per chart.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, ChartProps, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterRef } from '../core/cluster/cluster';
 import { ClusterSpec, RenderedCluster, renderClusterSpec, renderClusters } from '../core/fleet/render';
-import { FLEET_TMP_PREFIX } from '../core/fleet/write-fleet';
+import { publishFleet, writeFileDurably } from '../core/fleet/publish';
 import { stringifyCdk8sJson } from '../core/output/yaml';
 import { checkUnique, definitionOf, emit, registryOf } from './emit';
 import { Manifest } from '../core/output/manifest';
+import { reportWarnings } from '../core/rules/warnings';
 
 /**
  * A drop-in replacement for `Chart` in apps with many charts (e.g. one per cluster). Its output is
@@ -85,8 +85,11 @@ function topologyWithoutDependencies(app: App, all: readonly IConstruct[]): ICon
  *   from its own subtree (cdk8s re-walks the whole app for every chart: O(N²)).
  * - YAML is written by the library's writer, which produces exactly `Yaml.stringify`'s text and
  *   falls back to it for anything outside plain JSON maps, lists and scalars (about 10x faster).
- * - No partial output: every file is written under a temporary name and renamed into place only when
- *   every chart has rendered; a chart that throws leaves the output directory as it was.
+ * - The output is published as one unit, like `writeFleet`'s: the files go into a new
+ *   generation directory, renamed into place at `outdir` only when every chart has rendered and every file is
+ *   written and fsynced; a reader sees the previous output or the new one, never a mix, also after a
+ *   crash; a chart that throws leaves the output as it was. Two synths of the same `outdir` exclude
+ *   each other with `writeFleet`'s lock (the second fails with `FleetLockedError`).
  * - Charts that override `toJson()` are still asked for their JSON. Output types other than the
  *   default `FILE_PER_CHART`, and `recordConstructMetadata`, go through `App.synth()` unchanged.
  */
@@ -100,35 +103,26 @@ export class FleetApp extends App {
       super.synth();
       return;
     }
-    fs.mkdirSync(this.outdir, { recursive: true });
     const all = this.node.findAll();
     validateSubtree(all);
     const hasDependantCharts = resolveSubtreeDependencies(all);
     // without any dependency (the usual fleet), the charts' and objects' order is construct order: no dependency graphs
     const noDeps = !hasDependencies(all);
     const charts = noDeps ? topologyWithoutDependencies(this, all).filter((c): c is Chart => Chart.isChart(c)) : this.charts;
-    // Each file goes to a temporary name first and all are renamed into place only when every chart has
-    // rendered: a chart that throws (e.g. a custom toJson) leaves no partial output behind.
-    // leftovers of a synth that was killed before its renames
-    for (const leftover of fs.readdirSync(this.outdir)) {
-      if (leftover.startsWith(FLEET_TMP_PREFIX) && leftover.endsWith('.partial')) fs.rmSync(path.join(this.outdir, leftover), { force: true });
-    }
-    const written: { tmp: string; file: string }[] = [];
-    try {
+    // published as one unit, under the same lock as writeFleet: a new generation directory, renamed into
+    // place only when every chart has rendered and is written (a chart that throws leaves the output as it was)
+    publishFleet(this.outdir, this.outputFileExtension, (generation) => {
+      const files: string[] = [];
       charts.forEach((chart, i) => {
         const name = hasDependantCharts ? `${String(i).padStart(4, '0')}-${Names.toDnsLabel(chart)}` : Names.toDnsLabel(chart);
         const own = chart.toJson === Chart.prototype.toJson || chart.toJson === FleetChart.prototype.toJson;
         const objects = own ? chartObjects(chart, noDeps ? chart.node.findAll() : undefined) : Object.values(chart.toJson());
-        const file = path.join(this.outdir, name + this.outputFileExtension);
-        const tmp = path.join(this.outdir, `${FLEET_TMP_PREFIX}${process.pid}-${name}.partial`);
-        fs.writeFileSync(tmp, stringifyCdk8sJson(objects), { encoding: 'utf8' });
-        written.push({ tmp, file });
+        const file = name + this.outputFileExtension;
+        writeFileDurably(path.join(generation, file), stringifyCdk8sJson(objects));
+        files.push(file);
       });
-    } catch (e) {
-      for (const w of written) fs.rmSync(w.tmp, { force: true });
-      throw e;
-    }
-    for (const w of written) fs.renameSync(w.tmp, w.file);
+      return { files };
+    });
   }
 }
 
@@ -202,12 +196,16 @@ export class ClusterChart extends FleetChart {
 
   constructor(scope: Construct, props: ClusterChartProps) {
     const rendered = (props as Prerendered | undefined)?.[PRERENDERED] ?? renderClusterSpec(props?.spec);
-    if (!(props as Prerendered | undefined)?.[PRERENDERED]) checkUnique(scope, rendered.ref.name, new.target.name, `Cluster "${rendered.ref.name}"`, allManifests(rendered));
+    if (!(props as Prerendered | undefined)?.[PRERENDERED]) {
+      checkUnique(scope, rendered.ref.name, new.target.name, `Cluster "${rendered.ref.name}"`, allManifests(rendered));
+      // warnings before the chart is added: a throwing handler fails the chart and adds nothing
+      reportParts(rendered);
+    }
     super(scope, rendered.ref.name);
     this.cluster = rendered.ref;
     const parts = new Map<string, readonly ApiObject[]>();
     // objects directly under the chart, ids `<part>-<Kind>` (the same in every cluster): a shallower tree synthesizes faster
-    for (const part of rendered.parts) parts.set(part.id, emit(this, part.subject, part, `${part.id}-`));
+    for (const part of rendered.parts) parts.set(part.id, emit(this, part.subject, part, `${part.id}-`, true));
     this.parts = parts;
   }
 }
@@ -229,7 +227,13 @@ export function addFleet(app: App, specs: readonly ClusterSpec[]): ClusterChart[
     trial.check(`Cluster "${rc.ref.name}"`, definitionOf(ClusterChart.name, app, rc.ref.name), manifests);
     trial.add(definitionOf(ClusterChart.name, app, rc.ref.name), manifests);
   }
+  // every warning before any chart is added: a throwing handler fails addFleet and adds nothing
+  for (const rc of rendered) reportParts(rc);
   return rendered.map((rc, i) => new ClusterChart(app, { spec: specs[i], [PRERENDERED]: rc } as Prerendered));
+}
+
+function reportParts(rc: RenderedCluster): void {
+  for (const part of rc.parts) reportWarnings(part.subject, part.warnings);
 }
 
 function allManifests(rc: RenderedCluster): Manifest[] {

@@ -76,8 +76,8 @@ export type { ResolvedClusterAutoscaler } from './components/cluster-autoscaler'
 // Fleets: a cluster as a spec, rendered without a construct tree
 export { clusterFileName, renderFleet } from './fleet/render';
 export type { ClusterSpec, RenderedCluster, RenderedFleet, RenderedPart, RenderFleetOptions } from './fleet/render';
-export { FleetLockedError, writeFleet } from './fleet/write-fleet';
-export type { WrittenFleet } from './fleet/write-fleet';
+export { FleetLockedError, FleetWriteError, writeFleet } from './fleet/write-fleet';
+export type { WriteFleetOptions, WrittenFleet } from './fleet/write-fleet';
 
 // Add-ons
 export {

@@ -94,6 +94,8 @@ export class ClusterAddon<A extends AddonName = AddonName> extends pulumi.Compon
   constructor(name: string, props: PulumiClusterAddonProps<A>, opts?: ComponentOptions) {
     const { result: { model, waitForReady }, provider, opts: gatedOpts } = prepare(`ClusterAddon ${show(props?.addon)}`, name, opts, () => render(props));
     const manifests = waitForReady ? withWaitForReady(model.manifests) : model.manifests;
+    // warnings first: a throwing handler fails the component before anything is claimed or registered
+    reportWarnings(`ClusterAddon "${model.addon}" on cluster "${props.cluster.name}"`, model.warnings);
     claimObjects(`ClusterAddon "${model.addon}" on cluster "${props.cluster.name}"`, `${TYPE_PREFIX}ClusterAddon "${name}"`, provider, manifests);
     super(`${TYPE_PREFIX}ClusterAddon`, name, {}, gatedOpts);
     this.addon = model.addon;
@@ -108,8 +110,6 @@ export class ClusterAddon<A extends AddonName = AddonName> extends pulumi.Compon
     this.warnings = model.warnings;
     this.manifests = manifests;
     this.resources = registerManifests(this, this.manifests, provider);
-    const subject = `ClusterAddon "${model.addon}" on cluster "${this.clusterName}"`;
-    reportWarnings(subject, model.warnings);
     this.registerOutputs({
       addon: this.addon,
       mode: this.mode,
@@ -144,12 +144,12 @@ export class FluxResourceMetrics extends pulumi.ComponentResource {
 
   constructor(name: string, props: FluxResourceMetricsProps, opts?: ComponentOptions) {
     const { result: rendered, provider, opts: gatedOpts } = prepare('FluxResourceMetrics', name, opts, () => renderFluxResourceMetrics(props));
+    reportWarnings('FluxResourceMetrics', rendered.warnings);
     claimObjects('FluxResourceMetrics', `${TYPE_PREFIX}FluxResourceMetrics "${name}"`, provider, rendered.manifests);
     super(`${TYPE_PREFIX}FluxResourceMetrics`, name, {}, gatedOpts);
     this.warnings = rendered.warnings;
     this.manifests = rendered.manifests;
     this.resources = registerManifests(this, rendered.manifests, provider);
-    reportWarnings('FluxResourceMetrics', rendered.warnings);
     this.registerOutputs({ objects: objectIds(rendered.manifests), warnings: rendered.warnings.map((w) => `${w.path}: ${w.message}`) });
   }
 }

@@ -46,6 +46,8 @@ export class Cluster extends pulumi.ComponentResource implements ClusterRef {
 
   constructor(name: string, props: ClusterProps, opts?: ComponentOptions) {
     const { result: model, provider, opts: gatedOpts } = prepare(`Cluster ${show(props?.name)}`, name, opts, () => buildCluster(props));
+    // warnings first: a throwing handler fails the component before anything is claimed or registered
+    reportWarnings(`Cluster "${model.ref.name}"`, model.warnings);
     claimObjects(`Cluster "${model.ref.name}"`, `${TYPE_PREFIX}Cluster "${name}"`, provider, model.manifests);
     super(`${TYPE_PREFIX}Cluster`, name, {}, gatedOpts);
     this.name = model.ref.name;
@@ -61,7 +63,6 @@ export class Cluster extends pulumi.ComponentResource implements ClusterRef {
     this.warnings = model.warnings;
     this.manifests = model.manifests;
     this.resources = registerManifests(this, model.manifests, provider);
-    reportWarnings(`Cluster "${this.name}"`, model.warnings);
     this.registerOutputs({
       name: this.name,
       namespace: this.namespace,

@@ -28,13 +28,14 @@ export class ControlPlaneGroup extends pulumi.ComponentResource {
 
   constructor(name: string, props: ControlPlaneGroupProps, opts?: ComponentOptions) {
     const { result: rendered, provider, opts: gatedOpts } = prepare('ControlPlaneGroup', name, opts, () => renderControlPlane(props));
+    // warnings first: a throwing handler fails the component before anything is claimed or registered
+    reportWarnings(`ControlPlaneGroup "${controlPlaneName(props.cluster.name)}"`, rendered.warnings);
     claimObjects(`ControlPlaneGroup "${controlPlaneName(props.cluster.name)}"`, `${TYPE_PREFIX}ControlPlaneGroup "${name}"`, provider, rendered.manifests);
     super(`${TYPE_PREFIX}ControlPlaneGroup`, name, {}, gatedOpts);
     this.name = controlPlaneName(props.cluster.name);
     this.warnings = rendered.warnings;
     this.manifests = rendered.manifests;
     this.resources = registerManifests(this, rendered.manifests, provider);
-    reportWarnings(`ControlPlaneGroup "${this.name}"`, rendered.warnings);
     this.registerOutputs({
       name: this.name,
       objects: objectIds(rendered.manifests),

@@ -36,6 +36,8 @@ export class WorkerGroup extends pulumi.ComponentResource {
 
   constructor(name: string, props: WorkerGroupProps, opts?: ComponentOptions) {
     const { result: rendered, provider, opts: gatedOpts } = prepare('WorkerGroup', name, opts, () => renderWorkerGroup(props));
+    // warnings first: a throwing handler fails the component before anything is claimed or registered
+    reportWarnings(`WorkerGroup "${workerGroupName(props.cluster.name, props.name)}"`, rendered.warnings);
     claimObjects(`WorkerGroup "${workerGroupName(props.cluster.name, props.name)}"`, `${TYPE_PREFIX}WorkerGroup "${name}"`, provider, rendered.manifests);
     super(`${TYPE_PREFIX}WorkerGroup`, name, {}, gatedOpts);
     this.name = workerGroupName(props.cluster.name, props.name);
@@ -44,7 +46,6 @@ export class WorkerGroup extends pulumi.ComponentResource {
     this.manifests = rendered.manifests;
     this.resources = registerManifests(this, rendered.manifests, provider);
     if (isAutoscaled(rendered) && props.cluster instanceof Cluster) props.cluster.addClusterAutoscaler();
-    reportWarnings(`WorkerGroup "${this.name}"`, rendered.warnings);
     this.registerOutputs({
       name: this.name,
       objects: objectIds(rendered.manifests),

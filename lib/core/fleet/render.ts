@@ -16,7 +16,7 @@ import { ControlPlaneGroupProps, renderControlPlaneFor } from '../nodes/control-
 import { Problems, show, Warning } from '../rules/errors';
 import { Manifest, Rendered } from '../output/manifest';
 import { describeObject, objectKey } from '../output/object-identity';
-import { checkPropKeys, propKeys } from '../rules/strict-props';
+import { checkPropKeys, PropKeys, propKeys } from '../rules/strict-props';
 import { isPlainRecord } from '../rules/validation';
 import { controlPlaneName, workerGroupName } from '../output/naming';
 import { stringifyManifests } from '../output/yaml';
@@ -254,14 +254,18 @@ function forEachCluster(specs: readonly ClusterSpec[], ext: string, use: (rc: Re
  * string of at most 64 characters with no path separator, no NUL and no `..`, so that every file lands
  * directly in the output directory.
  */
-export function checkFleetOptions(options: unknown): string {
+export function checkFleetOptions<T extends RenderFleetOptions = RenderFleetOptions>(options: unknown, known: PropKeys<T> = RENDER_FLEET_OPTIONS as PropKeys<T>): string {
   const p = new Problems('Fleet');
   if (options === undefined) return '.k8s.yaml';
   if (!isPlainRecord(options)) {
     p.error('options', `must be an object such as { outputFileExtension: '.k8s.yaml' }, got ${show(options)}`);
     p.throwIfErrors();
   }
-  checkPropKeys(p, 'options', options as object, RENDER_FLEET_OPTIONS);
+  checkPropKeys(p, 'options', options as object, known);
+  const parallel = (options as { parallel?: unknown }).parallel;
+  if (known.has('parallel') && parallel !== undefined && typeof parallel !== 'boolean') {
+    p.error('options.parallel', `must be true or false, got ${show(parallel)}`);
+  }
   const ext = (options as RenderFleetOptions).outputFileExtension ?? '.k8s.yaml';
   if (typeof ext !== 'string' || ext === '' || ext.length > 64) {
     p.error('options.outputFileExtension', `must be a non-empty string of at most 64 characters such as ".k8s.yaml", got ${show(ext)}`);
@@ -285,13 +289,21 @@ export function renderFleet(specs: readonly ClusterSpec[], options: RenderFleetO
  * Throws the collected problems at the end.
  */
 export function forEachClusterFile(specs: readonly ClusterSpec[], ext: string, use: (file: string, content: string) => void): Omit<RenderedFleet, 'files'> {
+  return forEachClusterManifests(specs, ext, (file, manifests) => use(file, stringifyManifests(manifests)));
+}
+
+/**
+ * {@link forEachClusterFile}, handing each cluster's file name and objects (in file order, not yet
+ * YAML) to `use`; nothing of a cluster is kept once `use` returns.
+ */
+export function forEachClusterManifests(specs: readonly ClusterSpec[], ext: string, use: (file: string, manifests: readonly Manifest[]) => void): Omit<RenderedFleet, 'files'> {
   const warnings: { subject: string; warning: Warning }[] = [];
   let objectCount = 0;
   forEachCluster(specs, ext, (rc) => {
     const manifests = rc.parts.flatMap((part) => part.manifests);
     objectCount += manifests.length;
     for (const part of rc.parts) for (const w of part.warnings) warnings.push({ subject: part.subject, warning: w });
-    use(clusterFileName(rc.ref.name, ext), stringifyManifests(manifests));
+    use(clusterFileName(rc.ref.name, ext), manifests);
   });
   return { warnings, objectCount };
 }

@@ -1,47 +1,49 @@
 /**
- * `writeFleet`: the direct render written to a directory, safe against crashes and concurrent writers.
+ * `writeFleet`: the direct render written to a directory as one unit, on two cores, in memory that
+ * does not grow with the fleet.
  *
- * How (per-file atomic renames into the existing directory, then removal of stale files):
- * 1. `outdir` is resolved through symlinks (a symlinked `outdir` stays a symlink; its target is
- *    written) and created if missing. It must hold only `*<ext>` files and this function's own
- *    leftovers; anything else is refused before anything is written.
- * 2. A lock file `.capi-constructs-fleet.lock` is created in it with `O_EXCL`. If another live process
- *    holds it, writeFleet fails at once with {@link FleetLockedError}; a lock left by a process that no
- *    longer runs (a crash) is taken over.
- * 3. Leftovers of an earlier, crashed run (`.capi-constructs-tmp-*` files) are removed.
- * 4. Each cluster's YAML goes to a temporary file in `outdir`, `.capi-constructs-tmp-<run>-<file>.partial`
- *    (never a name ending in `<ext>`, so `kubectl apply -f outdir` ignores it), as soon as the cluster is
- *    rendered: the YAML of the whole fleet is never held in memory.
- * 5. Only when every cluster is valid and written, each temporary file is renamed over its final name
- *    (rename(2): atomic), in fleet order; then the `*<ext>` files of the previous run that this run
- *    does not write are removed; then the lock is released. Invalid input or a failed write removes
- *    the temporary files and leaves every `*<ext>` file as it was.
- *
- * The guarantee, at every instant and after a crash (kill -9) at any point:
- * - `outdir` exists (once created) and is never renamed, replaced or removed;
- * - every `*<ext>` file in it is complete: byte for byte either the previous run's version or this
- *   run's, never partly written;
- * - before step 5 starts, the `*<ext>` files are exactly the previous run's; during step 5 (and after a
- *   crash in it) some files may already be this run's while others are still the previous run's,
- *   and files this run drops may still be there;
- * - the next run removes every leftover (temporary files, a stale lock) and ends with exactly its own files.
- * The guarantee is against process crashes; files are not fsync'ed, so after a power loss it is what
- * the file system's rename ordering gives.
+ * - Output: published by {@link publishFleet} (publish.ts): the files are written into a generation
+ *   directory next to `outdir`, which replaces `outdir` by two renames; a reader sees the previous
+ *   fleet or the new one, never a mix, also after a crash (kill -9) at any point. Files and directories
+ *   are fsynced before the rename. Runs on the same `outdir` exclude each other
+ *   with a lock next to it ({@link FleetLockedError}); a full disk or a read-only file system gives a
+ *   {@link FleetWriteError} and leaves the previous output as it was, with nothing partial.
+ * - Speed: the calling thread validates and renders the clusters; a writer thread (thread-writer.ts)
+ *   serializes and writes each one, in the order the files are named, with the same bytes as the
+ *   single-thread path (`parallel: false`).
+ * - Memory: each cluster is handed to the writer as soon as it is rendered and nothing of it is kept
+ *   (at most a few clusters are queued); the result lists the file names.
+ * - Warnings go to the warning handler once every cluster is valid and written, before the new
+ *   output is published: a handler that throws fails the run and leaves the previous output.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as os from 'os';
 import { show, ValidationError, Warning } from '../rules/errors';
-import { checkFleetOptions, ClusterSpec, forEachClusterFile, RenderFleetOptions } from './render';
+import { checkFleetOptions, ClusterSpec, forEachClusterManifests, RenderFleetOptions } from './render';
+import { propKeys } from '../rules/strict-props';
 import { reportWarnings } from '../rules/warnings';
+import { FleetLockedError, FleetWriteError, publishFleet } from './publish';
+import { ClusterFileWriter, InlineWriter, ThreadWriter } from './thread-writer';
 
-/** The lock file writeFleet holds in the output directory while it writes. */
-export const FLEET_LOCK_FILE = '.capi-constructs-fleet.lock';
-/** Prefix of writeFleet's temporary files in the output directory. */
-export const FLEET_TMP_PREFIX = '.capi-constructs-tmp-';
+export { FleetLockedError, FleetWriteError };
+
+/** Fleets of at least this many clusters are written with a writer thread unless `parallel` says otherwise. */
+export const PARALLEL_MIN_CLUSTERS = 32;
+
+/** Options of {@link writeFleet}. */
+export interface WriteFleetOptions extends RenderFleetOptions {
+  /**
+   * Serialize and write on a second thread while the calling thread renders (same bytes, same order).
+   * @default true for fleets of 32 clusters or more on a machine with more than one CPU
+   */
+  readonly parallel?: boolean;
+}
+
+/** The known keys of {@link WriteFleetOptions} (strict props). */
+export const WRITE_FLEET_OPTIONS = propKeys<WriteFleetOptions>()('WriteFleetOptions', { outputFileExtension: true, parallel: true });
 
 /** Result of {@link writeFleet}. */
 export interface WrittenFleet {
-  /** The output directory, resolved (through symlinks). */
+  /** The output directory (absolute), holding the files. */
   readonly outdir: string;
   /** File names written (relative to `outdir`), in fleet order. */
   readonly files: readonly string[];
@@ -53,19 +55,6 @@ export interface WrittenFleet {
   readonly objectCount: number;
 }
 
-/** Thrown when another live process is writing the same output directory. */
-export class FleetLockedError extends Error {
-  constructor(public readonly outdir: string, public readonly holder: string) {
-    super(`writeFleet: ${outdir} is being written by another process (${holder}; lock file ${path.join(outdir, FLEET_LOCK_FILE)}); try again when it has finished`);
-    this.name = 'FleetLockedError';
-    Object.setPrototypeOf(this, FleetLockedError.prototype);
-  }
-}
-
-function isOwnLeftover(name: string): boolean {
-  return name === FLEET_LOCK_FILE || name.startsWith(FLEET_TMP_PREFIX);
-}
-
 function checkOutdir(outdir: unknown): string {
   if (typeof outdir !== 'string' || outdir === '' || outdir.includes('\0')) {
     throw new ValidationError('Fleet', [{ path: 'outdir', message: `must be a directory path, got ${show(outdir)}` }]);
@@ -73,104 +62,36 @@ function checkOutdir(outdir: unknown): string {
   return outdir;
 }
 
-/** The real output directory (symlinks resolved), created if missing; refuses one holding foreign files. */
-function prepareOutdir(outdir: string, ext: string): string {
-  const wanted = path.resolve(outdir);
-  let real: string;
-  try {
-    real = fs.realpathSync(wanted);
-  } catch {
-    fs.mkdirSync(wanted, { recursive: true });
-    real = fs.realpathSync(wanted);
-  }
-  if (!fs.statSync(real).isDirectory()) {
-    throw new ValidationError('Fleet', [{ path: 'outdir', message: `${show(outdir)} is not a directory` }]);
-  }
-  const foreign = fs.readdirSync(real, { withFileTypes: true }).filter((e) => !isOwnLeftover(e.name) && !(e.isFile() && e.name.endsWith(ext)));
-  if (foreign.length > 0) {
-    throw new ValidationError('Fleet', [{
-      path: 'outdir',
-      message: `${show(outdir)} holds files other than *${ext} (${foreign.slice(0, 3).map((e) => show(e.name)).join(', ')}${foreign.length > 3 ? ', ...' : ''}): refusing to write into it (choose an empty or new directory)`,
-    }]);
-  }
-  return real;
-}
-
-/** True when process `pid` runs (on this host). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Takes the lock of `dir` (taking over a lock whose process is gone); returns the function that releases it. */
-function lock(dir: string): () => void {
-  const file = path.join(dir, FLEET_LOCK_FILE);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = fs.openSync(file, 'wx', 0o644);
-      fs.writeSync(fd, `${process.pid}\n`);
-      fs.closeSync(fd);
-      return () => fs.rmSync(file, { force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
-        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new FleetLockedError(dir, 'a process that took over a stale lock at the same time');
-        throw e;
-      }
-    }
-    let holder = NaN;
-    try {
-      holder = parseInt(fs.readFileSync(file, 'utf8'), 10);
-    } catch {
-      // removed meanwhile: retry
-    }
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) throw new FleetLockedError(dir, `pid ${holder}`);
-    // a crashed writer's lock (or one being written right now, which the EEXIST retry then reports)
-    fs.rmSync(file, { force: true });
-  }
-}
-
 /**
  * Renders the fleet and writes one `<cluster><ext>` per cluster (`<cluster>.k8s.yaml` by default) to
- * `outdir`, safe against crashes and concurrent writers: see the file comment for the exact
- * guarantee. `outdir` must be missing, empty or hold only `*<ext>` files (and this function's own
- * leftovers); anything else is refused. Warnings go to the warning handler (stderr by default) and
+ * `outdir`, published as one unit (a new directory renamed into place), safe against
+ * crashes and concurrent writers: see the file comment and publish.ts for the exact guarantee.
+ * `outdir` must be missing, an earlier run's output, or a directory holding only `*<ext>` files;
+ * anything else is refused. Warnings go to the warning handler (stderr by default) and
  * are returned. For the YAML in memory, use {@link renderFleet}.
  */
-export function writeFleet(outdir: string, specs: readonly ClusterSpec[], options: RenderFleetOptions = {}): WrittenFleet {
-  const ext = checkFleetOptions(options);
-  const dir = prepareOutdir(checkOutdir(outdir), ext);
-  const unlock = lock(dir);
-  try {
-    for (const name of fs.readdirSync(dir)) if (name.startsWith(FLEET_TMP_PREFIX)) fs.rmSync(path.join(dir, name), { force: true });
-    const run = `${process.pid}-${Date.now().toString(36)}-`;
-    const written: { file: string; tmp: string }[] = [];
-    let rendered: ReturnType<typeof forEachClusterFile>;
+export function writeFleet(outdir: string, specs: readonly ClusterSpec[], options: WriteFleetOptions = {}): WrittenFleet {
+  const ext = checkFleetOptions(options, WRITE_FLEET_OPTIONS);
+  const parallel = (options as WriteFleetOptions | undefined)?.parallel;
+  const dir = checkOutdir(outdir);
+  const threads = parallel ?? (Array.isArray(specs) && specs.length >= PARALLEL_MIN_CLUSTERS && os.availableParallelism() > 1);
+  const published = publishFleet(dir, ext, (generation) => {
+    const files: string[] = [];
+    const sink: ClusterFileWriter = threads ? new ThreadWriter(generation) : new InlineWriter(generation);
     try {
-      rendered = forEachClusterFile(specs, ext, (file, content) => {
-        const tmp = path.join(dir, `${FLEET_TMP_PREFIX}${run}${file}.partial`);
-        fs.writeFileSync(tmp, content, { encoding: 'utf8', flag: 'wx' });
-        written.push({ file, tmp });
+      const rendered = forEachClusterManifests(specs, ext, (file, manifests) => {
+        sink.write(file, manifests);
+        files.push(file);
       });
+      sink.finish();
+      return { files, ...rendered };
     } catch (e) {
-      for (const w of written) fs.rmSync(w.tmp, { force: true });
+      sink.abort();
       throw e;
     }
-    for (const w of written) fs.renameSync(w.tmp, path.join(dir, w.file));
-    const keep = new Set(written.map((w) => w.file));
-    const removed: string[] = [];
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (e.isFile() && e.name.endsWith(ext) && !keep.has(e.name)) {
-        fs.rmSync(path.join(dir, e.name), { force: true });
-        removed.push(e.name);
-      }
-    }
-    for (const { subject, warning } of rendered.warnings) reportWarnings(subject, [warning]);
-    return { outdir: dir, files: written.map((w) => w.file), removed, ...rendered };
-  } finally {
-    unlock();
-  }
+  }, (r) => {
+    for (const { subject, warning } of r.warnings) reportWarnings(subject, [warning]);
+  });
+  const { files, warnings, objectCount } = published.result;
+  return { outdir: published.outdir, files, removed: published.removed, warnings, objectCount };
 }

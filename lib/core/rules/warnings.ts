@@ -4,7 +4,7 @@
  * `warnings` list. Set `CAPI_CONSTRUCTS_WARNINGS=silent` or install your own handler, e.g. to fail a
  * pipeline on any warning.
  */
-import { Warning } from './errors';
+import { show, ValidationError, Warning } from './errors';
 
 /** Receives the warnings of one construct or spec; see {@link setWarningHandler}. */
 export type WarningHandler = (subject: string, warning: Warning) => void;
@@ -16,8 +16,16 @@ const stderrHandler: WarningHandler = (subject, w) => {
 
 let handler: WarningHandler = stderrHandler;
 
-/** Replaces the warning handler; returns the previous one. */
+/**
+ * Replaces the warning handler; returns the previous one. The handler must be a function (a
+ * ValidationError otherwise). Warnings are reported before anything is written or added: a handler
+ * that throws fails `writeFleet` before the new output is published, and a construct before any of
+ * its objects is added.
+ */
 export function setWarningHandler(h: WarningHandler): WarningHandler {
+  if (typeof h !== 'function') {
+    throw new ValidationError('setWarningHandler', [{ path: 'handler', message: `must be a function (subject, warning) => void, got ${show(h)}; to silence warnings set CAPI_CONSTRUCTS_WARNINGS=silent or pass () => {}` }]);
+  }
   const prev = handler;
   handler = h;
   return prev;
