@@ -188,32 +188,19 @@ const MIN_BASE64_RUN = 24;
 /**
  * The runs of base64 characters (standard or URL-safe, with `=` padding) of at least
  * {@link MIN_BASE64_RUN} characters that mix upper and lower case (base64 of text does; names, hex
- * digests and UUIDs do not). One linear pass: a regular expression's backtracking overflows the stack
- * on a string of millions of base64 characters.
+ * digests and UUIDs do not). The expression is a single greedy class: a bounded repetition such as
+ * `{24,}` followed by more pattern backtracks, and overflows the stack on millions of base64 characters.
  */
 function* base64Runs(s: string): Generator<string> {
-  let start = -1;
-  let upper = false;
-  let lower = false;
-  for (let i = 0; i <= s.length; i++) {
-    const c = i < s.length ? s.charCodeAt(i) : 0;
-    const isUpper = c >= 65 && c <= 90;
-    const isLower = c >= 97 && c <= 122;
-    const isB64 = isUpper || isLower || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95 || c === 61;
-    if (isB64) {
-      if (start < 0) {
-        start = i;
-        upper = false;
-        lower = false;
-      }
-      upper ||= isUpper;
-      lower ||= isLower;
-    } else if (start >= 0) {
-      if (i - start >= MIN_BASE64_RUN && upper && lower) yield s.slice(start, i);
-      start = -1;
-    }
+  // matchAll works on a copy of the expression: the decoded text is scanned (recursively) between two runs
+  for (const m of s.matchAll(BASE64_CHARS)) {
+    const run = m[0];
+    if (run.length >= MIN_BASE64_RUN && UPPER.test(run) && LOWER.test(run)) yield run;
   }
 }
+const BASE64_CHARS = /[A-Za-z0-9+/=_-]+/g;
+const UPPER = /[A-Z]/;
+const LOWER = /[a-z]/;
 
 /** A base64 run decoded to text (gunzipped when gzip), or undefined when it is not text. */
 function decodeBase64Text(run: string): { text: string; gzip: boolean; tooLarge?: boolean } | undefined {
