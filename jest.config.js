@@ -4,9 +4,10 @@ const swc = (syntax) => ['@swc/jest', {
   module: { type: 'commonjs' },
 }];
 
-// @kubernetes/client-node 1.x and the OIDC packages it loads are ES modules only. Node 20 loads them
-// through require(esm); jest's module registry does not, so jest compiles exactly these to CommonJS.
-const ESM_ONLY = ['@kubernetes/client-node', 'openid-client', 'oauth4webapi', 'jose'];
+// @kubernetes/client-node 1.x and the OIDC packages it loads, and secretlint's rule preset (the credential
+// scan of lib/core), are ES modules only. Node 20 loads them through require(esm); jest's module registry
+// does not, so jest compiles exactly these to CommonJS.
+const ESM_ONLY = ['@kubernetes/client-node', 'openid-client', 'oauth4webapi', 'jose', '@secretlint/secretlint-rule-preset-recommend'];
 
 module.exports = {
   testEnvironment: 'node',

@@ -5,6 +5,7 @@
 import * as semver from 'semver';
 import { checkClusterRef, ClusterComponent, ClusterRef } from '../cluster/cluster';
 import { ADDON_CLUSTER_SELECTOR_LABEL, ADDONS_GROUP } from '../output/api-versions';
+import { checkEmittedObjects } from '../rules/credentials';
 import { Problems, show } from '../rules/errors';
 import { compact, Manifest, ObjectMeta, Rendered } from '../output/manifest';
 import { memoize } from '../rules/memo';
@@ -228,6 +229,8 @@ export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
       options: monitoring,
     }));
   }
+  checkEmittedObjects(p, manifests);
+  p.throwIfErrors();
   return {
     addon: addon!,
     mode: mode!,

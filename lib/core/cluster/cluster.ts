@@ -11,6 +11,7 @@ import {
   CAPI_VERSIONS, CapiVersion, CLUSTER_GROUP, CONTROL_PLANE_GROUP, LABEL_CLUSTER_NAME, ObjectRef, renderRef,
 } from '../output/api-versions';
 import { checkCidr } from '../rules/cidr';
+import { checkEmittedObjects } from '../rules/credentials';
 import { Problems, show, Warning } from '../rules/errors';
 import { compact, Manifest, Rendered } from '../output/manifest';
 import { isProviderBootstrap, ProviderBootstrap } from '../kubeadm/provider-bootstrap';
@@ -355,6 +356,8 @@ export function buildCluster(props: ClusterProps): ClusterModel {
     },
   }));
   manifests.push(...rendered.manifests);
+  checkEmittedObjects(p, manifests);
+  p.throwIfErrors();
   return { ref, manifests, warnings: [...p.warnings, ...(infra?.warnings ?? [])] };
 }
 

@@ -13,6 +13,7 @@
  */
 import { buildCluster, ClusterComponent, ClusterProps, ClusterRef } from '../cluster/cluster';
 import { ControlPlaneGroupProps, renderControlPlaneFor } from '../nodes/control-plane';
+import { checkEmittedObjects } from '../rules/credentials';
 import { Problems, show, Warning } from '../rules/errors';
 import { Manifest, Rendered } from '../output/manifest';
 import { describeObject, objectKey } from '../output/object-identity';
@@ -145,6 +146,10 @@ export function renderClusterSpec(spec: ClusterSpec): RenderedCluster {
           p.error(path, `render() must return { manifests, warnings } with objects that have apiVersion, kind and metadata.name, got ${show(r)}`);
           return;
         }
+        // a component's objects are emitted as they are: the same credential scan as the library's own
+        const before = p.errors.length;
+        checkEmittedObjects({ error: (at, message) => p.error(`${path} ${at}`, message) }, r.manifests);
+        if (p.errors.length > before) return;
         pathOf.set(comp.id, path);
         parts.push({ id: comp.id, subject: typeof comp.subject === 'string' ? comp.subject : comp.id, manifests: r.manifests, warnings: r.warnings });
       } catch (e) {

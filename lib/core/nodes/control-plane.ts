@@ -19,6 +19,7 @@
  */
 import { CapiVersion, CONTROL_PLANE_GROUP, LABEL_CLUSTER_NAME, LABEL_CONTROL_PLANE, renderRef } from '../output/api-versions';
 import { checkClusterRef, ClusterRef } from '../cluster/cluster';
+import { checkEmittedObjects } from '../rules/credentials';
 import { Problems, show, Warning } from '../rules/errors';
 import { checkPropKeys, propKeys } from '../rules/strict-props';
 import { HealthCheck, renderHealthCheck } from './health-check';
@@ -176,6 +177,8 @@ export function renderControlPlaneFor(props: Omit<ControlPlaneGroupProps, 'clust
   const kubeadmConfigSpec = renderKubeadmConfigSpec(kubeadm!, c.apiVersion);
   const kcp = renderKcp(c, name, replicas!, maxSurge, remediation, renderDeletion(deletion, c.apiVersion), renderRef(infra.ref, c.apiVersion, c.namespace), machineLabels, kubeadmConfigSpec);
   const manifests = [infra.manifest, kcp, ...(healthCheck ? [healthCheck] : [])];
+  checkEmittedObjects(p, manifests);
+  p.throwIfErrors();
   const warnings: Warning[] = [...t.warnings.map((w) => ({ path: `machineTemplate.${w.path}`, message: w.message })), ...p.warnings];
   return { manifests, warnings };
 }

@@ -27,6 +27,7 @@ import {
   LABEL_DEPLOYMENT_NAME, NODE_ROLE_PREFIX, ObjectRef, renderRef,
 } from '../output/api-versions';
 import { checkClusterRef, checkKubernetesVersion, ClusterRef } from '../cluster/cluster';
+import { checkEmittedObjects } from '../rules/credentials';
 import { Problems, show, Warning } from '../rules/errors';
 import { checkPropKeys, propKeys } from '../rules/strict-props';
 import { HealthCheck, renderHealthCheck } from './health-check';
@@ -501,6 +502,8 @@ export function renderWorkerGroupFor(props: Omit<WorkerGroupProps, 'cluster'>, c
     });
   });
   const manifests = [infra.manifest, kct.manifest, ...mds, ...healthChecks];
+  checkEmittedObjects(p, manifests);
+  p.throwIfErrors();
   const warnings: Warning[] = [...t.warnings.map((w) => ({ path: `machineTemplate.${w.path}`, message: w.message })), ...p.warnings];
   return { manifests, warnings };
 }

@@ -55,8 +55,17 @@ export function contentHash(value: unknown, length = TEMPLATE_HASH_LENGTH): stri
   return sha256Hex(stableStringify(value)).slice(0, length);
 }
 
-/** sha256 hex per serialized content: a fleet repeats the same template contents in many clusters. */
-const sha256Hex = memoize((text) => sha256(text).toString('hex'), 10_000);
+/**
+ * sha256 hex per serialized content: a fleet repeats the same template contents in many clusters.
+ * Bounded by entries and by the length of the contents it keeps (8M UTF-16 code units, 16 MB): 300
+ * renders with a distinct 1 MB value kept 600 MB alive when only the number of entries was bounded.
+ */
+const sha256Hex = memoize((text) => sha256(text).toString('hex'), 10_000, 8 * 1024 * 1024);
+
+/** What the content-hash memo holds now (entries, and the total length of the contents it keeps). */
+export function contentHashMemoHeld(): { readonly entries: number; readonly keyChars: number } {
+  return sha256Hex.held();
+}
 
 /**
  * A digest: a Node.js Buffer, typed by what the library reads of it, so that the published declarations

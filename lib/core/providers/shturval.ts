@@ -117,10 +117,15 @@ export function checkHostSelector(p: Problems, path: string, value: unknown): Re
             p.error(`${ep}.values`, `operator ${operator} needs at least one value, got ${show(e.values)}`);
           } else {
             values = [];
+            // a set, not values.includes: linear in the number of values (100k values took 11 s)
+            const listed = new Set<string>();
             e.values.forEach((v: unknown, j: number) => {
               if (typeof v !== 'string' || !isLabelValue(v)) p.error(`${ep}.values[${j}]`, `${show(v)} is not a valid label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`);
-              else if (values!.includes(v)) p.error(`${ep}.values[${j}]`, `${show(v)} is listed twice`);
-              else values!.push(v);
+              else if (listed.has(v)) p.error(`${ep}.values[${j}]`, `${show(v)} is listed twice`);
+              else {
+                listed.add(v);
+                values!.push(v);
+              }
             });
           }
         } else if (operator && e.values !== undefined && !(Array.isArray(e.values) && e.values.length === 0)) {

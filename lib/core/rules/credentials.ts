@@ -14,9 +14,13 @@
  *
  * The error says where the value belongs: in a Secret, referenced by name.
  */
+import { gunzipSync } from 'zlib';
 import { show } from './errors';
+import { SecretlintFinding, secretlintFinding } from './secretlint';
 
-const SECRET_WORDS = ['password', 'passwd', 'secret', 'token', 'apikey', 'privatekey', 'clientsecret', 'kubeconfig', 'credential'];
+const SECRET_WORDS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'clientsecret', 'kubeconfig', 'credential'];
+/** Secret words too short to look for inside a key: a key must be or end with them (`pwd`, `db_pwd`). */
+const SHORT_SECRET_WORDS = ['pwd'];
 const REFERENCE_SUFFIXES = ['ref', 'refs', 'name', 'names', 'namespace', 'selector'];
 
 /** Look-alike letters (Unicode confusables of Latin letters that NFKC keeps) and digit/symbol spellings. */
@@ -41,13 +45,13 @@ export function foldKey(key: string): string {
   return out;
 }
 
-const SECRET_HINT = 'put the value in a Secret and reference the Secret by name (for example through the provider\'s identityRef or a *SecretRef field)';
+const SECRET_HINT = 'put the value in a Secret and reference the Secret by name (for example through the provider\'s identityRef, a *SecretRef field, or a kubeadm file\'s contentFrom.secret)';
 
 /** Why a key of a free-form map looks like a credential, or undefined. */
 export function credentialKeyProblem(key: string): string | undefined {
   const f = foldKey(key);
-  if (f.length < 5) return undefined; // shorter than every secret word
-  const word = SECRET_WORDS.find((w) => f.includes(w));
+  if (f.length < 3) return undefined; // shorter than every secret word
+  const word = SECRET_WORDS.find((w) => f.includes(w)) ?? SHORT_SECRET_WORDS.find((w) => f.endsWith(w));
   if (word === undefined) return undefined;
   if (REFERENCE_SUFFIXES.some((s) => f.endsWith(s))) return undefined;
   return `${show(key.length > 80 ? `${key.slice(0, 80)}…` : key)} looks like a credential (${word}): never inline credentials in a manifest; ${SECRET_HINT}`;
@@ -55,18 +59,290 @@ export function credentialKeyProblem(key: string): string | undefined {
 
 const URL_USERINFO = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:[^\s/@]*@|\bhttps?:\/\/[^\s/@]+@/i;
 const PEM = /-----BEGIN [A-Z0-9 ]{0,40}-----/;
-const CLOUDS_YAML = /(^|\n)[ \t]*["']?clouds["']?[ \t]*:/;
+const SSH2_KEY = /----[ ]?BEGIN SSH2 (ENCRYPTED )?PRIVATE KEY[ ]?----/;
+const PUTTY_KEY = /PuTTY-User-Key-File-\d+:|(^|\n)Private-Lines:\s*\d/;
+// YAML block, flow and JSON forms: a key at a line start or after `{`, `,` or `[`, quoted or not
+const KEY_AT = String.raw`(^|[\n{,\[])[ \t]*["']?`;
+const KEY_END = String.raw`["']?[ \t]*:`;
+const CLOUDS_YAML = new RegExp(`${KEY_AT}clouds${KEY_END}`);
 const CLOUDS_AUTH = /\bauth(_url|_type)?["']?[ \t]*:/;
-const KUBECONFIG_KIND = /(^|\n)[ \t]*["']?kind["']?[ \t]*:[ \t]*["']?Config\b/;
-const KUBECONFIG_SECTIONS = /(^|\n)[ \t]*["']?(clusters|users|contexts)["']?[ \t]*:/;
+const KUBECONFIG_KIND = new RegExp(`${KEY_AT}kind${KEY_END}[ \\t]*["']?Config\\b`);
+const KUBECONFIG_SECTIONS = new RegExp(`${KEY_AT}(clusters|users|contexts)${KEY_END}`);
 const KUBECONFIG_DATA = /client-(key|certificate)-data/;
+const DOCKER_AUTHS = new RegExp(`${KEY_AT}auths${KEY_END}`);
+const DOCKER_AUTH = /["']?(auth|identitytoken|password)["']?[ \t]*:[ \t]*["']?[^\s"',}]{4,}/;
+const DOCKERCFG_AUTH = /["']auth["'][ \t]*:[ \t]*["'][A-Za-z0-9+/]{8,}={0,2}["']/;
+const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/;
+const AUTH_HEADER = /\b(Basic|Bearer)[ \t]+[A-Za-z0-9._~+/-]{16,}=*/;
+/** `key = value` (INI such as cloud.conf and vsphere.conf, env files), `key: value` (YAML) and `--key=value` (command lines). */
+const ASSIGNMENT = /(?:^|[\n \t{,])(?:--?)?[ \t]*["']?([A-Za-z][A-Za-z0-9_.-]*)["']?[ \t]*(?:=|:(?=[ \t]))[ \t]*["']?([^\s"'#;,}]+)|(?:^|[ \t])--?([A-Za-z][A-Za-z0-9_.-]*)[ \t]+["']?([^\s"'-][^\s"']*)/g;
+/** A value that refers to a secret kept elsewhere: a shell or template variable, a path, an environment lookup. */
+const REFERENCE_VALUE = /^(\$|\{\{|<|\/|~\/|\.\/|os\.environ|os\.getenv|process\.env|ENV\[|getenv\()/;
+/** A kubeadm bootstrap token (`abcdef.0123456789abcdef`). */
+const BOOTSTRAP_TOKEN = /\b[a-z0-9]{6}\.[a-z0-9]{16}\b/;
+/** The secret words a key of an assignment ends with: a name that ends with them sets a secret (`admin_password`, `--client-secret`). */
+const ASSIGNED_SECRET_WORDS = ['password', 'passwd', 'pwd', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'secretkey', 'accesskey'];
 
-/** Why a string looks like a credential (URL with user info, PEM block, clouds.yaml, kubeconfig), or undefined. */
+/** Encoded text is decoded at most this many times (base64 of gzip of base64 …). */
+const MAX_DECODE_DEPTH = 3;
+/** gzip data is decompressed up to this many bytes; more is an error (it could hide anything). */
+export const MAX_GUNZIPPED_BYTES = 1024 * 1024;
+
+const HINT = `never inline credentials in a manifest; ${SECRET_HINT}`;
+
+/**
+ * Why a string looks like a credential, or undefined. Checked, in this order: the Kubernetes, OpenStack
+ * and vSphere formats (a URL with user info, PEM/SSH2/PuTTY private keys, clouds.yaml and kubeconfig in
+ * YAML, flow or JSON form, cloud.conf and vsphere.conf INI or any `key = value`, `key: value` or
+ * `--key=value` whose key names a password, token or secret, a JWT, an HTTP Basic or Bearer
+ * credential, docker `auths`), then the rules of secretlint's recommended preset (AWS, GCP, GitHub,
+ * Slack, npm, OpenAI, database connection strings, …: secretlint.ts), then the same on every base64
+ * run of the string, decoded (and gunzipped when it is gzip data). The message never quotes the value.
+ */
 export function credentialTextProblem(s: string): string | undefined {
-  if (s.includes('@') && URL_USERINFO.test(s)) return `is a URL with user info (user name or password before "@"): never inline credentials in a manifest; ${SECRET_HINT}`;
-  if (s.includes('-----BEGIN') && PEM.test(s)) return `holds a PEM block (a key or certificate): never inline keys in a manifest; ${SECRET_HINT}`;
-  if (s.length < 10 || !s.includes(':')) return undefined;
-  if (CLOUDS_YAML.test(s) && CLOUDS_AUTH.test(s)) return `looks like clouds.yaml (OpenStack credentials): put clouds.yaml in a Secret (key "clouds.yaml") and reference it by name with cloudName naming the entry`;
-  if (KUBECONFIG_DATA.test(s) || (KUBECONFIG_KIND.test(s) && KUBECONFIG_SECTIONS.test(s))) return `looks like a kubeconfig: never inline credentials in a manifest; ${SECRET_HINT}`;
+  if (s.length < 8) return undefined;
+  return textProblem(s, 0, true);
+}
+
+/**
+ * {@link credentialTextProblem} without secretlint's rules on the string itself (they still run on what
+ * its base64 runs decode to). The field checks use it; {@link checkEmittedCredentials} runs the rules
+ * over all strings of the emitted objects at once, which costs one pass instead of one per string.
+ */
+export function credentialFormatProblem(s: string): string | undefined {
+  if (s.length < 8) return undefined;
+  return textProblem(s, 0, false);
+}
+
+function textProblem(s: string, depth: number, rules: boolean): string | undefined {
+  const own = formatProblem(s);
+  if (own) return `${own}: ${HINT}`;
+  if (rules) {
+    const found = secretlintFinding(s);
+    if (found) return secretlintProblem(found);
+  }
+  return depth < MAX_DECODE_DEPTH ? encodedProblem(s, depth) : undefined;
+}
+
+function secretlintProblem(found: SecretlintFinding): string {
+  return `holds a credential (${found.messageId}, found by ${found.ruleId}): ${HINT}`;
+}
+
+/** The library's own formats: what the text holds, or undefined. */
+function formatProblem(s: string): string | undefined {
+  // each format needs one of these characters or words: most strings (names, versions, paths) have none
+  if (s.includes('@') && URL_USERINFO.test(s)) return 'is a URL with user info (user name or password before "@")';
+  if (s.includes('BEGIN')) {
+    if (PEM.test(s)) return 'holds a PEM block (a key or certificate)';
+    if (SSH2_KEY.test(s)) return 'holds an SSH2 private key';
+  }
+  if ((s.includes('PuTTY') || s.includes('Private-Lines')) && PUTTY_KEY.test(s)) return 'holds a PuTTY private key';
+  if (s.includes('eyJ') && JWT.test(s)) return 'holds a JSON Web Token';
+  if ((s.includes('Basic') || s.includes('Bearer')) && AUTH_HEADER.test(s)) return 'holds an HTTP Basic or Bearer credential';
+  if (s.includes('.') && BOOTSTRAP_TOKEN.test(s)) return 'holds a kubeadm bootstrap token';
+  const colon = s.includes(':');
+  const equals = s.includes('=');
+  if (colon) {
+    if (CLOUDS_YAML.test(s) && CLOUDS_AUTH.test(s)) return 'looks like clouds.yaml (OpenStack credentials; put clouds.yaml in a Secret, key "clouds.yaml", and name the entry with cloudName)';
+    if (KUBECONFIG_DATA.test(s) || (KUBECONFIG_KIND.test(s) && KUBECONFIG_SECTIONS.test(s))) return 'looks like a kubeconfig';
+    if ((DOCKER_AUTHS.test(s) && DOCKER_AUTH.test(s)) || DOCKERCFG_AUTH.test(s)) return 'looks like a docker config with registry credentials (auths)';
+  }
+  if (equals || (colon && /:[ \t]/.test(s)) || s.includes(' -')) {
+    const assigned = assignedSecret(s);
+    if (assigned) return `sets ${show(assigned)} inline (a cloud.conf, vsphere.conf, env file, YAML or command-line credential)`;
+  }
   return undefined;
+}
+
+/** The key of the first `key = value` / `key: value` / `--key=value` that assigns a secret, or undefined. */
+function assignedSecret(s: string): string | undefined {
+  ASSIGNMENT.lastIndex = 0;
+  for (let m = ASSIGNMENT.exec(s); m; m = ASSIGNMENT.exec(s)) {
+    const key = m[1] ?? m[3];
+    // ASCII keys (nearly all) fold without the Unicode normalization of foldKey
+    const f = /^[\x20-\x7e]*$/.test(key) ? key.toLowerCase().replace(/[^a-z]/g, '') : foldKey(key);
+    const value = m[2] ?? m[4];
+    // a reference, not a value: a variable, a template, a path
+    if (REFERENCE_VALUE.test(value)) continue;
+    if (ASSIGNED_SECRET_WORDS.some((w) => f.endsWith(w))) return key.length > 40 ? `${key.slice(0, 40)}…` : key;
+  }
+  return undefined;
+}
+
+/** A credential inside a base64 run of the text (gunzipped when it is gzip data), or undefined. */
+function encodedProblem(s: string, depth: number): string | undefined {
+  if (s.length < MIN_BASE64_RUN) return undefined;
+  for (const run of base64Runs(s)) {
+    const decoded = decodeBase64Text(run);
+    if (decoded === undefined) continue;
+    if (decoded.tooLarge) return `holds gzip data that decompresses to more than ${MAX_GUNZIPPED_BYTES} bytes, which cannot be checked for credentials: ${HINT}`;
+    const inner = textProblem(decoded.text, depth + 1, true);
+    if (inner) return `holds ${decoded.gzip ? 'gzip+base64' : 'base64'} text that, decoded, ${inner}`;
+  }
+  return undefined;
+}
+
+/** Base64 runs need this many characters to hold a credential worth decoding. */
+const MIN_BASE64_RUN = 24;
+
+/**
+ * The runs of base64 characters (standard or URL-safe, with `=` padding) of at least
+ * {@link MIN_BASE64_RUN} characters that mix upper and lower case (base64 of text does; names, hex
+ * digests and UUIDs do not). The expression is a single greedy class: a bounded repetition such as
+ * `{24,}` followed by more pattern backtracks, and overflows the stack on millions of base64 characters.
+ */
+function* base64Runs(s: string): Generator<string> {
+  // matchAll works on a copy of the expression: the decoded text is scanned (recursively) between two runs
+  for (const m of s.matchAll(BASE64_CHARS)) {
+    const run = m[0];
+    if (run.length >= MIN_BASE64_RUN && UPPER.test(run) && LOWER.test(run)) yield run;
+  }
+}
+const BASE64_CHARS = /[A-Za-z0-9+/=_-]+/g;
+const UPPER = /[A-Z]/;
+const LOWER = /[a-z]/;
+
+/** A base64 run decoded to text (gunzipped when gzip), or undefined when it is not text. */
+function decodeBase64Text(run: string): { text: string; gzip: boolean; tooLarge?: boolean } | undefined {
+  const bytes = Buffer.from(run.replace(/=+/g, '').replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  if (bytes.length < 8) return undefined;
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    const text = gunzipText(bytes);
+    return text === undefined ? undefined : text === TOO_LARGE ? { text: '', gzip: true, tooLarge: true } : { text, gzip: true };
+  }
+  return isMostlyText(bytes) ? { text: bytes.toString('utf8'), gzip: false } : undefined;
+}
+
+const TOO_LARGE = Symbol('too large');
+
+/** gzip data decompressed to text, TOO_LARGE beyond {@link MAX_GUNZIPPED_BYTES}, or undefined (not gzip, or not text). */
+function gunzipText(bytes: Uint8Array): string | typeof TOO_LARGE | undefined {
+  let out: Buffer;
+  try {
+    out = gunzipSync(bytes, { maxOutputLength: MAX_GUNZIPPED_BYTES });
+  } catch (e) {
+    return (e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE' ? TOO_LARGE : undefined;
+  }
+  return isMostlyText(out) ? out.toString('utf8') : undefined;
+}
+
+/** At least 90% printable ASCII, tabs and newlines, or bytes of UTF-8 sequences. */
+function isMostlyText(bytes: Uint8Array): boolean {
+  let text = 0;
+  for (const b of bytes) if ((b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d || b >= 0x80) text++;
+  return text >= bytes.length * 0.9;
+}
+
+/** How a kubeadm file's inline content is encoded (KubeadmConfigSpec.files[].encoding). */
+export type ContentEncoding = 'base64' | 'gzip' | 'gzip+base64';
+
+/**
+ * Why a file's inline content holds a credential once decoded as its `encoding` says (base64, gzip,
+ * gzip+base64), or undefined. Content that does not decode is checked as it is.
+ */
+export function encodedContentProblem(content: string, encoding: ContentEncoding | undefined): string | undefined {
+  const plain = credentialTextProblem(content);
+  if (plain || encoding === undefined) return plain;
+  const bytes: Buffer = encoding === 'gzip' ? Buffer.from(content, 'latin1') : Buffer.from(content.replace(/\s+/g, ''), 'base64');
+  let text: string | undefined;
+  if (encoding === 'base64') {
+    text = bytes.toString('utf8');
+  } else {
+    const out = gunzipText(bytes);
+    if (out === TOO_LARGE) return `is gzip data that decompresses to more than ${MAX_GUNZIPPED_BYTES} bytes, which cannot be checked for credentials: ${HINT}`;
+    text = out;
+  }
+  const inner = text === undefined ? undefined : credentialTextProblem(text);
+  return inner ? `(encoding ${encoding}) decoded, ${inner}` : undefined;
+}
+
+/** Maps whose keys are the user's (labels, annotations, arguments): a key naming a secret is refused there. */
+const USER_KEYED_MAPS: ReadonlySet<string> = new Set(['labels', 'annotations', 'matchLabels', 'extraArgs', 'kubeletExtraArgs', 'nodeLabels']);
+const ENCODINGS: ReadonlySet<string> = new Set(['base64', 'gzip', 'gzip+base64']);
+
+/** Why a key of a label, annotation or argument map names a secret (its name part, after any `prefix/`), or undefined. */
+export function userKeyProblem(key: string): string | undefined {
+  return credentialKeyProblem(key.slice(key.lastIndexOf('/') + 1));
+}
+
+/**
+ * The last line of defence, over what is emitted rather than what was passed: records an error for
+ * every string of `value` (an object about to be emitted, at `path`) that holds a credential, for every
+ * key of its labels, annotations, matchLabels and extra arguments (map or `{ name, value }` list) that names a
+ * secret, and for kubeadm file content that holds one once decoded as its `encoding` says.
+ */
+export function checkEmittedCredentials(p: Reporter, path: string, value: unknown): void {
+  const strings: [string, string][] = [];
+  walk(p, path, value, undefined, strings);
+  scanStrings(p, strings);
+}
+
+type Reporter = { error(path: string, message: string): void };
+
+/**
+ * The library's formats on each string, then secretlint's rules once over all of them (joined by
+ * newlines: no rule of the preset anchors at the start of the text or matches across a line end but
+ * the private-key rule, whose block is one string anyway); only when that finds something are the
+ * strings scanned one by one to name the path. The GCP rule reads a whole JSON document, so strings
+ * that are one (`{...}`) are scanned on their own.
+ */
+function scanStrings(p: Reporter, strings: readonly [string, string][]): void {
+  const rest: [string, string][] = [];
+  for (const [at, s] of strings) {
+    const problem = credentialFormatProblem(s);
+    if (problem) p.error(at, problem);
+    else if (s.length >= 8) rest.push([at, s]);
+  }
+  if (rest.length === 0) return;
+  const joinedHit = secretlintFinding(rest.map(([, s]) => s).join('\n')) !== undefined;
+  for (const [at, s] of joinedHit ? rest : rest.filter(([, x]) => x.trimStart().startsWith('{'))) {
+    const found = secretlintFinding(s);
+    if (found) p.error(at, secretlintProblem(found));
+  }
+}
+
+function walk(p: Reporter, at: string, v: unknown, parentKey: string | undefined, strings: [string, string][]): void {
+  if (typeof v === 'string') {
+    strings.push([at, v]);
+    return;
+  }
+  if (v === null || typeof v !== 'object') return;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const item: unknown = v[i];
+      if (parentKey !== undefined && USER_KEYED_MAPS.has(parentKey) && item !== null && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string') {
+        const problem = userKeyProblem((item as { name: string }).name);
+        if (problem) p.error(`${at}[${i}].name`, problem);
+      }
+      walk(p, `${at}[${i}]`, item, undefined, strings);
+    }
+    return;
+  }
+  const map = v as Record<string, unknown>;
+  const userKeys = parentKey !== undefined && USER_KEYED_MAPS.has(parentKey);
+  const encoding = typeof map.encoding === 'string' && ENCODINGS.has(map.encoding) && typeof map.content === 'string' ? map.encoding as ContentEncoding : undefined;
+  for (const k of Object.keys(map)) {
+    const kAt = `${at}.${k.length > 80 ? `${k.slice(0, 80)}…` : k}`;
+    if (userKeys) {
+      const problem = userKeyProblem(k);
+      if (problem) p.error(kAt, problem);
+    }
+    if (encoding !== undefined && k === 'content') {
+      const problem = encodedContentProblem(map.content as string, encoding);
+      if (problem) p.error(kAt, problem);
+      continue;
+    }
+    walk(p, kAt, map[k], k, strings);
+  }
+}
+
+/**
+ * {@link checkEmittedCredentials} over the objects a render function is about to return, each at
+ * `<Kind> <name>` (`KubeadmControlPlane prod-control-plane.spec.kubeadmConfigSpec.files[0].content`).
+ * The render functions call it after their field checks and throw before returning anything.
+ */
+export function checkEmittedObjects(p: Reporter, objects: readonly { readonly kind: string; readonly metadata: { readonly name: string } }[]): void {
+  const strings: [string, string][] = [];
+  for (const o of objects) walk(p, `${o.kind} ${o.metadata.name}`, o, undefined, strings);
+  scanStrings(p, strings);
 }

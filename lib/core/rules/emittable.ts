@@ -4,7 +4,7 @@
  * a key, no unpaired UTF-16 surrogate, no credential-shaped text. The field checks (validation.ts), the
  * free-form values (free-form.ts) and strict props (strict-props.ts) all apply these rules.
  */
-import { credentialTextProblem } from './credentials';
+import { credentialFormatProblem } from './credentials';
 import { show } from './errors';
 
 const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
@@ -46,5 +46,5 @@ export function loneSurrogateProblem(s: string): string {
 /** Why a string cannot be emitted (lone surrogate, credential), or undefined. */
 export function stringProblem(s: string): string | undefined {
   if (hasLoneSurrogate(s)) return loneSurrogateProblem(s);
-  return credentialTextProblem(s);
+  return credentialFormatProblem(s);
 }

@@ -10,7 +10,7 @@
  * when the input was invalid or absent.
  */
 import { isPulumiOutput, Problems, show } from './errors';
-import { credentialTextProblem } from './credentials';
+import { credentialFormatProblem, userKeyProblem } from './credentials';
 import { hasLoneSurrogate, loneSurrogateProblem, reservedKeyProblem } from './emittable';
 import { memoize } from './memo';
 
@@ -315,8 +315,9 @@ export function describeValue(v: unknown): string {
 
 /**
  * Checks a map of labels or annotations: valid keys (not `constructor`, `__proto__` or `prototype`,
- * which cdk8s cannot render) and string values: for labels, valid label values; for annotations, no
- * unpaired surrogate and no credential-shaped text.
+ * which cdk8s cannot render, and no key whose name part names a secret: `example.com/token`) and string
+ * values: for labels, valid label values; no unpaired surrogate and no credential-shaped text (an
+ * `AKIA…` access key ID is a valid label value).
  */
 export function checkLabels(p: Problems, path: string, value: unknown, kind: 'labels' | 'annotations'): Record<string, string> | undefined {
   if (value === undefined) return undefined;
@@ -335,14 +336,19 @@ export function checkLabels(p: Problems, path: string, value: unknown, kind: 'la
       p.error(at, `${show(k)} is not a valid ${kind === 'labels' ? 'label' : 'annotation'} key: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.'`);
       ok = false;
     }
+    const secretKey = userKeyProblem(k);
+    if (secretKey) {
+      p.error(at, secretKey);
+      ok = false;
+    }
     if (typeof v !== 'string') {
       p.error(at, `value must be a string, got ${show(v)}`);
       ok = false;
     } else if (kind === 'labels' && !isLabelValue(v)) {
       p.error(at, `${show(v)} is not a valid label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`);
       ok = false;
-    } else if (kind === 'annotations') {
-      const problem = hasLoneSurrogate(v) ? `${show(v)} contains an unpaired UTF-16 surrogate, which Kubernetes cannot store` : credentialTextProblem(v);
+    } else {
+      const problem = hasLoneSurrogate(v) ? `${show(v)} contains an unpaired UTF-16 surrogate, which Kubernetes cannot store` : credentialFormatProblem(v);
       if (problem) {
         p.error(at, problem);
         ok = false;
