@@ -315,6 +315,39 @@ export interface OpenStackClusterProps {
   readonly apiServerFloatingIP?: boolean;
   /** @default none (CAPO fills it from the load balancer or floating IP) */
   readonly controlPlaneEndpoint?: { readonly host: string; readonly port?: number };
+  /**
+   * The Nova availability zones the control plane spreads over (`controlPlaneAvailabilityZones`). CAPO
+   * reports every zone of the cloud in the Cluster's `status.failureDomains` and marks these for the
+   * control plane; the KubeadmControlPlane spreads its machines over them. Worker groups name zones in
+   * their own `failureDomains`.
+   * @default every availability zone of the cloud
+   */
+  readonly controlPlaneAvailabilityZones?: readonly string[];
+  /**
+   * Create the control-plane servers without an availability zone, leaving the choice to Nova's
+   * scheduler (`controlPlaneOmitAvailabilityZone`). Exclusive with `controlPlaneAvailabilityZones`.
+   * @default false
+   */
+  readonly controlPlaneOmitAvailabilityZone?: boolean;
+}
+
+/** A list of Nova availability zone names: non-empty, no whitespace, each once (the CRD's list is a set). */
+function checkAvailabilityZones(p: Problems, path: string, value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0) {
+    p.error(path, `must be a non-empty list of availability zone names, got ${show(value)}`);
+    return undefined;
+  }
+  const before = p.errors.length;
+  const seen = new Set<string>();
+  value.forEach((z: unknown, i) => {
+    if (typeof z !== 'string' || z === '' || /\s/.test(z)) {
+      p.error(`${path}[${i}]`, `${show(z)} is not an availability zone name: a non-empty string without whitespace`);
+    } else if (seen.has(z)) {
+      p.error(`${path}[${i}]`, `${show(z)} is listed twice: the field is a set, and the API server rejects duplicates`);
+    } else seen.add(z);
+  });
+  return p.errors.length > before ? undefined : [...value] as string[];
 }
 
 function networkRef(p: Problems, path: string, value: unknown): Record<string, unknown> | undefined {
@@ -331,6 +364,7 @@ function networkRef(p: Problems, path: string, value: unknown): Record<string, u
 const OPENSTACK_CLUSTER_KEYS = propKeys<OpenStackClusterProps>()('OpenStackClusterProps', {
   version: true, name: true, cloudName: true, secretName: true, identityType: true, region: true, externalNetwork: true, network: true,
   managedSubnets: true, managedSecurityGroups: true, apiServerLoadBalancer: true, apiServerFloatingIP: true, controlPlaneEndpoint: true,
+  controlPlaneAvailabilityZones: true, controlPlaneOmitAvailabilityZone: true,
 });
 const SUBNET_PROPS = propKeys<NonNullable<OpenStackClusterProps['managedSubnets']>[number]>()('managedSubnets[]', { cidr: true, dnsNameservers: true });
 const SECURITY_GROUPS_PROPS = propKeys<Exclude<NonNullable<OpenStackClusterProps['managedSecurityGroups']>, boolean>>()('managedSecurityGroups', { allowAllInClusterTraffic: true, allNodesSecurityGroupRules: true });
@@ -392,18 +426,26 @@ export class OpenStackCluster implements InfrastructureCluster {
     if (fip === false && !lb && !endpoint) p.warn('apiServerFloatingIP', 'false without apiServerLoadBalancer or controlPlaneEndpoint: the API server is reachable only on its fixed IP inside the cloud');
     const externalNetwork = networkRef(p, 'externalNetwork', props.externalNetwork);
     const network = networkRef(p, 'network', props.network);
+    const zones = checkAvailabilityZones(p, 'controlPlaneAvailabilityZones', props.controlPlaneAvailabilityZones);
+    const omitZone = optBool(p, 'controlPlaneOmitAvailabilityZone', props.controlPlaneOmitAvailabilityZone);
+    if (omitZone && props.controlPlaneAvailabilityZones !== undefined) {
+      p.error('controlPlaneOmitAvailabilityZone', `true with controlPlaneAvailabilityZones ${show(props.controlPlaneAvailabilityZones)}: CAPO then creates the control-plane servers without a zone and the list has no effect; set one of them`);
+    }
     p.throwIfErrors();
     this.version = version!;
     this.name = name;
     const identityRef = { type: identity!.type, name: identity!.name, cloudName: identity!.cloudName, region: identity!.region };
+    const spread = { controlPlaneAvailabilityZones: zones, controlPlaneOmitAvailabilityZone: omitZone || undefined };
     this.spec = compact(v2
       ? {
         identityRef, externalNetwork, network, managedSubnets: subnets, managedSecurityGroups: securityGroups, controlPlaneEndpoint: endpoint,
         apiServer: { managedLoadBalancer: lb ? { enabled: true } : undefined, enableFloatingIP: fip === false ? false : undefined },
+        ...spread,
       }
       : {
         identityRef, externalNetwork, network, managedSubnets: subnets, managedSecurityGroups: securityGroups, controlPlaneEndpoint: endpoint,
         apiServerLoadBalancer: lb ? { enabled: true } : undefined, disableAPIServerFloatingIP: fip === false ? true : undefined,
+        ...spread,
       });
     this.warnings = p.warnings;
   }
