@@ -109,7 +109,7 @@ export {
   kcpEtcdRule, kcpPathAllowed, kcpVersionRule, kubeadmConfigTemplateUpdateRules, kubeadmControlPlaneUpdateRules, machineDeploymentRollCauses,
   machineDeploymentUpdateRules, machineDeploymentVersionSkewRule, machineHealthCheckUpdateRules, openStackClusterUpdateRules, parseManifestFile,
   planCluster, planFleet, planJson, rejectedCreate, rejectedUpdate, replicaChange, rolloutPacing, updateRulesFor, upgradeOrder, upgradeStageOf,
-  celViolations, clusterResourceSetCreateRules, clusterResourceSetUpdateRules, toHub,
+  celViolations, clusterResourceSetCreateRules, clusterResourceSetUpdateRules, toHub, vsphereFailureDomainUpdateRules,
 } from './plan';
 export type {
   AddonRemoval, AutoscalerChange, ClusterObjects, ClusterPlan, FieldChange, FleetPlan, GroupRemoval, InPlaceChange, ManifestSet, ObjectId,
