@@ -15,7 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import {
-  Cluster, ControlPlaneGroup, OpenStackCluster, rejectedUpdate, ValidationError, VSphereCluster, VSphereClusterProps, VSphereFailureDomainProps, VSphereMachineTemplate,
+  Cluster, ControlPlaneGroup, OpenStackCluster, OpenStackMachineTemplate, rejectedUpdate, ValidationError, VSphereCluster, VSphereClusterProps, VSphereFailureDomainProps, VSphereMachineTemplate,
   WorkerGroup,
 } from '../../lib';
 import { runCli } from '../support/cli';
@@ -129,6 +129,9 @@ describe('failure domains', () => {
     dup.spec.controlPlaneAvailabilityZones = ['az-1', 'az-1'];
     refusedBy(apply([dup], { dryRun: true }), /duplicate entries/);
     expect(() => os1(['az-1', 'az-1'])).toThrow(ValidationError);
+    // workers boot from a volume in their own zone
+    const t = new OpenStackMachineTemplate({ flavor: 'm1.large', image: 'ubuntu-2404-kube-v1.32.3', rootVolume: { sizeGiB: 50, availabilityZone: { from: 'Machine' } } });
+    accepted(apply([{ apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'OpenStackMachineTemplate', metadata: { name: 'w', namespace: ns }, spec: { template: { spec: t.spec } } }], { dryRun: true }));
   });
 });
 

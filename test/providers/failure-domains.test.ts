@@ -10,7 +10,7 @@ import * as path from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { Chart, Testing } from 'cdk8s';
 import {
-  Cluster, InfrastructureCluster, OpenStackCluster, OpenStackClusterProps, VSphereCluster, VSphereClusterProps, VSphereFailureDomainProps, VSphereMachineTemplate, WorkerGroup,
+  Cluster, InfrastructureCluster, OpenStackCluster, OpenStackClusterProps, OpenStackMachineTemplate, VSphereCluster, VSphereClusterProps, VSphereFailureDomainProps, VSphereMachineTemplate, WorkerGroup,
 } from '../../lib';
 import { testCloudController } from '../support/infrastructure';
 import { conformanceFailures } from '../conformance/check';
@@ -179,5 +179,22 @@ describe('OpenStackCluster control-plane availability zones', () => {
     ]);
     expect(validationError(() => new OpenStackCluster({ ...base, controlPlaneAvailabilityZones: [] })).issues.map((i) => i.path)).toEqual(['controlPlaneAvailabilityZones']);
     expect(validationError(() => new OpenStackCluster({ ...base, controlPlaneOmitAvailabilityZone: 'yes' as any })).issues.map((i) => i.path)).toEqual(['controlPlaneOmitAvailabilityZone']);
+  });
+
+  test.each(['v1beta1', 'v1beta2'] as const)('%s: a root volume in the Machine\'s zone (rootVolume.availabilityZone { from: Machine }) passes the CRD and round-trips', (version) => {
+    const t = new OpenStackMachineTemplate({ version, flavor: 'm1.large', image: 'ubuntu-2404-kube-v1.31.4', rootVolume: { sizeGiB: 50, availabilityZone: { from: 'Machine' } } });
+    expect((t.spec.rootVolume as any).availabilityZone).toEqual({ from: 'Machine' });
+    const obj = { apiVersion: `infrastructure.cluster.x-k8s.io/${version}`, kind: 'OpenStackMachineTemplate', metadata: { name: 'w', namespace: 'tenants' }, spec: { template: { spec: t.spec } } };
+    expect(conformanceFailures([obj], 'root-volume')).toEqual([]);
+    expect(OpenStackMachineTemplate.from(obj).spec).toEqual(t.spec);
+    const named = new OpenStackMachineTemplate({ version, flavor: 'm1.large', image: 'i', rootVolume: { sizeGiB: 50, availabilityZone: 'az-1' } });
+    expect((named.spec.rootVolume as any).availabilityZone).toEqual({ name: 'az-1' });
+  });
+
+  test('a root volume zone that is neither a name nor { from: Machine } is an error', () => {
+    for (const availabilityZone of [{ from: 'Name' }, { from: 'Machine', name: 'az-1' }, [], { }]) {
+      const e = validationError(() => new OpenStackMachineTemplate({ flavor: 'f', image: 'i', rootVolume: { sizeGiB: 5, availabilityZone: availabilityZone as any } }));
+      expect(e.issues.map((i) => [i.path, i.message])).toEqual([['rootVolume.availabilityZone', expect.stringMatching(/must be a zone name or \{ from: 'Machine' \}/)]]);
+    }
   });
 });

@@ -6,7 +6,7 @@
  * v1beta2 for CAPO 0.15+. Field paths follow the CRDs of CAPO v0.14.7 and v0.15.0-beta.0:
  * - flavor: v1beta1 `flavor: <name>` / `flavorID: <id>`; v1beta2 `flavor: {filter: {name}}` / `flavor: {id}`;
  * - image: exactly one of `image.filter{name, tags}`, `image.id` (a UUID), `image.imageRef{name}`;
- * - rootVolume: `{sizeGiB >= 1, type, availabilityZone{name}}` (boot from volume);
+ * - rootVolume: `{sizeGiB >= 1, type, availabilityZone{name} or {from: Machine}}` (boot from volume);
  * - identityRef: `{type: Secret|ClusterIdentity, name, cloudName, region}`. Credentials never appear
  *   in a manifest: clouds.yaml stays in a Secret (key `clouds.yaml`) referenced by name.
  * OpenStackMachineTemplate has no `spec.template.metadata`. The template spec is immutable in CAPO.
@@ -52,8 +52,12 @@ export interface OpenStackRootVolume {
   readonly sizeGiB: number;
   /** Cinder volume type (seed: volumeType). @default the cloud's default volume type */
   readonly volumeType?: string;
-  /** Availability zone of the volume. @default the cloud's default */
-  readonly availabilityZone?: string;
+  /**
+   * Availability zone of the volume: a zone's name, or `{ from: 'Machine' }` for the zone of the Machine
+   * (its failure domain), so that a group spread over zones boots each server from a volume in its own zone.
+   * @default the cloud's default
+   */
+  readonly availabilityZone?: string | { readonly from: 'Machine' };
 }
 
 /** Props of an {@link OpenStackMachineTemplate} (OpenStack servers: flavor, image, volumes, ports). */
@@ -206,12 +210,16 @@ export class OpenStackMachineTemplate implements MachineTemplate {
     if (rv !== undefined && checkObject(p, 'rootVolume', rv)) {
       checkPropKeys(p, 'rootVolume', rv, ROOT_VOLUME_PROPS);
       if (rv.sizeGiB === undefined) p.error('rootVolume.sizeGiB', 'is required: the size of the root volume in GiB');
-      const az = optString(p, 'rootVolume.availabilityZone', rv.availabilityZone);
+      const fromMachine = rv.availabilityZone !== null && typeof rv.availabilityZone === 'object';
+      if (fromMachine && (Array.isArray(rv.availabilityZone) || Object.keys(rv.availabilityZone).length !== 1 || (rv.availabilityZone as { from?: unknown }).from !== 'Machine')) {
+        p.error('rootVolume.availabilityZone', `must be a zone name or { from: 'Machine' } (the Machine's failure domain), got ${show(rv.availabilityZone)}`);
+      }
+      const az = fromMachine ? undefined : optString(p, 'rootVolume.availabilityZone', rv.availabilityZone);
       if (az !== undefined && /\s/.test(az)) p.error('rootVolume.availabilityZone', `${show(az)} must not contain spaces`);
       rootVolume = {
         sizeGiB: rv.sizeGiB === undefined ? undefined : optInt(p, 'rootVolume.sizeGiB', rv.sizeGiB, 1),
         type: optString(p, 'rootVolume.volumeType', rv.volumeType),
-        availabilityZone: az && { name: az },
+        availabilityZone: fromMachine ? { from: 'Machine' } : az && { name: az },
       };
     }
     const identity = checkIdentity(p, props, false);
@@ -256,7 +264,7 @@ function propsFromObject(existing: unknown): OpenStackMachineTemplateProps {
   else if (s.image?.imageRef) props.image = { imageRef: s.image.imageRef.name };
   else props.image = s.image;
   if (s.sshKeyName !== undefined) props.sshKeyName = s.sshKeyName;
-  if (s.rootVolume) props.rootVolume = { sizeGiB: s.rootVolume.sizeGiB, volumeType: s.rootVolume.type, availabilityZone: s.rootVolume.availabilityZone?.name };
+  if (s.rootVolume) props.rootVolume = { sizeGiB: s.rootVolume.sizeGiB, volumeType: s.rootVolume.type, availabilityZone: s.rootVolume.availabilityZone?.from === 'Machine' ? { from: 'Machine' } : s.rootVolume.availabilityZone?.name };
   if (s.identityRef) {
     props.cloudName = s.identityRef.cloudName;
     props.secretName = s.identityRef.name;
