@@ -5,6 +5,8 @@
  *
  * - The control plane runs v1.32.3; `general` is upgraded with it, `legacy` still runs v1.31.8 (one
  *   minor behind: legal, with a warning that Cluster API creates no new machines for it until it catches up).
+ * - The VSphereCluster defines three failure domains (a VSphereFailureDomain and VSphereDeploymentZone
+ *   each, one per compute cluster); the control plane spreads its 3 machines over them.
  * - `general` becomes three MachineDeployments, `vsphere-day2-general-zone-a/-b/-c`, 7 machines split 3, 2, 2.
  * - `gpu` scales between 0 and 4; the autoscaler learns the node size from the template (8 CPUs, 64 GiB)
  *   and the GPUs from `scaling.capacity`.
@@ -30,6 +32,14 @@ export const clusterProps: ClusterProps = {
     thumbprint: '5A:2B:3C:4D:5E:6F:70:81:92:A3:B4:C5:D6:E7:F8:09:1A:2B:3C:4D',
     identityRef: { kind: 'Secret', name: 'vsphere-day2-credentials' },
     controlPlaneEndpoint: { host: '10.20.0.11' },
+    // one failure domain per compute cluster: the control plane spreads over all three, the workers of `general` too
+    failureDomains: ['a', 'b', 'c'].map((z) => ({
+      name: `zone-${z}`,
+      region: { name: 'dc1', tagCategory: 'k8s-region', type: 'Datacenter' as const },
+      zone: { name: `zone-${z}`, tagCategory: 'k8s-zone', type: 'ComputeCluster' as const },
+      topology: { datacenter: 'DC1', computeCluster: `cluster-${z}`, datastore: `vsan-${z}` },
+      resourcePool: `cluster-${z}/Resources/k8s`,
+    })),
   }),
 };
 

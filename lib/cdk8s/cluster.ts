@@ -21,6 +21,8 @@ export class Cluster extends Construct implements ClusterRef {
   public readonly nodeFailureDetection?: ResolvedNodeFailureDetection;
   /** The infrastructure provider's additions to every node's kubeadm configuration. */
   public readonly bootstrap?: ProviderBootstrap;
+  /** The failure domains the infrastructure will report, where known (a VSphereCluster's `failureDomains`). */
+  public readonly failureDomains?: readonly string[];
   /** The CNI's HelmRelease, which management-mode add-ons depend on. */
   public readonly cniRelease?: string;
   /** The cluster-autoscaler installed when a group is autoscaled; undefined when `clusterAutoscaler: false`. */
@@ -41,6 +43,7 @@ export class Cluster extends Construct implements ClusterRef {
     this.apiVersion = model.ref.apiVersion;
     this.nodeFailureDetection = model.ref.nodeFailureDetection;
     this.bootstrap = model.ref.bootstrap;
+    this.failureDomains = model.ref.failureDomains;
     this.cniRelease = model.ref.cniRelease;
     this.clusterAutoscaler = model.ref.clusterAutoscaler;
     this.warnings = model.warnings;

@@ -13,7 +13,7 @@ export type { WarningHandler } from './rules/warnings';
 
 // Plain objects and shared value types
 export type { JsonValue, Manifest, ObjectMeta, Rendered } from './output/manifest';
-export { CAPI_VERSIONS } from './output/api-versions';
+export { CAPI_VERSIONS, LABEL_VSPHERE_DEPLOYMENT_ZONE } from './output/api-versions';
 export type { CapiVersion, ObjectRef } from './output/api-versions';
 export type { Duration, IntOrPercent } from './rules/validation';
 
@@ -60,7 +60,7 @@ export type {
   HostSelectorOperator, MachineTemplateObject, OpenStackClusterProps, OpenStackManagedGroup, OpenStackSecurityGroupRule, OpenStackImage, OpenStackMachineTemplateOverrides,
   OpenStackMachineTemplateProps, OpenStackRootVolume, OpenStackVersion, OVirtCpu, OVirtMachineTemplateOverrides, OVirtMachineTemplateProps,
   OVirtNic, ProviderMachineTemplate, ShturvalMachineTemplateOverrides, ShturvalMachineTemplateProps, VSphereClusterProps, VSphereIpPoolRef,
-  VSphereMachineTemplateOverrides, VSphereMachineTemplateProps, VSphereNetworkDevice, VSphereVersion,
+  VSphereFailureDomainProps, VSphereFailureDomainTag, VSphereMachineTemplateOverrides, VSphereMachineTemplateProps, VSphereNetworkDevice, VSphereVersion,
 } from './providers';
 
 // Cluster components: CNI, cloud controller manager, CSI (docs/components.md)
@@ -111,7 +111,7 @@ export {
   kcpEtcdRule, kcpVersionRule, kubeadmConfigTemplateUpdateRules, kubeadmControlPlaneUpdateRules, machineDeploymentRollCauses,
   machineDeploymentUpdateRules, machineDeploymentVersionSkewRule, machineHealthCheckUpdateRules, openStackClusterUpdateRules,
   planCluster, planFleet, planJson, rejectedCreate, rejectedUpdate, replicaChange, rolloutPacing, updateRulesFor, upgradeOrder, upgradeStageOf,
-  celViolations, clusterResourceSetCreateRules, clusterResourceSetUpdateRules, toHub,
+  celViolations, clusterResourceSetCreateRules, clusterResourceSetUpdateRules, toHub, vsphereFailureDomainUpdateRules,
 } from './plan/public';
 export type {
   AddonRemoval, AutoscalerChange, ClusterObjects, ClusterPlan, FieldChange, FleetPlan, GroupRemoval, InPlaceChange, ManifestSet, ObjectId,

@@ -20,6 +20,8 @@ export const NO_SCHEMA_KINDS: Readonly<Record<string, string>> = {
   ClusterRole: 'core Kubernetes kind (rbac.authorization.k8s.io/v1), no CRD',
   ClusterRoleBinding: 'core Kubernetes kind (rbac.authorization.k8s.io/v1), no CRD',
   // CRDs that exist upstream but were not copied into shared/crds.
+  VSphereFailureDomain: 'served by the management cluster; the CAPV CRD is only in the release manifest (shared/management/cluster-api-provider-vsphere-v1.16.1); test/providers/failure-domains.test.ts validates against it',
+  VSphereDeploymentZone: 'served by the management cluster; the CAPV CRD is only in the release manifest (shared/management/cluster-api-provider-vsphere-v1.16.1); test/providers/failure-domains.test.ts validates against it',
   Kustomization: 'Flux kustomize.toolkit.fluxcd.io CRD is not in shared/crds',
   GitRepository: 'Flux source.toolkit.fluxcd.io GitRepository CRD is not in shared/crds',
 };

@@ -115,6 +115,11 @@ interface Lint {
 const onOpenStack = { infrastructure: new OpenStackCluster({ cloudName: 'openstack', secretName: 'cloud-config' }), cloudController: false as const };
 const onVSphere = { infrastructure: new VSphereCluster({ server: 'vcenter.example.com', controlPlaneEndpoint: { host: '10.0.0.10' } }), cloudController: false as const };
 
+const FD = {
+  region: { name: 'r', tagCategory: 'k8s-region', type: 'Datacenter' as const }, zone: { name: 'z', tagCategory: 'k8s-zone', type: 'Datacenter' as const },
+  topology: { datacenter: 'DC1' },
+};
+
 const LINTS: Lint[] = [
   {
     site: { file: 'lib/core/nodes/machine-template.ts', pathArg: '`${path}.version`', message: '`${template.kind} ${template.version} is the API of' },
@@ -284,6 +289,13 @@ const LINTS: Lint[] = [
     trigger: () => vsphere({ additionalFields: { naming: { template: '{{ if true }}{{ .machine.name }}{{ end }}' } } }),
     clean: () => vsphere({ additionalFields: { naming: { template: '{{ .machine.name }}' } } }),
     path: 'additionalFields.naming.template', message: /uses Go template features this library does not evaluate \("if" is outside the supported subset\)/,
+  },
+  {
+    site: { file: 'lib/core/providers/vsphere.ts', pathArg: "'failureDomains'", message: "'no failure domain has controlPlane" },
+    what: 'vSphere failure domains none of which takes the control plane',
+    trigger: () => new VSphereCluster({ server: 'v', controlPlaneEndpoint: { host: '10.0.0.10' }, failureDomains: [{ name: 'a', controlPlane: false, ...FD }] }).warnings,
+    clean: () => new VSphereCluster({ server: 'v', controlPlaneEndpoint: { host: '10.0.0.10' }, failureDomains: [{ name: 'a', controlPlane: false, ...FD }, { name: 'b', ...FD }] }).warnings,
+    path: 'failureDomains', message: /^no failure domain has controlPlane: the control plane is not spread/,
   },
   {
     site: { file: 'lib/core/providers/vsphere.ts', pathArg: "'snapshot'", message: '`${show(snapshot)} is used only by linked clones' },

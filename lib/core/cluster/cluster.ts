@@ -54,6 +54,18 @@ export interface InfrastructureCluster {
    * @default none
    */
   readonly bootstrap?: ProviderBootstrap;
+  /**
+   * Objects the provider needs next to its cluster object, emitted by the Cluster with it (e.g. CAPV's
+   * cluster-scoped VSphereFailureDomain and VSphereDeploymentZone).
+   * @default none
+   */
+  readonly objects?: readonly Manifest[];
+  /**
+   * The failure domains the provider will report in the Cluster's `status.failureDomains`, where they are
+   * known in advance (VSphereCluster `failureDomains`). A WorkerGroup's `failureDomains` must be among them.
+   * @default unknown: any name is accepted (e.g. OpenStack availability zones come from the cloud)
+   */
+  readonly failureDomains?: readonly string[];
 }
 
 /** The Cluster's `spec.clusterNetwork`: pod and service CIDRs, service domain and API server port. */
@@ -147,7 +159,7 @@ export const CLUSTER_PROPS = propKeys<ClusterProps>()('ClusterProps', {
 export const CLUSTER_NETWORK_PROPS = propKeys<ClusterNetwork>()('ClusterNetwork', { pods: true, services: true, serviceDomain: true, apiServerPort: true });
 export const CONTROL_PLANE_ENDPOINT_PROPS = propKeys<NonNullable<ClusterProps['controlPlaneEndpoint']>>()('controlPlaneEndpoint', { host: true, port: true });
 export const INFRASTRUCTURE_CLUSTER_PROPS = propKeys<InfrastructureCluster>()('InfrastructureCluster', {
-  apiGroup: true, version: true, kind: true, name: true, spec: true, warnings: true, bootstrap: true,
+  apiGroup: true, version: true, kind: true, name: true, spec: true, warnings: true, bootstrap: true, objects: true, failureDomains: true,
 });
 
 /** What node groups and add-ons read from a cluster. Implemented by the cdk8s and Pulumi Cluster. */
@@ -160,6 +172,11 @@ export interface ClusterRef {
   readonly nodeFailureDetection?: ResolvedNodeFailureDetection;
   /** The infrastructure provider's additions to every node's kubeadm configuration. @default none */
   readonly bootstrap?: ProviderBootstrap;
+  /**
+   * The failure domains the infrastructure will report, where known in advance (InfrastructureCluster
+   * `failureDomains`); a WorkerGroup's `failureDomains` must be among them. @default unknown (any name)
+   */
+  readonly failureDomains?: readonly string[];
   /**
    * The CNI's HelmRelease (in the Cluster's namespace on the management cluster): management-mode
    * add-ons depend on it. @default none (`cni: 'none'`, or a cluster defined elsewhere)
@@ -230,6 +247,9 @@ export function checkClusterRef(p: Problems, path: string, value: unknown): Clus
   if (c.bootstrap !== undefined && !isProviderBootstrap(c.bootstrap)) {
     p.error(`${path}.bootstrap`, `must be a ProviderBootstrap (ProviderBootstrap.openstack(), .vsphere(...) or .custom(...)), got ${show(c.bootstrap)}`);
   }
+  if (c.failureDomains !== undefined && (!Array.isArray(c.failureDomains) || !c.failureDomains.every((d) => typeof d === 'string' && d !== ''))) {
+    p.error(`${path}.failureDomains`, `must be a list of failure domain names, got ${show(c.failureDomains)}`);
+  }
   checkDns1123Label(p, `${path}.name`, c.name);
   checkDns1123Label(p, `${path}.namespace`, c.namespace);
   if (checkKubernetesVersion(p, `${path}.kubernetesVersion`, c.kubernetesVersion) !== c.kubernetesVersion && p.errors.length === before) {
@@ -261,7 +281,22 @@ function checkInfrastructure(p: Problems, path: string, value: unknown, cluster:
   let spec: Record<string, unknown> | undefined;
   if (v.spec !== undefined) spec = checkFreeForm(p, `${path}.spec`, v.spec);
   if (v.warnings !== undefined && !Array.isArray(v.warnings)) p.error(`${path}.warnings`, `must be a list of warnings, got ${show(v.warnings)}`);
-  return p.errors.length > before ? undefined : { apiGroup: v.apiGroup, version: v.version, kind: v.kind, name: v.name, spec, warnings: v.warnings, bootstrap: v.bootstrap };
+  if (v.objects !== undefined && (!Array.isArray(v.objects) || !v.objects.every(isObjectManifest))) {
+    p.error(`${path}.objects`, `must be a list of objects, each with apiVersion, kind and metadata.name, got ${show(v.objects)}`);
+  }
+  if (v.failureDomains !== undefined && (!Array.isArray(v.failureDomains) || !v.failureDomains.every((d) => typeof d === 'string' && d !== ''))) {
+    p.error(`${path}.failureDomains`, `must be a list of failure domain names, got ${show(v.failureDomains)}`);
+  }
+  return p.errors.length > before ? undefined : {
+    apiGroup: v.apiGroup, version: v.version, kind: v.kind, name: v.name, spec, warnings: v.warnings, bootstrap: v.bootstrap,
+    objects: v.objects, failureDomains: v.failureDomains,
+  };
+}
+
+function isObjectManifest(m: unknown): boolean {
+  if (!isPlainRecord(m)) return false;
+  const meta = m.metadata as Record<string, unknown> | undefined;
+  return typeof m.apiVersion === 'string' && typeof m.kind === 'string' && isPlainRecord(meta) && typeof meta.name === 'string';
 }
 
 /** Validates cluster props and renders the Cluster (and infrastructure cluster) objects. */
@@ -320,6 +355,7 @@ export function buildCluster(props: ClusterProps): ClusterModel {
   const rendered = renderComponents(base, components!, net?.pods ?? []);
   const ref: ClusterRef = {
     name: name!, namespace: namespace!, kubernetesVersion: version!, apiVersion: capi!, nodeFailureDetection: nfd, bootstrap: infra?.bootstrap,
+    failureDomains: infra?.failureDomains && [...infra.failureDomains],
     cniRelease: rendered.cniRelease,
     clusterAutoscaler: autoscalerOn ? resolveClusterAutoscaler(name!, version!, components!.driftDetection.clusterAutoscaler) : undefined,
   };
@@ -327,6 +363,7 @@ export function buildCluster(props: ClusterProps): ClusterModel {
   let infraRef: ObjectRef | undefined;
   if (infra) {
     infraRef = { apiGroup: infra.apiGroup, version: infra.version, kind: infra.kind, name: infra.name ?? ref.name };
+    manifests.push(...(infra.objects ?? []).map((o) => structuredClone(o) as Manifest));
     if (infra.spec) {
       manifests.push({
         apiVersion: `${infra.apiGroup}/${infra.version}`,

@@ -422,6 +422,16 @@ export function renderWorkerGroupFor(props: Omit<WorkerGroupProps, 'cluster'>, c
   if (props.failureDomain !== undefined && props.failureDomains !== undefined) {
     p.error('failureDomains', `${show(props.failureDomains)} and failureDomain ${show(props.failureDomain)} both place the group: use failureDomains alone (one MachineDeployment per domain) or failureDomain alone`);
   }
+  const known = cluster?.failureDomains;
+  if (known) {
+    const check = (path: string, d: string | undefined): void => {
+      if (d !== undefined && !known.includes(d)) {
+        p.error(path, `${show(d)} is not a failure domain of cluster ${show(cluster!.name)} (${known.map((k) => show(k)).join(', ')}): a Machine in a domain its infrastructure does not report never becomes ready`);
+      }
+    };
+    check('failureDomain', failureDomain);
+    domains?.forEach((d, i) => check(`failureDomains[${i}]`, d));
+  }
   const mdNames = name === undefined ? undefined : (domains ?? [undefined]).map((d) => (d === undefined ? name : `${name}-${d}`));
   if (domains && mdNames) mdNames.forEach((n) => checkGeneratedName(p, 'failureDomains', 'MachineDeployment', n, 'the cluster, group or failure domain name'));
   const parts = domains?.length ?? 1;

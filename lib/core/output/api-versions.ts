@@ -45,6 +45,8 @@ export const ANNOTATION_DELETE_MACHINE = 'cluster.x-k8s.io/delete-machine';
 /** Cluster-autoscaler (clusterapi provider) node-group size annotations. */
 export const ANNOTATION_AUTOSCALER_MIN = 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size';
 export const ANNOTATION_AUTOSCALER_MAX = 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size';
+/** The label a library-made VSphereDeploymentZone (and VSphereFailureDomain) carries, its name: what VSphereCluster.failureDomainSelector selects. */
+export const LABEL_VSPHERE_DEPLOYMENT_ZONE = 'capi-constructs.io/vsphere-deployment-zone';
 /** The upgrade stage of a worker group's MachineDeployments (`upgradeStage`), read by `capi-constructs plan`. */
 export const ANNOTATION_UPGRADE_STAGE = 'capi-constructs.io/upgrade-stage';
 /** Prefix of the cluster-autoscaler's scale-from-zero capacity annotations (`<prefix>cpu`, `<prefix>memory`, ...). */

@@ -268,6 +268,12 @@ export function clusterResourceSetUpdateRules(previous: Manifest, next: Manifest
   return impl.clusterResourceSetUpdateRules(previous, next);
 }
 
+/** Update: a VSphereFailureDomain's spec is immutable (CAPV's webhook). */
+export function vsphereFailureDomainUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
+  checkPlanArguments('vsphereFailureDomainUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  return impl.vsphereFailureDomainUpdateRules(previous, next);
+}
+
 /** The object as Cluster API's webhooks and controllers see it: a v1beta1 Cluster API object converted to v1beta2, anything else as is. */
 export function toHub(m: Manifest): Manifest {
   checkPlanArguments('toHub', [['m', m, manifestProblem(m)]]);

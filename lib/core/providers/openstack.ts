@@ -6,7 +6,7 @@
  * v1beta2 for CAPO 0.15+. Field paths follow the CRDs of CAPO v0.14.7 and v0.15.0-beta.0:
  * - flavor: v1beta1 `flavor: <name>` / `flavorID: <id>`; v1beta2 `flavor: {filter: {name}}` / `flavor: {id}`;
  * - image: exactly one of `image.filter{name, tags}`, `image.id` (a UUID), `image.imageRef{name}`;
- * - rootVolume: `{sizeGiB >= 1, type, availabilityZone{name}}` (boot from volume);
+ * - rootVolume: `{sizeGiB >= 1, type, availabilityZone{name} or {from: Machine}}` (boot from volume);
  * - identityRef: `{type: Secret|ClusterIdentity, name, cloudName, region}`. Credentials never appear
  *   in a manifest: clouds.yaml stays in a Secret (key `clouds.yaml`) referenced by name.
  * OpenStackMachineTemplate has no `spec.template.metadata`. The template spec is immutable in CAPO.
@@ -52,8 +52,12 @@ export interface OpenStackRootVolume {
   readonly sizeGiB: number;
   /** Cinder volume type (seed: volumeType). @default the cloud's default volume type */
   readonly volumeType?: string;
-  /** Availability zone of the volume. @default the cloud's default */
-  readonly availabilityZone?: string;
+  /**
+   * Availability zone of the volume: a zone's name, or `{ from: 'Machine' }` for the zone of the Machine
+   * (its failure domain), so that a group spread over zones boots each server from a volume in its own zone.
+   * @default the cloud's default
+   */
+  readonly availabilityZone?: string | { readonly from: 'Machine' };
 }
 
 /** Props of an {@link OpenStackMachineTemplate} (OpenStack servers: flavor, image, volumes, ports). */
@@ -206,12 +210,16 @@ export class OpenStackMachineTemplate implements MachineTemplate {
     if (rv !== undefined && checkObject(p, 'rootVolume', rv)) {
       checkPropKeys(p, 'rootVolume', rv, ROOT_VOLUME_PROPS);
       if (rv.sizeGiB === undefined) p.error('rootVolume.sizeGiB', 'is required: the size of the root volume in GiB');
-      const az = optString(p, 'rootVolume.availabilityZone', rv.availabilityZone);
+      const fromMachine = rv.availabilityZone !== null && typeof rv.availabilityZone === 'object';
+      if (fromMachine && (Array.isArray(rv.availabilityZone) || Object.keys(rv.availabilityZone).length !== 1 || (rv.availabilityZone as { from?: unknown }).from !== 'Machine')) {
+        p.error('rootVolume.availabilityZone', `must be a zone name or { from: 'Machine' } (the Machine's failure domain), got ${show(rv.availabilityZone)}`);
+      }
+      const az = fromMachine ? undefined : optString(p, 'rootVolume.availabilityZone', rv.availabilityZone);
       if (az !== undefined && /\s/.test(az)) p.error('rootVolume.availabilityZone', `${show(az)} must not contain spaces`);
       rootVolume = {
         sizeGiB: rv.sizeGiB === undefined ? undefined : optInt(p, 'rootVolume.sizeGiB', rv.sizeGiB, 1),
         type: optString(p, 'rootVolume.volumeType', rv.volumeType),
-        availabilityZone: az && { name: az },
+        availabilityZone: fromMachine ? { from: 'Machine' } : az && { name: az },
       };
     }
     const identity = checkIdentity(p, props, false);
@@ -256,7 +264,7 @@ function propsFromObject(existing: unknown): OpenStackMachineTemplateProps {
   else if (s.image?.imageRef) props.image = { imageRef: s.image.imageRef.name };
   else props.image = s.image;
   if (s.sshKeyName !== undefined) props.sshKeyName = s.sshKeyName;
-  if (s.rootVolume) props.rootVolume = { sizeGiB: s.rootVolume.sizeGiB, volumeType: s.rootVolume.type, availabilityZone: s.rootVolume.availabilityZone?.name };
+  if (s.rootVolume) props.rootVolume = { sizeGiB: s.rootVolume.sizeGiB, volumeType: s.rootVolume.type, availabilityZone: s.rootVolume.availabilityZone?.from === 'Machine' ? { from: 'Machine' } : s.rootVolume.availabilityZone?.name };
   if (s.identityRef) {
     props.cloudName = s.identityRef.cloudName;
     props.secretName = s.identityRef.name;
@@ -315,6 +323,39 @@ export interface OpenStackClusterProps {
   readonly apiServerFloatingIP?: boolean;
   /** @default none (CAPO fills it from the load balancer or floating IP) */
   readonly controlPlaneEndpoint?: { readonly host: string; readonly port?: number };
+  /**
+   * The Nova availability zones the control plane spreads over (`controlPlaneAvailabilityZones`). CAPO
+   * reports every zone of the cloud in the Cluster's `status.failureDomains` and marks these for the
+   * control plane; the KubeadmControlPlane spreads its machines over them. Worker groups name zones in
+   * their own `failureDomains`.
+   * @default every availability zone of the cloud
+   */
+  readonly controlPlaneAvailabilityZones?: readonly string[];
+  /**
+   * Create the control-plane servers without an availability zone, leaving the choice to Nova's
+   * scheduler (`controlPlaneOmitAvailabilityZone`). Exclusive with `controlPlaneAvailabilityZones`.
+   * @default false
+   */
+  readonly controlPlaneOmitAvailabilityZone?: boolean;
+}
+
+/** A list of Nova availability zone names: non-empty, no whitespace, each once (the CRD's list is a set). */
+function checkAvailabilityZones(p: Problems, path: string, value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0) {
+    p.error(path, `must be a non-empty list of availability zone names, got ${show(value)}`);
+    return undefined;
+  }
+  const before = p.errors.length;
+  const seen = new Set<string>();
+  value.forEach((z: unknown, i) => {
+    if (typeof z !== 'string' || z === '' || /\s/.test(z)) {
+      p.error(`${path}[${i}]`, `${show(z)} is not an availability zone name: a non-empty string without whitespace`);
+    } else if (seen.has(z)) {
+      p.error(`${path}[${i}]`, `${show(z)} is listed twice: the field is a set, and the API server rejects duplicates`);
+    } else seen.add(z);
+  });
+  return p.errors.length > before ? undefined : [...value] as string[];
 }
 
 function networkRef(p: Problems, path: string, value: unknown): Record<string, unknown> | undefined {
@@ -331,6 +372,7 @@ function networkRef(p: Problems, path: string, value: unknown): Record<string, u
 const OPENSTACK_CLUSTER_KEYS = propKeys<OpenStackClusterProps>()('OpenStackClusterProps', {
   version: true, name: true, cloudName: true, secretName: true, identityType: true, region: true, externalNetwork: true, network: true,
   managedSubnets: true, managedSecurityGroups: true, apiServerLoadBalancer: true, apiServerFloatingIP: true, controlPlaneEndpoint: true,
+  controlPlaneAvailabilityZones: true, controlPlaneOmitAvailabilityZone: true,
 });
 const SUBNET_PROPS = propKeys<NonNullable<OpenStackClusterProps['managedSubnets']>[number]>()('managedSubnets[]', { cidr: true, dnsNameservers: true });
 const SECURITY_GROUPS_PROPS = propKeys<Exclude<NonNullable<OpenStackClusterProps['managedSecurityGroups']>, boolean>>()('managedSecurityGroups', { allowAllInClusterTraffic: true, allNodesSecurityGroupRules: true });
@@ -392,18 +434,26 @@ export class OpenStackCluster implements InfrastructureCluster {
     if (fip === false && !lb && !endpoint) p.warn('apiServerFloatingIP', 'false without apiServerLoadBalancer or controlPlaneEndpoint: the API server is reachable only on its fixed IP inside the cloud');
     const externalNetwork = networkRef(p, 'externalNetwork', props.externalNetwork);
     const network = networkRef(p, 'network', props.network);
+    const zones = checkAvailabilityZones(p, 'controlPlaneAvailabilityZones', props.controlPlaneAvailabilityZones);
+    const omitZone = optBool(p, 'controlPlaneOmitAvailabilityZone', props.controlPlaneOmitAvailabilityZone);
+    if (omitZone && props.controlPlaneAvailabilityZones !== undefined) {
+      p.error('controlPlaneOmitAvailabilityZone', `true with controlPlaneAvailabilityZones ${show(props.controlPlaneAvailabilityZones)}: CAPO then creates the control-plane servers without a zone and the list has no effect; set one of them`);
+    }
     p.throwIfErrors();
     this.version = version!;
     this.name = name;
     const identityRef = { type: identity!.type, name: identity!.name, cloudName: identity!.cloudName, region: identity!.region };
+    const spread = { controlPlaneAvailabilityZones: zones, controlPlaneOmitAvailabilityZone: omitZone || undefined };
     this.spec = compact(v2
       ? {
         identityRef, externalNetwork, network, managedSubnets: subnets, managedSecurityGroups: securityGroups, controlPlaneEndpoint: endpoint,
         apiServer: { managedLoadBalancer: lb ? { enabled: true } : undefined, enableFloatingIP: fip === false ? false : undefined },
+        ...spread,
       }
       : {
         identityRef, externalNetwork, network, managedSubnets: subnets, managedSecurityGroups: securityGroups, controlPlaneEndpoint: endpoint,
         apiServerLoadBalancer: lb ? { enabled: true } : undefined, disableAPIServerFloatingIP: fip === false ? true : undefined,
+        ...spread,
       });
     this.warnings = p.warnings;
   }

@@ -11,13 +11,13 @@
  * The template spec is immutable in CAPV; the group names the object after a hash of it.
  */
 import { isIP } from 'net';
-import { INFRASTRUCTURE_GROUP } from '../output/api-versions';
+import { INFRASTRUCTURE_GROUP, LABEL_VSPHERE_DEPLOYMENT_ZONE } from '../output/api-versions';
 import { InfrastructureCluster } from '../cluster/cluster';
 import { ProblemReporter, Problems, show, ValidationError, Warning } from '../rules/errors';
 import { checkTemplateMetadata, MachineCapacity, MachineRole, MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
 import { checkKubeVip, KubeVipProps } from '../kubeadm/kube-vip';
 import { ProviderBootstrap } from '../kubeadm/provider-bootstrap';
-import { compact } from '../output/manifest';
+import { compact, Manifest } from '../output/manifest';
 import { checkDuration, checkEnum, checkObject, Duration } from '../rules/validation';
 import {
   checkAdditionalFields, checkControlPlaneCapacity, checkKnownKeys, checkObjectName, checkVersion, MachineTemplateObject, mergeOverrides,
@@ -398,11 +398,176 @@ export interface VSphereClusterProps {
   readonly kubeVip?: KubeVipProps;
   /** Turn off vSphere cluster modules (anti-affinity). @default false */
   readonly disableClusterModule?: boolean;
+  /**
+   * The failure domains the control plane spreads over (docs/day-2.md, "Failure domains"). Each entry
+   * with a `region`, `zone` and `topology` emits a cluster-scoped VSphereFailureDomain and
+   * VSphereDeploymentZone of its name; an entry with `name` alone selects a zone defined elsewhere
+   * (by another cluster of the fleet, or by hand with the label `capi-constructs.io/vsphere-deployment-zone: <name>`).
+   * The VSphereCluster selects them all (`failureDomainSelector`), CAPV reports them in the Cluster's
+   * `status.failureDomains`, the KubeadmControlPlane spreads its machines over those marked
+   * `controlPlane`, and a WorkerGroup's `failureDomains` must name some of them.
+   * @default none: no failure domains; the machines go where their template puts them
+   */
+  readonly failureDomains?: readonly VSphereFailureDomainProps[];
+}
+
+/** A vSphere tag that marks a region or zone (`region`/`zone` of a VSphereFailureDomain). */
+export interface VSphereFailureDomainTag {
+  /** The tag's name, e.g. `zone-a`. */
+  readonly name: string;
+  /** The tag category, e.g. `k8s-zone`. */
+  readonly tagCategory: string;
+  /** The vSphere object the tag is attached to. A region cannot be a HostGroup (CAPV's webhook). */
+  readonly type: 'Datacenter' | 'ComputeCluster' | 'HostGroup';
+}
+
+/**
+ * One vSphere failure domain of a {@link VSphereCluster}: a CAPV VSphereFailureDomain (where: region and
+ * zone tags, datacenter, compute cluster, host group, datastore, networks) and the VSphereDeploymentZone
+ * that places machines in it (resource pool, folder, whether the control plane may go there).
+ * Both are cluster-scoped and named `name`, which is also the failure domain's name in the Cluster's status.
+ */
+export interface VSphereFailureDomainProps {
+  /** Name of the failure domain (and of its VSphereFailureDomain and VSphereDeploymentZone). Required. */
+  readonly name: string;
+  /** The region tag. Required unless the entry only selects a zone defined elsewhere (`name` alone). */
+  readonly region?: VSphereFailureDomainTag;
+  /** The zone tag. Required with `region`. */
+  readonly zone?: VSphereFailureDomainTag;
+  /** Where in vCenter the domain's machines go. Required with `region`. */
+  readonly topology?: {
+    /** Datacenter name or inventory path. Required. */
+    readonly datacenter: string;
+    /** Compute cluster; required when the region or zone is of type ComputeCluster, or with `hosts`. @default none */
+    readonly computeCluster?: string;
+    /** VM and host group of a HostGroup zone (a VM-host affinity rule); required for a HostGroup zone. @default none */
+    readonly hosts?: { readonly vmGroupName: string; readonly hostGroupName: string };
+    /** Datastore the machines' disks go to. @default the machine template's */
+    readonly datastore?: string;
+    /** Networks that replace the machine template's, device by device. @default the machine template's */
+    readonly networks?: readonly string[];
+  };
+  /** Resource pool of the deployment zone (`placementConstraint.resourcePool`). @default the template's */
+  readonly resourcePool?: string;
+  /** VM folder of the deployment zone (`placementConstraint.folder`). @default the template's */
+  readonly folder?: string;
+  /** Whether control-plane machines may go to this domain. @default true */
+  readonly controlPlane?: boolean;
+}
+
+const FAILURE_DOMAIN_PROPS = propKeys<VSphereFailureDomainProps>()('VSphereFailureDomainProps', {
+  name: true, region: true, zone: true, topology: true, resourcePool: true, folder: true, controlPlane: true,
+});
+const FAILURE_DOMAIN_TAG_PROPS = propKeys<VSphereFailureDomainTag>()('VSphereFailureDomainTag', { name: true, tagCategory: true, type: true });
+const TOPOLOGY_PROPS = propKeys<NonNullable<VSphereFailureDomainProps['topology']>>()('topology', {
+  datacenter: true, computeCluster: true, hosts: true, datastore: true, networks: true,
+});
+const HOSTS_PROPS = propKeys<NonNullable<NonNullable<VSphereFailureDomainProps['topology']>['hosts']>>()('hosts', { vmGroupName: true, hostGroupName: true });
+
+function checkFailureDomainTag(p: Problems, path: string, value: unknown, region: boolean): VSphereFailureDomainTag | undefined {
+  if (value === undefined) {
+    p.error(path, `is required: the vSphere tag (name, tagCategory, type) that marks the failure domain's ${region ? 'region' : 'zone'}`);
+    return undefined;
+  }
+  if (!checkObject(p, path, value)) return undefined;
+  checkPropKeys(p, path, value, FAILURE_DOMAIN_TAG_PROPS);
+  const name = reqString(p, `${path}.name`, value.name, 1024);
+  const tagCategory = reqString(p, `${path}.tagCategory`, value.tagCategory, 1024);
+  const type = value.type === undefined
+    ? (p.error(`${path}.type`, 'is required: Datacenter, ComputeCluster or HostGroup'), undefined)
+    : checkEnum(p, `${path}.type`, value.type, ['Datacenter', 'ComputeCluster', 'HostGroup'] as const);
+  if (region && type === 'HostGroup') {
+    p.error(`${path}.type`, '"HostGroup" cannot be a region\'s type (CAPV\'s VSphereFailureDomain webhook): use Datacenter or ComputeCluster');
+  }
+  return name && tagCategory && type ? { name, tagCategory, type } : undefined;
+}
+
+/** A checked failure domain: its name, and the two objects' specs when the entry defines them. */
+interface ResolvedVSphereFailureDomain {
+  readonly name: string;
+  readonly failureDomain?: Record<string, unknown>;
+  readonly deploymentZone?: Record<string, unknown>;
+}
+
+function checkFailureDomains(p: Problems, value: unknown, server: string | undefined, v2: boolean): ResolvedVSphereFailureDomain[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0) {
+    p.error('failureDomains', `must be a non-empty list of failure domains ({ name, region, zone, topology, ... }), got ${show(value)}`);
+    return undefined;
+  }
+  const out: ResolvedVSphereFailureDomain[] = [];
+  const seen = new Map<string, number>();
+  value.forEach((fd: unknown, i: number) => {
+    const path = `failureDomains[${i}]`;
+    if (!checkObject(p, path, fd)) return;
+    checkPropKeys(p, path, fd, FAILURE_DOMAIN_PROPS);
+    const name = checkObjectName(p, `${path}.name`, fd.name, true);
+    if (name !== undefined) {
+      const first = seen.get(name);
+      if (first !== undefined) p.error(`${path}.name`, `${show(name)} is already failureDomains[${first}]: each failure domain is listed once`);
+      else seen.set(name, i);
+    }
+    const defines = fd.region !== undefined || fd.zone !== undefined || fd.topology !== undefined
+      || fd.resourcePool !== undefined || fd.folder !== undefined || fd.controlPlane !== undefined;
+    if (!defines) {
+      if (name !== undefined) out.push({ name });
+      return;
+    }
+    const region = checkFailureDomainTag(p, `${path}.region`, fd.region, true);
+    const zone = checkFailureDomainTag(p, `${path}.zone`, fd.zone, false);
+    let topology: Record<string, unknown> | undefined;
+    const t = fd.topology;
+    if (t === undefined) p.error(`${path}.topology`, 'is required: the datacenter (and compute cluster, hosts, datastore, networks) of the failure domain');
+    else if (checkObject(p, `${path}.topology`, t)) {
+      checkPropKeys(p, `${path}.topology`, t, TOPOLOGY_PROPS);
+      const computeCluster = optString(p, `${path}.topology.computeCluster`, t.computeCluster, 2048);
+      let hosts: Record<string, string> | undefined;
+      if (t.hosts !== undefined && checkObject(p, `${path}.topology.hosts`, t.hosts)) {
+        checkPropKeys(p, `${path}.topology.hosts`, t.hosts, HOSTS_PROPS);
+        const vmGroupName = reqString(p, `${path}.topology.hosts.vmGroupName`, t.hosts.vmGroupName, 2048);
+        const hostGroupName = reqString(p, `${path}.topology.hosts.hostGroupName`, t.hosts.hostGroupName, 2048);
+        if (vmGroupName && hostGroupName) hosts = { vmGroupName, hostGroupName };
+      }
+      // The create-time rules of CAPV's VSphereFailureDomain webhook (v1.16).
+      if (t.computeCluster === undefined) {
+        if (t.hosts !== undefined) p.error(`${path}.topology.computeCluster`, 'is required with topology.hosts: a host group lives in a compute cluster (CAPV\'s VSphereFailureDomain webhook)');
+        for (const [which, tag] of [['region', region], ['zone', zone]] as const) {
+          if (tag?.type === 'ComputeCluster') p.error(`${path}.topology.computeCluster`, `is required: the ${which}'s type is ComputeCluster (CAPV's VSphereFailureDomain webhook)`);
+        }
+      }
+      if (zone?.type === 'HostGroup' && t.hosts === undefined) {
+        p.error(`${path}.topology.hosts`, 'is required: the zone\'s type is HostGroup, which places machines by a VM and host group (CAPV\'s VSphereFailureDomain webhook)');
+      }
+      topology = {
+        datacenter: reqString(p, `${path}.topology.datacenter`, t.datacenter, 2048),
+        computeCluster,
+        hosts,
+        datastore: optString(p, `${path}.topology.datastore`, t.datastore, 2048),
+        networks: optStringList(p, `${path}.topology.networks`, t.networks, { maxItems: 128, maxLength: 2048 }),
+      };
+    }
+    const resourcePool = optString(p, `${path}.resourcePool`, fd.resourcePool, 2048);
+    const folder = optString(p, `${path}.folder`, fd.folder, 2048);
+    if (!v2 && resourcePool === undefined && folder === undefined) {
+      p.error(`${path}.resourcePool`, 'is required for version v1beta1 (set resourcePool or folder): CAPV\'s v1beta1 VSphereDeploymentZone requires a placementConstraint');
+    }
+    const controlPlane = optBool(p, `${path}.controlPlane`, fd.controlPlane) ?? true;
+    if (name === undefined) return;
+    out.push({
+      name,
+      failureDomain: { region, zone, topology },
+      deploymentZone: { server, failureDomain: name, controlPlane, placementConstraint: { resourcePool, folder } },
+    });
+  });
+  if (out.length > 0 && !value.some((fd) => fd && typeof fd === 'object' && (fd as VSphereFailureDomainProps).controlPlane !== false)) {
+    p.warn('failureDomains', 'no failure domain has controlPlane: the control plane is not spread (CAPV reports none for it)');
+  }
+  return out;
 }
 
 const VSPHERE_CLUSTER_KEYS = propKeys<VSphereClusterProps>()('VSphereClusterProps', {
   version: true, name: true, server: true, thumbprint: true, identityRef: true, controlPlaneEndpoint: true, controlPlaneLoadBalancer: true,
-  kubeVip: true, disableClusterModule: true,
+  kubeVip: true, disableClusterModule: true, failureDomains: true,
 });
 
 /** The VSphereCluster object, passed as `infrastructure` of a Cluster, which emits it. */
@@ -415,6 +580,10 @@ export class VSphereCluster implements InfrastructureCluster {
   public readonly warnings: readonly Warning[];
   /** CAPV's node bootstrap: external cloud provider, containerd socket, hostname commands, and kube-vip unless external. */
   public readonly bootstrap: ProviderBootstrap;
+  /** The failure domains (VSphereDeploymentZone names) this cluster selects, in the order given. @default none */
+  public readonly failureDomains?: readonly string[];
+  /** The cluster-scoped VSphereFailureDomain and VSphereDeploymentZone objects of `failureDomains`, which the Cluster emits. */
+  public readonly objects: readonly Manifest[];
 
   constructor(props: VSphereClusterProps) {
     const p = new Problems('VSphereCluster');
@@ -448,10 +617,23 @@ export class VSphereCluster implements InfrastructureCluster {
     const kubeVip = lb === 'kube-vip' ? checkKubeVip(p, 'kubeVip', props.kubeVip) : undefined;
     const name = props.name === undefined ? undefined : checkObjectName(p, 'name', props.name, true);
     const disableClusterModule = optBool(p, 'disableClusterModule', props.disableClusterModule);
+    const domains = checkFailureDomains(p, props.failureDomains, server, version !== 'v1beta1');
     p.throwIfErrors();
     this.version = version!;
     this.name = name;
-    this.spec = compact({ server, thumbprint, identityRef, controlPlaneEndpoint: endpoint, disableClusterModule: disableClusterModule || undefined });
+    const apiVersion = `${INFRASTRUCTURE_GROUP}/${this.version}`;
+    const failureDomainSelector = domains && {
+      matchExpressions: [{ key: LABEL_VSPHERE_DEPLOYMENT_ZONE, operator: 'In', values: domains.map((d) => d.name) }],
+    };
+    this.spec = compact({ server, thumbprint, identityRef, controlPlaneEndpoint: endpoint, disableClusterModule: disableClusterModule || undefined, failureDomainSelector });
+    this.failureDomains = domains?.map((d) => d.name);
+    this.objects = (domains ?? []).filter((d) => d.failureDomain).flatMap((d) => {
+      const metadata = { name: d.name, labels: { [LABEL_VSPHERE_DEPLOYMENT_ZONE]: d.name } };
+      return [
+        compact({ apiVersion, kind: 'VSphereFailureDomain', metadata, spec: d.failureDomain }) as Manifest,
+        compact({ apiVersion, kind: 'VSphereDeploymentZone', metadata, spec: d.deploymentZone }) as Manifest,
+      ];
+    });
     this.bootstrap = ProviderBootstrap.vsphere(kubeVip ? { kubeVip: { address: endpoint!.host!, port: endpoint!.port!, ...kubeVip } } : {});
     this.warnings = p.warnings;
   }

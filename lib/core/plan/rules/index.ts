@@ -18,6 +18,7 @@ import { machineDeploymentUpdateRules } from './machine-deployment';
 import { machineHealthCheckUpdateRules } from './machine-health-check';
 import { infraMachineTemplateUpdateRules, isInfraMachineTemplate } from './machine-template';
 import { openStackClusterUpdateRules } from './openstack-cluster';
+import { isVSphereFailureDomain, vsphereFailureDomainUpdateRules } from './vsphere-failure-domain';
 
 export * from './common';
 export * from './cluster';
@@ -28,6 +29,7 @@ export * from './machine-deployment';
 export * from './machine-health-check';
 export * from './machine-template';
 export * from './openstack-cluster';
+export * from './vsphere-failure-domain';
 
 /** The update rules for an object's kind (none for kinds without update rules). */
 export function updateRulesFor(m: Manifest): readonly UpdateRule[] {
@@ -40,6 +42,7 @@ export function updateRulesFor(m: Manifest): readonly UpdateRule[] {
   if (group === BOOTSTRAP_GROUP && m.kind === 'KubeadmConfigTemplate') return [kubeadmConfigTemplateUpdateRules];
   if (m.kind === 'OpenStackCluster' && group === 'infrastructure.cluster.x-k8s.io') return [openStackClusterUpdateRules];
   if (isInfraMachineTemplate(m)) return [infraMachineTemplateUpdateRules];
+  if (isVSphereFailureDomain(m)) return [vsphereFailureDomainUpdateRules];
   return [];
 }
 
