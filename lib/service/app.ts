@@ -11,7 +11,7 @@ import Fastify, { FastifyInstance, FastifyReply, FastifyRequest, LogController }
 import { KubeConfig } from '@kubernetes/client-node';
 import { ValidationError } from '../core/rules/errors';
 import { CapiVersion } from '../core/output/api-versions';
-import { addonNames, isAddonName } from '../core/addons';
+import { AddonMode, addonNames, isAddonName } from '../core/addons';
 import { authenticate, authorize, bearerToken, FailedAuthLimiter, Operation, requiredPermissions, ReviewCache } from './auth';
 import { keyedSerializer, ServiceContext } from './context';
 import { errorBody, ErrorType, fromFrameworkError, fromValidationError, ServiceError } from './errors';
@@ -37,7 +37,17 @@ export interface AddonServiceOptions {
    */
   readonly capiVersion?: CapiVersion;
   /**
-   * Apply each add-on's PrometheusRule: `'auto'` when the management cluster serves monitoring.coreos.com.
+   * Where Flux runs, as in the operations guide: `'management'` (the add-on's HelmReleases, HelmRepository,
+   * ClusterResourceSet and ConfigMap on the management cluster, in the Cluster's namespace, reaching the
+   * workload cluster through `<cluster>-kubeconfig`) or `'tenant'` (Flux on the workload cluster: the
+   * namespace `iaas-addon-<addon>-<suffix>` with the HelmRepository and HelmReleases in it, applied through
+   * the cluster's `<cluster>-kubeconfig` Secret). The Leases stay on the management cluster in both modes.
+   * @default 'management'
+   */
+  readonly mode?: AddonMode;
+  /**
+   * Apply each add-on's PrometheusRule: `'auto'` when the management cluster serves monitoring.coreos.com
+   * (management mode; in tenant mode `'auto'` applies none).
    * @default 'auto'
    */
   readonly monitoring?: boolean | 'auto';
@@ -128,7 +138,7 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
   const context: ServiceContext = {
     clients,
     capiVersion: options.capiVersion ?? 'v1beta2',
-    mode: 'management',
+    mode: options.mode ?? 'management',
     monitoring: options.monitoring === true,
     uninstallTimeoutSeconds: options.uninstallTimeoutSeconds ?? 1200,
     uninstallPollMs: options.uninstallPollMs ?? 2000,
@@ -219,7 +229,7 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
     }
     state.user = user.username;
     const params = request.params as { namespace: string; cluster: string };
-    await authorize(clients, user, params.namespace, requiredPermissions(state.operation, params.cluster, context.monitoring), reviews);
+    await authorize(clients, user, params.namespace, requiredPermissions(state.operation, params.cluster, context.monitoring, context.mode), reviews);
   }
 
   app.setErrorHandler((err, request, reply) => {
@@ -302,7 +312,7 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
 
   const probe = async () => {
     const groups = await clients.apis.getAPIVersions();
-    if (options.monitoring === undefined || options.monitoring === 'auto') {
+    if (context.mode === 'management' && (options.monitoring === undefined || options.monitoring === 'auto')) {
       context.monitoring = (groups.groups ?? []).some((g) => g.name === 'monitoring.coreos.com');
     }
   };
