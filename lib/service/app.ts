@@ -205,7 +205,16 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
     if (isAddonName(addon) && params.namespace && params.cluster) state.addonId = addonNames({ name: params.cluster, namespace: params.namespace }, addon).release;
   }
 
-  /** Authentication and authorization of an add-on operation (route-level onRequest: before the body is parsed). */
+  /** The add-on an install's body names (any string: an unknown one is named as given), for the log line. */
+  function nameAddonOfBody(request: FastifyRequest): void {
+    const state = states.get(request);
+    const body = request.body as { addon?: unknown } | undefined;
+    if (state && state.addon === undefined && body !== null && typeof body === 'object' && typeof body.addon === 'string') {
+      setAddon(state, request.params as { namespace?: string; cluster?: string }, body.addon.slice(0, 100));
+    }
+  }
+
+  /** Authentication and authorization of an add-on operation (route-level preValidation: after the body is parsed, before its schema is checked). */
   async function guard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const state = states.get(request)!;
     if (!lifecycle.ready) throw new ServiceError(503, 'unavailable', 'the management cluster does not answer: retry shortly');
@@ -237,7 +246,8 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
     const state = states.get(request);
     if (state) { state.errorType = se.errorType; state.error = se.message; }
     if (se.errorType === 'internal-error') {
-      request.log.error({ errorName: (err as Error)?.name, errorMessage: String((err as Error)?.message).slice(0, 300) }, 'internal error');
+      if (state) nameAddonOfBody(request);
+      request.log.error({ addon: state?.addon, addonId: state?.addonId, errorName: (err as Error)?.name, errorMessage: String((err as Error)?.message).slice(0, 300) }, 'internal error');
     }
     if (se.statusCode === 401) reply.header('www-authenticate', 'Bearer');
     void reply.code(se.statusCode).send(errorBody(se));
@@ -249,6 +259,7 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
   app.addHook('onResponse', async (request, reply) => {
     const state = states.get(request);
     if (!state) return;
+    nameAddonOfBody(request);
     const seconds = reply.elapsedTime / 1000;
     const failed = reply.statusCode >= 400;
     metrics.observe(state.operation, reply.statusCode, seconds, failed ? (state.errorType ?? 'internal-error') : undefined);
@@ -305,7 +316,9 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
       url: route.url,
       schema: route.produces ? undefined : route.schema,
       config: { operation: route.operation },
-      onRequest: route.operation ? [async (request, reply) => withAuditId(request.id, () => guard(request, reply))] : undefined,
+      // after the body is parsed (bounded by bodyLimit), before schema validation: the operation's log line
+      // names the add-on an install's body names, also when the request is refused 401 or 403
+      preValidation: route.operation ? [async (request, reply) => { nameAddonOfBody(request); await withAuditId(request.id, () => guard(request, reply)); }] : undefined,
       handler: async (request, reply) => withAuditId(request.id, () => handlers[route.operation ?? route.url](request, reply)),
     });
   }

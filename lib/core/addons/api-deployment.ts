@@ -4,7 +4,7 @@
  * with a PodDisruptionBudget, probes and a restricted security context), ServiceAccount, RBAC and Service.
  */
 import { CLUSTER_GROUP, CONTROL_PLANE_GROUP, ADDONS_GROUP } from '../output/api-versions';
-import { Manifest } from '../output/manifest';
+import { Manifest, Rendered } from '../output/manifest';
 import { Problems, show } from '../rules/errors';
 import { checkPropKeys, propKeys } from '../rules/strict-props';
 import { checkDns1123Label, checkEnum, checkInt, checkObject, checkString } from '../rules/validation';
@@ -109,10 +109,7 @@ export const ADDON_API_DEPLOYMENT_PROPS = propKeys<AddonApiDeploymentProps>()('A
 });
 
 /** The rendered service: its manifests (apply in order) and warnings. */
-export interface AddonApiDeployment {
-  readonly manifests: Manifest[];
-  readonly warnings: { path: string; message: string }[];
-}
+export type AddonApiDeployment = Rendered;
 
 /**
  * The manifests that run the add-on API on a management cluster: Namespace (Pod Security `restricted`),
