@@ -13,7 +13,7 @@ import { auditing, currentAuditId } from '../ops/audit';
 import { KUBECONFIG_SECRET_KEY, kubeConfigFromSecretData } from '../ops/cluster-access';
 import { addonKey, ServiceContext, UninstallRecord } from './context';
 import { ServiceError } from './errors';
-import { fluxClients, LiveObject, readInstallation, readObject, recordOperation, repositoryOf, underLease } from './installation';
+import { fluxClients, LiveObject, objectsOf, readInstallation, readObject, recordOperation, repositoryOf, underLease } from './installation';
 import { groupVersion, k8sApiError, KubeClients, kubeStatusCode, orNotFound, remove } from './kube';
 import { checkAddon, readReleases } from './releases';
 
@@ -89,6 +89,15 @@ async function finishUninstall(ctx: ServiceContext, namespace: string, cluster: 
       const { live } = await readReleases(ctx, target, namespace, cluster, addon);
       if (live.size > 0) {
         lastError = `HelmRelease ${[...live.keys()].join(', ')} still present (helm-controller has not finished the Helm uninstall)`;
+        return false;
+      }
+      // the other deleted objects too: a finalizer (the ClusterResourceSet controller's, which needs the
+      // workload cluster) can hold one; the uninstall is not over while any of them is left
+      const left = (await Promise.all(objectsOf(ctx, namespace, cluster, addon)
+        .filter((o) => o.kind !== 'HelmRelease' && o.kind !== 'HelmRepository' && o.kind !== 'Namespace')
+        .map(async (o) => ((await readObject(target, o)) === undefined ? undefined : showObject(o))))).filter((x): x is string => x !== undefined);
+      if (left.length > 0) {
+        lastError = `${left.join(', ')} still present (being deleted: a finalizer holds it)`;
         return false;
       }
       step = 'deleting the add-on namespace on the workload cluster';
