@@ -18,7 +18,7 @@ import { CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObject, KubernetesOb
 import { Cluster, ControlPlaneGroup, CustomMachineTemplate } from '../lib';
 import { buildCluster } from '../lib/core/cluster/cluster';
 import { existingInfrastructureCluster } from '../lib/core/providers/existing';
-import { ADDON_NAMES, addonNames, renderClusterAddon } from '../lib/core/addons';
+import { ADDON_NAMES, addonNames, LABEL_ADDON, renderClusterAddon } from '../lib/core/addons';
 import { createAddonService } from '../lib/service';
 import { startKubeFake } from '../test/support/kube-fake';
 
@@ -44,7 +44,7 @@ interface Backend {
   readonly kubeConfig: KubeConfig;
   /** The stored object `apiVersion kind name` in the namespace, or undefined. */
   get(apiVersion: string, kind: string, name: string): Promise<unknown>;
-  /** How many objects of a kind (`group/Kind`, core kinds bare) the namespace holds with the library's managed-by label. */
+  /** How many add-on objects (label `addons.capi-constructs.io/addon`) of a kind (`group/Kind`, core kinds bare) the namespace holds. */
   count(kind: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -63,7 +63,7 @@ async function fakeBackend(names: readonly string[]): Promise<Backend> {
   return {
     kind: 'fake', namespace, token, kubeConfig: fake.kubeConfig(),
     get: async (apiVersion, kind, name) => fake.get(apiVersion, kind, namespace, name),
-    count: async (kind) => fake.list(kind, namespace).filter((o) => o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'capi-constructs').length,
+    count: async (kind) => fake.list(kind, namespace).filter((o) => o.metadata.labels?.[LABEL_ADDON] !== undefined).length,
     close: () => fake.close(),
   };
 }
@@ -104,7 +104,7 @@ async function realBackend(file: string, names: readonly string[]): Promise<Back
   return {
     kind: 'real', namespace, token, kubeConfig: kc,
     get: (apiVersion, kind, name) => objects.read({ apiVersion, kind, metadata: { name, namespace } } as never).catch(() => undefined),
-    count: async (kind) => (await listOf(kind)).filter((o) => o.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'capi-constructs').length,
+    count: async (kind) => (await listOf(kind)).filter((o) => o.metadata?.labels?.[LABEL_ADDON] !== undefined).length,
     close: async () => { await core.deleteNamespace({ name: namespace }).catch(() => undefined); },
   };
 }
