@@ -5,12 +5,20 @@
  * one change (the other answered `unchanged: true`), and that the fake holds every object exactly once
  * (no apply lost). Prints throughput and latency percentiles. Not a unit test: numbers depend on the machine.
  *
- *   npm run bench:addon-api -- [--clusters 100] [--concurrency 32]
+ * With `--kubeconfig <file>` it runs against that real management cluster instead (the Cluster API and
+ * Flux CRDs installed, e.g. `npm run mgmt:up`): in a namespace of its own (deleted afterwards), Clusters and
+ * KubeadmControlPlanes rendered by the library, a ServiceAccount caller with a Role, real TokenReviews and
+ * SubjectAccessReviews, and every object read back from the API server.
+ *
+ *   npm run bench:addon-api -- [--clusters 100] [--concurrency 32] [--kubeconfig <file>]
  */
 import { performance } from 'perf_hooks';
+import { Chart, Testing } from 'cdk8s';
+import { CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObject, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import { Cluster, ControlPlaneGroup, CustomMachineTemplate } from '../lib';
 import { buildCluster } from '../lib/core/cluster/cluster';
 import { existingInfrastructureCluster } from '../lib/core/providers/existing';
-import { ADDON_NAMES, addonNames, renderClusterAddon } from '../lib/core/addons';
+import { ADDON_NAMES, addonNames, LABEL_ADDON, renderClusterAddon } from '../lib/core/addons';
 import { createAddonService } from '../lib/service';
 import { startKubeFake } from '../test/support/kube-fake';
 
@@ -28,21 +36,97 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-async function main(): Promise<void> {
-  const clusters = flag('clusters', 100);
-  const concurrency = flag('concurrency', 32);
+/** Where the service's Kubernetes calls go: the in-process fake, or a real management cluster. */
+interface Backend {
+  readonly kind: 'fake' | 'real';
+  readonly namespace: string;
+  readonly token: string;
+  readonly kubeConfig: KubeConfig;
+  /** The stored object `apiVersion kind name` in the namespace, or undefined. */
+  get(apiVersion: string, kind: string, name: string): Promise<unknown>;
+  /** How many add-on objects (label `addons.capi-constructs.io/addon`) of a kind (`group/Kind`, core kinds bare) the namespace holds. */
+  count(kind: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function fakeBackend(names: readonly string[]): Promise<Backend> {
   const namespace = 'fleet';
   const token = 'bench-token';
   const fake = await startKubeFake({
     tokens: { [token]: { username: 'bench', groups: ['system:authenticated'] } },
     authorizer: (a) => a.groups.includes('system:masters') || (a.user === 'bench' && a.namespace === namespace),
   });
-  const names = Array.from({ length: clusters }, (_, i) => `c${String(i).padStart(3, '0')}`);
   for (const name of names) {
     fake.seed(buildCluster({ name, namespace, cni: 'calico', kubernetesVersion: 'v1.31.4', infrastructure: existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }) }).manifests.filter((m) => m.kind === 'Cluster'));
     fake.seed({ apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2', kind: 'KubeadmControlPlane', metadata: { name: `${name}-control-plane`, namespace }, spec: { version: 'v1.31.4' } });
   }
-  const service = createAddonService({ kubeConfig: fake.kubeConfig(), readinessPollMs: 10, log: { level: 'warn' } });
+  return {
+    kind: 'fake', namespace, token, kubeConfig: fake.kubeConfig(),
+    get: async (apiVersion, kind, name) => fake.get(apiVersion, kind, namespace, name),
+    count: async (kind) => fake.list(kind, namespace).filter((o) => o.metadata.labels?.[LABEL_ADDON] !== undefined).length,
+    close: () => fake.close(),
+  };
+}
+
+async function realBackend(file: string, names: readonly string[]): Promise<Backend> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(file);
+  const core = kc.makeApiClient(CoreV1Api);
+  const objects = KubernetesObjectApi.makeApiClient(kc);
+  const namespace = `bench-addon-api-${process.pid}`;
+  await core.createNamespace({ body: { metadata: { name: namespace } } });
+  // the clusters as the library renders them (Cluster, infrastructure, KubeadmControlPlane, templates)
+  const chart = new Chart(Testing.app(), 'bench');
+  for (const name of names) {
+    const cluster = new Cluster(chart, name, { name, namespace, kubernetesVersion: 'v1.31.4', infrastructure: existingInfrastructureCluster({ kind: 'DockerCluster', version: 'v1beta2' }), cni: 'calico' });
+    new ControlPlaneGroup(chart, `${name}-cp`, { cluster, machineTemplate: new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4' } }) });
+  }
+  const caller = 'bench-caller';
+  const manifests = [
+    ...chart.toJson(),
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: caller, namespace } },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: caller, namespace },
+      rules: [{ apiGroups: ['', 'cluster.x-k8s.io', 'helm.toolkit.fluxcd.io', 'source.toolkit.fluxcd.io', 'addons.cluster.x-k8s.io', 'monitoring.coreos.com'], resources: ['clusters', 'helmreleases', 'helmrepositories', 'clusterresourcesets', 'prometheusrules', 'configmaps'], verbs: ['get', 'list', 'create', 'delete'] }],
+    },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: caller, namespace }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: caller }, subjects: [{ kind: 'ServiceAccount', name: caller, namespace }] },
+  ] as KubernetesObject[];
+  for (const m of manifests) await objects.patch({ ...m, metadata: { ...m.metadata, namespace: m.metadata?.namespace ?? namespace } }, undefined, undefined, 'bench', true, PatchStrategy.ServerSideApply);
+  const token = (await core.createNamespacedServiceAccountToken({ name: caller, namespace, body: { spec: { expirationSeconds: 3600, audiences: [] } } })).status!.token;
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const listOf = async (kind: string): Promise<{ metadata?: { labels?: Record<string, string> } }[]> => {
+    const plural = ({ HelmRepository: 'helmrepositories' } as Record<string, string>)[kind.split('/').pop()!] ?? `${kind.split('/').pop()!.toLowerCase()}s`;
+    if (!kind.includes('/')) return (plural === 'configmaps' ? (await core.listNamespacedConfigMap({ namespace })).items : []) as never;
+    const group = kind.split('/')[0];
+    const versions: Record<string, string> = { 'helm.toolkit.fluxcd.io': 'v2', 'source.toolkit.fluxcd.io': 'v1', 'addons.cluster.x-k8s.io': 'v1beta2', 'monitoring.coreos.com': 'v1' };
+    return ((await custom.listNamespacedCustomObject({ group, version: versions[group], namespace, plural })) as { items: never[] }).items;
+  };
+  return {
+    kind: 'real', namespace, token, kubeConfig: kc,
+    get: (apiVersion, kind, name) => objects.read({ apiVersion, kind, metadata: { name, namespace } } as never).catch(() => undefined),
+    count: async (kind) => (await listOf(kind)).filter((o) => o.metadata?.labels?.[LABEL_ADDON] !== undefined).length,
+    close: async () => { await core.deleteNamespace({ name: namespace }).catch(() => undefined); },
+  };
+}
+
+async function main(): Promise<void> {
+  const clusters = flag('clusters', 100);
+  const concurrency = flag('concurrency', 32);
+  const k = process.argv.indexOf('--kubeconfig');
+  const names = Array.from({ length: clusters }, (_, i) => `c${String(i).padStart(3, '0')}`);
+  const seedStarted = performance.now();
+  const backend = k >= 0 ? await realBackend(process.argv[k + 1], names) : await fakeBackend(names);
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+  try {
+    await measure(backend, clusters, concurrency, names, seedSeconds);
+  } finally {
+    await backend.close();
+  }
+}
+
+async function measure(backend: Backend, clusters: number, concurrency: number, names: readonly string[], seedSeconds: number): Promise<void> {
+  const { namespace, token } = backend;
+  const service = createAddonService({ kubeConfig: backend.kubeConfig, readinessPollMs: 10, log: { level: 'warn' } });
   const url = await service.listen(0, '127.0.0.1');
   while (!service.lifecycle.ready) await new Promise((r) => setTimeout(r, 10));
 
@@ -90,21 +174,20 @@ async function main(): Promise<void> {
     for (const m of model.manifests) {
       expected++;
       kinds.add(`${m.apiVersion.split('/')[0]}/${m.kind}`);
-      if (!fake.get(m.apiVersion, m.kind, m.metadata.namespace, m.metadata.name!)) problems.push(`missing ${m.kind} ${m.metadata.name}`);
+      if (!(await backend.get(m.apiVersion, m.kind, m.metadata.name!))) problems.push(`missing ${m.kind} ${m.metadata.name}`);
     }
   }
-  const stored = [...kinds].map((k) => (k.startsWith('v1/') ? k.slice(3) : k))
-    .reduce((n, k) => n + fake.list(k, namespace).filter((o) => o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'capi-constructs').length, 0);
-  if (stored !== expected) problems.push(`the fake holds ${stored} add-on objects, expected ${expected}`);
-  const releases = fake.list('HelmRelease', namespace).length;
+  let stored = 0;
+  for (const kind of [...kinds].map((x) => (x.startsWith('v1/') ? x.slice(3) : x))) stored += await backend.count(kind);
+  if (stored !== expected) problems.push(`the ${backend.kind} cluster holds ${stored} add-on objects, expected ${expected}`);
+  const releases = await backend.count('helm.toolkit.fluxcd.io/HelmRelease');
   const wantReleases = names.length * ADDON_NAMES.reduce((n, a) => n + addonNames({ name: 'x', namespace }, a).releases.length, 0);
   if (releases !== wantReleases) problems.push(`${releases} HelmReleases, expected ${wantReleases}`);
 
   await service.shutdown();
-  await fake.close();
   const sorted = [...latencies].sort((a, b) => a - b);
   const result = {
-    clusters, concurrency, requests: requests.length, answered: answers.length, objectsStored: stored, helmReleases: releases,
+    backend: backend.kind, seedSeconds: Number(seedSeconds.toFixed(1)), clusters, concurrency, requests: requests.length, answered: answers.length, objectsStored: stored, helmReleases: releases,
     seconds: Number(seconds.toFixed(2)), throughputPerSecond: Number((requests.length / seconds).toFixed(1)),
     p50Ms: Number(percentile(sorted, 50).toFixed(1)), p99Ms: Number(percentile(sorted, 99).toFixed(1)), maxMs: Number(sorted[sorted.length - 1].toFixed(1)),
     node: process.version,

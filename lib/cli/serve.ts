@@ -54,11 +54,16 @@ function readTls(flag: string, file: string): Buffer {
 export const serve: Command = {
   usage: SERVE_USAGE,
   async run(args, _out, err) {
-    const flags = parseFlags(args, ['port', 'host', 'kubeconfig', 'tls-cert', 'tls-key', 'capi-version']);
+    const flags = parseFlags(args, ['port', 'host', 'kubeconfig', 'tls-cert', 'tls-key', 'capi-version', 'mode', 'lease-duration-seconds']);
     const port = parsePort(flags.port);
     if ((flags['tls-cert'] === undefined) !== (flags['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
     const capiVersion = flags['capi-version'] ?? 'v1beta2';
     if (capiVersion !== 'v1beta2' && capiVersion !== 'v1beta1') throw new UsageError(`--capi-version ${JSON.stringify(capiVersion)} must be v1beta2 or v1beta1`);
+    const mode = flags.mode ?? 'management';
+    if (mode !== 'management' && mode !== 'tenant') throw new UsageError(`--mode ${JSON.stringify(mode)} must be management or tenant`);
+    const leaseDuration = flags['lease-duration-seconds'];
+    const leaseDurationSeconds = leaseDuration === undefined ? undefined : /^[0-9]{1,4}$/.test(leaseDuration) && Number(leaseDuration) >= 3 ? Number(leaseDuration) : NaN;
+    if (Number.isNaN(leaseDurationSeconds)) throw new UsageError(`--lease-duration-seconds ${JSON.stringify(leaseDuration)} must be a whole number of seconds, at least 3`);
     const host = flags.host ?? '0.0.0.0';
     await checkHost(host);
     const kubeConfig = loadKubeconfig(flags.kubeconfig, loadKubeConfig);
@@ -72,7 +77,7 @@ export const serve: Command = {
       }
     }
     if (!https) err.write('capi-constructs serve: serving plain HTTP: put it behind TLS (--tls-cert/--tls-key, a mesh or an ingress), bearer tokens travel in every request\n');
-    const service = createAddonService({ kubeConfig, capiVersion, https });
+    const service = createAddonService({ kubeConfig, capiVersion, mode, https, leaseDurationSeconds });
     try {
       await service.listen(port, host);
     } catch (e) {

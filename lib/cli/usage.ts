@@ -14,7 +14,9 @@ export const NODE_USAGE = `  capi-constructs node <${NODE_NODE_ACTIONS.join('|')
       Machine, infrastructure machine or Node (docs/operations.md). --kubeconfig defaults to $KUBECONFIG, then ~/.kube/config.
       Needs the optional package @kubernetes/client-node. Exit codes: see capi-constructs help exit-codes.`;
 
-export const SERVE_USAGE = `  capi-constructs serve [--port 8080] [--host 0.0.0.0] [--kubeconfig <file>] [--tls-cert <file> --tls-key <file>] [--capi-version v1beta2]
+export const SERVE_USAGE = `  capi-constructs serve [--port 8080] [--host 0.0.0.0] [--kubeconfig <file>] [--tls-cert <file> --tls-key <file>] [--capi-version v1beta2] [--mode management|tenant] [--lease-duration-seconds 15]
       Run the add-on API (install, status, uninstall over HTTP) against the management cluster of the kubeconfig
-      (default: KUBECONFIG, ~/.kube/config, or the in-cluster service account). See docs/addon-api.md.
+      (default: KUBECONFIG, ~/.kube/config, or the in-cluster service account). --mode tenant installs with Flux
+      on the workload cluster (namespace iaas-addon-<addon>-<suffix>, through <cluster>-kubeconfig). An installation's
+      Lease expires this long after its holder died. See docs/addon-api.md.
       Needs the optional packages @kubernetes/client-node, fastify and prom-client, and Node.js 22 or later.`;

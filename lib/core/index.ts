@@ -82,16 +82,16 @@ export type { WriteFleetOptions, WrittenFleet } from './fleet/write-fleet';
 // Add-ons
 export {
   ADDON_CATALOG, ADDON_CATALOG_VERSION, ADDON_MODES, ADDON_NAMES, addonCleanupCommands, addonComponent, addonNames, addonPortSummary,
-  addonSecurityGroupPorts, isAddonName, renderClusterAddon, renderFluxResourceMetrics,
+  addonApiServiceRules, addonSecurityGroupPorts, isAddonName, renderAddonApiDeployment, renderClusterAddon, renderFluxResourceMetrics,
 } from './addons';
 export type {
   AddonExposure, JupyterHubAuthentication, JupyterHubDummyAuthentication, JupyterHubHttps, JupyterHubNativeAuthentication,
   JupyterHubOidcAuthentication, RayAccess, RayAccessPodSelector, ResolvedRayAccess, SecretKeySelector,
 } from './addons';
 export type {
-  AddonCatalogEntry, AddonCleanupInput, AddonComponent, AddonMode, AddonModel, AddonMonitoringOptions, AddonName, AddonNames, AddonParameters,
+  AddonApiDeployment, AddonApiDeploymentProps, AddonCatalogEntry, AddonCleanupInput, AddonComponent, AddonMode, AddonModel, AddonMonitoringOptions, AddonName, AddonNames, AddonParameters,
   AddonPortSummaryEntry, AddonReleaseNames, CatalogChart, CatalogParameter, CatalogPort, ClusterAddonProps, FluxResourceMetricsProps,
-  JupyterHubParameters, KubeRayParameters, ParameterKind, PortAccess, Quantity, RayPodResources, RayWorkerParameters, SecurityGroupPort,
+  JupyterHubParameters, KubeRayParameters, ParameterKind, PolicyRule, PortAccess, Quantity, RayPodResources, RayWorkerParameters, SecurityGroupPort,
   ServiceType,
 } from './addons';
 

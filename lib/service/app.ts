@@ -11,7 +11,7 @@ import Fastify, { FastifyInstance, FastifyReply, FastifyRequest, LogController }
 import { KubeConfig } from '@kubernetes/client-node';
 import { ValidationError } from '../core/rules/errors';
 import { CapiVersion } from '../core/output/api-versions';
-import { addonNames, isAddonName } from '../core/addons';
+import { AddonMode, addonNames, isAddonName } from '../core/addons';
 import { authenticate, authorize, bearerToken, FailedAuthLimiter, Operation, requiredPermissions, ReviewCache } from './auth';
 import { keyedSerializer, ServiceContext } from './context';
 import { errorBody, ErrorType, fromFrameworkError, fromValidationError, ServiceError } from './errors';
@@ -37,7 +37,17 @@ export interface AddonServiceOptions {
    */
   readonly capiVersion?: CapiVersion;
   /**
-   * Apply each add-on's PrometheusRule: `'auto'` when the management cluster serves monitoring.coreos.com.
+   * Where Flux runs, as in the operations guide: `'management'` (the add-on's HelmReleases, HelmRepository,
+   * ClusterResourceSet and ConfigMap on the management cluster, in the Cluster's namespace, reaching the
+   * workload cluster through `<cluster>-kubeconfig`) or `'tenant'` (Flux on the workload cluster: the
+   * namespace `iaas-addon-<addon>-<suffix>` with the HelmRepository and HelmReleases in it, applied through
+   * the cluster's `<cluster>-kubeconfig` Secret). The Leases stay on the management cluster in both modes.
+   * @default 'management'
+   */
+  readonly mode?: AddonMode;
+  /**
+   * Apply each add-on's PrometheusRule: `'auto'` when the management cluster serves monitoring.coreos.com
+   * (management mode; in tenant mode `'auto'` applies none).
    * @default 'auto'
    */
   readonly monitoring?: boolean | 'auto';
@@ -128,7 +138,7 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
   const context: ServiceContext = {
     clients,
     capiVersion: options.capiVersion ?? 'v1beta2',
-    mode: 'management',
+    mode: options.mode ?? 'management',
     monitoring: options.monitoring === true,
     uninstallTimeoutSeconds: options.uninstallTimeoutSeconds ?? 1200,
     uninstallPollMs: options.uninstallPollMs ?? 2000,
@@ -195,7 +205,16 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
     if (isAddonName(addon) && params.namespace && params.cluster) state.addonId = addonNames({ name: params.cluster, namespace: params.namespace }, addon).release;
   }
 
-  /** Authentication and authorization of an add-on operation (route-level onRequest: before the body is parsed). */
+  /** The add-on an install's body names (any string: an unknown one is named as given), for the log line. */
+  function nameAddonOfBody(request: FastifyRequest): void {
+    const state = states.get(request);
+    const body = request.body as { addon?: unknown } | undefined;
+    if (state && state.addon === undefined && body !== null && typeof body === 'object' && typeof body.addon === 'string') {
+      setAddon(state, request.params as { namespace?: string; cluster?: string }, body.addon.slice(0, 100));
+    }
+  }
+
+  /** Authentication and authorization of an add-on operation (route-level preValidation: after the body is parsed, before its schema is checked). */
   async function guard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const state = states.get(request)!;
     if (!lifecycle.ready) throw new ServiceError(503, 'unavailable', 'the management cluster does not answer: retry shortly');
@@ -219,7 +238,7 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
     }
     state.user = user.username;
     const params = request.params as { namespace: string; cluster: string };
-    await authorize(clients, user, params.namespace, requiredPermissions(state.operation, params.cluster, context.monitoring), reviews);
+    await authorize(clients, user, params.namespace, requiredPermissions(state.operation, params.cluster, context.monitoring, context.mode), reviews);
   }
 
   app.setErrorHandler((err, request, reply) => {
@@ -227,7 +246,8 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
     const state = states.get(request);
     if (state) { state.errorType = se.errorType; state.error = se.message; }
     if (se.errorType === 'internal-error') {
-      request.log.error({ errorName: (err as Error)?.name, errorMessage: String((err as Error)?.message).slice(0, 300) }, 'internal error');
+      if (state) nameAddonOfBody(request);
+      request.log.error({ addon: state?.addon, addonId: state?.addonId, errorName: (err as Error)?.name, errorMessage: String((err as Error)?.message).slice(0, 300) }, 'internal error');
     }
     if (se.statusCode === 401) reply.header('www-authenticate', 'Bearer');
     void reply.code(se.statusCode).send(errorBody(se));
@@ -239,6 +259,7 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
   app.addHook('onResponse', async (request, reply) => {
     const state = states.get(request);
     if (!state) return;
+    nameAddonOfBody(request);
     const seconds = reply.elapsedTime / 1000;
     const failed = reply.statusCode >= 400;
     metrics.observe(state.operation, reply.statusCode, seconds, failed ? (state.errorType ?? 'internal-error') : undefined);
@@ -295,14 +316,16 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
       url: route.url,
       schema: route.produces ? undefined : route.schema,
       config: { operation: route.operation },
-      onRequest: route.operation ? [async (request, reply) => withAuditId(request.id, () => guard(request, reply))] : undefined,
+      // after the body is parsed (bounded by bodyLimit), before schema validation: the operation's log line
+      // names the add-on an install's body names, also when the request is refused 401 or 403
+      preValidation: route.operation ? [async (request, reply) => { nameAddonOfBody(request); await withAuditId(request.id, () => guard(request, reply)); }] : undefined,
       handler: async (request, reply) => withAuditId(request.id, () => handlers[route.operation ?? route.url](request, reply)),
     });
   }
 
   const probe = async () => {
     const groups = await clients.apis.getAPIVersions();
-    if (options.monitoring === undefined || options.monitoring === 'auto') {
+    if (context.mode === 'management' && (options.monitoring === undefined || options.monitoring === 'auto')) {
       context.monitoring = (groups.groups ?? []).some((g) => g.name === 'monitoring.coreos.com');
     }
   };

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'crypto';
 import { V1ResourceAttributes, V1UserInfo } from '@kubernetes/client-node';
-import { ADDONS_GROUP, HELM_RELEASE_API_VERSION, HELM_REPOSITORY_API_VERSION } from '../core/addons';
+import { AddonMode, ADDONS_GROUP, HELM_RELEASE_API_VERSION, HELM_REPOSITORY_API_VERSION } from '../core/addons';
 import { CLUSTER_GROUP } from '../core/output/api-versions';
 import { kubeconfigSecretName } from '../core/output/naming';
 import { ServiceError } from './errors';
@@ -36,8 +36,14 @@ const PROMETHEUS_RULES = { group: 'monitoring.coreos.com', resource: 'prometheus
  * reads the Cluster); status and list read HelmReleases of the named Cluster, so they need that Cluster
  * too (a caller whose rights name only another cluster reads nothing of this one); uninstall deletes the objects and reads the
  * cluster's kubeconfig Secret, through which it deletes the add-on namespace on the workload cluster.
+ * In tenant mode every operation needs the Cluster and its kubeconfig Secret, which the service uses.
  */
-export function requiredPermissions(operation: Operation, cluster: string, monitoring: boolean): Permission[] {
+export function requiredPermissions(operation: Operation, cluster: string, monitoring: boolean, mode: AddonMode = 'management'): Permission[] {
+  if (mode === 'tenant') {
+    // Tenant mode works on the workload cluster with the cluster's admin kubeconfig: only a caller who may
+    // read that kubeconfig (and so could do all of it with kubectl) may ask for any operation.
+    return [{ verb: 'get', group: CLUSTER_GROUP, resource: 'clusters', name: cluster }, { verb: 'get', group: '', resource: 'secrets', name: kubeconfigSecretName(cluster) }];
+  }
   const written = [HELM_RELEASES, HELM_REPOSITORIES, CONFIG_MAPS, CLUSTER_RESOURCE_SETS, ...(monitoring ? [PROMETHEUS_RULES] : [])];
   switch (operation) {
     case 'install': return [...written.map((r) => ({ verb: 'create', ...r })), { verb: 'get', group: CLUSTER_GROUP, resource: 'clusters', name: cluster }];

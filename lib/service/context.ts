@@ -19,7 +19,11 @@ export interface ServiceContext {
   readonly clients: KubeClients;
   /** Cluster API version the Cluster objects are read at (and the ClusterResourceSet is written at). */
   readonly capiVersion: CapiVersion;
-  /** Where Flux runs; the service installs into the management cluster. */
+  /**
+   * Where Flux runs: `management` (the add-on's objects on the management cluster, in the Cluster's
+   * namespace) or `tenant` (on the workload cluster, in `iaas-addon-<addon>-<suffix>`, through its
+   * `<cluster>-kubeconfig` Secret).
+   */
   readonly mode: AddonMode;
   /** Whether the PrometheusRule of each add-on is applied (the management cluster serves monitoring.coreos.com/v1). */
   monitoring: boolean;

@@ -9,4 +9,4 @@ export { FIELD_MANAGER, loadKubeConfig } from './kube';
 export { METRIC_DURATION, METRIC_ERRORS, METRIC_TOTAL } from './metrics';
 export { addonApiOpenApi } from './openapi';
 export { ROUTES } from './routes';
-export { ADDON_API_SERVICE_RULES, PolicyRule, rulesAllow } from './rbac';
+export { ADDON_API_SERVICE_RULES, addonApiServiceRules, PolicyRule, rulesAllow } from './rbac';

@@ -51,12 +51,18 @@ export async function installAddon(ctx: ServiceContext, req: InstallRequest): Pr
   }
   const releases = model.manifests.filter((m) => m.kind === 'HelmRelease') as Manifest[];
   const repository = model.manifests.find((m) => m.kind === 'HelmRepository') as Manifest;
-  const others = model.manifests.filter((m) => m.kind !== 'HelmRelease' && m.kind !== 'HelmRepository') as Manifest[];
+  // tenant mode: the add-on namespace holds everything else, so it comes first
+  const first = model.manifests.filter((m) => m.kind === 'Namespace') as Manifest[];
+  const others = model.manifests.filter((m) => m.kind !== 'HelmRelease' && m.kind !== 'HelmRepository' && m.kind !== 'Namespace') as Manifest[];
   const { namespace } = req;
 
   return underLease(ctx, namespace, req.cluster, addon, async () => {
     // Read under the Lease: what was read before it may have changed while another process held it.
     const state = await readInstallation(ctx, namespace, req.cluster, addon);
+    const target = state.target;
+    if (target === undefined) {
+      throw new ServiceError(409, 'conflict', `cluster ${namespace}/${req.cluster} has no kubeconfig Secret ${model.names.kubeconfigSecret} yet, so its workload cluster (where tenant mode installs) cannot be reached: install again once its control plane is up`);
+    }
     if (state.operation?.operation === 'uninstall') {
       throw new ServiceError(409, 'conflict', `add-on ${addon} of cluster ${namespace}/${req.cluster} is being uninstalled: wait until its status is gone, then install it again`);
     }
@@ -77,21 +83,23 @@ export async function installAddon(ctx: ServiceContext, req: InstallRequest): Pr
     // (the KubeRay operator before the Ray cluster), then the workload-cluster delivery and the
     // PrometheusRule; a repeated install re-applies the same objects.
     const op: InstallationOperation = { operation: 'install', startedAt: new Date().toISOString(), requestId: currentAuditId() };
-    let step = `applying HelmRepository ${namespace}/${repository.metadata.name}`;
+    const where = ctx.mode === 'tenant' ? ' on the workload cluster' : '';
+    let step = `applying ${first.map((m) => `Namespace ${m.metadata.name}${where}, `).join('')}HelmRepository ${repository.metadata.namespace}/${repository.metadata.name}${where}`;
     try {
-      await apply(ctx.clients, withAnnotations(repository as never, operationAnnotations(op)) as never);
+      for (const m of first) await apply(target, m);
+      await apply(target, withAnnotations(repository as never, operationAnnotations(op)) as never);
       const order = objectsOf(ctx, namespace, req.cluster, addon).map((o) => `${o.kind}/${o.name}`);
       const rank = (m: Manifest) => order.indexOf(`${m.kind}/${m.metadata.name}`);
       for (const m of [...releases, ...[...others].sort((a, b) => rank(a) - rank(b))]) {
-        step = `applying ${m.kind} ${m.metadata.namespace ?? ''}/${m.metadata.name}`;
-        await apply(ctx.clients, m);
+        step = `applying ${m.kind} ${m.metadata.namespace ?? ''}/${m.metadata.name}${where}`;
+        await apply(target, m);
       }
-      step = `recording the end of the install on HelmRepository ${namespace}/${repository.metadata.name}`;
-      await recordOperation(ctx, namespace, model.names, undefined, (o) => operationOf(o.metadata?.annotations)?.startedAt === op.startedAt);
+      step = `recording the end of the install on HelmRepository ${repository.metadata.namespace}/${repository.metadata.name}${where}`;
+      await recordOperation(ctx, target, namespace, req.cluster, addon, undefined, (o) => operationOf(o.metadata?.annotations)?.startedAt === op.startedAt);
     } catch (e) {
       const error = e instanceof ServiceError ? e.message : String((e as Error)?.message ?? e);
       // best effort: the status reports the failed step; without it, the partial installation as such
-      await recordOperation(ctx, namespace, model.names, { ...op, failedStep: step, error: error.slice(0, 500) }, (o) => operationOf(o.metadata?.annotations)?.startedAt === op.startedAt).catch(() => false);
+      await recordOperation(ctx, target, namespace, req.cluster, addon, { ...op, failedStep: step, error: error.slice(0, 500) }, (o) => operationOf(o.metadata?.annotations)?.startedAt === op.startedAt).catch(() => false);
       throw new ServiceError(502, 'k8s-api-error', `the install stopped while ${step}: ${error}; the installation is partial (its status names the missing objects): install again with the same parameters to finish it, or uninstall it`);
     }
     return {

@@ -1,8 +1,8 @@
-/** Reads of an add-on's HelmReleases on the management cluster (the one place that knows where they live). */
+/** Reads of an add-on's HelmReleases (on the management cluster, or the workload cluster in tenant mode). */
 import { AddonName, AddonNames, addonNames, catalogEntry, HELM_RELEASE_API_VERSION, HelmReleaseObject, isAddonName, unknownAddonMessage } from '../core/addons';
 import { ServiceError } from './errors';
 import { ServiceContext } from './context';
-import { groupVersion, orNotFound } from './kube';
+import { groupVersion, KubeClients, orNotFound } from './kube';
 
 const HR = groupVersion(HELM_RELEASE_API_VERSION);
 
@@ -18,11 +18,16 @@ export function releaseList(names: AddonNames, addon: AddonName): { name: string
   return names.releases.map((r) => ({ name: r.name, primary: charts.find((c) => c.component === r.component)!.primary }));
 }
 
-/** The live HelmReleases of one add-on of one cluster, by name (absent ones are missing). */
-export async function readReleases(ctx: ServiceContext, namespace: string, cluster: string, addon: AddonName): Promise<{ names: AddonNames; live: Map<string, HelmReleaseObject> }> {
+/**
+ * The live HelmReleases of one add-on of one cluster, by name (absent ones are missing), on `target`:
+ * the cluster where they live (the management cluster, in the Cluster's namespace; in tenant mode the
+ * workload cluster, in the add-on namespace).
+ */
+export async function readReleases(ctx: ServiceContext, target: KubeClients, namespace: string, cluster: string, addon: AddonName): Promise<{ names: AddonNames; live: Map<string, HelmReleaseObject> }> {
   const names = addonNames({ name: cluster, namespace }, addon);
-  const found = await Promise.all(names.releases.map((r) => orNotFound(`reading HelmRelease ${namespace}/${r.name}`, () => ctx.clients.custom.getNamespacedCustomObject({
-    group: HR.group, version: HR.version, namespace, plural: 'helmreleases', name: r.name,
+  const where = ctx.mode === 'tenant' ? names.namespace : namespace;
+  const found = await Promise.all(names.releases.map((r) => orNotFound(`reading HelmRelease ${where}/${r.name}`, () => target.custom.getNamespacedCustomObject({
+    group: HR.group, version: HR.version, namespace: where, plural: 'helmreleases', name: r.name,
   }) as Promise<HelmReleaseObject>)));
   const live = new Map<string, HelmReleaseObject>();
   names.releases.forEach((r, i) => { if (found[i] !== undefined) live.set(r.name, found[i]!); });

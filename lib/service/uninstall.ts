@@ -8,15 +8,13 @@
  */
 import { setTimeout as sleep } from 'timers/promises';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import {
-  AddonName, AddonNames, addonNames, HELM_REPOSITORY_API_VERSION, InstallationOperation, operationOf,
-} from '../core/addons';
+import { AddonName, AddonNames, addonNames, InstallationOperation, operationOf, showObject } from '../core/addons';
 import { auditing, currentAuditId } from '../ops/audit';
 import { KUBECONFIG_SECRET_KEY, kubeConfigFromSecretData } from '../ops/cluster-access';
 import { addonKey, ServiceContext, UninstallRecord } from './context';
 import { ServiceError } from './errors';
-import { LiveObject, readInstallation, readObject, recordOperation, underLease } from './installation';
-import { groupVersion, k8sApiError, kubeStatusCode, orNotFound, remove } from './kube';
+import { fluxClients, LiveObject, objectsOf, readInstallation, readObject, recordOperation, repositoryOf, underLease } from './installation';
+import { groupVersion, k8sApiError, KubeClients, kubeStatusCode, orNotFound, remove } from './kube';
 import { checkAddon, readReleases } from './releases';
 
 export interface UninstallAnswer {
@@ -50,12 +48,13 @@ export async function uninstallAddon(ctx: ServiceContext, namespace: string, clu
     // its start; one tried again after it failed counts its timeout from now.
     const resumed = recorded !== undefined && recorded.failedStep === undefined;
     const op: InstallationOperation = { operation: 'uninstall', startedAt: resumed ? recorded!.startedAt : new Date().toISOString(), requestId: currentAuditId() };
-    await recordOperation(ctx, namespace, names, op);
+    const target = state.target!; // objects exist, so their cluster answered
+    await recordOperation(ctx, target, namespace, cluster, addon, op);
     // The ClusterResourceSet goes first so that it cannot re-apply the namespace being deleted; the
-    // HelmReleases dependents first; the HelmRepository last, once helm-controller is done.
+    // HelmReleases dependents first; the add-on namespace once they are gone, the HelmRepository last.
     for (const o of [...state.objects].reverse()) {
-      if (o.kind === 'HelmRepository') continue;
-      await remove(ctx.clients, { apiVersion: o.apiVersion, kind: o.kind, name: o.name, namespace: o.namespace });
+      if (o.kind === 'HelmRepository' || o.kind === 'Namespace') continue;
+      await remove(target, { apiVersion: o.apiVersion, kind: o.kind, name: o.name, namespace: o.namespace });
     }
     const record: UninstallRecord = { startedAt: op.startedAt ? new Date(op.startedAt) : new Date() };
     const abort = new AbortController();
@@ -84,19 +83,31 @@ async function finishUninstall(ctx: ServiceContext, namespace: string, cluster: 
   };
   /** One pass over the remaining steps; true when the uninstall is complete. */
   const attempt = async (): Promise<boolean> => {
+    const target = await fluxClients(ctx, namespace, cluster);
+    if (target === undefined) return true; // tenant mode, and the workload cluster is gone: so is everything on it
     if (step.startsWith('waiting')) {
-      const { live } = await readReleases(ctx, namespace, cluster, addon);
+      const { live } = await readReleases(ctx, target, namespace, cluster, addon);
       if (live.size > 0) {
         lastError = `HelmRelease ${[...live.keys()].join(', ')} still present (helm-controller has not finished the Helm uninstall)`;
+        return false;
+      }
+      // the other deleted objects too: a finalizer (the ClusterResourceSet controller's, which needs the
+      // workload cluster) can hold one; the uninstall is not over while any of them is left
+      const left = (await Promise.all(objectsOf(ctx, namespace, cluster, addon)
+        .filter((o) => o.kind !== 'HelmRelease' && o.kind !== 'HelmRepository' && o.kind !== 'Namespace')
+        .map(async (o) => ((await readObject(target, o)) === undefined ? undefined : showObject(o))))).filter((x): x is string => x !== undefined);
+      if (left.length > 0) {
+        lastError = `${left.join(', ')} still present (being deleted: a finalizer holds it)`;
         return false;
       }
       step = 'deleting the add-on namespace on the workload cluster';
     }
     if (step.startsWith('deleting the add-on namespace')) {
-      await deleteWorkloadNamespace(ctx, namespace, cluster, names);
+      if (ctx.mode === 'tenant') await deleteTenantNamespace(target, cluster, names);
+      else await deleteWorkloadNamespace(ctx, namespace, cluster, names);
       step = 'deleting the HelmRepository';
     }
-    await deleteRepository(ctx, namespace, names, ours);
+    await deleteRepository(ctx, target, namespace, cluster, addon, ours);
     return true;
   };
   try {
@@ -112,7 +123,8 @@ async function finishUninstall(ctx: ServiceContext, namespace: string, cluster: 
       }
       if (Date.now() >= deadline) {
         record.error = `the uninstall did not finish within ${ctx.uninstallTimeoutSeconds}s while ${step}: ${lastError ?? 'no progress'}`;
-        await recordOperation(ctx, namespace, names, { ...op, failedStep: step, error: (lastError ?? 'no progress').slice(0, 500) }, ours).catch(() => false);
+        const target = await fluxClients(ctx, namespace, cluster).catch(() => undefined);
+        if (target) await recordOperation(ctx, target, namespace, cluster, addon, { ...op, failedStep: step, error: (lastError ?? 'no progress').slice(0, 500) }, ours).catch(() => false);
         ctx.onUninstallEnd?.(key, record.error);
         return;
       }
@@ -124,22 +136,32 @@ async function finishUninstall(ctx: ServiceContext, namespace: string, cluster: 
 }
 
 /** Deletes the HelmRepository if it still records this uninstall, with a resourceVersion precondition (409: read again). */
-async function deleteRepository(ctx: ServiceContext, namespace: string, names: AddonNames, ours: (o: LiveObject) => boolean): Promise<void> {
-  const repo = { apiVersion: HELM_REPOSITORY_API_VERSION, kind: 'HelmRepository', name: names.helmRepository, namespace, cluster: 'management' as const, plural: 'helmrepositories' };
-  const gv = groupVersion(HELM_REPOSITORY_API_VERSION);
+async function deleteRepository(ctx: ServiceContext, target: KubeClients, namespace: string, cluster: string, addon: AddonName, ours: (o: LiveObject) => boolean): Promise<void> {
+  const repo = repositoryOf(ctx, namespace, cluster, addon);
+  const gv = groupVersion(repo.apiVersion);
   for (let attempt = 1; ; attempt++) {
-    const current = await readObject(ctx, repo);
+    const current = await readObject(target, repo);
     if (current === undefined || !ours(current)) return;
     try {
-      await ctx.clients.custom.deleteNamespacedCustomObject({
-        group: gv.group, version: gv.version, namespace, plural: repo.plural, name: repo.name,
+      await target.custom.deleteNamespacedCustomObject({
+        group: gv.group, version: gv.version, namespace: repo.namespace!, plural: repo.plural, name: repo.name,
         body: { preconditions: { resourceVersion: current.metadata?.resourceVersion }, propagationPolicy: 'Background' },
       });
       return;
     } catch (e) {
       if (kubeStatusCode(e) === 404) return;
-      if (kubeStatusCode(e) !== 409 || attempt >= 5) throw k8sApiError(`deleting HelmRepository ${namespace}/${repo.name}`, e);
+      if (kubeStatusCode(e) !== 409 || attempt >= 5) throw k8sApiError(`deleting ${showObject(repo)}`, e);
     }
+  }
+}
+
+/** Tenant mode: deletes the add-on namespace on the workload cluster (the clients already lead there). */
+async function deleteTenantNamespace(target: KubeClients, cluster: string, names: AddonNames): Promise<void> {
+  try {
+    await target.core.deleteNamespace({ name: names.namespace });
+  } catch (e) {
+    if (kubeStatusCode(e) === 404) return;
+    throw k8sApiError(`deleting namespace ${names.namespace} on workload cluster ${cluster}`, e);
   }
 }
 

@@ -5,13 +5,25 @@ import { runCli as run } from '../support/cli';
 import { synthAddon } from './fixtures';
 
 describe('addon-cleanup CLI', () => {
-  test('prints the seed\'s two commands in tenant mode, for the names the construct emits', () => {
+  test('tenant mode: the seed\'s two commands verbatim, and every other object of the installation named before the namespace', () => {
     const { addon, objects } = synthAddon({ addon: 'jupyterhub', mode: 'tenant' }, { name: 'prod', namespace: 'tenants' });
     const r = run('addon-cleanup', '--cluster', 'prod', '--addon', 'jupyterhub', '--namespace', 'tenants', '--mode', 'tenant');
     expect(r.code).toBe(0);
     const hr = objects.find((o) => o.kind === 'HelmRelease');
-    expect(r.stdout).toBe(`kubectl delete helmrelease -n ${addon.namespace} ${hr.metadata.name}\nkubectl delete namespace ${addon.namespace}\n`);
-    expect(addon.cleanupCommands()).toEqual(r.stdout.trim().split('\n'));
+    const lines = r.stdout.trim().split('\n');
+    // the operations guide's runbook, as written
+    expect(lines[0]).toBe(`kubectl delete helmrelease -n ${addon.namespace} ${hr.metadata.name}`);
+    expect(lines[lines.length - 1]).toBe(`kubectl delete namespace ${addon.namespace}`);
+    // every object of the installation (HelmRepository, HelmReleases, the namespace) is named; the
+    // PrometheusRule lives in the namespace and goes with it
+    const all = installationObjects({ cluster: { name: 'prod', namespace: 'tenants' }, addon: 'jupyterhub', mode: 'tenant', monitoring: true });
+    expect(all.filter((o) => o.kind === 'PrometheusRule').map((o) => o.namespace)).toEqual([addon.namespace]);
+    for (const o of all.filter((x) => x.kind !== 'PrometheusRule')) {
+      expect(lines).toContainEqual(o.kind === 'Namespace'
+        ? `kubectl delete namespace ${o.name}`
+        : expect.stringMatching(new RegExp(`^kubectl delete ${o.kind.toLowerCase()} -n ${o.namespace} ${o.name}( --ignore-not-found)?$`)));
+    }
+    expect(addon.cleanupCommands()).toEqual(lines);
   });
 
   test('management mode (default): HelmReleases on the management cluster, dependents first, then the namespace via the CAPI kubeconfig', () => {

@@ -3,6 +3,7 @@
  * and requires a registry entry for it (so a new warning without a test fails here); each entry names
  * an input that triggers the warning (path and message checked) and a close input that does not.
  */
+import { renderAddonApiDeployment } from '../../lib/core/addons';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
@@ -121,6 +122,13 @@ const FD = {
 };
 
 const LINTS: Lint[] = [
+  {
+    site: { file: 'lib/core/addons/api-deployment.ts', pathArg: "'tlsSecret'", message: "'not set: the service serves plain HTTP" },
+    what: 'the add-on API Deployment without a TLS Secret (plain HTTP)',
+    trigger: () => renderAddonApiDeployment({ image: 'registry.example.com/capi-constructs:1.0.0' }).warnings,
+    clean: () => renderAddonApiDeployment({ image: 'registry.example.com/capi-constructs:1.0.0', tlsSecret: 'addon-api-tls' }).warnings,
+    path: 'tlsSecret', message: /^not set: the service serves plain HTTP; bearer tokens travel in every request/,
+  },
   {
     site: { file: 'lib/core/nodes/machine-template.ts', pathArg: '`${path}.version`', message: '`${template.kind} ${template.version} is the API of' },
     what: 'a VSphereMachineTemplate of the other Cluster API generation than the cluster (v1beta1 template, v1beta2 Cluster)',

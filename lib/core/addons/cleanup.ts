@@ -33,8 +33,8 @@ export function addonCleanupCommandLine(cluster: { readonly name: string; readon
 /**
  * The kubectl commands that remove every object of one add-on installation, in order: delete its
  * HelmRelease(s) (dependents first, so the KubeRay operator can still clean up the RayCluster), then the
- * add-on namespace on the workload cluster. In `tenant` mode the namespace holds everything else (the
- * HelmRepository, the NetworkPolicies). In `management` mode the HelmReleases, the ClusterResourceSet,
+ * add-on namespace on the workload cluster. In `tenant` mode (commands for the workload cluster) the
+ * namespace holds everything else (the PrometheusRule goes with it); the HelmRepository is deleted before it. In `management` mode the HelmReleases, the ClusterResourceSet,
  * its ConfigMap, the PrometheusRule and (last) the HelmRepository are deleted on the management cluster,
  * and the namespace through the workload cluster's CAPI kubeconfig, which is kept in a private temporary
  * file (`mktemp`, mode 0600) that the same command deletes.
@@ -56,8 +56,12 @@ export function addonCleanupCommands(input: AddonCleanupInput): string[] {
   const names = addonNames({ name: cluster!, namespace: namespace! }, input.addon as AddonName);
   const releases = [...names.releases].reverse().map((r) => r.name);
   if (mode === 'tenant') {
+    // on the workload cluster, as the operations guide writes them; the HelmRepository is named too, though
+    // the namespace deletion removes it. The PrometheusRule (if any) goes with the namespace: a command
+    // naming it would fail on a cluster that does not serve monitoring.coreos.com.
     return [
       ...releases.map((r) => `kubectl delete helmrelease -n ${names.namespace} ${r}`),
+      `kubectl delete helmrepository -n ${names.namespace} ${names.helmRepository} --ignore-not-found`,
       `kubectl delete namespace ${names.namespace}`,
     ];
   }

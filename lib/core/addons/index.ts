@@ -11,3 +11,4 @@ export * from './cleanup';
 export * from './addon';
 export * from './release-status';
 export * from './installation';
+export * from './api-deployment';
