@@ -26,6 +26,7 @@
 // the module object itself (not a copy of its functions): tests put a full disk or a read-only file system under it
 import fs = require('fs');
 import * as path from 'path';
+import { checkArguments } from '../rules/arguments';
 import { show, ValidationError } from '../rules/errors';
 
 /** Suffix of the lock file next to the output path: `.<name>.capi-constructs-fleet.lock`. */
@@ -42,8 +43,13 @@ const LEGACY_TMP_PREFIX = '.capi-constructs-tmp-';
 
 /** Thrown when another live process is writing the same output path. */
 export class FleetLockedError extends Error {
-  constructor(public readonly outdir: string, public readonly holder: string, lockFile = lockFileOf(outdir)) {
-    super(`writeFleet: ${outdir} is being written by another process (${holder}; lock file ${lockFile}); try again when it has finished`);
+  constructor(public readonly outdir: string, public readonly holder: string, lockFile?: string) {
+    checkArguments('FleetLockedError', [
+      ['outdir', outdir, typeof outdir === 'string' && outdir !== '', 'the output path (a non-empty string)'],
+      ['holder', holder, typeof holder === 'string', 'a string naming the process that holds the lock'],
+      ['lockFile', lockFile, lockFile === undefined || typeof lockFile === 'string', 'a string (the lock file) or undefined'],
+    ]);
+    super(`writeFleet: ${outdir} is being written by another process (${holder}; lock file ${lockFile ?? lockFileOf(outdir)}); try again when it has finished`);
     this.name = 'FleetLockedError';
     Object.setPrototypeOf(this, FleetLockedError.prototype);
   }
@@ -67,7 +73,12 @@ const FS_ERRORS: Readonly<Record<string, string>> = {
 export class FleetWriteError extends Error {
   public readonly code: string;
   constructor(public readonly outdir: string, cause: NodeJS.ErrnoException, public readonly file?: string) {
-    const code = cause.code ?? 'EUNKNOWN';
+    checkArguments('FleetWriteError', [
+      ['outdir', outdir, typeof outdir === 'string' && outdir !== '', 'the output path (a non-empty string)'],
+      ['cause', cause, cause instanceof Error, 'the file system error (an Error with a code)'],
+      ['file', file, file === undefined || typeof file === 'string', 'a string (the file) or undefined'],
+    ]);
+    const code = typeof cause.code === 'string' ? cause.code : 'EUNKNOWN';
     super(`cannot write the fleet to ${outdir}${file ? ` (${file})` : ''}: ${FS_ERRORS[code] ?? cause.message} (${code}); the previous output is unchanged and nothing partial was left`, { cause });
     this.name = 'FleetWriteError';
     this.code = code;

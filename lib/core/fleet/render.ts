@@ -11,6 +11,7 @@
  * same core render functions as the constructs, then through {@link toCdk8sJson} (cdk8s's
  * `ApiObject.toJson` normalization) and {@link stringifyManifests} (cdk8s's `Yaml.stringify`).
  */
+import { checkArguments, isNameArgument, MAX_NAME_ARGUMENT } from '../rules/arguments';
 import { buildCluster, ClusterComponent, ClusterProps, ClusterRef } from '../cluster/cluster';
 import { ControlPlaneGroupProps, renderControlPlaneFor } from '../nodes/control-plane';
 import { checkEmittedObjects } from '../rules/credentials';
@@ -192,6 +193,12 @@ function checkUniqueObjects(p: Problems, parts: readonly RenderedPart[], pathOf:
 
 /** The file a cluster is written to, by the direct render and by `ClusterChart`/`FleetChart` under `cdk8s synth`. */
 export function clusterFileName(cluster: string, extension = '.k8s.yaml'): string {
+  if (typeof cluster !== 'string' || typeof extension !== 'string') {
+    checkArguments('clusterFileName', [
+      ['cluster', cluster, isNameArgument(cluster), `a cluster name (a string of at most ${MAX_NAME_ARGUMENT} characters)`],
+      ['extension', extension, isNameArgument(extension), 'a file extension such as ".k8s.yaml"'],
+    ]);
+  }
   return `${cluster}${extension}`;
 }
 

@@ -70,14 +70,22 @@ export function isJsonExact(v: unknown, depth = 0): boolean {
  * `build/`), or, when the library runs from its TypeScript sources (its own tests and benchmarks),
  * the source module loaded through tsx. A module that fails to load reports it like any failure.
  */
-function workerSource(): string {
+function workerSource(): string | undefined {
   const js = path.join(__dirname, 'yaml-worker.js');
   let load: string;
   if (fs.existsSync(js)) load = `require(${JSON.stringify(js)});`;
   else {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const tsx = require.resolve('tsx/cjs/api');
-    load = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(path.join(__dirname, 'yaml-worker.ts'))});`;
+    const ts = path.join(__dirname, 'yaml-worker.ts');
+    // not a literal: a bundler must not try to include tsx (a bundled program has neither file and writes inline)
+    const loader = 'tsx/cjs/api';
+    let tsx: string;
+    try {
+      if (!fs.existsSync(ts)) return undefined;
+      tsx = require.resolve(loader);
+    } catch {
+      return undefined;
+    }
+    load = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(ts)});`;
   }
   return `try { ${load} } catch (e) {
   const { workerData } = require('worker_threads');
@@ -85,6 +93,18 @@ function workerSource(): string {
   workerData.errors.postMessage({ message: 'writeFleet: the writer thread could not start: ' + (e && e.message) });
   Atomics.store(c, 1, 1); Atomics.add(c, 0, 1 << 20); Atomics.notify(c, 0);
 }`;
+}
+
+let available: boolean | undefined;
+
+/**
+ * Whether the writer thread can start here: its module is next to this one (the published package) or
+ * loadable from the sources. A bundled program (esbuild, webpack) has neither and writes on the calling
+ * thread, with the same bytes.
+ */
+export function writerThreadAvailable(): boolean {
+  available ??= workerSource() !== undefined;
+  return available;
 }
 
 export class ThreadWriter implements ClusterFileWriter {
@@ -100,7 +120,7 @@ export class ThreadWriter implements ClusterFileWriter {
     const channel = new MessageChannel();
     this.errors = channel.port1;
     const data: WriterData & { capiConstructsFleetWriter: true } = { dir, state, errors: channel.port2, capiConstructsFleetWriter: true };
-    this.worker = new Worker(workerSource(), { eval: true, workerData: data, transferList: [channel.port2], stdout: false, stderr: false });
+    this.worker = new Worker(workerSource()!, { eval: true, workerData: data, transferList: [channel.port2], stdout: false, stderr: false });
     this.worker.unref();
   }
 

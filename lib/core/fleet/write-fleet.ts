@@ -22,7 +22,7 @@ import { checkFleetOptions, ClusterSpec, forEachClusterManifests, RenderFleetOpt
 import { propKeys } from '../rules/strict-props';
 import { reportWarnings } from '../rules/warnings';
 import { FleetLockedError, FleetWriteError, publishFleet } from './publish';
-import { ClusterFileWriter, InlineWriter, ThreadWriter } from './thread-writer';
+import { ClusterFileWriter, InlineWriter, ThreadWriter, writerThreadAvailable } from './thread-writer';
 
 export { FleetLockedError, FleetWriteError };
 
@@ -33,6 +33,8 @@ export const PARALLEL_MIN_CLUSTERS = 32;
 export interface WriteFleetOptions extends RenderFleetOptions {
   /**
    * Serialize and write on a second thread while the calling thread renders (same bytes, same order).
+   * A bundled program (esbuild, webpack), which does not carry the thread's module, writes on the
+   * calling thread whatever this says.
    * @default true for fleets of 32 clusters or more on a machine with more than one CPU
    */
   readonly parallel?: boolean;
@@ -74,7 +76,7 @@ export function writeFleet(outdir: string, specs: readonly ClusterSpec[], option
   const ext = checkFleetOptions(options, WRITE_FLEET_OPTIONS);
   const parallel = (options as WriteFleetOptions | undefined)?.parallel;
   const dir = checkOutdir(outdir);
-  const threads = parallel ?? (Array.isArray(specs) && specs.length >= PARALLEL_MIN_CLUSTERS && os.availableParallelism() > 1);
+  const threads = (parallel ?? (Array.isArray(specs) && specs.length >= PARALLEL_MIN_CLUSTERS && os.availableParallelism() > 1)) && writerThreadAvailable();
   const published = publishFleet(dir, ext, (generation) => {
     const files: string[] = [];
     const sink: ClusterFileWriter = threads ? new ThreadWriter(generation) : new InlineWriter(generation);

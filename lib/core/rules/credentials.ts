@@ -188,17 +188,29 @@ const MIN_BASE64_RUN = 24;
 /**
  * The runs of base64 characters (standard or URL-safe, with `=` padding) of at least
  * {@link MIN_BASE64_RUN} characters that mix upper and lower case (base64 of text does; names, hex
- * digests and UUIDs do not). The expression is a single greedy class: a bounded repetition such as
- * `{24,}` followed by more pattern backtracks, and overflows the stack on millions of base64 characters.
+ * digests and UUIDs do not).
  */
 function* base64Runs(s: string): Generator<string> {
-  // matchAll works on a copy of the expression: the decoded text is scanned (recursively) between two runs
-  for (const m of s.matchAll(BASE64_CHARS)) {
-    const run = m[0];
-    if (run.length >= MIN_BASE64_RUN && UPPER.test(run) && LOWER.test(run)) yield run;
+  // a loop over the characters, not a regular expression: V8's backtracking stack overflows on a run of
+  // ten million characters even for a single greedy class
+  let start = -1;
+  for (let i = 0; i <= s.length; i++) {
+    if (i < s.length && isBase64Char(s.charCodeAt(i))) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start >= MIN_BASE64_RUN) {
+      const run = s.slice(start, i);
+      if (UPPER.test(run) && LOWER.test(run)) yield run;
+    }
+    start = -1;
   }
 }
-const BASE64_CHARS = /[A-Za-z0-9+/=_-]+/g;
+
+/** `[A-Za-z0-9+/=_-]`: standard and URL-safe base64 with padding. */
+function isBase64Char(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45;
+}
 const UPPER = /[A-Z]/;
 const LOWER = /[a-z]/;
 
