@@ -32,8 +32,9 @@ import { Manifest, planFleet } from '../../lib';
 import { controlPlaneCases, fixedCases, generatedCases, renamespace, UpdateCase } from '../plan/differential-cases';
 import { apply, deleteNamespaces, freshNamespace, kubectl } from '../support/real-cluster';
 
-const PAIRS = Number(process.env.PLAN_ROLLOUT_PAIRS ?? 40);
-const CP_PAIRS = Number(process.env.PLAN_ROLLOUT_CP_PAIRS ?? 16);
+// defaults keep `npm run test:cluster` bounded (each case waits for the controllers); the full run sets 40 and 16
+const PAIRS = Number(process.env.PLAN_ROLLOUT_PAIRS ?? 4);
+const CP_PAIRS = Number(process.env.PLAN_ROLLOUT_CP_PAIRS ?? 2);
 const CP_WINDOW_MS = 20_000;
 const MANAGER = 'plan-rollouts';
 
