@@ -77,6 +77,7 @@ export type { ResolvedClusterAutoscaler } from './components/cluster-autoscaler'
 export { clusterFileName, renderFleet } from './fleet/render';
 export type { ClusterSpec, RenderedCluster, RenderedFleet, RenderedPart, RenderFleetOptions } from './fleet/render';
 export { FleetLockedError, FleetWriteError, writeFleet } from './fleet/write-fleet';
+export type { FileSystemError } from './fleet/write-fleet';
 export type { WriteFleetOptions, WrittenFleet } from './fleet/write-fleet';
 
 // Add-ons

@@ -41,6 +41,12 @@ const PREVIOUS_SUFFIX = '-previous';
 const LEGACY_LOCK = '.capi-constructs-fleet.lock';
 const LEGACY_TMP_PREFIX = '.capi-constructs-tmp-';
 
+/** A system error as Node.js reports it (`code` such as `ENOSPC`, `syscall` such as `write`), typed without @types/node. */
+export interface FileSystemError extends Error {
+  code?: string;
+  syscall?: string;
+}
+
 /** Thrown when another live process is writing the same output path. */
 export class FleetLockedError extends Error {
   constructor(public readonly outdir: string, public readonly holder: string, lockFile?: string) {
@@ -72,7 +78,7 @@ const FS_ERRORS: Readonly<Record<string, string>> = {
  */
 export class FleetWriteError extends Error {
   public readonly code: string;
-  constructor(public readonly outdir: string, cause: NodeJS.ErrnoException, public readonly file?: string) {
+  constructor(public readonly outdir: string, cause: FileSystemError, public readonly file?: string) {
     checkArguments('FleetWriteError', [
       ['outdir', outdir, typeof outdir === 'string' && outdir !== '', 'the output path (a non-empty string)'],
       ['cause', cause, cause instanceof Error, 'the file system error (an Error with a code)'],
@@ -87,8 +93,8 @@ export class FleetWriteError extends Error {
 }
 
 /** An error of the file system (as opposed to a bug or invalid input), given a clear message by {@link FleetWriteError}. */
-export function isFsError(e: unknown): e is NodeJS.ErrnoException {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+export function isFsError(e: unknown): e is FileSystemError {
+  return e instanceof Error && typeof (e as FileSystemError).code === 'string' && typeof (e as FileSystemError).syscall === 'string';
 }
 
 function lockFileOf(outdir: string): string {

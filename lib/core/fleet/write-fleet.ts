@@ -25,6 +25,7 @@ import { FleetLockedError, FleetWriteError, publishFleet } from './publish';
 import { ClusterFileWriter, InlineWriter, ThreadWriter, writerThreadAvailable } from './thread-writer';
 
 export { FleetLockedError, FleetWriteError };
+export type { FileSystemError } from './publish';
 
 /** Fleets of at least this many clusters are written with a writer thread unless `parallel` says otherwise. */
 export const PARALLEL_MIN_CLUSTERS = 32;
