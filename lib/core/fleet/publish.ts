@@ -33,8 +33,6 @@ import { show, ValidationError } from '../rules/errors';
 export const FLEET_LOCK_SUFFIX = '.capi-constructs-fleet.lock';
 /** Infix of generation directories next to the output path: `.<name>.capi-constructs-gen-<run>`. */
 export const FLEET_GENERATION_INFIX = '.capi-constructs-gen-';
-/** Infix of temporary links next to the output path: `.<name>.capi-constructs-link-<run>`. */
-const LINK_INFIX = '.capi-constructs-link-';
 /** Suffix of the previous output, moved aside next to the output path while the new one takes its place. */
 const PREVIOUS_SUFFIX = '-previous';
 /** Names an older version left inside the output directory (its lock and temporary files). */
@@ -223,7 +221,7 @@ export function writeFileDurably(file: string, content: string): void {
   }
 }
 
-/** The output path to publish at: `outdir` resolved, following a symbolic link that is not the library's own. */
+/** The output path to publish at: `outdir` resolved, following symbolic links. */
 function resolveTarget(outdir: string): string {
   let target = path.resolve(outdir);
   for (let hops = 0; hops < 40; hops++) {
@@ -237,7 +235,6 @@ function resolveTarget(outdir: string): string {
       if (!st.isDirectory()) throw new ValidationError('Fleet', [{ path: 'outdir', message: `${show(outdir)} is not a directory` }]);
       return path.join(fs.realpathSync(path.dirname(target)), path.basename(target));
     }
-    if (ownGeneration(target) !== undefined) return path.join(fs.realpathSync(path.dirname(target)), path.basename(target));
     const link = fs.readlinkSync(target);
     target = path.resolve(path.dirname(target), link);
   }
@@ -247,18 +244,6 @@ function resolveTarget(outdir: string): string {
 function mkdirp(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
   return dir;
-}
-
-/** If `target` is a symbolic link to one of the library's generation directories next to it, that directory's name. */
-function ownGeneration(target: string): string | undefined {
-  let link: string;
-  try {
-    link = fs.readlinkSync(target);
-  } catch {
-    return undefined;
-  }
-  const prefix = `.${path.basename(target)}${FLEET_GENERATION_INFIX}`;
-  return !link.includes('/') && link.startsWith(prefix) ? link : undefined;
 }
 
 /** What {@link publishFleet} reports. */
@@ -289,10 +274,8 @@ export function publishFleet<T extends { readonly files: readonly string[] }>(
   }
   const parent = path.dirname(target);
   const base = path.basename(target);
-  const current = ownGeneration(target);
   // files someone put into the output are not silently dropped: such an output is refused
-  if (current !== undefined) checkPlainDirectory(outdir, path.join(parent, current), ext);
-  else if (fs.existsSync(target)) checkPlainDirectory(outdir, target, ext);
+  if (fs.existsSync(target)) checkPlainDirectory(outdir, target, ext);
   let unlock: () => void;
   try {
     unlock = lock(target, lockFileOf(target));
@@ -303,8 +286,8 @@ export function publishFleet<T extends { readonly files: readonly string[] }>(
   const generation = path.join(parent, `.${base}${FLEET_GENERATION_INFIX}${run}`);
   try {
     restoreInterrupted(parent, base, target);
-    removeLeftovers(parent, base, current);
-    const previousDir = current !== undefined ? path.join(parent, current) : fs.existsSync(target) ? target : undefined;
+    removeLeftovers(parent, base);
+    const previousDir = fs.existsSync(target) ? target : undefined;
     let result: T;
     try {
       fs.mkdirSync(generation, { mode: 0o755 });
@@ -321,9 +304,7 @@ export function publishFleet<T extends { readonly files: readonly string[] }>(
     try {
       if (pathExists(target)) {
         // an older version's leftovers inside the previous output are not carried over
-        if (previousDir === target) {
-          for (const f of fs.readdirSync(previousDir)) if (f === LEGACY_LOCK || f.startsWith(LEGACY_TMP_PREFIX)) fs.rmSync(path.join(previousDir, f), { force: true });
-        }
+        for (const f of fs.readdirSync(target)) if (f === LEGACY_LOCK || f.startsWith(LEGACY_TMP_PREFIX)) fs.rmSync(path.join(target, f), { force: true });
         fs.renameSync(target, aside);
         movedAside = true;
       }
@@ -391,15 +372,15 @@ function checkPlainDirectory(outdir: string, target: string, ext: string): void 
 }
 
 /**
- * Removes what crashed runs left next to the output path: temporary links, and every generation
- * directory but `current` (the one the output path links to). Runs under the lock.
+ * Removes what crashed runs left next to the output path: generation directories (unfinished, or a
+ * previous output a killed run did not remove) and half-written locks. Runs under the lock, after
+ * {@link restoreInterrupted}.
  */
-function removeLeftovers(parent: string, base: string, current: string | undefined): void {
+function removeLeftovers(parent: string, base: string): void {
   const gen = `.${base}${FLEET_GENERATION_INFIX}`;
-  const link = `.${base}${LINK_INFIX}`;
   const lockTmp = `.${base}${LOCK_TMP_INFIX}`;
   for (const e of fs.readdirSync(parent)) {
-    if ((e.startsWith(gen) && e !== current) || e.startsWith(link)) fs.rmSync(path.join(parent, e), { recursive: true, force: true });
+    if (e.startsWith(gen)) fs.rmSync(path.join(parent, e), { recursive: true, force: true });
     // a lock being written by a process that crashed before linking it
     else if (e.startsWith(lockTmp) && !isAlive(Number(e.slice(lockTmp.length).split('-')[0]))) fs.rmSync(path.join(parent, e), { force: true });
   }
