@@ -9,13 +9,14 @@
  * after reverting succeeds), and a program with a ValidationError that registers nothing.
  */
 import { execFileSync, spawnSync } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { loadExamples } from '../../examples/load';
 import { kubectlPath } from '../support/kubectl';
 import { identity, synthCdk8s } from '../pulumi/harness';
 import type { Request, Result } from './pulumi/stack';
+import { checkShown, Operation, shownOutputs } from './pulumi/transcripts';
 
 jest.setTimeout(15 * 60_000);
 
@@ -38,7 +39,33 @@ function stack(action: Request['action'], program: string, stackName: string, co
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'pulumi/stack.ts'), JSON.stringify(req)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   if (!last.startsWith('{')) throw new Error(`stack.ts ${action} printed no result (status ${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return JSON.parse(last) as Result;
+  const result = JSON.parse(last) as Result;
+  ran.push({ stack: stackName, action, output: normalisePaths(result.output) });
+  saveTranscript(stackName, action, result.output);
+  return result;
+}
+
+/** Every operation of this run, in order, for the check of the output the docs show. */
+const ran: Operation[] = [];
+
+/** Engine output with this checkout's path, the temporary work dir and the components' bin dir taken out. */
+function normalisePaths(output: string): string {
+  const out = output.split(`${ROOT}/`).join('').split(work).join('<work dir>');
+  return BIN ? out.split(BIN).join('<bin>') : out;
+}
+
+/**
+ * `PULUMI_TRANSCRIPT_DIR=<dir>`: every operation's engine output is also written to
+ * `<dir>/<nn>-<stack>-<action>.txt`, in the order the operations ran (the source of the real output
+ * in docs/pulumi.md and README.md).
+ */
+const TRANSCRIPT_DIR = process.env.PULUMI_TRANSCRIPT_DIR;
+let operations = 0;
+function saveTranscript(stackName: string, action: Request['action'], output: string): void {
+  if (!TRANSCRIPT_DIR) return;
+  mkdirSync(TRANSCRIPT_DIR, { recursive: true });
+  const n = String(++operations).padStart(2, '0');
+  writeFileSync(join(TRANSCRIPT_DIR, `${n}-${stackName}-${action}.txt`), normalisePaths(output));
 }
 
 function kubectl(...args: string[]): string {
@@ -228,4 +255,26 @@ test('two components defining the same object register nothing', () => {
   expect(r.error).toBeDefined();
   expect(r.output).toContain('capi-constructs:index:ControlPlaneGroup "cp-b" and already by capi-constructs:index:ControlPlaneGroup "cp-a"');
   expect(r.urns.filter((u) => !u.includes('::pulumi:pulumi:Stack::'))).toEqual([]);
+});
+
+/**
+ * docs/pulumi.md and README.md show the real output of operations of this file (```text
+ * engine-output=<stack>/<action>/<n> blocks, test/cluster/pulumi/transcripts.ts): each must show the
+ * resources, operations and totals the engine printed in this run, so a change in the components that
+ * changes the plan fails here until the docs show the new output (PULUMI_TRANSCRIPT_DIR saves it).
+ */
+withProvider('the real output in docs/pulumi.md and README.md', () => {
+  test('shows the resources, operations and totals the engine printed in this run', () => {
+    const shown = ['docs/pulumi.md', 'README.md'].flatMap((f) => shownOutputs(ROOT, f));
+    expect(shown.map((s) => `${s.file} ${s.stack}/${s.action}/${s.n}${s.excerpt ? ' excerpt' : ''}`)).toEqual([
+      'docs/pulumi.md readme-quick-start/up/1',
+      'docs/pulumi.md readme-quick-start/up/2',
+      'docs/pulumi.md changes/preview/1',
+      'docs/pulumi.md changes/up/2',
+      'docs/pulumi.md readme-quick-start/destroy/1',
+      'docs/pulumi.md validation-error/up/1',
+      'README.md readme-quick-start/up/1 excerpt',
+    ]);
+    expect(shown.flatMap((s) => checkShown(s, ran))).toEqual([]);
+  });
 });
