@@ -6,7 +6,8 @@
  * One stack per program, in order: up, the objects in the API server against `cdk8s synth` of the
  * same props, a second up that changes nothing, destroy, nothing left. Then a machine-template change
  * (preview --diff, then up), a change the webhooks reject (up fails with the webhook's message; up
- * after reverting succeeds), and a program with a ValidationError that registers nothing.
+ * after reverting succeeds), and a program with a ValidationError that registers nothing. Last, the
+ * real output that docs/pulumi.md and README.md show is checked against this run's.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
