@@ -130,11 +130,6 @@ function toServiceError(e: unknown): ServiceError {
   return new ServiceError(500, 'internal-error', 'internal error');
 }
 
-/** PEM text as given, or its bytes as the Buffer Node's TLS reads (a Buffer is passed on as it is). */
-function pem(value: string | Uint8Array): string | Buffer {
-  return typeof value === 'string' || Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-}
-
 /** Creates the add-on API service over a management cluster (not yet listening). */
 export function createAddonService(options: AddonServiceOptions): AddonService {
   const p = new Problems('createAddonService');
@@ -182,7 +177,8 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
     forceCloseConnections: 'idle',
     // Unknown fields are errors (not silently dropped), types are not coerced, every problem is reported.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: true } },
-    ...(options.https ? { https: { key: pem(options.https.key), cert: pem(options.https.cert) } } : {}),
+    // Node's TLS reads PEM from a string or any Uint8Array (a Buffer is one)
+    ...(options.https ? { https: { key: options.https.key, cert: options.https.cert } } : {}),
   } as never) as unknown as FastifyInstance;
   // JSON only: Fastify's text/plain parser would hand handlers a string.
   app.removeContentTypeParser('text/plain');
