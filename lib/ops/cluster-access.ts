@@ -15,18 +15,7 @@ import { kubeconfigSecretName } from '../core/output/naming';
 import { isNotFound } from './api-errors';
 import { NodeOperationNotFound } from './errors';
 import type { NodeAction } from './requests';
-
-/** The workload cluster, by its Cluster object on the management cluster. */
-export interface ClusterReference {
-  readonly name: string;
-  readonly namespace: string;
-}
-
-/** Which Cluster API version to read and write. */
-export type CapiVersionChoice = CapiVersion | 'preferred';
-
-/** The key of the `<cluster>-kubeconfig` Secret that holds the kubeconfig (Cluster API's `value`). */
-export const KUBECONFIG_SECRET_KEY = 'value';
+import { CapiVersionChoice, ClusterReference, KUBECONFIG_SECRET_KEY, KubeConfigLike } from './types';
 
 /**
  * The workload cluster's KubeConfig from the data of its `<cluster>-kubeconfig` Secret (base64 under
@@ -39,6 +28,14 @@ export function kubeConfigFromSecretData(data: Readonly<Record<string, string>> 
   const kc = new KubeConfig();
   kc.loadFromString(Buffer.from(encoded, 'base64').toString('utf8'));
   return kc;
+}
+
+/**
+ * The KubeConfig of @kubernetes/client-node that a caller passed as a `KubeConfigLike` (the public
+ * declarations name no type of that package; callers pass its KubeConfig, checked by `checkKubeConfig`).
+ */
+export function clientNodeConfig(kubeConfig: KubeConfigLike): KubeConfig {
+  return kubeConfig as unknown as KubeConfig;
 }
 
 export interface WorkloadClient {

@@ -1,12 +1,7 @@
 /** What every action gets: cluster access, dry-run and a clock (tests pass a fake one). */
 import { ClusterAccess } from './cluster-access';
 import { NodeAction, NodeOperationResult, RequestLog } from './requests';
-
-/** Time source and sleep; injectable so that tests bound every wait. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
+import { Clock } from './types';
 
 export const REAL_CLOCK: Clock = {
   now: () => Date.now(),

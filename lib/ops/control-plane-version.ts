@@ -3,8 +3,12 @@
  * (KubeadmControlPlane `status.version`): what `capi-constructs plan --kubeconfig` orders worker
  * upgrades against.
  */
-import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi } from '@kubernetes/client-node';
+import { Problems } from '../core/rules/errors';
 import { isNotFound } from './api-errors';
+import { clientNodeConfig } from './cluster-access';
+import { checkKubeConfig } from './options';
+import { KubeConfigLike } from './types';
 
 /** A KubeadmControlPlane to read: its cluster, namespace, name and apiVersion. */
 export interface ControlPlaneToRead {
@@ -19,8 +23,11 @@ export interface ControlPlaneToRead {
  * `status.version` of each control plane by `<namespace>/<cluster>`; control planes that do not exist
  * yet, or report no version, are left out. Other API errors are thrown.
  */
-export async function readControlPlaneVersions(kubeConfig: KubeConfig, controlPlanes: readonly ControlPlaneToRead[]): Promise<Map<string, string>> {
-  const api = kubeConfig.makeApiClient(CustomObjectsApi);
+export async function readControlPlaneVersions(kubeConfig: KubeConfigLike, controlPlanes: readonly ControlPlaneToRead[]): Promise<Map<string, string>> {
+  const p = new Problems('readControlPlaneVersions');
+  checkKubeConfig(p, 'kubeConfig', kubeConfig);
+  p.throwIfErrors();
+  const api = clientNodeConfig(kubeConfig).makeApiClient(CustomObjectsApi);
   const out = new Map<string, string>();
   for (const cp of controlPlanes) {
     const [group, version] = cp.apiVersion.split('/');

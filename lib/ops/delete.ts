@@ -26,10 +26,8 @@ import { MACHINE_DEPLOYMENTS, MACHINE_SETS, MACHINES, objectParams } from './cap
 import { OperationContext, resultOf } from './context';
 import { NodeOperationRefused } from './errors';
 import { autoscalingBounds, findMachine, isDeleting, listMachines, NodeMachine, readScalableGroup, ScalableGroupObject } from './node-lookup';
-import { customObjectPath, NodeOperationResult, RequestLog } from './requests';
-
-/** Control-plane nodes other than the deleted one that must be Ready (etcd quorum while it is replaced). */
-export const MIN_OTHER_READY_CONTROL_PLANE_NODES = 2;
+import { customObjectPath, RequestLog } from './requests';
+import { DeleteOptions, DeleteResult, MIN_OTHER_READY_CONTROL_PLANE_NODES } from './types';
 
 /** How long a control-plane deletion waits for another one of the same cluster (its Lease) before it is refused. */
 export const CONTROL_PLANE_LEASE_WAIT_MS = 30000;
@@ -39,30 +37,6 @@ export const REPLICAS_CONFLICT_ATTEMPTS = 5;
 
 /** Value written to `cluster.x-k8s.io/delete-machine` (Cluster API reads only the key). */
 export const DELETE_MACHINE_VALUE = 'true';
-
-/** Options of `NodeOperations.delete`: replacement, confirmation for control-plane nodes. */
-export interface DeleteOptions {
-  /**
-   * `true`: delete the Machine and let its MachineSet or KubeadmControlPlane create a new one.
-   * `false` (workers of manually scaled groups only): remove the node for good, lowering the group by one.
-   */
-  readonly replace: boolean;
-  /** Control-plane nodes: must equal the node's name. */
-  readonly confirm?: string;
-}
-
-/** What `NodeOperations.delete` did (or, with dryRun, would do). */
-export interface DeleteResult extends NodeOperationResult {
-  /** The Cluster API version the Machine and its group were read and written at. */
-  readonly apiVersion: CapiVersion;
-  readonly machine: string;
-  readonly role: 'control-plane' | 'worker';
-  readonly replace: boolean;
-  /** Without replacement: the group and its replicas before and after. */
-  readonly replicas?: { readonly kind: 'MachineDeployment' | 'MachineSet'; readonly name: string; readonly from: number; readonly to: number };
-  /** Control plane: the other control-plane nodes found Ready by the check. */
-  readonly readyControlPlaneNodes?: readonly string[];
-}
 
 export async function deleteNode(ctx: OperationContext, name: string, options: DeleteOptions): Promise<DeleteResult> {
   const refuse = (reason: ConstructorParameters<typeof NodeOperationRefused>[2], message: string) => new NodeOperationRefused('delete', name, reason, message);

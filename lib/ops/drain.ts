@@ -20,64 +20,14 @@ import { OperationContext, resultOf } from './context';
 import { isCordoned, patchUnschedulable } from './cordon';
 import { DrainTimeout, NodeOperationRefused, RemainingPod } from './errors';
 import { isDeleting, readNode } from './node-lookup';
-import { evictionPath, NodeOperationResult, RequestLog } from './requests';
-
-/** Annotation the kubelet puts on the API mirror of a static pod. */
-export const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
-
-/** Drain timeout when none is given: 5 minutes. */
-export const DEFAULT_DRAIN_TIMEOUT_SECONDS = 300;
+import { evictionPath, RequestLog } from './requests';
+import { DEFAULT_DRAIN_TIMEOUT_SECONDS, DrainOptions, DrainResult, MIRROR_POD_ANNOTATION, PodReference, SkippedPod } from './types';
 
 /** First wait after a PDB-blocked eviction; doubles per blocked round up to {@link EVICTION_BACKOFF_MAX_MS}. */
 export const EVICTION_BACKOFF_INITIAL_MS = 1000;
 export const EVICTION_BACKOFF_MAX_MS = 16000;
 /** How often evicted pods are checked for being gone. */
 export const POD_GONE_POLL_MS = 1000;
-
-/** Options of `NodeOperations.drain`: emptyDir data, timeout and progress callback. */
-export interface DrainOptions {
-  /** Evict pods that use emptyDir volumes; their emptyDir data is lost. @default false */
-  readonly deleteEmptyDirData?: boolean;
-  /**
-   * Evict pods that no controller manages (nothing recreates them), as `kubectl drain --force` does;
-   * without it the drain is refused before the node is cordoned. @default false
-   */
-  readonly force?: boolean;
-  /** Give up after this many seconds. @default 300 */
-  readonly timeoutSeconds?: number;
-  /** Called after each round: pods left and what blocks them. */
-  readonly onProgress?: (progress: DrainProgress) => void;
-}
-
-/** A pod by namespace and name. */
-export interface PodReference {
-  readonly namespace: string;
-  readonly name: string;
-}
-
-/** A pod a drain left alone, with the reason (DaemonSet, mirror pod). */
-export interface SkippedPod extends PodReference {
-  readonly reason: 'DaemonSet' | 'MirrorPod';
-}
-
-/** The progress of a drain: pods left and the PodDisruptionBudget blocking, if any. */
-export interface DrainProgress {
-  readonly node: string;
-  /** Pods still on the node that the drain removes. */
-  readonly podsLeft: number;
-  readonly pods: readonly RemainingPod[];
-  readonly evicted: number;
-}
-
-/** What `NodeOperations.drain` did: evicted and skipped pods and the requests sent. */
-export interface DrainResult extends NodeOperationResult {
-  /** Pods whose eviction the API accepted (or, with dryRun, would be asked to evict). */
-  readonly evicted: readonly PodReference[];
-  /** Pods left on the node on purpose. */
-  readonly skipped: readonly SkippedPod[];
-  /** E.g. pods without a controller, which nothing recreates. */
-  readonly warnings: readonly string[];
-}
 
 type Plan = { evict: V1Pod[]; wait: V1Pod[]; skipped: SkippedPod[]; emptyDir: V1Pod[]; unmanaged: V1Pod[]; warnings: string[] };
 

@@ -7,59 +7,13 @@
  * (in the cluster's namespace) and the workload cluster's Nodes, never one call per node. Read-only.
  */
 import { V1Node } from '@kubernetes/client-node';
-import { CapiVersion } from '../core/output/api-versions';
 import { describeApiError } from './api-errors';
 import { CapiCondition, Machine } from './capi-objects';
 import { OperationContext } from './context';
 import { isCordoned } from './cordon';
 import { isExcludedFromAutoscaling } from './autoscaling-exclusion';
 import { isDeleting, listMachines, nodeGroup } from './node-lookup';
-
-/** One node (or Machine without a node yet) of {@link NodeListReport}. */
-export interface NodeListEntry {
-  /** The Node's name; undefined while the Machine has no node. */
-  readonly node?: string;
-  readonly machine: string;
-  /** The Machine's phase (Pending, Provisioning, Provisioned, Running, Deleting, ...). */
-  readonly phase?: string;
-  /** The Node's Ready condition status (True, False, Unknown); undefined without a Node. */
-  readonly ready?: string;
-  /** The seed's "Scheduling: Disabled": the Node is cordoned (or drained). */
-  readonly schedulingDisabled: boolean;
-  /** The seed's "Autoscaling: Forbidden": the Node is excluded from autoscaling. */
-  readonly autoscalingForbidden: boolean;
-  /** The infrastructure machine is provisioned; undefined when it could not be read. */
-  readonly infrastructureReady?: boolean;
-  readonly kubeletVersion?: string;
-  readonly deleting: boolean;
-  /** The Node's addresses (else the Machine's), only with `showIps`. */
-  readonly addresses?: readonly { readonly type: string; readonly address: string }[];
-}
-
-/** One group: the KubeadmControlPlane, a MachineDeployment, a MachineSet without one, or a lone Machine. */
-export interface NodeGroupListing {
-  readonly kind: 'KubeadmControlPlane' | 'MachineDeployment' | 'MachineSet' | 'Machine';
-  readonly name: string;
-  readonly nodes: readonly NodeListEntry[];
-}
-
-/** What `NodeOperations.list` returns. */
-export interface NodeListReport {
-  readonly cluster: { readonly name: string; readonly namespace: string };
-  readonly apiVersion: CapiVersion;
-  /** The seed's Control Plane table. */
-  readonly controlPlane: readonly NodeGroupListing[];
-  /** The seed's Workers table: one entry per worker group. */
-  readonly workers: readonly NodeGroupListing[];
-  /** Infrastructure machine kinds that could not be listed, with the error. */
-  readonly errors: readonly string[];
-}
-
-/** Options of `NodeOperations.list`. */
-export interface NodeListOptions {
-  /** Include the nodes' IP addresses. @default false */
-  readonly showIps?: boolean;
-}
+import { NodeGroupListing, NodeListEntry, NodeListOptions, NodeListReport } from './types';
 
 type Addresses = { type: string; address: string }[];
 type MachineWithAddresses = Machine & { status?: { addresses?: Addresses } };

@@ -20,36 +20,9 @@ import { MACHINES, objectParams } from './capi-objects';
 import { OperationContext, resultOf } from './context';
 import { NodeOperationNotFound, NodeOperationRefused } from './errors';
 import { findMachine } from './node-lookup';
-import { customObjectPath, NodeAction, nodePath, NodeOperationResult, RequestLog, Target } from './requests';
+import { customObjectPath, NodeAction, nodePath, RequestLog, Target } from './requests';
+import { METADATA_ATTEMPTS, NodeMetadataChange, NodeMetadataResult } from './types';
 
-export type { NodeMetadataTarget } from '../core/nodes/node-metadata';
-
-/** What `label` and `annotate` change on one of a node's objects. */
-export interface NodeMetadataChange {
-  /** The object: the node's Machine, its infrastructure machine or the Node itself. */
-  readonly on: NodeMetadataTarget;
-  /** Keys to set, with their values. */
-  readonly set?: Readonly<Record<string, string>>;
-  /** Keys to remove (absent keys are left as they are). */
-  readonly remove?: readonly string[];
-}
-
-/** The result of `label` and `annotate`. */
-export interface NodeMetadataResult extends NodeOperationResult {
-  /** The object changed. */
-  readonly object: { readonly kind: string; readonly name: string; readonly apiVersion: string };
-  /** The keys actually set or removed (those already as asked are left out). */
-  readonly set: Readonly<Record<string, string>>;
-  readonly removed: readonly string[];
-  /** What else happens because of the change, e.g. that Cluster API copies a Machine label to the Node. */
-  readonly notes: readonly string[];
-}
-
-/**
- * How often a patch is tried when other writers change the object in between; between attempts the
- * operation waits a random 0 to 100 ms times the attempt number, so that racing writers spread out.
- */
-export const METADATA_ATTEMPTS = 10;
 
 type Metadata = { resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
 

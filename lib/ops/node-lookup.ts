@@ -15,17 +15,7 @@ import { CapiList, Machine, MACHINE_DEPLOYMENTS, MACHINE_SETS, MACHINES, objectP
 import { ClusterAccess } from './cluster-access';
 import { NodeOperationNotFound } from './errors';
 import type { NodeAction } from './requests';
-
-/** Which group a Machine belongs to. */
-export interface NodeGroup {
-  readonly role: 'control-plane' | 'worker';
-  /** KubeadmControlPlane name (control-plane Machines). */
-  readonly controlPlane?: string;
-  /** MachineSet name (worker Machines). */
-  readonly machineSet?: string;
-  /** MachineDeployment name, when the MachineSet belongs to one. */
-  readonly machineDeployment?: string;
-}
+import { AutoscalingBounds, NodeGroup } from './types';
 
 /** A Node and its Machine. */
 export interface NodeMachine {
@@ -35,12 +25,6 @@ export interface NodeMachine {
   readonly node?: V1Node;
   readonly machine: Machine;
   readonly group: NodeGroup;
-}
-
-/** The cluster-autoscaler's bounds of a group; it manages the group only when both annotations are set. */
-export interface AutoscalingBounds {
-  readonly min: number;
-  readonly max: number;
 }
 
 /** The object whose `spec.replicas` sets a worker group's size: its MachineDeployment, else its MachineSet. */

@@ -11,18 +11,21 @@
  * const ops = new NodeOperations(kubeConfig, { name: 'prod', namespace: 'tenants' });
  * await ops.drain('prod-workers-abcde', { timeoutSeconds: 300 });
  */
-import { KubeConfig } from '@kubernetes/client-node';
 import { excludeFromAutoscaling, includeInAutoscaling } from './autoscaling-exclusion';
-import { CapiVersionChoice, ClusterAccess, ClusterReference } from './cluster-access';
-import { Clock, OperationContext, REAL_CLOCK } from './context';
+import { ClusterAccess, clientNodeConfig } from './cluster-access';
+import { OperationContext, REAL_CLOCK } from './context';
 import { cordon, uncordon } from './cordon';
-import { DeleteOptions, DeleteResult, deleteNode } from './delete';
-import { drain, DrainOptions, DrainResult } from './drain';
+import { deleteNode } from './delete';
+import { drain } from './drain';
 import { checkCall, checkConstruction, checkList } from './options';
 import { NodeOperationResult } from './requests';
-import { listNodes, NodeListOptions, NodeListReport } from './list';
-import { changeMetadata, NodeMetadataChange, NodeMetadataResult } from './metadata';
-import { NodeReport, showNode } from './show';
+import { listNodes } from './list';
+import { changeMetadata } from './metadata';
+import { showNode } from './show';
+import {
+  CapiVersionChoice, Clock, ClusterReference, DeleteOptions, DeleteResult, DrainOptions, DrainResult, KubeConfigLike,
+  NodeListOptions, NodeListReport, NodeMetadataChange, NodeMetadataResult, NodeReport,
+} from './types';
 
 /** Options of {@link NodeOperations}: dry run, Cluster API version, clock. */
 export interface NodeOperationsOptions {
@@ -43,10 +46,10 @@ export class NodeOperations {
   private readonly ctx: OperationContext;
 
   /** @throws ValidationError for a bad cluster reference or unknown or ill-typed options. */
-  constructor(kubeConfig: KubeConfig, cluster: ClusterReference, options: NodeOperationsOptions = {}) {
-    checkConstruction(cluster, options);
+  constructor(kubeConfig: KubeConfigLike, cluster: ClusterReference, options: NodeOperationsOptions = {}) {
+    checkConstruction(kubeConfig, cluster, options);
     this.ctx = {
-      access: new ClusterAccess(kubeConfig, { name: cluster.name, namespace: cluster.namespace }, options.apiVersion ?? 'preferred'),
+      access: new ClusterAccess(clientNodeConfig(kubeConfig), { name: cluster.name, namespace: cluster.namespace }, options.apiVersion ?? 'preferred'),
       dryRun: options.dryRun ?? false,
       clock: options.clock ?? REAL_CLOCK,
     };

@@ -24,8 +24,26 @@ function checkNodeName(p: Problems, node: unknown): void {
   if (typeof node !== 'string' || !isDns1123Subdomain(node)) p.error('node', `${show(node)} is not a node name (a DNS-1123 subdomain of at most 253 characters)`);
 }
 
-export function checkConstruction(cluster: unknown, options: unknown): void {
+/** The methods of `KubeConfigLike` (./types): what the library calls on a KubeConfig of @kubernetes/client-node. */
+const KUBE_CONFIG_METHODS = ['getCurrentCluster', 'makeApiClient', 'applySecurityAuthentication'] as const;
+
+/**
+ * `kubeConfig` must be a KubeConfig of @kubernetes/client-node (an object with the methods of
+ * `KubeConfigLike`). The value itself is never shown: a kubeconfig's text or object holds credentials.
+ */
+export function checkKubeConfig(p: Problems, path: string, value: unknown): void {
+  const rule = 'must be a KubeConfig of @kubernetes/client-node (new KubeConfig(), then loadFromDefault() or loadFromFile())';
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
+    p.error(path, `${rule}, got ${value === null ? 'null' : value === undefined ? 'undefined' : `a ${typeof value}`}`);
+    return;
+  }
+  const missing = KUBE_CONFIG_METHODS.filter((m) => typeof (value as Record<string, unknown>)[m] !== 'function');
+  if (missing.length > 0) p.error(path, `${rule}, got an object without ${missing.join(', ')}`);
+}
+
+export function checkConstruction(kubeConfig: unknown, cluster: unknown, options: unknown): void {
   const p = new Problems('NodeOperations');
+  checkKubeConfig(p, 'kubeConfig', kubeConfig);
   const c = cluster as { name?: unknown; namespace?: unknown } | undefined;
   if (checkKeys(p, 'cluster', cluster, ['name', 'namespace'], true)) {
     checkDns1123Label(p, 'cluster.name', c?.name);

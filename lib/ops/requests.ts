@@ -2,7 +2,6 @@
  * The write requests a node operation sends (or, with `dryRun`, would send), recorded for its result.
  * Reads are not recorded: they never change anything.
  */
-import { PatchStrategy } from '@kubernetes/client-node';
 
 /** The actions of {@link NodeOperations}, named as on the command line. */
 export type NodeAction = 'cordon' | 'uncordon' | 'drain' | 'delete' | 'exclude-from-autoscaling' | 'include-in-autoscaling' | 'show' | 'list' | 'label' | 'annotate';
@@ -16,8 +15,8 @@ export interface PlannedRequest {
   readonly method: 'PATCH' | 'POST' | 'DELETE';
   /** REST path, e.g. `/api/v1/nodes/worker-1`. */
   readonly path: string;
-  /** Patch type of a PATCH. */
-  readonly contentType?: PatchStrategy;
+  /** Patch type of a PATCH (the values of `PatchStrategy` of `@kubernetes/client-node`). */
+  readonly contentType?: 'application/json-patch+json' | 'application/merge-patch+json' | 'application/strategic-merge-patch+json' | 'application/apply-patch+yaml';
   readonly body?: unknown;
 }
 

@@ -6,31 +6,33 @@
  * (SubjectAccessReviews on the Cluster's namespace, 403) → schema validation (400) → the operation.
  * Every answered add-on request is counted in the metrics and logged as one JSON line.
  */
-import type { Writable } from 'stream';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest, LogController } from 'fastify';
-import { KubeConfig } from '@kubernetes/client-node';
-import { ValidationError } from '../core/rules/errors';
+import { Problems, ValidationError } from '../core/rules/errors';
 import { CapiVersion } from '../core/output/api-versions';
 import { AddonMode, addonNames, isAddonName } from '../core/addons';
-import { authenticate, authorize, bearerToken, FailedAuthLimiter, Operation, requiredPermissions, ReviewCache } from './auth';
+import { authenticate, authorize, bearerToken, FailedAuthLimiter, ReviewCache } from './auth';
 import { keyedSerializer, ServiceContext } from './context';
 import { errorBody, ErrorType, fromFrameworkError, fromValidationError, ServiceError } from './errors';
 import { installAddon } from './install';
 import { k8sApiError, kubeClients } from './kube';
 import { auditing, withAuditId } from '../ops/audit';
+import { clientNodeConfig } from '../ops/cluster-access';
 import { LeaseClient, processIdentity } from '../ops/lease';
+import { checkKubeConfig } from '../ops/options';
+import { KubeConfigLike } from '../ops/types';
 import { Lifecycle } from './lifecycle';
-import { levelOf, loggerOptions, OperationLogFields, REQUEST_ID_HEADER, requestIdOf } from './logging';
+import { levelOf, LogStream, loggerOptions, OperationLogFields, REQUEST_ID_HEADER, requestIdOf } from './logging';
 import { AddonApiMetrics } from './metrics';
 import { addonApiOpenApi } from './openapi';
+import { Operation, requiredPermissions } from './permissions';
 import { ROUTES } from './routes';
 import { getAddonStatus, listAddons } from './status';
 import { uninstallAddon } from './uninstall';
 
 /** Options of {@link createAddonService}: the management cluster, timeouts, logging, HTTPS. */
 export interface AddonServiceOptions {
-  /** Credentials and address of the management cluster. */
-  readonly kubeConfig: KubeConfig;
+  /** Credentials and address of the management cluster: a `KubeConfig` of `@kubernetes/client-node` (e.g. from `loadKubeConfig`). */
+  readonly kubeConfig: KubeConfigLike;
   /**
    * Cluster API version the Cluster objects are read at.
    * @default 'v1beta2'
@@ -87,15 +89,15 @@ export interface AddonServiceOptions {
   readonly failedAuthentications?: { readonly burst?: number; readonly perMinute?: number };
   /** Interval between readiness probes once the management cluster has answered (`/readyz` follows the last one). @default 10000 */
   readonly readinessRecheckMs?: number;
-  /** Log level and destination (stdout by default). */
-  readonly log?: { readonly level?: string; readonly stream?: Writable };
-  /** Serve HTTPS with this key and certificate (PEM). */
-  readonly https?: { readonly key: string | Buffer; readonly cert: string | Buffer };
+  /** Log level and destination (stdout by default), e.g. `{ level: 'warn', stream: process.stderr }`. */
+  readonly log?: { readonly level?: string; readonly stream?: LogStream };
+  /** Serve HTTPS with this key and certificate (PEM text, or its bytes, e.g. a `Buffer` from `fs.readFileSync`). */
+  readonly https?: { readonly key: string | Uint8Array; readonly cert: string | Uint8Array };
 }
 
 /** A running add-on API service (what `capi-constructs serve` starts). */
 export interface AddonService {
-  /** The Fastify instance (routes, hooks), e.g. for `inject()` in tests. */
+  /** @internal the Fastify instance (routes, hooks), e.g. for `inject()` in tests */
   readonly app: FastifyInstance;
   /** @internal the clients, caches and queues of the operations */
   readonly context: ServiceContext;
@@ -130,8 +132,11 @@ function toServiceError(e: unknown): ServiceError {
 
 /** Creates the add-on API service over a management cluster (not yet listening). */
 export function createAddonService(options: AddonServiceOptions): AddonService {
+  const p = new Problems('createAddonService');
+  checkKubeConfig(p, 'kubeConfig', (options as Partial<AddonServiceOptions> | undefined)?.kubeConfig);
+  p.throwIfErrors();
   // every Kubernetes call of a request carries its id as Audit-ID (see handlers below)
-  const kubeConfig = auditing(options.kubeConfig);
+  const kubeConfig = auditing(clientNodeConfig(options.kubeConfig));
   const clients = kubeClients(kubeConfig);
   const metrics = new AddonApiMetrics();
   const lifecycle = new Lifecycle();
@@ -172,6 +177,7 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
     forceCloseConnections: 'idle',
     // Unknown fields are errors (not silently dropped), types are not coerced, every problem is reported.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: true } },
+    // Node's TLS reads PEM from a string or any Uint8Array (a Buffer is one)
     ...(options.https ? { https: { key: options.https.key, cert: options.https.cert } } : {}),
   } as never) as unknown as FastifyInstance;
   // JSON only: Fastify's text/plain parser would hand handlers a string.

@@ -5,7 +5,8 @@
  */
 import { setHeaderOptions, PatchStrategy, KubernetesObject } from '@kubernetes/client-node';
 import { auditing } from '../ops/audit';
-import { KUBECONFIG_SECRET_KEY, kubeConfigFromSecretData } from '../ops/cluster-access';
+import { kubeConfigFromSecretData } from '../ops/cluster-access';
+import { KUBECONFIG_SECRET_KEY } from '../ops/types';
 import {
   AddonName, AddonNames, addonNames, HelmReleaseObject, installationLeaseName, InstallationObject, installationObjects,
   InstallationOperation, operationAnnotations, operationOf, showObject,

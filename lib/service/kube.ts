@@ -8,11 +8,8 @@ import {
 } from '@kubernetes/client-node';
 import { Manifest } from '../core/output/manifest';
 import { describeApiError, statusCode } from '../ops/api-errors';
-import { loadDefaultKubeConfig } from '../ops/cluster-access';
 import { ServiceError } from './errors';
-
-/** The field manager of every server-side apply the service makes. */
-export const FIELD_MANAGER = 'capi-constructs-addon-api';
+import { FIELD_MANAGER } from './kube-config';
 
 /** The clients of one cluster. */
 export interface KubeClients {
@@ -40,14 +37,6 @@ export function kubeClients(config: KubeConfig): KubeClients {
     version: config.makeApiClient(VersionApi),
     apis: config.makeApiClient(ApisApi),
   };
-}
-
-/** A KubeConfig from a file, or the default chain (KUBECONFIG, ~/.kube/config, in-cluster). */
-export function loadKubeConfig(file?: string): KubeConfig {
-  if (file === undefined) return loadDefaultKubeConfig();
-  const kc = new KubeConfig();
-  kc.loadFromFile(file);
-  return kc;
 }
 
 /** The HTTP status of a Kubernetes API failure, if it is one (the node operations' reading of client errors). */

@@ -4,8 +4,6 @@
  * the service logs no headers or bodies, and pino redacts every path that could hold one anyway.
  */
 import { randomUUID } from 'crypto';
-import type { IncomingMessage } from 'http';
-import type { Writable } from 'stream';
 
 /** Request header that carries the request id in and out. */
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -13,7 +11,8 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 /** An incoming request id is kept when it is 1-128 printable ASCII characters without spaces; otherwise a UUID is made. */
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
-export function requestIdOf(req: IncomingMessage): string {
+/** The request id of an incoming request (Node's `IncomingMessage`): its valid `X-Request-Id`, else a new UUID. */
+export function requestIdOf(req: { readonly headers: Readonly<Record<string, string | readonly string[] | undefined>> }): string {
   const given = req.headers[REQUEST_ID_HEADER];
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
@@ -26,8 +25,16 @@ export const REDACTED_PATHS: readonly string[] = [
 ];
 export const REDACTION_CENSOR = '[redacted]';
 
+/**
+ * Where the service writes its JSON log lines: anything with `write(line)`, e.g. a Node `Writable` such
+ * as `process.stderr` or a file stream. One call per line.
+ */
+export interface LogStream {
+  write(line: string): unknown;
+}
+
 /** Fastify `logger` options: JSON lines at `level` to `stream` (stdout by default), with redaction. */
-export function loggerOptions(options: { level?: string; stream?: Writable } = {}): Record<string, unknown> {
+export function loggerOptions(options: { readonly level?: string; readonly stream?: LogStream } = {}): Record<string, unknown> {
   return {
     level: options.level ?? 'info',
     stream: options.stream,

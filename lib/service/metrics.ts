@@ -7,7 +7,7 @@
  */
 import { Counter, Histogram, Registry } from 'prom-client';
 import { ErrorType } from './errors';
-import { Operation } from './auth';
+import { Operation } from './permissions';
 
 /** Name of the request duration histogram, labelled by operation and status. */
 export const METRIC_DURATION = 'iaas_addon_api_duration_seconds';
@@ -18,7 +18,7 @@ export const METRIC_ERRORS = 'iaas_addon_api_errors_total';
 
 export class AddonApiMetrics {
   /** A registry of its own: two services in one process (tests) do not share counts. */
-  public readonly registry = new Registry();
+  private readonly registry = new Registry();
   private readonly duration = new Histogram({
     name: METRIC_DURATION,
     help: 'Latency of add-on API requests, by operation and HTTP status.',

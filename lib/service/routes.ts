@@ -2,7 +2,7 @@
  * The routes of the add-on API as data: method, path, operation, schemas. The service registers them
  * (app.ts) and the OpenAPI description is built from them (openapi.ts), so both say the same.
  */
-import { Operation } from './auth';
+import { Operation } from './permissions';
 import {
   addonParams, clusterParams, errorAnswer, healthAnswer, installAnswer, installBody, listAnswer, statusAnswer, uninstallAnswer,
 } from './schemas';

@@ -3,7 +3,8 @@
  * `prod-kubeconfig` Secret. Fake gaps relevant here: none beyond kube-fake's own list (no kubelet, no
  * scheduler: nothing observes spec.unschedulable).
  */
-import { NodeOperationNotFound, NodeOperations } from '../../lib/ops';
+import { NodeOperationNotFound, NodeOperations, readControlPlaneVersions } from '../../lib/ops';
+import { validationError } from '../support/validation-error';
 import { Clusters, resetLogs, startClusters, writeLines } from './harness';
 
 let c: Clusters;
@@ -72,4 +73,20 @@ test('bad node names and options are ValidationErrors naming the field, before a
   expect(c.workload.requests).toEqual([]);
   expect(() => c.ops({ apiVersion: 'v1alpha4' as never })).toThrow(/options\.apiVersion: "v1alpha4" must be/);
   expect(() => c.ops({ dryrun: true } as never)).toThrow(/options\.dryrun: is not an option/);
+});
+
+test('a kubeConfig that is no KubeConfig of @kubernetes/client-node is a ValidationError that does not show it (it holds credentials)', async () => {
+  const token = 'kubeconfig-token-0123456789';
+  const parsed = { apiVersion: 'v1', kind: 'Config', users: [{ name: 'u', user: { token } }] };
+  const text = `apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user:\n    token: ${token}\n`;
+  const rule = 'must be a KubeConfig of @kubernetes/client-node (new KubeConfig(), then loadFromDefault() or loadFromFile())';
+  for (const [given, got] of [[parsed, 'an object without getCurrentCluster, makeApiClient, applySecurityAuthentication'], [text, 'a string'], [undefined, 'undefined'], [null, 'null']] as const) {
+    const e = validationError(() => new NodeOperations(given as never, { name: 'prod', namespace: 'Tenants' }));
+    expect(e.issues).toEqual([{ path: 'kubeConfig', message: `${rule}, got ${got}` }, { path: 'cluster.namespace', message: expect.any(String) }]);
+    expect(e.message).not.toContain(token);
+  }
+  await expect(readControlPlaneVersions(parsed as never, [])).rejects.toMatchObject({ name: 'ValidationError', issues: [{ path: 'kubeConfig', message: expect.stringContaining(rule) }] });
+  // the real KubeConfig (and one whose prototype is it, as the audit wrapper makes) is accepted
+  expect(new NodeOperations(Object.create(c.kubeConfig), { name: 'prod', namespace: 'tenants' })).toBeInstanceOf(NodeOperations);
+  expect(c.management.requests).toEqual([]);
 });

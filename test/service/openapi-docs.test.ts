@@ -4,7 +4,7 @@ import { join } from 'path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { ADDON_API_SERVICE_RULES, addonApiOpenApi, OPERATIONS, requiredPermissions, ROUTES } from '../../lib/service';
-import { showPermission } from '../../lib/service/auth';
+import { showPermission } from '../../lib/service/permissions';
 
 const doc = readFileSync(join(__dirname, '../../docs/addon-api.md'), 'utf8');
 

@@ -1,4 +1,3 @@
-import { Writable } from 'stream';
 import * as fc from 'fast-check';
 import { addonsPath, Harness, startHarness } from './harness';
 
@@ -90,6 +89,21 @@ describe('defaults', () => {
   });
 });
 
+describe('kubeConfig', () => {
+  it('is a KubeConfig of @kubernetes/client-node: anything else is a ValidationError that does not show it', async () => {
+    const { createAddonService } = await import('../../lib/service');
+    const token = 'kubeconfig-token-0123456789';
+    let e: unknown;
+    try {
+      createAddonService({ kubeConfig: `users:\n- user:\n    token: ${token}\n` as never });
+    } catch (x) {
+      e = x;
+    }
+    expect(e).toMatchObject({ name: 'ValidationError', issues: [{ path: 'kubeConfig', message: 'must be a KubeConfig of @kubernetes/client-node (new KubeConfig(), then loadFromDefault() or loadFromFile()), got a string' }] });
+    expect((e as Error).message).not.toContain(token);
+  });
+});
+
 describe('lifecycle', () => {
   it('is not ready (503) until the management cluster answers, then ready', async () => {
     const h = await startHarness({ service: { readinessPollMs: 20 } });
@@ -98,7 +112,8 @@ describe('lifecycle', () => {
       const { createAddonService } = await import('../../lib/service');
       h.fake.failNext({ path: '/apis', status: 503, times: 3 });
       let out = '';
-      const stream = new Writable({ write(c, _e, cb) { out += String(c); cb(); } });
+      // a LogStream: anything with write(line), here not a Node stream
+      const stream = { write: (line: string) => { out += line; } };
       const s = createAddonService({ kubeConfig: h.fake.kubeConfig(), readinessPollMs: 20, log: { stream } });
       const url = await s.listen(0, '127.0.0.1');
       const notYet = await fetch(`${url}/readyz`);
