@@ -21,6 +21,19 @@ describe('architecture', () => {
     expect(report).toMatch(/no dependency violations found/);
   }, 150_000);
 
+  test('docs/architecture.md shows the dependency graph that `npm run deps:graph` prints', () => {
+    const cli = path.join(REPO, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
+    const run = spawnSync(process.execPath, [cli, 'lib', '--config', '.dependency-cruiser.js', '--include-only', '^lib/',
+      '--collapse', '^lib/core/[^/]+/|^lib/[^/]+/', '--output-type', 'text'], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+    expect(run.status).toBe(0);
+    const edges = (text: string) => [...new Set(text.split('\n').map((l) => l.trim()).filter((l) => /^lib\/\S* → lib\//.test(l)))].sort();
+    const doc = fs.readFileSync(path.join(REPO, 'docs/architecture.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## The dependency graph'));
+    const block = /```text\n([\s\S]*?)```/.exec(section);
+    expect(block).not.toBeNull();
+    expect(edges(block![1])).toEqual(edges(run.stdout));
+  }, 150_000);
+
   test('lib/core holds only index.ts at its root; everything else is in a concept folder', () => {
     const root = fs.readdirSync(path.join(REPO, 'lib/core'), { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
     expect(root).toEqual(['index.ts']);
