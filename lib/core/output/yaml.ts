@@ -248,7 +248,7 @@ interface YamlTag { default?: boolean | string; tag: string; test?: RegExp }
 /**
  * The writer's caches are bounded by size as well as by entries (key and value text, in UTF-16 code
  * units): strings that are unique per cluster (names, embedded documents) would otherwise fill them to
- * their entry limits, which in a fleet of 10,000 clusters held about 40 MB, while the strings every
+ * their entry limits, which in a fleet of 10,000 clusters held about 30 MB, while the strings every
  * cluster repeats (keys, kinds, images, alert rules) are found again right after a cache is emptied.
  */
 const CACHE_MAX_CHARS = 2 * 1024 * 1024;
