@@ -190,7 +190,10 @@ export function clusterSpec(i: number): ClusterSpec {
   return {
     cluster: {
       name,
-      namespace: `tenant-${i % 20}`,
+      // 50 clusters per namespace from the 1,000th on: add-on names carry a 4-character suffix per cluster
+      // (36^4 values), and 500 clusters in one namespace (10,000 over 20) gave two clusters the same
+      // add-on names, which an App rightly refuses
+      namespace: i < 1000 ? `tenant-${i % 20}` : `tenant-${i % 20}-${Math.floor(i / 1000)}`,
       kubernetesVersion: 'v1.31.4',
       // components: Calico, and the provider's cloud controller manager with its credentials Secret
       cni: 'calico',

@@ -77,6 +77,15 @@ function topologyWithoutDependencies(app: App, all: readonly IConstruct[]): ICon
 }
 
 /**
+ * The charts of {@link topologyWithoutDependencies}, in its order, without keying every construct of
+ * the app (an object of 400,000 keys for 10,000 clusters): leaving the other constructs out changes no
+ * chart's place, since integer-like keys come first and the others keep their insertion order.
+ */
+function chartsWithoutDependencies(app: App, all: readonly IConstruct[]): Chart[] {
+  return topologyWithoutDependencies(app, all.filter((c): c is Chart => Chart.isChart(c))) as Chart[];
+}
+
+/**
  * An `App` for many charts: `synth()` writes the same files as `App.synth()`, byte for byte, in time
  * linear in the number of charts, with any Chart (plain `Chart`s included, so one-Chart-per-cluster
  * code only swaps `new App()` for `new FleetApp()`; `cdk8s synth` stays the command).
@@ -108,7 +117,7 @@ export class FleetApp extends App {
     const hasDependantCharts = resolveSubtreeDependencies(all);
     // without any dependency (the usual fleet), the charts' and objects' order is construct order: no dependency graphs
     const noDeps = !hasDependencies(all);
-    const charts = noDeps ? topologyWithoutDependencies(this, all).filter((c): c is Chart => Chart.isChart(c)) : this.charts;
+    const charts = noDeps ? chartsWithoutDependencies(this, all) : this.charts;
     // published as one unit, under the same lock as writeFleet: a new generation directory, renamed into
     // place only when every chart has rendered and is written (a chart that throws leaves the output as it was)
     publishFleet(this.outdir, this.outputFileExtension, (generation) => {
@@ -220,16 +229,24 @@ type Prerendered = ClusterChartProps & { [PRERENDERED]?: RenderedCluster };
  */
 export function addFleet(app: App, specs: readonly ClusterSpec[]): ClusterChart[] {
   const rendered = renderClusters(specs);
-  // no object of the fleet may be defined already elsewhere in the app: checked for all clusters before any chart is added
+  checkFleetUnique(app, rendered);
+  // every warning before any chart is added: a throwing handler fails addFleet and adds nothing
+  for (const rc of rendered) reportParts(rc);
+  return rendered.map((rc, i) => new ClusterChart(app, { spec: specs[i], [PRERENDERED]: rc } as Prerendered));
+}
+
+/**
+ * No object of the fleet may be defined already elsewhere in the app, nor twice in the fleet: checked
+ * for all clusters before any chart is added. A function of its own, so that its trial registry (one
+ * key per object of the fleet) is gone before the charts are built, not kept beside the app's.
+ */
+function checkFleetUnique(app: App, rendered: readonly RenderedCluster[]): void {
   const trial = registryOf(app).copy();
   for (const rc of rendered) {
     const manifests = allManifests(rc);
     trial.check(`Cluster "${rc.ref.name}"`, definitionOf(ClusterChart.name, app, rc.ref.name), manifests);
     trial.add(definitionOf(ClusterChart.name, app, rc.ref.name), manifests);
   }
-  // every warning before any chart is added: a throwing handler fails addFleet and adds nothing
-  for (const rc of rendered) reportParts(rc);
-  return rendered.map((rc, i) => new ClusterChart(app, { spec: specs[i], [PRERENDERED]: rc } as Prerendered));
 }
 
 function reportParts(rc: RenderedCluster): void {

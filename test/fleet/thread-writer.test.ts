@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ClusterSpec, renderFleet, writeFleet } from '../../lib/core';
-import { isJsonExact } from '../../lib/core/fleet/thread-writer';
+import { isJsonExact, ThreadWriter } from '../../lib/core/fleet/thread-writer';
 import { cleanTmp, featureFleet, readDir, tmpDir } from './fixtures';
 
 afterAll(cleanTmp);
@@ -35,6 +35,21 @@ function fleet(n: number): ClusterSpec[] {
 }
 
 describe('writeFleet on a writer thread', () => {
+  it('the thread runs with a young generation of 8 MB (its garbage per cluster is small), and writes with it', () => {
+    const dir = tmpDir();
+    const w = new ThreadWriter(dir);
+    try {
+      const limits = (w as unknown as { worker: import('worker_threads').Worker }).worker.resourceLimits;
+      expect(limits?.maxYoungGenerationSizeMb).toBe(8);
+      w.write('a.k8s.yaml', [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { k: 'v' } }]);
+      w.finish();
+    } catch (e) {
+      w.abort();
+      throw e;
+    }
+    expect(fs.readFileSync(path.join(dir, 'a.k8s.yaml'), 'utf8')).toBe('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n');
+  });
+
   it('writes byte for byte what renderFleet renders and the single-thread path writes, in fleet order', () => {
     const specs = fleet(40);
     const expected = renderFleet(specs);

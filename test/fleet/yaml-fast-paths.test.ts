@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { stringifyManifests } from '../../lib/core/output/yaml';
+import { stringifyManifests, writerCachesHeld } from '../../lib/core/output/yaml';
 import { cdk8sYamlStringify, hasSaferStrings, writtenSaferThanCdk8s } from '../support/cdk8s-yaml';
 
 function cdk8sYaml(manifest: any): string {
@@ -41,5 +41,20 @@ describe('core YAML writer fast paths', () => {
       expect(stringifyManifests([manifest])).toBe(cdk8sYaml(manifest));
       expect(stringifyManifests([manifest])).toBe(cdk8sYaml(manifest));
     }), { numRuns: 1500 });
+  });
+});
+
+describe('the writer\'s caches are bounded by size', () => {
+  test('3,000 documents with a distinct 3 KB multi-line value and distinct quoted strings (about 20M code units as cache entries): the caches keep at most 16M', () => {
+    const line = 'x'.repeat(60);
+    for (let i = 0; i < 3000; i++) {
+      const block = Array.from({ length: 50 }, (_, j) => `${line} ${i} ${j}`).join('\n');
+      const text = stringifyManifests([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { 'doc.yaml': block, note: `cluster ${i}: ${line}` } }]);
+      // the written text is still yaml's: the block scalar, and the quoted one-liner
+      if (i === 0) expect(text).toContain(`  doc.yaml: |-\n    ${line} 0 0\n`);
+    }
+    const held = writerCachesHeld();
+    expect(held.chars).toBeLessThanOrEqual(16 * 1024 * 1024);
+    expect(held.entries).toBeGreaterThan(0);
   });
 });

@@ -6,6 +6,7 @@
  */
 import * as YAML from 'yaml';
 import { Manifest, sortKeys } from './manifest';
+import { BoundedCache } from '../rules/memo';
 
 /**
  * Normalizes one manifest the way cdk8s's `ApiObject.toJson` does, so YAML written from it is
@@ -244,10 +245,31 @@ const TYPE_TESTS: readonly RegExp[] = (() => {
     .map((t) => t.test as RegExp);
 })();
 interface YamlTag { default?: boolean | string; tag: string; test?: RegExp }
-const reprCache = new Map<string, string | null>();
+/**
+ * The writer's caches are bounded by size as well as by entries (key and value text, in UTF-16 code
+ * units): strings that are unique per cluster (names, embedded documents) would otherwise fill them to
+ * their entry limits, which in a fleet of 10,000 clusters held about 30 MB, while the strings every
+ * cluster repeats (keys, kinds, images, alert rules) are found again right after a cache is emptied.
+ */
+const CACHE_MAX_CHARS = 2 * 1024 * 1024;
+const reprCache = new BoundedCache<string | null>(100_000, CACHE_MAX_CHARS);
 /** fastString results per position: manifests repeat the same keys and values many times. */
-const stringCache = { v: new Map<string, string | null>(), s: new Map<string, string | null>(), k: new Map<string, string | null>() };
-const STRING_CACHE_LIMIT = 200_000;
+const stringCache = {
+  v: new BoundedCache<string | null>(200_000, CACHE_MAX_CHARS),
+  s: new BoundedCache<string | null>(200_000, CACHE_MAX_CHARS),
+  k: new BoundedCache<string | null>(200_000, CACHE_MAX_CHARS),
+};
+
+/** What the writer's caches hold now, in all: entries, and code units as they count them (see {@link CACHE_MAX_CHARS}). */
+export function writerCachesHeld(): { readonly entries: number; readonly chars: number } {
+  const caches = [reprCache, stringCache.v, stringCache.s, stringCache.k, blockCache];
+  return { entries: caches.reduce((n, c) => n + c.size, 0), chars: caches.reduce((n, c) => n + c.chars, 0) };
+}
+
+/** What an entry of a writer cache counts as (see {@link CACHE_MAX_CHARS}). */
+function entryChars(key: string, value: string | null): number {
+  return key.length + (value === null ? 0 : value.length);
+}
 
 function fastString(v: string, where: 'v' | 's' | 'k'): string | null {
   if (isSimplePlain(v)) return v;
@@ -255,8 +277,7 @@ function fastString(v: string, where: 'v' | 's' | 'k'): string | null {
   let r = cache.get(v);
   if (r === undefined) {
     r = uncachedFastString(v, where);
-    if (cache.size > STRING_CACHE_LIMIT) cache.clear();
-    cache.set(v, r);
+    cache.set(v, r, entryChars(v, r));
   }
   return r;
 }
@@ -305,8 +326,7 @@ function slowRepr(value: string | number, where: 'v' | 's' | 'k'): string | null
     const inner = text.slice(prefix.length, text.length - suffix.length);
     if (!inner.includes('\n') && !/^[|>]/.test(inner) && (typeof value === 'number' || !/^(?:---|\.\.\.)|^%/m.test(String(value)))) r = inner;
   }
-  if (reprCache.size > 100_000) reprCache.clear();
-  reprCache.set(key, r);
+  reprCache.set(key, r, entryChars(key, r));
   return r;
 }
 
@@ -396,8 +416,7 @@ function writePair(k: string, v: unknown, indent: string, out: string[], o: Writ
 }
 
 /** writeBlockString results per (indent, key, value): add-ons repeat the same multi-line strings (alert rules) in every cluster. */
-const blockCache = new Map<string, string | null>();
-const BLOCK_CACHE_LIMIT = 10_000;
+const blockCache = new BoundedCache<string | null>(10_000, 4 * CACHE_MAX_CHARS);
 const BLOCK_CACHE_MAX_VALUE = 4096;
 
 /**
@@ -413,10 +432,7 @@ function writeBlockString(k: string, v: string, indent: string, out: string[]): 
   let text = cacheKey === undefined ? undefined : blockCache.get(cacheKey);
   if (text === undefined) {
     text = blockText(k, v, indent);
-    if (cacheKey !== undefined) {
-      if (blockCache.size > BLOCK_CACHE_LIMIT) blockCache.clear();
-      blockCache.set(cacheKey, text);
-    }
+    if (cacheKey !== undefined) blockCache.set(cacheKey, text, entryChars(cacheKey, text));
   }
   if (text === null) return false;
   out.push(text);
