@@ -138,3 +138,17 @@ describe('Pulumi: one definition per object in a program', () => {
     expect(names.filter((n) => n === 'Cluster/default/prod')).toHaveLength(2);
   });
 });
+
+describe('add-on names of two clusters of one namespace (docs/addons.md, "What is emitted")', () => {
+  test('clusters c556 and c920 in namespace tenants draw the same JupyterHub suffix: the second add-on is refused, naming both', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const clusters = ['c556', 'c920'].map((name) => new Cluster(chart, name, { ...clusterProps, name, namespace: 'tenants' }));
+    new ClusterAddon(chart, 'c556-hub', { cluster: clusters[0], addon: 'jupyterhub' });
+    const err = validationError(() => new ClusterAddon(chart, 'c920-hub', { cluster: clusters[1], addon: 'jupyterhub' }));
+    expect(err.issues.find((i) => i.path === 'HelmRelease tenants/jupyterhub-eclp')?.message)
+      .toMatch(/^is defined by ClusterAddon "c\/c920-hub" and already by ClusterAddon "c\/c556-hub"/);
+    // another namespace changes the suffix, which is the documented remedy
+    const other = new Cluster(chart, 'c920b', { ...clusterProps, name: 'c920', namespace: 'tenants-b' });
+    expect(() => new ClusterAddon(chart, 'c920b-hub', { cluster: other, addon: 'jupyterhub' })).not.toThrow();
+  });
+});
