@@ -18,6 +18,8 @@ import { kubectlPath } from '../support/kubectl';
 import { identity, synthCdk8s } from '../pulumi/harness';
 import type { Request, Result, Step } from './pulumi/stack';
 import { checkShown, Operation, shownOutputs } from './pulumi/transcripts';
+import type { Manifest } from '../../lib/core/output/manifest';
+import { requiredObjects } from '../../lib/core/output/references';
 
 jest.setTimeout(15 * 60_000);
 
@@ -175,6 +177,14 @@ function lifecycle(name: string, program: () => string, expected: () => Record<s
       expect(r.error).toBeUndefined();
       expect(r.changes?.delete).toBe(first.changes?.create);
       expect(objects.filter((o) => getObject(o) !== undefined).map(identity)).toEqual([]);
+      // a template goes only after the objects that name it (they depend on it): in the engine's events, the
+      // delete of each KubeadmControlPlane / MachineDeployment finished before the delete of its templates started
+      const steps = r.steps ?? [];
+      const at = (event: Step['event'], resource: string) => steps.findIndex((x) => x.event === event && x.op === 'delete' && x.urn.endsWith(`::${resource}`));
+      const pairs = objects.flatMap((o) => requiredObjects(o as Manifest).map((t) => [`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`, `${t.kind}/${t.namespace}/${t.name}`]));
+      expect(pairs.length).toBeGreaterThan(0);
+      const wrong = pairs.filter(([user, t]) => !(at('finished', user) >= 0 && at('started', t) > at('finished', user)));
+      expect(wrong).toEqual([]);
     });
   });
 }
