@@ -15,7 +15,8 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { Problems, show, ValidationError } from '../core/rules/errors';
 import { Manifest } from '../core/output/manifest';
-import { ObjectRegistry } from '../core/output/object-identity';
+import { objectKey, ObjectRegistry } from '../core/output/object-identity';
+import { requiredObjectKey, requiredObjects } from '../core/output/references';
 
 /** Options of every capi-constructs component. */
 export type ComponentOptions = pulumi.ComponentResourceOptions & {
@@ -77,18 +78,40 @@ export function newResource(m: Manifest, opts: pulumi.CustomResourceOptions): pu
 }
 
 /**
- * Registers every manifest as a child of `parent`, in emit order. An object in a namespace that the
- * same component creates depends on that Namespace: Pulumi creates resources in parallel, and the API
- * server rejects an object whose namespace does not exist yet.
+ * Registers every manifest as a child of `parent`, in emit order. Pulumi creates resources in parallel,
+ * so a resource depends (`dependsOn`, behind the registration gate) on the resources of the same
+ * component that must exist before it:
+ * - an object in a namespace that the component creates, on that Namespace (the API server rejects an
+ *   object whose namespace does not exist yet);
+ * - a KubeadmControlPlane, MachineDeployment or MachineSet, on the templates it names
+ *   (`requiredObjects`, core/output/references.ts): a changed template is a new, hashed object, and the
+ *   engine creates it before it updates the reference, and deletes the old one only after that.
+ * A group's templates are objects of the group's own component, so no dependency crosses components.
  */
 export function registerManifests(parent: pulumi.ComponentResource, manifests: readonly Manifest[], provider: k8s.Provider | undefined): pulumi.CustomResource[] {
   const namespaces = new Map<string, pulumi.CustomResource>();
-  return manifests.map((m) => {
-    const ns = m.metadata.namespace === undefined ? undefined : namespaces.get(m.metadata.namespace);
-    const resource = newResource(m, { parent, provider, dependsOn: gated(ns && [ns]) });
-    if (m.apiVersion === 'v1' && m.kind === 'Namespace') namespaces.set(m.metadata.name, resource);
-    return resource;
-  });
+  // every object of the component by objectKey, complete once the loop below has run (the dependencies
+  // on it are read then: a referenced object may come later in emit order)
+  const byKey = new Map<string, pulumi.CustomResource>();
+  let registered!: () => void;
+  const allRegistered = new Promise<void>((resolve) => { registered = resolve; });
+  try {
+    return manifests.map((m) => {
+      const ns = m.metadata.namespace === undefined ? undefined : namespaces.get(m.metadata.namespace);
+      const required = requiredObjects(m).map(requiredObjectKey);
+      let dependsOn: DependsOn = ns && [ns];
+      if (required.length > 0) {
+        const withRequired: Promise<pulumi.Resource[]> = allRegistered.then(() => [...(ns ? [ns] : []), ...required.flatMap((k) => byKey.get(k) ?? [])]);
+        dependsOn = withRequired;
+      }
+      const resource = newResource(m, { parent, provider, dependsOn: gated(dependsOn) });
+      if (m.apiVersion === 'v1' && m.kind === 'Namespace') namespaces.set(m.metadata.name, resource);
+      byKey.set(objectKey(m), resource);
+      return resource;
+    });
+  } finally {
+    registered();
+  }
 }
 
 /** `<apiVersion>/<Kind>/<namespace>/<name>` of each object, for the components' registered outputs. */

@@ -16,8 +16,10 @@ import { join, resolve } from 'path';
 import { loadExamples } from '../../examples/load';
 import { kubectlPath } from '../support/kubectl';
 import { identity, synthCdk8s } from '../pulumi/harness';
-import type { Request, Result } from './pulumi/stack';
+import type { Request, Result, Step } from './pulumi/stack';
 import { checkShown, Operation, shownOutputs } from './pulumi/transcripts';
+import type { Manifest } from '../../lib/core/output/manifest';
+import { requiredObjects } from '../../lib/core/output/references';
 
 jest.setTimeout(15 * 60_000);
 
@@ -175,6 +177,14 @@ function lifecycle(name: string, program: () => string, expected: () => Record<s
       expect(r.error).toBeUndefined();
       expect(r.changes?.delete).toBe(first.changes?.create);
       expect(objects.filter((o) => getObject(o) !== undefined).map(identity)).toEqual([]);
+      // a template goes only after the objects that name it (they depend on it): in the engine's events, the
+      // delete of each KubeadmControlPlane / MachineDeployment finished before the delete of its templates started
+      const steps = r.steps ?? [];
+      const at = (event: Step['event'], resource: string) => steps.findIndex((x) => x.event === event && x.op === 'delete' && x.urn.endsWith(`::${resource}`));
+      const pairs = objects.flatMap((o) => requiredObjects(o as Manifest).map((t) => [`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`, `${t.kind}/${t.namespace}/${t.name}`]));
+      expect(pairs.length).toBeGreaterThan(0);
+      const wrong = pairs.filter(([user, t]) => !(at('finished', user) >= 0 && at('started', t) > at('finished', user)));
+      expect(wrong).toEqual([]);
     });
   });
 }
@@ -212,9 +222,21 @@ withProvider('changes', () => {
 
   const templates = () => JSON.parse(kubectl('get', 'vspheremachinetemplates.infrastructure.cluster.x-k8s.io', '-n', 'pulumi-changes', '-o', 'json')).items.map((i: any) => i.metadata.name).sort();
   const deploymentTemplate = () => JSON.parse(kubectl('get', 'machinedeployments.cluster.x-k8s.io', 'changes-md', '-n', 'pulumi-changes', '-o', 'json')).spec.template.spec.infrastructureRef.name;
+  /** The templates each group's object names now, as `<Kind>/<namespace>/<name>` (its resource name), by that object. */
+  const named = (): Record<string, string[]> => {
+    const get = (resource: string, name: string) => JSON.parse(kubectl('get', resource, name, '-n', 'pulumi-changes', '-o', 'json')).spec;
+    const kcp = get('kubeadmcontrolplanes.controlplane.cluster.x-k8s.io', 'changes-control-plane').machineTemplate.spec.infrastructureRef;
+    const md = get('machinedeployments.cluster.x-k8s.io', 'changes-md').template.spec;
+    const id = (ref: { kind: string; name: string }) => `${ref.kind}/pulumi-changes/${ref.name}`;
+    return {
+      'KubeadmControlPlane/pulumi-changes/changes-control-plane': [id(kcp)],
+      'MachineDeployment/pulumi-changes/changes-md': [id(md.infrastructureRef), id(md.bootstrap.configRef)],
+    };
+  };
 
   test('a machine-template change: preview --diff names the new template and the reference, up makes them so', () => {
     const before = deploymentTemplate();
+    const namedBefore = named();
     const changed = { ...base, numCPUs: '4' };
     const preview = stack('preview', program, name, changed);
     expect(preview.error).toBeUndefined();
@@ -231,6 +253,29 @@ withProvider('changes', () => {
     expect(after).not.toBe(before);
     expect(templates()).toContain(after);
     expect(templates()).not.toContain(before);
+    // In the engine's event order: each new template was created (its create finished) before the update
+    // of the object that names it started, and each old template's delete started after that update finished.
+    const steps = up.steps ?? [];
+    const at = (event: Step['event'], op: string, resource: string) => steps.findIndex((x) => x.event === event && x.op === op && x.urn.endsWith(`::${resource}`));
+    const order: string[] = [];
+    let created = 0;
+    for (const [user, names] of Object.entries(named())) {
+      const updateStarted = at('started', 'update', user);
+      const updateFinished = at('finished', 'update', user);
+      expect({ user, updateStarted: updateStarted >= 0, updateFinished: updateFinished >= 0 }).toEqual({ user, updateStarted: true, updateFinished: true });
+      for (const t of names) {
+        const done = at('finished', 'create', t);
+        if (done < 0) continue; // unchanged (the KubeadmConfigTemplate: numCPUs is not in it)
+        created++;
+        if (done > updateStarted) order.push(`${user}: its update started (event ${updateStarted}) before the create of ${t} finished (event ${done})`);
+      }
+      for (const t of namedBefore[user].filter((x) => !names.includes(x))) {
+        const deleteStarted = at('started', 'delete', t);
+        if (deleteStarted < updateFinished) order.push(`${user}: ${t} was deleted (event ${deleteStarted}) before its update finished (event ${updateFinished})`);
+      }
+    }
+    expect(created).toBe(2);
+    expect(order).toEqual([]);
   });
 
   test('a change the webhooks reject fails with the webhook message, and up after reverting succeeds', () => {

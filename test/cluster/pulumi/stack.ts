@@ -12,7 +12,7 @@
  */
 import { mkdirSync } from 'fs';
 import { delimiter, join, resolve } from 'path';
-import { LocalWorkspace, PulumiCommand } from '@pulumi/pulumi/automation';
+import { EngineEvent, LocalWorkspace, PulumiCommand } from '@pulumi/pulumi/automation';
 
 export interface Request {
   action: 'up' | 'preview' | 'destroy';
@@ -37,6 +37,29 @@ export interface Result {
   error?: string;
   /** URNs of the resources in the stack's state after the operation. */
   urns: string[];
+  /** The engine's step events of an `up` or `destroy`, in the engine's order (its event sequence numbers). */
+  steps?: Step[];
+}
+
+/** One step event: a resource's operation started (`resourcePreEvent`), finished (`resOutputsEvent`) or failed. */
+export interface Step {
+  event: 'started' | 'finished' | 'failed';
+  /** `create`, `update`, `delete`, `same`, ... */
+  op: string;
+  urn: string;
+}
+
+/** The step events of `events`, ordered by the engine's sequence numbers (the preview steps of a plan left out). */
+function stepsOf(events: readonly EngineEvent[]): Step[] {
+  const steps: { sequence: number; step: Step }[] = [];
+  for (const e of events) {
+    const [event, body] = e.resourcePreEvent ? ['started', e.resourcePreEvent] as const
+      : e.resOutputsEvent ? ['finished', e.resOutputsEvent] as const
+        : e.resOpFailedEvent ? ['failed', e.resOpFailedEvent] as const : [];
+    if (!event || !body || ('planning' in body && body.planning)) continue;
+    steps.push({ sequence: e.sequence, step: { event, op: body.metadata.op, urn: body.metadata.urn } });
+  }
+  return steps.sort((a, b) => a.sequence - b.sequence).map((s) => s.step);
 }
 
 const PROJECT = 'capi-constructs-real-engine';
@@ -73,20 +96,24 @@ async function run(req: Request): Promise<Result> {
   const onOutput = (s: string) => {
     output += s;
   };
+  const events: EngineEvent[] = [];
+  const onEvent = (e: EngineEvent) => {
+    events.push(e);
+  };
   const urns = async () => ((await stack.exportStack()).deployment?.resources ?? []).map((r: { urn: string }) => r.urn);
   try {
     if (req.action === 'up') {
-      const r = await stack.up({ onOutput, color: 'never' });
-      return { output, changes: r.summary.resourceChanges as Record<string, number>, urns: await urns() };
+      const r = await stack.up({ onOutput, onEvent, color: 'never' });
+      return { output, changes: r.summary.resourceChanges as Record<string, number>, urns: await urns(), steps: stepsOf(events) };
     }
     if (req.action === 'preview') {
       const r = await stack.preview({ onOutput, diff: true, color: 'never' });
       return { output, changes: r.changeSummary as Record<string, number>, urns: await urns() };
     }
-    const r = await stack.destroy({ onOutput, color: 'never' });
-    return { output, changes: r.summary.resourceChanges as Record<string, number>, urns: await urns() };
+    const r = await stack.destroy({ onOutput, onEvent, color: 'never' });
+    return { output, changes: r.summary.resourceChanges as Record<string, number>, urns: await urns(), steps: stepsOf(events) };
   } catch (e) {
-    return { output, error: e instanceof Error ? e.message : String(e), urns: await urns() };
+    return { output, error: e instanceof Error ? e.message : String(e), urns: await urns(), steps: stepsOf(events) };
   }
 }
 
