@@ -5,10 +5,11 @@
  * - Acquire: create the Lease (409 AlreadyExists: someone else was first, read again), or take over an
  *   expired or released one with a replace carrying the resourceVersion read (409 Conflict: someone else
  *   took it, read again). A Lease held by another live holder is waited for, up to `waitMs`.
- * - Hold: renewed every third of `durationSeconds` by a merge patch carrying the resourceVersion
- *   precondition (not a replace: kube-apiserver creates a Lease on a replace of a missing one, so a slow
- *   holder's replace after another holder released it would silently take it again); a holder that dies
- *   stops renewing, and the Lease expires after `durationSeconds`.
+ * - Hold: renewed every third of `durationSeconds`, again with the resourceVersion precondition; a holder
+ *   that dies stops renewing, and the Lease expires after `durationSeconds`. kube-apiserver creates a
+ *   Lease on a replace of a missing one, so a slow holder's renewal after another holder took the Lease
+ *   over and released it makes a new Lease: the renewal sees the new uid, counts the Lease as lost, and
+ *   deletes what it made.
  * - Release: delete with a resourceVersion precondition (only the Lease as this holder last wrote it).
  * - Confirm: right before a write that the Lease guards, the holder renews once more with the
  *   precondition, and writes only if that renewal succeeded. A holder that stalled for longer than the
@@ -20,7 +21,7 @@
  */
 import { hostname } from 'os';
 import { randomBytes } from 'crypto';
-import { CoordinationV1Api, KubeConfig, PatchStrategy, setHeaderOptions, V1Lease } from '@kubernetes/client-node';
+import { CoordinationV1Api, KubeConfig, V1Lease } from '@kubernetes/client-node';
 import { describeApiError, statusCode } from './api-errors';
 
 /** `<hostname>_<pid>_<random>`: one identity per process, distinct across restarts and replicas. */
@@ -151,11 +152,6 @@ export class LeaseClient {
     return this.api.replaceNamespacedLease({ namespace: body.metadata!.namespace!, name: body.metadata!.name!, body });
   }
 
-  /** A merge patch of the Lease as `body` has it: 409 when its resourceVersion is not the current one, 404 when the Lease is gone (never creates it). */
-  renew(body: V1Lease): Promise<V1Lease> {
-    return this.api.patchNamespacedLease({ namespace: body.metadata!.namespace!, name: body.metadata!.name!, body }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
-  }
-
   async delete(namespace: string, name: string, resourceVersion: string): Promise<void> {
     await this.api.deleteNamespacedLease({ namespace, name, body: { preconditions: { resourceVersion } } });
   }
@@ -203,6 +199,7 @@ export async function acquireLease(client: LeaseClient, namespace: string, name:
 function hold(client: LeaseClient, lease: V1Lease, identity: string, duration: number, takenOver?: TakenOverLease): HeldLease {
   const namespace = lease.metadata!.namespace!;
   const name = lease.metadata!.name!;
+  const uid = lease.metadata?.uid;
   let latest = lease;
   let lost = false;
   let renewing: Promise<unknown> = Promise.resolve();
@@ -210,7 +207,14 @@ function hold(client: LeaseClient, lease: V1Lease, identity: string, duration: n
   const renew = async (): Promise<unknown> => {
     if (lost) return undefined;
     try {
-      latest = await client.renew(leaseBody(namespace, name, identity, duration, String(latest.spec?.acquireTime instanceof Date ? microTime(latest.spec.acquireTime) : latest.spec?.acquireTime), latest.spec?.leaseTransitions ?? 0, latest.metadata?.resourceVersion));
+      const renewed = await client.replace(leaseBody(namespace, name, identity, duration, String(latest.spec?.acquireTime instanceof Date ? microTime(latest.spec.acquireTime) : latest.spec?.acquireTime), latest.spec?.leaseTransitions ?? 0, latest.metadata?.resourceVersion));
+      if (uid !== undefined && renewed.metadata?.uid !== undefined && renewed.metadata.uid !== uid) {
+        // the Lease had been released by another holder, and this replace created a new one: not ours to hold
+        lost = true;
+        await client.delete(namespace, name, renewed.metadata.resourceVersion!).catch(() => undefined);
+        return undefined;
+      }
+      latest = renewed;
       return undefined;
     } catch (e) {
       if (statusCode(e) === 409 || statusCode(e) === 404) lost = true;

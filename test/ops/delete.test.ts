@@ -162,7 +162,7 @@ describe('control plane', () => {
     // before the delete (a holder that lost it would delete nothing) and released after the delete
     expect(writeLines(c)).toEqual([
       'management POST /apis/coordination.k8s.io/v1/namespaces/tenants/leases',
-      'management PATCH /apis/coordination.k8s.io/v1/namespaces/tenants/leases/capi-constructs-control-plane-delete-prod',
+      'management PUT /apis/coordination.k8s.io/v1/namespaces/tenants/leases/capi-constructs-control-plane-delete-prod',
       'management DELETE /apis/cluster.x-k8s.io/v1beta2/namespaces/tenants/machines/prod-control-plane-1',
       'management DELETE /apis/coordination.k8s.io/v1/namespaces/tenants/leases/capi-constructs-control-plane-delete-prod',
     ]);
