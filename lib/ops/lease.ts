@@ -217,10 +217,13 @@ function hold(client: LeaseClient, lease: V1Lease, identity: string, duration: n
       latest = renewed;
       return undefined;
     } catch (e) {
-      if (statusCode(e) === 409 || statusCode(e) === 404) lost = true;
+      // 409: another holder has it; 404: it is gone
+      if (statusCode(e) === 409 || statusCode(e) === 404) {
+        lost = true;
+        return undefined;
+      }
       // any other failure: try again at the next tick; the Lease expires if it keeps failing
-      else return e;
-      return undefined;
+      return e;
     }
   };
   const timer = setInterval(() => { renewing = renewing.then(renew); }, Math.max(1, Math.floor((duration * 1000) / 3)));

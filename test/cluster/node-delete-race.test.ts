@@ -30,7 +30,7 @@
  * The figures are printed at the end (docs/operations.md and docs/testing.md quote them).
  */
 import { ChildProcess, spawn } from 'child_process';
-import { writeFileSync } from 'fs';
+import { rmSync, writeFileSync } from 'fs';
 import * as http from 'http';
 import * as https from 'https';
 import { tmpdir } from 'os';
@@ -65,6 +65,8 @@ let custom: CustomObjectsApi;
 let workloadCore: CoreV1Api;
 let leases: CoordinationV1Api;
 const children: ChildProcess[] = [];
+/** Kubeconfigs the test writes (the start gate's carry the admin credentials): removed at the end. */
+const files: string[] = [];
 
 const machineParams = () => ({ group: CAPI_GROUP, version: 'v1beta2', namespace: ns, plural: 'machines' });
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -115,7 +117,7 @@ async function reset(): Promise<Map<Key, MachineState | undefined>> {
       const gone = await custom.getNamespacedCustomObject({ ...machineParams(), name: machineName(k) }).then(() => false, (e) => statusCode(e) === 404);
       if (gone) break;
       if (i > 100) throw new Error(`Machine ${machineName(k)} is not gone`);
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     await createMachine(k);
   }
@@ -134,10 +136,9 @@ async function leaseLeft(): Promise<any | undefined> {
 interface Run { node: string; code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; pid: number; child: ChildProcess }
 
 /** Starts `capi-constructs node delete <node> --replace --confirm <node>` as a user runs it; resolves when it exits. */
-function deleteProcess(node: string, kubeconfig = kubeconfigPath(), onStart?: (child: ChildProcess) => void): Promise<Run> {
+function deleteProcess(node: string, kubeconfig = kubeconfigPath()): Promise<Run> {
   const child = spawn(process.execPath, [BIN, 'node', 'delete', node, '--replace', '--confirm', node, '--cluster', 'prod', '--namespace', ns, '--kubeconfig', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
-  onStart?.(child);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => { stdout += String(d); });
@@ -183,6 +184,7 @@ class StartGate {
       if (!text.includes(`https://127.0.0.1:${port}`)) throw new Error('the management kubeconfig does not name its server as expected');
       const file = join(tmpdir(), `node-delete-race-${RUN}-gate-${i}.kubeconfig`);
       writeFileSync(file, text, { mode: 0o600 });
+      files.push(file);
       this.kubeconfigs.push(file);
     }
     this.arm(this.servers.map(() => 0));
@@ -280,6 +282,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const f of files) rmSync(f, { force: true });
   // The paused Cluster's controllers hold their finalizers: delete the objects, then drop the finalizers
   // (no controller can add one to an object being deleted), then the namespace.
   const kinds = ['machines.cluster.x-k8s.io', 'kubeadmcontrolplanes.controlplane.cluster.x-k8s.io', 'clusters.cluster.x-k8s.io'];
@@ -403,6 +406,7 @@ async function stallingProxy(mode: 'hang' | 'holdNextWrite'): Promise<{ kubeconf
     users: [{ name: 'proxy', user: {} }],
     contexts: [{ name: 'stalling', context: { cluster: 'stalling', user: 'proxy' } }],
   }), { mode: 0o600 });
+  files.push(file);
   return {
     kubeconfig: file,
     requests,
