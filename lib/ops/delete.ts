@@ -12,7 +12,9 @@
  *   separate request, sent only when the check passed, with a uid precondition so it deletes exactly
  *   the Machine that was checked. Check and delete run under the cluster's control-plane deletion Lease
  *   (coordination.k8s.io/v1), re-read after it is acquired, so two operators deleting control-plane
- *   nodes at once cannot both pass the check.
+ *   nodes at once cannot both pass the check. Right before the delete the Lease is renewed once more: a
+ *   process that stalled past the Lease's duration (and may have been overtaken) deletes nothing. A
+ *   Lease left by a killed process is taken over once it has expired, and the result says whose it was.
  *
  * Idempotent: a Machine already being deleted is left alone; an annotated Machine whose group was
  * already lowered (fewer replicas than live Machines) is not lowered again.
@@ -21,7 +23,7 @@ import { PatchStrategy, setHeaderOptions, V1Node } from '@kubernetes/client-node
 import { ANNOTATION_DELETE_MACHINE, CapiVersion, LABEL_CONTROL_PLANE, LABEL_DEPLOYMENT_NAME, LABEL_SET_NAME } from '../core/output/api-versions';
 import { controlPlaneDeletionLeaseName } from '../core/output/naming';
 import { isConflict } from './api-errors';
-import { LeaseHeldError, processIdentity, withLease } from './lease';
+import { HeldLease, LeaseHeldError, processIdentity, withLease } from './lease';
 import { MACHINE_DEPLOYMENTS, MACHINE_SETS, MACHINES, objectParams } from './capi-objects';
 import { OperationContext, resultOf } from './context';
 import { NodeOperationRefused } from './errors';
@@ -53,18 +55,26 @@ export async function deleteNode(ctx: OperationContext, name: string, options: D
     if (options.confirm !== name) throw refuse('ConfirmationMismatch', `deleting a control-plane node needs its name as confirmation: confirm (--confirm) is ${options.confirm === undefined ? 'missing' : JSON.stringify(options.confirm)}, expected ${JSON.stringify(name)}`);
     if (isDeleting(machine)) return done(`Machine ${machineName} of node ${name} is already being deleted`);
     if (!group.controlPlane) throw refuse('NoReplacementOwner', `Machine ${machineName} belongs to no KubeadmControlPlane: nothing would replace it`);
-    const checkQuorum = async (checked: NodeMachine) => {
+    const { namespace, name: clusterName } = ctx.access.cluster;
+    const leaseName = controlPlaneDeletionLeaseName(clusterName);
+    // `note`: what the user should know about the Lease (one taken over from a killed process)
+    const checkQuorum = async (checked: NodeMachine, note = '') => {
       const ready = await otherReadyControlPlaneNodes(ctx, checked, name);
       if (ready.ready.length < MIN_OTHER_READY_CONTROL_PLANE_NODES) {
-        throw refuse('ControlPlaneQuorumAtRisk', `only ${ready.ready.length} other control-plane node${ready.ready.length === 1 ? ' is' : 's are'} Ready${ready.ready.length ? ` (${ready.ready.join(', ')})` : ''}${ready.notReady.length ? `; not Ready: ${ready.notReady.join(', ')}` : ''}; deleting ${name} needs at least ${MIN_OTHER_READY_CONTROL_PLANE_NODES} so that etcd keeps quorum while it is replaced`);
+        throw refuse('ControlPlaneQuorumAtRisk', `only ${ready.ready.length} other control-plane node${ready.ready.length === 1 ? ' is' : 's are'} Ready${ready.ready.length ? ` (${ready.ready.join(', ')})` : ''}${ready.notReady.length ? `; not Ready: ${ready.notReady.join(', ')}` : ''}; deleting ${name} needs at least ${MIN_OTHER_READY_CONTROL_PLANE_NODES} so that etcd keeps quorum while it is replaced${note}`);
       }
       return ready;
     };
-    const quorumGuarded = async (checked: NodeMachine): Promise<DeleteResult> => {
-      if (isDeleting(checked.machine)) return done(`Machine ${machineName} of node ${name} is already being deleted`);
-      const ready = await checkQuorum(checked);
+    const quorumGuarded = async (checked: NodeMachine, lease?: HeldLease): Promise<DeleteResult> => {
+      const note = lease?.takenOver ? takenOverNote(namespace, leaseName, lease.takenOver) : '';
+      if (isDeleting(checked.machine)) return done(`Machine ${machineName} of node ${name} is already being deleted${note}`);
+      const ready = await checkQuorum(checked, note);
+      // the check is only as good as the Lease: renew it now, and delete only while still holding it
+      if (lease && !(await lease.confirm())) {
+        throw refuse('OperationInProgress', `the control-plane deletion Lease ${namespace}/${leaseName} was lost before the delete (this process did not renew it within its duration, and another process took it over): nothing was deleted; run the command again`);
+      }
       await deleteMachine(ctx, log, checked);
-      return done(`deleted Machine ${checked.machine.metadata.name} of control-plane node ${name}; KubeadmControlPlane ${group.controlPlane} replaces it`, { readyControlPlaneNodes: ready.ready });
+      return done(`deleted Machine ${checked.machine.metadata.name} of control-plane node ${name}; KubeadmControlPlane ${group.controlPlane} replaces it${note}`, { readyControlPlaneNodes: ready.ready });
     };
     // A dry run writes nothing, so it takes no Lease. Otherwise the check runs first without the Lease
     // (a refusal writes nothing, not even the Lease), and again under it.
@@ -73,10 +83,8 @@ export async function deleteNode(ctx: OperationContext, name: string, options: D
     // One control-plane deletion per cluster at a time, across processes: under the cluster's Lease the
     // Machine and the quorum are read again (another operator may have deleted a control-plane Machine
     // while this one waited), and the delete is sent only if the check still passes.
-    const { namespace, name: clusterName } = ctx.access.cluster;
-    const leaseName = controlPlaneDeletionLeaseName(clusterName);
     try {
-      return await withLease(ctx.access.leases, namespace, leaseName, { clock: ctx.clock, waitMs: CONTROL_PLANE_LEASE_WAIT_MS, identity: processIdentity() }, async () => quorumGuarded(await findMachine(ctx.access, 'delete', name)));
+      return await withLease(ctx.access.leases, namespace, leaseName, { clock: ctx.clock, waitMs: CONTROL_PLANE_LEASE_WAIT_MS, identity: processIdentity() }, async (lease) => quorumGuarded(await findMachine(ctx.access, 'delete', name), lease));
     } catch (e) {
       if (e instanceof LeaseHeldError) throw refuse('OperationInProgress', `another control-plane deletion of cluster ${namespace}/${clusterName} is in progress (Lease ${namespace}/${leaseName} is held by ${e.holder}): retry when it has finished`);
       throw e;
@@ -127,6 +135,11 @@ export async function deleteNode(ctx: OperationContext, name: string, options: D
       scalable = fresh;
     }
   }
+}
+
+/** Said when the Lease was taken over from a holder that never released it (killed, or cut off from the API). */
+function takenOverNote(namespace: string, leaseName: string, t: NonNullable<HeldLease['takenOver']>): string {
+  return ` (took over the cluster's control-plane deletion Lease ${namespace}/${leaseName} from ${t.holder}, which had stopped renewing it${t.renewTime ? ` at ${t.renewTime}` : ''}${t.durationSeconds !== undefined ? ` and expired after ${t.durationSeconds} s` : ' and expired'})`;
 }
 
 function autoscaledMessage(node: string, g: ScalableGroupObject): string {

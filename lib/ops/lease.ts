@@ -6,10 +6,18 @@
  *   expired or released one with a replace carrying the resourceVersion read (409 Conflict: someone else
  *   took it, read again). A Lease held by another live holder is waited for, up to `waitMs`.
  * - Hold: renewed every third of `durationSeconds`, again with the resourceVersion precondition; a holder
- *   that dies stops renewing, and the Lease expires after `durationSeconds`.
+ *   that dies stops renewing, and the Lease expires after `durationSeconds`. kube-apiserver creates a
+ *   Lease on a replace of a missing one, so a slow holder's renewal after another holder took the Lease
+ *   over and released it makes a new Lease: the renewal sees the new uid, counts the Lease as lost, and
+ *   deletes what it made.
  * - Release: delete with a resourceVersion precondition (only the Lease as this holder last wrote it).
+ * - Confirm: right before a write that the Lease guards, the holder renews once more with the
+ *   precondition, and writes only if that renewal succeeded. A holder that stalled for longer than the
+ *   duration (a paused process, a stalled connection) and was taken over then finds out before it writes.
  *
  * The caller checks its rule again after acquiring: what it read before may have changed while it waited.
+ * A Lease left by a holder that was killed is taken over once it has expired; the new holder learns
+ * whose it was ({@link HeldLease.takenOver}), so that it can say so.
  */
 import { hostname } from 'os';
 import { randomBytes } from 'crypto';
@@ -54,6 +62,14 @@ export class LeaseHeldError extends Error {
   }
 }
 
+/** An expired Lease that was taken over: its holder never released it (it was killed, or lost the API). */
+export interface TakenOverLease {
+  readonly holder: string;
+  /** When that holder last renewed it (RFC 3339), if it said. */
+  readonly renewTime?: string;
+  readonly durationSeconds?: number;
+}
+
 /** A held Lease. */
 export interface HeldLease {
   readonly namespace: string;
@@ -61,6 +77,14 @@ export interface HeldLease {
   readonly identity: string;
   /** Set when a renewal found the Lease taken by another holder (this holder was too slow to renew). */
   readonly lost: boolean;
+  /** Set when this holder acquired the Lease by taking over an expired one that another holder left. */
+  readonly takenOver?: TakenOverLease;
+  /**
+   * Renews the Lease now, with the resourceVersion precondition: true when this holder still holds it,
+   * false when it was lost (taken over or deleted). Call it right before a write the Lease guards. Throws
+   * the API error when the renewal failed otherwise (whether the Lease is still held is then unknown).
+   */
+  confirm(): Promise<boolean>;
   /** Stops renewing and deletes the Lease (if still as this holder wrote it). Never throws. */
   release(): Promise<void>;
 }
@@ -74,6 +98,12 @@ export function leaseIsHeld(lease: V1Lease | undefined, nowMs: number): boolean 
   const t = new Date(renewed as unknown as string).getTime();
   if (Number.isNaN(t)) return false;
   return nowMs < t + (spec.leaseDurationSeconds ?? 0) * 1000;
+}
+
+/** A MicroTime field as the client returns it (a Date, or the string the server sent) as text. */
+function timeText(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  return v instanceof Date ? v.toISOString() : String(v);
 }
 
 /** The Lease body, with the MicroTime fields as kube-apiserver parses them (RFC 3339 with 6 fraction digits). */
@@ -139,6 +169,7 @@ export async function acquireLease(client: LeaseClient, namespace: string, name:
   for (;;) {
     const current = await client.read(namespace, name);
     let written: V1Lease | undefined;
+    let takenOver: TakenOverLease | undefined;
     try {
       if (current === undefined) {
         written = await client.create(leaseBody(namespace, name, identity, duration, microTime(new Date()), 0));
@@ -146,33 +177,53 @@ export async function acquireLease(client: LeaseClient, namespace: string, name:
         // taken over only once expired or released, even by the same identity: a holder never acquires twice
         const transitions = (current.spec?.leaseTransitions ?? 0) + 1;
         written = await client.replace(leaseBody(namespace, name, identity, duration, microTime(new Date()), transitions, current.metadata?.resourceVersion));
+        const holder = current.spec?.holderIdentity;
+        if (holder) {
+          const renewTime = timeText(current.spec?.renewTime ?? current.spec?.acquireTime);
+          takenOver = { holder, ...(renewTime ? { renewTime } : {}), ...(current.spec?.leaseDurationSeconds !== undefined ? { durationSeconds: current.spec.leaseDurationSeconds } : {}) };
+        }
       }
     } catch (e) {
       // 409: AlreadyExists (create) or Conflict (stale resourceVersion): another process was first
       if (statusCode(e) !== 409) throw e;
     }
-    if (written) return hold(client, written, identity, duration);
+    if (written) return hold(client, written, identity, duration, takenOver);
     if (clock.now() >= waitUntil) {
       const latest = current ?? await client.read(namespace, name);
-      const renew = latest?.spec?.renewTime as unknown;
-      throw new LeaseHeldError(namespace, name, latest?.spec?.holderIdentity ?? 'another process', renew === undefined ? undefined : String(renew instanceof Date ? renew.toISOString() : renew));
+      throw new LeaseHeldError(namespace, name, latest?.spec?.holderIdentity ?? 'another process', timeText(latest?.spec?.renewTime));
     }
     await clock.sleep(options.pollMs ?? 200);
   }
 }
 
-function hold(client: LeaseClient, lease: V1Lease, identity: string, duration: number): HeldLease {
+function hold(client: LeaseClient, lease: V1Lease, identity: string, duration: number, takenOver?: TakenOverLease): HeldLease {
   const namespace = lease.metadata!.namespace!;
   const name = lease.metadata!.name!;
+  const uid = lease.metadata?.uid;
   let latest = lease;
   let lost = false;
-  let renewing: Promise<void> = Promise.resolve();
-  const renew = async () => {
+  let renewing: Promise<unknown> = Promise.resolve();
+  /** One renewal; resolves to the API error of a failure other than losing the Lease. */
+  const renew = async (): Promise<unknown> => {
+    if (lost) return undefined;
     try {
-      latest = await client.replace(leaseBody(namespace, name, identity, duration, String(latest.spec?.acquireTime instanceof Date ? microTime(latest.spec.acquireTime) : latest.spec?.acquireTime), latest.spec?.leaseTransitions ?? 0, latest.metadata?.resourceVersion));
+      const renewed = await client.replace(leaseBody(namespace, name, identity, duration, String(latest.spec?.acquireTime instanceof Date ? microTime(latest.spec.acquireTime) : latest.spec?.acquireTime), latest.spec?.leaseTransitions ?? 0, latest.metadata?.resourceVersion));
+      if (uid !== undefined && renewed.metadata?.uid !== undefined && renewed.metadata.uid !== uid) {
+        // the Lease had been released by another holder, and this replace created a new one: not ours to hold
+        lost = true;
+        await client.delete(namespace, name, renewed.metadata.resourceVersion!).catch(() => undefined);
+        return undefined;
+      }
+      latest = renewed;
+      return undefined;
     } catch (e) {
-      if (statusCode(e) === 409 || statusCode(e) === 404) lost = true;
+      // 409: another holder has it; 404: it is gone
+      if (statusCode(e) === 409 || statusCode(e) === 404) {
+        lost = true;
+        return undefined;
+      }
       // any other failure: try again at the next tick; the Lease expires if it keeps failing
+      return e;
     }
   };
   const timer = setInterval(() => { renewing = renewing.then(renew); }, Math.max(1, Math.floor((duration * 1000) / 3)));
@@ -182,6 +233,15 @@ function hold(client: LeaseClient, lease: V1Lease, identity: string, duration: n
     name,
     identity,
     get lost() { return lost; },
+    ...(takenOver ? { takenOver } : {}),
+    async confirm() {
+      const now = renewing.then(renew);
+      renewing = now;
+      const failed = await now;
+      if (lost) return false;
+      if (failed !== undefined) throw failed;
+      return true;
+    },
     async release() {
       clearInterval(timer);
       await renewing;

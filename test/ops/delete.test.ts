@@ -158,9 +158,11 @@ describe('control plane', () => {
   test('with replacement, confirmation and two other Ready control-plane nodes: the check reads first, then one DELETE', async () => {
     const result = await c.ops().delete('cp-1', { replace: true, confirm: 'cp-1' });
     expect(result).toMatchObject({ role: 'control-plane', readyControlPlaneNodes: ['cp-2', 'cp-3'], summary: 'deleted Machine prod-control-plane-1 of control-plane node cp-1; KubeadmControlPlane prod-control-plane replaces it' });
-    // under the cluster's control-plane deletion Lease, taken after the first check passed and released after the delete
+    // under the cluster's control-plane deletion Lease, taken after the first check passed, renewed right
+    // before the delete (a holder that lost it would delete nothing) and released after the delete
     expect(writeLines(c)).toEqual([
       'management POST /apis/coordination.k8s.io/v1/namespaces/tenants/leases',
+      'management PUT /apis/coordination.k8s.io/v1/namespaces/tenants/leases/capi-constructs-control-plane-delete-prod',
       'management DELETE /apis/cluster.x-k8s.io/v1beta2/namespaces/tenants/machines/prod-control-plane-1',
       'management DELETE /apis/coordination.k8s.io/v1/namespaces/tenants/leases/capi-constructs-control-plane-delete-prod',
     ]);

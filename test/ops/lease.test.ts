@@ -51,7 +51,41 @@ describe('acquireLease', () => {
     // the take-over was a replace guarded by the resourceVersion read
     const put = fake.writes().find((w) => w.method === 'PUT' && w.resource === 'leases');
     expect((put?.body as any).metadata.resourceVersion).toEqual(expect.any(String));
+    // and the new holder learns whose Lease it took over, to say so
+    expect(held.takenOver).toEqual({ holder: 'dead', renewTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), durationSeconds: 1 });
     await held.release();
+  });
+
+  it('a Lease acquired fresh or after a release was taken over from no one', async () => {
+    const client = new LeaseClient(fake.kubeConfig());
+    const first = await acquireLease(client, 'default', 'fresh-1', { identity: 'a' });
+    expect(first.takenOver).toBeUndefined();
+    await first.release();
+    const second = await acquireLease(client, 'default', 'fresh-1', { identity: 'b' });
+    expect(second.takenOver).toBeUndefined();
+    await second.release();
+  });
+
+  it('confirm renews with the resourceVersion read; it is false once another holder has the Lease or it is gone, and leaves no Lease of its own', async () => {
+    const client = new LeaseClient(fake.kubeConfig());
+    const held = await acquireLease(client, 'default', 'confirm-1', { identity: 'slow' });
+    expect(await held.confirm()).toBe(true);
+    const put = fake.writes().find((w) => w.method === 'PUT' && w.resource === 'leases');
+    expect((put?.body as any).metadata.resourceVersion).toEqual(expect.any(String));
+    // another process takes it over (as it would once it expired)
+    const now = await client.read('default', 'confirm-1');
+    await client.replace({ ...now!, spec: { ...now!.spec, holderIdentity: 'fast' } });
+    expect(await held.confirm()).toBe(false);
+    expect(held.lost).toBe(true);
+    await held.release();
+    expect(fake.get(LEASE, 'Lease', 'default', 'confirm-1').spec.holderIdentity).toBe('fast');
+    // a holder whose Lease was released by the one that took it over
+    const other = await acquireLease(client, 'default', 'confirm-2', { identity: 'slow' });
+    const taken = await client.read('default', 'confirm-2');
+    await client.delete('default', 'confirm-2', taken!.metadata!.resourceVersion!);
+    expect(await other.confirm()).toBe(false);
+    expect(fake.get(LEASE, 'Lease', 'default', 'confirm-2')).toBeUndefined();
+    await other.release();
   });
 
   it('a replace with a stale resourceVersion is a 409 Conflict, so a take-over race has one winner', async () => {
