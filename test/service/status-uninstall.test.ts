@@ -105,6 +105,8 @@ describe('DELETE .../addons/{addon} (uninstall)', () => {
     expect(status).toMatchObject({ phase: 'Failed', reason: 'UninstallTimeout', message: expect.stringMatching(/has not finished within 1s/) });
     expect(status.cleanupCommands).toEqual(addonCleanupCommands({ cluster: 'u2', namespace: NAMESPACE, addon: 'jupyterhub' }));
     expect(status.cleanupCommands[0]).toBe(`kubectl delete helmrelease -n ${NAMESPACE} ${names('u2').release}`);
+    // the status is written before the log line: wait for the line rather than read it at once
+    await until(async () => h.logs.some((l) => l.msg === 'uninstall failed' && l.clusterId === `${NAMESPACE}/u2`), 'the "uninstall failed" log line');
     expect(h.logs.find((l) => l.msg === 'uninstall failed' && l.clusterId === `${NAMESPACE}/u2`)).toMatchObject({ level: 50, outcome: 'failure', error: expect.stringContaining('still present') });
     // installing again is refused until it is cleaned up
     expect((await h.api('POST', addonsPath('u2'), { body: { addon: 'jupyterhub' } })).status).toBe(409);
