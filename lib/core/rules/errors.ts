@@ -97,6 +97,21 @@ export class Problems implements ProblemReporter {
 /** Error messages show at most this many characters of a value. */
 export const MAX_SHOWN_VALUE = 200;
 
+/**
+ * The own field `key` of a value that may be anything (a Proxy that throws, an object with getters): its
+ * value when it is a plain data field, otherwise undefined. Never calls a getter, never throws. For
+ * error subjects, which name the object before it is validated.
+ */
+export function peek(value: unknown, key: string): unknown {
+  try {
+    if (value === null || typeof value !== 'object') return undefined;
+    const d = Object.getOwnPropertyDescriptor(value, key);
+    return d !== undefined && 'value' in d ? d.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Formats a user-supplied value for an error message, cut to {@link MAX_SHOWN_VALUE} characters. */
 export function show(value: unknown): string {
   try {
