@@ -18,9 +18,9 @@ import { stringifyCdk8sJson } from '../core/output/yaml';
 import { checkId, checkUnique, definitionOf, emit, ID_FROM_PROPS, isConstruct, registryOf, validated } from './emit';
 import { Manifest } from '../core/output/manifest';
 import { reportWarnings } from '../core/rules/warnings';
-import { Problems, ValidationError } from '../core/rules/errors';
+import { Problems, show, ValidationError } from '../core/rules/errors';
 import { checkPropKeys, propKeys } from '../core/rules/strict-props';
-import { checkBoolean, checkEnum, checkLabels, checkObject, checkString } from '../core/rules/validation';
+import { checkBoolean, checkLabels, checkObject, checkString } from '../core/rules/validation';
 
 /** The known keys of cdk8s's ChartProps and AppProps (strict props, as the library's own). */
 const CHART_PROPS = propKeys<ChartProps>()('ChartProps', { namespace: true, labels: true, disableResourceNameHashes: true });
@@ -44,7 +44,10 @@ function checkAppProps(props: unknown): void {
       const v = props[key];
       if (v !== undefined && checkString(p, key, v) && v === '') p.error(key, 'must not be empty');
     }
-    if (props.yamlOutputType !== undefined) checkEnum(p, 'yamlOutputType', props.yamlOutputType, Object.values(YamlOutputType) as string[]);
+    const types = Object.values(YamlOutputType).filter((v) => typeof v === 'number');
+    if (props.yamlOutputType !== undefined && !types.includes(props.yamlOutputType as YamlOutputType)) {
+      p.error('yamlOutputType', `must be a YamlOutputType (${types.map((t) => `YamlOutputType.${YamlOutputType[t as YamlOutputType]}`).join(', ')}), got ${show(props.yamlOutputType)}`);
+    }
     checkBoolean(p, 'recordConstructMetadata', props.recordConstructMetadata);
     if (props.resolvers !== undefined && !Array.isArray(props.resolvers)) p.error('resolvers', 'must be a list of cdk8s resolvers');
   }

@@ -244,6 +244,9 @@ describe('every export of capi-constructs (cdk8s) with hostile whole arguments',
     cases.push(['new FleetApp({ outdir: 5 })', () => new root.FleetApp({ outdir: 5 } as never), true]);
     cases.push(['new FleetApp({ outDir })', () => new root.FleetApp({ outDir: tmpRoot } as never), true]);
     cases.push(['new FleetApp(throwing Proxy)', () => new root.FleetApp(throwingProxy() as never), true]);
+    cases.push(["new FleetApp({ yamlOutputType: 'FILE_PER_APP' })", () => new root.FleetApp({ yamlOutputType: 'FILE_PER_APP' } as never), true]);
+    cases.push(['new FleetApp({ yamlOutputType: 7 })', () => new root.FleetApp({ yamlOutputType: 7 } as never), true]);
+    cases.push(['new FleetChart(app, id, { labels: new Map() })', () => new root.FleetChart(Testing.app(), 'id', { labels: new Map() } as never), true]);
     cases.push(['addFleet(null, [])', () => root.addFleet(null as never, []), true]);
     cases.push(['addFleet({}, [spec])', () => root.addFleet({} as never, [spec() as never]), true]);
     cases.push(['addFleet(app, throwing Proxy)', () => root.addFleet(Testing.app(), throwingProxy() as never), true]);
