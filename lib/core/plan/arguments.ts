@@ -83,17 +83,6 @@ function isStringMap(v: unknown): boolean {
   return isPlainRecord(v) && Object.keys(v).every((k) => typeof v[k] === 'string');
 }
 
-/** A Map from strings to manifests, as {@link indexManifests} builds per cluster. */
-export function manifestMapProblem(value: unknown): string | undefined {
-  if (!(value instanceof Map)) return `must be a Map of object keys to Kubernetes objects, got ${describeValue(value)}`;
-  for (const [k, m] of value) {
-    if (typeof k !== 'string') return `has the key ${describeValue(k)}: keys are strings`;
-    const problem = manifestProblem(m);
-    if (problem !== undefined) return `[${show(k)}] ${problem}`;
-  }
-  return undefined;
-}
-
 /** A list of objects of bounded nesting (planFleet checks the objects themselves and reports each malformed one). */
 export function listProblem(value: unknown): string | undefined {
   if (!Array.isArray(value)) return `must be a list, got ${describeValue(value)}`;
@@ -104,23 +93,10 @@ export function listProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-export function stringProblem(value: unknown): string | undefined {
-  return typeof value === 'string' ? undefined : `must be a string, got ${describeValue(value)}`;
-}
-
-export function stringListProblem(value: unknown): string | undefined {
-  return Array.isArray(value) && value.every((s) => typeof s === 'string') ? undefined : `must be a list of strings, got ${describeValue(value)}`;
-}
-
 /** A field path: a list of keys (strings) and indexes (non-negative integers). */
 export function pathProblem(value: unknown): string | undefined {
   return Array.isArray(value) && value.length <= MAX_MANIFEST_DEPTH && value.every((s) => typeof s === 'string' || (Number.isSafeInteger(s) && s >= 0))
     ? undefined : `must be a field path (a list of at most ${MAX_MANIFEST_DEPTH} keys and indexes), got ${describeValue(value)}`;
-}
-
-/** A number of machines: a non-negative integer. */
-export function countProblem(value: unknown): string | undefined {
-  return Number.isSafeInteger(value) && (value as number) >= 0 ? undefined : `must be a non-negative integer, got ${describeValue(value)}`;
 }
 
 export function planOptionsProblem(value: unknown): string | undefined {
