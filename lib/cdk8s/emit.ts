@@ -69,10 +69,12 @@ export const ID_FROM_PROPS: unique symbol = Symbol('id from props');
 export function checkPlacement(p: Problems, scope: unknown, id: unknown, placement: Placement): void {
   const scopeName = placement === 'app' ? 'app' : 'scope';
   if (!isConstruct(scope)) {
-    if (placement === 'chart' && scope === undefined) return;
-    const what = placement === 'in-chart' ? 'a construct inside a cdk8s Chart (the Chart, or a construct in it)'
-      : placement === 'chart' ? 'a construct (a cdk8s App, or the Chart this chart nests in)' : 'a cdk8s App';
-    p.error(scopeName, `must be ${what}, got ${describeValue(scope)}`);
+    if (placement !== 'chart' || scope !== undefined) {
+      const what = placement === 'in-chart' ? 'a construct inside a cdk8s Chart (the Chart, or a construct in it)'
+        : placement === 'chart' ? 'a construct (a cdk8s App, or the Chart this chart nests in)' : 'a cdk8s App';
+      p.error(scopeName, `must be ${what}, got ${describeValue(scope)}`);
+    }
+    if (id !== ID_FROM_PROPS) checkId(p, undefined, id);
     return;
   }
   if (placement === 'in-chart') {
@@ -85,14 +87,17 @@ export function checkPlacement(p: Problems, scope: unknown, id: unknown, placeme
   if (id !== ID_FROM_PROPS) checkId(p, scope, id);
 }
 
-/** The id of a new child of `scope`: a non-empty string of at most 1024 characters that no other child of `scope` has. */
-export function checkId(p: Problems, scope: Construct, id: unknown, path = 'id'): void {
+/**
+ * The id of a new child of `scope`: a non-empty string of at most 1024 characters that no other child of
+ * `scope` has (`scope` undefined: a root, or a scope already found wrong; only the id itself is checked).
+ */
+export function checkId(p: Problems, scope: Construct | undefined, id: unknown, path = 'id'): void {
   if (!isNameArgument(id) || id === '') {
     p.error(path, `must be a non-empty string of at most ${MAX_NAME_ARGUMENT} characters (the construct's id in its scope), got ${describeValue(id)}`);
     return;
   }
   // the constructs library turns "/" into "--" (a path separator cannot be part of an id)
-  if (scope.node.tryFindChild(id.replace(/\//g, '--')) !== undefined) {
+  if (scope !== undefined && scope.node.tryFindChild(id.replace(/\//g, '--')) !== undefined) {
     p.error(path, `${show(id)} is taken: ${show(scope.node.path || '(the root)')} already has a child of that id (ids are unique among the children of a scope)`);
   }
 }

@@ -245,12 +245,13 @@ export class ClusterChart extends FleetChart {
       try {
         rc = renderClusterSpec(props.spec);
       } catch (e) {
-        p.absorb('spec', e);
-        p.throwIfErrors();
+        // the spec's problems as renderClusterSpec names them (paths within the spec), with those of the props
+        if (e instanceof ValidationError && p.hasErrors) throw new ValidationError(e.subject, [...e.issues, ...p.errors]);
         throw e;
       }
       // the chart's id is the cluster's name
-      if (isConstruct(scope)) checkId(p, scope, rc.ref.name, 'spec.cluster.name');
+      p.subject = `ClusterChart "${rc.ref.name}"`;
+      if (isConstruct(scope)) checkId(p, scope, rc.ref.name, 'cluster.name');
       p.throwIfErrors();
       return rc;
     });

@@ -75,7 +75,7 @@ const clusterProps = (name = 'fz') => ({
   name, cni: 'calico', kubernetesVersion: 'v1.31.4',
   infrastructure: core.existingInfrastructureCluster({ version: 'v1beta1', kind: 'DockerCluster' }),
 }) as Record<string, unknown>;
-const clusterRef = () => ({ name: 'fz', namespace: 'default', kubernetesVersion: 'v1.31.4', apiVersion: 'v1beta2' });
+const clusterRef = () => ({ name: 'fz', namespace: 'default', kubernetesVersion: 'v1.31.4', apiVersion: 'v1beta2' }) as const;
 const spec = (name = 'fz') => ({ cluster: clusterProps(name), controlPlane: { machineTemplate: docker(), replicas: 1 }, workers: [{ name: 'md', machineTemplate: docker() }] }) as Record<string, unknown>;
 
 /** Props by the part of the name of the export they suit; the adapters take the same props. */
@@ -262,6 +262,47 @@ describe('every export of capi-constructs (cdk8s) with hostile whole arguments',
       }
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('the whole-argument problems come with the props problems, in one ValidationError', () => {
+  const paths = (call: () => unknown) => {
+    try {
+      call();
+    } catch (e: any) {
+      expect(e).toBeInstanceOf(core.ValidationError);
+      return e.issues.map((i: core.Issue) => i.path).sort();
+    }
+    throw new Error('accepted');
+  };
+
+  it('cdk8s: scope, id and props', () => {
+    expect(paths(() => new root.WorkerGroup({ node: 5 } as never, 5 as never, { cluster: clusterRef(), name: 'md', machineTemplate: docker(), replica: 2 } as never)))
+      .toEqual(['id', 'replica', 'scope']);
+    const chart = new Chart(Testing.app(), 'c');
+    new Construct(chart, 'taken');
+    expect(paths(() => new root.ControlPlaneGroup(chart, 'taken', { cluster: clusterRef(), machineTemplate: docker(), replicas: 2 }))).toEqual(['id', 'replicas']);
+    expect(chart.node.children.map((c) => c.node.id)).toEqual(['taken']);
+    expect(paths(() => new root.FleetChart(chart, '', { labels: { 'a b': 'x' }, nameSpace: 'x' } as never))).toEqual(['id', 'labels.a b', 'nameSpace']);
+    expect(paths(() => root.addFleet({} as never, [spec('Bad_Name')] as never))).toEqual(['app', 'clusters[0].cluster.name']);
+  });
+
+  it('cdk8s: a chart whose cluster name a sibling has taken, and a getter deep inside props', () => {
+    const app = Testing.app();
+    new Construct(app, 'fz');
+    expect(paths(() => new root.ClusterChart(app, { spec: spec() } as never))).toEqual(['cluster.name']);
+    expect(paths(() => root.addFleet(app, [spec()] as never))).toEqual(['clusters[0].cluster.name']);
+    const props = { ...clusterProps(), clusterNetwork: Object.defineProperty({}, 'pods', { get: trap, enumerable: true }) };
+    expect(paths(() => new root.Cluster(new Chart(Testing.app(), 'c'), 'c', props as never))).toEqual(['clusterNetwork.pods']);
+  });
+
+  it('pulumi: name, options and props', async () => {
+    const found: string[][] = [];
+    await runPulumi(() => {
+      found.push(paths(() => new pulumiEntry.WorkerGroup(5 as never, { cluster: clusterRef(), name: 'md', machineTemplate: docker(), replica: 2 } as never, throwingProxy() as never)));
+      found.push(paths(() => pulumiEntry.WorkerGroup.ingress('x'.repeat(1025), throwingGetter() as never, new Map() as never)));
+    });
+    expect(found).toEqual([['name', 'opts', 'replica'], ['name', 'opts', 'props']]);
   });
 });
 
