@@ -265,6 +265,36 @@ describe('every export of capi-constructs (cdk8s) with hostile whole arguments',
   });
 });
 
+describe("the core's exports, as the entry points re-export them, with Proxies and getters that throw", () => {
+  // test/fuzz/exports.test.ts draws the other hostile values for these
+  it('return or throw a ValidationError: every function and class, each value as first and second argument', () => {
+    const values: [string, () => unknown][] = [
+      ['a throwing Proxy', throwingProxy], ['a throwing getter', throwingGetter], ['{ spec: throwing Proxy }', () => ({ spec: throwingProxy() })],
+      ['[throwing Proxy]', () => [throwingProxy()]], ['{ metadata: throwing getter }', () => ({ metadata: throwingGetter() })],
+    ];
+    const wrong: string[] = [];
+    let calls = 0;
+    for (const [name, v] of Object.entries(root as Record<string, unknown>)) {
+      // writeFleet writes files and setWarningHandler changes a global: the fleet and warning tests cover them
+      if (typeof v !== 'function' || (core as Record<string, unknown>)[name] !== v || ['writeFleet', 'setWarningHandler'].includes(name)) continue;
+      const call = (args: unknown[]) => (isClass(v) ? Reflect.construct(v as new (...a: unknown[]) => unknown, args) : (v as Fn)(...args));
+      for (const [what, make] of values) {
+        for (const args of [[make()], ['x', make()]]) {
+          calls++;
+          try {
+            const r = call(args);
+            if (r && typeof (r as Promise<unknown>).then === 'function') (r as Promise<unknown>).catch(() => undefined);
+          } catch (e: any) {
+            if (!(e instanceof core.ValidationError)) wrong.push(`${name}(${args.length === 1 ? what : `'x', ${what}`}): ${e?.name}: ${String(e?.message).slice(0, 100)}`);
+          }
+        }
+      }
+    }
+    expect(calls).toBeGreaterThan(500);
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe('the whole-argument problems come with the props problems, in one ValidationError', () => {
   const paths = (call: () => unknown) => {
     try {

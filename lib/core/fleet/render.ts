@@ -19,7 +19,7 @@ import { peek, Problems, show, Warning } from '../rules/errors';
 import { Manifest, Rendered } from '../output/manifest';
 import { describeObject, objectKey } from '../output/object-identity';
 import { checkPropKeys, PropKeys, propKeys } from '../rules/strict-props';
-import { checkProps, isPlainRecord } from '../rules/validation';
+import { checkProps, checkReadable, isPlainRecord } from '../rules/validation';
 import { controlPlaneName, workerGroupName } from '../output/naming';
 import { stringifyManifests } from '../output/yaml';
 import { renderWorkerGroupFor, WorkerGroupProps } from '../nodes/worker-group';
@@ -271,6 +271,7 @@ export function checkFleetOptions<T extends RenderFleetOptions = RenderFleetOpti
     p.error('options', `must be an object such as { outputFileExtension: '.k8s.yaml' }, got ${show(options)}`);
     p.throwIfErrors();
   }
+  if (!checkReadable(p, options, 'options')) p.throwIfErrors();
   checkPropKeys(p, 'options', options as object, known);
   const parallel = (options as { parallel?: unknown }).parallel;
   if (known.has('parallel') && parallel !== undefined && typeof parallel !== 'boolean') {

@@ -7,7 +7,7 @@
  * serve several groups; each gets its own object.
  */
 import { CapiVersion, checkGvk, INFRASTRUCTURE_GROUP, ObjectRef } from '../output/api-versions';
-import { ProblemReporter, Problems, show, Warning } from '../rules/errors';
+import { peek, ProblemReporter, Problems, show, Warning } from '../rules/errors';
 import { checkFreeForm } from '../rules/free-form';
 import { checkPropKeys, propKeys } from '../rules/strict-props';
 import { checkLabels, checkObject, checkProps, isPlainRecord } from '../rules/validation';
@@ -177,7 +177,8 @@ export class CustomMachineTemplate implements MachineTemplate {
   public readonly warnings: readonly Warning[] = [];
 
   constructor(props: CustomMachineTemplateProps) {
-    const p = new Problems(`CustomMachineTemplate${isPlainRecord(props) && typeof props.kind === 'string' ? ` ${show(props.kind)}` : ''}`);
+    const kind = peek(props, 'kind');
+    const p = new Problems(`CustomMachineTemplate${typeof kind === 'string' ? ` ${show(kind)}` : ''}`);
     if (!checkProps(p, props)) p.throwIfErrors();
     checkPropKeys(p, '', props, CUSTOM_MACHINE_TEMPLATE_PROPS);
     const gvk = checkGvk(p, props, { version: '', kind: '' });

@@ -62,7 +62,23 @@ export function jsonProblem(value: unknown, maxDepth = MAX_MANIFEST_DEPTH, lenie
 export function manifestProblem(value: unknown): string | undefined {
   if (value !== null && typeof value === 'object' && validManifests.has(value)) return undefined;
   if (!isPlainRecord(value)) return `must be a Kubernetes object { apiVersion, kind, metadata: { name } }, got ${describeValue(value)}`;
-  const shape = [
+  let shape: string[];
+  try {
+    shape = shapeProblems(value);
+  } catch {
+    // a getter or a Proxy that throws: the walk names where
+    return jsonProblem(value) ?? 'cannot be read (a getter or Proxy that throws): a manifest is plain data';
+  }
+  if (shape.length > 0) return shape.join('; ');
+  const json = jsonProblem(value);
+  if (json !== undefined) return json;
+  validManifests.add(value);
+  return undefined;
+}
+
+/** What is wrong with the apiVersion, kind and metadata of a manifest (may throw on a getter or Proxy). */
+function shapeProblems(value: Record<string, any>): string[] {
+  return [
     typeof value.apiVersion === 'string' && value.apiVersion !== '' ? undefined : `apiVersion must be a non-empty string, got ${describeValue(value.apiVersion)}`,
     typeof value.kind === 'string' && value.kind !== '' ? undefined : `kind must be a non-empty string, got ${describeValue(value.kind)}`,
     isPlainRecord(value.metadata) && typeof value.metadata.name === 'string' && value.metadata.name !== ''
@@ -71,12 +87,7 @@ export function manifestProblem(value: unknown): string | undefined {
       ? `metadata.namespace must be a string, got ${describeValue(value.metadata.namespace)}` : undefined,
     isPlainRecord(value.metadata) && value.metadata.labels !== undefined && !isStringMap(value.metadata.labels)
       ? `metadata.labels must map strings to strings, got ${describeValue(value.metadata.labels)}` : undefined,
-  ].filter((s) => s !== undefined);
-  if (shape.length > 0) return shape.join('; ');
-  const json = jsonProblem(value);
-  if (json !== undefined) return json;
-  validManifests.add(value);
-  return undefined;
+  ].filter((s): s is string => s !== undefined);
 }
 
 function isStringMap(v: unknown): boolean {

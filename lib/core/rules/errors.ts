@@ -46,7 +46,11 @@ export class ValidationError extends Error {
 }
 
 function isIssue(i: unknown): i is Issue {
-  return i !== null && typeof i === 'object' && typeof (i as Issue).path === 'string' && typeof (i as Issue).message === 'string';
+  try {
+    return i !== null && typeof i === 'object' && typeof (i as Issue).path === 'string' && typeof (i as Issue).message === 'string';
+  } catch {
+    return false; // a getter or Proxy that throws
+  }
 }
 
 /**

@@ -75,11 +75,16 @@ export function isKind(v: unknown): v is string {
  * runner's sandbox): props and free-form maps. Class instances, Dates, Maps, Sets and arrays are not.
  */
 export function isPlainRecord(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  if (proto === Object.prototype || proto === null) return true;
-  // another realm's Object.prototype: a root prototype, and the object is tagged as a plain Object
-  return Object.getPrototypeOf(proto) === null && Object.prototype.toString.call(v) === '[object Object]';
+  if (v === null || typeof v !== 'object') return false;
+  try {
+    if (Array.isArray(v)) return false;
+    const proto = Object.getPrototypeOf(v);
+    if (proto === Object.prototype || proto === null) return true;
+    // another realm's Object.prototype: a root prototype, and the object is tagged as a plain Object
+    return Object.getPrototypeOf(proto) === null && Object.prototype.toString.call(v) === '[object Object]';
+  } catch {
+    return false; // a Proxy that throws is no plain data
+  }
 }
 
 export function checkRequired(p: Problems, path: string, value: unknown): boolean {
@@ -307,6 +312,7 @@ export function checkReadable(p: Problems, value: unknown, wholeName = 'props'):
     const where = at === '' ? wholeName : at;
     let keys: string[];
     try {
+      Object.getPrototypeOf(v); // throws for a Proxy whose traps throw (isPlainRecord answers false)
       if (!Array.isArray(v) && !isPlainRecord(v)) continue;
       keys = Object.keys(v);
     } catch {
