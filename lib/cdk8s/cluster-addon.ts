@@ -4,8 +4,8 @@ import {
   addonCleanupCommands, AddonMode, AddonName, AddonNames, ClusterAddonProps, FluxResourceMetricsProps, renderClusterAddon,
   renderFluxResourceMetrics, SecurityGroupPort,
 } from '../core/addons';
-import { Warning } from '../core/rules/errors';
-import { checkUnique, emit, objectId } from './emit';
+import { peek, show, Warning } from '../core/rules/errors';
+import { checkUnique, emit, validated } from './emit';
 
 /**
  * A catalog add-on (JupyterHub, KubeRay) on a workload cluster, installed by Flux: a HelmRepository and
@@ -34,7 +34,7 @@ export class ClusterAddon<A extends AddonName = AddonName> extends Construct {
   public readonly clusterNamespace: string;
 
   constructor(scope: Construct, id: string, props: ClusterAddonProps<A>) {
-    const model = renderClusterAddon(props);
+    const model = validated(`ClusterAddon ${show(peek(props, 'addon'))}`, scope, id, 'in-chart', () => renderClusterAddon(props));
     checkUnique(scope, id, new.target.name, `ClusterAddon "${model.addon}" on cluster "${props.cluster.name}"`, model.manifests);
     super(scope, id);
     this.addon = model.addon;
@@ -66,7 +66,7 @@ export class FluxResourceMetrics extends Construct {
   public readonly apiObjects: readonly ApiObject[];
 
   constructor(scope: Construct, id: string, props: FluxResourceMetricsProps) {
-    const rendered = renderFluxResourceMetrics(props);
+    const rendered = validated('FluxResourceMetrics', scope, id, 'in-chart', () => renderFluxResourceMetrics(props));
     checkUnique(scope, id, new.target.name, 'FluxResourceMetrics', rendered.manifests);
     super(scope, id);
     this.apiObjects = emit(this, 'FluxResourceMetrics', rendered);

@@ -2,10 +2,10 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CapiVersion } from '../core/output/api-versions';
 import { buildCluster, ClusterProps, ClusterRef } from '../core/cluster/cluster';
-import { Warning } from '../core/rules/errors';
+import { peek, show, Warning } from '../core/rules/errors';
 import { ProviderBootstrap } from '../core/kubeadm/provider-bootstrap';
 import { ResolvedNodeFailureDetection } from '../core/cluster/node-failure-detection';
-import { checkUnique, emit } from './emit';
+import { checkUnique, emit, validated } from './emit';
 import { renderClusterAutoscaler, ResolvedClusterAutoscaler } from '../core/components/cluster-autoscaler';
 
 /**
@@ -34,7 +34,7 @@ export class Cluster extends Construct implements ClusterRef {
   private autoscalerObjects?: readonly ApiObject[];
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
-    const model = buildCluster(props);
+    const model = validated(`Cluster ${show(peek(props, 'name'))}`, scope, id, 'in-chart', () => buildCluster(props));
     checkUnique(scope, id, new.target.name, `Cluster "${model.ref.name}"`, model.manifests);
     super(scope, id);
     this.name = model.ref.name;

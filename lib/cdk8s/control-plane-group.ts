@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Warning } from '../core/rules/errors';
 import { ControlPlaneGroupProps, renderControlPlane } from '../core/nodes/control-plane';
 import { controlPlaneName } from '../core/output/naming';
-import { checkUnique, emit } from './emit';
+import { checkUnique, emit, validated } from './emit';
 
 /**
  * The control-plane node group: KubeadmControlPlane `<cluster>-control-plane`, its machine template
@@ -16,7 +16,7 @@ export class ControlPlaneGroup extends Construct {
   public readonly apiObjects: readonly ApiObject[];
 
   constructor(scope: Construct, id: string, props: ControlPlaneGroupProps) {
-    const rendered = renderControlPlane(props);
+    const rendered = validated('ControlPlaneGroup', scope, id, 'in-chart', () => renderControlPlane(props));
     checkUnique(scope, id, new.target.name, `ControlPlaneGroup "${controlPlaneName(props.cluster.name)}"`, rendered.manifests);
     super(scope, id);
     this.name = controlPlaneName(props.cluster.name);

@@ -1,7 +1,10 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Manifest, Rendered } from '../core/output/manifest';
 import { ObjectRegistry } from '../core/output/object-identity';
+import { Problems, show, ValidationError } from '../core/rules/errors';
+import { describeValue } from '../core/rules/validation';
+import { isNameArgument, MAX_NAME_ARGUMENT } from '../core/rules/arguments';
 import { reportWarnings } from '../core/rules/warnings';
 // every construct emits through here: cdk8s's Yaml.stringify is Kubernetes-safe wherever one is used
 import './yaml-output';
@@ -28,12 +31,94 @@ export function definitionOf(className: string, scope: IConstruct, id: string): 
 
 /**
  * Before a construct is added to the tree: throws a ValidationError naming both definitions if any of
- * `manifests` is already defined in the app (by this or another chart). A scope that is not a
- * construct is left to the constructs library to refuse.
+ * `manifests` is already defined in the app (by this or another chart). The scope and id have been
+ * checked by {@link validated}.
  */
-export function checkUnique(scope: Construct, id: string, className: string, subject: string, manifests: readonly Manifest[]): void {
-  if (!(scope as Partial<IConstruct> | undefined)?.node?.root || typeof id !== 'string') return;
+export function checkUnique(scope: Construct | undefined, id: string, className: string, subject: string, manifests: readonly Manifest[]): void {
+  // a root chart (no scope) is an app of its own: nothing else is defined in it yet
+  if (scope === undefined) return;
   registryOf(scope).check(subject, definitionOf(className, scope, id), manifests);
+}
+
+/** Whether `v` is a construct (of any copy of the constructs library), without letting a hostile value throw. */
+export function isConstruct(v: unknown): v is Construct {
+  try {
+    return v !== null && typeof v === 'object' && Construct.isConstruct(v) && typeof (v as IConstruct).node?.tryFindChild === 'function';
+  } catch {
+    return false;
+  }
+}
+
+/** Where a construct goes in the tree: what it needs of its scope. */
+export type Placement =
+  /** emits ApiObjects: a Chart must be its scope or among its scope's ancestors */
+  | 'in-chart'
+  /** a Chart: an App, any other construct, or no scope (a root chart) */
+  | 'chart'
+  /** `addFleet`'s app: any construct (an App) */
+  | 'app';
+
+/** Stands for an id that is not known before the props are (ClusterChart's is its cluster's name). */
+export const ID_FROM_PROPS: unique symbol = Symbol('id from props');
+
+/**
+ * The scope and id of a construct, checked before anything is added to the tree (the constructs
+ * library would throw a TypeError, or a plain Error for a taken id). Problems go to `p`, to be reported
+ * with those of the props.
+ */
+export function checkPlacement(p: Problems, scope: unknown, id: unknown, placement: Placement): void {
+  const scopeName = placement === 'app' ? 'app' : 'scope';
+  if (!isConstruct(scope)) {
+    if (placement !== 'chart' || scope !== undefined) {
+      const what = placement === 'in-chart' ? 'a construct inside a cdk8s Chart (the Chart, or a construct in it)'
+        : placement === 'chart' ? 'a construct (a cdk8s App, or the Chart this chart nests in)' : 'a cdk8s App';
+      p.error(scopeName, `must be ${what}, got ${describeValue(scope)}`);
+    }
+    if (id !== ID_FROM_PROPS) checkId(p, undefined, id);
+    return;
+  }
+  if (placement === 'in-chart') {
+    try {
+      Chart.of(scope);
+    } catch {
+      p.error(scopeName, `${show(scope.node.path)} is not inside a cdk8s Chart: a construct that emits Kubernetes objects belongs to a chart`);
+    }
+  }
+  if (id !== ID_FROM_PROPS) checkId(p, scope, id);
+}
+
+/**
+ * The id of a new child of `scope`: a non-empty string of at most 1024 characters that no other child of
+ * `scope` has (`scope` undefined: a root, or a scope already found wrong; only the id itself is checked).
+ */
+export function checkId(p: Problems, scope: Construct | undefined, id: unknown, path = 'id'): void {
+  if (!isNameArgument(id) || id === '') {
+    p.error(path, `must be a non-empty string of at most ${MAX_NAME_ARGUMENT} characters (the construct's id in its scope), got ${describeValue(id)}`);
+    return;
+  }
+  // the constructs library turns "/" into "--" (a path separator cannot be part of an id)
+  if (scope !== undefined && scope.node.tryFindChild(id.replace(/\//g, '--')) !== undefined) {
+    p.error(path, `${show(id)} is taken: ${show(scope.node.path || '(the root)')} already has a child of that id (ids are unique among the children of a scope)`);
+  }
+}
+
+/**
+ * Validates a construct's scope and id and runs the core render of its props, before anything is added
+ * to the tree: one ValidationError lists every problem (those of the scope and id after the props').
+ * A core ValidationError is rethrown with the scope and id problems added.
+ */
+export function validated<T>(subject: string, scope: unknown, id: unknown, placement: Placement, render: () => T): T {
+  const p = new Problems(subject);
+  checkPlacement(p, scope, id, placement);
+  let result: T;
+  try {
+    result = render();
+  } catch (e) {
+    if (e instanceof ValidationError && p.hasErrors) throw new ValidationError(e.subject, [...e.issues, ...p.errors]);
+    throw e;
+  }
+  p.throwIfErrors();
+  return result;
 }
 
 /**

@@ -15,9 +15,44 @@ import { ClusterRef } from '../core/cluster/cluster';
 import { ClusterSpec, RenderedCluster, renderClusterSpec, renderClusters } from '../core/fleet/render';
 import { publishFleet, writeFileDurably } from '../core/fleet/publish';
 import { stringifyCdk8sJson } from '../core/output/yaml';
-import { checkUnique, definitionOf, emit, registryOf } from './emit';
+import { checkId, checkUnique, definitionOf, emit, ID_FROM_PROPS, isConstruct, registryOf, validated } from './emit';
 import { Manifest } from '../core/output/manifest';
 import { reportWarnings } from '../core/rules/warnings';
+import { Problems, show, ValidationError } from '../core/rules/errors';
+import { checkPropKeys, propKeys } from '../core/rules/strict-props';
+import { checkBoolean, checkLabels, checkObject, checkString } from '../core/rules/validation';
+
+/** The known keys of cdk8s's ChartProps and AppProps (strict props, as the library's own). */
+const CHART_PROPS = propKeys<ChartProps>()('ChartProps', { namespace: true, labels: true, disableResourceNameHashes: true });
+const APP_PROPS = propKeys<AppProps>()('AppProps', { outdir: true, outputFileExtension: true, yamlOutputType: true, recordConstructMetadata: true, resolvers: true });
+
+/** Checks cdk8s ChartProps (`props` of FleetChart) into `p`: a TypeError inside cdk8s otherwise. */
+function checkChartProps(p: Problems, props: unknown): void {
+  if (props === undefined || !checkObject(p, 'props', props)) return;
+  checkPropKeys(p, '', props, CHART_PROPS);
+  if (props.namespace !== undefined) checkString(p, 'namespace', props.namespace);
+  checkLabels(p, 'labels', props.labels, 'labels');
+  checkBoolean(p, 'disableResourceNameHashes', props.disableResourceNameHashes);
+}
+
+/** Checks cdk8s AppProps (`props` of FleetApp): a wrong value would fail at synth, or write to a strange place. */
+function checkAppProps(props: unknown): void {
+  const p = new Problems('FleetApp');
+  if (props !== undefined && checkObject(p, 'props', props)) {
+    checkPropKeys(p, '', props, APP_PROPS);
+    for (const key of ['outdir', 'outputFileExtension'] as const) {
+      const v = props[key];
+      if (v !== undefined && checkString(p, key, v) && v === '') p.error(key, 'must not be empty');
+    }
+    const types = Object.values(YamlOutputType).filter((v) => typeof v === 'number');
+    if (props.yamlOutputType !== undefined && !types.includes(props.yamlOutputType as YamlOutputType)) {
+      p.error('yamlOutputType', `must be a YamlOutputType (${types.map((t) => `YamlOutputType.${YamlOutputType[t as YamlOutputType]}`).join(', ')}), got ${show(props.yamlOutputType)}`);
+    }
+    checkBoolean(p, 'recordConstructMetadata', props.recordConstructMetadata);
+    if (props.resolvers !== undefined && !Array.isArray(props.resolvers)) p.error('resolvers', 'must be a list of cdk8s resolvers');
+  }
+  p.throwIfErrors();
+}
 
 /**
  * A drop-in replacement for `Chart` in apps with many charts (e.g. one per cluster). Its output is
@@ -31,6 +66,11 @@ import { reportWarnings } from '../core/rules/warnings';
  */
 export class FleetChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    validated(new.target.name, scope, id, 'chart', () => {
+      const p = new Problems(new.target.name);
+      checkChartProps(p, props);
+      p.throwIfErrors();
+    });
     super(scope, id, props);
   }
 
@@ -104,6 +144,7 @@ function chartsWithoutDependencies(app: App, all: readonly IConstruct[]): Chart[
  */
 export class FleetApp extends App {
   constructor(props: AppProps = {}) {
+    checkAppProps(props);
     super(props);
   }
 
@@ -204,8 +245,26 @@ export class ClusterChart extends FleetChart {
   public readonly parts: ReadonlyMap<string, readonly ApiObject[]>;
 
   constructor(scope: Construct, props: ClusterChartProps) {
-    const rendered = (props as Prerendered | undefined)?.[PRERENDERED] ?? renderClusterSpec(props?.spec);
-    if (!(props as Prerendered | undefined)?.[PRERENDERED]) {
+    const prerendered = prerenderedOf(props);
+    const rendered = prerendered ?? validated(new.target.name, scope, ID_FROM_PROPS, 'chart', () => {
+      const p = new Problems(new.target.name);
+      if (!checkObject(p, 'props', props)) p.throwIfErrors();
+      checkPropKeys(p, '', props, CLUSTER_CHART_PROPS);
+      let rc: RenderedCluster;
+      try {
+        rc = renderClusterSpec(props.spec);
+      } catch (e) {
+        // the spec's problems as renderClusterSpec names them (paths within the spec), with those of the props
+        if (e instanceof ValidationError && p.hasErrors) throw new ValidationError(e.subject, [...e.issues, ...p.errors]);
+        throw e;
+      }
+      // the chart's id is the cluster's name
+      p.subject = `ClusterChart "${rc.ref.name}"`;
+      if (isConstruct(scope)) checkId(p, scope, rc.ref.name, 'cluster.name');
+      p.throwIfErrors();
+      return rc;
+    });
+    if (!prerendered) {
       checkUnique(scope, rendered.ref.name, new.target.name, `Cluster "${rendered.ref.name}"`, allManifests(rendered));
       // warnings before the chart is added: a throwing handler fails the chart and adds nothing
       reportParts(rendered);
@@ -221,6 +280,16 @@ export class ClusterChart extends FleetChart {
 
 const PRERENDERED = Symbol('capi-constructs.prerendered');
 type Prerendered = ClusterChartProps & { [PRERENDERED]?: RenderedCluster };
+const CLUSTER_CHART_PROPS = propKeys<ClusterChartProps>()('ClusterChartProps', { spec: true });
+
+/** The cluster addFleet rendered already, when `props` come from addFleet. */
+function prerenderedOf(props: unknown): RenderedCluster | undefined {
+  try {
+    return (props as Prerendered | null)?.[PRERENDERED];
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Adds one {@link ClusterChart} per spec to the app and returns them. Every spec is validated first
@@ -228,7 +297,20 @@ type Prerendered = ClusterChartProps & { [PRERENDERED]?: RenderedCluster };
  * invalid input adds nothing to the app.
  */
 export function addFleet(app: App, specs: readonly ClusterSpec[]): ClusterChart[] {
-  const rendered = renderClusters(specs);
+  const rendered = validated('Fleet', app, ID_FROM_PROPS, 'app', () => {
+    const p = new Problems('Fleet');
+    let out: RenderedCluster[] = [];
+    try {
+      out = renderClusters(specs);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      p.absorb('', e);
+    }
+    // each chart's id is its cluster's name: taken by no child of the app
+    if (isConstruct(app)) out.forEach((rc, i) => checkId(p, app, rc.ref.name, `clusters[${i}].cluster.name`));
+    p.throwIfErrors();
+    return out;
+  });
   checkFleetUnique(app, rendered);
   // every warning before any chart is added: a throwing handler fails addFleet and adds nothing
   for (const rc of rendered) reportParts(rc);

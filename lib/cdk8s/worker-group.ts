@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Warning } from '../core/rules/errors';
 import { workerGroupName } from '../core/output/naming';
 import { IngressWorkerGroupProps, ingressWorkerGroupProps, renderWorkerGroup, WorkerGroupProps } from '../core/nodes/worker-group';
-import { checkUnique, emit } from './emit';
+import { checkUnique, emit, validated } from './emit';
 import { isAutoscaled } from '../core/components/cluster-autoscaler';
 import { Cluster } from './cluster';
 
@@ -14,7 +14,7 @@ import { Cluster } from './cluster';
 export class WorkerGroup extends Construct {
   /** Dedicated ingress nodes: group `ingress`, role `ingress`, 2 nodes (overridable via `scaling`). */
   static ingress(scope: Construct, id: string, props: IngressWorkerGroupProps): WorkerGroup {
-    return new WorkerGroup(scope, id, ingressWorkerGroupProps(props));
+    return new WorkerGroup(scope, id, validated('WorkerGroup "ingress"', scope, id, 'in-chart', () => ingressWorkerGroupProps(props)));
   }
 
   /** The group's base name `<cluster>-<name>`: its MachineDeployment, or the prefix of one per failure domain. */
@@ -25,7 +25,7 @@ export class WorkerGroup extends Construct {
   public readonly apiObjects: readonly ApiObject[];
 
   constructor(scope: Construct, id: string, props: WorkerGroupProps) {
-    const rendered = renderWorkerGroup(props);
+    const rendered = validated('WorkerGroup', scope, id, 'in-chart', () => renderWorkerGroup(props));
     checkUnique(scope, id, new.target.name, `WorkerGroup "${workerGroupName(props.cluster.name, props.name)}"`, rendered.manifests);
     super(scope, id);
     this.name = workerGroupName(props.cluster.name, props.name);

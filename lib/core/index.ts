@@ -40,15 +40,13 @@ export type {
   EncryptionKey, HostPathMount, KmsPluginProps, OidcAuthenticationProps, OidcIssuer, PodSecurityLevel, PodSecurityProps,
 } from './kubeadm';
 export {
-  CONTROL_PLANE_TAINT, KUBE_VIP_DEFAULT_IMAGE, KUBE_VIP_HOSTS_PATH, KUBE_VIP_MANIFEST_PATH, KUBE_VIP_PREPARE_PATH, ProviderBootstrap, TAINT_EFFECTS,
-  AUDIT_PRESET_POLICY, HARDENING_PATHS, POD_SECURITY_LIBRARY_EXEMPTIONS, encryptionConfiguration,
+  CONTROL_PLANE_TAINT, KUBE_VIP_DEFAULT_IMAGE, ProviderBootstrap, TAINT_EFFECTS, AUDIT_PRESET_POLICY, POD_SECURITY_LIBRARY_EXEMPTIONS, encryptionConfiguration,
 } from './kubeadm';
 export { HealthCheck } from './nodes/health-check';
 export type { HealthCheckOptions, HealthCheckRole, HealthCheckTarget, UnhealthyCondition } from './nodes/health-check';
 
 // Machine templates and infrastructure clusters
-export { CustomMachineTemplate, isMachineTemplate } from './nodes/machine-template';
-export { imageKubernetesVersion } from './nodes/machine-template';
+export { CustomMachineTemplate } from './nodes/machine-template';
 export type { CustomMachineTemplateProps, MachineCapacity, MachineRole, MachineTemplateMetadata } from './nodes/machine-template';
 export {
   BasisMachineTemplate, CALICO_SECURITY_GROUP_RULES, existingInfrastructureCluster, KUBEADM_CONTROL_PLANE_MIN_CPUS, KUBEADM_CONTROL_PLANE_MIN_MEMORY_MIB,
@@ -65,7 +63,7 @@ export type {
 
 // Cluster components: CNI, cloud controller manager, CSI (docs/components.md)
 export {
-  CLUSTER_AUTOSCALER_CHART_VERSION, CLUSTER_AUTOSCALER_IMAGE_TAGS, CALICO_CHART_VERSION, CILIUM_CHART_VERSION, CINDER_CSI_CHART_VERSIONS, CNI_PLUGINS, OPENSTACK_CCM_CHART_VERSIONS, RESOURCE_SET_SECRET_TYPE,
+  CLUSTER_AUTOSCALER_CHART_VERSION, CLUSTER_AUTOSCALER_IMAGE_TAGS, CALICO_CHART_VERSION, CILIUM_CHART_VERSION, CINDER_CSI_CHART_VERSIONS, CNI_PLUGINS, OPENSTACK_CCM_CHART_VERSIONS,
   VSPHERE_CPI_CHART_VERSIONS,
 } from './components';
 export type { CloudControllerProps, CniPlugin, ComponentDriftDetectionProps, CsiProps, StorageClassProps } from './components';
@@ -83,7 +81,7 @@ export type { WriteFleetOptions, WrittenFleet } from './fleet/write-fleet';
 // Add-ons
 export {
   ADDON_CATALOG, ADDON_CATALOG_VERSION, ADDON_MODES, ADDON_NAMES, addonCleanupCommands, addonComponent, addonNames, addonPortSummary,
-  addonApiServiceRules, addonSecurityGroupPorts, isAddonName, renderAddonApiDeployment, renderClusterAddon, renderFluxResourceMetrics,
+  addonApiServiceRules, addonSecurityGroupPorts, renderAddonApiDeployment, renderClusterAddon, renderFluxResourceMetrics,
 } from './addons';
 export type {
   AddonExposure, JupyterHubAuthentication, JupyterHubDummyAuthentication, JupyterHubHttps, JupyterHubNativeAuthentication,
@@ -96,22 +94,19 @@ export type {
   ServiceType,
 } from './addons';
 
-// Create-time rules mirrored from Go (CIDR blocks as net.ParseCIDR, CAPV naming templates)
-export { isGoCidr, parseGoCidr } from './rules/cidr';
+// Create-time rules mirrored from Go (CIDR blocks as net.ParseCIDR)
+export { parseGoCidr } from './rules/cidr';
 export type { ParsedCidr } from './rules/cidr';
-export { evaluateGoTemplate, SPRIG_NAME_FUNCTIONS } from './rules/go-template';
-export type { TemplateFunction, TemplateResult, TemplateValue } from './rules/go-template';
-export { VSPHERE_VM_NAME_MAX_LENGTH, vsphereVmName } from './providers/vsphere-rules';
 
 // Day 2: what the next apply rejects, rolls, deletes, scales and changes in place (docs/day-2.md)
-export { CAPI_SOURCE, CAPO_SOURCE, CAPV_SOURCE, KCP_UPDATE_ALLOWED_PATHS, kcpPathAllowed, parseManifestFile } from './plan';
-// the plan functions with every argument checked (plan/public.ts)
+export { kcpPathAllowed, parseManifestFile } from './plan';
+// the plan functions with every argument checked (plan/public.ts); the plan's building blocks (groupRoll,
+// replicaChange, upgradeOrder, ...) are internal: planFleet's result carries what they find
 export {
-  addonRemoval, autoscalerChange, clusterNameOf, clusterUpdateRules, controlPlaneRollCauses, diffFields,
-  formatPlan, groupRemoval, groupRoll, indexManifests, infraMachineTemplateUpdateRules, inPlaceChange, kcpAllowListRule,
-  kcpEtcdRule, kcpVersionRule, kubeadmConfigTemplateUpdateRules, kubeadmControlPlaneUpdateRules, machineDeploymentRollCauses,
+  clusterUpdateRules, diffFields, formatPlan, infraMachineTemplateUpdateRules, kcpAllowListRule,
+  kcpEtcdRule, kcpVersionRule, kubeadmConfigTemplateUpdateRules, kubeadmControlPlaneUpdateRules,
   machineDeploymentUpdateRules, machineDeploymentVersionSkewRule, machineHealthCheckUpdateRules, openStackClusterUpdateRules,
-  planCluster, planFleet, planJson, rejectedCreate, rejectedUpdate, replicaChange, rolloutPacing, updateRulesFor, upgradeOrder, upgradeStageOf,
+  planFleet, planJson, rejectedCreate, rejectedUpdate,
   celViolations, clusterResourceSetCreateRules, clusterResourceSetUpdateRules, toHub, vsphereFailureDomainUpdateRules,
 } from './plan/public';
 export type {

@@ -8,8 +8,8 @@ import {
   addonCleanupCommands, AddonMode, AddonModel, AddonName, AddonNames, ClusterAddonProps, FluxResourceMetricsProps, HELM_RELEASE_API_VERSION,
   renderClusterAddon, renderFluxResourceMetrics, SecurityGroupPort,
 } from '../core/addons';
-import { Problems, show, ValidationError, Warning } from '../core/rules/errors';
-import { checkBoolean } from '../core/rules/validation';
+import { peek, Problems, show, ValidationError, Warning } from '../core/rules/errors';
+import { checkBoolean, checkObject } from '../core/rules/validation';
 import { Manifest } from '../core/output/manifest';
 import { reportWarnings } from '../core/rules/warnings';
 import { claimObjects, ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX, whenOpen } from './emit';
@@ -42,9 +42,10 @@ export function withWaitForReady(manifests: readonly Manifest[]): Manifest[] {
 
 /** Renders with the core, adding the problems of the Pulumi-only prop to the core's. */
 function render<A extends AddonName>(props: PulumiClusterAddonProps<A>): { model: AddonModel; waitForReady: boolean } {
-  const isObject = props !== null && typeof props === 'object';
+  // props that are not a plain object (a Proxy that throws, getters, ...) go to the core as they are, which reports them
+  const isObject = checkObject(new Problems('ClusterAddon'), 'props', props);
   const waitForReady = isObject ? props.waitForReady : undefined;
-  const p = new Problems(`ClusterAddon ${show(isObject ? props.addon : undefined)}`);
+  const p = new Problems(`ClusterAddon ${show(peek(props, 'addon'))}`);
   checkBoolean(p, 'waitForReady', waitForReady);
   let model: AddonModel;
   try {
@@ -92,7 +93,7 @@ export class ClusterAddon<A extends AddonName = AddonName> extends pulumi.Compon
   }
 
   constructor(name: string, props: PulumiClusterAddonProps<A>, opts?: ComponentOptions) {
-    const { result: { model, waitForReady }, provider, opts: gatedOpts } = prepare(`ClusterAddon ${show(props?.addon)}`, name, opts, () => render(props));
+    const { result: { model, waitForReady }, provider, opts: gatedOpts } = prepare(`ClusterAddon ${show(peek(props, 'addon'))}`, name, opts, () => render(props));
     const manifests = waitForReady ? withWaitForReady(model.manifests) : model.manifests;
     // warnings first: a throwing handler fails the component before anything is claimed or registered
     reportWarnings(`ClusterAddon "${model.addon}" on cluster "${props.cluster.name}"`, model.warnings);

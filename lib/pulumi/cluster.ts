@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { CapiVersion } from '../core/output/api-versions';
 import { buildCluster, ClusterProps, ClusterRef } from '../core/cluster/cluster';
-import { show, Warning } from '../core/rules/errors';
+import { peek, show, Warning } from '../core/rules/errors';
 import { Manifest } from '../core/output/manifest';
 import { ProviderBootstrap } from '../core/kubeadm/provider-bootstrap';
 import { ResolvedNodeFailureDetection } from '../core/cluster/node-failure-detection';
@@ -47,7 +47,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterRef {
   }
 
   constructor(name: string, props: ClusterProps, opts?: ComponentOptions) {
-    const { result: model, provider, opts: gatedOpts } = prepare(`Cluster ${show(props?.name)}`, name, opts, () => buildCluster(props));
+    const { result: model, provider, opts: gatedOpts } = prepare(`Cluster ${show(peek(props, 'name'))}`, name, opts, () => buildCluster(props));
     // warnings first: a throwing handler fails the component before anything is claimed or registered
     reportWarnings(`Cluster "${model.ref.name}"`, model.warnings);
     claimObjects(`Cluster "${model.ref.name}"`, `${TYPE_PREFIX}Cluster "${name}"`, provider, model.manifests);

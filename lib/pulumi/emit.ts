@@ -14,6 +14,8 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { Problems, show, ValidationError } from '../core/rules/errors';
+import { isNameArgument, MAX_NAME_ARGUMENT } from '../core/rules/arguments';
+import { checkObject } from '../core/rules/validation';
 import { Manifest } from '../core/output/manifest';
 import { objectKey, ObjectRegistry } from '../core/output/object-identity';
 import { requiredObjectKey, requiredObjects } from '../core/output/references';
@@ -45,11 +47,12 @@ export function resourceName(m: Manifest): string {
  */
 export function checkOptions(p: Problems, opts: unknown): k8s.Provider | undefined {
   if (opts === undefined) return undefined;
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
-    p.error('opts', `must be an object of Pulumi resource options, got ${show(opts)}`);
+  const shape = new Problems('opts');
+  if (!checkObject(shape, 'opts', opts)) {
+    p.error('opts', `must be an object of Pulumi resource options: it ${shape.errors[0].message}`);
     return undefined;
   }
-  const provider = (opts as ComponentOptions).provider as unknown;
+  const provider = opts.provider as unknown;
   if (provider === undefined) return undefined;
   // getPackage() is public at runtime but not in the SDK's declarations.
   const getPackage = (provider as { getPackage?: () => string } | null)?.getPackage;
@@ -158,7 +161,11 @@ type DependsOn = pulumi.ResourceOptions['dependsOn'];
 
 /** `dependsOn` that first waits for the gate of the current batch, then is the given one. */
 export function gated(dependsOn: DependsOn): DependsOn {
-  return currentBatch().gate.then(() => dependsOn ?? []) as unknown as DependsOn;
+  const after = currentBatch().gate.then(() => dependsOn ?? []);
+  // A registration that waits on it reports the rejection (through Pulumi); one that never happens (the
+  // component failed after it was prepared, e.g. on a duplicate object) leaves no unhandled rejection.
+  after.catch(() => undefined);
+  return after as unknown as DependsOn;
 }
 
 /**
@@ -179,10 +186,20 @@ export function whenOpen(then: () => void): void {
  * `dependsOn`).
  */
 export function prepare<T>(subject: string, name: unknown, opts: ComponentOptions | undefined, render: () => T): { result: T; provider?: k8s.Provider; opts: ComponentOptions } {
+  const { result, provider } = validate(subject, name, opts, render);
+  return { result, provider, opts: { ...opts, dependsOn: gated(opts?.dependsOn) } };
+}
+
+/**
+ * {@link prepare} without the gated options: validates the name, the options and the props (`render`),
+ * and fails the current batch on any error. For a static factory that turns its props into a
+ * component's props before it calls the constructor.
+ */
+export function validate<T>(subject: string, name: unknown, opts: ComponentOptions | undefined, render: () => T): { result: T; provider?: k8s.Provider } {
   try {
     const p = new Problems(subject);
     // the resource name: Pulumi would fail on anything but a non-empty string with a TypeError or its own assertion
-    if (typeof name !== 'string' || name === '') p.error('name', `the Pulumi resource name must be a non-empty string, got ${show(name)}`);
+    if (!isNameArgument(name) || name === '') p.error('name', `the Pulumi resource name must be a non-empty string of at most ${MAX_NAME_ARGUMENT} characters, got ${show(name)}`);
     const provider = checkOptions(p, opts);
     let result: T;
     try {
@@ -192,7 +209,7 @@ export function prepare<T>(subject: string, name: unknown, opts: ComponentOption
       throw e;
     }
     p.throwIfErrors();
-    return { result, provider, opts: { ...opts, dependsOn: gated(opts?.dependsOn) } };
+    return { result, provider };
   } catch (e) {
     failBatch(e);
     throw e;

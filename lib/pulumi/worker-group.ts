@@ -4,7 +4,7 @@ import { Manifest } from '../core/output/manifest';
 import { workerGroupName } from '../core/output/naming';
 import { reportWarnings } from '../core/rules/warnings';
 import { IngressWorkerGroupProps, ingressWorkerGroupProps, renderWorkerGroup, WorkerGroupProps } from '../core/nodes/worker-group';
-import { claimObjects, ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX, whenOpen } from './emit';
+import { claimObjects, ComponentOptions, objectIds, prepare, registerManifests, TYPE_PREFIX, validate, whenOpen } from './emit';
 import { isAutoscaled } from '../core/components/cluster-autoscaler';
 import { Cluster } from './cluster';
 
@@ -16,7 +16,8 @@ import { Cluster } from './cluster';
 export class WorkerGroup extends pulumi.ComponentResource {
   /** Dedicated ingress nodes: group `ingress`, role `ingress`, 2 nodes (overridable via `scaling`). */
   static ingress(name: string, props: IngressWorkerGroupProps, opts?: ComponentOptions): WorkerGroup {
-    return new WorkerGroup(name, ingressWorkerGroupProps(props), opts);
+    // the props' problems with those of the name and options, and failing the batch as the constructor does
+    return new WorkerGroup(name, validate('WorkerGroup "ingress"', name, opts, () => ingressWorkerGroupProps(props)).result, opts);
   }
 
   /** The group's base name `<cluster>-<name>`: its MachineDeployment, or the prefix of one per failure domain. */

@@ -3,7 +3,8 @@
  * the table shows where the Go-specific checks on top of it matter.
  */
 import * as ipaddr from 'ipaddr.js';
-import { Cluster, existingInfrastructureCluster, isGoCidr, OpenStackCluster, parseGoCidr } from '../../lib';
+import { Cluster, existingInfrastructureCluster, OpenStackCluster, parseGoCidr } from '../../lib';
+import { isGoCidr } from '../../lib/core/rules/cidr';
 import { validationError } from '../support/validation-error';
 import { Chart, Testing } from 'cdk8s';
 

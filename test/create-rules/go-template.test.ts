@@ -1,5 +1,5 @@
 /** The Go text/template subset CAPV's naming templates use. Expected outputs are what Go's text/template with sprig's trunc/trimSuffix prints. */
-import { evaluateGoTemplate, SPRIG_NAME_FUNCTIONS } from '../../lib';
+import { evaluateGoTemplate, SPRIG_NAME_FUNCTIONS } from '../../lib/core/rules/go-template';
 
 const run = (t: string) => evaluateGoTemplate(t, { machine: { name: 'md-0-abcde' } }, SPRIG_NAME_FUNCTIONS);
 

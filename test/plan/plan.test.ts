@@ -1,5 +1,6 @@
 /** planFleet over a fleet change that touches every category; the human and JSON output are snapshots. */
-import { clusterNameOf, formatPlan, planFleet, planJson, ValidationError } from '../../lib';
+import { formatPlan, planFleet, planJson, ValidationError } from '../../lib';
+import { clusterNameOf } from '../../lib/core/plan';
 import { clusterSpec, edited, manifestsOf, nextFleet, previousFleet } from './fixtures';
 
 describe('planFleet over a change touching every category', () => {

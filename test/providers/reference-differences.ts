@@ -3,7 +3,7 @@
  * the reason for each: the ONE table of test/providers/reference-parity.test.ts, repeated in
  * docs/providers.md (the test checks that every row is there).
  */
-import { KUBE_VIP_PREPARE_PATH } from '../../lib';
+import { KUBE_VIP_PREPARE_PATH } from '../../lib/core/kubeadm/kube-vip';
 
 export type Template = 'capv-default' | 'capv-external-lb' | 'capo-lb' | 'capo-without-lb';
 const CAPV: Template[] = ['capv-default', 'capv-external-lb'];

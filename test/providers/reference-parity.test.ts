@@ -19,9 +19,10 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import {
-  CALICO_SECURITY_GROUP_RULES, Cluster, ControlPlaneGroup, KUBE_VIP_PREPARE_PATH, OpenStackCluster, OpenStackMachineTemplate, VSphereCluster,
+  CALICO_SECURITY_GROUP_RULES, Cluster, ControlPlaneGroup, OpenStackCluster, OpenStackMachineTemplate, VSphereCluster,
   VSphereMachineTemplate, WorkerGroup,
 } from '../../lib';
+import { KUBE_VIP_PREPARE_PATH } from '../../lib/core/kubeadm/kube-vip';
 import { conformanceFailures } from '../conformance/check';
 import { AllowedDifference, ALLOWED_DIFFERENCES, Template } from './reference-differences';
 

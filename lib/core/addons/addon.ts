@@ -6,11 +6,11 @@ import * as semver from 'semver';
 import { checkClusterRef, ClusterComponent, ClusterRef } from '../cluster/cluster';
 import { ADDON_CLUSTER_SELECTOR_LABEL, ADDONS_GROUP } from '../output/api-versions';
 import { checkEmittedObjects } from '../rules/credentials';
-import { Problems, show } from '../rules/errors';
+import { peek, Problems, show } from '../rules/errors';
 import { compact, Manifest, ObjectMeta, Rendered } from '../output/manifest';
 import { memoize } from '../rules/memo';
 import { checkPropKeys, propKeys } from '../rules/strict-props';
-import { checkEnum, checkObject, isPlainRecord } from '../rules/validation';
+import { checkEnum, checkObject, checkProps, isPlainRecord } from '../rules/validation';
 import { stringifyManifests } from '../output/yaml';
 import { ADDON_CATALOG_VERSION, AddonName, catalogEntry, isAddonName, unknownAddonMessage } from './catalog';
 import { addonCleanupCommandLine } from './cleanup';
@@ -138,8 +138,8 @@ function releaseNameOf(names: AddonNames, component: string): string {
  * the add-on's objects.
  */
 export function renderClusterAddon(props: ClusterAddonProps): AddonModel {
-  const p = new Problems(`ClusterAddon ${show(isPlainRecord(props) ? props.addon : undefined)}`);
-  if (!checkObject(p, 'props', props)) p.throwIfErrors();
+  const p = new Problems(`ClusterAddon ${show(peek(props, 'addon'))}`);
+  if (!checkProps(p, props)) p.throwIfErrors();
   checkPropKeys(p, '', props, CLUSTER_ADDON_PROPS);
   const cluster = checkClusterRef(p, 'cluster', props.cluster);
   const addon = isAddonName(props.addon) ? props.addon : undefined;

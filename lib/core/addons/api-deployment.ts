@@ -7,7 +7,7 @@ import { CLUSTER_GROUP, CONTROL_PLANE_GROUP, ADDONS_GROUP } from '../output/api-
 import { Manifest, Rendered } from '../output/manifest';
 import { Problems, show } from '../rules/errors';
 import { checkPropKeys, propKeys } from '../rules/strict-props';
-import { checkDns1123Label, checkEnum, checkInt, checkObject, checkString } from '../rules/validation';
+import { checkDns1123Label, checkEnum, checkInt, checkObject, checkProps, checkString } from '../rules/validation';
 import { HELM_RELEASE_API_VERSION, HELM_REPOSITORY_API_VERSION } from '../components/flux-release';
 import { ADDON_MODES, AddonMode } from './naming';
 
@@ -120,7 +120,7 @@ export type AddonApiDeployment = Rendered;
  */
 export function renderAddonApiDeployment(props: AddonApiDeploymentProps): AddonApiDeployment {
   const p = new Problems('AddonApiDeployment');
-  if (!checkObject(p, 'props', props)) p.throwIfErrors();
+  if (!checkProps(p, props)) p.throwIfErrors();
   checkPropKeys(p, '', props, ADDON_API_DEPLOYMENT_PROPS);
   if (checkString(p, 'image', props.image) && (props.image.trim() === '' || /\s/.test(props.image))) {
     p.error('image', `${show(props.image)} is not a container image reference (no spaces, not empty)`);

@@ -3,7 +3,7 @@
  * construct uses. Behind `npx capi-constructs addon-cleanup`.
  */
 import { Problems, show } from '../rules/errors';
-import { checkDns1123Label, checkEnum } from '../rules/validation';
+import { checkDns1123Label, checkEnum, checkReadable } from '../rules/validation';
 import { AddonName, isAddonName, unknownAddonMessage } from './catalog';
 import { ADDON_MODES, AddonMode, addonNames } from './naming';
 
@@ -46,6 +46,7 @@ export function addonCleanupCommands(input: AddonCleanupInput): string[] {
     p.error('input', `must be an object, got ${show(input)}`);
     p.throwIfErrors();
   }
+  if (!checkReadable(p, input, 'input')) p.throwIfErrors();
   const cluster = checkDns1123Label(p, 'cluster', input.cluster);
   const namespace = input.namespace === undefined ? 'default' : checkDns1123Label(p, 'namespace', input.namespace);
   const mode = input.mode === undefined ? 'management' : checkEnum(p, 'mode', input.mode, ADDON_MODES);

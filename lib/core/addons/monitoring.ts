@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { Problems, show } from '../rules/errors';
 import { checkPropKeys, propKeys } from '../rules/strict-props';
 import { compact, Manifest, Rendered } from '../output/manifest';
-import { checkDuration, checkLabels, checkObject, checkString, isDns1123Label, shortDuration } from '../rules/validation';
+import { checkDuration, checkLabels, checkObject, checkProps, checkString, isDns1123Label, shortDuration } from '../rules/validation';
 import { AddonName } from './catalog';
 
 /** Alert settings of a ClusterAddon. */
@@ -187,6 +187,10 @@ export interface FluxResourceMetricsProps {
   readonly serviceAccount?: { readonly name: string; readonly namespace: string };
 }
 
+/** The known keys of {@link FluxResourceMetricsProps} and of its `serviceAccount` (strict props). */
+const FLUX_RESOURCE_METRICS_PROPS = propKeys<FluxResourceMetricsProps>()('FluxResourceMetricsProps', { namespace: true, name: true, serviceAccount: true });
+const SERVICE_ACCOUNT_PROPS = propKeys<NonNullable<FluxResourceMetricsProps['serviceAccount']>>()('serviceAccount', { name: true, namespace: true });
+
 /** The ConfigMap key holding the CustomResourceStateMetrics config. */
 export const FLUX_RESOURCE_METRICS_KEY = 'config.yaml';
 
@@ -217,7 +221,11 @@ function resourceInfo(group: string, version: string, kind: string, extra: Recor
  */
 export function renderFluxResourceMetrics(props: FluxResourceMetricsProps): Rendered {
   const p = new Problems('FluxResourceMetrics');
-  if (!checkObject(p, 'props', props)) p.throwIfErrors();
+  if (!checkProps(p, props)) p.throwIfErrors();
+  checkPropKeys(p, '', props, FLUX_RESOURCE_METRICS_PROPS);
+  if (props.serviceAccount !== undefined && checkObject(p, 'serviceAccount', props.serviceAccount)) {
+    checkPropKeys(p, 'serviceAccount', props.serviceAccount, SERVICE_ACCOUNT_PROPS);
+  }
   const name = props.name ?? 'flux-resource-metrics';
   for (const [path, v] of [['namespace', props.namespace], ['name', name], ['serviceAccount.name', props.serviceAccount?.name], ['serviceAccount.namespace', props.serviceAccount?.namespace]] as const) {
     if (path.startsWith('serviceAccount') && props.serviceAccount === undefined) continue;

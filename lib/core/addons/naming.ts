@@ -63,7 +63,12 @@ export interface AddonNames {
 /** All names of one add-on on one cluster. */
 export function addonNames(cluster: { readonly name: string; readonly namespace: string }, addon: AddonName): AddonNames {
   // any object with the two names: a ClusterRef, or a cdk8s/Pulumi Cluster
-  const okCluster = cluster !== null && typeof cluster === 'object' && isNameArgument(cluster.name) && isNameArgument(cluster.namespace);
+  let okCluster: boolean;
+  try {
+    okCluster = cluster !== null && typeof cluster === 'object' && isNameArgument(cluster.name) && isNameArgument(cluster.namespace);
+  } catch {
+    okCluster = false; // a getter or Proxy that throws
+  }
   if (!okCluster || !isAddonName(addon)) {
     checkArguments('addonNames', [['cluster', cluster, okCluster, '{ name, namespace } (strings)'], ['addon', addon, isAddonName(addon), 'an add-on name of the catalog']]);
   }

@@ -112,8 +112,8 @@ function exposedPorts(e: AddonExposure): CatalogPort[] {
  * Service ports for LoadBalancer. Service names are real when `names` is given (else `<raycluster>`).
  */
 export function addonSecurityGroupPorts(exposure: AddonExposure | AddonName, names?: Pick<AddonNames, 'release'>): SecurityGroupPort[] {
-  const okExposure = isAddonName(exposure) || isExposure(exposure);
-  const okNames = names === undefined || (isObject(names) && typeof names.release === 'string');
+  const okExposure = isAddonName(exposure) || readable(() => isExposure(exposure));
+  const okNames = names === undefined || readable(() => isObject(names) && typeof names.release === 'string');
   if (!okExposure || !okNames) {
     checkArguments('addonSecurityGroupPorts', [
       ['exposure', exposure, okExposure, `an add-on name (${ADDON_NAMES.join(', ')}) or an exposure { addon, serviceType${' '}}`],
@@ -137,6 +137,15 @@ export function addonSecurityGroupPorts(exposure: AddonExposure | AddonName, nam
 
 const SERVICE_TYPES: readonly unknown[] = ['ClusterIP', 'NodePort', 'LoadBalancer'];
 
+/** The answer of a shape test, false when reading the value throws (a getter or a Proxy). */
+function readable(test: () => boolean): boolean {
+  try {
+    return test();
+  } catch {
+    return false;
+  }
+}
+
 /** An {@link AddonExposure}: the add-on, its Service type, and for kuberay the access object. */
 function isExposure(v: unknown): v is AddonExposure {
   if (!isObject(v) || !isAddonName(v.addon) || !SERVICE_TYPES.includes(v.serviceType)) return false;
@@ -159,7 +168,7 @@ export interface AddonPortSummaryEntry {
  * `cdk8s synth`. Pass add-on names, or entries with cluster, namespace and the add-on's ports.
  */
 export function addonPortSummary(addons: readonly (AddonName | AddonPortSummaryEntry)[] = ADDON_NAMES): string {
-  const entryOk = (a: unknown) => isAddonName(a) || (isObject(a) && isAddonName(a.addon)
+  const entryOk = (a: unknown) => isAddonName(a) || readable(() => isObject(a) && isAddonName(a.addon)
     && (a.cluster === undefined || typeof a.cluster === 'string') && (a.namespace === undefined || typeof a.namespace === 'string')
     && (a.securityGroupPorts === undefined || (Array.isArray(a.securityGroupPorts) && a.securityGroupPorts.every((p) => isObject(p)))));
   if (!Array.isArray(addons) || !addons.every(entryOk)) {

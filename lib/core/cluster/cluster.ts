@@ -12,7 +12,7 @@ import {
 } from '../output/api-versions';
 import { checkCidr } from '../rules/cidr';
 import { checkEmittedObjects } from '../rules/credentials';
-import { Problems, show, Warning } from '../rules/errors';
+import { peek, Problems, show, Warning } from '../rules/errors';
 import { compact, Manifest, Rendered } from '../output/manifest';
 import { isProviderBootstrap, ProviderBootstrap } from '../kubeadm/provider-bootstrap';
 import { memoize } from '../rules/memo';
@@ -20,7 +20,7 @@ import { controlPlaneName } from '../output/naming';
 import { NodeFailureDetection, ResolvedNodeFailureDetection, resolveNodeFailureDetection } from './node-failure-detection';
 import { checkPropKeys, propKeys } from '../rules/strict-props';
 import {
-  checkBoolean, checkDns1123Label, checkEnum, checkGeneratedName, checkInt, checkLabels, checkObject, checkRequired, checkString,
+  checkBoolean, checkDns1123Label, checkEnum, checkGeneratedName, checkInt, checkLabels, checkObject, checkProps, checkRequired, checkString,
   isApiGroup, isApiVersionName, isKind, isPlainRecord,
 } from '../rules/validation';
 import { checkFreeForm } from '../rules/free-form';
@@ -236,10 +236,18 @@ export function checkKubernetesVersion(p: Problems, path: string, value: unknown
 
 /** Checks that a group's `cluster` prop is a cluster (catches a missing or wrong object without a TypeError). */
 export function checkClusterRef(p: Problems, path: string, value: unknown): ClusterRef | undefined {
-  const c = value as ClusterRef | undefined;
-  if (!c || typeof c !== 'object' || typeof c.name !== 'string' || typeof c.namespace !== 'string'
-    || typeof c.kubernetesVersion !== 'string' || !CAPI_VERSIONS.includes(c.apiVersion)) {
-    p.error(path, `must be a Cluster construct, got ${show(value)}`);
+  let c: ClusterRef;
+  try {
+    // a getter that throws, or a Proxy, is not a cluster: read every field once, here
+    c = value as ClusterRef;
+    if (!c || typeof c !== 'object' || typeof c.name !== 'string' || typeof c.namespace !== 'string'
+      || typeof c.kubernetesVersion !== 'string' || !CAPI_VERSIONS.includes(c.apiVersion)) {
+      p.error(path, `must be a Cluster construct, got ${show(value)}`);
+      return undefined;
+    }
+    void [c.bootstrap, c.failureDomains, c.nodeFailureDetection, c.cniRelease, c.clusterAutoscaler];
+  } catch {
+    p.error(path, `must be a Cluster construct, got ${show(value)}, which cannot be read (a getter or Proxy that throws)`);
     return undefined;
   }
   // A plain ClusterRef object (a cluster defined elsewhere) gets the same name and version rules.
@@ -301,8 +309,8 @@ function isObjectManifest(m: unknown): boolean {
 
 /** Validates cluster props and renders the Cluster (and infrastructure cluster) objects. */
 export function buildCluster(props: ClusterProps): ClusterModel {
-  const p = new Problems(`Cluster ${show(props?.name)}`);
-  if (!checkObject(p, 'props', props)) p.throwIfErrors();
+  const p = new Problems(`Cluster ${show(peek(props, 'name'))}`);
+  if (!checkProps(p, props)) p.throwIfErrors();
   checkPropKeys(p, '', props, CLUSTER_PROPS);
   const name = checkDns1123Label(p, 'name', props.name);
   if (name !== undefined) checkGeneratedName(p, 'name', 'KubeadmControlPlane', controlPlaneName(name), 'the cluster name');

@@ -79,7 +79,7 @@ export class FleetWriteError extends Error {
   constructor(public readonly outdir: string, cause: FileSystemError, public readonly file?: string) {
     checkArguments('FleetWriteError', [
       ['outdir', outdir, typeof outdir === 'string' && outdir !== '', 'the output path (a non-empty string)'],
-      ['cause', cause, cause instanceof Error, 'the file system error (an Error with a code)'],
+      ['cause', cause, isErrorObject(cause), 'the file system error (an Error with a code)'],
       ['file', file, file === undefined || typeof file === 'string', 'a string (the file) or undefined'],
     ]);
     const code = typeof cause.code === 'string' ? cause.code : 'EUNKNOWN';
@@ -87,6 +87,15 @@ export class FleetWriteError extends Error {
     this.name = 'FleetWriteError';
     this.code = code;
     Object.setPrototypeOf(this, FleetWriteError.prototype);
+  }
+}
+
+/** `e instanceof Error`, false for a Proxy that throws. */
+function isErrorObject(e: unknown): boolean {
+  try {
+    return e instanceof Error;
+  } catch {
+    return false;
   }
 }
 

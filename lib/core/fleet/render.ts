@@ -15,11 +15,11 @@ import { checkArguments, isNameArgument, MAX_NAME_ARGUMENT } from '../rules/argu
 import { buildCluster, ClusterComponent, ClusterProps, ClusterRef } from '../cluster/cluster';
 import { ControlPlaneGroupProps, renderControlPlaneFor } from '../nodes/control-plane';
 import { checkEmittedObjects } from '../rules/credentials';
-import { Problems, show, Warning } from '../rules/errors';
+import { peek, Problems, show, Warning } from '../rules/errors';
 import { Manifest, Rendered } from '../output/manifest';
 import { describeObject, objectKey } from '../output/object-identity';
 import { checkPropKeys, PropKeys, propKeys } from '../rules/strict-props';
-import { isPlainRecord } from '../rules/validation';
+import { checkProps, checkReadable, isPlainRecord } from '../rules/validation';
 import { controlPlaneName, workerGroupName } from '../output/naming';
 import { stringifyManifests } from '../output/yaml';
 import { renderWorkerGroupFor, WorkerGroupProps } from '../nodes/worker-group';
@@ -63,11 +63,9 @@ export interface RenderedCluster {
  * such as `workers[1].scaling.max`.
  */
 export function renderClusterSpec(spec: ClusterSpec): RenderedCluster {
-  const p = new Problems(`ClusterSpec ${show(isPlainRecord(spec) && isPlainRecord(spec.cluster) ? spec.cluster.name : undefined)}`);
-  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-    p.error('spec', `must be an object with cluster, controlPlane and workers, got ${show(spec)}`);
-    p.throwIfErrors();
-  }
+  const p = new Problems(`ClusterSpec ${show(peek(peek(spec, 'cluster'), 'name'))}`);
+  // an object with cluster, controlPlane and workers
+  if (!checkProps(p, spec, 'spec')) p.throwIfErrors();
   checkPropKeys(p, '', spec, CLUSTER_SPEC_PROPS);
   const parts: RenderedPart[] = [];
   const pathOf = new Map<string, string>([['cluster', 'cluster'], ['control-plane', 'controlPlane']]);
@@ -273,6 +271,7 @@ export function checkFleetOptions<T extends RenderFleetOptions = RenderFleetOpti
     p.error('options', `must be an object such as { outputFileExtension: '.k8s.yaml' }, got ${show(options)}`);
     p.throwIfErrors();
   }
+  if (!checkReadable(p, options, 'options')) p.throwIfErrors();
   checkPropKeys(p, 'options', options as object, known);
   const parallel = (options as { parallel?: unknown }).parallel;
   if (known.has('parallel') && parallel !== undefined && typeof parallel !== 'boolean') {

@@ -19,7 +19,7 @@
  */
 import { isIP } from 'net';
 import { Problems, show } from '../rules/errors';
-import { checkObject } from '../rules/validation';
+import { checkObject, checkProps } from '../rules/validation';
 import { checkExtraArgs } from './args';
 import { checkCommands } from './commands';
 import { checkFiles, KubeadmFile } from './files';
@@ -103,7 +103,7 @@ export interface VSphereBootstrapProps {
 
 function vsphereBootstrap(props: VSphereBootstrapProps = {}): ProviderBootstrap {
   const p = new Problems('ProviderBootstrap.vsphere');
-  if (!checkObject(p, 'props', props)) p.throwIfErrors();
+  if (!checkProps(p, props)) p.throwIfErrors();
   for (const k of Object.keys(props)) if (k !== 'kubeVip' && (props as Record<string, unknown>)[k] !== undefined) p.error(k, `${show(k)} is not a known field; the vSphere bootstrap has kubeVip`);
   let files: KubeadmFile[] | undefined;
   const kv = props.kubeVip;
@@ -130,7 +130,7 @@ const CUSTOM_FIELDS = ['source', 'kubeletExtraArgs', 'controllerManagerExtraArgs
 
 function customBootstrap(props: CustomProviderBootstrapProps): ProviderBootstrap {
   const p = new Problems('ProviderBootstrap.custom');
-  if (!checkObject(p, 'props', props)) p.throwIfErrors();
+  if (!checkProps(p, props)) p.throwIfErrors();
   for (const k of Object.keys(props)) {
     if (!CUSTOM_FIELDS.includes(k) && (props as Record<string, unknown>)[k] !== undefined) p.error(k, `${show(k)} is not a known field; known fields are ${CUSTOM_FIELDS.join(', ')}`);
   }

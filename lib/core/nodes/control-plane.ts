@@ -20,7 +20,7 @@
 import { CapiVersion, CONTROL_PLANE_GROUP, LABEL_CLUSTER_NAME, LABEL_CONTROL_PLANE, renderRef } from '../output/api-versions';
 import { checkClusterRef, ClusterRef } from '../cluster/cluster';
 import { checkEmittedObjects } from '../rules/credentials';
-import { Problems, show, Warning } from '../rules/errors';
+import { peek, Problems, show, Warning } from '../rules/errors';
 import { checkPropKeys, propKeys } from '../rules/strict-props';
 import { HealthCheck, renderHealthCheck } from './health-check';
 import { withKubeadmConfigFloor } from './kubeadm-config-floor';
@@ -29,7 +29,7 @@ import { MachineDeletionProps, renderDeletion, resolveDeletion } from './machine
 import { checkTemplateGeneration, isMachineTemplate, MachineTemplate, renderMachineTemplate } from './machine-template';
 import { compact, Manifest, Rendered } from '../output/manifest';
 import { controlPlaneHealthCheckName, controlPlaneName } from '../output/naming';
-import { checkDuration, checkInt, checkIntOrPercent, checkLabels, checkObject, Duration, goDuration, IntOrPercent } from '../rules/validation';
+import { checkDuration, checkInt, checkIntOrPercent, checkLabels, checkObject, checkProps, Duration, goDuration, IntOrPercent } from '../rules/validation';
 
 /** KubeadmControlPlane remediation settings: retries, retry period and the healthy period that resets them. */
 export interface ControlPlaneRemediation {
@@ -102,7 +102,7 @@ function resolveMaxSurge(p: Problems, value: unknown, replicas: number | undefin
 }
 
 export function renderControlPlane(props: ControlPlaneGroupProps): Rendered {
-  return renderControlPlaneFor(props, (props as Partial<ControlPlaneGroupProps> | null | undefined)?.cluster);
+  return renderControlPlaneFor(props, peek(props, 'cluster'));
 }
 
 /**
@@ -111,7 +111,7 @@ export function renderControlPlane(props: ControlPlaneGroupProps): Rendered {
  */
 export function renderControlPlaneFor(props: Omit<ControlPlaneGroupProps, 'cluster'>, clusterProp: unknown): Rendered {
   const p = new Problems('ControlPlaneGroup');
-  if (!checkObject(p, 'props', props)) p.throwIfErrors();
+  if (!checkProps(p, props)) p.throwIfErrors();
   checkPropKeys(p, '', props, CONTROL_PLANE_GROUP_PROPS);
   const cluster = checkClusterRef(p, 'cluster', clusterProp);
   const name = cluster ? controlPlaneName(cluster.name) : 'control-plane';

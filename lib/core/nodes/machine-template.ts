@@ -7,10 +7,10 @@
  * serve several groups; each gets its own object.
  */
 import { CapiVersion, checkGvk, INFRASTRUCTURE_GROUP, ObjectRef } from '../output/api-versions';
-import { ProblemReporter, Problems, show, Warning } from '../rules/errors';
+import { peek, ProblemReporter, Problems, show, Warning } from '../rules/errors';
 import { checkFreeForm } from '../rules/free-form';
 import { checkPropKeys, propKeys } from '../rules/strict-props';
-import { checkLabels, checkObject, isPlainRecord } from '../rules/validation';
+import { checkLabels, checkObject, checkProps, isPlainRecord } from '../rules/validation';
 import { compact, Manifest } from '../output/manifest';
 import { templateName } from '../output/naming';
 import { checkArguments } from '../rules/arguments';
@@ -111,8 +111,12 @@ export function imageKubernetesVersion(image: string): string | undefined {
 /** True for any object that implements {@link MachineTemplate}. */
 export function isMachineTemplate(value: unknown): value is MachineTemplate {
   const v = value as MachineTemplate | undefined;
-  return !!v && typeof v === 'object' && typeof v.apiGroup === 'string' && typeof v.version === 'string'
-    && typeof v.kind === 'string' && !!v.spec && typeof v.spec === 'object' && Array.isArray(v.warnings);
+  try {
+    return !!v && typeof v === 'object' && typeof v.apiGroup === 'string' && typeof v.version === 'string'
+      && typeof v.kind === 'string' && !!v.spec && typeof v.spec === 'object' && Array.isArray(v.warnings);
+  } catch {
+    return false; // a getter or Proxy that throws is no template
+  }
 }
 
 /** The `spec.template` content of a template object; its hash names the object. */
@@ -173,8 +177,9 @@ export class CustomMachineTemplate implements MachineTemplate {
   public readonly warnings: readonly Warning[] = [];
 
   constructor(props: CustomMachineTemplateProps) {
-    const p = new Problems(`CustomMachineTemplate${isPlainRecord(props) && typeof props.kind === 'string' ? ` ${show(props.kind)}` : ''}`);
-    if (!checkObject(p, 'props', props)) p.throwIfErrors();
+    const kind = peek(props, 'kind');
+    const p = new Problems(`CustomMachineTemplate${typeof kind === 'string' ? ` ${show(kind)}` : ''}`);
+    if (!checkProps(p, props)) p.throwIfErrors();
     checkPropKeys(p, '', props, CUSTOM_MACHINE_TEMPLATE_PROPS);
     const gvk = checkGvk(p, props, { version: '', kind: '' });
     if (props.version === undefined) p.error('version', 'is required, e.g. "v1beta1"');

@@ -28,7 +28,7 @@ import {
 } from '../output/api-versions';
 import { checkClusterRef, checkKubernetesVersion, ClusterRef } from '../cluster/cluster';
 import { checkEmittedObjects } from '../rules/credentials';
-import { Problems, show, Warning } from '../rules/errors';
+import { peek, Problems, show, Warning } from '../rules/errors';
 import { checkPropKeys, propKeys } from '../rules/strict-props';
 import { HealthCheck, renderHealthCheck } from './health-check';
 import { renderKubeadmConfigSpec, ResolvedKubeadm, resolveKubeadm, WorkerKubeadmProps } from '../kubeadm/config';
@@ -43,7 +43,7 @@ import { Taint } from '../kubeadm/taints';
 import { clusterAutoscalerProblem } from '../components/cluster-autoscaler';
 import { checkArguments } from '../rules/arguments';
 import {
-  checkDns1123Label, checkEnum, checkGeneratedName, checkInt, checkIntOrPercent, checkLabels, checkObject, intOrPercentValue,
+  checkDns1123Label, checkEnum, checkGeneratedName, checkInt, checkIntOrPercent, checkLabels, checkObject, checkProps, intOrPercentValue,
   IntOrPercent, isLabelKey, isPlainRecord, ParsedIntOrPercent,
 } from '../rules/validation';
 
@@ -369,7 +369,7 @@ function resolveRoles(p: Problems, roles: unknown): string[] | undefined {
 }
 
 export function renderWorkerGroup(props: WorkerGroupProps): Rendered {
-  return renderWorkerGroupFor(props, (props as Partial<WorkerGroupProps> | null | undefined)?.cluster);
+  return renderWorkerGroupFor(props, peek(props, 'cluster'));
 }
 
 /**
@@ -378,7 +378,7 @@ export function renderWorkerGroup(props: WorkerGroupProps): Rendered {
  */
 export function renderWorkerGroupFor(props: Omit<WorkerGroupProps, 'cluster'>, clusterProp: unknown): Rendered {
   const p = new Problems('WorkerGroup');
-  if (!checkObject(p, 'props', props)) p.throwIfErrors();
+  if (!checkProps(p, props)) p.throwIfErrors();
   checkPropKeys(p, '', props, WORKER_GROUP_PROPS);
   const cluster = checkClusterRef(p, 'cluster', clusterProp);
   const group = checkDns1123Label(p, 'name', props.name);
@@ -612,5 +612,7 @@ export type IngressWorkerGroupProps = Omit<WorkerGroupProps, 'name' | 'roles'> &
  * 2 nodes. After its nodes are Ready, delete the ingress controller's pods so they reschedule there.
  */
 export function ingressWorkerGroupProps(props: IngressWorkerGroupProps): WorkerGroupProps {
+  const p = new Problems('WorkerGroup "ingress"');
+  if (!checkProps(p, props)) p.throwIfErrors();
   return { scaling: { replicas: 2 }, ...props, name: props?.name ?? 'ingress', roles: ['ingress'] };
 }

@@ -62,7 +62,23 @@ export function jsonProblem(value: unknown, maxDepth = MAX_MANIFEST_DEPTH, lenie
 export function manifestProblem(value: unknown): string | undefined {
   if (value !== null && typeof value === 'object' && validManifests.has(value)) return undefined;
   if (!isPlainRecord(value)) return `must be a Kubernetes object { apiVersion, kind, metadata: { name } }, got ${describeValue(value)}`;
-  const shape = [
+  let shape: string[];
+  try {
+    shape = shapeProblems(value);
+  } catch {
+    // a getter or a Proxy that throws: the walk names where
+    return jsonProblem(value) ?? 'cannot be read (a getter or Proxy that throws): a manifest is plain data';
+  }
+  if (shape.length > 0) return shape.join('; ');
+  const json = jsonProblem(value);
+  if (json !== undefined) return json;
+  validManifests.add(value);
+  return undefined;
+}
+
+/** What is wrong with the apiVersion, kind and metadata of a manifest (may throw on a getter or Proxy). */
+function shapeProblems(value: Record<string, any>): string[] {
+  return [
     typeof value.apiVersion === 'string' && value.apiVersion !== '' ? undefined : `apiVersion must be a non-empty string, got ${describeValue(value.apiVersion)}`,
     typeof value.kind === 'string' && value.kind !== '' ? undefined : `kind must be a non-empty string, got ${describeValue(value.kind)}`,
     isPlainRecord(value.metadata) && typeof value.metadata.name === 'string' && value.metadata.name !== ''
@@ -71,27 +87,11 @@ export function manifestProblem(value: unknown): string | undefined {
       ? `metadata.namespace must be a string, got ${describeValue(value.metadata.namespace)}` : undefined,
     isPlainRecord(value.metadata) && value.metadata.labels !== undefined && !isStringMap(value.metadata.labels)
       ? `metadata.labels must map strings to strings, got ${describeValue(value.metadata.labels)}` : undefined,
-  ].filter((s) => s !== undefined);
-  if (shape.length > 0) return shape.join('; ');
-  const json = jsonProblem(value);
-  if (json !== undefined) return json;
-  validManifests.add(value);
-  return undefined;
+  ].filter((s): s is string => s !== undefined);
 }
 
 function isStringMap(v: unknown): boolean {
   return isPlainRecord(v) && Object.keys(v).every((k) => typeof v[k] === 'string');
-}
-
-/** A Map from strings to manifests, as {@link indexManifests} builds per cluster. */
-export function manifestMapProblem(value: unknown): string | undefined {
-  if (!(value instanceof Map)) return `must be a Map of object keys to Kubernetes objects, got ${describeValue(value)}`;
-  for (const [k, m] of value) {
-    if (typeof k !== 'string') return `has the key ${describeValue(k)}: keys are strings`;
-    const problem = manifestProblem(m);
-    if (problem !== undefined) return `[${show(k)}] ${problem}`;
-  }
-  return undefined;
 }
 
 /** A list of objects of bounded nesting (planFleet checks the objects themselves and reports each malformed one). */
@@ -104,23 +104,10 @@ export function listProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-export function stringProblem(value: unknown): string | undefined {
-  return typeof value === 'string' ? undefined : `must be a string, got ${describeValue(value)}`;
-}
-
-export function stringListProblem(value: unknown): string | undefined {
-  return Array.isArray(value) && value.every((s) => typeof s === 'string') ? undefined : `must be a list of strings, got ${describeValue(value)}`;
-}
-
 /** A field path: a list of keys (strings) and indexes (non-negative integers). */
 export function pathProblem(value: unknown): string | undefined {
   return Array.isArray(value) && value.length <= MAX_MANIFEST_DEPTH && value.every((s) => typeof s === 'string' || (Number.isSafeInteger(s) && s >= 0))
     ? undefined : `must be a field path (a list of at most ${MAX_MANIFEST_DEPTH} keys and indexes), got ${describeValue(value)}`;
-}
-
-/** A number of machines: a non-negative integer. */
-export function countProblem(value: unknown): string | undefined {
-  return Number.isSafeInteger(value) && (value as number) >= 0 ? undefined : `must be a non-negative integer, got ${describeValue(value)}`;
 }
 
 export function planOptionsProblem(value: unknown): string | undefined {

@@ -2,50 +2,18 @@
  * The plan functions as `capi-constructs/core` exports them: every argument is checked first (see
  * arguments.ts), so a wrong one is a ValidationError naming it, never a TypeError or RangeError from
  * inside. The library itself calls the functions of the other modules directly, on objects it has
- * already checked.
+ * already checked; the plan's building blocks (groupRoll, replicaChange, upgradeOrder, ...) are
+ * internal and have no checked form here.
  */
 import * as impl from '.';
 import type { Manifest } from '../output/manifest';
-import {
-  checkPlanArguments, countProblem, jsonProblem, listProblem, manifestMapProblem, manifestProblem, pathProblem, planOptionsProblem, planProblem,
-  readPlan, stringListProblem, stringProblem,
-} from './arguments';
-import type { AddonRemoval, AutoscalerChange, CelViolation, ClusterPlan, FieldChange, FleetPlan, GroupRemoval, InPlaceChange, ManifestSet, PlanOptions, RejectedChange, ReplicaChange, Roll, RolloutPacing, UpdateRule, VersionChange } from '.';
-
-/** A removed HelmRelease: the add-on is uninstalled. */
-export function addonRemoval(previous: Manifest): AddonRemoval | undefined {
-  checkPlanArguments('addonRemoval', [['previous', previous, manifestProblem(previous)]]);
-  return impl.addonRemoval(previous);
-}
-
-/** The cluster-autoscaler bounds, when either changes. */
-export function autoscalerChange(previous: Manifest, next: Manifest): AutoscalerChange | undefined {
-  checkPlanArguments('autoscalerChange', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
-  return impl.autoscalerChange(previous, next);
-}
-
-/**
- * The cluster an object belongs to: a Cluster is its own; other objects name theirs by the
- * `cluster.x-k8s.io/cluster-name` label (on every node-group object the library emits), the add-on
- * label `addons.capi-constructs.io/cluster`, an owner reference to a Cluster, `spec.clusterName`, or, for a Flux object that deploys
- * to a workload cluster, its `spec.kubeConfig.secretRef.name` (Cluster API names that Secret
- * `<cluster>-kubeconfig`). Objects with none of these belong to no cluster (name `""`).
- */
-export function clusterNameOf(m: Manifest): string {
-  checkPlanArguments('clusterNameOf', [['m', m, manifestProblem(m)]]);
-  return impl.clusterNameOf(m);
-}
+import { checkPlanArguments, jsonProblem, listProblem, manifestProblem, pathProblem, planOptionsProblem, planProblem, readPlan } from './arguments';
+import type { CelViolation, FieldChange, FleetPlan, PlanOptions, RejectedChange } from '.';
 
 /** The Cluster webhook's update rules: removed infrastructureRef, controlPlaneRef or topology. */
 export function clusterUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
   checkPlanArguments('clusterUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
   return impl.clusterUpdateRules(previous, next);
-}
-
-/** The changes of a KubeadmControlPlane (both sides in v1beta2) that roll its machines. */
-export function controlPlaneRollCauses(previous: Manifest, next: Manifest): FieldChange[] {
-  checkPlanArguments('controlPlaneRollCauses', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
-  return impl.controlPlaneRollCauses(previous, next);
 }
 
 /**
@@ -63,38 +31,10 @@ export function formatPlan(plan: FleetPlan): string {
   return readPlan('formatPlan', () => impl.formatPlan(plan));
 }
 
-/** A removed KubeadmControlPlane or MachineDeployment and the machines it takes with it. */
-export function groupRemoval(previous: Manifest): GroupRemoval | undefined {
-  checkPlanArguments('groupRemoval', [['previous', previous, manifestProblem(previous)]]);
-  return impl.groupRemoval(previous);
-}
-
-/** The rollout of a KubeadmControlPlane or MachineDeployment (both sides in v1beta2), or undefined when nothing rolls it. */
-export function groupRoll(previous: Manifest, next: Manifest): Roll | undefined {
-  checkPlanArguments('groupRoll', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
-  return impl.groupRoll(previous, next);
-}
-
-/**
- * Checks and indexes a manifest set. `what` names the set in errors (`previous`, `next`). Every
- * entry must be an object with apiVersion, kind and metadata.name; an object given twice is an
- * error. All problems are reported together.
- */
-export function indexManifests(objects: readonly unknown[], what: string): ManifestSet {
-  checkPlanArguments('indexManifests', [['objects', objects, listProblem(objects)], ['what', what, stringProblem(what)]]);
-  return impl.indexManifests(objects, what);
-}
-
 /** One rejection per changed field of an infrastructure machine template's `spec.template.spec`. */
 export function infraMachineTemplateUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
   checkPlanArguments('infraMachineTemplateUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
   return impl.infraMachineTemplateUpdateRules(previous, next);
-}
-
-/** The changes of `previous` -> `next` outside `covered` (paths, each covering what lies below it) and the server's own fields. */
-export function inPlaceChange(previous: Manifest, next: Manifest, covered: readonly string[] = []): InPlaceChange | undefined {
-  checkPlanArguments('inPlaceChange', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)], ['covered', covered, covered === undefined ? undefined : stringListProblem(covered)]]);
-  return impl.inPlaceChange(previous, next, covered);
 }
 
 /** `ValidateUpdate`'s allow-list: one rejection per merge-patch path outside it. */
@@ -127,18 +67,6 @@ export function kubeadmControlPlaneUpdateRules(previous: Manifest, next: Manifes
   return impl.kubeadmControlPlaneUpdateRules(previous, next);
 }
 
-/**
- * The changes of a MachineDeployment (both sides in v1beta2) that roll its machines: its machine
- * template outside the fields Cluster API changes in place (cluster-api v1.14.0
- * `core/reconcilers/machinedeployment/mdutil/util.go` `MachineTemplateDeepCopyRolloutFields`:
- * labels, annotations, clusterName, providerID, minReadySeconds, readinessGates, deletion timeouts
- * and taints), and `rollout.after`.
- */
-export function machineDeploymentRollCauses(previous: Manifest, next: Manifest): FieldChange[] {
-  checkPlanArguments('machineDeploymentRollCauses', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
-  return impl.machineDeploymentRollCauses(previous, next);
-}
-
 /** The MachineDeployment webhook's update rule: `spec.clusterName` is immutable. */
 export function machineDeploymentUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
   checkPlanArguments('machineDeploymentUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
@@ -165,18 +93,6 @@ export function machineHealthCheckUpdateRules(previous: Manifest, next: Manifest
 export function openStackClusterUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
   checkPlanArguments('openStackClusterUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
   return impl.openStackClusterUpdateRules(previous, next);
-}
-
-/**
- * The plan of one cluster: its objects before and after (either may be empty). An object whose
- * update a webhook rejects keeps its previous state, so it neither rolls nor scales nor changes in
- * place; the worker version-skew check then compares against the control plane version that stays.
- */
-export function planCluster(
-  namespace: string, name: string, before: ReadonlyMap<string, Manifest>, after: ReadonlyMap<string, Manifest>, reportedControlPlaneVersion?: string,
-): ClusterPlan {
-  checkPlanArguments('planCluster', [['namespace', namespace, stringProblem(namespace)], ['name', name, stringProblem(name)], ['before', before, manifestMapProblem(before)], ['after', after, manifestMapProblem(after)], ['reportedControlPlaneVersion', reportedControlPlaneVersion, reportedControlPlaneVersion === undefined ? undefined : stringProblem(reportedControlPlaneVersion)]]);
-  return impl.planCluster(namespace, name, before, after, reportedControlPlaneVersion);
 }
 
 /**
@@ -212,39 +128,6 @@ export function rejectedCreate(next: Manifest): RejectedChange[] {
 export function rejectedUpdate(previous: Manifest, next: Manifest): RejectedChange[] {
   checkPlanArguments('rejectedUpdate', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
   return impl.rejectedUpdate(previous, next);
-}
-
-/** `spec.replicas` of a group, when it changes. */
-export function replicaChange(previous: Manifest, next: Manifest): ReplicaChange | undefined {
-  checkPlanArguments('replicaChange', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
-  return impl.replicaChange(previous, next);
-}
-
-/** How a group's rollout is paced. */
-export function rolloutPacing(m: Manifest, machines: number): RolloutPacing {
-  checkPlanArguments('rolloutPacing', [['m', m, manifestProblem(m)], ['machines', machines, countProblem(machines)]]);
-  return impl.rolloutPacing(m, machines);
-}
-
-/** The update rules for an object's kind (none for kinds without update rules). */
-export function updateRulesFor(m: Manifest): readonly UpdateRule[] {
-  checkPlanArguments('updateRulesFor', [['m', m, manifestProblem(m)]]);
-  return impl.updateRulesFor(m);
-}
-
-/**
- * The version changes of one cluster in upgrade order. `reported` is the control plane's live version
- * (KubeadmControlPlane `status.version`), when known.
- */
-export function upgradeOrder(before: ReadonlyMap<string, Manifest>, after: ReadonlyMap<string, Manifest>, reported?: string): VersionChange[] {
-  checkPlanArguments('upgradeOrder', [['before', before, manifestMapProblem(before)], ['after', after, manifestMapProblem(after)], ['reported', reported, reported === undefined ? undefined : stringProblem(reported)]]);
-  return impl.upgradeOrder(before, after, reported);
-}
-
-/** The stage of a worker group: its annotation, or 1. */
-export function upgradeStageOf(md: Manifest): number {
-  checkPlanArguments('upgradeStageOf', [['md', md, manifestProblem(md)]]);
-  return impl.upgradeStageOf(md);
 }
 
 /**

@@ -23,7 +23,7 @@ import { checkGvk } from '../output/api-versions';
 import { ProblemReporter, Problems, Warning } from '../rules/errors';
 import { checkTemplateMetadata, MachineCapacity, MachineRole, MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
 import { compact } from '../output/manifest';
-import { checkObject } from '../rules/validation';
+import { checkObject, checkProps } from '../rules/validation';
 import {
   checkAdditionalFields, checkControlPlaneCapacity, checkKnownKeys, MachineTemplateObject, mergeOverrides, optInt, readTemplateObject,
   reqString, takeRest,
@@ -88,7 +88,7 @@ export class BasisMachineTemplate implements MachineTemplate {
 
   constructor(props: BasisMachineTemplateProps) {
     const p = new Problems('BasisMachineTemplate');
-    if (!checkObject(p, 'props', props)) p.throwIfErrors();
+    if (!checkProps(p, props)) p.throwIfErrors();
     checkKnownKeys(p, props, KNOWN, 'the platform credentials belong to the provider, not to a template');
     const gvk = checkGvk(p, props, { version: BASIS_DEFAULT_VERSION, kind: BASIS_KIND });
     const fields = {

@@ -10,9 +10,9 @@
  */
 import { checkGvk, INFRASTRUCTURE_GROUP } from '../output/api-versions';
 import { InfrastructureCluster } from '../cluster/cluster';
-import { Problems, show } from '../rules/errors';
+import { peek, Problems, show } from '../rules/errors';
 import { isProviderBootstrap, ProviderBootstrap } from '../kubeadm/provider-bootstrap';
-import { checkObject } from '../rules/validation';
+import { checkObject, checkProps } from '../rules/validation';
 import { checkObjectName } from './common';
 
 /** Props of {@link existingInfrastructureCluster}: an infrastructure cluster object made elsewhere. */
@@ -37,8 +37,8 @@ export interface ExistingInfrastructureClusterProps {
  * `spec.infrastructureRef` and emits nothing for it.
  */
 export function existingInfrastructureCluster(props: ExistingInfrastructureClusterProps): InfrastructureCluster {
-  const p = new Problems(`existingInfrastructureCluster ${show(props?.kind)}`);
-  if (!checkObject(p, 'props', props)) p.throwIfErrors();
+  const p = new Problems(`existingInfrastructureCluster ${show(peek(props, 'kind'))}`);
+  if (!checkProps(p, props)) p.throwIfErrors();
   if (props.version === undefined) p.error('version', 'is required, e.g. "v1beta1"');
   if (props.kind === undefined) p.error('kind', 'is required, e.g. "OVirtCluster"');
   const gvk = checkGvk(p, props, { version: 'v1beta1', kind: 'Cluster' });

@@ -18,7 +18,7 @@ import { ProblemReporter, Problems, show, Warning } from '../rules/errors';
 import { MachineRole, MachineTemplate } from '../nodes/machine-template';
 import { compact } from '../output/manifest';
 import { ProviderBootstrap } from '../kubeadm/provider-bootstrap';
-import { checkEnum, checkObject } from '../rules/validation';
+import { checkEnum, checkObject, checkProps } from '../rules/validation';
 import {
   checkAdditionalFields, checkKnownKeys, checkObjectName, checkVersion, MachineTemplateObject, mergeOverrides, optBool, optInt,
   optString, optStringList, propPathOf, readTemplateObject, reqString, takeRest, UUID,
@@ -189,7 +189,7 @@ export class OpenStackMachineTemplate implements MachineTemplate {
 
   constructor(props: OpenStackMachineTemplateProps) {
     const p = new Problems('OpenStackMachineTemplate');
-    if (!checkObject(p, 'props', props)) p.throwIfErrors();
+    if (!checkProps(p, props)) p.throwIfErrors();
     checkKnownKeys(p, props, KNOWN, CREDENTIAL_HINT);
     const version = checkVersion(p, 'version', props.version, OPENSTACK_VERSIONS, 'v1beta1');
     let flavor: unknown;
@@ -391,7 +391,7 @@ export class OpenStackCluster implements InfrastructureCluster {
 
   constructor(props: OpenStackClusterProps) {
     const p = new Problems('OpenStackCluster');
-    if (!checkObject(p, 'props', props)) p.throwIfErrors();
+    if (!checkProps(p, props)) p.throwIfErrors();
     checkKnownKeys(p, props, OPENSTACK_CLUSTER_KEYS, CREDENTIAL_HINT);
     const version = checkVersion(p, 'version', props.version, OPENSTACK_VERSIONS, 'v1beta1');
     const v2 = version === 'v1beta2';

@@ -25,7 +25,7 @@ import { checkGvk } from '../output/api-versions';
 import { ProblemReporter, Problems, show, Warning } from '../rules/errors';
 import { checkTemplateMetadata, MachineCapacity, MachineRole, MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
 import { compact } from '../output/manifest';
-import { checkObject } from '../rules/validation';
+import { checkObject, checkProps } from '../rules/validation';
 import {
   checkAdditionalFields, checkControlPlaneCapacity, checkKnownKeys, MachineTemplateObject, mergeOverrides, optInt, readTemplateObject,
   reqString, takeRest,
@@ -114,7 +114,7 @@ export class OVirtMachineTemplate implements MachineTemplate {
 
   constructor(props: OVirtMachineTemplateProps) {
     const p = new Problems('OVirtMachineTemplate');
-    if (!checkObject(p, 'props', props)) p.throwIfErrors();
+    if (!checkProps(p, props)) p.throwIfErrors();
     checkKnownKeys(p, props, KNOWN, 'the oVirt engine credentials belong to the provider, not to a template');
     const gvk = checkGvk(p, props, { version: OVIRT_DEFAULT_VERSION, kind: OVIRT_KIND });
     const template = reqString(p, 'template', props.template);

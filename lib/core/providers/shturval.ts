@@ -25,7 +25,7 @@ import { checkGvk } from '../output/api-versions';
 import { Problems, show, Warning } from '../rules/errors';
 import { checkTemplateMetadata, MachineTemplate, MachineTemplateMetadata } from '../nodes/machine-template';
 import { compact } from '../output/manifest';
-import { checkEnum, checkLabels, checkObject, isLabelKey, isLabelValue } from '../rules/validation';
+import { checkEnum, checkLabels, checkObject, checkProps, isLabelKey, isLabelValue } from '../rules/validation';
 import {
   checkAdditionalFields, checkKnownKeys, MachineTemplateObject, mergeOverrides, readTemplateObject, takeRest,
 } from './common';
@@ -164,7 +164,7 @@ export class ShturvalMachineTemplate implements MachineTemplate {
 
   constructor(props: ShturvalMachineTemplateProps) {
     const p = new Problems('ShturvalMachineTemplate');
-    if (!checkObject(p, 'props', props)) p.throwIfErrors();
+    if (!checkProps(p, props)) p.throwIfErrors();
     checkKnownKeys(p, props, KNOWN, 'the platform credentials belong to the provider, not to a template');
     const gvk = checkGvk(p, props, { version: SHTURVAL_DEFAULT_VERSION, kind: SHTURVAL_KIND });
     let field: string | undefined = SHTURVAL_DEFAULT_SELECTOR_FIELD;

@@ -18,7 +18,7 @@ import { checkTemplateMetadata, MachineCapacity, MachineRole, MachineTemplate, M
 import { checkKubeVip, KubeVipProps } from '../kubeadm/kube-vip';
 import { ProviderBootstrap } from '../kubeadm/provider-bootstrap';
 import { compact, Manifest } from '../output/manifest';
-import { checkDuration, checkEnum, checkObject, Duration } from '../rules/validation';
+import { checkDuration, checkEnum, checkObject, checkProps, Duration } from '../rules/validation';
 import {
   checkAdditionalFields, checkControlPlaneCapacity, checkKnownKeys, checkObjectName, checkVersion, MachineTemplateObject, mergeOverrides,
   optBool, optInt, optString, optStringList, propPathOf, readTemplateObject, reqString, takeRest,
@@ -227,7 +227,7 @@ export class VSphereMachineTemplate implements MachineTemplate {
 
   constructor(props: VSphereMachineTemplateProps) {
     const p = new Problems('VSphereMachineTemplate');
-    if (!checkObject(p, 'props', props)) p.throwIfErrors();
+    if (!checkProps(p, props)) p.throwIfErrors();
     checkKnownKeys(p, props, KNOWN, 'reference a VSphereClusterIdentity or Secret from VSphereCluster.identityRef instead');
     const version = checkVersion(p, 'version', props.version, VSPHERE_VERSIONS, 'v1beta2');
     const v2 = version !== 'v1beta1';
@@ -587,7 +587,7 @@ export class VSphereCluster implements InfrastructureCluster {
 
   constructor(props: VSphereClusterProps) {
     const p = new Problems('VSphereCluster');
-    if (!checkObject(p, 'props', props)) p.throwIfErrors();
+    if (!checkProps(p, props)) p.throwIfErrors();
     checkKnownKeys(p, props, VSPHERE_CLUSTER_KEYS, 'reference a VSphereClusterIdentity or Secret with identityRef');
     const version = checkVersion(p, 'version', props.version, VSPHERE_VERSIONS, 'v1beta2');
     const server = reqString(p, 'server', props.server, 1024);

@@ -46,7 +46,11 @@ export class ValidationError extends Error {
 }
 
 function isIssue(i: unknown): i is Issue {
-  return i !== null && typeof i === 'object' && typeof (i as Issue).path === 'string' && typeof (i as Issue).message === 'string';
+  try {
+    return i !== null && typeof i === 'object' && typeof (i as Issue).path === 'string' && typeof (i as Issue).message === 'string';
+  } catch {
+    return false; // a getter or Proxy that throws
+  }
 }
 
 /**
@@ -96,6 +100,21 @@ export class Problems implements ProblemReporter {
 
 /** Error messages show at most this many characters of a value. */
 export const MAX_SHOWN_VALUE = 200;
+
+/**
+ * The own field `key` of a value that may be anything (a Proxy that throws, an object with getters): its
+ * value when it is a plain data field, otherwise undefined. Never calls a getter, never throws. For
+ * error subjects, which name the object before it is validated.
+ */
+export function peek(value: unknown, key: string): unknown {
+  try {
+    if (value === null || typeof value !== 'object') return undefined;
+    const d = Object.getOwnPropertyDescriptor(value, key);
+    return d !== undefined && 'value' in d ? d.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Formats a user-supplied value for an error message, cut to {@link MAX_SHOWN_VALUE} characters. */
 export function show(value: unknown): string {

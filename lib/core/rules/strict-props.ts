@@ -68,7 +68,8 @@ export function checkPropKeys<T>(
     }
     if (v === undefined) continue;
     ok = false;
-    const at = path ? `${path}.${k}` : k;
+    // an empty key still names a place: `[""]`
+    const at = k === '' ? `${path}[""]` : path ? `${path}.${k}` : k;
     const special = hint?.(k);
     if (special === null) continue;
     if (special !== undefined) {

@@ -75,11 +75,16 @@ export function isKind(v: unknown): v is string {
  * runner's sandbox): props and free-form maps. Class instances, Dates, Maps, Sets and arrays are not.
  */
 export function isPlainRecord(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  if (proto === Object.prototype || proto === null) return true;
-  // another realm's Object.prototype: a root prototype, and the object is tagged as a plain Object
-  return Object.getPrototypeOf(proto) === null && Object.prototype.toString.call(v) === '[object Object]';
+  if (v === null || typeof v !== 'object') return false;
+  try {
+    if (Array.isArray(v)) return false;
+    const proto = Object.getPrototypeOf(v);
+    if (proto === Object.prototype || proto === null) return true;
+    // another realm's Object.prototype: a root prototype, and the object is tagged as a plain Object
+    return Object.getPrototypeOf(proto) === null && Object.prototype.toString.call(v) === '[object Object]';
+  } catch {
+    return false; // a Proxy that throws is no plain data
+  }
 }
 
 export function checkRequired(p: Problems, path: string, value: unknown): boolean {
@@ -271,14 +276,87 @@ export function checkEnum<T extends string>(p: Problems, path: string, value: un
 /**
  * Checks that a props value is an object: not null, not an array, and not a Map, Date, Set, boxed
  * primitive or other built-in value, whose entries `Object.keys` does not see (a Map of labels would
- * emit no labels).
+ * emit no labels). Its own fields must be plain data too: a getter (which may throw, or answer
+ * differently each time it is read) or a Proxy that throws when read is an error, never a crash.
  */
 export function checkObject(p: Problems, path: string, value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || isBuiltinValue(value)) {
-    p.error(path, `must be a plain object, got ${describeValue(value)}`);
+  let problem: string | undefined;
+  try {
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || isBuiltinValue(value)) problem = `must be a plain object, got ${describeValue(value)}`;
+    else problem = accessorProblem(value);
+  } catch {
+    problem = 'cannot be read (a Proxy that throws): props are plain objects';
+  }
+  if (problem !== undefined) {
+    p.error(path, problem);
     return false;
   }
   return true;
+}
+
+/**
+ * Checks that the plain objects and lists inside a whole argument (props, a cluster spec) can be read
+ * as data: no getter or setter anywhere (a getter may throw, or answer differently each time it is
+ * read), and no Proxy that throws when read. Records the first such place with its path and returns
+ * false; the value is then not rendered at all. Class instances (machine templates, provider clusters,
+ * a Cluster construct) are the library's or the framework's own objects and are not entered; cycles
+ * are walked once. Linear in the size of the value.
+ */
+export function checkReadable(p: Problems, value: unknown, wholeName = 'props'): boolean {
+  const seen = new Set<object>();
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v);
+    const where = at === '' ? wholeName : at;
+    let keys: string[];
+    try {
+      Object.getPrototypeOf(v); // throws for a Proxy whose traps throw (isPlainRecord answers false)
+      if (!Array.isArray(v) && !isPlainRecord(v)) continue;
+      keys = Object.keys(v);
+    } catch {
+      p.error(where, 'cannot be read (a Proxy that throws): props are plain values');
+      return false;
+    }
+    for (const k of keys) {
+      let d: PropertyDescriptor | undefined;
+      // the path stops growing past 200 characters: a 100k-deep value would otherwise cost quadratic time
+      const kAt = at.length > 200 ? (at.endsWith('…') ? at : `${at}…`)
+        : Array.isArray(v) ? `${at}[${k}]` : `${at}${at === '' ? '' : '.'}${k.length > 40 ? `${k.slice(0, 40)}…` : k}`;
+      try {
+        d = Object.getOwnPropertyDescriptor(v, k);
+      } catch {
+        p.error(where, 'cannot be read (a Proxy that throws): props are plain values');
+        return false;
+      }
+      if (d === undefined) continue;
+      if (!('value' in d)) {
+        p.error(kAt, 'is a getter: props are plain values, not accessors');
+        return false;
+      }
+      if (d.value !== null && typeof d.value === 'object') stack.push([d.value, kAt]);
+    }
+  }
+  return true;
+}
+
+/**
+ * The check of a whole props argument (of a construct, a render function, a provider class): a plain
+ * object ({@link checkObject}) whose contents can be read as data ({@link checkReadable}). Paths of
+ * problems inside are relative to the props (`scaling.min`); the whole argument is `wholeName`.
+ */
+export function checkProps(p: Problems, value: unknown, wholeName = 'props'): value is Record<string, unknown> {
+  return checkObject(p, wholeName, value) && checkReadable(p, value, wholeName);
+}
+
+/** The first own field of `value` that is a getter or setter, described; undefined when every field is plain data. */
+function accessorProblem(value: object): string | undefined {
+  for (const k of Object.keys(value)) {
+    const d = Object.getOwnPropertyDescriptor(value, k);
+    if (d !== undefined && !('value' in d)) return `has a getter at ${show(k.length > 40 ? `${k.slice(0, 40)}…` : k)}: props are plain values, not accessors`;
+  }
+  return undefined;
 }
 
 /**
@@ -294,6 +372,14 @@ function isBuiltinValue(v: object): boolean {
 
 /** A short description of a value where another kind of value was expected, for error messages. */
 export function describeValue(v: unknown): string {
+  try {
+    return described(v);
+  } catch {
+    return show(v); // a Proxy that throws: show never does
+  }
+}
+
+function described(v: unknown): string {
   if (typeof v === 'bigint') return `the BigInt ${show(v)}`;
   if (typeof v === 'symbol') return `the Symbol ${show(v)}`;
   if (typeof v === 'function') return 'a function';
