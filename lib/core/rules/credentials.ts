@@ -16,6 +16,7 @@
  */
 import { gunzipSync } from 'zlib';
 import { show } from './errors';
+import { memoize } from './memo';
 import { SecretlintFinding, secretlintFinding } from './secretlint';
 
 const SECRET_WORDS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'clientsecret', 'kubeconfig', 'credential'];
@@ -49,6 +50,13 @@ const SECRET_HINT = 'put the value in a Secret and reference the Secret by name 
 
 /** Why a key of a free-form map looks like a credential, or undefined. */
 export function credentialKeyProblem(key: string): string | undefined {
+  return keyProblems(key);
+}
+
+/** Keys repeat from object to object (label and annotation keys above all): each is folded once. */
+const keyProblems = memoize(keyProblem, 8192);
+
+function keyProblem(key: string): string | undefined {
   const f = foldKey(key);
   if (f.length < 3) return undefined; // shorter than every secret word
   const word = SECRET_WORDS.find((w) => f.includes(w)) ?? SHORT_SECRET_WORDS.find((w) => f.endsWith(w));
@@ -78,10 +86,39 @@ const AUTH_HEADER = /\b(Basic|Bearer)[ \t]+[A-Za-z0-9._~+/-]{16,}=*/;
 const ASSIGNMENT = /(?:^|[\n \t{,])(?:--?)?[ \t]*["']?([A-Za-z][A-Za-z0-9_.-]*)["']?[ \t]*(?:=|:(?=[ \t]))[ \t]*["']?([^\s"'#;,}]+)|(?:^|[ \t])--?([A-Za-z][A-Za-z0-9_.-]*)[ \t]+["']?([^\s"'-][^\s"']*)/g;
 /** A value that refers to a secret kept elsewhere: a shell or template variable, a path, an environment lookup. */
 const REFERENCE_VALUE = /^(\$|\{\{|<|\/|~\/|\.\/|os\.environ|os\.getenv|process\.env|ENV\[|getenv\()/;
-/** A kubeadm bootstrap token (`abcdef.0123456789abcdef`). */
-const BOOTSTRAP_TOKEN = /\b[a-z0-9]{6}\.[a-z0-9]{16}\b/;
+/**
+ * A kubeadm bootstrap token (`abcdef.0123456789abcdef`): what `/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/` finds,
+ * looked for from each `.` (the expression tries every position of the text, the dots are few).
+ */
+function hasBootstrapToken(s: string): boolean {
+  for (let dot = s.indexOf('.', 6); dot >= 0 && dot + 16 < s.length; dot = s.indexOf('.', dot + 1)) {
+    if (!isTokenRun(s, dot - 6, dot) || !isTokenRun(s, dot + 1, dot + 17)) continue;
+    if ((dot < 7 || !isWordChar(s.charCodeAt(dot - 7))) && (dot + 17 >= s.length || !isWordChar(s.charCodeAt(dot + 17)))) return true;
+  }
+  return false;
+}
+
+/** Whether s[from..to) is all `[a-z0-9]`. */
+function isTokenRun(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
+
+/** `[A-Za-z0-9_]`, the word characters of `\b`. */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
 /** The secret words a key of an assignment ends with: a name that ends with them sets a secret (`admin_password`, `--client-secret`). */
 const ASSIGNED_SECRET_WORDS = ['password', 'passwd', 'pwd', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'secretkey', 'accesskey'];
+/**
+ * Text that an assignment of a secret needs: a key of {@link ASSIGNMENT} is ASCII, and folded (lower
+ * case, only letters kept) ends with a secret word, so the text holds the word's letters in either case
+ * with nothing but digits, `_`, `.` and `-` between them. Text without (nearly all) skips the assignments.
+ */
+const ASSIGNED_SECRET_WORD = new RegExp(ASSIGNED_SECRET_WORDS.map((w) => [...w].join('[0-9_.-]*')).join('|'), 'i');
 
 /** Encoded text is decoded at most this many times (base64 of gzip of base64 …). */
 const MAX_DECODE_DEPTH = 3;
@@ -111,8 +148,15 @@ export function credentialTextProblem(s: string): string | undefined {
  */
 export function credentialFormatProblem(s: string): string | undefined {
   if (s.length < 8) return undefined;
-  return textProblem(s, 0, false);
+  return formatProblems(s) || undefined;
 }
+
+/**
+ * The same strings are checked again and again: a field's value when it is validated and again in the
+ * emitted object, and the texts every cluster of a fleet shares. Each is checked once while the memo
+ * holds it (bounded by the total length of its keys, see memo.ts). '' stands for no problem.
+ */
+const formatProblems = memoize((s) => textProblem(s, 0, false) ?? '', 8192);
 
 function textProblem(s: string, depth: number, rules: boolean): string | undefined {
   const own = formatProblem(s);
@@ -139,7 +183,7 @@ function formatProblem(s: string): string | undefined {
   if ((s.includes('PuTTY') || s.includes('Private-Lines')) && PUTTY_KEY.test(s)) return 'holds a PuTTY private key';
   if (s.includes('eyJ') && JWT.test(s)) return 'holds a JSON Web Token';
   if ((s.includes('Basic') || s.includes('Bearer')) && AUTH_HEADER.test(s)) return 'holds an HTTP Basic or Bearer credential';
-  if (s.includes('.') && BOOTSTRAP_TOKEN.test(s)) return 'holds a kubeadm bootstrap token';
+  if (hasBootstrapToken(s)) return 'holds a kubeadm bootstrap token';
   const colon = s.includes(':');
   const equals = s.includes('=');
   if (colon) {
@@ -147,7 +191,7 @@ function formatProblem(s: string): string | undefined {
     if (KUBECONFIG_DATA.test(s) || (KUBECONFIG_KIND.test(s) && KUBECONFIG_SECTIONS.test(s))) return 'looks like a kubeconfig';
     if ((DOCKER_AUTHS.test(s) && DOCKER_AUTH.test(s)) || DOCKERCFG_AUTH.test(s)) return 'looks like a docker config with registry credentials (auths)';
   }
-  if (equals || (colon && /:[ \t]/.test(s)) || s.includes(' -')) {
+  if ((equals || (colon && /:[ \t]/.test(s)) || s.includes(' -')) && ASSIGNED_SECRET_WORD.test(s)) {
     const assigned = assignedSecret(s);
     if (assigned) return `sets ${show(assigned)} inline (a cloud.conf, vsphere.conf, env file, YAML or command-line credential)`;
   }
@@ -194,25 +238,34 @@ function* base64Runs(s: string): Generator<string> {
   // a loop over the characters, not a regular expression: V8's backtracking stack overflows on a run of
   // ten million characters even for a single greedy class
   let start = -1;
+  let cases = 0;
   for (let i = 0; i <= s.length; i++) {
-    if (i < s.length && isBase64Char(s.charCodeAt(i))) {
-      if (start < 0) start = i;
+    const c = i < s.length ? s.charCodeAt(i) : 0;
+    const kind = c < 128 ? BASE64_CHARS[c] : 0;
+    if (kind !== 0) {
+      if (start < 0) {
+        start = i;
+        cases = 0;
+      }
+      cases |= kind;
       continue;
     }
-    if (start >= 0 && i - start >= MIN_BASE64_RUN) {
-      const run = s.slice(start, i);
-      if (UPPER.test(run) && LOWER.test(run)) yield run;
-    }
+    if (start >= 0 && i - start >= MIN_BASE64_RUN && (cases & MIXED_CASE) === MIXED_CASE) yield s.slice(start, i);
     start = -1;
   }
 }
 
-/** `[A-Za-z0-9+/=_-]`: standard and URL-safe base64 with padding. */
-function isBase64Char(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45;
-}
-const UPPER = /[A-Z]/;
-const LOWER = /[a-z]/;
+/** Per ASCII code: 0 for no base64 character, else {@link UPPER} for `[A-Z]`, {@link LOWER} for `[a-z]`, 1 for `[0-9+/=_-]`. */
+const UPPER = 2;
+const LOWER = 4;
+const MIXED_CASE = UPPER | LOWER;
+const BASE64_CHARS = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 65; c <= 90; c++) table[c] = UPPER;
+  for (let c = 97; c <= 122; c++) table[c] = LOWER;
+  for (const ch of '0123456789+/=_-') table[ch.charCodeAt(0)] = 1;
+  return table;
+})();
 
 /** A base64 run decoded to text (gunzipped when gzip), or undefined when it is not text. */
 function decodeBase64Text(run: string): { text: string; gzip: boolean; tooLarge?: boolean } | undefined {
@@ -284,69 +337,114 @@ export function userKeyProblem(key: string): string | undefined {
  * secret, and for kubeadm file content that holds one once decoded as its `encoding` says.
  */
 export function checkEmittedCredentials(p: Reporter, path: string, value: unknown): void {
-  const strings: [string, string][] = [];
-  walk(p, path, value, undefined, strings);
-  scanStrings(p, strings);
+  const scan = new EmittedScan(p);
+  scan.walk(path, value, undefined);
+  scan.finish();
 }
 
 type Reporter = { error(path: string, message: string): void };
 
+/** A step of the path from an emitted object's root to a value: a map key or a list index. */
+type Step = string | number;
+
 /**
- * The library's formats on each string, then secretlint's rules once over all of them (joined by
- * newlines: no rule of the preset anchors at the start of the text or matches across a line end but
- * the private-key rule, whose block is one string anyway); only when that finds something are the
- * strings scanned one by one to name the path. The GCP rule reads a whole JSON document, so strings
- * that are one (`{...}`) are scanned on their own.
+ * One walk over emitted objects. Each string gets the library's formats (memoized, so a string the field
+ * checks or an earlier cluster already saw costs one lookup) and, when they find nothing, secretlint's
+ * rules (which skip it in one pass when it holds none of their triggers). The error path of a value is
+ * built only when there is an error: the walk keeps the steps to it on a stack. Errors come in the order
+ * of the earlier scan: the keys and file contents as they are met, then the strings' format problems,
+ * then the rules' findings.
  */
-function scanStrings(p: Reporter, strings: readonly [string, string][]): void {
-  const rest: [string, string][] = [];
-  for (const [at, s] of strings) {
-    const problem = credentialFormatProblem(s);
-    if (problem) p.error(at, problem);
-    else if (s.length >= 8) rest.push([at, s]);
+class EmittedScan {
+  private root = '';
+  private readonly steps: Step[] = [];
+  private readonly formatErrors: [string, string][] = [];
+  private readonly ruleErrors: [string, string][] = [];
+
+  constructor(private readonly p: Reporter) {}
+
+  /** The path of the value the walk is at, plus `last` (a key or index) when given. */
+  private path(last?: Step): string {
+    let out = this.root;
+    for (const step of last === undefined ? this.steps : [...this.steps, last]) {
+      out += typeof step === 'number' ? `[${step}]` : `.${step.length > 80 ? `${step.slice(0, 80)}…` : step}`;
+    }
+    return out;
   }
-  if (rest.length === 0) return;
-  const joinedHit = secretlintFinding(rest.map(([, s]) => s).join('\n')) !== undefined;
-  for (const [at, s] of joinedHit ? rest : rest.filter(([, x]) => x.trimStart().startsWith('{'))) {
-    const found = secretlintFinding(s);
-    if (found) p.error(at, secretlintProblem(found));
+
+  walk(root: string, v: unknown, parentKey: string | undefined): void {
+    this.root = root;
+    this.steps.length = 0;
+    this.value(v, parentKey);
+  }
+
+  private value(v: unknown, parentKey: string | undefined): void {
+    if (typeof v === 'string') {
+      this.string(v);
+      return;
+    }
+    if (v === null || typeof v !== 'object') return;
+    const steps = this.steps;
+    const userKeys = parentKey !== undefined && USER_KEYED_MAPS.has(parentKey);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const item: unknown = v[i];
+        if (userKeys && item !== null && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string') {
+          const problem = userKeyProblem((item as { name: string }).name);
+          if (problem) this.p.error(`${this.path(i)}.name`, problem);
+        }
+        steps.push(i);
+        this.value(item, undefined);
+        steps.pop();
+      }
+      return;
+    }
+    const map = v as Record<string, unknown>;
+    const encoding = typeof map.encoding === 'string' && ENCODINGS.has(map.encoding) && typeof map.content === 'string' ? map.encoding as ContentEncoding : undefined;
+    for (const k of Object.keys(map)) {
+      if (userKeys) {
+        const problem = userKeyProblem(k);
+        if (problem) this.p.error(this.path(k), problem);
+      }
+      if (encoding !== undefined && k === 'content') {
+        const problem = encodedContentProblem(map.content as string, encoding);
+        if (problem) this.p.error(this.path(k), problem);
+        continue;
+      }
+      steps.push(k);
+      this.value(map[k], k);
+      steps.pop();
+    }
+  }
+
+  private string(s: string): void {
+    if (s.length < 8) return; // shorter than every format and every rule's match
+    const verdict = emittedStringVerdicts(s);
+    if (verdict === CLEAN) return;
+    (verdict.rule ? this.ruleErrors : this.formatErrors).push([this.path(), verdict.message]);
+  }
+
+  /** Reports the strings' problems. */
+  finish(): void {
+    for (const [at, message] of this.formatErrors) this.p.error(at, message);
+    for (const [at, message] of this.ruleErrors) this.p.error(at, message);
   }
 }
 
-function walk(p: Reporter, at: string, v: unknown, parentKey: string | undefined, strings: [string, string][]): void {
-  if (typeof v === 'string') {
-    strings.push([at, v]);
-    return;
-  }
-  if (v === null || typeof v !== 'object') return;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const item: unknown = v[i];
-      if (parentKey !== undefined && USER_KEYED_MAPS.has(parentKey) && item !== null && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string') {
-        const problem = userKeyProblem((item as { name: string }).name);
-        if (problem) p.error(`${at}[${i}].name`, problem);
-      }
-      walk(p, `${at}[${i}]`, item, undefined, strings);
-    }
-    return;
-  }
-  const map = v as Record<string, unknown>;
-  const userKeys = parentKey !== undefined && USER_KEYED_MAPS.has(parentKey);
-  const encoding = typeof map.encoding === 'string' && ENCODINGS.has(map.encoding) && typeof map.content === 'string' ? map.encoding as ContentEncoding : undefined;
-  for (const k of Object.keys(map)) {
-    const kAt = `${at}.${k.length > 80 ? `${k.slice(0, 80)}…` : k}`;
-    if (userKeys) {
-      const problem = userKeyProblem(k);
-      if (problem) p.error(kAt, problem);
-    }
-    if (encoding !== undefined && k === 'content') {
-      const problem = encodedContentProblem(map.content as string, encoding);
-      if (problem) p.error(kAt, problem);
-      continue;
-    }
-    walk(p, kAt, map[k], k, strings);
-  }
+/** What the scan of an emitted string found: a problem with the library's formats, or a finding of secretlint's rules. */
+interface Verdict {
+  readonly message: string;
+  readonly rule: boolean;
 }
+const CLEAN: Verdict = { message: '', rule: false };
+
+/** The formats first, then, only when they find nothing, the rules: for each emitted string of 8 characters or more. */
+const emittedStringVerdicts = memoize((s): Verdict => {
+  const problem = credentialFormatProblem(s);
+  if (problem) return { message: problem, rule: false };
+  const found = secretlintFinding(s);
+  return found ? { message: secretlintProblem(found), rule: true } : CLEAN;
+}, 8192);
 
 /**
  * {@link checkEmittedCredentials} over the objects a render function is about to return, each at
@@ -354,7 +452,7 @@ function walk(p: Reporter, at: string, v: unknown, parentKey: string | undefined
  * The render functions call it after their field checks and throw before returning anything.
  */
 export function checkEmittedObjects(p: Reporter, objects: readonly { readonly kind: string; readonly metadata: { readonly name: string } }[]): void {
-  const strings: [string, string][] = [];
-  for (const o of objects) walk(p, `${o.kind} ${o.metadata.name}`, o, undefined, strings);
-  scanStrings(p, strings);
+  const scan = new EmittedScan(p);
+  for (const o of objects) scan.walk(`${o.kind} ${o.metadata.name}`, o, undefined);
+  scan.finish();
 }

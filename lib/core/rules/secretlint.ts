@@ -15,7 +15,13 @@
  *
  * Only the rule id and message id of a finding are kept: secretlint's message text quotes the secret,
  * and no credential may reach an error message or a log.
+ *
+ * Most strings hold nothing any rule looks for, so each rule runs only on text that contains its
+ * trigger (secretlint-triggers.ts): a literal every report of the rule needs. One regular expression,
+ * all triggers together, rejects nearly every string in a single pass.
  */
+import { PRESET_VERSION, RULE_TRIGGERS } from './secretlint-triggers';
+
 
 /** The part of secretlint's rule contract (`@secretlint/types`) the library uses. */
 interface SecretlintSource {
@@ -57,14 +63,26 @@ const RULE_OPTIONS: Readonly<Record<string, Record<string, unknown>>> = {
 };
 const DROPPED_MESSAGES = new Set(['AWSAccountID']);
 
+/** A rule's `file` handler, and the trigger its reports need (undefined: the rule always runs). */
+interface LoadedRule {
+  readonly id: string;
+  readonly file: (source: SecretlintSource) => unknown;
+  readonly trigger: RegExp | undefined;
+}
+
 /** The rules' `file` handlers, created once; each reports into {@link current}. */
-let loaded: readonly { readonly id: string; readonly file: (source: SecretlintSource) => unknown }[] | undefined;
+let loaded: readonly LoadedRule[] | undefined;
+/** All triggers in one expression; undefined when a rule has none (a preset other than the one they were read from). */
+let anyTrigger: RegExp | undefined;
 let current: { ruleId: string; found?: SecretlintFinding } = { ruleId: '' };
 
-function handlers(): NonNullable<typeof loaded> {
+function handlers(): readonly LoadedRule[] {
   if (loaded === undefined) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (see the file comment)
     const preset = require('@secretlint/secretlint-rule-preset-recommend') as { rules: readonly SecretlintRuleCreator[] };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the triggers were read from one release of the preset
+    const version = (require('@secretlint/secretlint-rule-preset-recommend/package.json') as { version?: unknown }).version;
+    const triggers: Readonly<Record<string, RegExp>> = version === PRESET_VERSION ? RULE_TRIGGERS : {};
     const context: SecretlintContext = {
       report(descriptor) {
         const id = (descriptor.message as { messageId?: unknown } | undefined)?.messageId;
@@ -74,12 +92,13 @@ function handlers(): NonNullable<typeof loaded> {
       ignore() {},
       createTranslator: () => (messageId) => ({ messageId }),
     };
-    const out: { id: string; file: (source: SecretlintSource) => unknown }[] = [];
+    const out: LoadedRule[] = [];
     for (const rule of preset.rules) {
       if (rule.meta.type === 'filter' || SKIPPED_RULES.has(rule.meta.id)) continue;
       const file = rule.create(context, { ...RULE_OPTIONS[rule.meta.id] }).file;
-      if (typeof file === 'function') out.push({ id: rule.meta.id, file });
+      if (typeof file === 'function') out.push({ id: rule.meta.id, file, trigger: Object.hasOwn(triggers, rule.meta.id) ? triggers[rule.meta.id] : undefined });
     }
+    anyTrigger = out.every((r) => r.trigger !== undefined) ? new RegExp(out.map((r) => `(?:${r.trigger!.source})`).join('|')) : undefined;
     loaded = out;
   }
   return loaded;
@@ -90,10 +109,31 @@ export function secretlintRuleIds(): string[] {
   return handlers().map((r) => r.id);
 }
 
-/** The first thing the preset's rules find in `text`, or undefined. */
+/** Whether every rule of the loaded preset has a trigger, so that text without any is skipped in one pass. */
+export function secretlintTriggersApply(): boolean {
+  handlers();
+  return anyTrigger !== undefined;
+}
+
+/**
+ * The first thing the preset's rules find in `text`, or undefined. A rule runs only when `text` holds
+ * its trigger, which every report of the rule needs: the result is that of {@link secretlintFullFinding}.
+ */
 export function secretlintFinding(text: string): SecretlintFinding | undefined {
+  const rules = handlers();
+  if (anyTrigger !== undefined && !anyTrigger.test(text)) return undefined;
+  return runRules(rules, text, true);
+}
+
+/** {@link secretlintFinding} with every rule run on the whole text, whatever its triggers: what the triggers must agree with. */
+export function secretlintFullFinding(text: string): SecretlintFinding | undefined {
+  return runRules(handlers(), text, false);
+}
+
+function runRules(rules: readonly LoadedRule[], text: string, triggered: boolean): SecretlintFinding | undefined {
   const source: SecretlintSource = { content: text, ext: text.trimStart().startsWith('{') ? '.json' : '', contentType: 'text' };
-  for (const rule of handlers()) {
+  for (const rule of rules) {
+    if (triggered && rule.trigger !== undefined && !rule.trigger.test(text)) continue;
     current = { ruleId: rule.id };
     const result = rule.file(source);
     // only the GCP rule's .p12 branch is asynchronous, and a string has no file name: nothing to await
