@@ -17,7 +17,7 @@
 import { gunzipSync } from 'zlib';
 import { show } from './errors';
 import { memoize } from './memo';
-import { SecretlintFinding, secretlintFinding } from './secretlint';
+import { SecretlintFinding, secretlintFinding, secretlintFindings } from './secretlint';
 
 const SECRET_WORDS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'clientsecret', 'kubeconfig', 'credential'];
 /** Secret words too short to look for inside a key: a key must be or end with them (`pwd`, `db_pwd`). */
@@ -90,7 +90,7 @@ const REFERENCE_VALUE = /^(\$|\{\{|<|\/|~\/|\.\/|os\.environ|os\.getenv|process\
  * A kubeadm bootstrap token (`abcdef.0123456789abcdef`): what `/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/` finds,
  * looked for from each `.` (the expression tries every position of the text, the dots are few).
  */
-function hasBootstrapToken(s: string): boolean {
+export function hasBootstrapToken(s: string): boolean {
   for (let dot = s.indexOf('.', 6); dot >= 0 && dot + 16 < s.length; dot = s.indexOf('.', dot + 1)) {
     if (!isTokenRun(s, dot - 6, dot) || !isTokenRun(s, dot + 1, dot + 17)) continue;
     if ((dot < 7 || !isWordChar(s.charCodeAt(dot - 7))) && (dot + 17 >= s.length || !isWordChar(s.charCodeAt(dot + 17)))) return true;
@@ -158,40 +158,47 @@ export function credentialFormatProblem(s: string): string | undefined {
  */
 const formatProblems = memoize((s) => textProblem(s, 0, false) ?? '', 8192);
 
-function textProblem(s: string, depth: number, rules: boolean): string | undefined {
-  const own = formatProblem(s);
+/**
+ * The checks of one text. `full` runs every check on the whole text, without the tests that skip a
+ * check when the text lacks what it needs (a character, a word, a secretlint rule's trigger): the scan
+ * the skipping must agree with, which the tests compare it to.
+ */
+function textProblem(s: string, depth: number, rules: boolean, full = false): string | undefined {
+  const own = formatProblem(s, full);
   if (own) return `${own}: ${HINT}`;
   if (rules) {
-    const found = secretlintFinding(s);
+    const found = full ? secretlintFindings(s, { triggers: false })[0] : secretlintFinding(s);
     if (found) return secretlintProblem(found);
   }
-  return depth < MAX_DECODE_DEPTH ? encodedProblem(s, depth) : undefined;
+  return depth < MAX_DECODE_DEPTH ? encodedProblem(s, depth, full) : undefined;
 }
 
 function secretlintProblem(found: SecretlintFinding): string {
   return `holds a credential (${found.messageId}, found by ${found.ruleId}): ${HINT}`;
 }
 
-/** The library's own formats: what the text holds, or undefined. */
-function formatProblem(s: string): string | undefined {
+/** The library's own formats: what the text holds, or undefined (`full`: see {@link textProblem}). */
+function formatProblem(s: string, full: boolean): string | undefined {
   // each format needs one of these characters or words: most strings (names, versions, paths) have none
-  if (s.includes('@') && URL_USERINFO.test(s)) return 'is a URL with user info (user name or password before "@")';
-  if (s.includes('BEGIN')) {
+  if ((full || s.includes('@')) && URL_USERINFO.test(s)) return 'is a URL with user info (user name or password before "@")';
+  if (full || s.includes('BEGIN')) {
     if (PEM.test(s)) return 'holds a PEM block (a key or certificate)';
     if (SSH2_KEY.test(s)) return 'holds an SSH2 private key';
   }
-  if ((s.includes('PuTTY') || s.includes('Private-Lines')) && PUTTY_KEY.test(s)) return 'holds a PuTTY private key';
-  if (s.includes('eyJ') && JWT.test(s)) return 'holds a JSON Web Token';
-  if ((s.includes('Basic') || s.includes('Bearer')) && AUTH_HEADER.test(s)) return 'holds an HTTP Basic or Bearer credential';
+  if ((full || s.includes('PuTTY') || s.includes('Private-Lines')) && PUTTY_KEY.test(s)) return 'holds a PuTTY private key';
+  if ((full || s.includes('eyJ')) && JWT.test(s)) return 'holds a JSON Web Token';
+  if ((full || s.includes('Basic') || s.includes('Bearer')) && AUTH_HEADER.test(s)) return 'holds an HTTP Basic or Bearer credential';
   if (hasBootstrapToken(s)) return 'holds a kubeadm bootstrap token';
-  const colon = s.includes(':');
-  const equals = s.includes('=');
+  const colon = full || s.includes(':');
+  const equals = full || s.includes('=');
   if (colon) {
     if (CLOUDS_YAML.test(s) && CLOUDS_AUTH.test(s)) return 'looks like clouds.yaml (OpenStack credentials; put clouds.yaml in a Secret, key "clouds.yaml", and name the entry with cloudName)';
     if (KUBECONFIG_DATA.test(s) || (KUBECONFIG_KIND.test(s) && KUBECONFIG_SECTIONS.test(s))) return 'looks like a kubeconfig';
     if ((DOCKER_AUTHS.test(s) && DOCKER_AUTH.test(s)) || DOCKERCFG_AUTH.test(s)) return 'looks like a docker config with registry credentials (auths)';
   }
-  if ((equals || (colon && /:[ \t]/.test(s)) || s.includes(' -')) && ASSIGNED_SECRET_WORD.test(s)) {
+  // `key = value` and `key: value` need `=` or `: `; `--key value` needs a `-` at the start or after a blank
+  const dashed = s.charCodeAt(0) === 45 || s.includes(' -') || s.includes('\t-');
+  if (full || ((equals || (colon && /:[ \t]/.test(s)) || dashed) && ASSIGNED_SECRET_WORD.test(s))) {
     const assigned = assignedSecret(s);
     if (assigned) return `sets ${show(assigned)} inline (a cloud.conf, vsphere.conf, env file, YAML or command-line credential)`;
   }
@@ -214,13 +221,13 @@ function assignedSecret(s: string): string | undefined {
 }
 
 /** A credential inside a base64 run of the text (gunzipped when it is gzip data), or undefined. */
-function encodedProblem(s: string, depth: number): string | undefined {
+function encodedProblem(s: string, depth: number, full: boolean): string | undefined {
   if (s.length < MIN_BASE64_RUN) return undefined;
   for (const run of base64Runs(s)) {
     const decoded = decodeBase64Text(run);
     if (decoded === undefined) continue;
     if (decoded.tooLarge) return `holds gzip data that decompresses to more than ${MAX_GUNZIPPED_BYTES} bytes, which cannot be checked for credentials: ${HINT}`;
-    const inner = textProblem(decoded.text, depth + 1, true);
+    const inner = textProblem(decoded.text, depth + 1, true, full);
     if (inner) return `holds ${decoded.gzip ? 'gzip+base64' : 'base64'} text that, decoded, ${inner}`;
   }
   return undefined;
@@ -234,7 +241,7 @@ const MIN_BASE64_RUN = 24;
  * {@link MIN_BASE64_RUN} characters that mix upper and lower case (base64 of text does; names, hex
  * digests and UUIDs do not).
  */
-function* base64Runs(s: string): Generator<string> {
+export function* base64Runs(s: string): Generator<string> {
   // a loop over the characters, not a regular expression: V8's backtracking stack overflows on a run of
   // ten million characters even for a single greedy class
   let start = -1;
@@ -445,6 +452,24 @@ const emittedStringVerdicts = memoize((s): Verdict => {
   const found = secretlintFinding(s);
   return found ? { message: secretlintProblem(found), rule: true } : CLEAN;
 }, 8192);
+
+/** What the scan of emitted objects reports for the string `s`, or undefined. */
+export function emittedStringProblem(s: string): string | undefined {
+  if (s.length < 8) return undefined;
+  return emittedStringVerdicts(s).message || undefined;
+}
+
+/**
+ * {@link emittedStringProblem} by the full scan: every format and every rule on the whole text, nothing
+ * skipped and nothing remembered. Slower; the fast path must give the same (the tests compare them).
+ */
+export function emittedStringProblemFull(s: string): string | undefined {
+  if (s.length < 8) return undefined;
+  const problem = textProblem(s, 0, false, true);
+  if (problem) return problem;
+  const found = secretlintFindings(s, { triggers: false })[0];
+  return found ? secretlintProblem(found) : undefined;
+}
 
 /**
  * {@link checkEmittedCredentials} over the objects a render function is about to return, each at

@@ -74,7 +74,7 @@ interface LoadedRule {
 let loaded: readonly LoadedRule[] | undefined;
 /** All triggers in one expression; undefined when a rule has none (a preset other than the one they were read from). */
 let anyTrigger: RegExp | undefined;
-let current: { ruleId: string; found?: SecretlintFinding } = { ruleId: '' };
+let current: { ruleId: string; found?: SecretlintFinding; all?: SecretlintFinding[] } = { ruleId: '' };
 
 function handlers(): readonly LoadedRule[] {
   if (loaded === undefined) {
@@ -87,7 +87,9 @@ function handlers(): readonly LoadedRule[] {
       report(descriptor) {
         const id = (descriptor.message as { messageId?: unknown } | undefined)?.messageId;
         const messageId = typeof id === 'string' ? id : 'unknown';
-        if (!current.found && !DROPPED_MESSAGES.has(messageId)) current.found = { ruleId: current.ruleId, messageId };
+        if (DROPPED_MESSAGES.has(messageId)) return;
+        if (current.all) current.all.push({ ruleId: current.ruleId, messageId });
+        else current.found ??= { ruleId: current.ruleId, messageId };
       },
       ignore() {},
       createTranslator: () => (messageId) => ({ messageId }),
@@ -117,28 +119,45 @@ export function secretlintTriggersApply(): boolean {
 
 /**
  * The first thing the preset's rules find in `text`, or undefined. A rule runs only when `text` holds
- * its trigger, which every report of the rule needs: the result is that of {@link secretlintFullFinding}.
+ * its trigger, which every report of the rule needs: the result is the first of {@link secretlintFindings}.
  */
 export function secretlintFinding(text: string): SecretlintFinding | undefined {
   const rules = handlers();
   if (anyTrigger !== undefined && !anyTrigger.test(text)) return undefined;
-  return runRules(rules, text, true);
-}
-
-/** {@link secretlintFinding} with every rule run on the whole text, whatever its triggers: what the triggers must agree with. */
-export function secretlintFullFinding(text: string): SecretlintFinding | undefined {
-  return runRules(handlers(), text, false);
-}
-
-function runRules(rules: readonly LoadedRule[], text: string, triggered: boolean): SecretlintFinding | undefined {
-  const source: SecretlintSource = { content: text, ext: text.trimStart().startsWith('{') ? '.json' : '', contentType: 'text' };
+  const source = sourceOf(text);
   for (const rule of rules) {
-    if (triggered && rule.trigger !== undefined && !rule.trigger.test(text)) continue;
+    if (rule.trigger !== undefined && !rule.trigger.test(text)) continue;
     current = { ruleId: rule.id };
-    const result = rule.file(source);
-    // only the GCP rule's .p12 branch is asynchronous, and a string has no file name: nothing to await
-    if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).catch(() => undefined);
+    run(rule, source);
     if (current.found) return current.found;
   }
   return undefined;
+}
+
+/**
+ * Everything the preset's rules find in `text`, rule by rule in the preset's order. With `triggers:
+ * false` every rule runs on the whole text: the scan the triggers must agree with.
+ */
+export function secretlintFindings(text: string, options: { readonly triggers: boolean }): SecretlintFinding[] {
+  const rules = handlers();
+  const all: SecretlintFinding[] = [];
+  if (options.triggers && anyTrigger !== undefined && !anyTrigger.test(text)) return all;
+  const source = sourceOf(text);
+  for (const rule of rules) {
+    if (options.triggers && rule.trigger !== undefined && !rule.trigger.test(text)) continue;
+    current = { ruleId: rule.id, all };
+    run(rule, source);
+  }
+  current = { ruleId: '' };
+  return all;
+}
+
+function sourceOf(text: string): SecretlintSource {
+  return { content: text, ext: text.trimStart().startsWith('{') ? '.json' : '', contentType: 'text' };
+}
+
+function run(rule: LoadedRule, source: SecretlintSource): void {
+  const result = rule.file(source);
+  // only the GCP rule's .p12 branch is asynchronous, and a string has no file name: nothing to await
+  if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).catch(() => undefined);
 }
