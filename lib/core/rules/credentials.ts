@@ -118,7 +118,28 @@ const ASSIGNED_SECRET_WORDS = ['password', 'passwd', 'pwd', 'passphrase', 'secre
  * case, only letters kept) ends with a secret word, so the text holds the word's letters in either case
  * with nothing but digits, `_`, `.` and `-` between them. Text without (nearly all) skips the assignments.
  */
-const ASSIGNED_SECRET_WORD = new RegExp(ASSIGNED_SECRET_WORDS.map((w) => [...w].join('[0-9_.-]*')).join('|'), 'i');
+const ASSIGNED_SECRET_WORD = new RegExp(lettersApart(ASSIGNED_SECRET_WORDS, '[0-9_.-]*'), 'i');
+
+/**
+ * A regular expression source that matches text holding one of `words`, with `between` between their
+ * letters. The words share their beginnings (one branch per first letter, as in a trie): the engine then
+ * tries few branches at each position. A word that begins with another (`secretkey`) adds nothing.
+ */
+function lettersApart(words: readonly string[], between: string): string {
+  type Node = { end: boolean; next: Map<string, Node> };
+  const root: Node = { end: false, next: new Map() };
+  for (const w of words) {
+    let node = root;
+    for (const ch of w) {
+      let child = node.next.get(ch);
+      if (child === undefined) node.next.set(ch, (child = { end: false, next: new Map() }));
+      node = child;
+    }
+    node.end = true;
+  }
+  const branches = (node: Node): string => [...node.next].map(([ch, child]) => (child.end ? ch : `${ch}${between}(?:${branches(child)})`)).join('|');
+  return branches(root);
+}
 
 /** Encoded text is decoded at most this many times (base64 of gzip of base64 …). */
 const MAX_DECODE_DEPTH = 3;
@@ -192,13 +213,15 @@ function formatProblem(s: string, full: boolean): string | undefined {
   const colon = full || s.includes(':');
   const equals = full || s.includes('=');
   if (colon) {
-    if (CLOUDS_YAML.test(s) && CLOUDS_AUTH.test(s)) return 'looks like clouds.yaml (OpenStack credentials; put clouds.yaml in a Secret, key "clouds.yaml", and name the entry with cloudName)';
-    if (KUBECONFIG_DATA.test(s) || (KUBECONFIG_KIND.test(s) && KUBECONFIG_SECTIONS.test(s))) return 'looks like a kubeconfig';
-    if ((DOCKER_AUTHS.test(s) && DOCKER_AUTH.test(s)) || DOCKERCFG_AUTH.test(s)) return 'looks like a docker config with registry credentials (auths)';
+    // each expression needs its key word
+    if ((full || s.includes('clouds')) && CLOUDS_YAML.test(s) && CLOUDS_AUTH.test(s)) return 'looks like clouds.yaml (OpenStack credentials; put clouds.yaml in a Secret, key "clouds.yaml", and name the entry with cloudName)';
+    if ((full || s.includes('client-')) && KUBECONFIG_DATA.test(s)) return 'looks like a kubeconfig';
+    if ((full || s.includes('Config')) && KUBECONFIG_KIND.test(s) && KUBECONFIG_SECTIONS.test(s)) return 'looks like a kubeconfig';
+    if ((full || s.includes('auth')) && ((DOCKER_AUTHS.test(s) && DOCKER_AUTH.test(s)) || DOCKERCFG_AUTH.test(s))) return 'looks like a docker config with registry credentials (auths)';
   }
   // `key = value` and `key: value` need `=` or `: `; `--key value` needs a `-` at the start or after a blank
   const dashed = s.charCodeAt(0) === 45 || s.includes(' -') || s.includes('\t-');
-  if (full || ((equals || (colon && /:[ \t]/.test(s)) || dashed) && ASSIGNED_SECRET_WORD.test(s))) {
+  if (full || ((equals || (colon && (s.includes(': ') || s.includes(':\t'))) || dashed) && ASSIGNED_SECRET_WORD.test(s))) {
     const assigned = assignedSecret(s);
     if (assigned) return `sets ${show(assigned)} inline (a cloud.conf, vsphere.conf, env file, YAML or command-line credential)`;
   }
@@ -241,13 +264,15 @@ const MIN_BASE64_RUN = 24;
  * {@link MIN_BASE64_RUN} characters that mix upper and lower case (base64 of text does; names, hex
  * digests and UUIDs do not).
  */
-export function* base64Runs(s: string): Generator<string> {
+export function base64Runs(s: string): string[] {
   // a loop over the characters, not a regular expression: V8's backtracking stack overflows on a run of
   // ten million characters even for a single greedy class
+  const runs: string[] = [];
   let start = -1;
   let cases = 0;
-  for (let i = 0; i <= s.length; i++) {
-    const c = i < s.length ? s.charCodeAt(i) : 0;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
     const kind = c < 128 ? BASE64_CHARS[c] : 0;
     if (kind !== 0) {
       if (start < 0) {
@@ -255,11 +280,13 @@ export function* base64Runs(s: string): Generator<string> {
         cases = 0;
       }
       cases |= kind;
-      continue;
+    } else if (start >= 0) {
+      if (i - start >= MIN_BASE64_RUN && (cases & MIXED_CASE) === MIXED_CASE) runs.push(s.slice(start, i));
+      start = -1;
     }
-    if (start >= 0 && i - start >= MIN_BASE64_RUN && (cases & MIXED_CASE) === MIXED_CASE) yield s.slice(start, i);
-    start = -1;
   }
+  if (start >= 0 && n - start >= MIN_BASE64_RUN && (cases & MIXED_CASE) === MIXED_CASE) runs.push(s.slice(start, n));
+  return runs;
 }
 
 /** Per ASCII code: 0 for no base64 character, else {@link UPPER} for `[A-Z]`, {@link LOWER} for `[a-z]`, 1 for `[0-9+/=_-]`. */
