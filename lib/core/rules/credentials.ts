@@ -233,11 +233,11 @@ function assignedSecret(s: string): string | undefined {
   ASSIGNMENT.lastIndex = 0;
   for (let m = ASSIGNMENT.exec(s); m; m = ASSIGNMENT.exec(s)) {
     const key = m[1] ?? m[3];
-    // ASCII keys (nearly all) fold without the Unicode normalization of foldKey
-    const f = /^[\x20-\x7e]*$/.test(key) ? key.toLowerCase().replace(/[^a-z]/g, '') : foldKey(key);
     const value = m[2] ?? m[4];
     // a reference, not a value: a variable, a template, a path
     if (REFERENCE_VALUE.test(value)) continue;
+    // ASCII keys (nearly all) fold without the Unicode normalization of foldKey
+    const f = /^[\x20-\x7e]*$/.test(key) ? key.toLowerCase().replace(/[^a-z]/g, '') : foldKey(key);
     if (ASSIGNED_SECRET_WORDS.some((w) => f.endsWith(w))) return key.length > 40 ? `${key.slice(0, 40)}…` : key;
   }
   return undefined;
@@ -303,7 +303,12 @@ const BASE64_CHARS = (() => {
 
 /** A base64 run decoded to text (gunzipped when gzip), or undefined when it is not text. */
 function decodeBase64Text(run: string): { text: string; gzip: boolean; tooLarge?: boolean } | undefined {
-  const bytes = Buffer.from(run.replace(/=+/g, '').replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  // padding dropped and the URL-safe alphabet mapped, each only where present (a run can be megabytes long)
+  let b64 = run;
+  if (b64.includes('=')) b64 = b64.replace(/=+/g, '');
+  if (b64.includes('-')) b64 = b64.replace(/-/g, '+');
+  if (b64.includes('_')) b64 = b64.replace(/_/g, '/');
+  const bytes = Buffer.from(b64, 'base64');
   if (bytes.length < 8) return undefined;
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     const text = gunzipText(bytes);
@@ -328,7 +333,10 @@ function gunzipText(bytes: Uint8Array): string | typeof TOO_LARGE | undefined {
 /** At least 90% printable ASCII, tabs and newlines, or bytes of UTF-8 sequences. */
 function isMostlyText(bytes: Uint8Array): boolean {
   let text = 0;
-  for (const b of bytes) if ((b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d || b >= 0x80) text++;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if ((b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d || b >= 0x80) text++;
+  }
   return text >= bytes.length * 0.9;
 }
 
