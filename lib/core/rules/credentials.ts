@@ -212,10 +212,10 @@ function formatProblem(s: string, full: boolean): string | undefined {
   if (hasBootstrapToken(s)) return 'holds a kubeadm bootstrap token';
   const colon = full || s.includes(':');
   const equals = full || s.includes('=');
+  // each expression needs its key word, and all but the first a colon
+  if ((full || s.includes('client-')) && KUBECONFIG_DATA.test(s)) return 'looks like a kubeconfig';
   if (colon) {
-    // each expression needs its key word
     if ((full || s.includes('clouds')) && CLOUDS_YAML.test(s) && CLOUDS_AUTH.test(s)) return 'looks like clouds.yaml (OpenStack credentials; put clouds.yaml in a Secret, key "clouds.yaml", and name the entry with cloudName)';
-    if ((full || s.includes('client-')) && KUBECONFIG_DATA.test(s)) return 'looks like a kubeconfig';
     if ((full || s.includes('Config')) && KUBECONFIG_KIND.test(s) && KUBECONFIG_SECTIONS.test(s)) return 'looks like a kubeconfig';
     if ((full || s.includes('auth')) && ((DOCKER_AUTHS.test(s) && DOCKER_AUTH.test(s)) || DOCKERCFG_AUTH.test(s))) return 'looks like a docker config with registry credentials (auths)';
   }

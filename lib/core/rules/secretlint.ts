@@ -22,7 +22,6 @@
  */
 import { PRESET_VERSION, RULE_TRIGGERS } from './secretlint-triggers';
 
-
 /** The part of secretlint's rule contract (`@secretlint/types`) the library uses. */
 interface SecretlintSource {
   readonly content: string;
