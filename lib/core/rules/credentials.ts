@@ -16,7 +16,8 @@
  */
 import { gunzipSync } from 'zlib';
 import { show } from './errors';
-import { SecretlintFinding, secretlintFinding } from './secretlint';
+import { memoize } from './memo';
+import { SecretlintFinding, secretlintFinding, secretlintFindings } from './secretlint';
 
 const SECRET_WORDS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'clientsecret', 'kubeconfig', 'credential'];
 /** Secret words too short to look for inside a key: a key must be or end with them (`pwd`, `db_pwd`). */
@@ -49,6 +50,13 @@ const SECRET_HINT = 'put the value in a Secret and reference the Secret by name 
 
 /** Why a key of a free-form map looks like a credential, or undefined. */
 export function credentialKeyProblem(key: string): string | undefined {
+  return keyProblems(key);
+}
+
+/** Keys repeat from object to object (label and annotation keys above all): each is folded once. */
+const keyProblems = memoize(keyProblem, 8192);
+
+function keyProblem(key: string): string | undefined {
   const f = foldKey(key);
   if (f.length < 3) return undefined; // shorter than every secret word
   const word = SECRET_WORDS.find((w) => f.includes(w)) ?? SHORT_SECRET_WORDS.find((w) => f.endsWith(w));
@@ -78,10 +86,60 @@ const AUTH_HEADER = /\b(Basic|Bearer)[ \t]+[A-Za-z0-9._~+/-]{16,}=*/;
 const ASSIGNMENT = /(?:^|[\n \t{,])(?:--?)?[ \t]*["']?([A-Za-z][A-Za-z0-9_.-]*)["']?[ \t]*(?:=|:(?=[ \t]))[ \t]*["']?([^\s"'#;,}]+)|(?:^|[ \t])--?([A-Za-z][A-Za-z0-9_.-]*)[ \t]+["']?([^\s"'-][^\s"']*)/g;
 /** A value that refers to a secret kept elsewhere: a shell or template variable, a path, an environment lookup. */
 const REFERENCE_VALUE = /^(\$|\{\{|<|\/|~\/|\.\/|os\.environ|os\.getenv|process\.env|ENV\[|getenv\()/;
-/** A kubeadm bootstrap token (`abcdef.0123456789abcdef`). */
-const BOOTSTRAP_TOKEN = /\b[a-z0-9]{6}\.[a-z0-9]{16}\b/;
+/**
+ * A kubeadm bootstrap token (`abcdef.0123456789abcdef`): what `/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/` finds,
+ * looked for from each `.` (the expression tries every position of the text, the dots are few).
+ */
+export function hasBootstrapToken(s: string): boolean {
+  for (let dot = s.indexOf('.', 6); dot >= 0 && dot + 16 < s.length; dot = s.indexOf('.', dot + 1)) {
+    if (!isTokenRun(s, dot - 6, dot) || !isTokenRun(s, dot + 1, dot + 17)) continue;
+    if ((dot < 7 || !isWordChar(s.charCodeAt(dot - 7))) && (dot + 17 >= s.length || !isWordChar(s.charCodeAt(dot + 17)))) return true;
+  }
+  return false;
+}
+
+/** Whether s[from..to) is all `[a-z0-9]`. */
+function isTokenRun(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
+
+/** `[A-Za-z0-9_]`, the word characters of `\b`. */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
 /** The secret words a key of an assignment ends with: a name that ends with them sets a secret (`admin_password`, `--client-secret`). */
 const ASSIGNED_SECRET_WORDS = ['password', 'passwd', 'pwd', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'secretkey', 'accesskey'];
+/**
+ * Text that an assignment of a secret needs: a key of {@link ASSIGNMENT} is ASCII, and folded (lower
+ * case, only letters kept) ends with a secret word, so the text holds the word's letters in either case
+ * with nothing but digits, `_`, `.` and `-` between them. Text without (nearly all) skips the assignments.
+ */
+const ASSIGNED_SECRET_WORD = new RegExp(lettersApart(ASSIGNED_SECRET_WORDS, '[0-9_.-]*'), 'i');
+
+/**
+ * A regular expression source that matches text holding one of `words`, with `between` between their
+ * letters. The words share their beginnings (one branch per first letter, as in a trie): the engine then
+ * tries few branches at each position. A word that begins with another (`secretkey`) adds nothing.
+ */
+function lettersApart(words: readonly string[], between: string): string {
+  type Node = { end: boolean; next: Map<string, Node> };
+  const root: Node = { end: false, next: new Map() };
+  for (const w of words) {
+    let node = root;
+    for (const ch of w) {
+      let child = node.next.get(ch);
+      if (child === undefined) node.next.set(ch, (child = { end: false, next: new Map() }));
+      node = child;
+    }
+    node.end = true;
+  }
+  const branches = (node: Node): string => [...node.next].map(([ch, child]) => (child.end ? ch : `${ch}${between}(?:${branches(child)})`)).join('|');
+  return branches(root);
+}
 
 /** Encoded text is decoded at most this many times (base64 of gzip of base64 …). */
 const MAX_DECODE_DEPTH = 3;
@@ -111,43 +169,59 @@ export function credentialTextProblem(s: string): string | undefined {
  */
 export function credentialFormatProblem(s: string): string | undefined {
   if (s.length < 8) return undefined;
-  return textProblem(s, 0, false);
+  return formatProblems(s) || undefined;
 }
 
-function textProblem(s: string, depth: number, rules: boolean): string | undefined {
-  const own = formatProblem(s);
+/**
+ * The same strings are checked again and again: a field's value when it is validated and again in the
+ * emitted object, and the texts every cluster of a fleet shares. Each is checked once while the memo
+ * holds it (bounded by the total length of its keys, see memo.ts). '' stands for no problem.
+ */
+const formatProblems = memoize((s) => textProblem(s, 0, false) ?? '', 8192);
+
+/**
+ * The checks of one text. `full` runs every check on the whole text, without the tests that skip a
+ * check when the text lacks what it needs (a character, a word, a secretlint rule's trigger): the scan
+ * the skipping must agree with, which the tests compare it to.
+ */
+function textProblem(s: string, depth: number, rules: boolean, full = false): string | undefined {
+  const own = formatProblem(s, full);
   if (own) return `${own}: ${HINT}`;
   if (rules) {
-    const found = secretlintFinding(s);
+    const found = full ? secretlintFindings(s, { triggers: false })[0] : secretlintFinding(s);
     if (found) return secretlintProblem(found);
   }
-  return depth < MAX_DECODE_DEPTH ? encodedProblem(s, depth) : undefined;
+  return depth < MAX_DECODE_DEPTH ? encodedProblem(s, depth, full) : undefined;
 }
 
 function secretlintProblem(found: SecretlintFinding): string {
   return `holds a credential (${found.messageId}, found by ${found.ruleId}): ${HINT}`;
 }
 
-/** The library's own formats: what the text holds, or undefined. */
-function formatProblem(s: string): string | undefined {
+/** The library's own formats: what the text holds, or undefined (`full`: see {@link textProblem}). */
+function formatProblem(s: string, full: boolean): string | undefined {
   // each format needs one of these characters or words: most strings (names, versions, paths) have none
-  if (s.includes('@') && URL_USERINFO.test(s)) return 'is a URL with user info (user name or password before "@")';
-  if (s.includes('BEGIN')) {
+  if ((full || s.includes('@')) && URL_USERINFO.test(s)) return 'is a URL with user info (user name or password before "@")';
+  if (full || s.includes('BEGIN')) {
     if (PEM.test(s)) return 'holds a PEM block (a key or certificate)';
     if (SSH2_KEY.test(s)) return 'holds an SSH2 private key';
   }
-  if ((s.includes('PuTTY') || s.includes('Private-Lines')) && PUTTY_KEY.test(s)) return 'holds a PuTTY private key';
-  if (s.includes('eyJ') && JWT.test(s)) return 'holds a JSON Web Token';
-  if ((s.includes('Basic') || s.includes('Bearer')) && AUTH_HEADER.test(s)) return 'holds an HTTP Basic or Bearer credential';
-  if (s.includes('.') && BOOTSTRAP_TOKEN.test(s)) return 'holds a kubeadm bootstrap token';
-  const colon = s.includes(':');
-  const equals = s.includes('=');
+  if ((full || s.includes('PuTTY') || s.includes('Private-Lines')) && PUTTY_KEY.test(s)) return 'holds a PuTTY private key';
+  if ((full || s.includes('eyJ')) && JWT.test(s)) return 'holds a JSON Web Token';
+  if ((full || s.includes('Basic') || s.includes('Bearer')) && AUTH_HEADER.test(s)) return 'holds an HTTP Basic or Bearer credential';
+  if (hasBootstrapToken(s)) return 'holds a kubeadm bootstrap token';
+  const colon = full || s.includes(':');
+  const equals = full || s.includes('=');
+  // each expression needs its key word, and all but the first a colon
+  if ((full || s.includes('client-')) && KUBECONFIG_DATA.test(s)) return 'looks like a kubeconfig';
   if (colon) {
-    if (CLOUDS_YAML.test(s) && CLOUDS_AUTH.test(s)) return 'looks like clouds.yaml (OpenStack credentials; put clouds.yaml in a Secret, key "clouds.yaml", and name the entry with cloudName)';
-    if (KUBECONFIG_DATA.test(s) || (KUBECONFIG_KIND.test(s) && KUBECONFIG_SECTIONS.test(s))) return 'looks like a kubeconfig';
-    if ((DOCKER_AUTHS.test(s) && DOCKER_AUTH.test(s)) || DOCKERCFG_AUTH.test(s)) return 'looks like a docker config with registry credentials (auths)';
+    if ((full || s.includes('clouds')) && CLOUDS_YAML.test(s) && CLOUDS_AUTH.test(s)) return 'looks like clouds.yaml (OpenStack credentials; put clouds.yaml in a Secret, key "clouds.yaml", and name the entry with cloudName)';
+    if ((full || s.includes('Config')) && KUBECONFIG_KIND.test(s) && KUBECONFIG_SECTIONS.test(s)) return 'looks like a kubeconfig';
+    if ((full || s.includes('auth')) && ((DOCKER_AUTHS.test(s) && DOCKER_AUTH.test(s)) || DOCKERCFG_AUTH.test(s))) return 'looks like a docker config with registry credentials (auths)';
   }
-  if (equals || (colon && /:[ \t]/.test(s)) || s.includes(' -')) {
+  // `key = value` and `key: value` need `=` or `: `; `--key value` needs a `-` at the start or after a blank
+  const dashed = s.charCodeAt(0) === 45 || s.includes(' -') || s.includes('\t-');
+  if (full || ((equals || (colon && (s.includes(': ') || s.includes(':\t'))) || dashed) && ASSIGNED_SECRET_WORD.test(s))) {
     const assigned = assignedSecret(s);
     if (assigned) return `sets ${show(assigned)} inline (a cloud.conf, vsphere.conf, env file, YAML or command-line credential)`;
   }
@@ -159,24 +233,24 @@ function assignedSecret(s: string): string | undefined {
   ASSIGNMENT.lastIndex = 0;
   for (let m = ASSIGNMENT.exec(s); m; m = ASSIGNMENT.exec(s)) {
     const key = m[1] ?? m[3];
-    // ASCII keys (nearly all) fold without the Unicode normalization of foldKey
-    const f = /^[\x20-\x7e]*$/.test(key) ? key.toLowerCase().replace(/[^a-z]/g, '') : foldKey(key);
     const value = m[2] ?? m[4];
     // a reference, not a value: a variable, a template, a path
     if (REFERENCE_VALUE.test(value)) continue;
+    // ASCII keys (nearly all) fold without the Unicode normalization of foldKey
+    const f = /^[\x20-\x7e]*$/.test(key) ? key.toLowerCase().replace(/[^a-z]/g, '') : foldKey(key);
     if (ASSIGNED_SECRET_WORDS.some((w) => f.endsWith(w))) return key.length > 40 ? `${key.slice(0, 40)}…` : key;
   }
   return undefined;
 }
 
 /** A credential inside a base64 run of the text (gunzipped when it is gzip data), or undefined. */
-function encodedProblem(s: string, depth: number): string | undefined {
+function encodedProblem(s: string, depth: number, full: boolean): string | undefined {
   if (s.length < MIN_BASE64_RUN) return undefined;
   for (const run of base64Runs(s)) {
     const decoded = decodeBase64Text(run);
     if (decoded === undefined) continue;
     if (decoded.tooLarge) return `holds gzip data that decompresses to more than ${MAX_GUNZIPPED_BYTES} bytes, which cannot be checked for credentials: ${HINT}`;
-    const inner = textProblem(decoded.text, depth + 1, true);
+    const inner = textProblem(decoded.text, depth + 1, true, full);
     if (inner) return `holds ${decoded.gzip ? 'gzip+base64' : 'base64'} text that, decoded, ${inner}`;
   }
   return undefined;
@@ -190,33 +264,51 @@ const MIN_BASE64_RUN = 24;
  * {@link MIN_BASE64_RUN} characters that mix upper and lower case (base64 of text does; names, hex
  * digests and UUIDs do not).
  */
-function* base64Runs(s: string): Generator<string> {
+export function base64Runs(s: string): string[] {
   // a loop over the characters, not a regular expression: V8's backtracking stack overflows on a run of
   // ten million characters even for a single greedy class
+  const runs: string[] = [];
   let start = -1;
-  for (let i = 0; i <= s.length; i++) {
-    if (i < s.length && isBase64Char(s.charCodeAt(i))) {
-      if (start < 0) start = i;
-      continue;
+  let cases = 0;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    const kind = c < 128 ? BASE64_CHARS[c] : 0;
+    if (kind !== 0) {
+      if (start < 0) {
+        start = i;
+        cases = 0;
+      }
+      cases |= kind;
+    } else if (start >= 0) {
+      if (i - start >= MIN_BASE64_RUN && (cases & MIXED_CASE) === MIXED_CASE) runs.push(s.slice(start, i));
+      start = -1;
     }
-    if (start >= 0 && i - start >= MIN_BASE64_RUN) {
-      const run = s.slice(start, i);
-      if (UPPER.test(run) && LOWER.test(run)) yield run;
-    }
-    start = -1;
   }
+  if (start >= 0 && n - start >= MIN_BASE64_RUN && (cases & MIXED_CASE) === MIXED_CASE) runs.push(s.slice(start, n));
+  return runs;
 }
 
-/** `[A-Za-z0-9+/=_-]`: standard and URL-safe base64 with padding. */
-function isBase64Char(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45;
-}
-const UPPER = /[A-Z]/;
-const LOWER = /[a-z]/;
+/** Per ASCII code: 0 for no base64 character, else {@link UPPER} for `[A-Z]`, {@link LOWER} for `[a-z]`, 1 for `[0-9+/=_-]`. */
+const UPPER = 2;
+const LOWER = 4;
+const MIXED_CASE = UPPER | LOWER;
+const BASE64_CHARS = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 65; c <= 90; c++) table[c] = UPPER;
+  for (let c = 97; c <= 122; c++) table[c] = LOWER;
+  for (const ch of '0123456789+/=_-') table[ch.charCodeAt(0)] = 1;
+  return table;
+})();
 
 /** A base64 run decoded to text (gunzipped when gzip), or undefined when it is not text. */
 function decodeBase64Text(run: string): { text: string; gzip: boolean; tooLarge?: boolean } | undefined {
-  const bytes = Buffer.from(run.replace(/=+/g, '').replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  // padding dropped and the URL-safe alphabet mapped, each only where present (a run can be megabytes long)
+  let b64 = run;
+  if (b64.includes('=')) b64 = b64.replace(/=+/g, '');
+  if (b64.includes('-')) b64 = b64.replace(/-/g, '+');
+  if (b64.includes('_')) b64 = b64.replace(/_/g, '/');
+  const bytes = Buffer.from(b64, 'base64');
   if (bytes.length < 8) return undefined;
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     const text = gunzipText(bytes);
@@ -241,7 +333,10 @@ function gunzipText(bytes: Uint8Array): string | typeof TOO_LARGE | undefined {
 /** At least 90% printable ASCII, tabs and newlines, or bytes of UTF-8 sequences. */
 function isMostlyText(bytes: Uint8Array): boolean {
   let text = 0;
-  for (const b of bytes) if ((b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d || b >= 0x80) text++;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if ((b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d || b >= 0x80) text++;
+  }
   return text >= bytes.length * 0.9;
 }
 
@@ -284,68 +379,131 @@ export function userKeyProblem(key: string): string | undefined {
  * secret, and for kubeadm file content that holds one once decoded as its `encoding` says.
  */
 export function checkEmittedCredentials(p: Reporter, path: string, value: unknown): void {
-  const strings: [string, string][] = [];
-  walk(p, path, value, undefined, strings);
-  scanStrings(p, strings);
+  const scan = new EmittedScan(p);
+  scan.walk(path, value, undefined);
+  scan.finish();
 }
 
 type Reporter = { error(path: string, message: string): void };
 
+/** A step of the path from an emitted object's root to a value: a map key or a list index. */
+type Step = string | number;
+
 /**
- * The library's formats on each string, then secretlint's rules once over all of them (joined by
- * newlines: no rule of the preset anchors at the start of the text or matches across a line end but
- * the private-key rule, whose block is one string anyway); only when that finds something are the
- * strings scanned one by one to name the path. The GCP rule reads a whole JSON document, so strings
- * that are one (`{...}`) are scanned on their own.
+ * One walk over emitted objects. Each string gets the library's formats (memoized, so a string the field
+ * checks or an earlier cluster already saw costs one lookup) and, when they find nothing, secretlint's
+ * rules (which skip it in one pass when it holds none of their triggers). The error path of a value is
+ * built only when there is an error: the walk keeps the steps to it on a stack. Errors come in the order
+ * of the earlier scan: the keys and file contents as they are met, then the strings' format problems,
+ * then the rules' findings.
  */
-function scanStrings(p: Reporter, strings: readonly [string, string][]): void {
-  const rest: [string, string][] = [];
-  for (const [at, s] of strings) {
-    const problem = credentialFormatProblem(s);
-    if (problem) p.error(at, problem);
-    else if (s.length >= 8) rest.push([at, s]);
+class EmittedScan {
+  private root = '';
+  private readonly steps: Step[] = [];
+  private readonly formatErrors: [string, string][] = [];
+  private readonly ruleErrors: [string, string][] = [];
+
+  constructor(private readonly p: Reporter) {}
+
+  /** The path of the value the walk is at, plus `last` (a key or index) when given. */
+  private path(last?: Step): string {
+    let out = this.root;
+    for (const step of last === undefined ? this.steps : [...this.steps, last]) {
+      out += typeof step === 'number' ? `[${step}]` : `.${step.length > 80 ? `${step.slice(0, 80)}…` : step}`;
+    }
+    return out;
   }
-  if (rest.length === 0) return;
-  const joinedHit = secretlintFinding(rest.map(([, s]) => s).join('\n')) !== undefined;
-  for (const [at, s] of joinedHit ? rest : rest.filter(([, x]) => x.trimStart().startsWith('{'))) {
-    const found = secretlintFinding(s);
-    if (found) p.error(at, secretlintProblem(found));
+
+  walk(root: string, v: unknown, parentKey: string | undefined): void {
+    this.root = root;
+    this.steps.length = 0;
+    this.value(v, parentKey);
+  }
+
+  private value(v: unknown, parentKey: string | undefined): void {
+    if (typeof v === 'string') {
+      this.string(v);
+      return;
+    }
+    if (v === null || typeof v !== 'object') return;
+    const steps = this.steps;
+    const userKeys = parentKey !== undefined && USER_KEYED_MAPS.has(parentKey);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const item: unknown = v[i];
+        if (userKeys && item !== null && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string') {
+          const problem = userKeyProblem((item as { name: string }).name);
+          if (problem) this.p.error(`${this.path(i)}.name`, problem);
+        }
+        steps.push(i);
+        this.value(item, undefined);
+        steps.pop();
+      }
+      return;
+    }
+    const map = v as Record<string, unknown>;
+    const encoding = typeof map.encoding === 'string' && ENCODINGS.has(map.encoding) && typeof map.content === 'string' ? map.encoding as ContentEncoding : undefined;
+    for (const k of Object.keys(map)) {
+      if (userKeys) {
+        const problem = userKeyProblem(k);
+        if (problem) this.p.error(this.path(k), problem);
+      }
+      if (encoding !== undefined && k === 'content') {
+        const problem = encodedContentProblem(map.content as string, encoding);
+        if (problem) this.p.error(this.path(k), problem);
+        continue;
+      }
+      steps.push(k);
+      this.value(map[k], k);
+      steps.pop();
+    }
+  }
+
+  private string(s: string): void {
+    if (s.length < 8) return; // shorter than every format and every rule's match
+    const verdict = emittedStringVerdicts(s);
+    if (verdict === CLEAN) return;
+    (verdict.rule ? this.ruleErrors : this.formatErrors).push([this.path(), verdict.message]);
+  }
+
+  /** Reports the strings' problems. */
+  finish(): void {
+    for (const [at, message] of this.formatErrors) this.p.error(at, message);
+    for (const [at, message] of this.ruleErrors) this.p.error(at, message);
   }
 }
 
-function walk(p: Reporter, at: string, v: unknown, parentKey: string | undefined, strings: [string, string][]): void {
-  if (typeof v === 'string') {
-    strings.push([at, v]);
-    return;
-  }
-  if (v === null || typeof v !== 'object') return;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const item: unknown = v[i];
-      if (parentKey !== undefined && USER_KEYED_MAPS.has(parentKey) && item !== null && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string') {
-        const problem = userKeyProblem((item as { name: string }).name);
-        if (problem) p.error(`${at}[${i}].name`, problem);
-      }
-      walk(p, `${at}[${i}]`, item, undefined, strings);
-    }
-    return;
-  }
-  const map = v as Record<string, unknown>;
-  const userKeys = parentKey !== undefined && USER_KEYED_MAPS.has(parentKey);
-  const encoding = typeof map.encoding === 'string' && ENCODINGS.has(map.encoding) && typeof map.content === 'string' ? map.encoding as ContentEncoding : undefined;
-  for (const k of Object.keys(map)) {
-    const kAt = `${at}.${k.length > 80 ? `${k.slice(0, 80)}…` : k}`;
-    if (userKeys) {
-      const problem = userKeyProblem(k);
-      if (problem) p.error(kAt, problem);
-    }
-    if (encoding !== undefined && k === 'content') {
-      const problem = encodedContentProblem(map.content as string, encoding);
-      if (problem) p.error(kAt, problem);
-      continue;
-    }
-    walk(p, kAt, map[k], k, strings);
-  }
+/** What the scan of an emitted string found: a problem with the library's formats, or a finding of secretlint's rules. */
+interface Verdict {
+  readonly message: string;
+  readonly rule: boolean;
+}
+const CLEAN: Verdict = { message: '', rule: false };
+
+/** The formats first, then, only when they find nothing, the rules: for each emitted string of 8 characters or more. */
+const emittedStringVerdicts = memoize((s): Verdict => {
+  const problem = credentialFormatProblem(s);
+  if (problem) return { message: problem, rule: false };
+  const found = secretlintFinding(s);
+  return found ? { message: secretlintProblem(found), rule: true } : CLEAN;
+}, 8192);
+
+/** What the scan of emitted objects reports for the string `s`, or undefined. */
+export function emittedStringProblem(s: string): string | undefined {
+  if (s.length < 8) return undefined;
+  return emittedStringVerdicts(s).message || undefined;
+}
+
+/**
+ * {@link emittedStringProblem} by the full scan: every format and every rule on the whole text, nothing
+ * skipped and nothing remembered. Slower; the fast path must give the same (the tests compare them).
+ */
+export function emittedStringProblemFull(s: string): string | undefined {
+  if (s.length < 8) return undefined;
+  const problem = textProblem(s, 0, false, true);
+  if (problem) return problem;
+  const found = secretlintFindings(s, { triggers: false })[0];
+  return found ? secretlintProblem(found) : undefined;
 }
 
 /**
@@ -354,7 +512,7 @@ function walk(p: Reporter, at: string, v: unknown, parentKey: string | undefined
  * The render functions call it after their field checks and throw before returning anything.
  */
 export function checkEmittedObjects(p: Reporter, objects: readonly { readonly kind: string; readonly metadata: { readonly name: string } }[]): void {
-  const strings: [string, string][] = [];
-  for (const o of objects) walk(p, `${o.kind} ${o.metadata.name}`, o, undefined, strings);
-  scanStrings(p, strings);
+  const scan = new EmittedScan(p);
+  for (const o of objects) scan.walk(`${o.kind} ${o.metadata.name}`, o, undefined);
+  scan.finish();
 }

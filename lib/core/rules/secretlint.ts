@@ -15,7 +15,12 @@
  *
  * Only the rule id and message id of a finding are kept: secretlint's message text quotes the secret,
  * and no credential may reach an error message or a log.
+ *
+ * Most strings hold nothing any rule looks for, so each rule runs only on text that contains its
+ * trigger (secretlint-triggers.ts): a literal every report of the rule needs. One regular expression,
+ * all triggers together, rejects nearly every string in a single pass.
  */
+import { PRESET_VERSION, RULE_TRIGGERS } from './secretlint-triggers';
 
 /** The part of secretlint's rule contract (`@secretlint/types`) the library uses. */
 interface SecretlintSource {
@@ -57,29 +62,44 @@ const RULE_OPTIONS: Readonly<Record<string, Record<string, unknown>>> = {
 };
 const DROPPED_MESSAGES = new Set(['AWSAccountID']);
 
-/** The rules' `file` handlers, created once; each reports into {@link current}. */
-let loaded: readonly { readonly id: string; readonly file: (source: SecretlintSource) => unknown }[] | undefined;
-let current: { ruleId: string; found?: SecretlintFinding } = { ruleId: '' };
+/** A rule's `file` handler, and the trigger its reports need (undefined: the rule always runs). */
+interface LoadedRule {
+  readonly id: string;
+  readonly file: (source: SecretlintSource) => unknown;
+  readonly trigger: RegExp | undefined;
+}
 
-function handlers(): NonNullable<typeof loaded> {
+/** The rules' `file` handlers, created once; each reports into {@link current}. */
+let loaded: readonly LoadedRule[] | undefined;
+/** All triggers in one expression; undefined when a rule has none (a preset other than the one they were read from). */
+let anyTrigger: RegExp | undefined;
+let current: { ruleId: string; found?: SecretlintFinding; all?: SecretlintFinding[] } = { ruleId: '' };
+
+function handlers(): readonly LoadedRule[] {
   if (loaded === undefined) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (see the file comment)
     const preset = require('@secretlint/secretlint-rule-preset-recommend') as { rules: readonly SecretlintRuleCreator[] };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the triggers were read from one release of the preset
+    const version = (require('@secretlint/secretlint-rule-preset-recommend/package.json') as { version?: unknown }).version;
+    const triggers: Readonly<Record<string, RegExp>> = version === PRESET_VERSION ? RULE_TRIGGERS : {};
     const context: SecretlintContext = {
       report(descriptor) {
         const id = (descriptor.message as { messageId?: unknown } | undefined)?.messageId;
         const messageId = typeof id === 'string' ? id : 'unknown';
-        if (!current.found && !DROPPED_MESSAGES.has(messageId)) current.found = { ruleId: current.ruleId, messageId };
+        if (DROPPED_MESSAGES.has(messageId)) return;
+        if (current.all) current.all.push({ ruleId: current.ruleId, messageId });
+        else current.found ??= { ruleId: current.ruleId, messageId };
       },
       ignore() {},
       createTranslator: () => (messageId) => ({ messageId }),
     };
-    const out: { id: string; file: (source: SecretlintSource) => unknown }[] = [];
+    const out: LoadedRule[] = [];
     for (const rule of preset.rules) {
       if (rule.meta.type === 'filter' || SKIPPED_RULES.has(rule.meta.id)) continue;
       const file = rule.create(context, { ...RULE_OPTIONS[rule.meta.id] }).file;
-      if (typeof file === 'function') out.push({ id: rule.meta.id, file });
+      if (typeof file === 'function') out.push({ id: rule.meta.id, file, trigger: Object.hasOwn(triggers, rule.meta.id) ? triggers[rule.meta.id] : undefined });
     }
+    anyTrigger = out.every((r) => r.trigger !== undefined) ? new RegExp(out.map((r) => `(?:${r.trigger!.source})`).join('|')) : undefined;
     loaded = out;
   }
   return loaded;
@@ -90,15 +110,53 @@ export function secretlintRuleIds(): string[] {
   return handlers().map((r) => r.id);
 }
 
-/** The first thing the preset's rules find in `text`, or undefined. */
+/** Whether every rule of the loaded preset has a trigger, so that text without any is skipped in one pass. */
+export function secretlintTriggersApply(): boolean {
+  handlers();
+  return anyTrigger !== undefined;
+}
+
+/**
+ * The first thing the preset's rules find in `text`, or undefined. A rule runs only when `text` holds
+ * its trigger, which every report of the rule needs: the result is the first of {@link secretlintFindings}.
+ */
 export function secretlintFinding(text: string): SecretlintFinding | undefined {
-  const source: SecretlintSource = { content: text, ext: text.trimStart().startsWith('{') ? '.json' : '', contentType: 'text' };
-  for (const rule of handlers()) {
+  const rules = handlers();
+  if (anyTrigger !== undefined && !anyTrigger.test(text)) return undefined;
+  const source = sourceOf(text);
+  for (const rule of rules) {
+    if (rule.trigger !== undefined && !rule.trigger.test(text)) continue;
     current = { ruleId: rule.id };
-    const result = rule.file(source);
-    // only the GCP rule's .p12 branch is asynchronous, and a string has no file name: nothing to await
-    if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).catch(() => undefined);
+    run(rule, source);
     if (current.found) return current.found;
   }
   return undefined;
+}
+
+/**
+ * Everything the preset's rules find in `text`, rule by rule in the preset's order. With `triggers:
+ * false` every rule runs on the whole text: the scan the triggers must agree with.
+ */
+export function secretlintFindings(text: string, options: { readonly triggers: boolean }): SecretlintFinding[] {
+  const rules = handlers();
+  const all: SecretlintFinding[] = [];
+  if (options.triggers && anyTrigger !== undefined && !anyTrigger.test(text)) return all;
+  const source = sourceOf(text);
+  for (const rule of rules) {
+    if (options.triggers && rule.trigger !== undefined && !rule.trigger.test(text)) continue;
+    current = { ruleId: rule.id, all };
+    run(rule, source);
+  }
+  current = { ruleId: '' };
+  return all;
+}
+
+function sourceOf(text: string): SecretlintSource {
+  return { content: text, ext: text.trimStart().startsWith('{') ? '.json' : '', contentType: 'text' };
+}
+
+function run(rule: LoadedRule, source: SecretlintSource): void {
+  const result = rule.file(source);
+  // only the GCP rule's .p12 branch is asynchronous, and a string has no file name: nothing to await
+  if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).catch(() => undefined);
 }
