@@ -226,7 +226,12 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
     if (!lifecycle.ready) throw new ServiceError(503, 'unavailable', 'the management cluster does not answer: retry shortly');
     const token = bearerToken(request.headers.authorization);
     let user = reviews.user(token);
-    if (user === undefined) {
+    const inFlight = user === undefined ? reviews.pendingUser(token) : undefined;
+    if (inFlight) {
+      // the same token's TokenReview is already running for another request: share its answer (one
+      // review, one try of the failed-authentication bucket, however many requests carry the token)
+      user = await inFlight;
+    } else if (user === undefined) {
       // a client that failed too often gets no TokenReview for a token the service does not already know
       const wait = failedAuth.take(request.ip);
       if (wait > 0) {
@@ -234,7 +239,7 @@ export function createAddonService(options: AddonServiceOptions): AddonService {
         throw new ServiceError(429, 'rate-limited', `too many failed authentications from this client: retry in ${wait}s`);
       }
       try {
-        user = await authenticate(clients, token, context.tokenAudiences, reviews);
+        user = await reviews.trackPending(token, authenticate(clients, token, context.tokenAudiences, reviews));
       } catch (e) {
         // a failed TokenReview call (502) is not the client's failure
         if (!(e instanceof ServiceError && e.statusCode === 401)) failedAuth.refund(request.ip);

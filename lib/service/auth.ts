@@ -27,6 +27,8 @@ export function bearerToken(header: unknown): string {
 export class ReviewCache {
   private readonly users = new Map<string, { user: V1UserInfo; until: number }>();
   private readonly allowed = new Map<string, number>();
+  /** TokenReviews in flight, by token digest: concurrent requests with one new token share one review. */
+  private readonly pending = new Map<string, Promise<V1UserInfo>>();
 
   /** @param ttlMs 0 disables the cache */
   constructor(private readonly ttlMs: number, private readonly maxEntries = 10000) {}
@@ -44,6 +46,20 @@ export class ReviewCache {
     if (this.ttlMs <= 0) return;
     if (this.users.size >= this.maxEntries) this.users.clear();
     this.users.set(ReviewCache.tokenKey(token), { user, until: Date.now() + this.ttlMs });
+  }
+
+  /** The TokenReview of `token` that is in flight, if any. */
+  pendingUser(token: string): Promise<V1UserInfo> | undefined {
+    return this.pending.get(ReviewCache.tokenKey(token));
+  }
+
+  /** Records `review` as the one in flight for `token` until it settles; returns it. */
+  trackPending(token: string, review: Promise<V1UserInfo>): Promise<V1UserInfo> {
+    const key = ReviewCache.tokenKey(token);
+    this.pending.set(key, review);
+    const done = () => { if (this.pending.get(key) === review) this.pending.delete(key); };
+    review.then(done, done);
+    return review;
   }
 
   isAllowed(key: string): boolean {

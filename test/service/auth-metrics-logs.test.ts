@@ -104,6 +104,29 @@ describe('failed authentication', () => {
   });
 });
 
+describe('concurrent requests with a token the service does not know yet', () => {
+  it('share one TokenReview: a burst of 40 from one client with a valid new token is never rate-limited', async () => {
+    // found against a real API server (bench:addon-api, 32 clients): while the first TokenReviews were in
+    // flight, the later requests with the same valid token each took a try from the failed-authentication
+    // bucket and were answered 429
+    const r = await startHarness({ service: { failedAuthentications: { burst: 5, perMinute: 6 } } });
+    try {
+      r.seedCluster('q2');
+      r.fake.reset();
+      const answers = await Promise.all(Array.from({ length: 40 }, () => r.api('GET', addonsPath('q2'))));
+      expect(answers.map((a) => a.status)).toEqual(Array(40).fill(200));
+      expect(r.fake.requests.filter((x) => x.path.endsWith('/tokenreviews')).length).toBe(1);
+      // a rejected token shared by concurrent requests is one failure: one TokenReview, all 401
+      r.fake.reset();
+      const bad = await Promise.all(Array.from({ length: 20 }, () => r.api('GET', addonsPath('q2'), { token: 'bad-shared-token' })));
+      expect(bad.map((a) => a.status)).toEqual(Array(20).fill(401));
+      expect(r.fake.requests.filter((x) => x.path.endsWith('/tokenreviews')).length).toBe(1);
+    } finally {
+      await r.close();
+    }
+  });
+});
+
 describe('review cache', () => {
   it('remembers an accepted token and allowed permissions for the TTL, never a rejection or denial', async () => {
     const reviews = () => h.fake.requests.filter((r) => /(tokenreviews|subjectaccessreviews)$/.test(r.path)).length;
