@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Manifest, Rendered } from '../core/output/manifest';
 import { ObjectRegistry } from '../core/output/object-identity';
-import { Problems, show, ValidationError } from '../core/rules/errors';
+import { Problems, show } from '../core/rules/errors';
 import { describeValue } from '../core/rules/validation';
 import { isNameArgument, MAX_NAME_ARGUMENT } from '../core/rules/arguments';
 import { reportWarnings } from '../core/rules/warnings';
@@ -110,13 +110,7 @@ export function checkId(p: Problems, scope: Construct | undefined, id: unknown, 
 export function validated<T>(subject: string, scope: unknown, id: unknown, placement: Placement, render: () => T): T {
   const p = new Problems(subject);
   checkPlacement(p, scope, id, placement);
-  let result: T;
-  try {
-    result = render();
-  } catch (e) {
-    if (e instanceof ValidationError && p.hasErrors) throw new ValidationError(e.subject, [...e.issues, ...p.errors]);
-    throw e;
-  }
+  const result = p.runRender(render);
   p.throwIfErrors();
   return result;
 }

@@ -250,14 +250,8 @@ export class ClusterChart extends FleetChart {
       const p = new Problems(new.target.name);
       if (!checkObject(p, 'props', props)) p.throwIfErrors();
       checkPropKeys(p, '', props, CLUSTER_CHART_PROPS);
-      let rc: RenderedCluster;
-      try {
-        rc = renderClusterSpec(props.spec);
-      } catch (e) {
-        // the spec's problems as renderClusterSpec names them (paths within the spec), with those of the props
-        if (e instanceof ValidationError && p.hasErrors) throw new ValidationError(e.subject, [...e.issues, ...p.errors]);
-        throw e;
-      }
+      // the spec's problems as renderClusterSpec names them (paths within the spec), with those of the props
+      const rc = p.runRender(() => renderClusterSpec(props.spec));
       // the chart's id is the cluster's name
       p.subject = `ClusterChart "${rc.ref.name}"`;
       if (isConstruct(scope)) checkId(p, scope, rc.ref.name, 'cluster.name');

@@ -8,7 +8,7 @@ import {
   addonCleanupCommands, AddonMode, AddonModel, AddonName, AddonNames, ClusterAddonProps, FluxResourceMetricsProps, HELM_RELEASE_API_VERSION,
   renderClusterAddon, renderFluxResourceMetrics, SecurityGroupPort,
 } from '../core/addons';
-import { peek, Problems, show, ValidationError, Warning } from '../core/rules/errors';
+import { peek, Problems, show, Warning } from '../core/rules/errors';
 import { checkBoolean, checkObject } from '../core/rules/validation';
 import { Manifest } from '../core/output/manifest';
 import { reportWarnings } from '../core/rules/warnings';
@@ -47,15 +47,9 @@ function render<A extends AddonName>(props: PulumiClusterAddonProps<A>): { model
   const waitForReady = isObject ? props.waitForReady : undefined;
   const p = new Problems(`ClusterAddon ${show(peek(props, 'addon'))}`);
   checkBoolean(p, 'waitForReady', waitForReady);
-  let model: AddonModel;
-  try {
-    // The core sees exactly the props cdk8s passes it.
-    const core = isObject ? (({ waitForReady: _pulumiOnly, ...rest }) => rest)(props) : props;
-    model = renderClusterAddon(core as ClusterAddonProps);
-  } catch (e) {
-    if (e instanceof ValidationError && p.hasErrors) throw new ValidationError(e.subject, [...e.issues, ...p.errors]);
-    throw e;
-  }
+  // The core sees exactly the props cdk8s passes it.
+  const core = isObject ? (({ waitForReady: _pulumiOnly, ...rest }) => rest)(props) : props;
+  const model: AddonModel = p.runRender(() => renderClusterAddon(core as ClusterAddonProps));
   p.throwIfErrors();
   return { model, waitForReady: waitForReady === true };
 }

@@ -13,7 +13,7 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { Problems, show, ValidationError } from '../core/rules/errors';
+import { Problems, show } from '../core/rules/errors';
 import { isNameArgument, MAX_NAME_ARGUMENT } from '../core/rules/arguments';
 import { checkObject } from '../core/rules/validation';
 import { Manifest } from '../core/output/manifest';
@@ -201,13 +201,7 @@ export function validate<T>(subject: string, name: unknown, opts: ComponentOptio
     // the resource name: Pulumi would fail on anything but a non-empty string with a TypeError or its own assertion
     if (!isNameArgument(name) || name === '') p.error('name', `the Pulumi resource name must be a non-empty string of at most ${MAX_NAME_ARGUMENT} characters, got ${show(name)}`);
     const provider = checkOptions(p, opts);
-    let result: T;
-    try {
-      result = render();
-    } catch (e) {
-      if (e instanceof ValidationError && p.hasErrors) throw new ValidationError(e.subject, [...e.issues, ...p.errors]);
-      throw e;
-    }
+    const result = p.runRender(render);
     p.throwIfErrors();
     return { result, provider };
   } catch (e) {

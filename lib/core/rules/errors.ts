@@ -96,6 +96,20 @@ export class Problems implements ProblemReporter {
   throwIfErrors(): void {
     if (this.errors.length > 0) throw new ValidationError(this.subject, this.errors);
   }
+
+  /**
+   * Runs `render` (a core render of props): a ValidationError it throws is rethrown with this object's
+   * problems added after its own, so the caller reports everything in one error. Other errors pass
+   * through. Does not throw for this object's own problems: call {@link throwIfErrors} afterwards.
+   */
+  runRender<T>(render: () => T): T {
+    try {
+      return render();
+    } catch (e) {
+      if (e instanceof ValidationError && this.hasErrors) throw new ValidationError(e.subject, [...e.issues, ...this.errors]);
+      throw e;
+    }
+  }
 }
 
 /** Error messages show at most this many characters of a value. */
