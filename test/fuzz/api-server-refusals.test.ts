@@ -11,6 +11,7 @@
  */
 import fc from 'fast-check';
 import { addonComponent, ClusterSpec, CustomMachineTemplate, HealthCheck, renderFleet } from '../../lib';
+import { get, paths, PropPath as Path, setAt } from '../support/prop-paths';
 
 process.env.CAPI_CONSTRUCTS_WARNINGS = 'silent';
 
@@ -38,20 +39,6 @@ function baseSpec(): ClusterSpec {
   } as ClusterSpec;
 }
 
-type Path = (string | number)[];
-/** Paths of the plain objects, arrays and leaves of the props (class instances are values of their own). */
-function paths(v: unknown, prefix: Path = [], out: Path[] = []): Path[] {
-  if (Array.isArray(v)) v.forEach((x, i) => { out.push([...prefix, i]); paths(x, [...prefix, i], out); });
-  else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-    for (const k of Object.keys(v)) { out.push([...prefix, k]); paths((v as Record<string, unknown>)[k], [...prefix, k], out); }
-  }
-  return out;
-}
-const get = (root: unknown, p: Path): unknown => p.reduce<any>((c, k) => c[k], root);
-function setAt(root: unknown, p: Path, value: unknown): void {
-  const parent = get(root, p.slice(0, -1)) as object;
-  Object.defineProperty(parent, p[p.length - 1], { value, enumerable: true, writable: true, configurable: true });
-}
 /** Free-form values take any key; components are render closures over the props given to addonComponent. */
 const freeForm = (p: Path) => p[0] === 'components' || (p[1] === 'infrastructure' && p[2] === 'spec');
 

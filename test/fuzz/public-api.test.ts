@@ -21,6 +21,7 @@ import {
   writeFleet,
   existingInfrastructureCluster,
 } from '../../lib';
+import { paths, setAt } from '../support/prop-paths';
 
 /** Fixed; FUZZ_SEED overrides it to explore (fast-check prints the seed of any failure). */
 const SEED = Number(process.env.FUZZ_SEED ?? 1515);
@@ -50,20 +51,6 @@ function baseSpec(): ClusterSpec {
   };
 }
 
-/** Paths (lists of keys) of every value inside the plain objects and arrays of `v`. */
-function paths(v: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-  if (Array.isArray(v)) v.forEach((x, i) => { out.push([...prefix, i]); paths(x, [...prefix, i], out); });
-  else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-    for (const k of Object.keys(v)) { out.push([...prefix, k]); paths((v as Record<string, unknown>)[k], [...prefix, k], out); }
-  }
-  return out;
-}
-
-function setAt(root: any, p: (string | number)[], value: unknown): void {
-  let cur = root;
-  for (const k of p.slice(0, -1)) cur = cur[k];
-  Object.defineProperty(cur, p[p.length - 1], { value, enumerable: true, writable: true, configurable: true });
-}
 
 const circular = () => { const o: Record<string, unknown> = { a: 1 }; o.self = o; return o; };
 const nullProto = () => Object.assign(Object.create(null), { a: 'b' });
