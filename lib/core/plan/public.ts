@@ -10,9 +10,14 @@ import type { Manifest } from '../output/manifest';
 import { checkPlanArguments, jsonProblem, listProblem, manifestProblem, pathProblem, planOptionsProblem, planProblem, readPlan } from './arguments';
 import type { CelViolation, FieldChange, FleetPlan, PlanOptions, RejectedChange } from '.';
 
+/** The two arguments of an update rule: each must be a manifest (a ValidationError naming the function and the argument). */
+function checkUpdateArguments(subject: string, previous: Manifest, next: Manifest): void {
+  checkPlanArguments(subject, [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+}
+
 /** The Cluster webhook's update rules: removed infrastructureRef, controlPlaneRef or topology. */
 export function clusterUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
-  checkPlanArguments('clusterUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  checkUpdateArguments('clusterUpdateRules', previous, next);
   return impl.clusterUpdateRules(previous, next);
 }
 
@@ -33,43 +38,43 @@ export function formatPlan(plan: FleetPlan): string {
 
 /** One rejection per changed field of an infrastructure machine template's `spec.template.spec`. */
 export function infraMachineTemplateUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
-  checkPlanArguments('infraMachineTemplateUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  checkUpdateArguments('infraMachineTemplateUpdateRules', previous, next);
   return impl.infraMachineTemplateUpdateRules(previous, next);
 }
 
 /** `ValidateUpdate`'s allow-list: one rejection per merge-patch path outside it. */
 export function kcpAllowListRule(previous: Manifest, next: Manifest): RejectedChange[] {
-  checkPlanArguments('kcpAllowListRule', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  checkUpdateArguments('kcpAllowListRule', previous, next);
   return impl.kcpAllowListRule(previous, next);
 }
 
 /** `validateClusterConfiguration`: local <-> external etcd. */
 export function kcpEtcdRule(previous: Manifest, next: Manifest): RejectedChange[] {
-  checkPlanArguments('kcpEtcdRule', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  checkUpdateArguments('kcpEtcdRule', previous, next);
   return impl.kcpEtcdRule(previous, next);
 }
 
 /** `validateVersion`: at most one minor up per update. */
 export function kcpVersionRule(previous: Manifest, next: Manifest): RejectedChange[] {
-  checkPlanArguments('kcpVersionRule', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  checkUpdateArguments('kcpVersionRule', previous, next);
   return impl.kcpVersionRule(previous, next);
 }
 
 /** One `ignored` entry per changed field of a KubeadmConfigTemplate's `spec.template.spec`. */
 export function kubeadmConfigTemplateUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
-  checkPlanArguments('kubeadmConfigTemplateUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  checkUpdateArguments('kubeadmConfigTemplateUpdateRules', previous, next);
   return impl.kubeadmConfigTemplateUpdateRules(previous, next);
 }
 
 /** Every KubeadmControlPlane update rule. */
 export function kubeadmControlPlaneUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
-  checkPlanArguments('kubeadmControlPlaneUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  checkUpdateArguments('kubeadmControlPlaneUpdateRules', previous, next);
   return impl.kubeadmControlPlaneUpdateRules(previous, next);
 }
 
 /** The MachineDeployment webhook's update rule: `spec.clusterName` is immutable. */
 export function machineDeploymentUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
-  checkPlanArguments('machineDeploymentUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  checkUpdateArguments('machineDeploymentUpdateRules', previous, next);
   return impl.machineDeploymentUpdateRules(previous, next);
 }
 
@@ -85,13 +90,13 @@ export function machineDeploymentVersionSkewRule(previous: Manifest | undefined,
 
 /** The MachineHealthCheck webhook's update rule: `spec.clusterName` is immutable. */
 export function machineHealthCheckUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
-  checkPlanArguments('machineHealthCheckUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  checkUpdateArguments('machineHealthCheckUpdateRules', previous, next);
   return impl.machineHealthCheckUpdateRules(previous, next);
 }
 
 /** The OpenStackCluster webhook's update rules: the spec is immutable outside its allow-list. */
 export function openStackClusterUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
-  checkPlanArguments('openStackClusterUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  checkUpdateArguments('openStackClusterUpdateRules', previous, next);
   return impl.openStackClusterUpdateRules(previous, next);
 }
 
@@ -126,7 +131,7 @@ export function rejectedCreate(next: Manifest): RejectedChange[] {
  * `oldSelf` when it is in (or converts to) the same version.
  */
 export function rejectedUpdate(previous: Manifest, next: Manifest): RejectedChange[] {
-  checkPlanArguments('rejectedUpdate', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  checkUpdateArguments('rejectedUpdate', previous, next);
   return impl.rejectedUpdate(previous, next);
 }
 
@@ -147,13 +152,13 @@ export function clusterResourceSetCreateRules(next: Manifest): RejectedChange[] 
 
 /** Update: the selector and the strategy are fixed at creation. */
 export function clusterResourceSetUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
-  checkPlanArguments('clusterResourceSetUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  checkUpdateArguments('clusterResourceSetUpdateRules', previous, next);
   return impl.clusterResourceSetUpdateRules(previous, next);
 }
 
 /** Update: a VSphereFailureDomain's spec is immutable (CAPV's webhook). */
 export function vsphereFailureDomainUpdateRules(previous: Manifest, next: Manifest): RejectedChange[] {
-  checkPlanArguments('vsphereFailureDomainUpdateRules', [['previous', previous, manifestProblem(previous)], ['next', next, manifestProblem(next)]]);
+  checkUpdateArguments('vsphereFailureDomainUpdateRules', previous, next);
   return impl.vsphereFailureDomainUpdateRules(previous, next);
 }
 
