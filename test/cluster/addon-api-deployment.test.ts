@@ -8,13 +8,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart, Testing } from 'cdk8s';
 import { KubeConfig } from '@kubernetes/client-node';
-import { Cluster, ControlPlaneGroup, CustomMachineTemplate } from '../../lib';
 import { AddonMode, addonApiServiceRules, renderAddonApiDeployment } from '../../lib/core/addons';
 import { createAddonService } from '../../lib/service';
-import { TEST_INFRA } from '../support/infrastructure';
 import { apply, deleteNamespaces, freshNamespace, kubeConfig, kubeconfigText, kubectl, kubectlOk, toYaml } from '../support/real-cluster';
+import { applyAddonTestCluster } from '../support/addon-cluster';
 
 const FLUX_CRDS = path.resolve(__dirname, '../../../shared/crds/flux');
 const created: { namespaces: string[]; cluster: string[] } = { namespaces: [], cluster: [] };
@@ -28,11 +26,7 @@ beforeAll(() => {
   }
   clusterNs = freshNamespace('addon-deploy');
   created.namespaces.push(clusterNs);
-  const chart = new Chart(Testing.app(), 'c');
-  const cluster = new Cluster(chart, 'c', { name: 'prod', namespace: clusterNs, kubernetesVersion: 'v1.31.4', infrastructure: TEST_INFRA, cni: 'calico' });
-  new ControlPlaneGroup(chart, 'cp', { cluster, machineTemplate: new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4' } }) });
-  const r = apply(chart.toJson());
-  if (r.status !== 0) throw new Error(r.stderr);
+  applyAddonTestCluster(clusterNs);
   kubectlOk(['apply', '--server-side', '-f', '-'], {
     input: toYaml([
       {

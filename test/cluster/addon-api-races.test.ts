@@ -8,13 +8,11 @@
  * (docs/addon-api.md quotes them).
  */
 import { ChildProcess, spawn } from 'child_process';
-import { Chart, Testing } from 'cdk8s';
 import { KubernetesObjectApi } from '@kubernetes/client-node';
-import { Cluster, ControlPlaneGroup, CustomMachineTemplate } from '../../lib';
 import { addonNames, installationObjects, operationOf, showObject } from '../../lib/core/addons';
 import { BIN } from '../support/cli';
-import { TEST_INFRA } from '../support/infrastructure';
-import { apply, deleteNamespaces, freshNamespace, kubeConfig, kubeconfigPath, kubectlOk, toYaml } from '../support/real-cluster';
+import { deleteNamespaces, freshNamespace, kubeConfig, kubeconfigPath, kubectlOk, toYaml } from '../support/real-cluster';
+import { applyAddonTestCluster } from '../support/addon-cluster';
 
 const LEASE_SECONDS = 3;
 const RACE_TRIALS = 6;
@@ -108,11 +106,7 @@ function trueState(state: Awaited<ReturnType<typeof live>>, status: { status: nu
 
 beforeAll(async () => {
   ns = freshNamespace('addon-races');
-  const chart = new Chart(Testing.app(), 'c');
-  const cluster = new Cluster(chart, 'c', { name: 'prod', namespace: ns, kubernetesVersion: 'v1.31.4', infrastructure: TEST_INFRA, cni: 'calico' });
-  new ControlPlaneGroup(chart, 'cp', { cluster, machineTemplate: new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4' } }) });
-  const r = apply(chart.toJson());
-  if (r.status !== 0) throw new Error(r.stderr);
+  applyAddonTestCluster(ns);
   // Cluster prod has no workload cluster here: Cluster API's ClusterResourceSet controller would hold a
   // deleted ClusterResourceSet that selects it (its finalizer needs the workload cluster), and the
   // uninstall would rightly wait for it. Without the label the add-on's ClusterResourceSet selects no

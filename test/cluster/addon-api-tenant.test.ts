@@ -8,13 +8,11 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart, Testing } from 'cdk8s';
-import { Cluster, ControlPlaneGroup, CustomMachineTemplate } from '../../lib';
 import { addonCleanupCommands, addonNames, installationObjects } from '../../lib/core/addons';
 import { AddonService, createAddonService } from '../../lib/service';
-import { TEST_INFRA } from '../support/infrastructure';
 import { kubectlPath } from '../support/kubectl';
 import { apply, deleteNamespaces, freshNamespace, kubeConfig, kubeconfigPath, kubeconfigText, kubectl, kubectlOk, toYaml } from '../support/real-cluster';
+import { applyAddonTestCluster } from '../support/addon-cluster';
 
 const FLUX_CRDS = path.resolve(__dirname, '../../../shared/crds/flux');
 
@@ -33,11 +31,7 @@ beforeAll(async () => {
   kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', 'crd/helmreleases.helm.toolkit.fluxcd.io', 'crd/helmrepositories.source.toolkit.fluxcd.io'], { which: 'workload' });
 
   ns = freshNamespace('addon-tenant');
-  const chart = new Chart(Testing.app(), 'c');
-  const cluster = new Cluster(chart, 'c', { name: 'prod', namespace: ns, kubernetesVersion: 'v1.31.4', infrastructure: TEST_INFRA, cni: 'calico' });
-  new ControlPlaneGroup(chart, 'cp', { cluster, machineTemplate: new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4' } }) });
-  const r = apply(chart.toJson());
-  if (r.status !== 0) throw new Error(r.stderr);
+  applyAddonTestCluster(ns);
   // the tenant cluster's kubeconfig, as Cluster API writes it
   kubectlOk(['apply', '--server-side', '-f', '-'], {
     input: toYaml([{

@@ -4,11 +4,9 @@
  * checked by real SubjectAccessReviews; the install is server-side applied to the real API server, its
  * webhooks and CRD schemas.
  */
-import { Chart, Testing } from 'cdk8s';
-import { Cluster, ControlPlaneGroup, CustomMachineTemplate } from '../../lib';
 import { AddonService, createAddonService } from '../../lib/service';
-import { TEST_INFRA } from '../support/infrastructure';
-import { apply, deleteNamespaces, freshNamespace, kubeConfig, kubectlOk, toYaml } from '../support/real-cluster';
+import { deleteNamespaces, freshNamespace, kubeConfig, kubectlOk, toYaml } from '../support/real-cluster';
+import { applyAddonTestCluster } from '../support/addon-cluster';
 
 let ns: string;
 let service: AddonService;
@@ -17,11 +15,7 @@ const tokens: Record<'alice' | 'victor' | 'mallory', string> = { alice: '', vict
 
 beforeAll(async () => {
   ns = freshNamespace('addon-api');
-  const chart = new Chart(Testing.app(), 'c');
-  const cluster = new Cluster(chart, 'c', { name: 'prod', namespace: ns, kubernetesVersion: 'v1.31.4', infrastructure: TEST_INFRA, cni: 'calico' });
-  new ControlPlaneGroup(chart, 'cp', { cluster, machineTemplate: new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4' } }) });
-  const r = apply(chart.toJson());
-  if (r.status !== 0) throw new Error(r.stderr);
+  applyAddonTestCluster(ns);
   // alice: what install, list, status and uninstall need in the namespace; victor: read only; mallory: nothing.
   const rules = {
     alice: [
