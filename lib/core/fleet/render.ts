@@ -233,7 +233,7 @@ export function renderClusters(specs: readonly ClusterSpec[], ext = '.k8s.yaml')
  * a cluster into YAML and drop its objects right away: holding the objects of every cluster until
  * the end made the garbage collector copy them all (a large part of a big render's time).
  */
-function forEachCluster(specs: readonly ClusterSpec[], ext: string, use: (rc: RenderedCluster) => void): void {
+export function forEachCluster(specs: readonly ClusterSpec[], ext: string, use: (rc: RenderedCluster, index: number) => void): void {
   const p = new Problems('Fleet');
   if (!Array.isArray(specs)) {
     p.error('clusters', `must be a list of cluster specs, got ${show(specs)}`);
@@ -254,7 +254,7 @@ function forEachCluster(specs: readonly ClusterSpec[], ext: string, use: (rc: Re
       return;
     }
     owner.set(name, i);
-    if (!p.hasErrors) use(rc);
+    if (!p.hasErrors) use(rc, i);
   });
   p.throwIfErrors();
 }

@@ -8,21 +8,27 @@
  * - the fleet: across the parts of one cluster (render.ts), with the same keys.
  */
 import { Issue, ValidationError } from '../rules/errors';
-import type { Manifest } from './manifest';
+
+/** What identifies an object: its manifest, or just these fields of it (all that the rules here read). */
+export interface ObjectIdentity {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+}
 
 /**
  * The identity of an object: API group, kind, namespace and name (`\0`-separated). Made by `join`, as
  * one flat string: a registry keeps one key per object of an App, and the same text built by
  * concatenation is a tree of string pieces, about 100 bytes more per key (5 MB per 1,000 clusters).
  */
-export function objectKey(m: Manifest): string {
+export function objectKey(m: ObjectIdentity): string {
   const slash = m.apiVersion.indexOf('/');
   const group = slash < 0 ? '' : m.apiVersion.slice(0, slash);
   return [group, m.kind, m.metadata.namespace ?? '', m.metadata.name].join('\0');
 }
 
 /** `KubeadmControlPlane default/dev-control-plane` (`<Kind> <name>` for cluster-scoped objects). */
-export function describeObject(m: Manifest): string {
+export function describeObject(m: ObjectIdentity): string {
   return `${m.kind} ${m.metadata.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata.name}`;
 }
 
@@ -47,7 +53,7 @@ export class ObjectRegistry {
    * defined here, or listed twice; otherwise changes nothing. `definition` names the one being added,
    * e.g. `ControlPlaneGroup at "app/dev/cp"`.
    */
-  check(subject: string, definition: string, manifests: readonly Manifest[]): void {
+  check(subject: string, definition: string, manifests: readonly ObjectIdentity[]): void {
     const issues: Issue[] = [];
     const own = new Set<string>();
     for (const m of manifests) {
@@ -67,7 +73,7 @@ export class ObjectRegistry {
   }
 
   /** Records `manifests` as defined by `definition` (after {@link check}, once the definition is in place). */
-  add(definition: string, manifests: readonly Manifest[]): void {
+  add(definition: string, manifests: readonly ObjectIdentity[]): void {
     for (const m of manifests) this.owners.set(objectKey(m), definition);
   }
 }
