@@ -18,6 +18,7 @@ import { ClusterOutput, outputManifests, outputYaml } from '../core/fleet/cluste
 import { Manifest } from '../core/output/manifest';
 
 interface Compact {
+  readonly chart: IConstruct;
   /** The cluster, without its identities (the app's registry holds them). */
   readonly out: ClusterOutput;
   /** Creates the chart's ApiObjects from the cluster's objects (in file order). */
@@ -30,7 +31,8 @@ interface Compact {
  */
 export type Build = (chart: IConstruct, manifests: Manifest[], out: ClusterOutput) => void;
 
-const compacts = new WeakMap<IConstruct, Compact>();
+/** The compact charts, by their node (what the members that replace the node's own see as `this`). */
+const compacts = new WeakMap<Node, Compact>();
 
 /** The members of `Node` that read or change a node's children. */
 const METHODS = ['findAll', 'tryFindChild', 'findChild', 'addChild', 'tryRemoveChild'] as const;
@@ -58,50 +60,57 @@ export function hasDefaultRendering(root: IConstruct): boolean {
  * then `build` creates them. Its registry entries and warnings are the caller's to record now.
  */
 export function keepCompact(chart: Construct, out: ClusterOutput, build: Build): void {
-  compacts.set(chart, { out: { ...out, identities: [] }, build });
-  const node = chart.node;
-  for (const name of METHODS) {
-    Object.defineProperty(node, name, {
-      configurable: true, enumerable: false, writable: true,
-      value(this: Node, ...args: unknown[]): unknown {
-        materialize(chart);
-        return (this[name] as (...a: unknown[]) => unknown)(...args);
-      },
-    });
-  }
-  for (const name of ACCESSORS) {
-    Object.defineProperty(node, name, {
-      configurable: true, enumerable: false,
-      get(this: Node): unknown {
-        materialize(chart);
-        return this[name];
-      },
-      set(this: Node, value: unknown) {
-        materialize(chart);
-        (this as unknown as Record<string, unknown>)[name] = value;
-      },
-    });
-  }
+  compacts.set(chart.node, { chart, out: { ...out, identities: [] }, build });
+  Object.defineProperties(chart.node, TRIGGERS);
+}
+
+/** The members that replace those of a compact chart's node, the same for every chart (the node's `host` is the chart). */
+const TRIGGERS: PropertyDescriptorMap = {};
+for (const name of METHODS) {
+  TRIGGERS[name] = {
+    configurable: true, enumerable: false, writable: true,
+    value(this: Node, ...args: unknown[]): unknown {
+      materializeNode(this);
+      return (this[name] as (...a: unknown[]) => unknown)(...args);
+    },
+  };
+}
+for (const name of ACCESSORS) {
+  TRIGGERS[name] = {
+    configurable: true, enumerable: false,
+    get(this: Node): unknown {
+      materializeNode(this);
+      return this[name];
+    },
+    set(this: Node, value: unknown) {
+      materializeNode(this);
+      (this as unknown as Record<string, unknown>)[name] = value;
+    },
+  };
 }
 
 /** Whether `c` is a compact chart (its objects not created yet). */
 export function isCompact(c: IConstruct): boolean {
-  return compacts.has(c);
+  return compacts.has(c.node);
 }
 
 /** Creates the ApiObjects of a compact chart (nothing if it is not compact). */
 export function materialize(chart: IConstruct): void {
-  const compact = compacts.get(chart);
+  materializeNode(chart.node);
+}
+
+function materializeNode(node: Node): void {
+  const compact = compacts.get(node);
   if (!compact) return;
-  compacts.delete(chart);
-  const node = chart.node as unknown as Record<string, unknown>;
-  for (const name of [...METHODS, ...ACCESSORS]) delete node[name];
-  compact.build(chart, outputManifests(compact.out)!, compact.out);
+  compacts.delete(node);
+  const own = node as unknown as Record<string, unknown>;
+  for (const name of [...METHODS, ...ACCESSORS]) delete own[name];
+  compact.build(compact.chart, outputManifests(compact.out)!, compact.out);
 }
 
 /** The file of a compact chart: the YAML its cluster was rendered to. */
 export function compactYaml(chart: IConstruct): string | undefined {
-  const compact = compacts.get(chart);
+  const compact = compacts.get(chart.node);
   return compact && outputYaml(compact.out);
 }
 
@@ -110,7 +119,7 @@ export function walkCompact(root: IConstruct): IConstruct[] {
   const all: IConstruct[] = [];
   const visit = (c: IConstruct): void => {
     all.push(c);
-    if (compacts.has(c)) return;
+    if (compacts.has(c.node)) return;
     for (const child of c.node.children) visit(child);
   };
   visit(root);
