@@ -9,6 +9,9 @@ import fc from 'fast-check';
 import { ApiObject, App, Chart, IResolver, JsonPatch, ResolutionContext, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { addFleet, Cluster, ClusterChart, ClusterSpec, FleetApp, renderFleet } from '../../lib';
+import { clusterOutput, outputManifests, outputYaml } from '../../lib/core/fleet/cluster-output';
+import { renderClusterSpec } from '../../lib/core/fleet/render';
+import { ownBuffers } from '../../lib/cdk8s/compact';
 import { cleanTmp, featureFleet, readDir, tmpDir } from './fixtures';
 
 afterEach(cleanTmp);
@@ -176,4 +179,15 @@ describe('addFleet checks as before', () => {
     expect(app.node.children.map((c) => c.node.id)).toEqual(['alpha', 'hand']);
     expect(childCount(first)).toBe(0);
   });
+});
+
+test('a compact chart keeps its deflated YAML and JSON in buffers of their own size, not in zlib\'s 16 KB output chunks', () => {
+  const [alpha] = featureFleet();
+  const out = clusterOutput(renderClusterSpec(alpha), 0, '.k8s.yaml');
+  // zlib's result is a view of a larger chunk (what would stay alive with it)
+  expect(out.yaml.buffer.byteLength).toBeGreaterThan(out.yaml.byteLength);
+  const own = ownBuffers(out);
+  for (const b of [own.yaml, own.json!]) expect(b.buffer.byteLength).toBe(b.byteLength);
+  expect(outputYaml(own)).toBe(outputYaml(out));
+  expect(outputManifests(own)).toEqual(outputManifests(out));
 });
