@@ -141,6 +141,8 @@ function chartsWithoutDependencies(app: App, all: readonly IConstruct[]): Chart[
  *   written and fsynced; a reader sees the previous output or the new one, never a mix, also after a
  *   crash; a chart that throws leaves the output as it was. Two synths of the same `outdir` exclude
  *   each other with `writeFleet`'s lock (the second fails with `FleetLockedError`).
+ * - A {@link ClusterChart} that nothing has reached into is written from the YAML its cluster was
+ *   rendered to (the same bytes), without creating its ApiObjects: the app holds each cluster compact.
  * - Charts that override `toJson()` are still asked for their JSON. Output types other than the
  *   default `FILE_PER_CHART`, and `recordConstructMetadata`, go through `App.synth()` unchanged.
  */
