@@ -61,6 +61,7 @@ const OPS: Record<string, (i: number, j: number, k: number) => Op> = {
     const [cluster] = charts[i].parts.get('cluster')!;
     cluster.addDependency(charts[i].parts.get('control-plane')![1]);
   },
+  'a dependency between objects of two charts': (i, j) => (charts) => { charts[i].parts.get('cluster')![0].addDependency(charts[j].parts.get('control-plane')![0]); },
   'node.findAll': (i) => (charts) => charts[i].node.findAll().map((c) => c.node.path),
   'node.tryFindChild': (i) => (charts) => charts[i].node.tryFindChild('cluster-Cluster')?.node.path,
   'node.children': (i) => (charts) => charts[i].node.children.map((c) => c.node.path),
@@ -158,7 +159,7 @@ test('property: any sequence of operations on a compact fleet gives the eager fl
     expect(seen[0]).toEqual(seen[1]);
     if (!plainApp) {
       // a chart no operation reached (nor a dependency) still has no objects
-      const touched = new Set(steps.flatMap(([name, i, j]) => (name === 'a dependency between charts' ? (i === j ? [] : [i, j]) : [i])));
+      const touched = new Set(steps.flatMap(([name, i, j]) => (name === 'a dependency between charts' ? (i === j ? [] : [i, j]) : name === 'a dependency between objects of two charts' ? [i, j] : [i])));
       charts.forEach((c, k) => { if (!touched.has(k)) expect(childCount(c)).toBe(0); });
     }
   }), { numRuns: 25 });
