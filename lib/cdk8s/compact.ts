@@ -114,7 +114,13 @@ function materializeNode(node: Node): void {
   compacts.delete(node);
   const own = node as unknown as Record<string, unknown>;
   for (const name of [...METHODS, ...ACCESSORS]) delete own[name];
-  compact.build(compact.chart, outputManifests(compact.out)!, compact.out);
+  // the objects an eager chart has had since it was built: also in a tree locked since (`node.lock()`)
+  Object.defineProperty(node, 'locked', { configurable: true, value: false });
+  try {
+    compact.build(compact.chart, outputManifests(compact.out)!, compact.out);
+  } finally {
+    delete own.locked;
+  }
 }
 
 /** The file of a compact chart: the YAML its cluster was rendered to. */

@@ -218,3 +218,15 @@ test('a cluster whose objects JSON cannot carry exactly (-0) gets its ApiObjects
   }));
   expect([...charts[0].parts.keys()]).toContain('lazy');
 });
+
+test('a compact chart in a tree locked since gets its objects like the eager chart had them', () => {
+  const [alpha] = featureFleet();
+  const app = Testing.app();
+  const [chart] = addFleet(app, [alpha]);
+  app.node.lock();
+  const eager = eagerFleet(Testing.app(), [alpha]);
+  expect(chart.node.children.map((c) => c.node.path)).toEqual(eager[0].node.children.map((c) => c.node.path));
+  expect(chart.node.locked).toBe(true);
+  expect(() => new Construct(chart, 'late')).toThrow(/during synthesis/);
+  expect(Testing.synth(chart)).toEqual(Testing.synth(eager[0]));
+});
