@@ -104,6 +104,13 @@ function hashDir(dir: string): string {
   return h.digest('hex').slice(0, 16);
 }
 
+/** The YAML documents of every file of `dir` (the library's writer separates them by a `---` line). */
+function countDocuments(dir: string): number {
+  let n = 0;
+  for (const f of fs.readdirSync(dir)) n += fs.readFileSync(path.join(dir, f), 'utf8').split(/^---$/m).length;
+  return n;
+}
+
 function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -219,7 +226,8 @@ async function main(): Promise<void> {
       } else if (mode === 'fleet-natural') {
         for (const spec of specs) objects += buildNatural(new FleetChart(app, spec.cluster.name), spec);
       } else if (mode === 'fleet' || mode === 'fleetapp') {
-        for (const c of addFleet(app, specs)) for (const objs of c.parts.values()) objects += objs.length;
+        // the objects are counted in the output below: reading a ClusterChart's `parts` creates its objects
+        addFleet(app, specs);
       } else if (raw && pre) {
         const [, layout, built] = raw;
         const one = layout === 'one' ? new Chart(app, 'fleet') : undefined;
@@ -237,6 +245,7 @@ async function main(): Promise<void> {
       stopCpu();
       buildMs = t1 - t0;
       synthMs = t2 - t1;
+      if (mode === 'fleet' || mode === 'fleetapp') objects = countDocuments(out);
     }
     if (!hash && fs.existsSync(out)) hash = hashDir(out);
   } finally {

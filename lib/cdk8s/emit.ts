@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Manifest, Rendered } from '../core/output/manifest';
-import { ObjectRegistry } from '../core/output/object-identity';
+import { ObjectIdentity, ObjectRegistry } from '../core/output/object-identity';
 import { Problems, show } from '../core/rules/errors';
 import { describeValue } from '../core/rules/validation';
 import { isNameArgument, MAX_NAME_ARGUMENT } from '../core/rules/arguments';
@@ -122,10 +122,24 @@ export function validated<T>(subject: string, scope: unknown, id: unknown, place
  */
 export function emit(scope: Construct, subject: string, rendered: Rendered, prefix = '', reported = false): ApiObject[] {
   if (!reported) reportFirst(scope, subject, rendered.warnings);
-  const objects = rendered.manifests.map((m: Manifest) => new ApiObject(scope, objectId(scope, `${prefix}${m.kind}`), m));
-  registryOf(scope).add(`${scope.constructor.name} "${scope.node.path}"`, rendered.manifests);
-  for (const w of rendered.warnings) scope.node.addMetadata('capi-constructs:warning', `${w.path}: ${w.message}`);
+  const objects = emitObjects(scope, rendered.manifests, prefix);
+  recordEmitted(scope, rendered.manifests, rendered.warnings);
   return objects;
+}
+
+/** The ApiObjects of {@link emit}, without recording them: one child of `scope` per manifest, in order. */
+export function emitObjects(scope: Construct, manifests: readonly Manifest[], prefix = ''): ApiObject[] {
+  return manifests.map((m: Manifest) => new ApiObject(scope, objectId(scope, `${prefix}${m.kind}`), m));
+}
+
+/**
+ * What {@link emit} records besides the ApiObjects: the objects in the app's registry as defined by
+ * `scope`, and the warnings as metadata of `scope`. A chart that keeps its objects compact records them
+ * when it is built and creates the ApiObjects later ({@link emitObjects}).
+ */
+export function recordEmitted(scope: Construct, objects: readonly ObjectIdentity[], warnings: Rendered['warnings']): void {
+  registryOf(scope).add(`${scope.constructor.name} "${scope.node.path}"`, objects);
+  for (const w of warnings) scope.node.addMetadata('capi-constructs:warning', `${w.path}: ${w.message}`);
 }
 
 /**

@@ -10,12 +10,14 @@
  */
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, ChartProps, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct, IConstruct, Node } from 'constructs';
 import { ClusterRef } from '../core/cluster/cluster';
-import { ClusterSpec, RenderedCluster, renderClusterSpec, renderClusters } from '../core/fleet/render';
+import { ClusterSpec, RenderedCluster, renderClusterSpec } from '../core/fleet/render';
+import { ClusterOutput, clusterOutput, ClusterOutputPart, forEachClusterOutput, outputManifests } from '../core/fleet/cluster-output';
 import { publishFleet, writeFileDurably } from '../core/fleet/publish';
 import { stringifyCdk8sJson } from '../core/output/yaml';
-import { checkId, checkUnique, definitionOf, emit, ID_FROM_PROPS, isConstruct, registryOf, validated } from './emit';
+import { checkId, checkUnique, definitionOf, emit, emitObjects, ID_FROM_PROPS, isConstruct, recordEmitted, registryOf, validated } from './emit';
+import { compactYaml, hasDefaultRendering, isCompact, keepCompact, materialize, mayKeepCompact, ownBuffers, walkCompact } from './compact';
 import { Manifest } from '../core/output/manifest';
 import { reportWarnings } from '../core/rules/warnings';
 import { Problems, show, ValidationError } from '../core/rules/errors';
@@ -90,7 +92,7 @@ export class FleetChart extends Chart {
  * dependency graph, the most expensive part of a large synth after `toJson`, is skipped.
  */
 function chartObjects(chart: Chart, noDeps?: readonly IConstruct[]): any[] {
-  return (noDeps ?? new DependencyGraph(chart.node).topology())
+  return (noDeps ?? topology(walkCompact(chart)))
     .filter((x): x is ApiObject => ApiObject.isApiObject(x) && Chart.of(x) === chart)
     .map((x) => x.toJson());
 }
@@ -139,6 +141,8 @@ function chartsWithoutDependencies(app: App, all: readonly IConstruct[]): Chart[
  *   written and fsynced; a reader sees the previous output or the new one, never a mix, also after a
  *   crash; a chart that throws leaves the output as it was. Two synths of the same `outdir` exclude
  *   each other with `writeFleet`'s lock (the second fails with `FleetLockedError`).
+ * - A {@link ClusterChart} that nothing has reached into is written from the YAML its cluster was
+ *   rendered to (the same bytes), without creating its ApiObjects: the app holds each cluster compact.
  * - Charts that override `toJson()` are still asked for their JSON. Output types other than the
  *   default `FILE_PER_CHART`, and `recordConstructMetadata`, go through `App.synth()` unchanged.
  */
@@ -153,27 +157,54 @@ export class FleetApp extends App {
       super.synth();
       return;
     }
-    const all = this.node.findAll();
+    // the app's constructs, compact charts as leaves (their objects are not created)
+    let all = walkCompact(this);
+    if (openCompactCharts(this, all)) all = walkCompact(this);
     validateSubtree(all);
     const hasDependantCharts = resolveSubtreeDependencies(all);
     // without any dependency (the usual fleet), the charts' and objects' order is construct order: no dependency graphs
     const noDeps = !hasDependencies(all);
-    const charts = noDeps ? chartsWithoutDependencies(this, all) : this.charts;
+    const charts = noDeps ? chartsWithoutDependencies(this, all) : topology(all).filter((c): c is Chart => Chart.isChart(c));
     // published as one unit, under the same lock as writeFleet: a new generation directory, renamed into
     // place only when every chart has rendered and is written (a chart that throws leaves the output as it was)
     publishFleet(this.outdir, this.outputFileExtension, (generation) => {
       const files: string[] = [];
       charts.forEach((chart, i) => {
         const name = hasDependantCharts ? `${String(i).padStart(4, '0')}-${Names.toDnsLabel(chart)}` : Names.toDnsLabel(chart);
-        const own = chart.toJson === Chart.prototype.toJson || chart.toJson === FleetChart.prototype.toJson;
-        const objects = own ? chartObjects(chart, noDeps ? chart.node.findAll() : undefined) : Object.values(chart.toJson());
+        const own = chart.toJson === Chart.prototype.toJson || chart.toJson === FleetChart.prototype.toJson || chart.toJson === ClusterChart.prototype.toJson;
+        // a compact chart's file is the YAML its cluster was rendered to (the bytes its objects would give)
+        const content = (own ? compactYaml(chart) : undefined)
+          ?? stringifyCdk8sJson(own ? chartObjects(chart, noDeps ? walkCompact(chart) : undefined) : Object.values(chart.toJson()));
         const file = name + this.outputFileExtension;
-        writeFileDurably(path.join(generation, file), stringifyCdk8sJson(objects));
+        writeFileDurably(path.join(generation, file), content);
         files.push(file);
       });
       return { files };
     });
   }
+}
+
+/**
+ * Creates the objects of the compact charts that cdk8s's rules reach into, so that they apply as to
+ * any chart: every compact chart when the app renders objects differently from the library's writer
+ * (resolvers of its own), and otherwise those with dependencies either way (cdk8s turns a chart's
+ * dependencies into dependencies between its objects) and those directly in another chart (which
+ * cdk8s makes dependencies of that chart). Returns whether any was opened.
+ */
+function openCompactCharts(app: App, all: readonly IConstruct[]): boolean {
+  const open = new Set<IConstruct>();
+  const defaultRendering = hasDefaultRendering(app);
+  for (const c of all) {
+    if (isCompact(c) && (!defaultRendering || c.node.dependencies.length > 0 || (c.node.scope !== undefined && Chart.isChart(c.node.scope)))) open.add(c);
+    for (const target of c.node.dependencies) for (const t of walkCompact(target)) if (isCompact(t)) open.add(t);
+  }
+  for (const c of open) materialize(c);
+  return open.size > 0;
+}
+
+/** `new DependencyGraph(root.node).topology()` over the constructs `all` (the root's subtree, compact charts as leaves). */
+function topology(all: readonly IConstruct[]): IConstruct[] {
+  return new DependencyGraph({ findAll: () => [...all] } as unknown as Node).topology();
 }
 
 function validateSubtree(all: IConstruct[]): void {
@@ -189,7 +220,8 @@ function validateSubtree(all: IConstruct[]): void {
 function resolveSubtreeDependencies(all: IConstruct[]): boolean {
   let chartDeps = false;
   for (const parent of all) {
-    if (!Chart.isChart(parent)) continue;
+    // a compact chart has no children yet (a construct added under it would have created its objects)
+    if (!Chart.isChart(parent) || isCompact(parent)) continue;
     for (const child of parent.node.children) {
       if (Chart.isChart(child)) {
         parent.node.addDependency(child);
@@ -226,11 +258,23 @@ export interface ClusterChartProps {
   readonly spec: ClusterSpec;
 }
 
+/** The objects of each ClusterChart by part id, once created. */
+const partsOf = new WeakMap<IConstruct, ReadonlyMap<string, readonly ApiObject[]>>();
+
 /**
  * One cluster as one chart: the Cluster, its control plane, worker groups and components from a
  * {@link ClusterSpec}. The chart id is the cluster name, so `cdk8s synth` writes
  * `<cluster>.k8s.yaml`, byte-identical to `writeFleet()` for the same spec. Validates the whole spec
  * (every part, all problems in one ValidationError) before anything is added to the tree.
+ *
+ * The chart keeps its cluster compact (its YAML and JSON, deflated: about 12 KB where its ApiObjects
+ * take about 95 KB) and creates its ApiObjects only when something needs them: reading
+ * {@link ClusterChart.parts}, anything that reads or changes the chart's children (`node.children`,
+ * `node.findAll()`, `node.tryFindChild()`, a construct added under the chart, ...), `toJson()`,
+ * cdk8s's `App.synth()` and `Testing.synth`, or a dependency on or of the chart. The result is the
+ * chart an eager build makes. {@link FleetApp}'s `synth()` writes an untouched chart's file straight
+ * from its YAML, without creating its objects. Objects whose JSON would not give them back exactly,
+ * and apps with resolvers of their own, get their ApiObjects right away.
  *
  * ```ts
  * const app = new App();
@@ -241,12 +285,10 @@ export interface ClusterChartProps {
 export class ClusterChart extends FleetChart {
   /** The cluster, for constructs added to this chart later (add-ons take it as `cluster`). */
   public readonly cluster: ClusterRef;
-  /** All objects of this chart, by part id (`cluster`, `control-plane`, `workers-<name>`, component ids). */
-  public readonly parts: ReadonlyMap<string, readonly ApiObject[]>;
 
   constructor(scope: Construct, props: ClusterChartProps) {
     const prerendered = prerenderedOf(props);
-    const rendered = prerendered ?? validated(new.target.name, scope, ID_FROM_PROPS, 'chart', () => {
+    const rendered = prerendered ? undefined : validated(new.target.name, scope, ID_FROM_PROPS, 'chart', () => {
       const p = new Problems(new.target.name);
       if (!checkObject(p, 'props', props)) p.throwIfErrors();
       checkPropKeys(p, '', props, CLUSTER_CHART_PROPS);
@@ -258,26 +300,66 @@ export class ClusterChart extends FleetChart {
       p.throwIfErrors();
       return rc;
     });
-    if (!prerendered) {
+    if (rendered) {
       checkUnique(scope, rendered.ref.name, new.target.name, `Cluster "${rendered.ref.name}"`, allManifests(rendered));
       // warnings before the chart is added: a throwing handler fails the chart and adds nothing
       reportParts(rendered);
     }
-    super(scope, rendered.ref.name);
-    this.cluster = rendered.ref;
-    const parts = new Map<string, readonly ApiObject[]>();
-    // objects directly under the chart, ids `<part>-<Kind>` (the same in every cluster): a shallower tree synthesizes faster
-    for (const part of rendered.parts) parts.set(part.id, emit(this, part.subject, part, `${part.id}-`, true));
-    this.parts = parts;
+    const ref = prerendered?.ref ?? rendered!.ref;
+    super(scope, ref.name);
+    this.cluster = ref;
+    const out = prerendered ?? (hasDefaultRendering(this.node.root) ? ownBuffers(clusterOutput(rendered!, 0, '.k8s.yaml')) : undefined);
+    if (out && mayKeepCompact(this, out)) {
+      recordEmitted(this, out.identities, out.parts.flatMap((part) => part.warnings));
+      keepCompact(this, out, buildCompact);
+    } else if (out?.json) {
+      recordEmitted(this, out.identities, out.parts.flatMap((part) => part.warnings));
+      partsOf.set(this, emitParts(this, out.parts, outputManifests(out)!));
+    } else {
+      const rc = rendered ?? renderClusterSpec(props.spec);
+      const parts = new Map<string, readonly ApiObject[]>();
+      // objects directly under the chart, ids `<part>-<Kind>` (the same in every cluster): a shallower tree synthesizes faster
+      for (const part of rc.parts) parts.set(part.id, emit(this, part.subject, part, `${part.id}-`, true));
+      partsOf.set(this, parts);
+    }
+  }
+
+  /** All objects of this chart, by part id (`cluster`, `control-plane`, `workers-<name>`, component ids). */
+  public get parts(): ReadonlyMap<string, readonly ApiObject[]> {
+    materialize(this);
+    return partsOf.get(this)!;
+  }
+
+  /** Renders this chart to Kubernetes JSON objects, like `Chart.toJson()` (its ApiObjects are created first). */
+  public toJson(): any[] {
+    materialize(this);
+    return super.toJson();
   }
 }
 
+/** Creates the ApiObjects of a compact ClusterChart. */
+function buildCompact(chart: IConstruct, manifests: Manifest[], out: ClusterOutput): void {
+  partsOf.set(chart, emitParts(chart as ClusterChart, out.parts, manifests));
+}
+
+/** The ApiObjects of a cluster's parts, from its objects in file order: what emit() creates for each part. */
+function emitParts(chart: ClusterChart, parts: readonly ClusterOutputPart[], manifests: readonly Manifest[]): Map<string, readonly ApiObject[]> {
+  const byPart = new Map<string, readonly ApiObject[]>();
+  let at = 0;
+  for (const part of parts) {
+    // objects directly under the chart, ids `<part>-<Kind>` (the same in every cluster): a shallower tree synthesizes faster
+    byPart.set(part.id, emitObjects(chart, manifests.slice(at, at + part.objectCount), `${part.id}-`));
+    at += part.objectCount;
+  }
+  return byPart;
+}
+
 const PRERENDERED = Symbol('capi-constructs.prerendered');
-type Prerendered = ClusterChartProps & { [PRERENDERED]?: RenderedCluster };
+type Prerendered = ClusterChartProps & { [PRERENDERED]?: ClusterOutput };
 const CLUSTER_CHART_PROPS = propKeys<ClusterChartProps>()('ClusterChartProps', { spec: true });
 
 /** The cluster addFleet rendered already, when `props` come from addFleet. */
-function prerenderedOf(props: unknown): RenderedCluster | undefined {
+function prerenderedOf(props: unknown): ClusterOutput | undefined {
   try {
     return (props as Prerendered | null)?.[PRERENDERED];
   } catch {
@@ -288,27 +370,32 @@ function prerenderedOf(props: unknown): RenderedCluster | undefined {
 /**
  * Adds one {@link ClusterChart} per spec to the app and returns them. Every spec is validated first
  * (all problems of all clusters in one ValidationError, duplicate cluster names included), so
- * invalid input adds nothing to the app.
+ * invalid input adds nothing to the app. The charts keep their clusters compact until their objects
+ * are needed (see {@link ClusterChart}); under {@link FleetApp} an untouched chart never creates them.
  */
 export function addFleet(app: App, specs: readonly ClusterSpec[]): ClusterChart[] {
-  const rendered = validated('Fleet', app, ID_FROM_PROPS, 'app', () => {
+  const outputs: (ClusterOutput | undefined)[] = validated('Fleet', app, ID_FROM_PROPS, 'app', () => {
     const p = new Problems('Fleet');
-    let out: RenderedCluster[] = [];
+    let out: ClusterOutput[] = [];
     try {
-      out = renderClusters(specs);
+      forEachClusterOutput(specs, '.k8s.yaml', (o) => out.push(ownBuffers(o)));
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
+      out = [];
       p.absorb('', e);
     }
     // each chart's id is its cluster's name: taken by no child of the app
-    if (isConstruct(app)) out.forEach((rc, i) => checkId(p, app, rc.ref.name, `clusters[${i}].cluster.name`));
+    if (isConstruct(app)) for (const o of out) checkId(p, app, o.ref.name, `clusters[${o.index}].cluster.name`);
     p.throwIfErrors();
     return out;
   });
-  checkFleetUnique(app, rendered);
+  checkFleetUnique(app, outputs as ClusterOutput[]);
   // every warning before any chart is added: a throwing handler fails addFleet and adds nothing
-  for (const rc of rendered) reportParts(rc);
-  return rendered.map((rc, i) => new ClusterChart(app, { spec: specs[i], [PRERENDERED]: rc } as Prerendered));
+  for (const o of outputs as ClusterOutput[]) for (const part of o.parts) reportWarnings(part.subject, part.warnings);
+  return outputs.map((o, i) => {
+    outputs[i] = undefined; // the chart keeps what it needs of it
+    return new ClusterChart(app, { spec: specs[o!.index], [PRERENDERED]: o } as Prerendered);
+  });
 }
 
 /**
@@ -316,12 +403,11 @@ export function addFleet(app: App, specs: readonly ClusterSpec[]): ClusterChart[
  * for all clusters before any chart is added. A function of its own, so that its trial registry (one
  * key per object of the fleet) is gone before the charts are built, not kept beside the app's.
  */
-function checkFleetUnique(app: App, rendered: readonly RenderedCluster[]): void {
+function checkFleetUnique(app: App, outputs: readonly ClusterOutput[]): void {
   const trial = registryOf(app).copy();
-  for (const rc of rendered) {
-    const manifests = allManifests(rc);
-    trial.check(`Cluster "${rc.ref.name}"`, definitionOf(ClusterChart.name, app, rc.ref.name), manifests);
-    trial.add(definitionOf(ClusterChart.name, app, rc.ref.name), manifests);
+  for (const o of outputs) {
+    trial.check(`Cluster "${o.ref.name}"`, definitionOf(ClusterChart.name, app, o.ref.name), o.identities);
+    trial.add(definitionOf(ClusterChart.name, app, o.ref.name), o.identities);
   }
 }
 
