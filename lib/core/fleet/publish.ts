@@ -25,6 +25,7 @@
  */
 // the module object itself (not a copy of its functions): tests put a full disk or a read-only file system under it
 import fs = require('fs');
+import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { checkArguments } from '../rules/arguments';
 import { show, ValidationError } from '../rules/errors';
@@ -214,6 +215,54 @@ function fsyncPath(p: string): void {
   } catch (e) {
     // some file systems cannot fsync a directory; a file's fsync errors are real
     if (!['EINVAL', 'EISDIR', 'EBADF'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes `content` to the new file `file`, without fsync: the directory is made durable once, when
+ * every file is written ({@link syncDirectory}). An fsync per file costs about 0.35 ms per file on an
+ * ordinary disk, 3.5 s for a fleet of 10,000 clusters.
+ */
+export function writeNewFile(file: string, content: string): void {
+  const fd = fs.openSync(file, 'wx', 0o644);
+  try {
+    fs.writeSync(fd, content, null, 'utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Makes the directory `dir` and the files in it durable (on the disk, also after a power loss), with
+ * one `sync -f <dir>` (coreutils; syncfs(2) of the file system holding it) where that command exists
+ * and succeeds, otherwise by `fsyncFiles()` (by default an fsync of each of `files`, names relative to
+ * `dir`) and an fsync of the directory. Throws the file system's error (see {@link isFsError}) when the
+ * data could not be written.
+ */
+export function syncDirectory(dir: string, files: readonly string[], fsyncFiles?: () => void): void {
+  if (syncFileSystem(dir)) return;
+  if (fsyncFiles) fsyncFiles();
+  else for (const f of files) fsyncFile(path.join(dir, f));
+  fsyncPath(dir);
+}
+
+/** `sync -f dir`: true when it ran and succeeded. */
+function syncFileSystem(dir: string): boolean {
+  try {
+    execFileSync('sync', ['-f', dir], { stdio: 'ignore', timeout: 600_000 });
+    return true;
+  } catch {
+    return false; // no coreutils `sync`, an older one without -f, or it failed: the caller fsyncs each file
+  }
+}
+
+/** fsyncs the existing file `file`. */
+export function fsyncFile(file: string): void {
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
