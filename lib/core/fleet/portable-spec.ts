@@ -190,7 +190,8 @@ export class SpecDecoder {
     if (v === null || typeof v !== 'object') return v;
     const known = this.done.get(v);
     if (known !== undefined) return known;
-    if (v instanceof Map) {
+    // not instanceof: a message from another thread may be read into another realm (a vm context, as under jest)
+    if (util.types.isMap(v)) {
       const out = this.tag(v);
       this.done.set(v, out);
       return out;

@@ -193,8 +193,7 @@ class Pool<O> {
       const data: RenderThreadData & { capiConstructsFleetRender: true } = {
         mode: options.mode, dir: options.dir, ext: options.ext, state, port: port2, capiConstructsFleetRender: true,
       };
-      const young = Number(process.env.YG ?? 0);
-      const worker = new Worker(source, { eval: true, workerData: data, transferList: [port2], stdout: false, stderr: false, ...(young ? { resourceLimits: { maxYoungGenerationSizeMb: young } } : {}) });
+      const worker = new Worker(source, { eval: true, workerData: data, transferList: [port2], stdout: false, stderr: false });
       worker.unref();
       this.threads.push({ worker, port: port1, batches: 0, writes: 0 });
     }
