@@ -5,8 +5,8 @@
  *
  * What is portable:
  * - plain data: strings, numbers (also -0, NaN, ±Infinity), booleans, bigint, null, undefined, arrays
- *   (dense, no extra fields) and objects whose prototype is `Object.prototype`, with plain data fields
- *   only (no getter or setter, no symbol key, no hidden field); a frozen object comes back frozen;
+ *   (dense, no extra fields) and objects whose prototype is `Object.prototype` or null, with plain data
+ *   fields only (no getter or setter, no symbol key, no hidden field); a frozen object comes back frozen;
  * - instances whose prototype is exactly one of the library's own classes ({@link PORTABLE_CLASSES}:
  *   the machine templates, OpenStackCluster, VSphereCluster, HealthCheck): sent as their own data
  *   fields and a class tag, rebuilt with that prototype (the constructor does not run again: nothing
@@ -47,6 +47,7 @@ const KIND = 'k';
 const FROZEN = 'frozen';
 const INSTANCE = 'instance';
 const ADDON = 'addon';
+const NULL_PROTOTYPE = 'null';
 
 /** Deeper than this is not portable (also keeps the walk far from the stack limit). */
 const MAX_DEPTH = 200;
@@ -111,12 +112,15 @@ export class SpecEncoder {
         return props === NOT_PORTABLE ? NOT_PORTABLE : new Map<string, unknown>([[KIND, ADDON], ['props', props], ['id', args.id]]);
       }
     }
-    if ((Array.isArray(o) && proto === Array.prototype) || proto === Object.prototype) {
+    const array = Array.isArray(o);
+    if ((array && proto === Array.prototype) || (!array && (proto === Object.prototype || proto === null))) {
       // plain data: writable fields of an extensible object, or read-only ones of a frozen object; no other mix is carried
       const frozen = Object.isFrozen(o);
       if (!frozen && !Object.isExtensible(o)) return NOT_PORTABLE;
-      const data = Array.isArray(o) ? this.elements(o, frozen ? FROZEN_FLAGS : ALL_FLAGS, depth) : this.fields(o, frozen ? FROZEN_FLAGS : ALL_FLAGS, depth);
+      const data = array ? this.elements(o, frozen ? FROZEN_FLAGS : ALL_FLAGS, depth) : this.fields(o, frozen ? FROZEN_FLAGS : ALL_FLAGS, depth);
       if (data === NOT_PORTABLE) return NOT_PORTABLE;
+      // the structured clone gives every object Object.prototype and drops the frozen state: both are put back
+      if (proto === null) return new Map<string, unknown>([[KIND, NULL_PROTOTYPE], ['v', data], ['frozen', frozen]]);
       return frozen ? new Map<string, unknown>([[KIND, FROZEN], ['v', data]]) : data;
     }
     const tag = TAG_OF_PROTOTYPE.get(proto);
@@ -192,7 +196,7 @@ export class SpecDecoder {
     if (known !== undefined) return known;
     // not instanceof: a message from another thread may be read into another realm (a vm context, as under jest)
     if (util.types.isMap(v)) {
-      const out = this.tag(v);
+      const out = this.tag(v as Map<string, unknown>);
       this.done.set(v, out);
       return out;
     }
@@ -216,6 +220,10 @@ export class SpecDecoder {
     switch (m.get(KIND)) {
       case FROZEN:
         return Object.freeze(this.decode(m.get('v')));
+      case NULL_PROTOTYPE: {
+        const o = Object.setPrototypeOf(this.decode(m.get('v')), null) as object;
+        return m.get('frozen') ? Object.freeze(o) : o;
+      }
       case ADDON:
         return addonComponent(this.decode(m.get('props')) as Omit<ClusterAddonProps<AddonName>, 'cluster'>, m.get('id') as string);
       case INSTANCE: {
