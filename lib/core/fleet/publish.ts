@@ -11,7 +11,8 @@
  * 2. puts back a previous output that a run killed between its two renames (step 4) left beside the
  *    path, then removes the other leftovers of crashed runs (unfinished generation directories);
  * 3. writes every file into a new generation directory next to the path,
- *    `.dist.capi-constructs-gen-<run>` (each file fsynced), then fsyncs the directory;
+ *    `.dist.capi-constructs-gen-<run>`, makes the files durable (each fsynced, or all at once with
+ *    {@link syncDirectory}), then fsyncs the directory;
  * 4. publishes with two renames: the current output directory to `.dist.capi-constructs-gen-<run>-previous`,
  *    then the new generation to the output path; the parent directory is fsynced. A reader sees the
  *    previous set, for the instant between the renames no directory, or the new set: never a mix. A
@@ -316,8 +317,9 @@ export interface Published<T> {
 
 /**
  * Publishes a fleet at `outdir` as one unit (see the file comment). `fill` writes the files into the
- * new, empty generation directory it is given (with {@link writeFileDurably}, or its own writers, which
- * must fsync each file) and returns the names it wrote; `beforePublish` runs when every file is
+ * new, empty generation directory it is given and makes them durable before it returns (with
+ * {@link writeFileDurably}, or {@link writeNewFile} and then one {@link syncDirectory}) and returns the
+ * names it wrote; `beforePublish` runs when every file is
  * written and may still fail the run (e.g. a throwing warning handler). File system failures are
  * thrown as {@link FleetWriteError}; another live writer as {@link FleetLockedError}.
  */

@@ -80,6 +80,14 @@ function checkOutdir(outdir: unknown): string {
  * `outdir` must be missing, an earlier run's output, or a directory holding only `*<ext>` files;
  * anything else is refused. Warnings go to the warning handler (stderr by default) and
  * are returned. For the YAML in memory, use {@link renderFleet}.
+ *
+ * From 32 clusters on (on a machine with more than one CPU, or with `parallel: true`), render threads
+ * validate, render, serialize and write the clusters while the calling thread waits (the call stays
+ * synchronous); the files, warnings and errors are those of `parallel: false`. A spec with a
+ * hand-written component or machine template, or anything else a thread cannot be given, is rendered
+ * on the calling thread. The files are made durable at once, before the new output is published:
+ * `sync -f` on the new directory where that command exists and succeeds, otherwise an fsync of every
+ * file and of the directory.
  */
 export function writeFleet(outdir: string, specs: readonly ClusterSpec[], options: WriteFleetOptions = {}): WrittenFleet {
   const ext = checkFleetOptions(options, WRITE_FLEET_OPTIONS);
