@@ -29,13 +29,12 @@ import { reportWarnings } from '../rules/warnings';
 import { stringifyManifests } from '../output/yaml';
 import { FleetLockedError, FleetWriteError, publishFleet, syncDirectory, writeNewFile } from './publish';
 import { renderInParallel, renderThreadsAvailable } from './render-pool';
-import { PARALLEL_MIN_CLUSTERS as MIN_CLUSTERS } from './render-protocol';
+import { PARALLEL_MIN_CLUSTERS } from './render-protocol';
 
 export { FleetLockedError, FleetWriteError };
 export type { FileSystemError } from './publish';
 
-/** Fleets of at least this many clusters are rendered on render threads unless `parallel` says otherwise. */
-export const PARALLEL_MIN_CLUSTERS: number = MIN_CLUSTERS;
+export { PARALLEL_MIN_CLUSTERS };
 
 /** Options of {@link writeFleet}. */
 export interface WriteFleetOptions extends RenderFleetOptions {
