@@ -9,7 +9,7 @@ import {
   addonComponent, ClusterSpec, CustomMachineTemplate, HealthCheck, OpenStackMachineTemplate, ProviderBootstrap,
   existingInfrastructureCluster,
 } from '../../lib/core';
-import { decodeSpec, encodeSpec, SpecDecoder, SpecEncoder } from '../../lib/core/fleet/portable-spec';
+import { decodeEnvelope, decodeSpec, encodeSpec, Envelope, SpecEncoder } from '../../lib/core/fleet/portable-spec';
 import { renderClusterSpec } from '../../lib/core/fleet/render';
 import { stringifyManifests } from '../../lib/core/output/yaml';
 import { ValidationError } from '../../lib/core/rules/errors';
@@ -19,7 +19,7 @@ import { clusterSpec } from '../../bench/fleet-gen';
 function roundTrip<T>(v: T): T {
   const e = encodeSpec(v);
   if (!e) throw new Error('not portable');
-  return decodeSpec(structuredClone(e.value)) as T;
+  return decodeSpec(structuredClone(e)) as T;
 }
 
 /** Everything a spec renders to: the file, the warnings, or the problems. */
@@ -78,10 +78,9 @@ describe('portable specs', () => {
     const hc = HealthCheck.workers({ maxUnhealthy: 2 });
     const infra = existingInfrastructureCluster({ version: 'v1beta1', kind: 'OpenStackCluster' });
     const enc = new SpecEncoder();
-    const a = enc.encode({ t, hc, infra })!.value;
-    const b = enc.encode({ t, again: t })!.value;
-    const dec = new SpecDecoder();
-    const [x, y] = (structuredClone([a, b]) as unknown[]).map((v) => dec.decode(v)) as [{ t: CustomMachineTemplate; hc: HealthCheck; infra: typeof infra }, { t: CustomMachineTemplate; again: CustomMachineTemplate }];
+    expect(enc.add({ t, hc, infra })).toBe(0);
+    expect(enc.add({ t, again: t })).toBe(1);
+    const [x, y] = decodeEnvelope(structuredClone(enc.envelope) as Envelope) as [{ t: CustomMachineTemplate; hc: HealthCheck; infra: typeof infra }, { t: CustomMachineTemplate; again: CustomMachineTemplate }];
     expect(Object.getPrototypeOf(x.t)).toBe(CustomMachineTemplate.prototype);
     expect(x.t).toEqual(t);
     expect(x.hc).toBeInstanceOf(HealthCheck);
@@ -90,6 +89,17 @@ describe('portable specs', () => {
     expect(y.again).toBe(x.t);
     expect(Object.isFrozen(x.infra)).toBe(true);
     expect(x.infra.bootstrap).toEqual(ProviderBootstrap.openstack());
+  });
+
+  it('a value that is not portable leaves nothing in the message: a template it shared with the next value still comes back whole', () => {
+    const t = new CustomMachineTemplate({ kind: 'DockerMachineTemplate', version: 'v1beta2', spec: { customImage: 'kindest/node:v1.31.4' } });
+    const enc = new SpecEncoder();
+    expect(enc.add({ list: [{ t }, () => 1] })).toBe(-1);
+    expect(enc.add({ list: [{ t }] })).toBe(0);
+    // the clone would fail on the function if anything of the first value had stayed in the message
+    const [back] = decodeEnvelope(structuredClone(enc.envelope) as Envelope) as [{ list: [{ t: CustomMachineTemplate }] }];
+    expect(Object.getPrototypeOf(back.list[0].t)).toBe(CustomMachineTemplate.prototype);
+    expect(back.list[0].t).toEqual(t);
   });
 
   it('an addonComponent comes back as addonComponent(props, id)', () => {
@@ -111,6 +121,7 @@ describe('portable specs', () => {
     ['a read-only field of an object that is not frozen', () => Object.defineProperty({}, 'a', { value: 1, enumerable: true })],
     ['a sealed object', () => Object.seal({ a: 1 })],
     ['a symbol key', () => ({ [Symbol('s')]: 1 })],
+    ['an own field named __proto__', () => ({ a: JSON.parse('{"__proto__": {"x": 1}}') })],
     ['a symbol value', () => ({ a: Symbol('s') })],
     ['a Proxy', () => ({ a: new Proxy({}, {}) })],
     ['a Proxy of a list', () => new Proxy([1], {})],

@@ -17,7 +17,7 @@ import { ObjectIdentity } from '../output/object-identity';
 import { stringifyManifests } from '../output/yaml';
 import { clusterFileName, ClusterSpec, forEachCluster, RenderedCluster } from './render';
 import { isJsonExact } from './thread-writer';
-import { SpecDecoder } from './portable-spec';
+import { decodeEnvelope, Envelope } from './portable-spec';
 import { renderInParallel, renderThreadsAvailable } from './render-pool';
 import { PARALLEL_MIN_CLUSTERS } from './render-protocol';
 
@@ -118,7 +118,7 @@ function sentOutput(sent: unknown): ClusterOutput | undefined {
   const out = sent as Omit<ClusterOutput, 'yaml' | 'json'> & { yaml: Uint8Array; json?: Uint8Array };
   const buffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   return {
-    index: out.index, ref: new SpecDecoder().decode(out.ref) as ClusterRef, file: out.file, objectCount: out.objectCount, parts: out.parts,
+    index: out.index, ref: decodeEnvelope(out.ref as unknown as Envelope)[0] as ClusterRef, file: out.file, objectCount: out.objectCount, parts: out.parts,
     identities: out.identities, yaml: buffer(out.yaml), json: out.json && buffer(out.json),
   };
 }

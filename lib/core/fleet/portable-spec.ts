@@ -19,7 +19,8 @@
  * Dates, other prototypes and subclasses. Such a spec is rendered on the calling thread.
  *
  * Tags are `Map`s: the structured clone carries them, and no portable value is a Map, so a tag is never
- * mistaken for data. Within one encoding pass (one message), a value met twice is encoded once, so
+ * mistaken for data. The message lists where its tags are ({@link Envelope}), so the other side
+ * rebuilds them without walking the data. Within one message, a value met twice is encoded once, so
  * that the structured clone keeps shared instances shared.
  */
 import * as util from 'util';
@@ -64,17 +65,45 @@ function flagsOf(d: PropertyDescriptor): number {
 }
 
 /**
+ * What one message carries: the encoded values (`v`) and where their tags are (`f`: container, key,
+ * container, key, ..., innermost first), so that the other side rebuilds the tags without walking
+ * the data around them.
+ */
+export interface Envelope {
+  readonly v: unknown[];
+  readonly f: unknown[];
+}
+
+/**
  * Encodes values for one message. Keep one encoder per message (a batch of specs): values met twice
  * are encoded once, so they stay one value on the other side.
  */
 export class SpecEncoder {
+  readonly envelope: Envelope = { v: [], f: [] };
   private readonly done = new Map<object, unknown>();
   private readonly open = new Set<object>();
+  /** What the current {@link add} encoded. */
+  private readonly added: object[] = [];
 
-  /** The portable form of `value`, or undefined when it is not portable. */
-  encode(value: unknown): { readonly value: unknown } | undefined {
-    const v = this.walk(value, 0);
-    return v === NOT_PORTABLE ? undefined : { value: v };
+  /** Adds the portable form of `value` to the envelope: its position there, or -1 when it is not portable. */
+  add(value: unknown): number {
+    const tags = this.envelope.f.length;
+    this.added.length = 0;
+    const x = this.walk(value, 0);
+    if (x === NOT_PORTABLE) {
+      // nothing of it is sent: its tags' places are dropped, and so is what was encoded for it (whose places were among them)
+      this.envelope.f.length = tags;
+      for (const o of this.added) this.done.delete(o);
+      return -1;
+    }
+    const i = this.envelope.v.push(x) - 1;
+    this.placed(this.envelope.v, i, x);
+    return i;
+  }
+
+  /** `x` was put at `container[key]`: a tag is recorded, to be rebuilt there. */
+  private placed(container: object, key: string | number, x: unknown): void {
+    if (x instanceof Map) this.envelope.f.push(container, key);
   }
 
   private walk(v: unknown, depth: number): unknown {
@@ -100,6 +129,7 @@ export class SpecEncoder {
     }
     this.open.delete(o);
     this.done.set(o, out);
+    this.added.push(o);
     return out;
   }
 
@@ -109,7 +139,10 @@ export class SpecEncoder {
       const args = addonComponentArguments(o);
       if (args) {
         const props = this.walk(args.props, depth + 1);
-        return props === NOT_PORTABLE ? NOT_PORTABLE : new Map<string, unknown>([[KIND, ADDON], ['props', props], ['id', args.id]]);
+        if (props === NOT_PORTABLE) return NOT_PORTABLE;
+        const tag = new Map<string, unknown>([[KIND, ADDON], ['props', props], ['id', args.id]]);
+        this.placed(tag, 'props', props);
+        return tag;
       }
     }
     const array = Array.isArray(o);
@@ -128,14 +161,15 @@ export class SpecEncoder {
     const names: string[] = [];
     const values: unknown[] = [];
     const flags: number[] = [];
-    for (const k of Reflect.ownKeys(o)) {
-      if (typeof k !== 'string') return NOT_PORTABLE;
-      const d = Object.getOwnPropertyDescriptor(o, k)!;
+    const descriptors = Object.getOwnPropertyDescriptors(o);
+    if (Object.getOwnPropertySymbols(descriptors).length > 0) return NOT_PORTABLE;
+    for (const k of Object.keys(descriptors)) {
+      const d = descriptors[k];
       if (!('value' in d)) return NOT_PORTABLE;
       const x = this.walk(d.value, depth + 1);
       if (x === NOT_PORTABLE) return NOT_PORTABLE;
       names.push(k);
-      values.push(x);
+      this.placed(values, values.push(x) - 1, x);
       flags.push(flagsOf(d));
     }
     return new Map<string, unknown>([[KIND, INSTANCE], ['tag', tag], ['names', names], ['values', values], ['flags', flags],
@@ -152,102 +186,105 @@ export class SpecEncoder {
       if (!d || !('value' in d) || flagsOf(d) !== flags) return NOT_PORTABLE;
       const x = this.walk(d.value, depth + 1);
       if (x === NOT_PORTABLE) return NOT_PORTABLE;
-      if (x !== d.value) (copy ??= o.slice())[i] = x;
+      if (x !== d.value) {
+        (copy ??= o.slice())[i] = x;
+        this.placed(copy, i, x);
+      }
     }
     return copy ?? o;
   }
 
   /** A plain object's fields, encoded (the object itself when none needs a tag), or NOT_PORTABLE. */
   private fields(o: object, flags: number, depth: number): unknown {
-    const keys = Reflect.ownKeys(o);
+    const descriptors = Object.getOwnPropertyDescriptors(o);
+    if (Object.getOwnPropertySymbols(descriptors).length > 0) return NOT_PORTABLE;
+    const keys = Object.keys(descriptors);
     let copy: Record<string, unknown> | undefined;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
-      if (typeof k !== 'string') return NOT_PORTABLE;
-      const d = Object.getOwnPropertyDescriptor(o, k)!;
+      if (k === '__proto__') return NOT_PORTABLE; // an own field of that name: not carried by a plain assignment
+      const d = descriptors[k];
       if (!('value' in d) || flagsOf(d) !== flags) return NOT_PORTABLE;
       const x = this.walk(d.value, depth + 1);
       if (x === NOT_PORTABLE) return NOT_PORTABLE;
       if (x !== d.value && !copy) {
         copy = {};
-        for (let j = 0; j < i; j++) copy[keys[j] as string] = (o as Record<string, unknown>)[keys[j] as string];
+        for (let j = 0; j < i; j++) copy[keys[j]] = descriptors[keys[j]].value;
       }
-      if (copy) copy[k] = x;
+      if (copy) {
+        copy[k] = x;
+        this.placed(copy, k, x);
+      }
     }
     return copy ?? o;
   }
 }
 
-/** The portable form of one value (a spec), or undefined when it is not portable. */
-export function encodeSpec(value: unknown): { readonly value: unknown } | undefined {
-  return new SpecEncoder().encode(value);
+/** The portable form of one value (a spec) in an envelope of its own, or undefined when it is not portable. */
+export function encodeSpec(value: unknown): Envelope | undefined {
+  const e = new SpecEncoder();
+  return e.add(value) < 0 ? undefined : e.envelope;
 }
 
 /**
- * Rebuilds values encoded by a {@link SpecEncoder} and passed through a structured clone. Decodes in
- * place (the clone is its own); keep one decoder per message, so that shared values stay shared.
+ * Rebuilds, in place, the values of an envelope made by a {@link SpecEncoder} and passed through a
+ * structured clone (which makes the copy this changes), and returns them: only the tags are visited,
+ * innermost first; a tag met twice is rebuilt once.
  */
-export class SpecDecoder {
-  private readonly done = new Map<object, unknown>();
-
-  decode(v: unknown): unknown {
-    if (v === null || typeof v !== 'object') return v;
-    const known = this.done.get(v);
-    if (known !== undefined) return known;
+export function decodeEnvelope(envelope: Envelope): unknown[] {
+  const done = new Map<object, unknown>();
+  const f = envelope.f;
+  for (let i = 0; i < f.length; i += 2) {
+    const container = f[i] as Record<string | number, unknown>;
+    const key = f[i + 1] as string | number;
     // not instanceof: a message from another thread may be read into another realm (a vm context, as under jest)
-    if (util.types.isMap(v)) {
-      const out = this.tag(v as Map<string, unknown>);
-      this.done.set(v, out);
-      return out;
+    const map = util.types.isMap(container);
+    const m = (map ? (container as unknown as Map<unknown, unknown>).get(key) : container[key]) as Map<string, unknown>;
+    let x = done.get(m);
+    if (x === undefined) {
+      x = rebuild(m);
+      done.set(m, x);
     }
-    this.done.set(v, v);
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        const x = v[i];
-        if (x !== null && typeof x === 'object') v[i] = this.decode(x);
-      }
-    } else {
-      const r = v as Record<string, unknown>;
-      for (const k of Object.keys(r)) {
-        const x = r[k];
-        if (x !== null && typeof x === 'object') r[k] = this.decode(x);
-      }
-    }
-    return v;
+    if (map) (container as unknown as Map<unknown, unknown>).set(key, x);
+    else container[key] = x;
   }
+  return envelope.v;
+}
 
-  private tag(m: Map<string, unknown>): unknown {
-    switch (m.get(KIND)) {
-      case FROZEN:
-        return Object.freeze(this.decode(m.get('v')));
-      case NULL_PROTOTYPE: {
-        const o = Object.setPrototypeOf(this.decode(m.get('v')), null) as object;
-        return m.get('frozen') ? Object.freeze(o) : o;
-      }
-      case ADDON:
-        return addonComponent(this.decode(m.get('props')) as Omit<ClusterAddonProps<AddonName>, 'cluster'>, m.get('id') as string);
-      case INSTANCE: {
-        const cls = PORTABLE_CLASSES[m.get('tag') as string];
-        const o = Object.create(cls.prototype) as Record<string, unknown>;
-        const names = m.get('names') as string[];
-        const values = m.get('values') as unknown[];
-        const flags = m.get('flags') as number[];
-        for (let i = 0; i < names.length; i++) {
-          const f = flags[i];
-          Object.defineProperty(o, names[i], { value: this.decode(values[i]), writable: (f & 1) !== 0, enumerable: (f & 2) !== 0, configurable: (f & 4) !== 0 });
-        }
-        if (m.get('frozen')) Object.freeze(o);
-        else if (m.get('sealed')) Object.seal(o);
-        else if (!m.get('extensible')) Object.preventExtensions(o);
-        return o;
-      }
-      default:
-        throw new Error(`portable-spec: unknown tag ${String(m.get(KIND))}`);
+/** One tag, whose inner tags are rebuilt already. */
+function rebuild(m: Map<string, unknown>): unknown {
+  switch (m.get(KIND)) {
+    case FROZEN:
+      return Object.freeze(m.get('v'));
+    case NULL_PROTOTYPE: {
+      const o = Object.setPrototypeOf(m.get('v'), null) as object;
+      return m.get('frozen') ? Object.freeze(o) : o;
     }
+    case ADDON:
+      return addonComponent(m.get('props') as Omit<ClusterAddonProps<AddonName>, 'cluster'>, m.get('id') as string);
+    case INSTANCE: {
+      const cls = PORTABLE_CLASSES[m.get('tag') as string];
+      const o = Object.create(cls.prototype) as Record<string, unknown>;
+      const names = m.get('names') as string[];
+      const values = m.get('values') as unknown[];
+      const flags = m.get('flags') as number[];
+      for (let i = 0; i < names.length; i++) {
+        const f = flags[i];
+        // plain fields by assignment (the fast path); a frozen instance's fields become read-only below
+        if (f === ALL_FLAGS || (f === FROZEN_FLAGS && m.get('frozen'))) o[names[i]] = values[i];
+        else Object.defineProperty(o, names[i], { value: values[i], writable: (f & 1) !== 0, enumerable: (f & 2) !== 0, configurable: (f & 4) !== 0 });
+      }
+      if (m.get('frozen')) Object.freeze(o);
+      else if (m.get('sealed')) Object.seal(o);
+      else if (!m.get('extensible')) Object.preventExtensions(o);
+      return o;
+    }
+    default:
+      throw new Error(`portable-spec: unknown tag ${String(m.get(KIND))}`);
   }
 }
 
 /** The value encoded by {@link encodeSpec}, after a structured clone. */
-export function decodeSpec(value: unknown): unknown {
-  return new SpecDecoder().decode(value);
+export function decodeSpec(envelope: Envelope): unknown {
+  return decodeEnvelope(envelope)[0];
 }

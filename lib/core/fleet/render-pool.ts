@@ -210,7 +210,7 @@ class Pool<O> {
         const t = this.leastBusy((x) => x.batches);
         if (this.threads[t].batches >= BATCHES_IN_FLIGHT) return;
         const encoder = new SpecEncoder();
-        const items: { i: number; spec: unknown }[] = [];
+        const items: number[] = [];
         const end = Math.min(n, dispatched + BATCH_SIZE);
         for (let i = dispatched; i < end; i++) {
           let slot: Slot;
@@ -218,9 +218,8 @@ class Pool<O> {
             if (!(i in specs)) slot = { hole: true };
             else {
               const spec = specs[i];
-              const encoded = encoder.encode(spec);
-              if (encoded) {
-                items.push({ i, spec: encoded.value });
+              if (encoder.add(spec) >= 0) {
+                items.push(i);
                 slot = { spec, thread: t };
               } else slot = { spec };
             }
@@ -231,7 +230,7 @@ class Pool<O> {
         }
         dispatched = end;
         if (items.length > 0) {
-          this.post(t, { t: 'batch', items });
+          this.post(t, { t: 'batch', items, specs: encoder.envelope });
           this.threads[t].batches++;
         }
       }

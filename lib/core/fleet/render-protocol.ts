@@ -25,8 +25,8 @@ export interface RenderThreadData {
 
 /** A request to a render thread. */
 export type RenderRequest =
-  /** Clusters to render: their fleet index and portable spec, in fleet order. */
-  | { readonly t: 'batch'; readonly items: readonly { readonly i: number; readonly spec: unknown }[] }
+  /** Clusters to render: their fleet indices, in fleet order, and their specs in one portable envelope (portable-spec.ts), in the same order. */
+  | { readonly t: 'batch'; readonly items: readonly number[]; readonly specs: unknown }
   /** A cluster rendered on the calling thread, to write: its objects as JSON, or its finished text. */
   | { readonly t: 'write'; readonly i: number; readonly file: string; readonly json?: string; readonly text?: string }
   /** fsync every file this thread wrote. */
@@ -51,7 +51,7 @@ export type ClusterResult =
     readonly name: string;
     readonly objectCount: number;
     readonly warnings: readonly { readonly subject: string; readonly warning: Warning }[];
-    /** `output` mode, while no problem was seen: the ClusterOutput, its `ref` portable-encoded (undefined when the ref is not portable). */
+    /** `output` mode, while no problem was seen: the ClusterOutput, its `ref` in a portable envelope (absent when the ref is not portable). */
     readonly output?: unknown;
     /** `write` mode: the file could not be written. */
     readonly writeError?: ThreadError;

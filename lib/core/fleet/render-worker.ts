@@ -12,7 +12,7 @@ import { parentPort, workerData } from 'worker_threads';
 import { ValidationError, Warning } from '../rules/errors';
 import { stringifyManifests } from '../output/yaml';
 import { clusterOutput } from './cluster-output';
-import { SpecDecoder, SpecEncoder } from './portable-spec';
+import { decodeEnvelope, Envelope, SpecEncoder } from './portable-spec';
 import { fsyncFile, writeNewFile } from './publish';
 import { clusterFileName, renderClusterSpec } from './render';
 import { ClusterResult, FAILED, PROGRESS, RenderAnswer, RenderRequest, RenderThreadData, STOP, threadError, ThreadError } from './render-protocol';
@@ -50,10 +50,10 @@ function start(): void {
         post({ t: 'synced', error: threadError(e) });
       }
     } else {
-      const decoder = new SpecDecoder();
+      const specs = decodeEnvelope(req.specs as Envelope);
       const results: ClusterResult[] = [];
       const transfer: ArrayBuffer[] = [];
-      for (const { i, spec } of req.items) results.push(renderOne(i, decoder.decode(spec), transfer));
+      req.items.forEach((i, k) => results.push(renderOne(i, specs[k], transfer)));
       post({ t: 'batch', results }, transfer);
     }
   });
@@ -77,12 +77,13 @@ function start(): void {
       return { ...base, writeError: write(clusterFileName(rc.ref.name, ext), stringifyManifests(rc.parts.flatMap((p) => p.manifests))) };
     }
     const out = clusterOutput(rc, i, ext);
-    const ref = new SpecEncoder().encode(out.ref);
+    const encoder = new SpecEncoder();
+    const ref = encoder.add(out.ref) < 0 ? undefined : encoder.envelope;
     const yaml = own(out.yaml);
     const json = out.json && own(out.json);
     transfer.push(yaml.buffer as ArrayBuffer);
     if (json) transfer.push(json.buffer as ArrayBuffer);
-    return { ...base, output: ref && { ...out, ref: ref.value, yaml, json } };
+    return { ...base, output: ref && { ...out, ref, yaml, json } };
   }
 }
 
