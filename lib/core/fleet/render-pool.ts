@@ -30,8 +30,10 @@ import { ClusterResult, FAILED, PROGRESS, RenderAnswer, RenderRequest, RenderThr
 
 /** Clusters per message to a thread. */
 export const BATCH_SIZE = 4;
-/** Batches sent to a thread and not yet collected, at most. */
-export const BATCHES_IN_FLIGHT = 3;
+/** Batches sent to a thread and not yet answered, at most. */
+export const BATCHES_IN_FLIGHT = 4;
+/** Clusters dispatched and not yet collected, at most, per thread: how far a thread may run ahead of the one the calling thread waits for. */
+export const AHEAD_PER_THREAD = 48;
 /** Render threads at most (and never more than the machine's CPUs). */
 export const MAX_RENDER_THREADS = 4;
 /** Without an answer of the render threads for this long, the render fails instead of waiting forever. */
@@ -178,6 +180,12 @@ export function renderInParallel<O>(specs: readonly ClusterSpec[], options: Para
 class Pool<O> {
   private readonly threads: Thread[] = [];
   private readonly counters: Int32Array;
+  private readonly slots = new Map<number, Slot>();
+  private specs: readonly ClusterSpec[] = [];
+  /** Specs dispatched (the next one to dispatch). */
+  private dispatched = 0;
+  /** The spec being collected. */
+  private collecting = 0;
   private closed = false;
   /** An EEXIST from a thread: two clusters of the same name (reported as a problem when the second is collected). */
   private existsError?: Error;
@@ -201,44 +209,14 @@ class Pool<O> {
 
   run(specs: readonly ClusterSpec[], p: Problems, use: (c: CollectedCluster<O>) => void): void {
     const n = specs.length;
-    const slots = new Map<number, Slot>();
-    let dispatched = 0;
+    this.specs = specs;
+    const slots = this.slots;
     const owner = new Map<string, number>();
-    const dispatch = () => {
-      for (;;) {
-        if (dispatched >= n) return;
-        const t = this.leastBusy((x) => x.batches);
-        if (this.threads[t].batches >= BATCHES_IN_FLIGHT) return;
-        const encoder = new SpecEncoder();
-        const items: number[] = [];
-        const end = Math.min(n, dispatched + BATCH_SIZE);
-        for (let i = dispatched; i < end; i++) {
-          let slot: Slot;
-          try {
-            if (!(i in specs)) slot = { hole: true };
-            else {
-              const spec = specs[i];
-              if (encoder.add(spec) >= 0) {
-                items.push(i);
-                slot = { spec, thread: t };
-              } else slot = { spec };
-            }
-          } catch (e) {
-            slot = { readError: { e } };
-          }
-          slots.set(i, slot);
-        }
-        dispatched = end;
-        if (items.length > 0) {
-          this.post(t, { t: 'batch', items, specs: encoder.envelope });
-          this.threads[t].batches++;
-        }
-      }
-    };
     for (let i = 0; i < n; i++) {
-      dispatch();
+      this.collecting = i;
+      this.dispatch();
       const slot = slots.get(i)!;
-      if (slot.thread !== undefined && !slot.result) this.collectBatch(slot.thread, slots);
+      if (slot.thread !== undefined && !slot.result) this.waitFor(slot);
       slots.delete(i);
       if (slot.hole) continue;
       if (slot.readError) throw slot.readError.e;
@@ -304,20 +282,82 @@ class Pool<O> {
     else throw err;
   }
 
-  /** Waits for the answer to the oldest batch sent to thread `t`, and files its results into their slots. */
-  private collectBatch(t: number, slots: Map<number, Slot>): void {
+  /**
+   * Sends the next specs to the threads: a batch to the thread with the fewest unanswered batches, while
+   * it has fewer than {@link BATCHES_IN_FLIGHT} and no more than {@link AHEAD_PER_THREAD} clusters per
+   * thread are dispatched and not yet collected (memory does not grow with the fleet).
+   */
+  private dispatch(): void {
+    const specs = this.specs;
+    const n = specs.length;
     for (;;) {
-      const a = this.next(t);
-      if (a.t === 'batch') {
-        this.threads[t].batches--;
-        for (const r of a.results) {
-          const slot = slots.get(r.i);
-          if (slot) slot.result = r;
+      if (this.dispatched >= n || this.dispatched - this.collecting >= AHEAD_PER_THREAD * this.threads.length) return;
+      const t = this.leastBusy((x) => x.batches);
+      if (this.threads[t].batches >= BATCHES_IN_FLIGHT) return;
+      const encoder = new SpecEncoder();
+      const items: number[] = [];
+      const end = Math.min(n, this.dispatched + BATCH_SIZE);
+      for (let i = this.dispatched; i < end; i++) {
+        let slot: Slot;
+        try {
+          if (!(i in specs)) slot = { hole: true };
+          else {
+            const spec = specs[i];
+            if (encoder.add(spec) >= 0) {
+              items.push(i);
+              slot = { spec, thread: t };
+            } else slot = { spec };
+          }
+        } catch (e) {
+          slot = { readError: { e } };
         }
-        return;
+        this.slots.set(i, slot);
       }
-      this.handle(t, a);
+      this.dispatched = end;
+      if (items.length > 0) {
+        this.post(t, { t: 'batch', items, specs: encoder.envelope });
+        this.threads[t].batches++;
+      }
     }
+  }
+
+  /**
+   * Waits until `slot` has its result. Meanwhile takes every thread's answers as they come (filing
+   * batch results into their slots) and gives a thread that answered its next batch, so that no thread
+   * waits while the calling thread waits for another one.
+   */
+  private waitFor(slot: Slot): void {
+    let since = Date.now();
+    for (;;) {
+      const seen = Atomics.load(this.counters, PROGRESS);
+      let got = false;
+      for (let t = 0; t < this.threads.length; t++) {
+        for (let m = receiveMessageOnPort(this.threads[t].port); m; m = receiveMessageOnPort(this.threads[t].port)) {
+          got = true;
+          const a = m.message as RenderAnswer;
+          if (a.t === 'batch') {
+            this.threads[t].batches--;
+            for (const r of a.results) {
+              const s = this.slots.get(r.i);
+              if (s) s.result = r;
+            }
+          } else this.handle(t, a);
+        }
+      }
+      if (slot.result) return;
+      if (got) {
+        this.dispatch();
+        since = Date.now();
+        continue;
+      }
+      if (Atomics.load(this.counters, FAILED)) this.throwFailure();
+      if (Atomics.wait(this.counters, PROGRESS, seen, 1000) !== 'timed-out') since = Date.now();
+      else if (Date.now() - since > STALL_MS) throw this.stalled();
+    }
+  }
+
+  private stalled(): Error {
+    return new Error(`${this.options.mode === 'write' ? 'writeFleet' : 'forEachClusterOutput'}: the render threads made no progress for ${STALL_MS / 1000} s`);
   }
 
   /** An answer other than a batch's. */
@@ -340,9 +380,7 @@ class Pool<O> {
       if (m) return m.message as RenderAnswer;
       if (Atomics.load(this.counters, FAILED)) this.throwFailure();
       if (Atomics.wait(this.counters, PROGRESS, seen, 1000) !== 'timed-out') since = Date.now();
-      else if (Date.now() - since > STALL_MS) {
-        throw new Error(`${this.options.mode === 'write' ? 'writeFleet' : 'forEachClusterOutput'}: the render threads made no progress for ${STALL_MS / 1000} s`);
-      }
+      else if (Date.now() - since > STALL_MS) throw this.stalled();
     }
   }
 
