@@ -18,8 +18,7 @@ import { stringifyManifests } from '../output/yaml';
 import { clusterFileName, ClusterSpec, forEachCluster, RenderedCluster } from './render';
 import { isJsonExact } from './thread-writer';
 import { decodeEnvelope, Envelope } from './portable-spec';
-import { renderInParallel, renderThreadsAvailable } from './render-pool';
-import { PARALLEL_MIN_CLUSTERS } from './render-protocol';
+import { PARALLEL_MIN_CLUSTERS, renderInParallel, renderThreadsAvailable } from './render-pool';
 
 /** One part of a cluster (what one construct emits), without its objects. */
 export interface ClusterOutputPart {

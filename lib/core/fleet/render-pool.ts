@@ -28,6 +28,8 @@ import { clusterFileName, ClusterSpec, renderClusterSpec, RenderedCluster } from
 import { isJsonExact } from './thread-writer';
 import { ClusterResult, FAILED, PROGRESS, RenderAnswer, RenderRequest, RenderThreadData, STOP, ThreadError } from './render-protocol';
 
+/** Fleets of at least this many clusters are rendered on render threads (on a machine with more than one CPU) unless told otherwise. */
+export const PARALLEL_MIN_CLUSTERS = 32;
 /** Clusters per message to a thread. */
 export const BATCH_SIZE = 4;
 /** Batches sent to a thread and not yet answered, at most. */

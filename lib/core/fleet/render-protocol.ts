@@ -5,9 +5,6 @@
 import type { MessagePort } from 'worker_threads';
 import type { Warning } from '../rules/errors';
 
-/** Fleets of at least this many clusters are rendered on render threads (on a machine with more than one CPU) unless told otherwise. */
-export const PARALLEL_MIN_CLUSTERS = 32;
-
 /** [0]: answers posted (all threads), [1]: 1 once the calling thread has seen a problem (write nothing more), [2]: 1 once a thread failed. */
 export const PROGRESS = 0;
 export const STOP = 1;

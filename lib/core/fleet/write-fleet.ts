@@ -28,8 +28,7 @@ import { propKeys } from '../rules/strict-props';
 import { reportWarnings } from '../rules/warnings';
 import { stringifyManifests } from '../output/yaml';
 import { FleetLockedError, FleetWriteError, publishFleet, syncDirectory, writeNewFile } from './publish';
-import { renderInParallel, renderThreadsAvailable } from './render-pool';
-import { PARALLEL_MIN_CLUSTERS } from './render-protocol';
+import { PARALLEL_MIN_CLUSTERS, renderInParallel, renderThreadsAvailable } from './render-pool';
 
 export { FleetLockedError, FleetWriteError };
 export type { FileSystemError } from './publish';
