@@ -19,8 +19,8 @@
  *   are built while it runs), so that its allocation and the garbage collector's cost of keeping it
  *   until synthesis are timed, as they are in the library modes. <layout>-raw leaves both out: the
  *   strict baseline;
- * - core: `writeFleet` (no construct tree; a writer thread serializes and writes while the main thread
- *   renders); core-inline: `writeFleet` with `parallel: false` (one thread); core-memory: `renderFleet`,
+ * - core: `writeFleet` (no construct tree; render threads render, serialize and write while the main
+ *   thread dispatches and collects); core-inline: `writeFleet` with `parallel: false` (one thread); core-memory: `renderFleet`,
  *   the same YAML kept in memory (what the core render costs without the file system, whose speed
  *   varies a lot on a shared VM);
  * - floor-yaml, floor-json: the serialization floor. The same objects as the raw modes, rendered up

@@ -1,12 +1,13 @@
 /**
- * Issue 31: writeFleet serializes and writes on a writer thread, with the same bytes as the
- * single-thread path and as renderFleet, also for objects the JSON round trip would change (those are
- * serialized on the calling thread), and in fleet order.
+ * Issue 31: writeFleet renders, serializes and writes on render threads, with the same bytes as the
+ * single-thread path and as renderFleet, also for objects the JSON round trip would change (clusters
+ * with hand-written components are rendered on the calling thread and sent as finished text), and in
+ * fleet order.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { ClusterSpec, renderFleet, writeFleet } from '../../lib/core';
-import { isJsonExact, ThreadWriter } from '../../lib/core/fleet/thread-writer';
+import { isJsonExact } from '../../lib/core/fleet/thread-writer';
 import { cleanTmp, featureFleet, readDir, tmpDir } from './fixtures';
 
 afterAll(cleanTmp);
@@ -34,22 +35,7 @@ function fleet(n: number): ClusterSpec[] {
   });
 }
 
-describe('writeFleet on a writer thread', () => {
-  it('the thread runs with a young generation of 8 MB (its garbage per cluster is small), and writes with it', () => {
-    const dir = tmpDir();
-    const w = new ThreadWriter(dir);
-    try {
-      const limits = (w as unknown as { worker: import('worker_threads').Worker }).worker.resourceLimits;
-      expect(limits?.maxYoungGenerationSizeMb).toBe(8);
-      w.write('a.k8s.yaml', [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { k: 'v' } }]);
-      w.finish();
-    } catch (e) {
-      w.abort();
-      throw e;
-    }
-    expect(fs.readFileSync(path.join(dir, 'a.k8s.yaml'), 'utf8')).toBe('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n');
-  });
-
+describe('writeFleet on render threads', () => {
   it('writes byte for byte what renderFleet renders and the single-thread path writes, in fleet order', () => {
     const specs = fleet(40);
     const expected = renderFleet(specs);

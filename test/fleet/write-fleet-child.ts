@@ -1,7 +1,7 @@
 /**
  * Child process of write-fleet-crash.test.ts: writes fleet A and fleet B to `argv[2]` in turns, forever,
  * until the test kills it with SIGKILL. Prints "ready" once its modules are loaded, and "w<i>" after
- * each run. `argv[3]` = `parallel` writes with the writer thread.
+ * each run. `argv[3]` = `parallel` writes with render threads.
  */
 import { writeFleet } from '../../lib/core/fleet/write-fleet';
 import { crashFleets } from './write-fleet-fixtures';

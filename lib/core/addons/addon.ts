@@ -262,10 +262,40 @@ export interface AddonComponent<A extends AddonName = AddonName> extends Cluster
  */
 export function addonComponent<A extends AddonName>(props: Omit<ClusterAddonProps<A>, 'cluster'>, id?: string): AddonComponent<A> {
   const addon = isPlainRecord(props) ? props.addon : undefined;
-  return {
+  const component: AddonComponent<A> = {
     id: id ?? (typeof addon === 'string' ? addon : show(addon)),
     subject: `ClusterAddon ${show(addon)}`,
     props,
     render: (cluster: ClusterRef) => renderClusterAddon((isPlainRecord(props) ? { ...props, cluster } : props) as ClusterAddonProps),
   };
+  MADE.set(component, { id: component.id, subject: component.subject!, props, render: component.render });
+  return component;
+}
+
+/** What {@link addonComponent} made each of its results with: recognises them while they are unchanged. */
+const MADE = new WeakMap<object, { readonly id: string; readonly subject: string; readonly props: unknown; readonly render: unknown }>();
+
+/**
+ * The arguments `addonComponent(props, id)` was called with, when `value` is one of its results and
+ * still holds exactly the fields it made (`id`, `subject`, `props`, `render`, as plain data fields, with
+ * the same values, and the subject still the one the props give): calling `addonComponent(props, id)`
+ * again gives a component that renders the same. Undefined for anything else. Lets a fleet render
+ * such a component on another thread (a closure cannot be sent there).
+ */
+export function addonComponentArguments(value: unknown): { readonly props: unknown; readonly id: string } | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const made = MADE.get(value);
+  if (!made) return undefined;
+  const keys = Reflect.ownKeys(value);
+  if (keys.length !== 4 || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  for (const k of ['id', 'subject', 'props', 'render'] as const) {
+    const d = Object.getOwnPropertyDescriptor(value, k);
+    if (!d || !('value' in d) || !d.enumerable || d.value !== made[k]) return undefined;
+  }
+  try {
+    const addon = isPlainRecord(made.props) ? peek(made.props, 'addon') : undefined;
+    return made.subject === `ClusterAddon ${show(addon)}` ? { props: made.props, id: made.id } : undefined;
+  } catch {
+    return undefined; // props that cannot be read (a Proxy): not portable
+  }
 }

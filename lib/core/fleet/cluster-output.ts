@@ -8,6 +8,7 @@
  * their YAML alone 390 MB. `FleetApp` keeps a `ClusterChart` in this form until a construct needs its
  * objects; the JSON gives them back exactly.
  */
+import * as os from 'os';
 import * as zlib from 'zlib';
 import { ClusterRef } from '../cluster/cluster';
 import { Warning } from '../rules/errors';
@@ -16,6 +17,8 @@ import { ObjectIdentity } from '../output/object-identity';
 import { stringifyManifests } from '../output/yaml';
 import { clusterFileName, ClusterSpec, forEachCluster, RenderedCluster } from './render';
 import { isJsonExact } from './thread-writer';
+import { decodeEnvelope, Envelope } from './portable-spec';
+import { PARALLEL_MIN_CLUSTERS, renderInParallel, renderThreadsAvailable } from './render-pool';
 
 /** One part of a cluster (what one construct emits), without its objects. */
 export interface ClusterOutputPart {
@@ -92,7 +95,29 @@ export function outputManifests(out: ClusterOutput): Manifest[] | undefined {
  * Validates and renders every cluster of the fleet like {@link renderClusters} (every problem of every
  * cluster in one ValidationError, cluster names unique), handing each valid cluster's compact form
  * to `use`, in fleet order, while no problem has been found; throws the problems at the end.
+ * Fleets of 32 clusters or more on a machine with more than one CPU are rendered on render threads
+ * (render-pool.ts), with the same outputs, warnings and errors as on the calling thread.
  */
 export function forEachClusterOutput(specs: readonly ClusterSpec[], ext: string, use: (out: ClusterOutput) => void): void {
-  forEachCluster(specs, ext, (rc, i) => use(clusterOutput(rc, i, ext)));
+  forEachClusterOutputWith(specs, ext, use, {});
+}
+
+/** {@link forEachClusterOutput}; `parallel` forces render threads (true) or the calling thread (false). For the library's tests. */
+export function forEachClusterOutputWith(specs: readonly ClusterSpec[], ext: string, use: (out: ClusterOutput) => void, options: { readonly parallel?: boolean }): void {
+  const parallel = (options.parallel ?? (Array.isArray(specs) && specs.length >= PARALLEL_MIN_CLUSTERS && os.availableParallelism() > 1)) && renderThreadsAvailable();
+  if (!parallel) {
+    forEachCluster(specs, ext, (rc, i) => use(clusterOutput(rc, i, ext)));
+    return;
+  }
+  renderInParallel<ClusterOutput>(specs, { mode: 'output', ext, output: { local: (rc, i) => clusterOutput(rc, i, ext), remote: sentOutput } }, (c) => use(c.output!));
+}
+
+/** A ClusterOutput a render thread sent: its ref decoded (portable-spec.ts), its deflated texts as Buffers (as `clusterOutput` makes them). */
+function sentOutput(sent: unknown): ClusterOutput | undefined {
+  const out = sent as Omit<ClusterOutput, 'yaml' | 'json'> & { yaml: Uint8Array; json?: Uint8Array };
+  const buffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  return {
+    index: out.index, ref: decodeEnvelope(out.ref as unknown as Envelope)[0] as ClusterRef, file: out.file, objectCount: out.objectCount, parts: out.parts,
+    identities: out.identities, yaml: buffer(out.yaml), json: out.json && buffer(out.json),
+  };
 }

@@ -11,7 +11,8 @@
  * 2. puts back a previous output that a run killed between its two renames (step 4) left beside the
  *    path, then removes the other leftovers of crashed runs (unfinished generation directories);
  * 3. writes every file into a new generation directory next to the path,
- *    `.dist.capi-constructs-gen-<run>` (each file fsynced), then fsyncs the directory;
+ *    `.dist.capi-constructs-gen-<run>`, makes the files durable (each fsynced, or all at once with
+ *    {@link syncDirectory}), then fsyncs the directory;
  * 4. publishes with two renames: the current output directory to `.dist.capi-constructs-gen-<run>-previous`,
  *    then the new generation to the output path; the parent directory is fsynced. A reader sees the
  *    previous set, for the instant between the renames no directory, or the new set: never a mix. A
@@ -25,6 +26,7 @@
  */
 // the module object itself (not a copy of its functions): tests put a full disk or a read-only file system under it
 import fs = require('fs');
+import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { checkArguments } from '../rules/arguments';
 import { show, ValidationError } from '../rules/errors';
@@ -219,6 +221,54 @@ function fsyncPath(p: string): void {
   }
 }
 
+/**
+ * Writes `content` to the new file `file`, without fsync: the directory is made durable once, when
+ * every file is written ({@link syncDirectory}). An fsync per file costs about 0.35 ms per file on an
+ * ordinary disk, 3.5 s for a fleet of 10,000 clusters.
+ */
+export function writeNewFile(file: string, content: string): void {
+  const fd = fs.openSync(file, 'wx', 0o644);
+  try {
+    fs.writeSync(fd, content, null, 'utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Makes the directory `dir` and the files in it durable (on the disk, also after a power loss), with
+ * one `sync -f <dir>` (coreutils; syncfs(2) of the file system holding it) where that command exists
+ * and succeeds, otherwise by `fsyncFiles()` (by default an fsync of each of `files`, names relative to
+ * `dir`) and an fsync of the directory. Throws the file system's error (see {@link isFsError}) when the
+ * data could not be written.
+ */
+export function syncDirectory(dir: string, files: readonly string[], fsyncFiles?: () => void): void {
+  if (syncFileSystem(dir)) return;
+  if (fsyncFiles) fsyncFiles();
+  else for (const f of files) fsyncFile(path.join(dir, f));
+  fsyncPath(dir);
+}
+
+/** `sync -f dir`: true when it ran and succeeded. */
+function syncFileSystem(dir: string): boolean {
+  try {
+    execFileSync('sync', ['-f', dir], { stdio: 'ignore', timeout: 600_000 });
+    return true;
+  } catch {
+    return false; // no coreutils `sync`, an older one without -f, or it failed: the caller fsyncs each file
+  }
+}
+
+/** fsyncs the existing file `file`. */
+export function fsyncFile(file: string): void {
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Writes `content` to the new file `file` and fsyncs it. */
 export function writeFileDurably(file: string, content: string): void {
   const fd = fs.openSync(file, 'wx', 0o644);
@@ -267,8 +317,9 @@ export interface Published<T> {
 
 /**
  * Publishes a fleet at `outdir` as one unit (see the file comment). `fill` writes the files into the
- * new, empty generation directory it is given (with {@link writeFileDurably}, or its own writers, which
- * must fsync each file) and returns the names it wrote; `beforePublish` runs when every file is
+ * new, empty generation directory it is given and makes them durable before it returns (with
+ * {@link writeFileDurably}, or {@link writeNewFile} and then one {@link syncDirectory}) and returns the
+ * names it wrote; `beforePublish` runs when every file is
  * written and may still fail the run (e.g. a throwing warning handler). File system failures are
  * thrown as {@link FleetWriteError}; another live writer as {@link FleetLockedError}.
  */
