@@ -14,7 +14,7 @@ import { Construct, IConstruct, Node } from 'constructs';
 import { ClusterRef } from '../core/cluster/cluster';
 import { ClusterSpec, RenderedCluster, renderClusterSpec } from '../core/fleet/render';
 import { ClusterOutput, clusterOutput, ClusterOutputPart, forEachClusterOutput, outputManifests } from '../core/fleet/cluster-output';
-import { publishFleet, writeFileDurably } from '../core/fleet/publish';
+import { publishFleet, syncDirectory, writeNewFile } from '../core/fleet/publish';
 import { stringifyCdk8sJson } from '../core/output/yaml';
 import { checkId, checkUnique, definitionOf, emit, emitObjects, ID_FROM_PROPS, isConstruct, recordEmitted, registryOf, validated } from './emit';
 import { compactYaml, hasDefaultRendering, isCompact, keepCompact, materialize, mayKeepCompact, ownBuffers, walkCompact } from './compact';
@@ -138,7 +138,7 @@ function chartsWithoutDependencies(app: App, all: readonly IConstruct[]): Chart[
  *   falls back to it for anything outside plain JSON maps, lists and scalars (about 10x faster).
  * - The output is published as one unit, like `writeFleet`'s: the files go into a new
  *   generation directory, renamed into place at `outdir` only when every chart has rendered and every file is
- *   written and fsynced; a reader sees the previous output or the new one, never a mix, also after a
+ *   written and made durable (one sync of the directory); a reader sees the previous output or the new one, never a mix, also after a
  *   crash; a chart that throws leaves the output as it was. Two synths of the same `outdir` exclude
  *   each other with `writeFleet`'s lock (the second fails with `FleetLockedError`).
  * - A {@link ClusterChart} that nothing has reached into is written from the YAML its cluster was
@@ -176,9 +176,11 @@ export class FleetApp extends App {
         const content = (own ? compactYaml(chart) : undefined)
           ?? stringifyCdk8sJson(own ? chartObjects(chart, noDeps ? walkCompact(chart) : undefined) : Object.values(chart.toJson()));
         const file = name + this.outputFileExtension;
-        writeFileDurably(path.join(generation, file), content);
+        writeNewFile(path.join(generation, file), content);
         files.push(file);
       });
+      // durable before it is published: one sync of the directory, as writeFleet does
+      syncDirectory(generation, files);
       return { files };
     });
   }

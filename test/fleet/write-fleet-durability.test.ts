@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FleetWriteError, renderFleet, writeFleet } from '../../lib/core';
+import { addFleet, FleetApp } from '../../lib/cdk8s/fleet';
 import { FLEET_GENERATION_INFIX } from '../../lib/core/fleet/publish';
 import { fleetSpecs } from '../../bench/fleet-gen';
 import { cleanTmp, readDir, tmpDir } from './fixtures';
@@ -108,5 +109,33 @@ describe('writeFleet makes the output durable at once', () => {
     expect((err as Error).message).toMatch(/^cannot write the fleet to .*out: input\/output error \(EIO\); the previous output is unchanged/);
     expect(readDir(out)).toEqual(before);
     expect(fs.readdirSync(path.dirname(out))).toEqual(['out']);
+  });
+});
+
+describe('FleetApp.synth makes the output durable at once, as writeFleet', () => {
+  it('with sync -f on the generation directory, no file is fsynced one by one', () => {
+    const calls = watchSync(false);
+    const synced = watchFsync();
+    const out = path.join(tmpDir(), 'out');
+    const app = new FleetApp({ outdir: out });
+    addFleet(app, specs);
+    app.synth();
+    expect(calls).toHaveLength(1);
+    expect(calls[0].slice(0, 2)).toEqual(['sync', '-f']);
+    expect(path.basename(calls[0][2])).toContain(FLEET_GENERATION_INFIX);
+    expect(synced.filter((p) => p.endsWith('.k8s.yaml'))).toEqual([]);
+    expect(readDir(out)).toEqual(expected);
+  });
+
+  it('where sync -f is missing, every file and the directory are fsynced', () => {
+    watchSync(true);
+    const synced = watchFsync();
+    const out = path.join(tmpDir(), 'out');
+    const app = new FleetApp({ outdir: out });
+    addFleet(app, specs);
+    app.synth();
+    expect(synced.filter((p) => p.endsWith('.k8s.yaml')).map((p) => path.basename(p)).sort()).toEqual(Object.keys(expected));
+    expect(synced.some((p) => path.basename(p).includes(FLEET_GENERATION_INFIX))).toBe(true);
+    expect(readDir(out)).toEqual(expected);
   });
 });
