@@ -106,11 +106,20 @@ class Measurements {
 }
 
 function runWorkerOnce(mode: string, n: number): WorkerResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'worker.ts'), mode, String(n)], {
-    cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024,
+  // the previous run's files on the disk first, so that their write-back does not land in this run's clock
+  spawnSync('sync', { stdio: 'ignore' });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'worker.ts'), mode, String(n)], {
+    cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, env: { ...process.env, BENCH_TRASH: trashDir() },
   });
   if (r.status !== 0) throw new Error(`worker ${mode} ${n} failed (exit ${r.status}):\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+let trash: string | undefined;
+/** Where the runs leave their output (removed at the end of the bench, not between runs: see bench/worker.ts). */
+function trashDir(): string {
+  trash ??= fs.mkdtempSync(path.join(os.tmpdir(), 'capi-bench-trash-'));
+  return trash;
 }
 
 const pad = (s: string | number, w: number) => String(s).padStart(w);
@@ -253,6 +262,7 @@ function main(): void {
       fs.rmSync(js, { recursive: true, force: true });
     }
   }
+  if (trash) fs.rmSync(trash, { recursive: true, force: true });
   console.log(`\nload average at end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; bench took ${Math.round((performance.now() - started) / 1000)} s`);
 }
 

@@ -12,6 +12,7 @@
  * `ApiObject.toJson` normalization) and {@link stringifyManifests} (cdk8s's `Yaml.stringify`).
  */
 import { checkArguments, isNameArgument, MAX_NAME_ARGUMENT } from '../rules/arguments';
+import { addonComponentArguments } from '../addons/addon';
 import { buildCluster, ClusterComponent, ClusterProps, ClusterRef } from '../cluster/cluster';
 import { ControlPlaneGroupProps, renderControlPlaneFor } from '../nodes/control-plane';
 import { checkEmittedObjects } from '../rules/credentials';
@@ -146,9 +147,12 @@ export function renderClusterSpec(spec: ClusterSpec): RenderedCluster {
           return;
         }
         // a component's objects are emitted as they are: the same credential scan as the library's own
-        const before = p.errors.length;
-        checkEmittedObjects({ error: (at, message) => p.error(`${path} ${at}`, message) }, r.manifests);
-        if (p.errors.length > before) return;
+        // (an unchanged addonComponent's render is renderClusterAddon, which has scanned what it returns)
+        if (addonComponentArguments(comp) === undefined) {
+          const before = p.errors.length;
+          checkEmittedObjects({ error: (at, message) => p.error(`${path} ${at}`, message) }, r.manifests);
+          if (p.errors.length > before) return;
+        }
         pathOf.set(comp.id, path);
         parts.push({ id: comp.id, subject: typeof comp.subject === 'string' ? comp.subject : comp.id, manifests: r.manifests, warnings: r.warnings });
       } catch (e) {
