@@ -55,7 +55,7 @@ const ROWS: Row[] = [
   { label: '(b) FleetApp + ClusterChart (recommended)', mode: 'fleetapp', raw: 'fleetapp-raw', rawBuilt: 'fleetapp-raw-built' },
   { label: '(b) FleetApp + Chart per cluster + constructs', mode: 'fleetapp-natural', raw: 'fleetapp-raw', rawBuilt: 'fleetapp-raw-built' },
   { label: '(b\') App + ClusterChart (FleetChart) per cluster', mode: 'fleet', raw: 'fleet-raw', rawBuilt: 'fleet-raw-built' },
-  { label: '(c) core render (writeFleet, writer thread)', mode: 'core', raw: 'fleetapp-raw', rawBuilt: 'fleetapp-raw-built' },
+  { label: '(c) core render (writeFleet, render threads)', mode: 'core', raw: 'fleetapp-raw', rawBuilt: 'fleetapp-raw-built' },
   { label: '(c) core render (writeFleet, parallel: false)', mode: 'core-inline', raw: 'fleetapp-raw', rawBuilt: 'fleetapp-raw-built' },
   { label: '(c) core render in memory (renderFleet)', mode: 'core-memory' },
   { label: 'raw ApiObjects, all in ONE Chart (reference)', mode: 'one-raw' },
