@@ -41,7 +41,7 @@ const SIZES = list(process.env.BENCH_N, [100, 500, 1000]);
 const PULUMI_SIZES = process.env.BENCH_PULUMI_N === 'none' ? [] : list(process.env.BENCH_PULUMI_N, [10, 50]);
 /** From this size on, only the large-fleet rows run, once each (see the file comment). */
 const BIG_N = 5000;
-const BIG_ROWS = new Set(['core', 'fleetapp', 'floor-yaml', 'floor-json']);
+const BIG_ROWS = new Set(['core', 'core-inline', 'fleetapp', 'floor-yaml', 'floor-json']);
 /** BENCH_MODES="core,fleetapp,...": only these rows (and their raw baselines). */
 const ONLY = process.env.BENCH_MODES ? new Set(process.env.BENCH_MODES.split(',')) : undefined;
 const NAIVE_MAX = Number(process.env.BENCH_NAIVE_MAX ?? 1000);
@@ -55,7 +55,8 @@ const ROWS: Row[] = [
   { label: '(b) FleetApp + ClusterChart (recommended)', mode: 'fleetapp', raw: 'fleetapp-raw', rawBuilt: 'fleetapp-raw-built' },
   { label: '(b) FleetApp + Chart per cluster + constructs', mode: 'fleetapp-natural', raw: 'fleetapp-raw', rawBuilt: 'fleetapp-raw-built' },
   { label: '(b\') App + ClusterChart (FleetChart) per cluster', mode: 'fleet', raw: 'fleet-raw', rawBuilt: 'fleet-raw-built' },
-  { label: '(c) core render (writeFleet, render threads)', mode: 'core', raw: 'fleetapp-raw', rawBuilt: 'fleetapp-raw-built' },
+  { label: '(c) core render (writeFleet, default)', mode: 'core', raw: 'fleetapp-raw', rawBuilt: 'fleetapp-raw-built' },
+  { label: '(c) core render (writeFleet, parallel: true)', mode: 'core-threads', raw: 'fleetapp-raw', rawBuilt: 'fleetapp-raw-built' },
   { label: '(c) core render (writeFleet, parallel: false)', mode: 'core-inline', raw: 'fleetapp-raw', rawBuilt: 'fleetapp-raw-built' },
   { label: '(c) core render in memory (renderFleet)', mode: 'core-memory' },
   { label: 'raw ApiObjects, all in ONE Chart (reference)', mode: 'one-raw' },
@@ -205,7 +206,7 @@ function main(): void {
       if (ONLY && !ONLY.has(row.mode)) continue;
       // large fleets: raw FleetApp only (the strict baseline), every row once
       const raws = [row.raw, big ? undefined : row.rawBuilt].filter((x): x is string => x !== undefined);
-      m.measure(row.mode, big ? (row.mode === 'core' ? [] : raws) : raws, row.mode.startsWith('naive') || big ? 1 : REPEAT);
+      m.measure(row.mode, big ? (row.mode.startsWith('core') ? [] : raws) : raws, row.mode.startsWith('naive') || big ? 1 : REPEAT);
     }
     const rows: TableRow[] = ROWS.flatMap((row) => {
       const r = m.result(row.mode);
@@ -226,7 +227,7 @@ function main(): void {
       if (r) rows.push({ label, r });
     }
     table(`N = ${n} clusters${big ? ' (large-fleet rows, one run each)' : ''}`, rows, m.result('floor-yaml')?.totalMs);
-    const hashes = new Set(['naive', 'naive-raw', 'fleetapp', 'fleetapp-natural', 'fleetapp-raw', 'fleetapp-raw-built', 'fleet', 'fleet-raw', 'fleet-raw-built', 'core', 'core-inline', 'core-memory', 'floor-yaml'].map((mode) => m.result(mode)?.outputHash).filter(Boolean));
+    const hashes = new Set(['naive', 'naive-raw', 'fleetapp', 'fleetapp-natural', 'fleetapp-raw', 'fleetapp-raw-built', 'fleet', 'fleet-raw', 'fleet-raw-built', 'core', 'core-threads', 'core-inline', 'core-memory', 'floor-yaml'].map((mode) => m.result(mode)?.outputHash).filter(Boolean));
     console.log(`output of (a), (b), (c) and the raw per-cluster layouts byte-identical: ${hashes.size === 1 ? 'yes' : `NO (${[...hashes].join(', ')})`}`);
   }
 

@@ -19,8 +19,9 @@
  *   are built while it runs), so that its allocation and the garbage collector's cost of keeping it
  *   until synthesis are timed, as they are in the library modes. <layout>-raw leaves both out: the
  *   strict baseline;
- * - core: `writeFleet` (no construct tree; render threads render, serialize and write while the main
- *   thread dispatches and collects); core-inline: `writeFleet` with `parallel: false` (one thread); core-memory: `renderFleet`,
+ * - core: `writeFleet` with its defaults (no construct tree; from PARALLEL_MIN_CLUSTERS clusters on, render
+ *   threads render, serialize and write while the calling thread dispatches and collects); core-threads:
+ *   `writeFleet` with `parallel: true` (the threads at any size); core-inline: `parallel: false` (one thread); core-memory: `renderFleet`,
  *   the same YAML kept in memory (what the core render costs without the file system, whose speed
  *   varies a lot on a shared VM);
  * - floor-yaml, floor-json: the serialization floor. The same objects as the raw modes, rendered up
@@ -233,12 +234,12 @@ async function main(): Promise<void> {
       objects = pre!.reduce((k, c) => k + c.manifests.length, 0);
       if (mode === 'floor-yaml') hash = hashFiles(files);
       void bytes;
-    } else if (mode === 'core' || mode === 'core-inline' || mode === 'core-memory') {
+    } else if (mode === 'core' || mode === 'core-threads' || mode === 'core-inline' || mode === 'core-memory') {
       // build: none (no construct tree); synth: render (and write) the YAML
       const { specs } = inputFor(n, false);
       startCpu();
       const t0 = performance.now();
-      const written = mode === 'core-memory' ? undefined : writeFleet(out, specs, { parallel: mode === 'core' });
+      const written = mode === 'core-memory' ? undefined : writeFleet(out, specs, mode === 'core' ? {} : { parallel: mode === 'core-threads' });
       const inMemory = written ? undefined : renderFleet(specs);
       const t1 = performance.now();
       stopCpu();

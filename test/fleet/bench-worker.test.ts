@@ -18,7 +18,7 @@ function runWorker(mode: string): WorkerLine {
 }
 
 describe('bench/worker.ts', () => {
-  const modes = ['fleetapp', 'fleetapp-natural', 'fleet', 'fleetapp-raw', 'fleetapp-raw-built', 'fleet-raw-built', 'core', 'core-inline', 'core-memory', 'floor-yaml'];
+  const modes = ['fleetapp', 'fleetapp-natural', 'fleet', 'fleetapp-raw', 'fleetapp-raw-built', 'fleet-raw-built', 'core', 'core-threads', 'core-inline', 'core-memory', 'floor-yaml'];
   let results: WorkerLine[];
   beforeAll(() => {
     results = modes.map(runWorker);

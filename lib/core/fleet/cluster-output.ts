@@ -95,7 +95,7 @@ export function outputManifests(out: ClusterOutput): Manifest[] | undefined {
  * Validates and renders every cluster of the fleet like {@link renderClusters} (every problem of every
  * cluster in one ValidationError, cluster names unique), handing each valid cluster's compact form
  * to `use`, in fleet order, while no problem has been found; throws the problems at the end.
- * Fleets of 32 clusters or more on a machine with more than one CPU are rendered on render threads
+ * Fleets of 3,000 clusters or more (PARALLEL_MIN_CLUSTERS) on a machine with more than one CPU are rendered on render threads
  * (render-pool.ts), with the same outputs, warnings and errors as on the calling thread.
  */
 export function forEachClusterOutput(specs: readonly ClusterSpec[], ext: string, use: (out: ClusterOutput) => void): void {

@@ -28,8 +28,15 @@ import { clusterFileName, ClusterSpec, renderClusterSpec, RenderedCluster } from
 import { isJsonExact } from './thread-writer';
 import { ClusterResult, FAILED, PROGRESS, RenderAnswer, RenderRequest, RenderThreadData, STOP, ThreadError } from './render-protocol';
 
-/** Fleets of at least this many clusters are rendered on render threads (on a machine with more than one CPU) unless told otherwise. */
-export const PARALLEL_MIN_CLUSTERS = 32;
+/**
+ * Fleets of at least this many clusters are rendered on render threads (on a machine with more than one
+ * CPU) unless told otherwise. Below it one thread is faster: each render thread has to start (load the
+ * library: 50-70 ms from the published JavaScript, about 250 ms from TypeScript through tsx) and warm up
+ * (its first few hundred clusters run in V8's interpreter), and on a 2-vCPU VM two busy threads each run
+ * about 1.3x slower than one alone. Measured there (docs/performance.md): `writeFleet` of 1,000 clusters
+ * 1.2-1.3 s on one thread, 1.6 s on two; 3,000 clusters about even; 10,000 clusters 10.7 s on one, 8.6 s on two.
+ */
+export const PARALLEL_MIN_CLUSTERS = 3000;
 /** Clusters per message to a thread. */
 export const BATCH_SIZE = 4;
 /** Batches sent to a thread and not yet answered, at most. */

@@ -42,7 +42,7 @@ export interface WriteFleetOptions extends RenderFleetOptions {
    * bytes, same warnings, same errors as `false`, which does everything on the calling thread).
    * A bundled program (esbuild, webpack), which does not carry the threads' module, renders on the
    * calling thread whatever this says.
-   * @default true for fleets of 32 clusters or more on a machine with more than one CPU
+   * @default true for fleets of 3,000 clusters or more on a machine with more than one CPU (below that one thread is faster)
    */
   readonly parallel?: boolean;
 }
@@ -79,7 +79,7 @@ function checkOutdir(outdir: unknown): string {
  * anything else is refused. Warnings go to the warning handler (stderr by default) and
  * are returned. For the YAML in memory, use {@link renderFleet}.
  *
- * From 32 clusters on (on a machine with more than one CPU, or with `parallel: true`), render threads
+ * From 3,000 clusters on (on a machine with more than one CPU, or with `parallel: true`), render threads
  * validate, render, serialize and write the clusters while the calling thread waits (the call stays
  * synchronous); the files, warnings and errors are those of `parallel: false`. A spec with a
  * hand-written component or machine template, or anything else a thread cannot be given, is rendered
