@@ -56,16 +56,7 @@ export function hasDefaultRendering(root: IConstruct): boolean {
 }
 
 /**
- * `out` with its YAML and JSON in buffers of their own size. zlib hands back a slice of its 16 KB
- * output chunk, so a cluster's 6 KB of deflated YAML would keep the whole chunk alive: 10,000 clusters
- * held about 310 MB of buffers instead of about 115 MB.
- */
-export function ownBuffers(out: ClusterOutput): ClusterOutput {
-  return { ...out, yaml: new Uint8Array(out.yaml), json: out.json && new Uint8Array(out.json) };
-}
-
-/**
- * Makes `chart` (which has no children yet) compact: it holds `out` (with {@link ownBuffers}) until
+ * Makes `chart` (which has no children yet) compact: it holds `out` (its buffers of their own size) until
  * its objects are needed, then `build` creates them. Its registry entries and warnings are the caller's to record now.
  */
 export function keepCompact(chart: Construct, out: ClusterOutput, build: Build): void {

@@ -17,7 +17,7 @@ import { ClusterOutput, clusterOutput, ClusterOutputPart, forEachClusterOutput, 
 import { publishFleet, syncDirectory, writeNewFile } from '../core/fleet/publish';
 import { stringifyCdk8sJson } from '../core/output/yaml';
 import { checkId, checkUnique, definitionOf, emit, emitObjects, ID_FROM_PROPS, isConstruct, recordEmitted, registryOf, validated } from './emit';
-import { compactYaml, hasDefaultRendering, isCompact, keepCompact, materialize, mayKeepCompact, ownBuffers, walkCompact } from './compact';
+import { compactYaml, hasDefaultRendering, isCompact, keepCompact, materialize, mayKeepCompact, walkCompact } from './compact';
 import { Manifest } from '../core/output/manifest';
 import { reportWarnings } from '../core/rules/warnings';
 import { Problems, show, ValidationError } from '../core/rules/errors';
@@ -310,7 +310,7 @@ export class ClusterChart extends FleetChart {
     const ref = prerendered?.ref ?? rendered!.ref;
     super(scope, ref.name);
     this.cluster = ref;
-    const out = prerendered ?? (hasDefaultRendering(this.node.root) ? ownBuffers(clusterOutput(rendered!, 0, '.k8s.yaml')) : undefined);
+    const out = prerendered ?? (hasDefaultRendering(this.node.root) ? clusterOutput(rendered!, 0, '.k8s.yaml') : undefined);
     if (out && mayKeepCompact(this, out)) {
       recordEmitted(this, out.identities, out.parts.flatMap((part) => part.warnings));
       keepCompact(this, out, buildCompact);
@@ -380,7 +380,7 @@ export function addFleet(app: App, specs: readonly ClusterSpec[]): ClusterChart[
     const p = new Problems('Fleet');
     let out: ClusterOutput[] = [];
     try {
-      forEachClusterOutput(specs, '.k8s.yaml', (o) => out.push(ownBuffers(o)));
+      forEachClusterOutput(specs, '.k8s.yaml', (o) => out.push(o));
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       out = [];

@@ -79,17 +79,11 @@ function start(): void {
     const out = clusterOutput(rc, i, ext);
     const encoder = new SpecEncoder();
     const ref = encoder.add(out.ref) < 0 ? undefined : encoder.envelope;
-    const yaml = own(out.yaml);
-    const json = out.json && own(out.json);
-    transfer.push(yaml.buffer as ArrayBuffer);
-    if (json) transfer.push(json.buffer as ArrayBuffer);
-    return { ...base, output: ref && { ...out, ref, yaml, json } };
+    // each in an ArrayBuffer of its own (clusterOutput): transferred, not copied, to the calling thread
+    transfer.push(out.yaml.buffer as ArrayBuffer);
+    if (out.json) transfer.push(out.json.buffer as ArrayBuffer);
+    return { ...base, output: ref && { ...out, ref } };
   }
-}
-
-/** A copy in an ArrayBuffer of its own (a Buffer may share its memory with others): transferred, not copied, to the calling thread. */
-function own(b: Uint8Array): Uint8Array {
-  return new Uint8Array(b);
 }
 
 if (parentPort && (workerData as { capiConstructsFleetRender?: boolean } | undefined)?.capiConstructsFleetRender) start();
