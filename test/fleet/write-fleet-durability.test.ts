@@ -58,12 +58,22 @@ function watchFsync(): string[] {
   return synced;
 }
 
-describe('writeFleet makes the output durable at once', () => {
+/** The two writers that publish a fleet, each writing `specs` to `out` on the calling thread. */
+const writers: [string, (out: string) => void][] = [
+  ['writeFleet', (out) => writeFleet(out, specs, { parallel: false })],
+  ['FleetApp.synth', (out) => {
+    const app = new FleetApp({ outdir: out });
+    addFleet(app, specs);
+    app.synth();
+  }],
+];
+
+describe.each(writers)('%s makes the output durable at once', (_name, write) => {
   it('with sync -f on the generation directory, no file is fsynced one by one', () => {
     const calls = watchSync(false);
     const synced = watchFsync();
     const out = path.join(tmpDir(), 'out');
-    writeFleet(out, specs, { parallel: false });
+    write(out);
     expect(calls).toHaveLength(1);
     expect(calls[0].slice(0, 2)).toEqual(['sync', '-f']);
     expect(path.basename(calls[0][2])).toContain(FLEET_GENERATION_INFIX);
@@ -75,12 +85,14 @@ describe('writeFleet makes the output durable at once', () => {
     watchSync(true);
     const synced = watchFsync();
     const out = path.join(tmpDir(), 'out');
-    writeFleet(out, specs, { parallel: false });
+    write(out);
     expect(synced.filter((p) => p.endsWith('.k8s.yaml')).map((p) => path.basename(p)).sort()).toEqual(Object.keys(expected));
     expect(synced.some((p) => path.basename(p).includes(FLEET_GENERATION_INFIX))).toBe(true);
     expect(readDir(out)).toEqual(expected);
   });
+});
 
+describe('writeFleet makes the output durable at once', () => {
   it('where sync -f is missing, render threads fsync their files, and the output is whole', () => {
     const calls = watchSync(true);
     const out = path.join(tmpDir(), 'out');
@@ -109,33 +121,5 @@ describe('writeFleet makes the output durable at once', () => {
     expect((err as Error).message).toMatch(/^cannot write the fleet to .*out: input\/output error \(EIO\); the previous output is unchanged/);
     expect(readDir(out)).toEqual(before);
     expect(fs.readdirSync(path.dirname(out))).toEqual(['out']);
-  });
-});
-
-describe('FleetApp.synth makes the output durable at once, as writeFleet', () => {
-  it('with sync -f on the generation directory, no file is fsynced one by one', () => {
-    const calls = watchSync(false);
-    const synced = watchFsync();
-    const out = path.join(tmpDir(), 'out');
-    const app = new FleetApp({ outdir: out });
-    addFleet(app, specs);
-    app.synth();
-    expect(calls).toHaveLength(1);
-    expect(calls[0].slice(0, 2)).toEqual(['sync', '-f']);
-    expect(path.basename(calls[0][2])).toContain(FLEET_GENERATION_INFIX);
-    expect(synced.filter((p) => p.endsWith('.k8s.yaml'))).toEqual([]);
-    expect(readDir(out)).toEqual(expected);
-  });
-
-  it('where sync -f is missing, every file and the directory are fsynced', () => {
-    watchSync(true);
-    const synced = watchFsync();
-    const out = path.join(tmpDir(), 'out');
-    const app = new FleetApp({ outdir: out });
-    addFleet(app, specs);
-    app.synth();
-    expect(synced.filter((p) => p.endsWith('.k8s.yaml')).map((p) => path.basename(p)).sort()).toEqual(Object.keys(expected));
-    expect(synced.some((p) => path.basename(p).includes(FLEET_GENERATION_INFIX))).toBe(true);
-    expect(readDir(out)).toEqual(expected);
   });
 });
